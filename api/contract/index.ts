@@ -1,0 +1,116 @@
+/**
+ * The JSON shapes of the HTTP and WebSocket API (PROTOCOL.md §4), shared by the server and console-ui.
+ * Types only: the console imports this file without pulling in any server code.
+ */
+
+export const INCIDENT_STATUSES = ['triggered', 'acknowledged', 'responding', 'on_scene', 'contained', 'closed', 'cancelled'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const CLASSIFICATIONS = [
+  'verbal_abuse', 'threat', 'sexual_harassment', 'assault', 'defamation', 'obstruction_of_duty', 'property_damage', 'stalking', 'other',
+] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+export const ROLES = ['staff', 'guard', 'manager', 'legal', 'counselor', 'admin', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type Mode = 'live' | 'drill';
+export type Severity = 'high' | 'critical';
+export type IncidentSource = 'bell' | 'console' | 'drill';
+
+/** Response actions recorded through POST /incidents/{id}/events. */
+export const RESPONSE_EVENT_TYPES = [
+  'responding', 'guard_on_scene', 'contained', 'victim_separated', 'protective_equipment_used',
+  'police_called', 'police_arrived', 'police_handover', 'note',
+] as const;
+export type ResponseEventType = (typeof RESPONSE_EVENT_TYPES)[number];
+
+export interface Incident {
+  id: string;
+  mode: Mode;
+  status: IncidentStatus;
+  severity: Severity;
+  /** Violence in progress: a long press or a console "violence" alarm. */
+  violence: boolean;
+  siteId: string;
+  siteName: string;
+  counterId: string;
+  counterName: string;
+  floor: string | null;
+  bellId: string | null;
+  source: IncidentSource;
+  openedAt: string;
+  acknowledgedAt: string | null;
+  closedAt: string | null;
+  classification: Classification[];
+  outcome: string | null;
+  /** false while the incident is known to consoles but not yet stored (database unreachable). */
+  stored: boolean;
+}
+
+export interface TimelineEntry {
+  id: string;
+  at: string;
+  kind: string;
+  actorId: string | null;
+  actorName: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface IncidentDetail extends Incident {
+  timeline: TimelineEntry[];
+}
+
+export interface Bell {
+  id: string;
+  siteId: string;
+  counterId: string;
+  adapter: string;
+  online: boolean;
+  lastSeenAt: string | null;
+  battery: number | null;
+  trouble: string[];
+}
+
+export interface Counter {
+  id: string;
+  name: string;
+  floor: string | null;
+}
+
+export interface Site {
+  id: string;
+  name: string;
+  address: string;
+  timezone: string;
+  counters: Counter[];
+}
+
+export interface Me {
+  id: string;
+  name: string;
+  username: string;
+  roles: Role[];
+  siteIds: string[];
+  language: 'ko' | 'en';
+}
+
+export interface SecurityAlert {
+  bellId: string;
+  siteId: string | null;
+  reason: string;
+  detail: string;
+  at: string;
+}
+
+/** Messages on WebSocket /api/v1/stream. New types may be added; clients ignore types they do not know. */
+export type StreamMessage =
+  | { type: 'incident.created'; data: Incident }
+  | { type: 'incident.updated'; data: Incident }
+  | { type: 'bell.status'; data: Bell }
+  | { type: 'notification.status'; data: Record<string, unknown> }
+  | { type: 'security.alert'; data: SecurityAlert };
+
+export interface ApiError {
+  error: { code: string; message: string; details?: unknown };
+}

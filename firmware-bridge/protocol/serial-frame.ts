@@ -1,0 +1,47 @@
+import { crc16CcittFalse, crcHex } from './crc.ts';
+import { EVENT_TYPES, type AckState, type BellEventType, type Decoded } from './event.ts';
+import { isValidId } from './ids.ts';
+
+export const MAX_SERIAL_FRAME_BYTES = 256;
+
+export type SerialEventType = BellEventType | 'hb';
+export interface SerialEventFrame {
+  bellId: string;
+  seq: number;
+  type: SerialEventType;
+  battery?: number;
+}
+
+function withCrc(body: string): string {
+  return `$${body}*${crcHex(crc16CcittFalse(body))}\r\n`;
+}
+
+export function encodeSerialEvent(f: SerialEventFrame): string {
+  return withCrc(`GB1,${f.bellId},${f.seq},${f.type},${f.battery ?? ''}`);
+}
+
+export function encodeSerialAck(bellId: string, seq: number, state: AckState): string {
+  return withCrc(`GBA,${bellId},${seq},${state}`);
+}
+
+/** Decodes one line (with or without its CRLF) of PROTOCOL.md §2. */
+export function decodeSerialEvent(line: string): Decoded<SerialEventFrame> {
+  const bad = (detail: string): Decoded<SerialEventFrame> => ({ ok: false, reason: 'serial_frame', detail });
+  const text = line.replace(/\r?\n$/, '').replace(/\r$/, '');
+  if (Buffer.byteLength(text, 'latin1') > MAX_SERIAL_FRAME_BYTES) return bad('frame_too_long');
+  const m = /^\$([^*]*)\*([0-9A-F]{4})$/.exec(text);
+  if (!m) return bad('no_frame');
+  const [, body = '', crc = ''] = m;
+  if (crcHex(crc16CcittFalse(body)) !== crc) return bad('bad_crc');
+  const fields = body.split(',');
+  if (fields.length !== 5 || fields[0] !== 'GB1') return bad('bad_field');
+  const [, bellId = '', seqText = '', type = '', batteryText = ''] = fields;
+  if (!isValidId(bellId) || !/^\d{1,10}$/.test(seqText)) return bad('bad_field');
+  const seq = Number(seqText);
+  if (seq > 0xffffffff) return bad('bad_field');
+  if (type !== 'hb' && !(EVENT_TYPES as readonly string[]).includes(type)) return bad('bad_field');
+  if (batteryText !== '' && (!/^\d{1,3}$/.test(batteryText) || Number(batteryText) > 100)) return bad('bad_field');
+  const frame: SerialEventFrame = { bellId, seq, type: type as SerialEventType };
+  if (batteryText !== '') frame.battery = Number(batteryText);
+  return { ok: true, value: frame };
+}
