@@ -1,0 +1,379 @@
+import type { Logger } from 'pino';
+import { ulid } from 'ulidx';
+import type { Ack } from '../../firmware-bridge/protocol/index.ts';
+import type {
+  BellEventSignal, BellHeartbeatSignal, BellRecord, BellSignalSink, BellStatusSignal, Rejection,
+} from '../../gateway/index.ts';
+import { isSecurityRejection } from '../../gateway/index.ts';
+import type { Mode } from '../contract/index.ts';
+import {
+  ackStateFor, decideBellEvent, isActive, newIncidentState, transition, type IncidentAction, type TimelineDraft,
+} from '../domain/index.ts';
+import type { BellEventWrite, BellEventWriteResult, DirectoryStore, IncidentRecord, IncidentStore } from '../store/index.ts';
+import type { LiveHub } from '../live/hub.ts';
+import type { CoreMetrics } from './metrics.ts';
+import type { Places } from './places.ts';
+import { presentBell, presentIncident } from './present.ts';
+import { WriteQueue } from './write-queue.ts';
+
+/** The way back to bells: acks and rejections go out through the gateway. */
+export interface BellLink {
+  sendAck(bellId: string, ack: Ack): void;
+  reject(r: Rejection): void;
+}
+
+export interface AlarmCoreDeps {
+  incidents: IncidentStore;
+  directory: DirectoryStore;
+  places: Places;
+  hub: LiveHub;
+  metrics: CoreMetrics;
+  logger: Logger;
+  now?: () => Date;
+  newIncidentId?: () => string;
+}
+
+interface SeenEvent {
+  record: IncidentRecord | null;
+  stored: boolean;
+}
+
+interface BellMemory {
+  lastSeq: number | null;
+  events: Map<number, SeenEvent>;
+}
+
+/** Recent events remembered per bell, so retransmissions are answered without the database. */
+const REMEMBERED_PER_BELL = 64;
+
+export class NotFoundError extends Error {}
+
+/**
+ * The alarm core (DESIGN.md principle 1): a valid press reaches the consoles at once, is stored in order
+ * (retrying while the database is away), and only then is the bell told `received`.
+ */
+export class AlarmCore implements BellSignalSink {
+  private readonly open = new Map<string, IncidentRecord>();
+  private readonly openByBell = new Map<string, IncidentRecord>();
+  private readonly bells = new Map<string, BellMemory>();
+  /** Incidents shown to consoles but not yet stored; a person's action on one waits for its write. */
+  private readonly unstored = new Map<string, { done: Promise<void>; settle: () => void }>();
+  private readonly queue: WriteQueue;
+  private link: BellLink | undefined;
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+
+  constructor(private readonly deps: AlarmCoreDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.newId = deps.newIncidentId ?? (() => `inc_${ulid()}`);
+    this.queue = new WriteQueue(deps.logger, {
+      failed: () => deps.metrics.storeFailures.inc(),
+      size: (n) => deps.metrics.pendingWrites.set(n),
+    });
+  }
+
+  attach(link: BellLink): void {
+    this.link = link;
+  }
+
+  /** Loads open incidents and each bell's last sequence number, so a restart resumes where it was. */
+  async start(): Promise<void> {
+    for (const r of await this.deps.incidents.openIncidents()) this.remember(r);
+    for (const [bellId, seq] of await this.deps.incidents.lastSeqByBell()) this.memory(bellId).lastSeq = seq;
+  }
+
+  stop(): void {
+    this.queue.stop();
+  }
+
+  /** Resolves when every event shown to consoles has been stored. */
+  idle(timeoutMs?: number): Promise<boolean> {
+    return this.queue.idle(timeoutMs);
+  }
+
+  get pendingWrites(): number {
+    return this.queue.length;
+  }
+
+  openIncidentsInMemory(): IncidentRecord[] {
+    return [...this.open.values()];
+  }
+
+  onEvent(s: BellEventSignal, bell: BellRecord): void {
+    this.handleEvent(s, bell).catch((err: unknown) => this.deps.logger.error({ err, bellId: s.bellId, seq: s.seq }, 'event handling failed'));
+  }
+
+  private async handleEvent(s: BellEventSignal, bell: BellRecord): Promise<void> {
+    const mem = this.memory(s.bellId);
+    const seen = mem.events.get(s.seq);
+    if (seen) {
+      // A retransmission: answer the current state cheaply, or stay silent until it is stored.
+      this.deps.metrics.retransmissions.inc({ state: seen.stored ? 'stored' : 'pending' });
+      if (seen.stored) this.reply(s, seen.record);
+      return;
+    }
+    if (mem.lastSeq !== null && s.seq <= mem.lastSeq) {
+      await this.answerOldSeq(s);
+      return;
+    }
+    mem.lastSeq = s.seq;
+    const entry: SeenEvent = { record: null, stored: false };
+    remember(mem, s.seq, entry);
+    const write = this.applyBellEvent(s, bell, entry);
+    this.queue.push<BellEventWriteResult>({
+      write: () => this.deps.incidents.writeBellEvent(write),
+      after: (result) => this.afterStored(s, entry, write, result),
+    });
+    this.updateBellAfterEvent(s);
+  }
+
+  /** An old seq not in memory: a retransmission of something stored long ago, or a replay. */
+  private async answerOldSeq(s: BellEventSignal): Promise<void> {
+    let found: { incidentId: string | null } | null;
+    try {
+      found = await this.deps.incidents.findEvent(s.bellId, s.seq);
+    } catch {
+      return; // database away: no answer, the bell retransmits
+    }
+    if (!found) {
+      this.link?.reject({
+        reason: 'replay',
+        detail: `seq ${s.seq} is not above the last seq ${this.memory(s.bellId).lastSeq} of bell ${s.bellId} and was never received`,
+        transport: s.transport,
+        bellId: s.bellId,
+        at: s.receivedAt,
+      });
+      return;
+    }
+    this.deps.metrics.retransmissions.inc({ state: 'stored' });
+    const record = found.incidentId ? (this.open.get(found.incidentId) ?? (await this.deps.incidents.get(found.incidentId))) : null;
+    remember(this.memory(s.bellId), s.seq, { record, stored: true });
+    this.reply(s, record);
+  }
+
+  /** Decides the event's effect in memory, tells the consoles, and returns the write that makes it durable. */
+  private applyBellEvent(s: BellEventSignal, bell: BellRecord, entry: SeenEvent): BellEventWrite {
+    const mode: Mode = 'live';
+    const open = this.openByBell.get(`${s.bellId}|${mode}`) ?? null;
+    const decision = decideBellEvent(s.type, open);
+    const event = {
+      bellId: s.bellId,
+      seq: s.seq,
+      type: s.type,
+      receivedAt: s.receivedAt,
+      bellAt: s.at ?? null,
+      battery: s.battery ?? null,
+      transport: s.transport,
+    };
+    const data = { seq: s.seq, transport: s.transport, ...(s.at ? { bellAt: s.at } : {}), ...(s.battery !== undefined ? { battery: s.battery } : {}) };
+    switch (decision.kind) {
+      case 'open': {
+        const record: IncidentRecord = {
+          ...newIncidentState({ mode, violence: decision.violence, openedAt: s.receivedAt }),
+          id: this.newId(),
+          siteId: bell.siteId,
+          counterId: bell.counterId,
+          bellId: s.bellId,
+          openingSeq: s.seq,
+          source: 'bell',
+          raisedBy: null,
+        };
+        entry.record = record;
+        this.remember(record);
+        this.markUnstored(record.id);
+        this.deps.hub.publish({ type: 'incident.created', data: presentIncident(record, this.deps.places, false) }, { siteId: record.siteId });
+        this.deps.metrics.pressToConsole.observe((this.now().getTime() - s.receivedAt.getTime()) / 1000);
+        this.deps.metrics.incidentsOpened.inc({ mode, source: 'bell' });
+        const entries: TimelineDraft[] = [{ kind: s.type, at: s.receivedAt, actorId: null, data }];
+        return { event, incident: { kind: 'insert', record: { ...record } }, entries };
+      }
+      case 'join':
+      case 'cancel': {
+        const record = open!;
+        const wasViolent = record.violence;
+        const action: IncidentAction =
+          decision.kind === 'join' ? { type: 're_press', seq: s.seq, longPress: decision.longPress } : { type: 'bell_cancel', seq: s.seq };
+        const { state, entries } = transition(record, action, s.receivedAt);
+        Object.assign(record, state);
+        entry.record = record;
+        if (!isActive(record.status)) this.forget(record);
+        this.deps.hub.publish({ type: 'incident.updated', data: presentIncident(record, this.deps.places, !this.unstored.has(record.id)) }, { siteId: record.siteId });
+        const change: BellEventWrite['incident'] =
+          decision.kind === 'join'
+            ? { kind: 'raise', id: record.id, violence: record.violence && !wasViolent }
+            : record.status === 'cancelled'
+              ? { kind: 'cancel_at_counter', id: record.id, at: s.receivedAt }
+              : { kind: 'link', id: record.id };
+        return { event, incident: change, entries: entries.map((e) => ({ ...e, data: { ...data, ...e.data } })) };
+      }
+      case 'record_only':
+        return { event, entries: [] };
+    }
+  }
+
+  private afterStored(s: BellEventSignal, entry: SeenEvent, write: BellEventWrite, result: BellEventWriteResult): void {
+    this.deps.metrics.pressToStored.observe((this.now().getTime() - s.receivedAt.getTime()) / 1000);
+    const provisional = write.incident?.kind === 'insert' ? write.incident.record.id : null;
+    if (result.outcome === 'stored') {
+      entry.stored = true;
+      if (provisional && entry.record) {
+        this.settleUnstored(provisional);
+        this.deps.hub.publish({ type: 'incident.updated', data: presentIncident(entry.record, this.deps.places) }, { siteId: entry.record.siteId });
+      }
+      if (write.incident?.kind === 'cancel_at_counter' && !result.cancelApplied && entry.record) {
+        void this.refresh(entry.record.id);
+      }
+      this.reply(s, entry.record);
+      return;
+    }
+    // Stored before by someone else (another gateway, an earlier run): drop our provisional incident.
+    if (provisional) {
+      const mine = this.open.get(provisional);
+      if (mine) this.forget(mine);
+      this.settleUnstored(provisional);
+    }
+    entry.stored = true;
+    void (async () => {
+      const record = result.incidentId ? await this.refresh(result.incidentId) : null;
+      entry.record = record;
+      this.reply(s, record);
+    })().catch((err: unknown) => this.deps.logger.error({ err }, 'reconciling a duplicate event failed'));
+  }
+
+  /** A person's action, under a row lock in the database; then consoles and the bell are told. */
+  async act(incidentId: string, action: IncidentAction): Promise<IncidentRecord> {
+    await this.unstored.get(incidentId)?.done;
+    const result = await this.deps.incidents.applyAction(incidentId, action, this.now());
+    if (!result) throw new NotFoundError(`incident ${incidentId} does not exist`);
+    const before = this.open.get(incidentId);
+    const record = this.adopt(result.record);
+    this.deps.hub.publish({ type: 'incident.updated', data: presentIncident(record, this.deps.places) }, { siteId: record.siteId, raisedBy: record.raisedBy });
+    const state = ackStateFor(record.status);
+    if (record.bellId && record.openingSeq !== null && (!before || ackStateFor(before.status) !== state)) {
+      this.link?.sendAck(record.bellId, { seq: record.openingSeq, incident: record.id, state });
+    }
+    return record;
+  }
+
+  /** The software panic button: stored first (a person is waiting on the answer), then rung. */
+  async raiseFromConsole(opts: { siteId: string; counterId: string; violence: boolean; by: string; note?: string | undefined; mode?: Mode }): Promise<IncidentRecord> {
+    const openedAt = this.now();
+    const mode = opts.mode ?? 'live';
+    const record: IncidentRecord = {
+      ...newIncidentState({ mode, violence: opts.violence, openedAt }),
+      id: this.newId(),
+      siteId: opts.siteId,
+      counterId: opts.counterId,
+      bellId: null,
+      openingSeq: null,
+      source: 'console',
+      raisedBy: opts.by,
+    };
+    const entries: TimelineDraft[] = [
+      { kind: 'console_alarm', at: openedAt, actorId: opts.by, data: { violence: opts.violence, ...(opts.note ? { note: opts.note } : {}) } },
+    ];
+    await this.deps.incidents.insertIncident(record, entries);
+    this.remember(record);
+    this.deps.hub.publish({ type: 'incident.created', data: presentIncident(record, this.deps.places) }, { siteId: record.siteId, raisedBy: record.raisedBy });
+    this.deps.metrics.incidentsOpened.inc({ mode, source: 'console' });
+    return record;
+  }
+
+  onHeartbeat(s: BellHeartbeatSignal): void {
+    this.patchBell(s.bellId, {
+      online: true,
+      lastSeenAt: s.receivedAt,
+      ...(s.battery !== undefined ? { battery: s.battery } : {}),
+      ...(s.rssi !== undefined ? { rssi: s.rssi } : {}),
+      ...(s.fw !== undefined ? { fw: s.fw } : {}),
+    });
+  }
+
+  onStatus(s: BellStatusSignal): void {
+    this.patchBell(s.bellId, s.online ? { online: true, lastSeenAt: s.receivedAt } : { online: false });
+  }
+
+  onRejected(r: Rejection, bell: BellRecord | undefined): void {
+    if (!isSecurityRejection(r.reason) || !r.bellId) return;
+    const alert = { bellId: r.bellId, siteId: bell?.siteId ?? null, reason: r.reason, detail: r.detail, at: r.at };
+    this.deps.hub.publish({ type: 'security.alert', data: { ...alert, at: r.at.toISOString() } }, { siteId: alert.siteId });
+    this.deps.directory.addSecurityAlert(alert).catch((err: unknown) => this.deps.logger.warn({ err }, 'security alert not stored'));
+  }
+
+  private updateBellAfterEvent(s: BellEventSignal): void {
+    this.patchBell(s.bellId, {
+      online: true,
+      lastSeenAt: s.receivedAt,
+      ...(s.battery !== undefined ? { battery: s.battery } : {}),
+      ...(s.type === 'test' ? { lastTestAt: s.receivedAt } : {}),
+    });
+  }
+
+  /** Bell health is best effort: a heartbeat lost while the database is away is replaced by the next one. */
+  private patchBell(bellId: string, patch: Parameters<DirectoryStore['updateBell']>[1]): void {
+    this.deps.directory
+      .updateBell(bellId, patch)
+      .then((bell) => {
+        if (bell) this.deps.hub.publish({ type: 'bell.status', data: presentBell(bell) }, { siteId: bell.siteId });
+      })
+      .catch((err: unknown) => this.deps.logger.debug({ err, bellId }, 'bell health not stored'));
+  }
+
+  private reply(s: BellEventSignal, record: IncidentRecord | null): void {
+    const ack: Ack = record ? { seq: s.seq, incident: record.id, state: ackStateFor(record.status) } : { seq: s.seq, state: 'received' };
+    s.reply(ack);
+  }
+
+  private async refresh(id: string): Promise<IncidentRecord | null> {
+    const fresh = await this.deps.incidents.get(id);
+    return fresh ? this.adopt(fresh) : null;
+  }
+
+  /** Updates the cached record in place, so every reference (remembered events) sees the new state. */
+  private adopt(fresh: IncidentRecord): IncidentRecord {
+    const cached = this.open.get(fresh.id);
+    const record = cached ? Object.assign(cached, fresh) : fresh;
+    if (isActive(record.status)) this.remember(record);
+    else this.forget(record);
+    return record;
+  }
+
+  private remember(r: IncidentRecord): void {
+    this.open.set(r.id, r);
+    if (r.bellId) this.openByBell.set(`${r.bellId}|${r.mode}`, r);
+  }
+
+  private forget(r: IncidentRecord): void {
+    this.open.delete(r.id);
+    const key = `${r.bellId}|${r.mode}`;
+    if (r.bellId && this.openByBell.get(key) === r) this.openByBell.delete(key);
+  }
+
+  private markUnstored(id: string): void {
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    this.unstored.set(id, { done, settle });
+  }
+
+  private settleUnstored(id: string): void {
+    this.unstored.get(id)?.settle();
+    this.unstored.delete(id);
+  }
+
+  private memory(bellId: string): BellMemory {
+    let m = this.bells.get(bellId);
+    if (!m) {
+      m = { lastSeq: null, events: new Map() };
+      this.bells.set(bellId, m);
+    }
+    return m;
+  }
+}
+
+function remember(mem: BellMemory, seq: number, entry: SeenEvent): void {
+  mem.events.set(seq, entry);
+  if (mem.events.size > REMEMBERED_PER_BELL) {
+    const oldest = mem.events.keys().next().value;
+    if (oldest !== undefined) mem.events.delete(oldest);
+  }
+}

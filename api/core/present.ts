@@ -1,0 +1,52 @@
+import type { Bell, Incident, TimelineEntry } from '../contract/index.ts';
+import type { BellRow, IncidentRecord, StoredTimelineEntry } from '../store/index.ts';
+import type { Places } from './places.ts';
+
+export function presentIncident(r: IncidentRecord, places: Places, stored = true): Incident {
+  const site = places.site(r.siteId);
+  const counter = places.counter(r.siteId, r.counterId);
+  return {
+    id: r.id,
+    mode: r.mode,
+    status: r.status,
+    severity: r.severity,
+    violence: r.violence,
+    siteId: r.siteId,
+    siteName: site?.name ?? r.siteId,
+    counterId: r.counterId,
+    counterName: counter?.name ?? r.counterId,
+    floor: counter?.floor ?? null,
+    bellId: r.bellId,
+    source: r.source,
+    openedAt: r.openedAt.toISOString(),
+    acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
+    closedAt: r.closedAt?.toISOString() ?? null,
+    classification: r.classification,
+    outcome: r.outcome,
+    stored,
+  };
+}
+
+export function presentTimelineEntry(e: StoredTimelineEntry, names: ReadonlyMap<string, string>): TimelineEntry {
+  return {
+    id: String(e.id),
+    at: e.at.toISOString(),
+    kind: e.kind,
+    actorId: e.actorId,
+    actorName: e.actorId ? (names.get(e.actorId) ?? e.actorId) : null,
+    data: e.data,
+  };
+}
+
+export function presentBell(b: BellRow): Bell {
+  return {
+    id: b.id,
+    siteId: b.siteId,
+    counterId: b.counterId,
+    adapter: b.adapter,
+    online: b.online,
+    lastSeenAt: b.lastSeenAt?.toISOString() ?? null,
+    battery: b.battery,
+    trouble: b.trouble,
+  };
+}

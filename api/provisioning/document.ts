@@ -1,0 +1,211 @@
+/**
+ * The provisioning document of PROTOCOL.md §5 as a zod schema, and the translation of zod's issues into
+ * problems named by their path in the file. Pure: no I/O, so the CLI, the start-up path and tests share it.
+ *
+ * Every object is strict: a misspelt key in a safety configuration (`adaptor`, `managerIDs`) would
+ * otherwise be dropped silently and leave a bell or a manager unconfigured.
+ */
+import { z } from 'zod';
+import { ROLES } from '../contract/index.ts';
+import { ID_PATTERN } from '../../firmware-bridge/protocol/ids.ts';
+
+export interface Problem {
+  /** Where in the file, e.g. `sites[0].bells[1].counterId`; `(file)` for the file as a whole. */
+  path: string;
+  message: string;
+}
+
+export const ADAPTERS = ['native', 'zigbee2mqtt', 'shelly', 'tasmota', 'rflink', 'sia-dc09', 'serial'] as const;
+export const LANGUAGES = ['ko', 'en'] as const;
+export const POLICE_CHANNELS = ['sms', 'call', 'webhook'] as const;
+
+/** ITU-T E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
+export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
+/** A bell key is raw bytes in hex: 16 to 64 bytes (HMAC-SHA256 keys shorter than 16 bytes are too weak). */
+const KEY_PATTERN = /^(?:[0-9a-fA-F]{2}){16,64}$/;
+/** Usernames are typed at a login form: no spaces, nothing that needs escaping; an e-mail address is fine. */
+const USERNAME_PATTERN = /^[A-Za-z0-9_.@+-]{1,64}$/;
+
+/** A valid IANA zone in its canonical spelling. Offsets (`+09:00`) are refused: they ignore summer time. */
+export function timezoneProblem(zone: string): string | null {
+  if (/^[+-]\d/.test(zone) || /^(?:GMT|UTC)[+-]/i.test(zone)) {
+    return `"${zone}" is an offset, not an IANA time zone: write a zone such as "Asia/Seoul"`;
+  }
+  let resolved: string;
+  try {
+    resolved = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return `"${zone}" is not an IANA time zone (such as "Asia/Seoul")`;
+  }
+  // Intl accepts any letter case; the stored spelling should be the one every other tool expects.
+  if (resolved !== zone && resolved.toLowerCase() === zone.toLowerCase()) return `write the time zone as "${resolved}"`;
+  return null;
+}
+
+const id = z.string().regex(ID_PATTERN, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid id: use 1 to 64 of A-Z a-z 0-9 _ . -` });
+const text = z.string().trim().min(1, { error: 'must not be empty' });
+const phone = z.string().regex(E164_PATTERN, { error: (iss) => `${JSON.stringify(iss.input)} is not an E.164 phone number (such as "+821012345678")` });
+
+/**
+ * A strict object whose unknown keys each get a line of their own with a "did you mean".
+ * zod reports all unknown keys of one object in one issue; the message carries one line per key, in the
+ * order of `issue.keys`, and `issueProblems` below splits them back into one problem per key.
+ */
+function strict<S extends z.core.$ZodLooseShape>(shape: S) {
+  const allowed = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (iss) => {
+      if (iss.code !== 'unrecognized_keys') return undefined;
+      return iss.keys.map((key) => {
+        const near = closest(key, allowed);
+        return near ? `unknown key "${key}" (did you mean "${near}"?)` : `unknown key "${key}" (allowed: ${allowed.join(', ')})`;
+      }).join('\n');
+    },
+  });
+}
+
+const police = strict({
+  channel: z.enum(POLICE_CHANNELS),
+  to: z.string(),
+}).superRefine((value, ctx) => {
+  // The form of `to` depends on the channel: a number to text or call, or an https endpoint.
+  if (value.channel === 'webhook') {
+    let ok = false;
+    try { ok = new URL(value.to).protocol === 'https:'; } catch { /* not a URL */ }
+    if (!ok) ctx.addIssue({ code: 'custom', path: ['to'], message: `${JSON.stringify(value.to)} is not an https:// URL` });
+  } else if (!E164_PATTERN.test(value.to)) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: `${JSON.stringify(value.to)} is not an E.164 phone number (such as "+82112")` });
+  }
+});
+
+const counter = strict({
+  id,
+  name: text,
+  floor: text.optional(),
+  managerIds: z.array(id).optional(),
+});
+
+const bell = strict({
+  id,
+  counterId: id,
+  adapter: z.enum(ADAPTERS).default('native'),
+  key: z.string().regex(KEY_PATTERN, { error: 'must be 32 to 128 hex digits (16 to 64 bytes), an even number of them' }).optional(),
+  heartbeatSeconds: z.number().int()
+    .min(10, { error: 'must be at least 10 seconds' }).max(3600, { error: 'must be at most 3600 seconds' }).optional(),
+});
+
+const site = strict({
+  id,
+  name: text,
+  address: text,
+  timezone: z.string().superRefine((zone, ctx) => {
+    const problem = timezoneProblem(zone);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  police: police.optional(),
+  /** Numbers that a joint police drill reaches instead of the police channel (DESIGN.md principle 2). */
+  drillLiaison: z.array(phone).optional(),
+  counters: z.array(counter).default([]),
+  bells: z.array(bell).default([]),
+});
+
+const person = strict({
+  id,
+  name: text,
+  roles: z.array(z.enum(ROLES)).min(1, { error: 'a person needs at least one role' }),
+  siteIds: z.array(id),
+  phone: phone.optional(),
+  language: z.enum(LANGUAGES).default('ko'),
+  username: z.string().regex(USERNAME_PATTERN, { error: 'must be 1 to 64 of A-Z a-z 0-9 _ . @ + - (no spaces)' }).optional(),
+  password: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
+  email: z.email({ error: (iss) => `${JSON.stringify(iss.input)} is not an e-mail address` }).optional(),
+});
+
+export const provisioningDocumentSchema = strict({
+  sites: z.array(site).default([]),
+  people: z.array(person).default([]),
+});
+
+export type ProvisioningDocument = z.output<typeof provisioningDocumentSchema>;
+export type SiteDoc = z.output<typeof site>;
+export type CounterDoc = z.output<typeof counter>;
+export type BellDoc = z.output<typeof bell>;
+export type PersonDoc = z.output<typeof person>;
+export type PoliceDoc = z.output<typeof police>;
+
+/** `sites[0].bells[1].counterId`; keys that are not identifiers are quoted: `sites[0]["police channel"]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else if (typeof part === 'string' && /^[A-Za-z_$][\w$]*$/.test(part)) out += out ? `.${part}` : part;
+    else out += `[${JSON.stringify(String(part))}]`;
+  }
+  return out || '(file)';
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
+  return `the ${typeof value} ${String(value)}`;
+}
+
+/** One zod issue as problems in the words of the file's author (several for unknown keys). */
+export function issueProblems(issue: z.core.$ZodIssue): Problem[] {
+  const at = formatPath(issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const lines = issue.message.split('\n');
+      return issue.keys.map((key, i) => ({
+        path: formatPath([...issue.path, key]),
+        message: lines.length === issue.keys.length ? lines[i]! : `unknown key "${key}"`,
+      }));
+    }
+    case 'invalid_type': {
+      if (issue.input === undefined) return [{ path: at, message: 'is required' }];
+      const names: Record<string, string> = { array: 'a list', object: 'an object', int: 'a whole number', string: 'text' };
+      const expected = names[issue.expected] ?? `a ${issue.expected}`;
+      // YAML reads unquoted +821012345678, 0101 or a hex key of digits only as numbers.
+      const hint = issue.expected === 'string' && typeof issue.input === 'number' ? ' (in YAML, put it in quotes)' : '';
+      // Problems are printed and logged: never echo a password or a bell key.
+      const secret = ['password', 'key'].includes(String(issue.path.at(-1)));
+      const got = secret ? (typeof issue.input === 'object' ? describe(issue.input) : `a ${typeof issue.input}`) : describe(issue.input);
+      return [{ path: at, message: `expected ${expected}, got ${got}${hint}` }];
+    }
+    case 'invalid_value': {
+      const options = issue.values.map((v) => String(v));
+      const near = typeof issue.input === 'string' ? closest(issue.input, options) : null;
+      return [{
+        path: at,
+        message: `${describe(issue.input)} is not one of ${options.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`,
+      }];
+    }
+    default:
+      return [{ path: at, message: issue.message }];
+  }
+}
+
+/** The closest candidate within a couple of typos, for "did you mean" hints. */
+export function closest(word: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Math.min(3, Math.ceil(word.length / 3) + 1);
+  for (const candidate of candidates) {
+    const d = candidate.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) { best = candidate; bestDistance = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,83 @@
+import { and, asc, desc, eq, gt, lt } from 'drizzle-orm';
+import type { Db } from './database.ts';
+import { bells, counters, people, securityAlerts, sessions, sites } from './schema.ts';
+
+export type SiteRow = typeof sites.$inferSelect;
+export type CounterRow = typeof counters.$inferSelect;
+export type BellRow = typeof bells.$inferSelect;
+export type PersonRow = typeof people.$inferSelect;
+
+export interface BellHealthPatch {
+  online?: boolean;
+  lastSeenAt?: Date;
+  lastTestAt?: Date;
+  battery?: number | null;
+  rssi?: number | null;
+  fw?: string | null;
+  trouble?: string[];
+}
+
+/** Sites, counters, bells, people and sessions. */
+export class DirectoryStore {
+  constructor(private readonly db: Db) {}
+
+  sites(): Promise<SiteRow[]> {
+    return this.db.select().from(sites).orderBy(asc(sites.id));
+  }
+
+  counters(): Promise<CounterRow[]> {
+    return this.db.select().from(counters).orderBy(asc(counters.siteId), asc(counters.id));
+  }
+
+  bells(): Promise<BellRow[]> {
+    return this.db.select().from(bells).orderBy(asc(bells.id));
+  }
+
+  async updateBell(bellId: string, patch: BellHealthPatch): Promise<BellRow | null> {
+    const [row] = await this.db.update(bells).set(patch).where(eq(bells.id, bellId)).returning();
+    return row ?? null;
+  }
+
+  async person(id: string): Promise<PersonRow | null> {
+    const [row] = await this.db.select().from(people).where(eq(people.id, id));
+    return row ?? null;
+  }
+
+  async personByUsername(username: string): Promise<PersonRow | null> {
+    const [row] = await this.db.select().from(people).where(and(eq(people.username, username), eq(people.active, true)));
+    return row ?? null;
+  }
+
+  people(): Promise<PersonRow[]> {
+    return this.db.select().from(people).orderBy(asc(people.id));
+  }
+
+  async createSession(tokenHash: string, personId: string, expiresAt: Date): Promise<void> {
+    await this.db.insert(sessions).values({ tokenHash, personId, expiresAt });
+  }
+
+  async sessionPerson(tokenHash: string, now: Date): Promise<PersonRow | null> {
+    const [row] = await this.db
+      .select({ person: people })
+      .from(sessions)
+      .innerJoin(people, eq(people.id, sessions.personId))
+      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), eq(people.active, true)));
+    return row?.person ?? null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+  }
+
+  async deleteExpiredSessions(now: Date): Promise<void> {
+    await this.db.delete(sessions).where(lt(sessions.expiresAt, now));
+  }
+
+  async addSecurityAlert(a: { bellId: string; siteId: string | null; reason: string; detail: string; at: Date }): Promise<void> {
+    await this.db.insert(securityAlerts).values(a);
+  }
+
+  securityAlerts(limit = 50) {
+    return this.db.select().from(securityAlerts).orderBy(desc(securityAlerts.at)).limit(limit);
+  }
+}

@@ -1,0 +1,179 @@
+import { and, asc, desc, eq, inArray, max, notInArray, sql, type SQL } from 'drizzle-orm';
+import type { IncidentAction, TimelineDraft } from '../domain/index.ts';
+import { transition } from '../domain/index.ts';
+import type { Db } from './database.ts';
+import { recordFromRow, rowFromRecord, type IncidentRecord, type StoredTimelineEntry } from './incident-records.ts';
+import { bellEvents, incidents, timeline } from './schema.ts';
+
+const CLOSED = ['closed', 'cancelled'];
+
+export interface BellEventRow {
+  bellId: string;
+  seq: number;
+  type: string;
+  receivedAt: Date;
+  bellAt: string | null;
+  battery: number | null;
+  transport: string;
+}
+
+/** What the alarm core asks the store to make durable for one bell event, in one transaction. */
+export interface BellEventWrite {
+  event: BellEventRow;
+  /** A new incident to insert, or changes to an existing one. */
+  incident?:
+    | { kind: 'insert'; record: IncidentRecord }
+    | { kind: 'raise'; id: string; violence: boolean }
+    | { kind: 'cancel_at_counter'; id: string; at: Date }
+    | { kind: 'link'; id: string };
+  entries: TimelineDraft[];
+}
+
+export type BellEventWriteResult =
+  | { outcome: 'stored'; incidentId: string | null; cancelApplied: boolean }
+  /** (bellId, seq) was already stored: a retransmission. Nothing changed. */
+  | { outcome: 'duplicate'; incidentId: string | null }
+  /** Another process opened an incident on this bell first: the event was joined to it instead. */
+  | { outcome: 'joined_existing'; incidentId: string };
+
+export interface IncidentFilter {
+  status?: 'open' | 'closed' | 'all' | undefined;
+  mode?: 'live' | 'drill' | undefined;
+  siteIds?: string[] | undefined;
+  raisedBy?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** The incident side of the store: incidents, their timeline and the bell events that opened them. */
+export class IncidentStore {
+  constructor(private readonly db: Db) {}
+
+  async openIncidents(): Promise<IncidentRecord[]> {
+    const rows = await this.db.select().from(incidents).where(notInArray(incidents.status, CLOSED));
+    return rows.map(recordFromRow);
+  }
+
+  async lastSeqByBell(): Promise<Map<string, number>> {
+    const rows = await this.db.select({ bellId: bellEvents.bellId, seq: max(bellEvents.seq) }).from(bellEvents).groupBy(bellEvents.bellId);
+    return new Map(rows.map((r) => [r.bellId, Number(r.seq)]));
+  }
+
+  async findEvent(bellId: string, seq: number): Promise<{ incidentId: string | null } | null> {
+    const [row] = await this.db
+      .select({ incidentId: bellEvents.incidentId })
+      .from(bellEvents)
+      .where(and(eq(bellEvents.bellId, bellId), eq(bellEvents.seq, seq)));
+    return row ?? null;
+  }
+
+  async get(id: string): Promise<IncidentRecord | null> {
+    const [row] = await this.db.select().from(incidents).where(eq(incidents.id, id));
+    return row ? recordFromRow(row) : null;
+  }
+
+  async list(f: IncidentFilter): Promise<IncidentRecord[]> {
+    const where: SQL[] = [];
+    if (f.status === 'open') where.push(notInArray(incidents.status, CLOSED));
+    if (f.status === 'closed') where.push(inArray(incidents.status, CLOSED));
+    if (f.mode) where.push(eq(incidents.mode, f.mode));
+    if (f.siteIds) where.push(f.siteIds.length ? inArray(incidents.siteId, f.siteIds) : sql`false`);
+    if (f.raisedBy) where.push(eq(incidents.raisedBy, f.raisedBy));
+    const rows = await this.db
+      .select()
+      .from(incidents)
+      .where(and(...where))
+      .orderBy(desc(incidents.openedAt))
+      .limit(f.limit ?? 200);
+    return rows.map(recordFromRow);
+  }
+
+  async timeline(incidentId: string): Promise<StoredTimelineEntry[]> {
+    const rows = await this.db.select().from(timeline).where(eq(timeline.incidentId, incidentId)).orderBy(asc(timeline.id));
+    return rows.map((r) => ({ id: r.id, incidentId: r.incidentId, at: r.at, kind: r.kind, actorId: r.actorId, data: r.data }));
+  }
+
+  /** Stores one bell event exactly once, with its effect on the incident and its timeline entries. */
+  async writeBellEvent(w: BellEventWrite): Promise<BellEventWriteResult> {
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(bellEvents)
+        .values({ ...w.event, incidentId: incidentIdOf(w) })
+        .onConflictDoNothing()
+        .returning({ seq: bellEvents.seq });
+      if (inserted.length === 0) {
+        const [prior] = await tx
+          .select({ incidentId: bellEvents.incidentId })
+          .from(bellEvents)
+          .where(and(eq(bellEvents.bellId, w.event.bellId), eq(bellEvents.seq, w.event.seq)));
+        return { outcome: 'duplicate', incidentId: prior?.incidentId ?? null };
+      }
+      let cancelApplied = false;
+      let entries = w.entries;
+      const change = w.incident;
+      if (change?.kind === 'insert') {
+        const r = change.record;
+        const [existing] = await tx
+          .select({ id: incidents.id })
+          .from(incidents)
+          .where(and(eq(incidents.bellId, r.bellId ?? ''), eq(incidents.mode, r.mode), notInArray(incidents.status, CLOSED)))
+          .for('update');
+        if (existing) {
+          await tx.update(bellEvents).set({ incidentId: existing.id }).where(and(eq(bellEvents.bellId, w.event.bellId), eq(bellEvents.seq, w.event.seq)));
+          if (r.violence) await tx.update(incidents).set({ violence: true, severity: 'critical' }).where(eq(incidents.id, existing.id));
+          await insertEntries(tx, existing.id, [{ kind: 're_press', at: w.event.receivedAt, actorId: null, data: { seq: w.event.seq } }]);
+          return { outcome: 'joined_existing', incidentId: existing.id };
+        }
+        await tx.insert(incidents).values(rowFromRecord(r));
+      } else if (change?.kind === 'raise' && change.violence) {
+        await tx.update(incidents).set({ violence: true, severity: 'critical' }).where(eq(incidents.id, change.id));
+      } else if (change?.kind === 'cancel_at_counter') {
+        // Conditional: a person may have acknowledged meanwhile, and then the cancel is only a note.
+        const done = await tx
+          .update(incidents)
+          .set({ status: 'cancelled', closedAt: change.at })
+          .where(and(eq(incidents.id, change.id), eq(incidents.status, 'triggered')))
+          .returning({ id: incidents.id });
+        cancelApplied = done.length > 0;
+        if (!cancelApplied) entries = entries.map((e) => (e.kind === 'cancelled_at_counter' ? { ...e, kind: 'cancel_pressed_late' } : e));
+      }
+      const id = incidentIdOf(w);
+      if (id) await insertEntries(tx, id, entries);
+      return { outcome: 'stored', incidentId: id, cancelApplied };
+    });
+  }
+
+  /** Runs a person's action under a row lock: read, decide with the pure state machine, write, in one transaction. */
+  async applyAction(id: string, action: IncidentAction, now: Date): Promise<{ record: IncidentRecord; entries: TimelineDraft[] } | null> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
+      if (!row) return null;
+      const before = recordFromRow(row);
+      const { state, entries } = transition(before, action, now);
+      const record: IncidentRecord = { ...before, ...state };
+      await tx.update(incidents).set(rowFromRecord(record)).where(eq(incidents.id, id));
+      await insertEntries(tx, id, entries);
+      return { record, entries };
+    });
+  }
+
+  /** A console alarm (software panic button): no bell event, stored before anyone is told. */
+  async insertIncident(record: IncidentRecord, entries: TimelineDraft[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.insert(incidents).values(rowFromRecord(record));
+      await insertEntries(tx, record.id, entries);
+    });
+  }
+}
+
+function incidentIdOf(w: BellEventWrite): string | null {
+  const c = w.incident;
+  if (!c) return null;
+  return c.kind === 'insert' ? c.record.id : c.id;
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+async function insertEntries(tx: Tx, incidentId: string, entries: TimelineDraft[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.insert(timeline).values(entries.map((e) => ({ incidentId, at: e.at, kind: e.kind, actorId: e.actorId, data: e.data })));
+}

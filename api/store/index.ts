@@ -1,0 +1,5 @@
+export * from './database.ts';
+export * from './incident-records.ts';
+export * from './incident-store.ts';
+export * from './directory-store.ts';
+export * as schema from './schema.ts';

@@ -1,0 +1,132 @@
+/**
+ * HTTP client for /api/v1 (PROTOCOL.md §4). Same-origin, cookie session; every error becomes an
+ * ApiRequestError carrying the server's `{"error":{"code","message"}}` message when there is one.
+ */
+import type {
+  ApiError, Bell, Classification, Incident, IncidentDetail, Me, ResponseEventType, Site,
+} from '../../api/contract/index.ts';
+
+export const API_BASE = '/api/v1';
+
+export class ApiRequestError extends Error {
+  /** HTTP status; 0 when the server could not be reached at all. */
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiRequestError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+let onUnauthorized: (() => void) | null = null;
+
+/** Called when a request made with a session answers 401 (session expired or logged out elsewhere). */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+interface RequestOptions {
+  /** false for the login request itself, whose 401 means a wrong password, not an expired session. */
+  sessionRequired?: boolean;
+  signal?: AbortSignal;
+}
+
+function isApiError(value: unknown): value is ApiError {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
+}
+
+async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const init: RequestInit = {
+    method,
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json' },
+    cache: 'no-store',
+  };
+  if (options.signal) init.signal = options.signal;
+  if (body !== undefined) {
+    init.headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+    init.body = JSON.stringify(body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(API_BASE + path, init);
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiRequestError(0, 'network', '');
+  }
+  const text = await response.text().catch(() => '');
+  let parsed: unknown = undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!response.ok) {
+    if (response.status === 401 && options.sessionRequired !== false) onUnauthorized?.();
+    if (isApiError(parsed)) throw new ApiRequestError(response.status, parsed.error.code ?? 'error', parsed.error.message);
+    throw new ApiRequestError(response.status, 'http', '');
+  }
+  return parsed as T;
+}
+
+interface Items<T> {
+  items: T[];
+}
+
+export const api = {
+  login(username: string, password: string): Promise<{ token: string }> {
+    return request('POST', '/auth/login', { username, password }, { sessionRequired: false });
+  },
+  logout(): Promise<unknown> {
+    return request('POST', '/auth/logout', {}, { sessionRequired: false });
+  },
+  /** 401 here means "not signed in": the caller shows the login form. */
+  me(): Promise<Me> {
+    return request('GET', '/me', undefined, { sessionRequired: false });
+  },
+  async sites(): Promise<Site[]> {
+    return (await request<Items<Site>>('GET', '/sites')).items;
+  },
+  async openIncidents(): Promise<Incident[]> {
+    return (await request<Items<Incident>>('GET', '/incidents?status=open')).items;
+  },
+  incident(id: string): Promise<IncidentDetail> {
+    return request('GET', `/incidents/${encodeURIComponent(id)}`);
+  },
+  raiseAlarm(counterId: string, violence: boolean, note?: string): Promise<Incident> {
+    const body: { counterId: string; violence: boolean; note?: string } = { counterId, violence };
+    if (note) body.note = note;
+    return request('POST', '/incidents', body);
+  },
+  acknowledge(id: string): Promise<Incident> {
+    return request('POST', `/incidents/${encodeURIComponent(id)}/acknowledge`, {});
+  },
+  recordEvent(id: string, type: ResponseEventType, note?: string): Promise<Incident> {
+    const body: { type: ResponseEventType; note?: string } = { type };
+    if (note) body.note = note;
+    return request('POST', `/incidents/${encodeURIComponent(id)}/events`, body);
+  },
+  close(id: string, outcome: string, classification: Classification[]): Promise<Incident> {
+    return request('POST', `/incidents/${encodeURIComponent(id)}/close`, { outcome, classification });
+  },
+  async bells(): Promise<Bell[]> {
+    return (await request<Items<Bell>>('GET', '/bells')).items;
+  },
+};
+
+/** The text to show for a failed request: the server's own message, else a generic one. */
+export function errorText(err: unknown, t: (key: 'error.network' | 'error.http', vars?: Record<string, string | number>) => string): string {
+  if (err instanceof ApiRequestError) {
+    if (err.message) return err.message;
+    if (err.status === 0) return t('error.network');
+    return t('error.http', { status: err.status });
+  }
+  if (err instanceof Error && err.message) return err.message;
+  return t('error.network');
+}

@@ -1,0 +1,84 @@
+/**
+ * The ringing screen: one entry per unacknowledged alarm, with a big Acknowledge button.
+ * Flashes unless the user prefers reduced motion; the icon and text carry the meaning too.
+ */
+import type { Incident, Site } from '../../../api/contract/index.ts';
+import { formatAge, formatTime, useNow } from '../format.ts';
+import { useI18n, type I18n } from '../i18n.ts';
+import { ErrorText } from './ErrorText.tsx';
+
+export function sourceText(incident: Incident, i18n: I18n): string {
+  if (incident.source === 'bell') return i18n.t('source.bell', { bellId: incident.bellId ?? '?' });
+  if (incident.source === 'console') return i18n.t('source.console');
+  return i18n.t('source.drill');
+}
+
+interface Props {
+  alarms: Incident[];
+  siteById: ReadonlyMap<string, Site>;
+  acking: ReadonlySet<string>;
+  errors: ReadonlyMap<string, unknown>;
+  onAcknowledge: (id: string) => void;
+  onOpen: (id: string) => void;
+}
+
+export function AlarmBanner({ alarms, siteById, acking, errors, onAcknowledge, onOpen }: Props) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const now = useNow(1_000);
+  return (
+    <section className="alarm-banner" data-testid="alarm-banner" role="alert" aria-live="assertive" aria-labelledby="alarm-heading">
+      <h2 id="alarm-heading" className="alarm-heading">
+        <span className="alarm-icon" aria-hidden="true">🚨</span> {t('alarm.heading')}
+        <span className="alarm-count"> — {t('alarm.count', { count: alarms.length })}</span>
+      </h2>
+      <ul className="alarm-list">
+        {alarms.map((incident) => {
+          const site = siteById.get(incident.siteId);
+          const drill = incident.mode === 'drill';
+          return (
+            <li key={incident.id} className={drill ? 'alarm-item drill' : 'alarm-item'} data-testid={`alarm-item-${incident.id}`}>
+              <div className="alarm-text">
+                {drill && (
+                  <p className="drill-tag" data-testid={`alarm-drill-${incident.id}`}>
+                    {t('alarm.drill')} · {t('alarm.drillNote')}
+                  </p>
+                )}
+                {incident.violence && (
+                  <p className="violence-tag" data-testid={`alarm-violence-${incident.id}`}>
+                    <span aria-hidden="true">⚠ </span>{t('alarm.violence')}
+                  </p>
+                )}
+                <p className="alarm-where">
+                  <strong>{incident.siteName || site?.name || incident.siteId}</strong>
+                  {incident.floor && <> · {incident.floor}</>}
+                  {' · '}
+                  <strong>{incident.counterName || incident.counterId}</strong>
+                </p>
+                <p className="alarm-when">
+                  <span data-testid={`alarm-age-${incident.id}`}>{formatAge(incident.openedAt, now, i18n)}</span>
+                  {' ('}{t('alarm.openedAt', { time: formatTime(incident.openedAt, i18n.locale, site?.timezone) })}{')'}
+                  {' · '}{t('alarm.source', { source: sourceText(incident, i18n) })}
+                </p>
+                <button type="button" className="link-button alarm-open" onClick={() => onOpen(incident.id)}>
+                  {t('detail.title')} {incident.id}
+                </button>
+                <ErrorText error={errors.get(incident.id)} />
+              </div>
+              <button
+                type="button"
+                className="ack-button"
+                data-testid={`ack-${incident.id}`}
+                disabled={acking.has(incident.id)}
+                onClick={() => onAcknowledge(incident.id)}
+              >
+                <span aria-hidden="true">✔ </span>
+                {acking.has(incident.id) ? t('alarm.acknowledging') : t('alarm.acknowledge')}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,103 @@
+/** The signed-in screen: alarms on top, then the open incidents, the detail, bells and the panic button. */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Me } from '../../../api/contract/index.ts';
+import { api } from '../api.ts';
+import { triggeredAlarms } from '../incidents.ts';
+import { canRaiseAlarm, canSeeBells, isResponder, isStaffOnly } from '../roles.ts';
+import { AlarmSound } from '../sound.ts';
+import { useLiveConsole } from '../useLiveConsole.ts';
+import { AlarmBanner } from './AlarmBanner.tsx';
+import { BellsTable } from './BellsTable.tsx';
+import { Header } from './Header.tsx';
+import { IncidentDetailView } from './IncidentDetail.tsx';
+import { IncidentList } from './IncidentList.tsx';
+import { PanicButton } from './PanicButton.tsx';
+import { SecurityAlerts } from './SecurityAlerts.tsx';
+import { SoundControl } from './SoundControl.tsx';
+import { StreamStatus } from './StreamStatus.tsx';
+
+export function Console({ me, onLogout }: { me: Me; onLogout: () => void }) {
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const live = useLiveConsole(me, selectedId);
+  const responder = isResponder(me);
+  const staffOnly = isStaffOnly(me);
+
+  const soundRef = useRef<AlarmSound | null>(null);
+  if (!soundRef.current) soundRef.current = new AlarmSound();
+  const sound = soundRef.current;
+  useEffect(() => () => sound.dispose(), [sound]);
+
+  const alarms = useMemo(() => (responder ? triggeredAlarms(live.incidents) : []), [responder, live.incidents]);
+  useEffect(() => {
+    sound.setRinging(alarms.length > 0);
+  }, [sound, alarms.length]);
+
+  const [acking, setAcking] = useState<ReadonlySet<string>>(() => new Set());
+  const [ackErrors, setAckErrors] = useState<ReadonlyMap<string, unknown>>(() => new Map());
+  const { applyIncident } = live;
+
+  const acknowledge = useCallback(async (id: string) => {
+    setAcking((s) => new Set(s).add(id));
+    setAckErrors((m) => {
+      const next = new Map(m);
+      next.delete(id);
+      return next;
+    });
+    try {
+      applyIncident(await api.acknowledge(id));
+    } catch (err) {
+      setAckErrors((m) => new Map(m).set(id, err));
+    } finally {
+      setAcking((s) => {
+        const next = new Set(s);
+        next.delete(id);
+        return next;
+      });
+    }
+  }, [applyIncident]);
+
+  return (
+    <div className="console">
+      <StreamStatus state={live.streamState} />
+      <Header me={me} onLogout={onLogout} />
+      {responder && <SoundControl sound={sound} />}
+      {alarms.length > 0 && (
+        <AlarmBanner
+          alarms={alarms}
+          siteById={live.siteById}
+          acking={acking}
+          errors={ackErrors}
+          onAcknowledge={(id) => void acknowledge(id)}
+          onOpen={setSelectedId}
+        />
+      )}
+      {!staffOnly && live.alerts.length > 0 && <SecurityAlerts alerts={live.alerts} siteById={live.siteById} onDismiss={live.dismissAlert} />}
+      {canRaiseAlarm(me) && <PanicButton me={me} sites={live.sites} onRaised={applyIncident} />}
+      <main className={selectedId ? 'workspace with-detail' : 'workspace'}>
+        <IncidentList
+          title={staffOnly ? 'list.myTitle' : 'list.openTitle'}
+          incidents={live.incidents}
+          siteById={live.siteById}
+          selectedId={selectedId}
+          loadError={live.loadError}
+          onSelect={setSelectedId}
+        />
+        {selectedId && (
+          <IncidentDetailView
+            key={selectedId}
+            id={selectedId}
+            me={me}
+            siteById={live.siteById}
+            version={live.watchedVersion}
+            acking={acking.has(selectedId)}
+            ackError={ackErrors.get(selectedId)}
+            onAcknowledge={(id) => void acknowledge(id)}
+            onApplied={applyIncident}
+            onClose={() => setSelectedId(null)}
+          />
+        )}
+      </main>
+      {canSeeBells(me) && <BellsTable bells={live.bells} siteById={live.siteById} />}
+    </div>
+  );
+}

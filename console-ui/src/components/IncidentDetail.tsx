@@ -1,0 +1,174 @@
+/** One incident: its fields, its timeline (oldest first) and the actions the user's roles allow. */
+import { useEffect, useRef, useState } from 'react';
+import type { Incident, IncidentDetail, Me, Site, TimelineEntry } from '../../../api/contract/index.ts';
+import { api } from '../api.ts';
+import { formatAge, formatTime, useNow } from '../format.ts';
+import { useI18n, type I18n } from '../i18n.ts';
+import { isOpen } from '../incidents.ts';
+import { canCloseIncidents, isResponder } from '../roles.ts';
+import { sourceText } from './AlarmBanner.tsx';
+import { CloseForm } from './CloseForm.tsx';
+import { ErrorText } from './ErrorText.tsx';
+import { STATUS_ICON } from './IncidentList.tsx';
+import { ResponseActions } from './ResponseActions.tsx';
+
+interface Props {
+  id: string;
+  me: Me;
+  siteById: ReadonlyMap<string, Site>;
+  /** Bumped when the incident changed on the server: refetch. */
+  version: number;
+  acking: boolean;
+  ackError: unknown;
+  onAcknowledge: (id: string) => void;
+  onApplied: (incident: Incident) => void;
+  onClose: () => void;
+}
+
+function kindLabel(kind: string, i18n: I18n): string {
+  const asKind = i18n.tx('kind.', kind);
+  return asKind !== kind ? asKind : i18n.tx('event.', kind);
+}
+
+function sortTimeline(entries: TimelineEntry[]): TimelineEntry[] {
+  return entries
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => Date.parse(a.entry.at) - Date.parse(b.entry.at) || a.index - b.index)
+    .map(({ entry }) => entry);
+}
+
+export function IncidentDetailView({ id, me, siteById, version, acking, ackError, onAcknowledge, onApplied, onClose }: Props) {
+  const i18n = useI18n();
+  const { t, tx } = i18n;
+  const now = useNow(1_000);
+  const [detail, setDetail] = useState<IncidentDetail | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    api.incident(id).then(
+      (loaded) => {
+        if (controller.signal.aborted) return;
+        setDetail(loaded);
+        setError(null);
+      },
+      (err: unknown) => {
+        if (!controller.signal.aborted) setError(err);
+      },
+    );
+    return () => controller.abort();
+  }, [id, version, reload]);
+
+  useEffect(() => {
+    headingRef.current?.focus();
+  }, [id]);
+
+  /** After an action: show the returned incident at once and reload the timeline. */
+  function applied(incident: Incident) {
+    onApplied(incident);
+    setDetail((current) => (current ? { ...current, ...incident } : current));
+    setReload((n) => n + 1);
+  }
+
+  const site = detail ? siteById.get(detail.siteId) : undefined;
+  const tz = site?.timezone;
+  const open = detail ? isOpen(detail) : false;
+
+  return (
+    <section className="panel incident-detail" data-testid="incident-detail" aria-labelledby="detail-heading">
+      <div className="detail-top">
+        <h2 id="detail-heading" ref={headingRef} tabIndex={-1}>{t('detail.title')} {id}</h2>
+        <button type="button" onClick={onClose} data-testid="detail-close">{t('detail.back')}</button>
+      </div>
+      <ErrorText error={error} testId="detail-error" />
+      {!detail ? (
+        !error && <p className="muted">{t('detail.loading')}</p>
+      ) : (
+        <>
+          {detail.mode === 'drill' && <p className="drill-tag">{t('alarm.drill')} · {t('alarm.drillNote')}</p>}
+          {detail.violence && <p className="violence-tag">⚠ {t('alarm.violence')}</p>}
+          {!detail.stored && <p className="warning-text">⚠ {t('detail.notStored')}</p>}
+          <dl className="fields">
+            <dt>{t('field.status')}</dt>
+            <dd data-testid="detail-status"><span aria-hidden="true">{STATUS_ICON[detail.status] ?? '•'} </span>{tx('status.', detail.status)}</dd>
+            <dt>{t('field.site')}</dt>
+            <dd>{detail.siteName || site?.name || detail.siteId}</dd>
+            <dt>{t('field.counter')}</dt>
+            <dd>{detail.counterName || detail.counterId}</dd>
+            <dt>{t('field.floor')}</dt>
+            <dd>{detail.floor ?? t('common.none')}</dd>
+            <dt>{t('field.mode')}</dt>
+            <dd>{tx('mode.', detail.mode)}</dd>
+            <dt>{t('field.severity')}</dt>
+            <dd>{tx('severity.', detail.severity)}</dd>
+            <dt>{t('field.violence')}</dt>
+            <dd>{detail.violence ? t('common.yes') : t('common.no')}</dd>
+            <dt>{t('field.source')}</dt>
+            <dd>{sourceText(detail, i18n)}</dd>
+            <dt>{t('field.openedAt')}</dt>
+            <dd>{formatTime(detail.openedAt, i18n.locale, tz)} ({formatAge(detail.openedAt, now, i18n)})</dd>
+            <dt>{t('field.acknowledgedAt')}</dt>
+            <dd>{formatTime(detail.acknowledgedAt, i18n.locale, tz)}</dd>
+            {detail.closedAt && (
+              <>
+                <dt>{t('field.closedAt')}</dt>
+                <dd>{formatTime(detail.closedAt, i18n.locale, tz)}</dd>
+              </>
+            )}
+            {detail.outcome && (
+              <>
+                <dt>{t('field.outcome')}</dt>
+                <dd>{detail.outcome}</dd>
+              </>
+            )}
+            {detail.classification.length > 0 && (
+              <>
+                <dt>{t('field.classification')}</dt>
+                <dd>{detail.classification.map((c) => tx('classification.', c)).join(', ')}</dd>
+              </>
+            )}
+          </dl>
+
+          {isResponder(me) && detail.status === 'triggered' && (
+            <div className="detail-ack">
+              <button
+                type="button"
+                className="ack-button"
+                data-testid={`detail-ack-${detail.id}`}
+                disabled={acking}
+                onClick={() => onAcknowledge(detail.id)}
+              >
+                <span aria-hidden="true">✔ </span>{acking ? t('alarm.acknowledging') : t('actions.detailAck')}
+              </button>
+              <ErrorText error={ackError} />
+            </div>
+          )}
+
+          {isResponder(me) && open && <ResponseActions incidentId={detail.id} onRecorded={applied} />}
+          {canCloseIncidents(me) && open && <CloseForm incidentId={detail.id} onClosed={applied} />}
+
+          <h3>{t('timeline.title')}</h3>
+          {detail.timeline.length === 0 ? (
+            <p className="muted">{t('timeline.empty')}</p>
+          ) : (
+            <ol className="timeline" data-testid="timeline">
+              {sortTimeline(detail.timeline).map((entry) => {
+                const note = typeof entry.data?.note === 'string' ? entry.data.note : null;
+                return (
+                  <li key={entry.id} data-testid={`timeline-${entry.id}`}>
+                    <time dateTime={entry.at}>{formatTime(entry.at, i18n.locale, tz)}</time>
+                    <span className="kind">{kindLabel(entry.kind, i18n)}</span>
+                    <span className="actor">{entry.actorName ?? t('timeline.system')}</span>
+                    {note && <span className="note">“{note}”</span>}
+                  </li>
+                );
+              })}
+            </ol>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

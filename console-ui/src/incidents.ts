@@ -1,0 +1,45 @@
+/** Pure helpers for the open-incident list kept by the console. */
+import type { Incident, IncidentStatus, ResponseEventType } from '../../api/contract/index.ts';
+
+export const FINISHED_STATUSES: readonly IncidentStatus[] = ['closed', 'cancelled'];
+
+export function isOpen(incident: Incident): boolean {
+  return !FINISHED_STATUSES.includes(incident.status);
+}
+
+export type IncidentMap = ReadonlyMap<string, Incident>;
+
+/** Upsert by id; an incident that is no longer open leaves the open list. */
+export function upsertOpen(map: IncidentMap, incident: Incident): Map<string, Incident> {
+  const next = new Map(map);
+  if (isOpen(incident)) next.set(incident.id, incident);
+  else next.delete(incident.id);
+  return next;
+}
+
+export function fromList(items: readonly Incident[]): Map<string, Incident> {
+  let map = new Map<string, Incident>();
+  for (const incident of items) map = upsertOpen(map, incident);
+  return map;
+}
+
+/** Unacknowledged alarms first (oldest first: longest waiting on top), then the rest newest first. */
+export function sortIncidents(items: Iterable<Incident>): Incident[] {
+  return [...items].sort((a, b) => {
+    const at = a.status === 'triggered' ? 0 : 1;
+    const bt = b.status === 'triggered' ? 0 : 1;
+    if (at !== bt) return at - bt;
+    const diff = Date.parse(a.openedAt) - Date.parse(b.openedAt);
+    return at === 0 ? diff : -diff;
+  });
+}
+
+export function triggeredAlarms(map: IncidentMap): Incident[] {
+  return sortIncidents([...map.values()].filter((i) => i.status === 'triggered'));
+}
+
+/** The response buttons, in the order guards work through them. */
+export const RESPONSE_ACTIONS = [
+  'responding', 'guard_on_scene', 'victim_separated', 'protective_equipment_used',
+  'police_called', 'police_arrived', 'police_handover', 'contained',
+] as const satisfies readonly ResponseEventType[];

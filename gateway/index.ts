@@ -1,0 +1,6 @@
+export * from './signal.ts';
+export * from './verify.ts';
+export * from './gateway.ts';
+export * from './metrics.ts';
+export * from './sources/mqtt-native.ts';
+export * from './broker/embedded-broker.ts';
