@@ -14,6 +14,7 @@ export interface MqttNativeOptions {
   /** MQTT shared-subscription group, so several gateways split the bell topics (not on aedes: it ignores $share). */
   sharedGroup?: string | undefined;
   now?: () => Date;
+  startTimeoutMs?: number;
 }
 
 /** Native bells over MQTT (PROTOCOL.md §1). */
@@ -40,12 +41,22 @@ export class MqttNativeSource implements BellSource {
     };
     const client = mqtt.connect(this.opts.url, options);
     this.client = client;
+    const prefix = this.opts.sharedGroup ? `$share/${this.opts.sharedGroup}/` : '';
+    const filters = bellInboundFilter(this.opts.topicRoot).map((f) => prefix + f);
+    const firstConnect = new Promise<boolean>((resolve) => {
+      client.once('connect', () => resolve(true));
+      setTimeout(() => resolve(false), this.opts.startTimeoutMs ?? 5_000).unref();
+    });
     client.on('connect', () => {
       // Nagle with delayed ACKs adds ~40 ms to every QoS 1 round trip.
       (client.stream as Socket).setNoDelay?.(true);
+      // Clean sessions: subscribe again on every (re)connect.
+      client.subscribe(filters, { qos: 1 }, (err) => {
+        if (err) handlers.rejected({ reason: 'wrong_topic', detail: `subscribe failed: ${err.message}`, transport: 'mqtt', at: now() });
+      });
     });
     client.on('error', () => {
-      /* reconnects by itself; health reports the broker as down meanwhile */
+      /* mqtt.js reconnects by itself; health reports the broker as down meanwhile */
     });
     client.on('message', (topic, payload) => {
       const receivedAt = now();
@@ -55,22 +66,12 @@ export class MqttNativeSource implements BellSource {
         handlers.rejected({ reason: 'invalid_field', detail: `internal: ${(err as Error).message}`, transport: 'mqtt', topic, at: receivedAt });
       }
     });
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => {
-        client.removeListener('connect', onConnect);
-        reject(err);
-      };
-      const onConnect = () => {
-        client.removeListener('error', onError);
-        resolve();
-      };
-      client.once('connect', onConnect);
-      client.once('error', onError);
-    });
-    const prefix = this.opts.sharedGroup ? `$share/${this.opts.sharedGroup}/` : '';
-    // Subscribing is re-done by mqtt.js on reconnect (resubscribe: true by default).
-    await client.subscribeAsync(bellInboundFilter(this.opts.topicRoot).map((f) => prefix + f), { qos: 1 });
+    // A broker that is down at start does not stop the gateway: it keeps reconnecting and reports degraded.
+    this.startedConnected = await firstConnect;
   }
+
+  /** Whether the first connection succeeded within the start timeout. */
+  startedConnected = false;
 
   private onMessage(
     topic: string,

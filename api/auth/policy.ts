@@ -1,0 +1,50 @@
+/** Who may do what (PROTOCOL.md roles). Pure: the routes and the live stream ask the same questions. */
+import type { Role } from '../contract/index.ts';
+
+export interface User {
+  id: string;
+  name: string;
+  username: string;
+  roles: Role[];
+  siteIds: string[];
+  language: 'ko' | 'en';
+}
+
+export interface IncidentScope {
+  siteId: string | null;
+  raisedBy?: string | null | undefined;
+}
+
+const has = (u: User, ...roles: Role[]) => roles.some((r) => u.roles.includes(r));
+const atSite = (u: User, siteId: string | null) => siteId !== null && u.siteIds.includes(siteId);
+
+/** Legal and audit read incidents everywhere; guards and managers at their sites; others only their own. */
+export function canReadIncident(u: User, s: IncidentScope): boolean {
+  if (has(u, 'admin', 'legal', 'auditor')) return true;
+  if (has(u, 'guard', 'manager') && atSite(u, s.siteId)) return true;
+  return s.raisedBy != null && s.raisedBy === u.id;
+}
+
+export function canRaiseAlarm(u: User, siteId: string): boolean {
+  return has(u, 'admin') || (has(u, 'staff', 'guard', 'manager') && atSite(u, siteId));
+}
+
+export function canRespond(u: User, siteId: string): boolean {
+  return has(u, 'admin') || (has(u, 'guard', 'manager') && atSite(u, siteId));
+}
+
+export function canCloseOrCancel(u: User, siteId: string): boolean {
+  return has(u, 'admin') || (has(u, 'manager') && atSite(u, siteId));
+}
+
+export function canSeeBells(u: User, siteId: string): boolean {
+  return has(u, 'admin') || (has(u, 'guard', 'manager') && atSite(u, siteId));
+}
+
+export function canSeeAllSites(u: User): boolean {
+  return has(u, 'admin', 'legal', 'auditor');
+}
+
+export function canProvision(u: User): boolean {
+  return has(u, 'admin');
+}

@@ -1,0 +1,106 @@
+/** Configuration from the environment (PROTOCOL.md §5), parsed once at start, every problem reported at once. */
+import { z } from 'zod';
+import { DEFAULT_TOPIC_ROOT } from '../firmware-bridge/protocol/index.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const flag = z.enum(['0', '1']);
+
+const envSchema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MQTT_URL: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt:// or mqtts://').optional(),
+  MQTT_PORT: port.default(1883),
+  MQTT_USERNAME: z.string().optional(),
+  MQTT_PASSWORD: z.string().optional(),
+  MQTT_SHARED_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
+  GUARDBELL_TOPIC_ROOT: z.string().default(DEFAULT_TOPIC_ROOT),
+  SERIAL_PORTS: z.string().optional(),
+  SIA_DC09_PORT: port.optional(),
+  GUARDBELL_PROVISION: z.string().optional(),
+  GUARDBELL_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  GUARDBELL_DEMO: flag.optional(),
+  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_FROM: z.string().optional(),
+  TWILIO_API_BASE: z.string().url().optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface SerialPortConfig {
+  path: string;
+  baudRate: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** PGlite's folder, or memory:// for tests. */
+  embeddedDbDir: string;
+  mqttUrl: string | undefined;
+  mqttPort: number;
+  mqttUsername: string | undefined;
+  mqttPassword: string | undefined;
+  mqttSharedGroup: string | undefined;
+  topicRoot: string;
+  serialPorts: SerialPortConfig[];
+  siaDc09Port: number | undefined;
+  provisionFile: string | undefined;
+  adminPassword: string | undefined;
+  demo: boolean;
+  twilio: { accountSid: string; authToken: string; from: string; apiBase: string | undefined } | undefined;
+  sessionTtlMs: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+export function parseSerialPorts(text: string | undefined): SerialPortConfig[] {
+  if (!text?.trim()) return [];
+  return text.split(',').map((item) => {
+    const [path, baud] = item.trim().split('@');
+    const baudRate = baud === undefined ? 115200 : Number(baud);
+    if (!path || !Number.isInteger(baudRate) || baudRate <= 0) throw new ConfigError(`SERIAL_PORTS: "${item}" is not path[@baud]`);
+    return { path, baudRate };
+  });
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
+  }
+  const e = parsed.data;
+  const twilioParts = [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN, e.TWILIO_FROM];
+  if (twilioParts.some(Boolean) && !twilioParts.every(Boolean)) {
+    throw new ConfigError('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM go together: set all three or none');
+  }
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    embeddedDbDir: `${e.DATA_DIR.replace(/\/$/, '')}/pglite`,
+    mqttUrl: e.MQTT_URL,
+    mqttPort: e.MQTT_PORT,
+    mqttUsername: e.MQTT_USERNAME,
+    mqttPassword: e.MQTT_PASSWORD,
+    mqttSharedGroup: e.MQTT_SHARED_GROUP,
+    topicRoot: e.GUARDBELL_TOPIC_ROOT,
+    serialPorts: parseSerialPorts(e.SERIAL_PORTS),
+    siaDc09Port: e.SIA_DC09_PORT,
+    provisionFile: e.GUARDBELL_PROVISION,
+    adminPassword: e.GUARDBELL_ADMIN_PASSWORD,
+    // Demo data by default only on the embedded database: a real deployment never gets demo people.
+    demo: e.GUARDBELL_DEMO ? e.GUARDBELL_DEMO === '1' : !e.DATABASE_URL,
+    twilio: e.TWILIO_ACCOUNT_SID
+      ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN!, from: e.TWILIO_FROM!, apiBase: e.TWILIO_API_BASE }
+      : undefined,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    logLevel: e.LOG_LEVEL,
+  });
+}

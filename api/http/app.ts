@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import { Counter } from 'prom-client';
+import { authenticate, userOf, type ApiContext } from './context.ts';
+import { errorHandler, forbidden, HttpError, notFoundRoute } from './errors.ts';
+import { openApiDocument } from './openapi.ts';
+import { authRoutes } from './routes/auth.ts';
+import { incidentRoutes } from './routes/incidents.ts';
+import { placeRoutes } from './routes/places.ts';
+import { canProvision } from '../auth/policy.ts';
+
+const consoleDist = fileURLToPath(new URL('../../console-ui/dist', import.meta.url));
+
+export function createApp(ctx: ApiContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const refused = new Counter({
+    name: 'guardbell_http_errors_total',
+    help: 'HTTP requests answered with an error, by code.',
+    labelNames: ['code'],
+    registers: [ctx.registry],
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '64kb', strict: false }));
+  api.get('/health', async (_req, res) => {
+    res.json(await ctx.health());
+  });
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  api.use(authRoutes(ctx));
+  api.use(placeRoutes(ctx));
+  api.use(incidentRoutes(ctx));
+  api.post('/provisioning', authenticate(ctx), express.text({ type: ['application/yaml', 'text/yaml', 'text/plain'], limit: '2mb' }), async (req, res) => {
+    if (!canProvision(userOf(res))) throw forbidden('provision sites, bells and people');
+    if (!ctx.provision) throw new HttpError(501, 'not_available', 'provisioning is not available in this process');
+    const text = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    const result = await ctx.provision(text, typeof req.body === 'string' ? 'upload.yaml' : 'upload.json');
+    if (!result.ok) {
+      throw new HttpError(422, 'invalid_provisioning', `${result.problems.length} problem(s) in the provisioning document; nothing was applied`, result.problems);
+    }
+    res.json(result.summary);
+  });
+  api.use(notFoundRoute);
+  app.use('/api/v1', api);
+
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', ctx.registry.contentType);
+    res.send(await ctx.registry.metrics());
+  });
+
+  if (existsSync(consoleDist)) {
+    app.use(express.static(consoleDist, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForIndex }));
+    // The console is a single-page app: its routes all load index.html.
+    app.get(/^\/(?!api\/|metrics).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile('index.html', { root: consoleDist });
+    });
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('Guardbell API is running. The console is not built: run `npm run build:console`.');
+    });
+  }
+  app.use(notFoundRoute);
+  app.use(errorHandler(ctx.logger, (code) => refused.inc({ code })));
+  return app;
+}
+
+function noCacheForIndex(res: { setHeader(name: string, value: string): void }, path: string): void {
+  if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+}

@@ -1,0 +1,51 @@
+import type { RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { AlarmCore } from '../core/alarm-core.ts';
+import type { Places } from '../core/places.ts';
+import type { LiveHub } from '../live/hub.ts';
+import type { DirectoryStore, IncidentStore } from '../store/index.ts';
+import type { Sessions } from '../auth/sessions.ts';
+import { tokenFrom } from '../auth/sessions.ts';
+import type { User } from '../auth/policy.ts';
+import { unauthorized } from './errors.ts';
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  db: 'ok' | 'down';
+  broker: 'ok' | 'down';
+  pendingWrites: number;
+}
+
+/** Everything the routes use, handed in by the composition root. */
+export interface ApiContext {
+  core: AlarmCore;
+  incidents: IncidentStore;
+  directory: DirectoryStore;
+  places: Places;
+  sessions: Sessions;
+  hub: LiveHub;
+  registry: Registry;
+  logger: Logger;
+  health(): Promise<HealthReport>;
+  /** Applies a provisioning document sent over HTTP; returns problems or a summary. */
+  provision?(text: string, fileName: string): Promise<{ ok: true; summary: unknown } | { ok: false; problems: { path: string; message: string }[] }>;
+  secureCookies: boolean;
+  sessionTtlMs: number;
+}
+
+export function authenticate(ctx: ApiContext): RequestHandler {
+  return async (req, res, next) => {
+    const token = tokenFrom({ cookie: req.headers.cookie, authorization: req.headers.authorization });
+    if (!token) throw unauthorized();
+    const user = await ctx.sessions.resolve(token);
+    if (!user) throw unauthorized();
+    res.locals.user = user;
+    res.locals.token = token;
+    next();
+  };
+}
+
+export function userOf(res: Response): User {
+  return res.locals.user as User;
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { closeBody, incidentListQuery, loginBody, raiseIncidentBody, reasonBody, responseEventBody } from './bodies.ts';
+
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input' }) } } });
+const ok = (description: string) => ({ description });
+const errors = { '4XX': { description: 'Error: {"error":{"code","message"}}' } };
+const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+
+/** GET /api/v1/openapi.json: the API described from the same zod schemas that validate it. */
+export function openApiDocument(): Record<string, unknown> {
+  const listQuery = z.toJSONSchema(incidentListQuery, { io: 'input' }) as { properties: Record<string, unknown> };
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Guardbell API', version: '1.0.0', description: 'PROTOCOL.md §4. Errors are {"error":{"code","message"}}.' },
+    servers: [{ url: '/api/v1' }],
+    components: {
+      securitySchemes: {
+        cookie: { type: 'apiKey', in: 'cookie', name: 'gb_session' },
+        bearer: { type: 'http', scheme: 'bearer' },
+      },
+    },
+    security: [{ cookie: [] }, { bearer: [] }],
+    paths: {
+      '/health': { get: { summary: 'Health of the database and broker', security: [], responses: { 200: ok('{"status":"ok"|"degraded","db","broker"}') } } },
+      '/auth/login': { post: { summary: 'Log in', security: [], requestBody: json(loginBody), responses: { 200: ok('{"token"} and a session cookie'), ...errors } } },
+      '/auth/logout': { post: { summary: 'Log out', responses: { 204: ok('logged out') } } },
+      '/me': { get: { summary: 'The logged-in user', responses: { 200: ok('Me'), ...errors } } },
+      '/sites': { get: { summary: 'Sites with counters', responses: { 200: ok('{"items":[Site]}') } } },
+      '/bells': { get: { summary: 'Bells with health', responses: { 200: ok('{"items":[Bell]}') } } },
+      '/incidents': {
+        get: {
+          summary: 'List incidents',
+          parameters: Object.entries(listQuery.properties).map(([name, schema]) => ({ name, in: 'query', schema })),
+          responses: { 200: ok('{"items":[Incident]}'), ...errors },
+        },
+        post: { summary: 'Raise an alarm from the console', requestBody: json(raiseIncidentBody), responses: { 201: ok('Incident'), ...errors } },
+      },
+      '/incidents/{id}': { get: { summary: 'An incident with its timeline', parameters: idParam, responses: { 200: ok('IncidentDetail'), ...errors } } },
+      '/incidents/{id}/acknowledge': { post: { summary: 'Acknowledge', parameters: idParam, responses: { 200: ok('Incident'), ...errors } } },
+      '/incidents/{id}/events': { post: { summary: 'Record a response event', parameters: idParam, requestBody: json(responseEventBody), responses: { 200: ok('Incident'), ...errors } } },
+      '/incidents/{id}/close': { post: { summary: 'Close with outcome and classification', parameters: idParam, requestBody: json(closeBody), responses: { 200: ok('Incident'), ...errors } } },
+      '/incidents/{id}/cancel': { post: { summary: 'Cancel a triggered alarm with a reason (managers)', parameters: idParam, requestBody: json(reasonBody), responses: { 200: ok('Incident'), ...errors } } },
+      '/incidents/{id}/reopen': { post: { summary: 'Reopen a closed incident with a reason', parameters: idParam, requestBody: json(reasonBody), responses: { 200: ok('Incident'), ...errors } } },
+      '/provisioning': { post: { summary: 'Apply a provisioning document (admins)', responses: { 200: ok('summary'), 422: ok('{"error":{"details":[{"path","message"}]}}') } } },
+      '/stream': { get: { summary: 'WebSocket: {"type":"incident.created"|"incident.updated"|"bell.status"|"notification.status"|"security.alert","data"}' } },
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import { SESSION_COOKIE } from '../../auth/sessions.ts';
+import { loginBody } from '../bodies.ts';
+import { authenticate, userOf, type ApiContext } from '../context.ts';
+import { HttpError, parseBody } from '../errors.ts';
+
+export function authRoutes(ctx: ApiContext): Router {
+  const r = Router();
+  r.post('/auth/login', async (req, res) => {
+    const body = parseBody(loginBody, req.body);
+    const session = await ctx.sessions.login(body.username, body.password);
+    if (!session) throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
+    res.cookie(SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: ctx.secureCookies,
+      path: '/',
+      maxAge: ctx.sessionTtlMs,
+    });
+    res.json({ token: session.token, expiresAt: session.expiresAt.toISOString(), user: session.user });
+  });
+  r.post('/auth/logout', authenticate(ctx), async (_req, res) => {
+    await ctx.sessions.logout(res.locals.token as string);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.status(204).end();
+  });
+  r.get('/me', authenticate(ctx), (_req, res) => {
+    res.json(userOf(res));
+  });
+  return r;
+}

@@ -1,0 +1,130 @@
+import { Router, type Response } from 'express';
+import type { IncidentDetail } from '../../contract/index.ts';
+import { canCloseOrCancel, canRaiseAlarm, canReadIncident, canRespond, canSeeAllSites, type User } from '../../auth/policy.ts';
+import type { IncidentAction } from '../../domain/index.ts';
+import { presentIncident, presentTimelineEntry } from '../../core/present.ts';
+import type { IncidentRecord } from '../../store/index.ts';
+import { closeBody, incidentListQuery, raiseIncidentBody, reasonBody, responseEventBody } from '../bodies.ts';
+import { authenticate, userOf, type ApiContext } from '../context.ts';
+import { forbidden, HttpError, notFound, parseBody, parseQuery } from '../errors.ts';
+
+export function incidentRoutes(ctx: ApiContext): Router {
+  const r = Router();
+  r.use('/incidents', authenticate(ctx));
+
+  r.get('/incidents', async (req, res) => {
+    const q = parseQuery(incidentListQuery, req.query);
+    const user = userOf(res);
+    const scope = scopeFor(user);
+    let records: IncidentRecord[];
+    try {
+      records = await ctx.incidents.list({ status: q.status, mode: q.mode, limit: q.limit, ...scope });
+    } catch (err) {
+      // Database away: open incidents are still known in memory, and a console that reconnects must see them.
+      if (q.status !== 'open') throw err;
+      records = ctx.core.openIncidentsInMemory().filter((i) => !q.mode || i.mode === q.mode);
+      res.setHeader('X-Guardbell-Degraded', 'database unavailable; open incidents from memory');
+    }
+    const items = records.filter((i) => canReadIncident(user, i)).map((i) => presentIncident(i, ctx.places));
+    res.json({ items });
+  });
+
+  r.post('/incidents', async (req, res) => {
+    const body = parseBody(raiseIncidentBody, req.body);
+    const user = userOf(res);
+    const siteId = body.siteId ?? siteOfCounter(ctx, user, body.counterId);
+    if (!ctx.places.counter(siteId, body.counterId)) {
+      throw new HttpError(422, 'unknown_counter', `counter ${body.counterId} is not a counter of site ${siteId}`);
+    }
+    if (!canRaiseAlarm(user, siteId)) throw forbidden(`raise an alarm at site ${siteId}`);
+    const record = await ctx.core.raiseFromConsole({ siteId, counterId: body.counterId, violence: body.violence, by: user.id, note: body.note });
+    res.status(201).json(presentIncident(record, ctx.places));
+  });
+
+  r.get('/incidents/:id', async (req, res) => {
+    const record = await readable(ctx, res, req.params.id);
+    const [entries, people] = await Promise.all([ctx.incidents.timeline(record.id), ctx.directory.people()]);
+    const names = new Map(people.map((p) => [p.id, p.name]));
+    const detail: IncidentDetail = { ...presentIncident(record, ctx.places), timeline: entries.map((e) => presentTimelineEntry(e, names)) };
+    res.json(detail);
+  });
+
+  r.post('/incidents/:id/acknowledge', async (req, res) => {
+    const user = userOf(res);
+    await act(ctx, res, req.params.id, canRespond, 'acknowledge incidents', { type: 'acknowledge', by: user.id });
+  });
+
+  r.post('/incidents/:id/events', async (req, res) => {
+    const body = parseBody(responseEventBody, req.body);
+    const user = userOf(res);
+    const action = toAction(body, user.id);
+    await act(ctx, res, req.params.id, canRespond, 'record response events', action);
+  });
+
+  r.post('/incidents/:id/close', async (req, res) => {
+    const body = parseBody(closeBody, req.body);
+    const user = userOf(res);
+    await act(ctx, res, req.params.id, canCloseOrCancel, 'close incidents', { type: 'close', by: user.id, ...body });
+  });
+
+  r.post('/incidents/:id/cancel', async (req, res) => {
+    const body = parseBody(reasonBody, req.body);
+    await act(ctx, res, req.params.id, canCloseOrCancel, 'cancel incidents', { type: 'cancel', by: userOf(res).id, reason: body.reason });
+  });
+
+  r.post('/incidents/:id/reopen', async (req, res) => {
+    const body = parseBody(reasonBody, req.body);
+    await act(ctx, res, req.params.id, canCloseOrCancel, 'reopen incidents', { type: 'reopen', by: userOf(res).id, reason: body.reason });
+  });
+  return r;
+}
+
+function scopeFor(user: User): { siteIds?: string[]; raisedBy?: string } {
+  if (canSeeAllSites(user)) return {};
+  if (user.roles.includes('guard') || user.roles.includes('manager')) return { siteIds: user.siteIds };
+  return { raisedBy: user.id };
+}
+
+function siteOfCounter(ctx: ApiContext, user: User, counterId: string): string {
+  const sites = user.siteIds.filter((s) => ctx.places.counter(s, counterId));
+  if (sites.length === 1) return sites[0]!;
+  if (sites.length === 0) throw new HttpError(422, 'unknown_counter', `counter ${counterId} is not at any of your sites; give siteId`);
+  throw new HttpError(422, 'ambiguous_counter', `counter ${counterId} exists at several of your sites; give siteId`);
+}
+
+async function readable(ctx: ApiContext, res: Response, id: string): Promise<IncidentRecord> {
+  const record = await ctx.incidents.get(id);
+  // Not found and not allowed look the same, so ids cannot be probed.
+  if (!record || !canReadIncident(userOf(res), record)) throw notFound(`incident ${id}`);
+  return record;
+}
+
+async function act(
+  ctx: ApiContext,
+  res: Response,
+  id: string,
+  allowed: (u: User, siteId: string) => boolean,
+  what: string,
+  action: IncidentAction,
+): Promise<void> {
+  const record = await readable(ctx, res, id);
+  if (!allowed(userOf(res), record.siteId)) throw forbidden(what);
+  const updated = await ctx.core.act(id, action);
+  res.json(presentIncident(updated, ctx.places));
+}
+
+function toAction(body: ReturnType<typeof responseEventBody.parse>, by: string): IncidentAction {
+  switch (body.type) {
+    case 'responding':
+      return { type: 'advance', to: 'responding', by, note: body.note };
+    case 'guard_on_scene':
+      return { type: 'advance', to: 'on_scene', by, note: body.note };
+    case 'contained':
+      return { type: 'advance', to: 'contained', by, note: body.note };
+    case 'note':
+      if (!body.note) throw new HttpError(400, 'invalid_request', 'invalid body: note: a note needs text');
+      return { type: 'note', by, note: body.note };
+    default:
+      return { type: 'side_event', event: body.type, by, note: body.note, data: body.data };
+  }
+}

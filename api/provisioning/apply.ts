@@ -1,0 +1,100 @@
+/**
+ * Applies a validated provisioning document in one transaction, idempotently: a second application of
+ * the same document changes nothing. Nothing the document does not name is deleted.
+ */
+import { and, eq } from 'drizzle-orm';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import type { Db } from '../store/index.ts';
+import { schema } from '../store/index.ts';
+import type { ProvisioningDocument } from './document.ts';
+import { parseProvisioningText, type ProvisioningResult } from './parse.ts';
+import type { ProvisioningContext } from './references.ts';
+
+export interface ApplySummary {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export async function provisioningContext(db: Db): Promise<ProvisioningContext> {
+  const [sites, people] = await Promise.all([db.select({ id: schema.sites.id }).from(schema.sites), db.select().from(schema.people)]);
+  return {
+    existingSiteIds: new Set(sites.map((s) => s.id)),
+    existingPersonIds: new Set(people.map((p) => p.id)),
+    existingUsernames: new Map(people.filter((p) => p.username && p.passwordHash).map((p) => [p.username!, p.id])),
+  };
+}
+
+/** Parses, validates against what the database holds, and applies; nothing is applied when anything is wrong. */
+export async function provisionFromText(db: Db, text: string, fileName: string): Promise<ProvisioningResult & { summary?: ApplySummary }> {
+  const parsed = parseProvisioningText(text, fileName, await provisioningContext(db));
+  if (!parsed.ok) return parsed;
+  return { ...parsed, summary: await applyProvisioning(db, parsed.document) };
+}
+
+export async function applyProvisioning(db: Db, doc: ProvisioningDocument): Promise<ApplySummary> {
+  // Hash new passwords before the transaction: scrypt is slow on purpose.
+  const hashes = new Map<string, string>();
+  const existingPeople = new Map((await db.select().from(schema.people)).map((p) => [p.id, p]));
+  for (const p of doc.people) {
+    if (!p.password) continue;
+    const current = existingPeople.get(p.id)?.passwordHash ?? null;
+    if (!(await verifyPassword(p.password, current))) hashes.set(p.id, await hashPassword(p.password));
+  }
+  const summary: ApplySummary = { created: 0, updated: 0, unchanged: 0 };
+  await db.transaction(async (tx) => {
+    for (const site of doc.sites) {
+      const s = { id: site.id, name: site.name, address: site.address, timezone: site.timezone, police: site.police ?? null, drillLiaison: site.drillLiaison ?? [] };
+      await upsert(tx, summary, schema.sites, eq(schema.sites.id, site.id), s);
+      for (const c of site.counters) {
+        const row = { siteId: site.id, id: c.id, name: c.name, floor: c.floor ?? null, managerIds: c.managerIds ?? [] };
+        const existing = (await tx.select().from(schema.counters).where(eq(schema.counters.siteId, site.id))).find((r) => r.id === c.id);
+        if (!existing) {
+          await tx.insert(schema.counters).values(row);
+          summary.created++;
+        } else if (differs(existing, row)) {
+          await tx.update(schema.counters).set(row).where(and(eq(schema.counters.siteId, site.id), eq(schema.counters.id, c.id)));
+          summary.updated++;
+        } else summary.unchanged++;
+      }
+      for (const b of site.bells) {
+        const row = { id: b.id, siteId: site.id, counterId: b.counterId, adapter: b.adapter, keyHex: b.key?.toLowerCase() ?? null, heartbeatSeconds: b.heartbeatSeconds ?? 60 };
+        await upsert(tx, summary, schema.bells, eq(schema.bells.id, b.id), row);
+      }
+    }
+    for (const p of doc.people) {
+      const row = {
+        id: p.id,
+        name: p.name,
+        roles: p.roles,
+        siteIds: p.siteIds,
+        phone: p.phone ?? null,
+        email: p.email ?? null,
+        language: p.language,
+        username: p.username ?? existingPeople.get(p.id)?.username ?? null,
+        ...(hashes.has(p.id) ? { passwordHash: hashes.get(p.id)! } : {}),
+      };
+      await upsert(tx, summary, schema.people, eq(schema.people.id, p.id), row);
+    }
+  });
+  return summary;
+}
+
+type Table = typeof schema.sites | typeof schema.bells | typeof schema.people;
+
+async function upsert(tx: Tx, summary: ApplySummary, table: Table, where: ReturnType<typeof eq>, row: Record<string, unknown>): Promise<void> {
+  const [existing] = await tx.select().from(table as typeof schema.sites).where(where);
+  if (!existing) {
+    await tx.insert(table).values(row as never);
+    summary.created++;
+  } else if (differs(existing as Record<string, unknown>, row)) {
+    await tx.update(table).set(row as never).where(where);
+    summary.updated++;
+  } else summary.unchanged++;
+}
+
+function differs(existing: Record<string, unknown>, row: Record<string, unknown>): boolean {
+  return Object.entries(row).some(([k, v]) => JSON.stringify(existing[k] ?? null) !== JSON.stringify(v ?? null));
+}

@@ -1,0 +1,193 @@
+/**
+ * The composition root of one Guardbell process: store, broker, gateway, alarm core, API and console.
+ * Everything is wired here from a frozen Config; nothing below reads the environment.
+ */
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import pino, { type Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Gateway, gatewayMetrics, MqttNativeSource, PortInUseError, startEmbeddedBroker, type EmbeddedBroker } from '../gateway/index.ts';
+import { hashPassword } from './auth/passwords.ts';
+import { Sessions } from './auth/sessions.ts';
+import type { Config } from './config.ts';
+import { AlarmCore } from './core/alarm-core.ts';
+import { coreMetrics } from './core/metrics.ts';
+import { Places } from './core/places.ts';
+import { demoProvisioning } from './demo/demo-provisioning.ts';
+import { createApp } from './http/app.ts';
+import type { ApiContext, HealthReport } from './http/context.ts';
+import { attachStream } from './http/stream.ts';
+import { LiveHub } from './live/hub.ts';
+import { applyProvisioning, provisionFromText } from './provisioning/apply.ts';
+import { formatProblems } from './provisioning/index.ts';
+import { DirectoryStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
+import { eq } from 'drizzle-orm';
+
+export interface System {
+  config: Config;
+  url: string;
+  mqttUrl: string;
+  database: Database;
+  core: AlarmCore;
+  gateway: Gateway;
+  hub: LiveHub;
+  registry: Registry;
+  places: Places;
+  /** Set when the built-in admin password was generated on this start. */
+  generatedAdminPassword: string | undefined;
+  seededDemo: boolean;
+  close(): Promise<void>;
+}
+
+export class StartError extends Error {}
+
+export async function startSystem(config: Config, opts: { logger?: Logger } = {}): Promise<System> {
+  const logger = opts.logger ?? pino({ level: config.logLevel, base: { app: 'guardbell' } });
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const closeAll = async () => {
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+  };
+  try {
+    return await boot(config, logger, cleanups, closeAll);
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+async function boot(config: Config, logger: Logger, cleanups: (() => Promise<void> | void)[], closeAll: () => Promise<void>): Promise<System> {
+  if (config.siaDc09Port !== undefined) logger.warn('SIA_DC09_PORT is set but the SIA DC-09 receiver is not built yet: alarm panels are not heard');
+  if (config.serialPorts.length > 0) logger.warn('SERIAL_PORTS is set but serial lines are not built yet: serial bells are not heard');
+
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
+  cleanups.push(() => database.close());
+  await database.migrate();
+
+  const directory = new DirectoryStore(database.db);
+  const incidents = new IncidentStore(database.db);
+  const generatedAdminPassword = await ensureAdmin(database, config.adminPassword);
+  if (config.provisionFile) {
+    const text = await readFile(config.provisionFile, 'utf8');
+    const result = await provisionFromText(database.db, text, config.provisionFile);
+    if (!result.ok) throw new StartError(`${config.provisionFile} was not applied:\n${formatProblems(result.problems)}`);
+    logger.info({ file: config.provisionFile, ...result.summary }, 'provisioning file applied');
+  }
+  let seededDemo = false;
+  if (config.demo && (await directory.sites()).length === 0) {
+    await applyProvisioning(database.db, demoProvisioning());
+    seededDemo = true;
+  }
+
+  const places = new Places(directory);
+  await places.reload();
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const hub = new LiveHub();
+  const core = new AlarmCore({ incidents, directory, places, hub, metrics: coreMetrics(registry), logger });
+  await core.start();
+  cleanups.push(() => core.stop());
+
+  let broker: EmbeddedBroker | undefined;
+  if (!config.mqttUrl) {
+    try {
+      broker = await startEmbeddedBroker({ port: config.mqttPort });
+    } catch (err) {
+      if (err instanceof PortInUseError) {
+        throw new StartError(
+          `Port ${config.mqttPort} is already taken (probably a running Mosquitto): set MQTT_URL=mqtt://127.0.0.1:${config.mqttPort} to use that broker, or MQTT_PORT to start the embedded broker on another port.`,
+        );
+      }
+      throw err;
+    }
+    cleanups.push(() => broker?.close());
+  }
+  const mqttUrl = config.mqttUrl ?? broker!.url;
+  const source = new MqttNativeSource({
+    url: mqttUrl,
+    topicRoot: config.topicRoot,
+    username: config.mqttUsername,
+    password: config.mqttPassword,
+    sharedGroup: config.mqttUrl ? config.mqttSharedGroup : undefined,
+  });
+  const gateway = new Gateway({ sources: [source], directory: places, sink: core, metrics: gatewayMetrics(registry), logger });
+  core.attach({ sendAck: (bellId, ack) => gateway.sendAck(bellId, ack), reject: (r) => gateway.reject(r) });
+  await gateway.start();
+  cleanups.push(() => gateway.stop());
+  if (!source.startedConnected) logger.warn({ mqttUrl }, 'broker not reachable yet; the gateway keeps trying');
+
+  const health = async (): Promise<HealthReport> => {
+    const db = (await database.ping()) ? 'ok' : 'down';
+    const brokerUp = gateway.connected ? 'ok' : 'down';
+    return { status: db === 'ok' && brokerUp === 'ok' ? 'ok' : 'degraded', db, broker: brokerUp, pendingWrites: core.pendingWrites };
+  };
+  const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs });
+  const ctx: ApiContext = {
+    core, incidents, directory, places, sessions, hub, registry, logger, health,
+    secureCookies: false,
+    sessionTtlMs: config.sessionTtlMs,
+    provision: async (text, fileName) => {
+      const result = await provisionFromText(database.db, text, fileName);
+      if (!result.ok) return result;
+      await places.reload();
+      return { ok: true, summary: result.summary };
+    },
+  };
+  const server: Server = createServer(createApp(ctx));
+  const stream = attachStream(server, ctx);
+  await listen(server, config.port, config.host);
+  cleanups.push(() => new Promise<void>((resolve) => {
+    stream.close();
+    server.closeAllConnections();
+    server.close(() => resolve());
+  }));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    config,
+    url: `http://127.0.0.1:${port}`,
+    mqttUrl,
+    database,
+    core,
+    gateway,
+    hub,
+    registry,
+    places,
+    generatedAdminPassword,
+    seededDemo,
+    close: async () => {
+      // Give stored-but-unacked and pending writes a moment, then stop.
+      await core.idle(2_000);
+      await closeAll();
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new StartError(`Port ${port} is already taken by another program: set PORT to a free port (for example PORT=8081).`)
+          : err,
+      );
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** The built-in `admin` account, created on first start with the given or a generated password. */
+async function ensureAdmin(database: Database, password: string | undefined): Promise<string | undefined> {
+  const [existing] = await database.db.select().from(schema.people).where(eq(schema.people.username, 'admin'));
+  if (existing) return undefined;
+  const generated = password ? undefined : randomBytes(12).toString('base64url');
+  await database.db.insert(schema.people).values({
+    id: 'admin',
+    name: 'Administrator',
+    roles: ['admin'],
+    siteIds: [],
+    username: 'admin',
+    passwordHash: await hashPassword(password ?? generated!),
+  });
+  return generated;
+}
