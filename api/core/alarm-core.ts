@@ -245,11 +245,11 @@ export class AlarmCore implements BellSignalSink {
     await this.unstored.get(incidentId)?.done;
     const result = await this.deps.incidents.applyAction(incidentId, action, this.now());
     if (!result) throw new NotFoundError(`incident ${incidentId} does not exist`);
-    const before = this.open.get(incidentId);
+    const before = this.open.get(incidentId)?.status;
     const record = this.adopt(result.record);
     this.deps.hub.publish({ type: 'incident.updated', data: presentIncident(record, this.deps.places) }, { siteId: record.siteId, raisedBy: record.raisedBy });
     const state = ackStateFor(record.status);
-    if (record.bellId && record.openingSeq !== null && (!before || ackStateFor(before.status) !== state)) {
+    if (record.bellId && record.openingSeq !== null && (!before || ackStateFor(before) !== state)) {
       this.link?.sendAck(record.bellId, { seq: record.openingSeq, incident: record.id, state });
     }
     return record;

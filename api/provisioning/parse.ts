@@ -50,10 +50,13 @@ function decodeJson(text: string): Decoded {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /at position (\d+)/.exec(message);
-    const where = position ? ` (${lineColumn(text, Number(position[1]))})` : '';
-    return { ok: false, problems: [{ path: FILE, message: `JSON syntax error: ${message}${where}` }] };
+    // V8's message sometimes quotes the source (passwords and keys included) and sometimes omits the
+    // position: keep only its reason, and find the position ourselves.
+    const reason = (error instanceof Error ? error.message : String(error))
+      .replace(/, ".*"(?:\.\.\.)? is not valid JSON$/s, '').replace(/ (?:in|after) JSON at position \d+.*$/s, '');
+    const offset = jsonErrorOffset(text);
+    const where = offset >= 0 ? ` at ${lineColumn(text, offset)}` : '';
+    return { ok: false, problems: [{ path: FILE, message: `JSON syntax error${where}: ${reason}` }] };
   }
   // JSON.parse keeps the last of two equal keys without a word; in a safety configuration the first one
   // was probably meant. JSON is YAML 1.2, so the YAML parser finds them, with their line and column.
@@ -68,7 +71,16 @@ function decodeYaml(text: string): Decoded {
   // YAML 1.2 core schema (the default): `no`, `on` and dates stay text; duplicate keys are errors.
   const document = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
-    return { ok: false, problems: document.errors.map((e) => ({ path: FILE, message: `YAML syntax error: ${firstLine(e.message)}` })) };
+    return {
+      ok: false,
+      problems: document.errors.map((e) => ({
+        path: FILE,
+        // The library's own wording for this one names its API, which means nothing to the file's author.
+        message: e.code === 'MULTIPLE_DOCS'
+          ? `the file holds more than one YAML document (a second "---" at ${lineColumn(text, e.pos[0])}): put everything in one`
+          : `YAML syntax error: ${firstLine(e.message)}`,
+      })),
+    };
   }
   try {
     // maxAliasCount stops a "billion laughs" file from expanding aliases without bound.
@@ -86,4 +98,51 @@ function firstLine(message: string): string {
 function lineColumn(text: string, offset: number): string {
   const before = text.slice(0, offset).split('\n');
   return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
+/** Offset of the first JSON syntax error, by a strict recursive-descent scan; -1 if none is found. */
+function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const fail = (): never => { throw i; };
+  const space = () => { while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++; };
+  const literal = /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const string = () => {
+    for (i++; i < text.length; i++) {
+      const c = text[i]!;
+      if (c === '"') { i++; return; }
+      if (c < ' ') fail();
+      if (c === '\\') {
+        i++;
+        if (text[i] === 'u') { if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail(); i += 4; } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
+      }
+    }
+    fail();
+  };
+  const list = (close: string, item: () => void) => {
+    i++; space();
+    if (text[i] === close) { i++; return; }
+    for (;;) {
+      item(); space();
+      if (text[i] === ',') { i++; continue; }
+      if (text[i] === close) { i++; return; }
+      fail();
+    }
+  };
+  const value = (): void => {
+    space();
+    const c = text[i];
+    if (c === '{') return list('}', () => { space(); if (text[i] !== '"') fail(); string(); space(); if (text[i] !== ':') fail(); i++; value(); });
+    if (c === '[') return list(']', value);
+    if (c === '"') return string();
+    literal.lastIndex = i;
+    const match = literal.exec(text);
+    if (!match) fail();
+    i += match![0].length;
+  };
+  try {
+    value(); space();
+    return i < text.length ? i : -1;
+  } catch (thrown) {
+    return typeof thrown === 'number' ? Math.min(thrown, text.length) : -1; // a stack overflow on absurd nesting: no position
+  }
 }

@@ -99,8 +99,9 @@ export const api = {
   incident(id: string): Promise<IncidentDetail> {
     return request('GET', `/incidents/${encodeURIComponent(id)}`);
   },
-  raiseAlarm(counterId: string, violence: boolean, note?: string): Promise<Incident> {
-    const body: { counterId: string; violence: boolean; note?: string } = { counterId, violence };
+  /** siteId is optional for the server but sent, so a counter id used at two sites is never ambiguous. */
+  raiseAlarm(siteId: string, counterId: string, violence: boolean, note?: string): Promise<Incident> {
+    const body: { siteId: string; counterId: string; violence: boolean; note?: string } = { siteId, counterId, violence };
     if (note) body.note = note;
     return request('POST', '/incidents', body);
   },

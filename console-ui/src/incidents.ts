@@ -23,14 +23,21 @@ export function fromList(items: readonly Incident[]): Map<string, Incident> {
   return map;
 }
 
-/** Unacknowledged alarms first (oldest first: longest waiting on top), then the rest newest first. */
+/**
+ * Unacknowledged alarms first: live before drill, violence first, then the longest waiting.
+ * The rest newest first.
+ */
 export function sortIncidents(items: Iterable<Incident>): Incident[] {
   return [...items].sort((a, b) => {
     const at = a.status === 'triggered' ? 0 : 1;
     const bt = b.status === 'triggered' ? 0 : 1;
     if (at !== bt) return at - bt;
-    const diff = Date.parse(a.openedAt) - Date.parse(b.openedAt);
-    return at === 0 ? diff : -diff;
+    if (at === 0) {
+      if (a.mode !== b.mode) return a.mode === 'live' ? -1 : 1;
+      if (a.violence !== b.violence) return a.violence ? -1 : 1;
+      return Date.parse(a.openedAt) - Date.parse(b.openedAt);
+    }
+    return Date.parse(b.openedAt) - Date.parse(a.openedAt);
   });
 }
 

@@ -2,10 +2,41 @@
  * The ringing screen: one entry per unacknowledged alarm, with a big Acknowledge button.
  * Flashes unless the user prefers reduced motion; the icon and text carry the meaning too.
  */
+import { useEffect, useState } from 'react';
 import type { Incident, Site } from '../../../api/contract/index.ts';
 import { formatAge, formatTime, useNow } from '../format.ts';
 import { useI18n, type I18n } from '../i18n.ts';
 import { ErrorText } from './ErrorText.tsx';
+
+/**
+ * A compact line in the sticky top bar, so an alarm is seen even when the banner is scrolled away.
+ * "Show" scrolls to the banner and puts the focus on the first Acknowledge button.
+ */
+export function AlarmStrip({ count }: { count: number }) {
+  const { t } = useI18n();
+  const [bannerVisible, setBannerVisible] = useState(false);
+  useEffect(() => {
+    const banner = document.getElementById('alarm-banner');
+    if (!banner || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => {
+      const entry = entries[entries.length - 1];
+      if (entry) setBannerVisible(entry.isIntersecting);
+    });
+    observer.observe(banner);
+    return () => observer.disconnect();
+  }, []);
+  function show() {
+    const banner = document.querySelector<HTMLElement>('[data-testid="alarm-banner"]');
+    banner?.scrollIntoView({ block: 'start' });
+    banner?.querySelector<HTMLButtonElement>('.ack-button')?.focus({ preventScroll: true });
+  }
+  return (
+    <div className="alarm-strip" data-testid="alarm-strip" hidden={bannerVisible}>
+      <span><span aria-hidden="true">⚠ </span>{t('alarm.strip', { count })}</span>
+      <button type="button" onClick={show}>{t('alarm.show')}</button>
+    </div>
+  );
+}
 
 export function sourceText(incident: Incident, i18n: I18n): string {
   if (incident.source === 'bell') return i18n.t('source.bell', { bellId: incident.bellId ?? '?' });
@@ -27,9 +58,9 @@ export function AlarmBanner({ alarms, siteById, acking, errors, onAcknowledge, o
   const { t } = i18n;
   const now = useNow(1_000);
   return (
-    <section className="alarm-banner" data-testid="alarm-banner" role="alert" aria-live="assertive" aria-labelledby="alarm-heading">
+    <section className="alarm-banner" id="alarm-banner" data-testid="alarm-banner" role="alert" aria-live="assertive" aria-labelledby="alarm-heading">
       <h2 id="alarm-heading" className="alarm-heading">
-        <span className="alarm-icon" aria-hidden="true">🚨</span> {t('alarm.heading')}
+        <span className="alarm-icon" aria-hidden="true">⚠</span> {t('alarm.heading')}
         <span className="alarm-count"> — {t('alarm.count', { count: alarms.length })}</span>
       </h2>
       <ul className="alarm-list">

@@ -6,7 +6,7 @@ import { triggeredAlarms } from '../incidents.ts';
 import { canRaiseAlarm, canSeeBells, isResponder, isStaffOnly } from '../roles.ts';
 import { AlarmSound } from '../sound.ts';
 import { useLiveConsole } from '../useLiveConsole.ts';
-import { AlarmBanner } from './AlarmBanner.tsx';
+import { AlarmBanner, AlarmStrip } from './AlarmBanner.tsx';
 import { BellsTable } from './BellsTable.tsx';
 import { Header } from './Header.tsx';
 import { IncidentDetailView } from './IncidentDetail.tsx';
@@ -58,7 +58,10 @@ export function Console({ me, onLogout }: { me: Me; onLogout: () => void }) {
 
   return (
     <div className="console">
-      <StreamStatus state={live.streamState} />
+      <div className="top-bar">
+        <StreamStatus state={live.streamState} />
+        {alarms.length > 0 && <AlarmStrip count={alarms.length} />}
+      </div>
       <Header me={me} onLogout={onLogout} />
       {responder && <SoundControl sound={sound} />}
       {alarms.length > 0 && (
@@ -72,7 +75,7 @@ export function Console({ me, onLogout }: { me: Me; onLogout: () => void }) {
         />
       )}
       {!staffOnly && live.alerts.length > 0 && <SecurityAlerts alerts={live.alerts} siteById={live.siteById} onDismiss={live.dismissAlert} />}
-      {canRaiseAlarm(me) && <PanicButton me={me} sites={live.sites} onRaised={applyIncident} />}
+      {canRaiseAlarm(me) && <PanicButton me={me} sites={live.sites} incidents={live.incidents} onRaised={applyIncident} />}
       <main className={selectedId ? 'workspace with-detail' : 'workspace'}>
         <IncidentList
           title={staffOnly ? 'list.myTitle' : 'list.openTitle'}

@@ -6,7 +6,7 @@ export function Header({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const roles = me.roles.map((role) => tx('role.', role)).join(', ');
   return (
     <header className="app-header">
-      <h1 className="brand"><span aria-hidden="true">🔔</span> {t('app.title')}</h1>
+      <h1 className="brand">{t('app.title')}</h1>
       <div className="user">
         <span data-testid="me-name">{t('header.signedInAs', { name: me.name, roles })}</span>
         <button type="button" onClick={onLogout} data-testid="logout">{t('header.logout')}</button>

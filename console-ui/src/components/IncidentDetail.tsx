@@ -44,7 +44,6 @@ export function IncidentDetailView({ id, me, siteById, version, acking, ackError
   const [detail, setDetail] = useState<IncidentDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const [reload, setReload] = useState(0);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -59,17 +58,16 @@ export function IncidentDetailView({ id, me, siteById, version, acking, ackError
       },
     );
     return () => controller.abort();
-  }, [id, version, reload]);
+  }, [id, version]);
 
   useEffect(() => {
     headingRef.current?.focus();
   }, [id]);
 
-  /** After an action: show the returned incident at once and reload the timeline. */
+  /** After an action: show the returned incident at once; onApplied bumps `version`, which reloads the timeline. */
   function applied(incident: Incident) {
-    onApplied(incident);
     setDetail((current) => (current ? { ...current, ...incident } : current));
-    setReload((n) => n + 1);
+    onApplied(incident);
   }
 
   const site = detail ? siteById.get(detail.siteId) : undefined;
@@ -155,7 +153,8 @@ export function IncidentDetailView({ id, me, siteById, version, acking, ackError
           ) : (
             <ol className="timeline" data-testid="timeline">
               {sortTimeline(detail.timeline).map((entry) => {
-                const note = typeof entry.data?.note === 'string' ? entry.data.note : null;
+                const data = entry.data ?? {};
+                const note = typeof data.note === 'string' ? data.note : typeof data.reason === 'string' ? data.reason : null;
                 return (
                   <li key={entry.id} data-testid={`timeline-${entry.id}`}>
                     <time dateTime={entry.at}>{formatTime(entry.at, i18n.locale, tz)}</time>

@@ -14,7 +14,7 @@ interface Props {
 }
 
 export const STATUS_ICON: Record<string, string> = {
-  triggered: '🚨', acknowledged: '✔', responding: '➜', on_scene: '📍', contained: '■', closed: '✓', cancelled: '✕',
+  triggered: '⚠', acknowledged: '✔', responding: '➜', on_scene: '◎', contained: '■', closed: '✓', cancelled: '✕',
 };
 
 export function IncidentList({ title, incidents, siteById, selectedId, loadError, onSelect }: Props) {

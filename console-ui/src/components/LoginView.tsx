@@ -29,7 +29,7 @@ export function LoginView({ onSignedIn, onToggleLang }: { onSignedIn: () => void
     <main className="login">
       <div className="login-card">
         <div className="login-top">
-          <p className="brand"><span aria-hidden="true">🔔</span> Guardbell</p>
+          <p className="brand">Guardbell</p>
           <button type="button" className="link-button" onClick={onToggleLang} data-testid="lang-toggle">
             {t('lang.switch')}
           </button>

@@ -14,7 +14,7 @@ export function SecurityAlerts({ alerts, siteById, onDismiss }: Props) {
   const { t } = i18n;
   return (
     <section className="security-alerts" data-testid="security-alerts" aria-labelledby="security-heading">
-      <h2 id="security-heading"><span aria-hidden="true">🛡 </span>{t('security.title')}</h2>
+      <h2 id="security-heading"><span aria-hidden="true">◆ </span>{t('security.title')}</h2>
       <p className="muted">{t('security.notEmergency')}</p>
       <ul>
         {alerts.map((alert) => (

@@ -12,11 +12,11 @@ export function SoundControl({ sound }: { sound: AlarmSound }) {
     return <p className="sound-bar warning" role="status" data-testid="sound-warning">⚠ {t('sound.unsupported')}</p>;
   }
   if (armed) {
-    return <p className="sound-bar armed" data-testid="sound-armed"><span aria-hidden="true">🔊 </span>{t('sound.armed')}</p>;
+    return <p className="sound-bar armed" data-testid="sound-armed"><span aria-hidden="true">♪ </span>{t('sound.armed')}</p>;
   }
   return (
     <div className="sound-bar warning" role="status">
-      <span data-testid="sound-warning"><span aria-hidden="true">🔇 </span>{t('sound.notArmed')}</span>
+      <span data-testid="sound-warning"><span aria-hidden="true">⚠ </span>{t('sound.notArmed')}</span>
       <button type="button" className="primary" onClick={() => void sound.arm().then(() => setArmed(sound.armed))} data-testid="arm-sound">
         {t('sound.arm')}
       </button>

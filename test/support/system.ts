@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { configFromEnv, type Config } from '../../api/config.ts';
+import { applyProvisioning } from '../../api/provisioning/apply.ts';
+import { startSystem, type System } from '../../api/system.ts';
+import { testProvisioning, PASSWORD } from './fixtures.ts';
+import { ApiClient } from './http.ts';
+import { RawBell, MOSQUITTO_URL } from './mqtt.ts';
+import { createTestDatabase } from './postgres.ts';
+
+export type DbKind = 'pglite' | 'postgres';
+export type BrokerKind = 'aedes' | 'mosquitto';
+
+/** The matrix the integration tests run on: both databases and both brokers, each at least once. */
+export const MATRIX: { db: DbKind; broker: BrokerKind }[] = [
+  { db: 'pglite', broker: 'aedes' },
+  { db: 'postgres', broker: 'mosquitto' },
+];
+
+export interface TestSystem {
+  system: System;
+  config: Config;
+  url: string;
+  mqttUrl: string;
+  topicRoot: string;
+  databaseUrl: string | undefined;
+  login(username: string): Promise<ApiClient>;
+  bell(bellId: string, keyHex?: string): Promise<RawBell>;
+  /** Stops the process but keeps the database (for restart tests). */
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TestSystemOptions {
+  db: DbKind;
+  broker: BrokerKind;
+  env?: Record<string, string>;
+  /** Reuse a database (restart tests); dropped by the caller. */
+  databaseUrl?: string;
+  topicRoot?: string;
+  provision?: boolean;
+}
+
+/** Starts a whole Guardbell process on a throwaway database and an isolated topic root. */
+export async function startTestSystem(opts: TestSystemOptions): Promise<TestSystem> {
+  const created = opts.db === 'postgres' && !opts.databaseUrl ? await createTestDatabase() : undefined;
+  const databaseUrl = opts.databaseUrl ?? created?.url;
+  // Mosquitto is shared by every test: each system gets its own topic root.
+  const topicRoot = opts.topicRoot ?? `gbtest-${randomBytes(4).toString('hex')}/v1`;
+  const env: Record<string, string> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: 'memory://',
+    MQTT_PORT: '0',
+    GUARDBELL_TOPIC_ROOT: topicRoot,
+    GUARDBELL_DEMO: '0',
+    GUARDBELL_ADMIN_PASSWORD: PASSWORD,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(opts.broker === 'mosquitto' ? { MQTT_URL: MOSQUITTO_URL } : {}),
+    ...opts.env,
+  };
+  const config: Config = { ...configFromEnv(env), embeddedDbDir: env.DATA_DIR === 'memory://' ? 'memory://' : `${env.DATA_DIR}/pglite` };
+  let system = await startSystem(config, { logger: pino({ level: config.logLevel }) });
+  if (opts.provision !== false && (await system.places.allSites()).length === 0) {
+    await applyProvisioning(system.database.db, testProvisioning());
+    await system.places.reload();
+  }
+  const bells: RawBell[] = [];
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all(bells.map((b) => b.close().catch(() => undefined)));
+    await system.close();
+  };
+  return {
+    system,
+    config,
+    url: system.url,
+    mqttUrl: system.mqttUrl,
+    topicRoot,
+    databaseUrl,
+    login: (username) => ApiClient.login(system.url, username, PASSWORD),
+    bell: async (bellId, keyHex) => {
+      const b = await RawBell.connect(system.mqttUrl, topicRoot, bellId, keyHex);
+      bells.push(b);
+      return b;
+    },
+    stop,
+    close: async () => {
+      await stop();
+      await created?.drop();
+    },
+  };
+}
