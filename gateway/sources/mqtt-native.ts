@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import {
-  bellInboundFilter, bellTopic, decodeEvent, decodeHeartbeat, decodeStatus, encodeAck, parseBellTopic, type Ack,
+  bellTopic, decodeEvent, decodeHeartbeat, decodeStatus, encodeAck, parseBellTopic, type Ack,
 } from '../../firmware-bridge/protocol/index.ts';
 import type { BellSignal, BellSource, Rejection } from '../signal.ts';
 
@@ -42,7 +42,9 @@ export class MqttNativeSource implements BellSource {
     const client = mqtt.connect(this.opts.url, options);
     this.client = client;
     const prefix = this.opts.sharedGroup ? `$share/${this.opts.sharedGroup}/` : '';
-    const filters = bellInboundFilter(this.opts.topicRoot).map((f) => prefix + f);
+    // Everything under the root, so that a message on a wrong topic is counted and logged rather than
+    // never seen; our own acks come back too and are dropped without a word.
+    const filters = [`${prefix}${this.opts.topicRoot}/#`];
     const firstConnect = new Promise<boolean>((resolve) => {
       client.once('connect', () => resolve(true));
       setTimeout(() => resolve(false), this.opts.startTimeoutMs ?? 5_000).unref();
@@ -111,7 +113,7 @@ export class MqttNativeSource implements BellSource {
         return;
       }
       case 'ack':
-        return reject('wrong_topic', 'ack topics are written by the gateway, not read');
+        return; // our own answers to bells
     }
   }
 

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import type { RawBell } from '../support/mqtt.ts';
+import type { ApiClient, StreamClient } from '../support/http.ts';
+import { PrivatePostgres } from '../support/private-postgres.ts';
+import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { sleep, waitFor } from '../support/wait.ts';
+
+/** Presses like firmware: the same seq again and again until the bell is told `received`. */
+function pressUntilReceived(bell: RawBell, seq: number, everyMs: number): { stop(): void } {
+  let stopped = false;
+  void (async () => {
+    while (!stopped && !bell.acks.some((a) => a.seq === seq && a.state === 'received')) {
+      await bell.event(seq, 'press').catch(() => undefined);
+      await sleep(everyMs);
+    }
+  })();
+  return { stop: () => (stopped = true) };
+}
+
+describe('the database stops while presses arrive (real PostgreSQL, stopped and started again)', () => {
+  let server: PrivatePostgres;
+  let t: TestSystem;
+  let guard: ApiClient;
+  let stream: StreamClient;
+
+  beforeAll(async () => {
+    server = await PrivatePostgres.create();
+    t = await startTestSystem({ db: 'postgres', broker: 'aedes', databaseUrl: server.url });
+    guard = await t.login('guard');
+    stream = await guard.stream();
+  });
+  afterAll(async () => {
+    stream?.close();
+    await t?.close();
+    await server?.destroy();
+  });
+
+  it('consoles still ring, bells are not told received, and every press is stored exactly once when it returns', async () => {
+    const bells = await Promise.all(['B-0301', 'B-0302', 'B-0901'].map((id) => t.bell(id)));
+    const [a, b, c] = bells as [RawBell, RawBell, RawBell];
+    await a.event(1, 'test');
+    await a.waitForAck({ seq: 1, state: 'received' });
+
+    await server.stop();
+    const pressedAt = Date.now();
+    const pressing = [pressUntilReceived(a, 2, 300), pressUntilReceived(b, 1, 300), pressUntilReceived(c, 1, 300)];
+
+    // Consoles of site-a ring within 2 s, with the incident marked not yet stored.
+    const ringA = await stream.waitFor('incident.created', (i) => i.bellId === 'B-0301', 2_000);
+    const ringB = await stream.waitFor('incident.created', (i) => i.bellId === 'B-0302', 2_000);
+    expect(ringA.receivedAt - pressedAt).toBeLessThan(2_000);
+    expect(ringB.receivedAt - pressedAt).toBeLessThan(2_000);
+    expect(ringA.data.stored).toBe(false);
+
+    // Retransmissions while the database is away: no answer, and no second alarm on the console.
+    await sleep(2_500);
+    expect(a.acks.map((x) => x.seq)).toEqual([1]); // only the test press stored before the outage
+    expect(b.acks).toEqual([]);
+    expect(c.acks).toEqual([]);
+    expect(stream.messages.filter((m) => m.type === 'incident.created')).toHaveLength(2);
+    const health = await guard.get('/api/v1/health');
+    expect(health.body).toMatchObject({ status: 'degraded', db: 'down' });
+    expect(health.body.pendingWrites).toBeGreaterThanOrEqual(3);
+    // A console that reconnects now still sees the open alarms, from memory.
+    const open = await guard.get('/api/v1/incidents?status=open');
+    expect(open.status).toBe(200);
+    expect(open.body.items.map((i: { bellId: string }) => i.bellId).sort()).toEqual(['B-0301', 'B-0302']);
+
+    await server.start();
+    const acks = await Promise.all([
+      a.waitForAck({ seq: 2, state: 'received' }, 20_000),
+      b.waitForAck({ seq: 1, state: 'received' }, 20_000),
+      c.waitForAck({ seq: 1, state: 'received' }, 20_000),
+    ]);
+    pressing.forEach((p) => p.stop());
+    expect(acks[0].incident).toBe(ringA.data.id);
+    expect(acks[1].incident).toBe(ringB.data.id);
+    await stream.waitFor('incident.updated', (i) => i.id === ringA.data.id && i.stored);
+
+    // Exactly once, checked on the server itself.
+    const check = new pg.Client({ connectionString: server.url });
+    await check.connect();
+    const events = await check.query(`select bell_id, seq, count(*)::int as n from bell_events group by bell_id, seq order by bell_id, seq`);
+    expect(events.rows).toEqual([
+      { bell_id: 'B-0301', seq: '1', n: 1 },
+      { bell_id: 'B-0301', seq: '2', n: 1 },
+      { bell_id: 'B-0302', seq: '1', n: 1 },
+      { bell_id: 'B-0901', seq: '1', n: 1 },
+    ]);
+    const incidents = await check.query(`select bell_id, count(*)::int as n from incidents group by bell_id order by bell_id`);
+    expect(incidents.rows).toEqual([
+      { bell_id: 'B-0301', n: 1 },
+      { bell_id: 'B-0302', n: 1 },
+      { bell_id: 'B-0901', n: 1 },
+    ]);
+    const timeline = await check.query(`select kind from timeline where incident_id = $1 order by id`, [ringA.data.id]);
+    expect(timeline.rows.map((r) => r.kind)).toEqual(['press']);
+    await check.end();
+    await waitFor(async () => (await guard.get('/api/v1/health')).body.status === 'ok', 5_000, 'health ok again');
+  });
+});
