@@ -9,5 +9,6 @@ export default defineConfig({
     // Integration tests share the machine's PostgreSQL and Mosquitto; files isolate by database and topic root.
     fileParallelism: true,
     maxWorkers: 2,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -1,0 +1,3 @@
+export * from './seq-store.ts';
+export * from './virtual-bell.ts';
+export * from './bell-cli.ts';
