@@ -25,6 +25,11 @@ const envSchema = z.object({
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_FROM: z.string().optional(),
   TWILIO_API_BASE: z.string().url().optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  POLICE_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Tests only: let the police webhook post to http:// (a local receiver). */
+  POLICE_WEBHOOK_ALLOW_HTTP: flag.optional(),
+  ESCALATION_TICK_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -53,6 +58,11 @@ export interface Config {
   adminPassword: string | undefined;
   demo: boolean;
   twilio: { accountSid: string; authToken: string; from: string; apiBase: string | undefined } | undefined;
+  /** Our externally reachable base URL, for Twilio's callbacks. */
+  publicUrl: string | undefined;
+  policeWebhookSecret: string | undefined;
+  policeWebhookAllowHttp: boolean;
+  escalationTickMs: number;
   sessionTtlMs: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
@@ -100,6 +110,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     twilio: e.TWILIO_ACCOUNT_SID
       ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN!, from: e.TWILIO_FROM!, apiBase: e.TWILIO_API_BASE }
       : undefined,
+    publicUrl: e.PUBLIC_URL,
+    policeWebhookSecret: e.POLICE_WEBHOOK_SECRET,
+    policeWebhookAllowHttp: e.POLICE_WEBHOOK_ALLOW_HTTP === '1',
+    escalationTickMs: e.ESCALATION_TICK_MS,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     logLevel: e.LOG_LEVEL,
   });

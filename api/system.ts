@@ -7,7 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { Gateway, gatewayMetrics, MqttNativeSource, PortInUseError, startEmbeddedBroker, type EmbeddedBroker } from '../gateway/index.ts';
+import {
+  Gateway, gatewayMetrics, MqttNativeSource, PortInUseError, SerialAckRoutes, SerialSource, serialMetrics, startEmbeddedBroker, type EmbeddedBroker,
+} from '../gateway/index.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config.ts';
@@ -21,7 +23,10 @@ import { attachStream } from './http/stream.ts';
 import { LiveHub } from './live/hub.ts';
 import { applyProvisioning, provisionFromText } from './provisioning/apply.ts';
 import { formatProblems } from './provisioning/index.ts';
-import { DirectoryStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
+import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
+import { EscalationEngine, Outbox, twilioRoutes } from './escalation/index.ts';
+import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
+import type { MessageSender, SendChannel } from './notify/types.ts';
 import { eq } from 'drizzle-orm';
 
 export interface System {
@@ -34,6 +39,8 @@ export interface System {
   hub: LiveHub;
   registry: Registry;
   places: Places;
+  escalation: EscalationEngine;
+  outbox: Outbox;
   /** Set when the built-in admin password was generated on this start. */
   generatedAdminPassword: string | undefined;
   seededDemo: boolean;
@@ -58,7 +65,6 @@ export async function startSystem(config: Config, opts: { logger?: Logger } = {}
 
 async function boot(config: Config, logger: Logger, cleanups: (() => Promise<void> | void)[], closeAll: () => Promise<void>): Promise<System> {
   if (config.siaDc09Port !== undefined) logger.warn('SIA_DC09_PORT is set but the SIA DC-09 receiver is not built yet: alarm panels are not heard');
-  if (config.serialPorts.length > 0) logger.warn('SERIAL_PORTS is set but serial lines are not built yet: serial bells are not heard');
 
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   cleanups.push(() => database.close());
@@ -84,9 +90,20 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const hub = new LiveHub();
-  const core = new AlarmCore({ incidents, directory, places, hub, metrics: coreMetrics(registry), logger });
+  const escalationMetrics = escalationMetricsFor(registry);
+  // Filled once the HTTP port (and so the callback URL) is known; the outbox sends nothing before start().
+  const senders: Partial<Record<SendChannel, MessageSender>> = {};
+  let publicUrl = config.publicUrl ?? '';
+  const outbox = new Outbox({ db: database.db, places, hub, logger, senders, sent: escalationMetrics.sent, tickMs: config.escalationTickMs });
+  const escalation = new EscalationEngine({
+    db: database.db, places, logger, lateness: escalationMetrics.lateness, tickMs: config.escalationTickMs,
+    onFired: () => outbox.kick(),
+  });
+  const core = new AlarmCore({ incidents, directory, places, hub, metrics: coreMetrics(registry), logger, onIncidentChanged: (id) => escalation.touch(id) });
   await core.start();
   cleanups.push(() => core.stop());
+  cleanups.push(() => escalation.stop());
+  cleanups.push(() => outbox.stop());
 
   let broker: EmbeddedBroker | undefined;
   if (!config.mqttUrl) {
@@ -110,20 +127,37 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     password: config.mqttPassword,
     sharedGroup: config.mqttUrl ? config.mqttSharedGroup : undefined,
   });
-  const gateway = new Gateway({ sources: [source], directory: places, sink: core, metrics: gatewayMetrics(registry), logger });
+  // One source per native serial line (PROTOCOL.md §2); a missing port is retried, never a reason not to start.
+  const routes = new SerialAckRoutes();
+  const serialLines = config.serialPorts.length > 0 ? serialMetrics(registry) : undefined;
+  const serialSources = config.serialPorts.map(
+    (p) => new SerialSource({ ...p, routes, metrics: serialLines, logger: logger.child({ source: 'serial', port: p.path }) }),
+  );
+  const gateway = new Gateway({ sources: [source, ...serialSources], directory: places, sink: core, metrics: gatewayMetrics(registry), logger });
   core.attach({ sendAck: (bellId, ack) => gateway.sendAck(bellId, ack), reject: (r) => gateway.reject(r) });
   await gateway.start();
   cleanups.push(() => gateway.stop());
   if (!source.startedConnected) logger.warn({ mqttUrl }, 'broker not reachable yet; the gateway keeps trying');
 
-  const health = async (): Promise<HealthReport> => {
+  // `serial` is added to the report (a field, not a rename): a dead serial line makes the process degraded,
+  // and it must not show up as the broker being down.
+  const health = async (): Promise<HealthReport & { serial: { path: string; connected: boolean }[] }> => {
     const db = (await database.ping()) ? 'ok' : 'down';
-    const brokerUp = gateway.connected ? 'ok' : 'down';
-    return { status: db === 'ok' && brokerUp === 'ok' ? 'ok' : 'degraded', db, broker: brokerUp, pendingWrites: core.pendingWrites };
+    const brokerUp = source.connected ? 'ok' : 'down';
+    const serial = serialSources.map((s) => ({ path: s.path, connected: s.connected }));
+    const ok = db === 'ok' && brokerUp === 'ok' && serial.every((s) => s.connected);
+    return { status: ok ? 'ok' : 'degraded', db, broker: brokerUp, pendingWrites: core.pendingWrites, serial };
   };
   const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs });
+  const extraRoutes = config.twilio
+    ? [twilioRoutes({
+        db: database.db, core, outbox, logger, authToken: config.twilio.authToken,
+        publicUrl: () => publicUrl, refused: (reason) => escalationMetrics.webhookRefused.inc({ reason }),
+      })]
+    : [];
   const ctx: ApiContext = {
-    core, incidents, directory, places, sessions, hub, registry, logger, health,
+    core, incidents, directory, places, sessions, hub, registry, logger, health, extraRoutes,
+    escalation: new EscalationStore(database.db),
     secureCookies: false,
     sessionTtlMs: config.sessionTtlMs,
     provision: async (text, fileName) => {
@@ -143,6 +177,10 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   }));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  publicUrl ||= `http://127.0.0.1:${port}`;
+  Object.assign(senders, sendersFor(config, logger, publicUrl));
+  await escalation.start();
+  await outbox.start();
   return {
     config,
     url: `http://127.0.0.1:${port}`,
@@ -153,6 +191,8 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     hub,
     registry,
     places,
+    escalation,
+    outbox,
     generatedAdminPassword,
     seededDemo,
     close: async () => {

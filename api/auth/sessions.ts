@@ -63,13 +63,14 @@ export class Sessions {
     if (cached && cached.expiresAt <= now) this.cache.delete(key);
     else if (cached && now - cached.checkedAt < RECHECK_MS) return cached.user;
     try {
-      const person = await this.store.sessionPerson(key, this.now());
-      if (!person) {
+      const session = await this.store.session(key, this.now());
+      if (!session) {
         this.cache.delete(key);
         return null;
       }
-      const user = userFromPerson(person);
-      this.cache.set(key, { user, expiresAt: cached?.expiresAt ?? now + this.opts.ttlMs, checkedAt: now });
+      const user = userFromPerson(session.person);
+      // The session's real expiry, not "now + ttl": a token first used late in its life must not outlive it.
+      this.cache.set(key, { user, expiresAt: session.expiresAt.getTime(), checkedAt: now });
       return user;
     } catch (err) {
       // The database is away: a session we already knew stays valid until its expiry.

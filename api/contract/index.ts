@@ -57,8 +57,39 @@ export interface TimelineEntry {
   data: Record<string, unknown>;
 }
 
+export interface NotificationView {
+  id: string;
+  incidentId: string;
+  stepId: string;
+  personId: string | null;
+  personName?: string | null;
+  channel: 'sms' | 'voice' | 'webhook';
+  to: string;
+  isPolice: boolean;
+  mode: Mode;
+  /** queued, not_configured, sending, sent, delivered, answered, acknowledged, failed, no_answer, busy, cancelled */
+  status: string;
+  delivered: boolean;
+  attempts: number;
+  lastError: string | null;
+  fallbackOf: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EscalationStepView {
+  stepId: string;
+  status: 'pending' | 'fired' | 'skipped' | string;
+  dueAt: string | null;
+  firedAt: string | null;
+  reason: string | null;
+}
+
 export interface IncidentDetail extends Incident {
   timeline: TimelineEntry[];
+  /** Every attempt to reach someone, with its delivery status. */
+  notifications?: NotificationView[];
+  escalation?: EscalationStepView[];
 }
 
 export interface Bell {
@@ -108,7 +139,7 @@ export type StreamMessage =
   | { type: 'incident.created'; data: Incident }
   | { type: 'incident.updated'; data: Incident }
   | { type: 'bell.status'; data: Bell }
-  | { type: 'notification.status'; data: Record<string, unknown> }
+  | { type: 'notification.status'; data: NotificationView }
   | { type: 'security.alert'; data: SecurityAlert };
 
 export interface ApiError {

@@ -31,6 +31,8 @@ export interface AlarmCoreDeps {
   logger: Logger;
   now?: () => Date;
   newIncidentId?: () => string;
+  /** Told after every stored change of an incident (escalation re-reads it). */
+  onIncidentChanged?: (incidentId: string) => void;
 }
 
 interface SeenEvent {
@@ -177,6 +179,8 @@ export class AlarmCore implements BellSignalSink {
           openingSeq: s.seq,
           source: 'bell',
           raisedBy: null,
+          escalationPolicy: this.deps.places.site(bell.siteId)?.escalationPolicy ?? null,
+          jointPoliceDrill: false,
         };
         entry.record = record;
         this.remember(record);
@@ -213,6 +217,7 @@ export class AlarmCore implements BellSignalSink {
 
   private afterStored(s: BellEventSignal, entry: SeenEvent, write: BellEventWrite, result: BellEventWriteResult): void {
     this.deps.metrics.pressToStored.observe((this.now().getTime() - s.receivedAt.getTime()) / 1000);
+    if (result.incidentId) this.changed(result.incidentId);
     const provisional = write.incident?.kind === 'insert' ? write.incident.record.id : null;
     if (result.outcome === 'stored') {
       entry.stored = true;
@@ -247,6 +252,7 @@ export class AlarmCore implements BellSignalSink {
     if (!result) throw new NotFoundError(`incident ${incidentId} does not exist`);
     const before = this.open.get(incidentId)?.status;
     const record = this.adopt(result.record);
+    this.changed(record.id);
     this.deps.hub.publish({ type: 'incident.updated', data: presentIncident(record, this.deps.places) }, { siteId: record.siteId, raisedBy: record.raisedBy });
     const state = ackStateFor(record.status);
     if (record.bellId && record.openingSeq !== null && (!before || ackStateFor(before) !== state)) {
@@ -268,12 +274,15 @@ export class AlarmCore implements BellSignalSink {
       openingSeq: null,
       source: 'console',
       raisedBy: opts.by,
+      escalationPolicy: this.deps.places.site(opts.siteId)?.escalationPolicy ?? null,
+      jointPoliceDrill: false,
     };
     const entries: TimelineDraft[] = [
       { kind: 'console_alarm', at: openedAt, actorId: opts.by, data: { violence: opts.violence, ...(opts.note ? { note: opts.note } : {}) } },
     ];
     await this.deps.incidents.insertIncident(record, entries);
     this.remember(record);
+    this.changed(record.id);
     this.deps.hub.publish({ type: 'incident.created', data: presentIncident(record, this.deps.places) }, { siteId: record.siteId, raisedBy: record.raisedBy });
     this.deps.metrics.incidentsOpened.inc({ mode, source: 'console' });
     return record;
@@ -317,6 +326,14 @@ export class AlarmCore implements BellSignalSink {
         if (bell) this.deps.hub.publish({ type: 'bell.status', data: presentBell(bell) }, { siteId: bell.siteId });
       })
       .catch((err: unknown) => this.deps.logger.debug({ err, bellId }, 'bell health not stored'));
+  }
+
+  private changed(incidentId: string): void {
+    try {
+      this.deps.onIncidentChanged?.(incidentId);
+    } catch (err) {
+      this.deps.logger.error({ err, incidentId }, 'incident change hook failed');
+    }
   }
 
   private reply(s: BellEventSignal, record: IncidentRecord | null): void {

@@ -1,2 +1,3 @@
 export * from './incident.ts';
 export * from './bell-event-policy.ts';
+export * from './escalation.ts';

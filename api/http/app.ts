@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { Counter } from 'prom-client';
 import { authenticate, userOf, type ApiContext } from './context.ts';
 import { errorHandler, forbidden, HttpError, notFoundRoute } from './errors.ts';
@@ -8,6 +8,7 @@ import { openApiDocument } from './openapi.ts';
 import { authRoutes } from './routes/auth.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { placeRoutes } from './routes/places.ts';
+import { escalationRoutes } from './routes/escalation.ts';
 import { canProvision } from '../auth/policy.ts';
 
 const consoleDist = fileURLToPath(new URL('../../console-ui/dist', import.meta.url));
@@ -23,6 +24,28 @@ export function createApp(ctx: ApiContext): Express {
   });
 
   const api = express.Router();
+  // Before the API's 64 KiB JSON parser: a provisioning document may be as large in JSON as in YAML (2 MB),
+  // and only an admin's body is read at all.
+  const mayProvision: RequestHandler = (_req, res, next) => {
+    if (!canProvision(userOf(res))) throw forbidden('provision sites, bells and people');
+    next();
+  };
+  api.post(
+    '/provisioning',
+    authenticate(ctx),
+    mayProvision,
+    express.json({ limit: '2mb', strict: false }),
+    express.text({ type: ['application/yaml', 'text/yaml', 'text/plain'], limit: '2mb' }),
+    async (req, res) => {
+      if (!ctx.provision) throw new HttpError(501, 'not_available', 'provisioning is not available in this process');
+      const text = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      const result = await ctx.provision(text, typeof req.body === 'string' ? 'upload.yaml' : 'upload.json');
+      if (!result.ok) {
+        throw new HttpError(422, 'invalid_provisioning', `${result.problems.length} problem(s) in the provisioning document; nothing was applied`, result.problems);
+      }
+      res.json(result.summary);
+    },
+  );
   api.use(express.json({ limit: '64kb', strict: false }));
   api.get('/health', async (_req, res) => {
     res.json(await ctx.health());
@@ -33,16 +56,8 @@ export function createApp(ctx: ApiContext): Express {
   api.use(authRoutes(ctx));
   api.use(placeRoutes(ctx));
   api.use(incidentRoutes(ctx));
-  api.post('/provisioning', authenticate(ctx), express.text({ type: ['application/yaml', 'text/yaml', 'text/plain'], limit: '2mb' }), async (req, res) => {
-    if (!canProvision(userOf(res))) throw forbidden('provision sites, bells and people');
-    if (!ctx.provision) throw new HttpError(501, 'not_available', 'provisioning is not available in this process');
-    const text = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-    const result = await ctx.provision(text, typeof req.body === 'string' ? 'upload.yaml' : 'upload.json');
-    if (!result.ok) {
-      throw new HttpError(422, 'invalid_provisioning', `${result.problems.length} problem(s) in the provisioning document; nothing was applied`, result.problems);
-    }
-    res.json(result.summary);
-  });
+  api.use(escalationRoutes(ctx));
+  for (const extra of ctx.extraRoutes ?? []) api.use(extra);
   api.use(notFoundRoute);
   app.use('/api/v1', api);
 

@@ -4,7 +4,8 @@ import type { Registry } from 'prom-client';
 import type { AlarmCore } from '../core/alarm-core.ts';
 import type { Places } from '../core/places.ts';
 import type { LiveHub } from '../live/hub.ts';
-import type { DirectoryStore, IncidentStore } from '../store/index.ts';
+import type { DirectoryStore, EscalationStore, IncidentStore } from '../store/index.ts';
+import type { Router } from 'express';
 import type { Sessions } from '../auth/sessions.ts';
 import { tokenFrom } from '../auth/sessions.ts';
 import type { User } from '../auth/policy.ts';
@@ -22,7 +23,10 @@ export interface ApiContext {
   core: AlarmCore;
   incidents: IncidentStore;
   directory: DirectoryStore;
+  escalation: EscalationStore;
   places: Places;
+  /** Routes mounted under /api/v1 by other parts (Twilio webhooks). */
+  extraRoutes?: Router[];
   sessions: Sessions;
   hub: LiveHub;
   registry: Registry;

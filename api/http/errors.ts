@@ -64,10 +64,13 @@ function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof DomainError) return new HttpError(DOMAIN_STATUS[err.code], err.code, err.message);
   if (err instanceof NotFoundError) return new HttpError(404, 'not_found', err.message);
-  const e = err as { type?: string; status?: number; message?: string };
+  const e = err as { type?: string; status?: number; message?: string; limit?: number };
   // body-parser's errors: malformed JSON, too large, wrong charset.
   if (e.type === 'entity.parse.failed') return new HttpError(400, 'malformed_json', `the body is not valid JSON: ${e.message}`);
-  if (e.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'the body is larger than 64 KiB');
+  if (e.type === 'entity.too.large') {
+    const limit = typeof e.limit === 'number' ? (e.limit >= 1024 * 1024 ? `${e.limit / (1024 * 1024)} MiB` : `${e.limit / 1024} KiB`) : 'the limit';
+    return new HttpError(413, 'payload_too_large', `the body is larger than ${limit}`);
+  }
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
   if (isDatabaseDown(err)) return new HttpError(503, 'database_unavailable', 'the database is not answering; alarms still ring, try again shortly');
   return new HttpError(500, 'internal', 'internal error');

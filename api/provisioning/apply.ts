@@ -96,5 +96,14 @@ async function upsert(tx: Tx, summary: ApplySummary, table: Table, where: Return
 }
 
 function differs(existing: Record<string, unknown>, row: Record<string, unknown>): boolean {
-  return Object.entries(row).some(([k, v]) => JSON.stringify(existing[k] ?? null) !== JSON.stringify(v ?? null));
+  return Object.entries(row).some(([k, v]) => canonical(existing[k] ?? null) !== canonical(v ?? null));
+}
+
+/** JSON with object keys sorted: PostgreSQL's jsonb does not keep key order (`police` comes back as {"to","channel"}). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }

@@ -57,12 +57,17 @@ export class DirectoryStore {
   }
 
   async sessionPerson(tokenHash: string, now: Date): Promise<PersonRow | null> {
+    return (await this.session(tokenHash, now))?.person ?? null;
+  }
+
+  /** A live session with its person and its real expiry (so a cache of it can expire on time). */
+  async session(tokenHash: string, now: Date): Promise<{ person: PersonRow; expiresAt: Date } | null> {
     const [row] = await this.db
-      .select({ person: people })
+      .select({ person: people, expiresAt: sessions.expiresAt })
       .from(sessions)
       .innerJoin(people, eq(people.id, sessions.personId))
       .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), eq(people.active, true)));
-    return row?.person ?? null;
+    return row ?? null;
   }
 
   async deleteSession(tokenHash: string): Promise<void> {

@@ -11,6 +11,9 @@ export interface IncidentRecord extends IncidentState {
   openingSeq: number | null;
   source: IncidentSource;
   raisedBy: string | null;
+  /** The escalation policy frozen when the incident opened (null: the default policy). */
+  escalationPolicy: unknown;
+  jointPoliceDrill: boolean;
 }
 
 export interface StoredTimelineEntry extends TimelineDraft {
@@ -37,6 +40,8 @@ export function recordFromRow(row: typeof incidents.$inferSelect): IncidentRecor
     closedAt: row.closedAt,
     classification: row.classification as Classification[],
     outcome: row.outcome,
+    escalationPolicy: row.escalationPolicy ?? null,
+    jointPoliceDrill: row.jointPoliceDrill,
   };
 }
 
@@ -59,5 +64,7 @@ export function rowFromRecord(r: IncidentRecord): typeof incidents.$inferInsert 
     closedAt: r.closedAt,
     classification: r.classification,
     outcome: r.outcome,
+    escalationPolicy: r.escalationPolicy ?? null,
+    jointPoliceDrill: r.jointPoliceDrill,
   };
 }

@@ -3,3 +3,4 @@ export * from './incident-records.ts';
 export * from './incident-store.ts';
 export * from './directory-store.ts';
 export * as schema from './schema.ts';
+export * from './escalation-store.ts';

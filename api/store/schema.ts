@@ -12,6 +12,10 @@ export const sites = pgTable('sites', {
   timezone: text('timezone').notNull(),
   police: jsonb('police').$type<{ channel: string; to: string } | null>(),
   drillLiaison: jsonb('drill_liaison').$type<string[]>().notNull().default([]),
+  /** The district situation room, reached by the "nobody on scene" step. */
+  situationRoom: jsonb('situation_room').$type<{ channel: string; to: string } | null>(),
+  /** The site's own escalation policy; null means DESIGN.md's default. */
+  escalationPolicy: jsonb('escalation_policy').$type<unknown>(),
   updatedAt: at('updated_at').notNull().defaultNow(),
 });
 
@@ -87,6 +91,10 @@ export const incidents = pgTable(
     closedAt: at('closed_at'),
     classification: jsonb('classification').$type<string[]>().notNull().default([]),
     outcome: text('outcome'),
+    /** The escalation policy frozen when the incident opened: later edits do not change a running escalation. */
+    escalationPolicy: jsonb('escalation_policy').$type<unknown>(),
+    /** A joint police drill reaches the site's drill liaison numbers (and never the live police number). */
+    jointPoliceDrill: boolean('joint_police_drill').notNull().default(false),
   },
   (t) => [
     // One open incident per bell and mode: a re-press joins it, also across several API processes.
@@ -140,4 +148,65 @@ export const securityAlerts = pgTable(
     at: at('at').notNull(),
   },
   (t) => [index('security_alerts_at_idx').on(t.at)],
+);
+
+/** One row per step of an incident's frozen policy: the timers live here, so a restart resumes them. */
+export const escalationSteps = pgTable(
+  'escalation_steps',
+  {
+    incidentId: text('incident_id').notNull().references(() => incidents.id),
+    stepId: text('step_id').notNull(),
+    status: text('status').notNull().default('pending'),
+    /** Null while the step's condition cannot be met yet (e.g. "nobody on scene" before an acknowledgement). */
+    dueAt: at('due_at'),
+    firedAt: at('fired_at'),
+    reason: text('reason'),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.stepId] }), index('escalation_steps_due_idx').on(t.status, t.dueAt)],
+);
+
+/** Every attempt to reach someone, with its delivery status: the outbox of the notifiers. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id').notNull().references(() => incidents.id),
+    stepId: text('step_id').notNull(),
+    /** A person id, or `police:<number>` / `situation_room:<number>` for channels that are not people. */
+    recipientKey: text('recipient_key').notNull(),
+    personId: text('person_id'),
+    channel: text('channel').notNull(),
+    to: text('to').notNull(),
+    language: text('language').notNull().default('ko'),
+    isPolice: boolean('is_police').notNull().default(false),
+    mode: text('mode').notNull(),
+    status: text('status').notNull().default('queued'),
+    providerId: text('provider_id'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: at('next_attempt_at').notNull().defaultNow(),
+    lastError: text('last_error'),
+    fallbackOf: text('fallback_of'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // A person never gets the same step twice on the same channel, however often the bell is pressed.
+    uniqueIndex('notifications_once_per_step').on(t.incidentId, t.stepId, t.recipientKey, t.channel),
+    index('notifications_outbox_idx').on(t.status, t.nextAttemptAt),
+    index('notifications_provider_idx').on(t.providerId),
+    index('notifications_incident_idx').on(t.incidentId),
+  ],
+);
+
+/** Guard shifts: who is on duty at a site, and when. A site without shifts has every guard on duty. */
+export const shifts = pgTable(
+  'shifts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    siteId: text('site_id').notNull().references(() => sites.id),
+    personId: text('person_id').notNull().references(() => people.id),
+    startsAt: at('starts_at').notNull(),
+    endsAt: at('ends_at').notNull(),
+  },
+  (t) => [index('shifts_site_idx').on(t.siteId, t.startsAt)],
 );

@@ -3,6 +3,7 @@ import type { IncidentDetail } from '../../contract/index.ts';
 import { canCloseOrCancel, canRaiseAlarm, canReadIncident, canRespond, canSeeAllSites, type User } from '../../auth/policy.ts';
 import type { IncidentAction } from '../../domain/index.ts';
 import { presentIncident, presentTimelineEntry } from '../../core/present.ts';
+import { presentNotification } from '../../escalation/outbox.ts';
 import type { IncidentRecord } from '../../store/index.ts';
 import { closeBody, incidentListQuery, raiseIncidentBody, reasonBody, responseEventBody } from '../bodies.ts';
 import { authenticate, userOf, type ApiContext } from '../context.ts';
@@ -32,20 +33,29 @@ export function incidentRoutes(ctx: ApiContext): Router {
   r.post('/incidents', async (req, res) => {
     const body = parseBody(raiseIncidentBody, req.body);
     const user = userOf(res);
+    // Permission first: a site's counters are not revealed to someone who may not raise an alarm there.
+    if (body.siteId !== undefined && !canRaiseAlarm(user, body.siteId)) throw forbidden(`raise an alarm at site ${body.siteId}`);
     const siteId = body.siteId ?? siteOfCounter(ctx, user, body.counterId);
+    if (!canRaiseAlarm(user, siteId)) throw forbidden(`raise an alarm at site ${siteId}`);
     if (!ctx.places.counter(siteId, body.counterId)) {
       throw new HttpError(422, 'unknown_counter', `counter ${body.counterId} is not a counter of site ${siteId}`);
     }
-    if (!canRaiseAlarm(user, siteId)) throw forbidden(`raise an alarm at site ${siteId}`);
     const record = await ctx.core.raiseFromConsole({ siteId, counterId: body.counterId, violence: body.violence, by: user.id, note: body.note });
     res.status(201).json(presentIncident(record, ctx.places));
   });
 
   r.get('/incidents/:id', async (req, res) => {
     const record = await readable(ctx, res, req.params.id);
-    const [entries, people] = await Promise.all([ctx.incidents.timeline(record.id), ctx.directory.people()]);
+    const [entries, people, notifications, steps] = await Promise.all([
+      ctx.incidents.timeline(record.id), ctx.directory.people(), ctx.escalation.notifications(record.id), ctx.escalation.steps(record.id),
+    ]);
     const names = new Map(people.map((p) => [p.id, p.name]));
-    const detail: IncidentDetail = { ...presentIncident(record, ctx.places), timeline: entries.map((e) => presentTimelineEntry(e, names)) };
+    const detail: IncidentDetail = {
+      ...presentIncident(record, ctx.places),
+      timeline: entries.map((e) => presentTimelineEntry(e, names)),
+      notifications: notifications.map((n) => ({ ...presentNotification(n), personName: n.personId ? (names.get(n.personId) ?? null) : null })),
+      escalation: steps.map((s) => ({ stepId: s.stepId, status: s.status, dueAt: s.dueAt?.toISOString() ?? null, firedAt: s.firedAt?.toISOString() ?? null, reason: s.reason })),
+    };
     res.json(detail);
   });
 
@@ -86,7 +96,9 @@ function scopeFor(user: User): { siteIds?: string[]; raisedBy?: string } {
 }
 
 function siteOfCounter(ctx: ApiContext, user: User, counterId: string): string {
-  const sites = user.siteIds.filter((s) => ctx.places.counter(s, counterId));
+  // Users who see every site (admins, legal) belong to none: search all sites for them.
+  const candidates = canSeeAllSites(user) ? ctx.places.allSites().map((s) => s.id) : user.siteIds;
+  const sites = candidates.filter((s) => ctx.places.counter(s, counterId));
   if (sites.length === 1) return sites[0]!;
   if (sites.length === 0) throw new HttpError(422, 'unknown_counter', `counter ${counterId} is not at any of your sites; give siteId`);
   throw new HttpError(422, 'ambiguous_counter', `counter ${counterId} exists at several of your sites; give siteId`);

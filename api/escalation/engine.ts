@@ -1,0 +1,236 @@
+/**
+ * The escalation engine: step rows with due times in the database (a restart resumes them), claimed with
+ * FOR UPDATE SKIP LOCKED so that with several processes each step fires exactly once. What to do is
+ * decided by the pure `escalationDecision`; this file only reads, writes and schedules.
+ */
+import { and, asc, eq, gt, isNotNull, lte, notInArray } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { ulid } from 'ulidx';
+import type { Histogram } from 'prom-client';
+import {
+  DEFAULT_ESCALATION_POLICY, escalationDecision, escalationPolicySchema, escalationView, stepDueAt,
+  type EscalationPolicy, type EscalationStep,
+} from '../domain/index.ts';
+import type { Db, IncidentRecord } from '../store/index.ts';
+import { recordFromRow, schema } from '../store/index.ts';
+import type { Places } from '../core/places.ts';
+import { planStep, type RosterSnapshot } from './recipients.ts';
+
+const { escalationSteps, incidents, notifications, people, shifts, timeline } = schema;
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface EscalationEngineDeps {
+  db: Db;
+  places: Places;
+  logger: Logger;
+  lateness: Histogram;
+  now?: () => Date;
+  tickMs?: number;
+  /** Told after a step fired, with the incident it belongs to (the outbox sends, the console shows). */
+  onFired?: (incidentId: string, siteId: string) => void;
+}
+
+export function policyOf(incident: Pick<IncidentRecord, 'escalationPolicy'>): EscalationPolicy {
+  const parsed = escalationPolicySchema.safeParse(incident.escalationPolicy);
+  return parsed.success ? parsed.data : DEFAULT_ESCALATION_POLICY;
+}
+
+export class EscalationEngine {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: EscalationEngineDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Re-arms every open incident's steps (a restart resumes on time) and starts the clock. */
+  async start(): Promise<void> {
+    const open = await this.deps.db.select({ id: incidents.id }).from(incidents).where(notInArray(incidents.status, ['closed', 'cancelled']));
+    for (const { id } of open) await this.arm(id);
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** An incident changed: create its step rows if missing, recompute due times, and look now. */
+  touch(incidentId: string): void {
+    this.arm(incidentId)
+      .then(() => this.schedule(0))
+      .catch((err: unknown) => this.deps.logger.warn({ err, incidentId }, 'escalation not armed yet; the next tick retries'));
+  }
+
+  /** Runs until no step is due; exposed for tests with a fake clock. */
+  async runDue(): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      const n = await this.deps.db.transaction((tx) => this.claimAndRun(tx));
+      fired += n;
+      if (n === 0) return fired;
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.loop(), ms);
+    this.timer.unref();
+  }
+
+  private async loop(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      await this.runDue();
+    } catch (err) {
+      this.deps.logger.error({ err }, 'escalation tick failed; retrying');
+    } finally {
+      this.running = false;
+    }
+    // A cheap poll: other processes may have armed steps, and due times pass.
+    this.schedule(this.again ? 0 : (this.deps.tickMs ?? 250));
+    this.again = false;
+  }
+
+  /** Creates missing step rows and updates the due time of pending ones from the incident's timeline. */
+  async arm(incidentId: string): Promise<void> {
+    await this.deps.db.transaction(async (tx) => {
+      const [row] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
+      if (!row) return;
+      const record = recordFromRow(row);
+      const entries = await tx.select({ kind: timeline.kind, at: timeline.at }).from(timeline).where(eq(timeline.incidentId, incidentId)).orderBy(asc(timeline.id));
+      const view = escalationView(record, entries);
+      const policy = policyOf(record);
+      await tx
+        .insert(escalationSteps)
+        .values(policy.steps.map((s) => ({ incidentId, stepId: s.id, dueAt: stepDueAt(s, view) })))
+        .onConflictDoNothing();
+      const pending = await tx.select().from(escalationSteps).where(and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.status, 'pending')));
+      for (const p of pending) {
+        const step = policy.steps.find((s) => s.id === p.stepId);
+        // Skipped steps are settled by the tick (with their reason); here only due times move.
+        const due = step ? stepDueAt(step, view) : null;
+        const stopped = !['triggered', 'acknowledged', 'responding', 'on_scene', 'contained'].includes(view.status);
+        const next = stopped ? this.now() : due;
+        if ((next?.getTime() ?? null) !== (p.dueAt?.getTime() ?? null)) {
+          await tx.update(escalationSteps).set({ dueAt: next }).where(and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.stepId, p.stepId)));
+        }
+      }
+    });
+  }
+
+  /** One batch: claim due steps no other process holds, decide, fire or skip, in one transaction. */
+  private async claimAndRun(tx: Tx): Promise<number> {
+    const now = this.now();
+    const due = await tx
+      .select()
+      .from(escalationSteps)
+      .where(and(eq(escalationSteps.status, 'pending'), isNotNull(escalationSteps.dueAt), lte(escalationSteps.dueAt, now)))
+      .orderBy(asc(escalationSteps.dueAt))
+      .limit(50)
+      .for('update', { skipLocked: true });
+    if (due.length === 0) return 0;
+    const byIncident = new Map<string, typeof due>();
+    for (const d of due) byIncident.set(d.incidentId, [...(byIncident.get(d.incidentId) ?? []), d]);
+    const roster = await this.roster(tx, now);
+    let handled = 0;
+    for (const [incidentId, claimed] of byIncident) handled += await this.runIncident(tx, incidentId, claimed, roster, now);
+    return handled;
+  }
+
+  private async runIncident(tx: Tx, incidentId: string, claimed: { stepId: string; dueAt: Date | null }[], roster: RosterSnapshot, now: Date): Promise<number> {
+    const [row] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
+    if (!row) return 0;
+    const record = recordFromRow(row);
+    const entries = await tx.select({ kind: timeline.kind, at: timeline.at }).from(timeline).where(eq(timeline.incidentId, incidentId)).orderBy(asc(timeline.id));
+    const view = escalationView(record, entries);
+    const policy = policyOf(record);
+    const all = await tx.select().from(escalationSteps).where(eq(escalationSteps.incidentId, incidentId));
+    const done = new Set(all.filter((s) => s.status !== 'pending').map((s) => s.stepId));
+    const decision = escalationDecision(view, policy, done, now);
+    const claimedIds = new Set(claimed.map((c) => c.stepId));
+    const setStep = (stepId: string, values: Partial<typeof escalationSteps.$inferInsert>) =>
+      tx.update(escalationSteps).set(values).where(and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.stepId, stepId)));
+    let handled = 0;
+    for (const { step, reason } of decision.skip.filter((s) => claimedIds.has(s.step.id))) {
+      await setStep(step.id, { status: 'skipped', reason });
+      handled++;
+    }
+    for (const step of decision.fire.filter((s) => claimedIds.has(s.id))) {
+      const dueAt = claimed.find((c) => c.stepId === step.id)?.dueAt ?? now;
+      await this.fire(tx, record, step, roster, now);
+      await setStep(step.id, { status: 'fired', firedAt: now });
+      this.deps.lateness.observe(Math.max(0, now.getTime() - dueAt.getTime()) / 1000);
+      handled++;
+    }
+    // Claimed but neither fired nor skipped: its due time moved (recomputed from the timeline).
+    for (const c of claimed) {
+      if (decision.fire.some((s) => s.id === c.stepId) || decision.skip.some((s) => s.step.id === c.stepId)) continue;
+      const step = policy.steps.find((s) => s.id === c.stepId);
+      const next = step ? stepDueAt(step, view) : null;
+      await setStep(c.stepId, step ? { dueAt: next } : { status: 'skipped', reason: 'step not in the frozen policy' });
+      handled++;
+    }
+    if (decision.fire.length > 0) this.deps.onFired?.(incidentId, record.siteId);
+    return handled;
+  }
+
+  private async fire(tx: Tx, record: IncidentRecord, step: EscalationStep, roster: RosterSnapshot, now: Date): Promise<void> {
+    const site = this.deps.places.site(record.siteId);
+    if (!site) return;
+    const planned = planStep(step, record, site, this.deps.places.counter(record.siteId, record.counterId), roster);
+    if (planned.length > 0) {
+      await tx
+        .insert(notifications)
+        .values(planned.map((p) => ({
+          id: `ntf_${ulid()}`,
+          incidentId: record.id,
+          stepId: p.stepId,
+          recipientKey: p.recipientKey,
+          personId: p.personId,
+          channel: p.channel,
+          to: p.to,
+          language: p.language,
+          isPolice: p.isPolice,
+          mode: record.mode,
+          status: p.problem ? 'failed' : 'queued',
+          lastError: p.problem ?? null,
+          nextAttemptAt: now,
+          createdAt: now,
+          updatedAt: now,
+        })))
+        .onConflictDoNothing();
+    }
+    await tx.insert(timeline).values({
+      incidentId: record.id,
+      at: now,
+      kind: 'escalation_step',
+      actorId: null,
+      data: {
+        step: step.id,
+        when: step.when.kind,
+        recipients: planned.map((p) => ({ key: p.recipientKey, channel: p.channel, police: p.isPolice })),
+        console: step.channels.includes('console'),
+      },
+    });
+  }
+
+  private async roster(tx: Tx, now: Date): Promise<RosterSnapshot> {
+    const [everyone, withRoster, current] = await Promise.all([
+      tx.select().from(people),
+      tx.selectDistinct({ siteId: shifts.siteId }).from(shifts),
+      tx.select({ siteId: shifts.siteId, personId: shifts.personId }).from(shifts).where(and(lte(shifts.startsAt, now), gt(shifts.endsAt, now))),
+    ]);
+    const onShift = new Map<string, Set<string>>(withRoster.map((s) => [s.siteId, new Set<string>()]));
+    for (const s of current) onShift.get(s.siteId)?.add(s.personId);
+    return { people: everyone, onShift };
+  }
+}

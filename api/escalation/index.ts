@@ -1,0 +1,4 @@
+export * from './engine.ts';
+export * from './outbox.ts';
+export * from './recipients.ts';
+export * from './twilio-routes.ts';

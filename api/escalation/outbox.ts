@@ -1,0 +1,255 @@
+/**
+ * The notifications outbox: queued rows are claimed (SKIP LOCKED, so several processes never send one
+ * twice), sent through the channel's sender, retried with backoff, and failed SMS fall over to a call.
+ * Without a sender for a channel (Twilio not configured) a row stays as `not_configured`: shown on the
+ * console as NOT DELIVERED, never dropped.
+ */
+import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { ulid } from 'ulidx';
+import type { Counter } from 'prom-client';
+import type { NotificationView } from '../contract/index.ts';
+import type { Places } from '../core/places.ts';
+import type { LiveHub } from '../live/hub.ts';
+import { alarmText, policeWebhookPayload, voiceText } from '../notify/messages.ts';
+import type { AlarmFacts, MessageSender, NotificationStatus, OutboundMessage, SendChannel, SendOutcome } from '../notify/types.ts';
+import type { Db } from '../store/index.ts';
+import { recordFromRow, schema } from '../store/index.ts';
+
+const { incidents, notifications, people } = schema;
+export type NotificationRow = typeof notifications.$inferSelect;
+
+export const MAX_ATTEMPTS = 5;
+const backoffMs = (attempt: number) => Math.min(30_000, 1_000 * 2 ** (attempt - 1));
+
+export interface OutboxDeps {
+  db: Db;
+  places: Places;
+  hub: LiveHub;
+  logger: Logger;
+  senders: Partial<Record<SendChannel, MessageSender>>;
+  sent: Counter<'channel' | 'status'>;
+  now?: () => Date;
+  tickMs?: number;
+}
+
+/** How far along a status is: a late callback never moves a notification backwards. */
+const RANK: Record<string, number> = {
+  queued: 0, not_configured: 0, sending: 1, sent: 2, delivered: 3, failed: 3, no_answer: 3, busy: 3, cancelled: 3, answered: 4, acknowledged: 5,
+};
+
+export class Outbox {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private started = false;
+  private stopped = false;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: OutboxDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Rows left `sending` by a process that died are sent again: twice is better than never for an alarm. */
+  async start(): Promise<void> {
+    await this.deps.db
+      .update(notifications)
+      .set({ status: 'queued' })
+      .where(inArray(notifications.status, this.configured() ? ['sending', 'not_configured'] : ['sending']));
+    this.started = true;
+    this.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  kick(): void {
+    if (this.stopped || !this.started) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.loop(), 0);
+    this.timer.unref();
+  }
+
+  private configured(): boolean {
+    return Object.keys(this.deps.senders).length > 0;
+  }
+
+  private async loop(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while ((await this.sendBatch()) > 0 && !this.stopped);
+    } catch (err) {
+      this.deps.logger.error({ err }, 'outbox tick failed; retrying');
+    } finally {
+      this.running = false;
+      if (!this.stopped) {
+        this.timer = setTimeout(() => void this.loop(), this.deps.tickMs ?? 250);
+        this.timer.unref();
+      }
+    }
+  }
+
+  /** Claims and sends one batch; returns how many rows it took. */
+  async sendBatch(): Promise<number> {
+    const now = this.now();
+    const claimed = await this.deps.db.transaction(async (tx) => {
+      const rows = await tx
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.status, 'queued'), lte(notifications.nextAttemptAt, now)))
+        .orderBy(asc(notifications.createdAt))
+        .limit(20)
+        .for('update', { skipLocked: true });
+      if (rows.length > 0) {
+        await tx.update(notifications).set({ status: 'sending', updatedAt: now }).where(inArray(notifications.id, rows.map((r) => r.id)));
+      }
+      return rows;
+    });
+    await Promise.all(claimed.map((row) => this.sendOne(row).catch((err: unknown) => this.deps.logger.error({ err, id: row.id }, 'sending failed'))));
+    return claimed.length;
+  }
+
+  private async sendOne(row: NotificationRow): Promise<void> {
+    const [incidentRow] = await this.deps.db.select().from(incidents).where(eq(incidents.id, row.incidentId));
+    if (!incidentRow) return;
+    const incident = recordFromRow(incidentRow);
+    const site = this.deps.places.site(incident.siteId);
+    // Defence in depth for DESIGN.md principle 2: whatever queued it, a drill never reaches a police
+    // number that is not one of the site's drill liaison numbers.
+    if (row.isPolice && !mayReachPolice(row, incident, site)) {
+      await this.setStatus(row, 'cancelled', { lastError: 'a drill never reaches the police channel' });
+      return;
+    }
+    const sender = this.deps.senders[row.channel as SendChannel];
+    if (!sender) {
+      await this.setStatus(row, 'not_configured', { lastError: `no ${row.channel} sender configured (Twilio or webhook settings missing)` });
+      return;
+    }
+    const facts = await this.facts(incident, row.stepId);
+    const language = row.language === 'en' ? 'en' : 'ko';
+    const audience = row.isPolice ? 'police' : 'staff';
+    const message: OutboundMessage = {
+      notificationId: row.id,
+      channel: row.channel as SendChannel,
+      to: row.to,
+      language,
+      text: row.channel === 'voice' ? voiceText(facts, language, audience) : alarmText(facts, language, audience),
+      mode: incident.mode,
+      isPolice: row.isPolice,
+      gatherAck: row.channel === 'voice' && !row.isPolice,
+      ...(row.channel === 'webhook' ? { payload: policeWebhookPayload(facts) } : {}),
+    };
+    const attempt = row.attempts + 1;
+    let outcome: SendOutcome;
+    try {
+      outcome = await sender.send(message);
+    } catch (err) {
+      outcome = { ok: false, retryable: true, error: (err as Error).message };
+    }
+    this.deps.sent.inc({ channel: row.channel, status: outcome.ok ? 'ok' : outcome.retryable ? 'retry' : 'failed' });
+    if (outcome.ok) {
+      await this.setStatus(row, outcome.status === 'queued' ? 'sent' : outcome.status, { providerId: outcome.providerId, attempts: attempt, lastError: null });
+    } else if (outcome.retryable && attempt < MAX_ATTEMPTS) {
+      await this.setStatus(row, 'queued', { attempts: attempt, lastError: outcome.error, nextAttemptAt: new Date(this.now().getTime() + backoffMs(attempt)) });
+    } else {
+      await this.setStatus(row, 'failed', { attempts: attempt, lastError: outcome.error });
+    }
+  }
+
+  /** Applies a delivery status (from a send or a provider callback); a failed SMS falls over to a call. */
+  async setStatus(row: NotificationRow, status: NotificationStatus, extra: Partial<typeof notifications.$inferInsert> = {}): Promise<void> {
+    const allowed = status === 'queued' || status === 'sent' || (RANK[status] ?? 0) >= (RANK[row.status] ?? 0);
+    if (!allowed) return;
+    const now = this.now();
+    const [updated] = await this.deps.db.update(notifications).set({ status, updatedAt: now, ...extra }).where(eq(notifications.id, row.id)).returning();
+    if (!updated) return;
+    this.publish(updated);
+    if (['failed', 'no_answer', 'busy'].includes(status) && row.channel === 'sms' && updated.personId) await this.failOver(updated);
+  }
+
+  private async failOver(row: NotificationRow): Promise<void> {
+    const now = this.now();
+    const [call] = await this.deps.db
+      .insert(notifications)
+      .values({
+        id: `ntf_${ulid()}`, incidentId: row.incidentId, stepId: row.stepId, recipientKey: row.recipientKey, personId: row.personId,
+        channel: 'voice', to: row.to, language: row.language, isPolice: row.isPolice, mode: row.mode, status: 'queued',
+        fallbackOf: row.id, nextAttemptAt: now, createdAt: now, updatedAt: now,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (call) {
+      this.publish(call);
+      this.kick();
+    }
+  }
+
+  private publish(row: NotificationRow): void {
+    const siteId = this.siteOf(row.incidentId);
+    void siteId.then((s) =>
+      this.deps.hub.publish({ type: 'notification.status', data: presentNotification(row) }, { siteId: s }),
+    );
+  }
+
+  private async siteOf(incidentId: string): Promise<string | null> {
+    const [r] = await this.deps.db.select({ siteId: incidents.siteId }).from(incidents).where(eq(incidents.id, incidentId));
+    return r?.siteId ?? null;
+  }
+
+  private async facts(incident: ReturnType<typeof recordFromRow>, stepKind: string): Promise<AlarmFacts> {
+    const site = this.deps.places.site(incident.siteId);
+    const counter = this.deps.places.counter(incident.siteId, incident.counterId);
+    const managerIds = counter?.managerIds ?? [];
+    const candidates = await this.deps.db.select().from(people);
+    const callback =
+      candidates.find((p) => managerIds.includes(p.id) && p.phone)?.phone ??
+      candidates.find((p) => p.roles.includes('manager') && p.siteIds.includes(incident.siteId) && p.phone)?.phone ??
+      null;
+    return {
+      incidentId: incident.id,
+      mode: incident.mode,
+      siteName: site?.name ?? incident.siteId,
+      address: site?.address ?? '',
+      floor: counter?.floor ?? null,
+      counterName: counter?.name ?? incident.counterId,
+      violence: incident.violence,
+      openedAt: incident.openedAt,
+      timezone: site?.timezone ?? 'Asia/Seoul',
+      callbackNumber: callback,
+      stepKind,
+    };
+  }
+}
+
+/** A live incident may reach its police channel; a drill only a joint drill's liaison numbers, never the live one. */
+export function mayReachPolice(
+  row: Pick<NotificationRow, 'to' | 'mode'>,
+  incident: { mode: string; jointPoliceDrill: boolean },
+  site: { police: unknown; drillLiaison: string[] } | undefined,
+): boolean {
+  if (row.mode === 'live' && incident.mode === 'live') return true;
+  const livePolice = (site?.police as { to?: string } | null)?.to;
+  return incident.jointPoliceDrill && !!site?.drillLiaison.includes(row.to) && row.to !== livePolice;
+}
+
+export function presentNotification(row: NotificationRow): NotificationView {
+  return {
+    id: row.id,
+    incidentId: row.incidentId,
+    stepId: row.stepId,
+    personId: row.personId,
+    channel: row.channel as NotificationView['channel'],
+    to: row.to,
+    isPolice: row.isPolice,
+    mode: row.mode as NotificationView['mode'],
+    status: row.status,
+    delivered: ['delivered', 'answered', 'acknowledged'].includes(row.status),
+    attempts: row.attempts,
+    lastError: row.lastError,
+    fallbackOf: row.fallbackOf,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Who a step reaches, resolved against the roster at the time it fires. Reads only: the engine calls it
+ * inside its transaction.
+ */
+import type { EscalationStep, Recipient } from '../domain/index.ts';
+import { policeTargets } from '../domain/index.ts';
+import type { IncidentRecord, PersonRow, SiteRow, CounterRow } from '../store/index.ts';
+import type { SendChannel } from '../notify/types.ts';
+
+export interface RosterSnapshot {
+  people: PersonRow[];
+  /** Person ids with a shift covering now, per site; a site missing here has no roster (every guard on duty). */
+  onShift: Map<string, Set<string>>;
+}
+
+export interface PlannedNotification {
+  stepId: string;
+  recipientKey: string;
+  personId: string | null;
+  channel: SendChannel;
+  to: string;
+  language: 'ko' | 'en';
+  isPolice: boolean;
+  /** Set when the row cannot be sent at all (no phone number): it is stored as failed, so it is seen. */
+  problem?: string;
+}
+
+const isActiveIn = (p: PersonRow, role: string, siteId: string) => p.active && p.roles.includes(role) && p.siteIds.includes(siteId);
+
+export function guardsOnDuty(roster: RosterSnapshot, siteId: string): PersonRow[] {
+  const guards = roster.people.filter((p) => isActiveIn(p, 'guard', siteId));
+  const shift = roster.onShift.get(siteId);
+  return shift ? guards.filter((g) => shift.has(g.id)) : guards;
+}
+
+function people(r: Recipient, roster: RosterSnapshot, site: SiteRow, counter: CounterRow | undefined): PersonRow[] {
+  const managers = () => roster.people.filter((p) => isActiveIn(p, 'manager', site.id));
+  if (typeof r === 'object') return roster.people.filter((p) => p.id === r.person && p.active);
+  switch (r) {
+    case 'guards_on_duty':
+      return guardsOnDuty(roster, site.id);
+    case 'counter_manager': {
+      const named = roster.people.filter((p) => p.active && counter?.managerIds.includes(p.id));
+      return named.length > 0 ? named : managers();
+    }
+    case 'site_managers':
+      return managers();
+    default:
+      return [];
+  }
+}
+
+/** The notifications one step sends for one incident. Console delivery is the alarm wall itself: no rows. */
+export function planStep(
+  step: EscalationStep,
+  incident: IncidentRecord,
+  site: SiteRow,
+  counter: CounterRow | undefined,
+  roster: RosterSnapshot,
+): PlannedNotification[] {
+  const out: PlannedNotification[] = [];
+  const personChannels = step.channels.filter((c): c is 'sms' | 'voice' => c !== 'console');
+  const seen = new Set<string>();
+  for (const r of step.recipients) {
+    if (r === 'police') {
+      const police = site.police as { channel: 'sms' | 'call' | 'webhook'; to: string } | null;
+      for (const target of policeTargets(incident.mode, incident.jointPoliceDrill, police, site.drillLiaison)) {
+        out.push({
+          stepId: step.id,
+          recipientKey: `police:${target.to}`,
+          personId: null,
+          channel: target.channel === 'call' ? 'voice' : target.channel,
+          to: target.to,
+          language: 'ko',
+          isPolice: true,
+        });
+      }
+      continue;
+    }
+    if (r === 'situation_room') {
+      // The district situation room is not told of drills.
+      const room = site.situationRoom as { channel: 'sms' | 'call'; to: string } | null;
+      if (room && incident.mode === 'live') {
+        out.push({ stepId: step.id, recipientKey: `situation_room:${room.to}`, personId: null, channel: room.channel === 'call' ? 'voice' : 'sms', to: room.to, language: 'ko', isPolice: false });
+      }
+      continue;
+    }
+    for (const p of people(r, roster, site, counter)) {
+      if (seen.has(p.id)) continue;
+      seen.add(p.id);
+      for (const channel of personChannels) {
+        out.push({
+          stepId: step.id,
+          recipientKey: p.id,
+          personId: p.id,
+          channel,
+          to: p.phone ?? '',
+          language: p.language === 'en' ? 'en' : 'ko',
+          isPolice: false,
+          ...(p.phone ? {} : { problem: `${p.name} has no phone number` }),
+        });
+      }
+    }
+  }
+  return out;
+}
