@@ -262,7 +262,9 @@ export class AlarmCore implements BellSignalSink {
   }
 
   /** The software panic button: stored first (a person is waiting on the answer), then rung. */
-  async raiseFromConsole(opts: { siteId: string; counterId: string; violence: boolean; by: string; note?: string | undefined; mode?: Mode }): Promise<IncidentRecord> {
+  async raiseFromConsole(opts: {
+    siteId: string; counterId: string; violence: boolean; by: string; note?: string | undefined; mode?: Mode; jointPoliceDrill?: boolean;
+  }): Promise<IncidentRecord> {
     const openedAt = this.now();
     const mode = opts.mode ?? 'live';
     const record: IncidentRecord = {
@@ -275,7 +277,8 @@ export class AlarmCore implements BellSignalSink {
       source: 'console',
       raisedBy: opts.by,
       escalationPolicy: this.deps.places.site(opts.siteId)?.escalationPolicy ?? null,
-      jointPoliceDrill: false,
+      // Only a drill can be a joint police drill.
+      jointPoliceDrill: mode === 'drill' && (opts.jointPoliceDrill ?? false),
     };
     const entries: TimelineDraft[] = [
       { kind: 'console_alarm', at: openedAt, actorId: opts.by, data: { violence: opts.violence, ...(opts.note ? { note: opts.note } : {}) } },

@@ -2,6 +2,9 @@ import type { ProvisioningDocument } from '../../api/provisioning/index.ts';
 
 export const KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 export const PASSWORD = 'correct-horse';
+/** The site's live police reporting number (never a real one) and its drill liaison. */
+export const POLICE = '+820000000112';
+export const LIAISON = '+821099990000';
 
 /** One site with three counters and bells (one keyed), one person per role, and a guard of another site. */
 export function testProvisioning(): ProvisioningDocument {
@@ -12,8 +15,8 @@ export function testProvisioning(): ProvisioningDocument {
         name: 'Nowon-gu Office',
         address: '437 Nohae-ro, Nowon-gu, Seoul',
         timezone: 'Asia/Seoul',
-        police: { channel: 'sms', to: '+820000000112' },
-        drillLiaison: [],
+        police: { channel: 'sms', to: POLICE },
+        drillLiaison: [LIAISON],
         counters: [
           { id: 'passport-3', name: 'Passport counter 3', floor: '1F', managerIds: ['manager-a'] },
           { id: 'welfare-1', name: 'Welfare counter 1', floor: '2F' },
@@ -34,13 +37,15 @@ export function testProvisioning(): ProvisioningDocument {
       },
     ],
     people: [
-      { id: 'staff-a', name: 'Lee Staff', roles: ['staff'], siteIds: ['site-a'], language: 'ko', username: 'staff', password: PASSWORD },
-      { id: 'staff-a2', name: 'Park Staff', roles: ['staff'], siteIds: ['site-a'], language: 'ko', username: 'staff2', password: PASSWORD },
-      { id: 'guard-a', name: 'Kim Guard', roles: ['guard'], siteIds: ['site-a'], language: 'ko', username: 'guard', password: PASSWORD },
-      { id: 'guard-b', name: 'Choi Guard', roles: ['guard'], siteIds: ['site-b'], language: 'en', username: 'guardb', password: PASSWORD },
-      { id: 'manager-a', name: 'Jung Manager', roles: ['manager'], siteIds: ['site-a'], language: 'ko', username: 'manager', password: PASSWORD },
-      { id: 'legal-1', name: 'Han Legal', roles: ['legal'], siteIds: [], language: 'ko', username: 'legal', password: PASSWORD },
-      { id: 'admin-1', name: 'Yoon Admin', roles: ['admin'], siteIds: [], language: 'en', username: 'admin1', password: PASSWORD },
+      { id: 'staff-a', phone: '+821000000011', name: 'Lee Staff', roles: ['staff'], siteIds: ['site-a'], language: 'ko', username: 'staff', password: PASSWORD },
+      { id: 'staff-a2', phone: '+821000000012', name: 'Park Staff', roles: ['staff'], siteIds: ['site-a'], language: 'ko', username: 'staff2', password: PASSWORD },
+      { id: 'guard-a', phone: '+821000000021', name: 'Kim Guard', roles: ['guard'], siteIds: ['site-a'], language: 'ko', username: 'guard', password: PASSWORD },
+      { id: 'guard-b', phone: '+821000000022', name: 'Choi Guard', roles: ['guard'], siteIds: ['site-b'], language: 'en', username: 'guardb', password: PASSWORD },
+      { id: 'manager-a', phone: '+821000000031', name: 'Jung Manager', roles: ['manager'], siteIds: ['site-a'], language: 'ko', username: 'manager', password: PASSWORD },
+      { id: 'guard-a2', phone: '+821000000023', name: 'Seo Guard', roles: ['guard'], siteIds: ['site-a'], language: 'en', username: 'guard2', password: PASSWORD },
+      { id: 'manager-a2', phone: '+821000000032', name: 'Kang Manager', roles: ['manager'], siteIds: ['site-a'], language: 'ko', username: 'manager2', password: PASSWORD },
+      { id: 'legal-1', phone: '+821000000041', name: 'Han Legal', roles: ['legal'], siteIds: [], language: 'ko', username: 'legal', password: PASSWORD },
+      { id: 'admin-1', phone: '+821000000051', name: 'Yoon Admin', roles: ['admin'], siteIds: [], language: 'en', username: 'admin1', password: PASSWORD },
     ],
   };
 }

@@ -1,0 +1,88 @@
+/**
+ * The broker's own latency, measured beside the presses in the same run: one raw mqtt.js publisher and one
+ * subscriber on the same broker, QoS 1 both ways, small JSON payloads, at the press rate. Its topic is
+ * outside the Guardbell topic root, so the gateway never sees it.
+ */
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import mqtt, { type MqttClient } from 'mqtt';
+
+export interface BaselineResult {
+  sent: number;
+  latencies: number[];
+  lost: number;
+}
+
+export class Baseline {
+  private readonly sentAt = new Map<number, number>();
+  private readonly latencies: number[] = [];
+  private next = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly pub: MqttClient,
+    private readonly sub: MqttClient,
+    private readonly topic: string,
+  ) {}
+
+  static async connect(url: string, runTag: string): Promise<Baseline> {
+    const opts = (role: string) => ({ clientId: `gb-bench-${runTag}-baseline-${role}`, protocolVersion: 4 as const, clean: true, reconnectPeriod: 1_000 });
+    const [pub, sub] = await Promise.all([mqtt.connectAsync(url, opts('pub')), mqtt.connectAsync(url, opts('sub'))]);
+    for (const c of [pub, sub]) {
+      const noDelay = () => (c.stream as Socket).setNoDelay?.(true);
+      noDelay();
+      c.on('connect', noDelay);
+      c.on('error', () => undefined);
+    }
+    const topic = `gbbench-${runTag}/baseline`;
+    const b = new Baseline(pub, sub, topic);
+    sub.on('message', (_topic, payload) => {
+      const at = performance.now();
+      try {
+        const { i } = JSON.parse(payload.toString()) as { i: number };
+        const t0 = b.sentAt.get(i);
+        if (t0 === undefined) return; // a duplicate (QoS 1 is at least once)
+        b.sentAt.delete(i);
+        b.latencies.push(at - t0);
+      } catch {
+        /* not ours */
+      }
+    });
+    await sub.subscribeAsync(topic, { qos: 1 });
+    return b;
+  }
+
+  /** Publishes at `rate` per second until `stop`, on its own schedule (catching up when timers run late). */
+  start(rate: number, seconds: number): void {
+    const interval = 1000 / rate;
+    const total = Math.floor(rate * seconds);
+    const begin = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      while (this.next < total && begin + this.next * interval <= now) this.publishOne();
+      if (this.next < total) this.timer = setTimeout(tick, Math.max(0, begin + this.next * interval - performance.now()));
+    };
+    tick();
+  }
+
+  private publishOne(): void {
+    const i = this.next++;
+    const payload = JSON.stringify({ i, kind: 'baseline', at: new Date().toISOString() });
+    this.sentAt.set(i, performance.now());
+    this.pub.publish(this.topic, payload, { qos: 1 }, () => undefined);
+  }
+
+  get outstanding(): number {
+    return this.sentAt.size;
+  }
+
+  stop(): BaselineResult {
+    clearTimeout(this.timer);
+    return { sent: this.next, latencies: [...this.latencies], lost: this.sentAt.size };
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    await Promise.all([this.pub.endAsync().catch(() => undefined), this.sub.endAsync().catch(() => undefined)]);
+  }
+}

@@ -1,0 +1,89 @@
+/** Command-line options of `guardbell bench` (node:util parseArgs). */
+import { parseArgs } from 'node:util';
+
+export type BenchDb = 'pglite' | 'postgres';
+
+export interface BenchOptions {
+  bells: number;
+  rate: number;
+  seconds: number;
+  dbs: BenchDb[];
+  heartbeatSeconds: number;
+  json: boolean;
+  /** Writes one line per press (times relative to the first press) for a closer look. */
+  csv: string | undefined;
+  /** Bells connecting at once (no SYN floods, nothing raised system-wide). */
+  connectBatch: number;
+  /** Concurrent manager closes (they free bells for their next press; never measured). */
+  closeConcurrency: number;
+  /** How long to wait for stragglers after the last press. */
+  stragglerSeconds: number;
+}
+
+export const BENCH_USAGE = `usage: guardbell bench [options]
+  --bells N               virtual bells, each its own MQTT connection   (1000)
+  --rate R                presses per second, round-robin over bells    (50)
+  --seconds S             length of the press phase                     (30)
+  --db pglite|postgres|both                                             (both)
+  --heartbeat-seconds H   QoS 0 heartbeat of every bell, staggered       (10)
+  --connect-batch B       bells connecting at once                      (50)
+  --json                  also print a JSON summary
+  --csv FILE              write per-press timings (ms) to FILE (one file per database: FILE.pglite.csv …)`;
+
+export class UsageError extends Error {}
+
+function positiveInt(name: string, text: string | undefined, fallback: number, min = 1): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number of at least ${min}, not "${text}"`);
+  return n;
+}
+
+function positiveNumber(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, not "${text}"`);
+  return n;
+}
+
+export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        bells: { type: 'string' },
+        rate: { type: 'string' },
+        seconds: { type: 'string' },
+        db: { type: 'string' },
+        'heartbeat-seconds': { type: 'string' },
+        'connect-batch': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        csv: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  const db = v.db ?? 'both';
+  if (!['pglite', 'postgres', 'both'].includes(db)) throw new UsageError(`--db must be pglite, postgres or both, not "${db}"`);
+  const bells = positiveInt('bells', v.bells, 1000);
+  if (bells > 99_999) throw new UsageError('--bells must be at most 99999');
+  return {
+    bells,
+    rate: positiveNumber('rate', v.rate, 50),
+    seconds: positiveNumber('seconds', v.seconds, 30),
+    dbs: db === 'both' ? ['pglite', 'postgres'] : [db as BenchDb],
+    heartbeatSeconds: positiveNumber('heartbeat-seconds', v['heartbeat-seconds'], 10),
+    json: v.json ?? false,
+    csv: v.csv,
+    connectBatch: positiveInt('connect-batch', v['connect-batch'], 50),
+    closeConcurrency: 4,
+    stragglerSeconds: 10,
+  };
+}

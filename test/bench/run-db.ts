@@ -1,0 +1,176 @@
+/** One benchmark run on one database: start, provision, connect the fleet, press, wait, count, tear down. */
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Baseline } from './baseline.ts';
+import { closeFleet, connectFleet, type BenchBell } from './fleet.ts';
+import { LoopDelay, MemorySampler, type LoopDelayReport, type MemoryReport } from './memory.ts';
+import type { BenchDb, BenchOptions } from './options.ts';
+import { PressRun, type PressRecord } from './press-run.ts';
+import { countRows, login, openConsole, provisionBench, startBenchSystem, tapHub } from './setup.ts';
+import { sleep, summarize, type Summary } from './stats.ts';
+
+export interface DbRunResult {
+  db: BenchDb;
+  bells: number;
+  rate: number;
+  seconds: number;
+  heartbeatSeconds: number;
+  setupMs: { system: number; provision: number; connectBells: number };
+  latency: { pressToReceived: Summary; pressToConsole: Summary; pressToHub: Summary; hubToConsole: Summary; baseline: Summary };
+  presses: {
+    planned: number;
+    sent: number;
+    skipped: number;
+    received: number;
+    consoleCreated: number;
+    lost: number;
+    lostIds: string[];
+    retransmissions: number;
+    pressesRetransmitted: number;
+    receivedRepeats: number;
+    consoleUnmatched: number;
+    achievedRate: number;
+    maxSendLagMs: number;
+  };
+  baseline: { sent: number; received: number; lost: number };
+  /** Rows in bell_events and incidents for the bench bells; `exactlyOnce` when rows = presses sent. */
+  store: { bellEvents: number; incidents: number; exactlyOnce: boolean };
+  closes: { done: number; failed: number; firstFailure: string | undefined };
+  heartbeatsSent: number;
+  consoleMessages: number;
+  bellDisconnects: number;
+  memory: MemoryReport;
+  loopDelay: LoopDelayReport;
+  /** CPU this process used in the press phase (1 = one core), and the machine's 1-minute load around it. */
+  cpu: { cores: number; loadBefore: number; loadAfter: number };
+}
+
+export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: number): Promise<DbRunResult> {
+  const memory = new MemorySampler();
+  memory.start();
+  const loop = new LoopDelay();
+  let t = performance.now();
+  const bench = await startBenchSystem(db);
+  const { system } = bench;
+  const setupMs = { system: performance.now() - t, provision: 0, connectBells: 0 };
+  let bells: BenchBell[] = [];
+  let baseline: Baseline | undefined;
+  let consoleWs: Awaited<ReturnType<typeof openConsole>> | undefined;
+  let untap: (() => void) | undefined;
+  let run: PressRun | undefined;
+  try {
+    t = performance.now();
+    await provisionBench(system, o.bells);
+    setupMs.provision = performance.now() - t;
+    const [guard, manager] = await Promise.all([login(system, 'bench-guard'), login(system, 'bench-manager')]);
+
+    memory.markBeforeBells();
+    t = performance.now();
+    bells = await connectFleet(system.mqttUrl, bench.topicRoot, o.bells, o.connectBatch, bench.runTag, deadline);
+    setupMs.connectBells = performance.now() - t;
+    memory.markAfterBells();
+    const hbMs = o.heartbeatSeconds * 1000;
+    for (const b of bells) b.startHeartbeat(hbMs, Math.random() * hbMs);
+    baseline = await Baseline.connect(system.mqttUrl, bench.runTag);
+
+    run = new PressRun(bells, {
+      rate: o.rate,
+      seconds: o.seconds,
+      closeConcurrency: o.closeConcurrency,
+      // An unacknowledged alarm cannot be closed, only cancelled with a reason: one request per incident.
+      close: async (id) => {
+        const r = await manager.post(`/api/v1/incidents/${id}/cancel`, { reason: 'benchmark press' });
+        return r.status === 200 ? true : `${r.status} ${JSON.stringify(r.body).slice(0, 200)}`;
+      },
+    });
+    const pressRun = run;
+    untap = tapHub(system, (bellId, at) => pressRun.onHub(bellId, at));
+    consoleWs = await openConsole(system, guard, (bellId, id, at) => pressRun.onConsole(bellId, id, at));
+    // Let the bells' online announcements be stored before measuring.
+    await system.core.idle(5_000);
+    await sleep(1_000);
+
+    loop.start();
+    const loadBefore = loadavg()[0]!;
+    const cpuStart = process.cpuUsage();
+    const pressStart = performance.now();
+    baseline.start(o.rate, o.seconds);
+    await run.run();
+    const pressMs = performance.now() - pressStart;
+    const bl = baseline;
+    await run.waitForStragglers(o.stragglerSeconds * 1000, () => bl.outstanding === 0);
+    const loopDelay = loop.stop();
+    const cpuUsed = process.cpuUsage(cpuStart);
+    const cpu = { cores: (cpuUsed.user + cpuUsed.system) / 1000 / (performance.now() - pressStart), loadBefore, loadAfter: loadavg()[0]! };
+    run.stop();
+    const baselineResult = baseline.stop();
+    for (const b of bells) b.stopHeartbeat();
+    await system.core.idle(5_000);
+    const rows = await countRows(system);
+
+    const presses = run.presses;
+    if (o.csv) writeCsv(`${o.csv}.${db}.csv`, presses);
+    const lat = (pick: (p: (typeof presses)[number]) => number | undefined) =>
+      summarize(presses.map(pick).filter((x): x is number => x !== undefined));
+    const lostList = presses.filter((p) => p.tReceived === undefined || p.tConsole === undefined);
+    const received = presses.filter((p) => p.tReceived !== undefined).length;
+    return {
+      db,
+      bells: o.bells,
+      rate: o.rate,
+      seconds: o.seconds,
+      heartbeatSeconds: o.heartbeatSeconds,
+      setupMs,
+      latency: {
+        pressToReceived: lat((p) => (p.tReceived === undefined ? undefined : p.tReceived - p.t0)),
+        pressToConsole: lat((p) => (p.tConsole === undefined ? undefined : p.tConsole - p.t0)),
+        pressToHub: lat((p) => (p.tHub === undefined ? undefined : p.tHub - p.t0)),
+        hubToConsole: lat((p) => (p.tHub === undefined || p.tConsole === undefined ? undefined : p.tConsole - p.tHub)),
+        baseline: summarize(baselineResult.latencies),
+      },
+      presses: {
+        planned: run.planned,
+        sent: presses.length,
+        skipped: run.skipped,
+        received,
+        consoleCreated: presses.filter((p) => p.tConsole !== undefined).length,
+        lost: lostList.length,
+        lostIds: lostList.slice(0, 10).map((p) => `${p.bell.id}#${p.seq}${p.tReceived === undefined ? ' no-received' : ''}${p.tConsole === undefined ? ' no-console' : ''}`),
+        retransmissions: presses.reduce((n, p) => n + p.retransmits, 0),
+        pressesRetransmitted: presses.filter((p) => p.retransmits > 0).length,
+        receivedRepeats: run.receivedRepeats,
+        consoleUnmatched: run.consoleUnmatched,
+        achievedRate: presses.length / (pressMs / 1000),
+        maxSendLagMs: presses.reduce((m, p) => Math.max(m, p.lagMs), 0),
+      },
+      baseline: { sent: baselineResult.sent, received: baselineResult.latencies.length, lost: baselineResult.lost },
+      store: { ...rows, exactlyOnce: rows.bellEvents === presses.length },
+      closes: { done: run.closes, failed: run.closeFailures, firstFailure: run.firstCloseFailure },
+      heartbeatsSent: bells.reduce((n, b) => n + b.heartbeats, 0),
+      consoleMessages: consoleWs.messages(),
+      bellDisconnects: bells.reduce((n, b) => n + b.offlines, 0),
+      memory: memory.stop(),
+      loopDelay,
+      cpu,
+    };
+  } finally {
+    run?.stop();
+    memory.stop();
+    untap?.();
+    consoleWs?.close();
+    await baseline?.close();
+    await closeFleet(bells, o.connectBatch);
+    await bench.close();
+  }
+}
+
+function writeCsv(file: string, presses: PressRecord[]): void {
+  const first = presses[0]?.t0 ?? 0;
+  const rel = (t: number | undefined, from: number) => (t === undefined ? '' : (t - from).toFixed(3));
+  const lines = ['k,bell,seq,sent_at,send_lag,to_hub,to_console,to_received,retransmits'];
+  for (const p of presses) {
+    lines.push([p.k, p.bell.id, p.seq, rel(p.t0, first), p.lagMs.toFixed(3), rel(p.tHub, p.t0), rel(p.tConsole, p.t0), rel(p.tReceived, p.t0), p.retransmits].join(','));
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+}

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { POLICE } from '../support/fixtures.ts';
+import type { ApiClient } from '../support/http.ts';
+import type { FakeTwilio } from '../support/fake-twilio.ts';
+import type { TestSystem } from '../support/system.ts';
+import { sleep, waitFor } from '../support/wait.ts';
+import { callsTo, PHONES, smsTo, startWithTwilio } from './support.ts';
+
+describe('escalation by the clock, through the real twilio library and a fake Twilio', () => {
+  let t: TestSystem;
+  let fake: FakeTwilio;
+  let close: () => Promise<void>;
+  let manager: ApiClient;
+
+  beforeAll(async () => {
+    ({ t, fake, close } = await startWithTwilio({ db: 'pglite', broker: 'aedes' }));
+    manager = await t.login('manager');
+  });
+  afterAll(async () => close?.());
+  // Requests of earlier tests stay recorded (their callbacks may still be on the way): each test reads its own.
+  let mark = 0;
+  const reqs = () => fake.requests.slice(mark);
+  beforeEach(() => {
+    mark = fake.requests.length;
+    fake.autoStatus = { sms: ['sent', 'delivered'], call: ['initiated', 'ringing', 'in-progress', 'completed'] };
+  });
+
+  const detail = async (id: string) => (await manager.get(`/api/v1/incidents/${id}`)).body;
+  const finish = async (id: string) => {
+    await manager.post(`/api/v1/incidents/${id}/acknowledge`);
+    await manager.post(`/api/v1/incidents/${id}/close`, { outcome: 'test over', classification: ['other'] });
+  };
+
+  it('an alarm nobody answers climbs: SMS at once, calls at 1 s, police and all managers at 2 s', async () => {
+    const bell = await t.bell('B-0301');
+    const pressed = Date.now();
+    await bell.event(1, 'press');
+    const incident = (await bell.waitForAck({ seq: 1, state: 'received' })).incident!;
+    await waitFor(() => reqs().length >= 3, 5_000, 'three requests');
+    expect(reqs().map((r) => `${r.kind} ${r.to}`).sort()).toEqual([`sms ${PHONES.guardA}`, `sms ${PHONES.guardA2}`, `sms ${PHONES.managerA}`]);
+    expect(Date.now() - pressed).toBeLessThan(1_000);
+    await waitFor(() => callsTo(reqs(), PHONES.guardA).length === 1 && callsTo(reqs(), PHONES.managerA).length === 1, 5_000, 'calls at 1 s');
+    await waitFor(() => smsTo(reqs(), POLICE).length === 1, 5_000, 'the police at 2 s');
+    await waitFor(() => callsTo(reqs(), PHONES.managerA2).length === 1 && smsTo(reqs(), PHONES.managerA2).length === 1, 5_000, 'every manager at 2 s');
+    // The police message names the office, the counter and the floor, in Korean.
+    const police = smsTo(reqs(), POLICE)[0]!;
+    expect(police.body).toContain('Passport counter 3');
+    expect(police.body).toContain('1F');
+    // Calls speak Korean, or English for people whose language is English, and gather one key.
+    expect(callsTo(reqs(), PHONES.guardA)[0]!.twiml).toMatch(/<Gather[^>]*numDigits="1"[\s\S]*language="ko-KR"/);
+    expect(callsTo(reqs(), PHONES.guardA2)[0]!.twiml).toContain('language="en-US"');
+
+    // Delivery statuses come back from the fake's signed callbacks and are on the incident.
+    await waitFor(async () => (await detail(incident)).notifications.filter((n: { status: string }) => n.status === 'delivered').length >= 4, 5_000, 'delivered SMS');
+    const d = await detail(incident);
+    expect(d.escalation.find((s: { stepId: string }) => s.stepId === 'unack_1s').status).toBe('fired');
+    expect(d.escalation.find((s: { stepId: string }) => s.stepId === 'violence_police').status).toBe('pending');
+    expect(d.timeline.filter((e: { kind: string }) => e.kind === 'escalation_step').map((e: { data: { step: string } }) => e.data.step)).toEqual(['alert', 'unack_1s', 'unack_2s']);
+    await finish(incident);
+  });
+
+  it('a reply of 확인 acknowledges: the bell is told, and the unacknowledged steps stop', async () => {
+    const bell = await t.bell('B-0302');
+    await bell.event(1, 'press');
+    const incident = (await bell.waitForAck({ seq: 1, state: 'received' })).incident!;
+    await waitFor(() => reqs().length >= 3, 5_000, 'three requests');
+    const reply = await fake.inboundSms({ from: PHONES.guardA, body: '확인', url: `${t.url}/api/v1/twilio/sms` });
+    expect(reply.status).toBe(200);
+    await bell.waitForAck({ incident, state: 'acknowledged' });
+    expect((await detail(incident)).status).toBe('acknowledged');
+    await sleep(2_500);
+    expect(reqs().filter((r) => r.kind === 'call')).toEqual([]);
+    expect(smsTo(reqs(), POLICE)).toEqual([]);
+    const d = await detail(incident);
+    expect(d.escalation.filter((s: { stepId: string; status: string }) => s.stepId.startsWith('unack')).map((s: { reason: string }) => s.reason)).toEqual(['acknowledged', 'acknowledged']);
+    await finish(incident);
+  });
+
+  it('pressing 1 on the call acknowledges; nobody on scene at 3 s calls again; on scene stops it', async () => {
+    const bell = await t.bell('B-0301');
+    await bell.event(2, 'press');
+    const incident = (await bell.waitForAck({ seq: 2, state: 'received' })).incident!;
+    await waitFor(() => callsTo(reqs(), PHONES.guardA).length === 1, 5_000, 'the 1 s call');
+    await fake.pressKey({ callSid: callsTo(reqs(), PHONES.guardA)[0]!.sid, digits: '1' });
+    await bell.waitForAck({ incident, state: 'acknowledged' });
+    const d = await detail(incident);
+    expect(d.acknowledgedAt).not.toBeNull();
+    expect(d.timeline.find((e: { kind: string }) => e.kind === 'acknowledged').actorName).toBe('Kim Guard');
+    await waitFor(() => smsTo(reqs(), PHONES.guardA).length === 2, 5_000, 'the nobody-on-scene step at 3 s');
+    await finish(incident);
+  });
+
+  it('twenty re-presses send one SMS per person, not twenty', async () => {
+    const bell = await t.bell('B-0301');
+    await bell.event(10, 'press');
+    const incident = (await bell.waitForAck({ seq: 10, state: 'received' })).incident!;
+    for (let seq = 11; seq <= 30; seq++) await bell.event(seq, 'press');
+    await bell.waitForAck({ seq: 30 });
+    await sleep(500);
+    expect(smsTo(reqs(), PHONES.guardA)).toHaveLength(1);
+    expect(reqs().filter((r) => r.kind === 'sms')).toHaveLength(3);
+    await finish(incident);
+  });
+
+  it('a failed SMS falls over to a call; a provider error is retried with backoff', async () => {
+    fake.failNext(1, { status: 400, code: 21211 });
+    const bell = await t.bell('B-0301');
+    await bell.event(40, 'press');
+    const incident = (await bell.waitForAck({ seq: 40, state: 'received' })).incident!;
+    await waitFor(async () => (await detail(incident)).notifications.some((n: { fallbackOf: string | null }) => n.fallbackOf), 5_000, 'a fallback call');
+    const d = await detail(incident);
+    const failed = d.notifications.find((n: { status: string }) => n.status === 'failed');
+    expect(failed.channel).toBe('sms');
+    expect(d.notifications.find((n: { fallbackOf: string | null }) => n.fallbackOf === failed.id).channel).toBe('voice');
+    await finish(incident);
+
+    mark = fake.requests.length;
+    fake.failNext(2, { status: 500 });
+    await bell.event(41, 'press');
+    const second = (await bell.waitForAck({ seq: 41, state: 'received' })).incident!;
+    await waitFor(async () => (await detail(second)).notifications.filter((n: { status: string; channel: string }) => n.channel === 'sms' && n.status === 'delivered').length === 3, 8_000, 'all three SMS after retries');
+    const retried = (await detail(second)).notifications.filter((n: { attempts: number }) => n.attempts > 1);
+    expect(retried.length).toBeGreaterThanOrEqual(1);
+    await finish(second);
+  });
+
+  it('refuses a webhook with a bad X-Twilio-Signature', async () => {
+    const res = await fetch(`${t.url}/api/v1/twilio/sms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' },
+      body: new URLSearchParams({ From: PHONES.guardA, Body: '1' }),
+    });
+    expect(res.status).toBe(403);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/guardbell_webhooks_refused_total\{reason="bad_twilio_signature"\} [1-9]/);
+  });
+});
