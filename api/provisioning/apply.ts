@@ -46,7 +46,10 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument): Prom
   const summary: ApplySummary = { created: 0, updated: 0, unchanged: 0 };
   await db.transaction(async (tx) => {
     for (const site of doc.sites) {
-      const s = { id: site.id, name: site.name, address: site.address, timezone: site.timezone, police: site.police ?? null, drillLiaison: site.drillLiaison ?? [] };
+      const s = {
+        id: site.id, name: site.name, address: site.address, timezone: site.timezone, police: site.police ?? null,
+        drillLiaison: site.drillLiaison ?? [], situationRoom: site.situationRoom ?? null, escalationPolicy: site.escalation ?? null,
+      };
       await upsert(tx, summary, schema.sites, eq(schema.sites.id, site.id), s);
       for (const c of site.counters) {
         const row = { siteId: site.id, id: c.id, name: c.name, floor: c.floor ?? null, managerIds: c.managerIds ?? [] };
@@ -78,6 +81,7 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument): Prom
       };
       await upsert(tx, summary, schema.people, eq(schema.people.id, p.id), row);
     }
+    for (const site of doc.sites) if (site.roster) await replaceRoster(tx, summary, site.id, site.roster);
   });
   return summary;
 }
@@ -106,4 +110,19 @@ function canonical(value: unknown): string {
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : v,
   );
+}
+
+/** Replaces a site's shifts when the file names a roster; unchanged shifts count as unchanged. */
+async function replaceRoster(tx: Tx, summary: ApplySummary, siteId: string, roster: { personId: string; startsAt: string; endsAt: string }[]): Promise<void> {
+  const key = (r: { personId: string; startsAt: Date; endsAt: Date }) => `${r.personId}|${r.startsAt.getTime()}|${r.endsAt.getTime()}`;
+  const wanted = roster.map((r) => ({ personId: r.personId, startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) }));
+  const current = await tx.select().from(schema.shifts).where(eq(schema.shifts.siteId, siteId));
+  const same = current.length === wanted.length && current.map(key).sort().join() === wanted.map(key).sort().join();
+  if (same) {
+    summary.unchanged += wanted.length;
+    return;
+  }
+  await tx.delete(schema.shifts).where(eq(schema.shifts.siteId, siteId));
+  if (wanted.length > 0) await tx.insert(schema.shifts).values(wanted.map((w) => ({ ...w, siteId })));
+  summary.updated++;
 }

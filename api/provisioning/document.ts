@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from '../contract/index.ts';
+import { escalationPolicySchema } from '../domain/escalation.ts';
 import { ID_PATTERN } from '../../firmware-bridge/protocol/ids.ts';
 
 export interface Problem {
@@ -94,6 +95,14 @@ const bell = strict({
     .min(10, { error: 'must be at least 10 seconds' }).max(3600, { error: 'must be at most 3600 seconds' }).optional(),
 });
 
+const shift = strict({
+  personId: id,
+  startsAt: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 time such as "2026-11-23T09:00:00+09:00"' }),
+  endsAt: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 time such as "2026-11-23T18:00:00+09:00"' }),
+}).superRefine((value, ctx) => {
+  if (Date.parse(value.endsAt) <= Date.parse(value.startsAt)) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'a shift must end after it starts' });
+});
+
 const site = strict({
   id,
   name: text,
@@ -105,6 +114,12 @@ const site = strict({
   police: police.optional(),
   /** Numbers that a joint police drill reaches instead of the police channel (DESIGN.md principle 2). */
   drillLiaison: z.array(phone).optional(),
+  /** The district situation room, reached by the "nobody on scene" step of escalation. */
+  situationRoom: strict({ channel: z.enum(['sms', 'call']), to: phone }).optional(),
+  /** The site's own escalation policy (DESIGN.md's default without it). */
+  escalation: escalationPolicySchema.optional(),
+  /** Guard shifts; when given, they replace the site's roster. Without any roster every guard is on duty. */
+  roster: z.array(shift).optional(),
   counters: z.array(counter).default([]),
   bells: z.array(bell).default([]),
 });

@@ -24,6 +24,7 @@ interface ReferenceView {
     id?: string;
     counters?: readonly { id?: string; managerIds?: readonly (string | undefined)[] }[];
     bells?: readonly { id?: string; counterId?: string }[];
+    roster?: readonly { personId?: string }[];
   }[];
   people?: readonly {
     id?: string;
@@ -49,6 +50,7 @@ export function checkRawReferences(raw: unknown, context: ProvisioningContext = 
         id: asString(site.id),
         counters: asList(site.counters).map((c) => ({ id: asString(asObject(c).id), managerIds: asStrings(asObject(c).managerIds) })),
         bells: asList(site.bells).map((b) => ({ id: asString(asObject(b).id), counterId: asString(asObject(b).counterId) })),
+        roster: asList(site.roster).map((r) => ({ personId: asString(asObject(r).personId) })),
       };
     }),
     people: asList(root.people).map((value) => {
@@ -120,6 +122,22 @@ function checkView(doc: ReferenceView, context: ProvisioningContext): Problem[] 
       }
       if (bell.counterId !== undefined && !counterAt.has(bell.counterId)) {
         add(['sites', s, 'bells', b, 'counterId'], `counter "${bell.counterId}" is not a counter of site ${siteName}`);
+      }
+    });
+  });
+
+  // A shift is for a guard of the site, named in this file or already in the database.
+  sites.forEach((site, s) => {
+    (site.roster ?? []).forEach((shift, r) => {
+      if (shift.personId === undefined) return;
+      const path = ['sites', s, 'roster', r, 'personId'];
+      const p = personAt.get(shift.personId);
+      if (p !== undefined) {
+        const person = people[p]!;
+        if (!(person.roles ?? []).includes('guard')) add(path, `person "${shift.personId}" does not have the role "guard"`);
+        else if (site.id !== undefined && !(person.siteIds ?? []).includes(site.id)) add(path, `person "${shift.personId}" is not a person of site "${site.id}"`);
+      } else if (!context.existingPersonIds?.has(shift.personId)) {
+        add(path, `person "${shift.personId}" is not ${inDatabase(context.existingPersonIds)}`);
       }
     });
   });
