@@ -15,6 +15,7 @@ import type { Db, IncidentRecord } from '../store/index.ts';
 import { recordFromRow, schema } from '../store/index.ts';
 import type { Places } from '../core/places.ts';
 import { planStep, type RosterSnapshot } from './recipients.ts';
+import { CANCEL_NOTICE_STEP } from './outbox.ts';
 
 const { escalationSteps, incidents, notifications, people, shifts, timeline } = schema;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -109,6 +110,7 @@ export class EscalationEngine {
       const entries = await tx.select({ kind: timeline.kind, at: timeline.at }).from(timeline).where(eq(timeline.incidentId, incidentId)).orderBy(asc(timeline.id));
       const view = escalationView(record, entries);
       const policy = policyOf(record);
+      if (record.status === 'cancelled' && entries.some((e) => e.kind === 'cancelled_at_counter')) await this.noticeCancel(tx, record);
       await tx
         .insert(escalationSteps)
         .values(policy.steps.map((s) => ({ incidentId, stepId: s.id, dueAt: stepDueAt(s, view) })))
@@ -221,6 +223,21 @@ export class EscalationEngine {
         console: step.channels.includes('console'),
       },
     });
+  }
+
+  /** Everyone already reached by SMS or call hears that the alarm was cancelled at the counter; police are not stood down. */
+  private async noticeCancel(tx: Tx, record: IncidentRecord): Promise<void> {
+    const reached = await tx.select().from(notifications).where(eq(notifications.incidentId, record.id));
+    const people = new Map(reached.filter((n) => n.personId && !n.isPolice && n.channel !== 'webhook').map((n) => [n.personId!, n]));
+    if (people.size === 0) return;
+    const now = this.now();
+    const rows = [...people.values()].map((n) => ({
+      id: `ntf_${ulid()}`, incidentId: record.id, stepId: CANCEL_NOTICE_STEP, recipientKey: n.recipientKey, personId: n.personId,
+      channel: 'sms', to: n.to, language: n.language, isPolice: false, mode: record.mode, status: n.to ? 'queued' : 'failed',
+      nextAttemptAt: now, createdAt: now, updatedAt: now,
+    }));
+    const inserted = await tx.insert(notifications).values(rows).onConflictDoNothing().returning({ id: notifications.id });
+    if (inserted.length > 0) this.deps.onFired?.(record.id, record.siteId);
   }
 
   private async roster(tx: Tx, now: Date): Promise<RosterSnapshot> {

@@ -11,7 +11,7 @@ import type { Counter } from 'prom-client';
 import type { NotificationView } from '../contract/index.ts';
 import type { Places } from '../core/places.ts';
 import type { LiveHub } from '../live/hub.ts';
-import { alarmText, policeWebhookPayload, voiceText } from '../notify/messages.ts';
+import { alarmText, cancelledAtCounterText, policeWebhookPayload, voiceText } from '../notify/messages.ts';
 import type { AlarmFacts, MessageSender, NotificationStatus, OutboundMessage, SendChannel, SendOutcome } from '../notify/types.ts';
 import type { Db } from '../store/index.ts';
 import { recordFromRow, schema } from '../store/index.ts';
@@ -20,6 +20,8 @@ const { incidents, notifications, people } = schema;
 export type NotificationRow = typeof notifications.$inferSelect;
 
 export const MAX_ATTEMPTS = 5;
+/** The pseudo-step of the notice that an alarm was cancelled at the counter. */
+export const CANCEL_NOTICE_STEP = 'cancelled_at_counter';
 const backoffMs = (attempt: number) => Math.min(30_000, 1_000 * 2 ** (attempt - 1));
 
 export interface OutboxDeps {
@@ -135,10 +137,12 @@ export class Outbox {
       channel: row.channel as SendChannel,
       to: row.to,
       language,
-      text: row.channel === 'voice' ? voiceText(facts, language, audience) : alarmText(facts, language, audience),
+      text: row.stepId === CANCEL_NOTICE_STEP
+        ? cancelledAtCounterText(facts, language)
+        : row.channel === 'voice' ? voiceText(facts, language, audience) : alarmText(facts, language, audience),
       mode: incident.mode,
       isPolice: row.isPolice,
-      gatherAck: row.channel === 'voice' && !row.isPolice,
+      gatherAck: row.channel === 'voice' && !row.isPolice && row.stepId !== CANCEL_NOTICE_STEP,
       ...(row.channel === 'webhook' ? { payload: policeWebhookPayload(facts) } : {}),
     };
     const attempt = row.attempts + 1;

@@ -172,3 +172,15 @@ export function policeWebhookPayload(facts: AlarmFacts): Record<string, unknown>
     message: alarmText(facts, 'ko', 'police'),
   };
 }
+
+/**
+ * PROTOCOL.md §1: a cancel at the counter inside the window is told to the responders, who still go
+ * and verify in person (a cancel may have been forced by the complainant).
+ */
+export function cancelledAtCounterText(facts: AlarmFacts, language: MessageLanguage): string {
+  const p = parts(facts, language);
+  const text = language === 'ko'
+    ? `[Guardbell] 창구에서 비상벨 호출이 취소되었습니다: ${p.place}. 직접 가서 안전을 확인해 주세요.`
+    : `[Guardbell] The alarm was cancelled at the counter: ${p.place}. Go and check in person that all is well.`;
+  return withDrillMark(facts, text);
+}

@@ -124,6 +124,21 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     await finish(second);
   });
 
+  it('a cancel at the counter tells everyone already reached to go and verify in person, and stops the climb', async () => {
+    const bell = await t.bell('B-0302');
+    await bell.event(50, 'press');
+    const incident = (await bell.waitForAck({ seq: 50, state: 'received' })).incident!;
+    // Welfare counter 1 names no manager: the alert goes to both guards and both managers of the site.
+    await waitFor(() => reqs().length >= 4, 5_000, 'the alert SMS');
+    await bell.event(51, 'cancel');
+    await bell.waitForAck({ seq: 51, state: 'cancelled' });
+    await waitFor(() => reqs().filter((r) => r.kind === 'sms' && /취소|cancelled at the counter/.test(r.body ?? '')).length === 4, 5_000, 'four cancel notices');
+    expect(smsTo(reqs(), PHONES.guardA2).at(-1)!.body).toContain('check in person');
+    await sleep(1_500);
+    expect(reqs().filter((r) => r.kind === 'call')).toEqual([]);
+    expect((await detail(incident)).status).toBe('cancelled');
+  });
+
   it('refuses a webhook with a bad X-Twilio-Signature', async () => {
     const res = await fetch(`${t.url}/api/v1/twilio/sms`, {
       method: 'POST',
