@@ -158,7 +158,8 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   const ctx: ApiContext = {
     core, incidents, directory, places, sessions, hub, registry, logger, health, extraRoutes,
     escalation: new EscalationStore(database.db),
-    secureCookies: false,
+    // Secure cookies whenever the console is served over https (behind a TLS proxy).
+    secureCookies: config.publicUrl?.startsWith('https://') ?? false,
     sessionTtlMs: config.sessionTtlMs,
     provision: async (text, fileName) => {
       const result = await provisionFromText(database.db, text, fileName);

@@ -87,10 +87,19 @@ async function provision(file: string | undefined): Promise<number> {
     return 2;
   }
   const config = configFromEnv();
+  // Read the file before touching the database: a mistyped name must not migrate anything.
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    console.error(`guardbell: cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}`);
+    return 1;
+  }
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   try {
     await database.migrate();
-    const result = await provisionFromText(database.db, await readFile(file, 'utf8'), file);
+    const result = await provisionFromText(database.db, text, file);
     if (!result.ok) {
       console.error(`${file}: ${result.problems.length} problem(s); nothing was applied:\n${formatProblems(result.problems)}`);
       return 1;

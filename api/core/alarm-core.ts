@@ -226,7 +226,7 @@ export class AlarmCore implements BellSignalSink {
         this.deps.hub.publish({ type: 'incident.updated', data: presentIncident(entry.record, this.deps.places) }, { siteId: entry.record.siteId });
       }
       if (write.incident?.kind === 'cancel_at_counter' && !result.cancelApplied && entry.record) {
-        void this.refresh(entry.record.id);
+        this.refresh(entry.record.id).catch((err: unknown) => this.deps.logger.warn({ err }, 'refreshing a cancelled incident failed'));
       }
       this.reply(s, entry.record);
       return;

@@ -241,11 +241,13 @@ export class EscalationEngine {
   }
 
   private async roster(tx: Tx, now: Date): Promise<RosterSnapshot> {
-    const [everyone, withRoster, current] = await Promise.all([
-      tx.select().from(people),
-      tx.selectDistinct({ siteId: shifts.siteId }).from(shifts),
-      tx.select({ siteId: shifts.siteId, personId: shifts.personId }).from(shifts).where(and(lte(shifts.startsAt, now), gt(shifts.endsAt, now))),
-    ]);
+    // One after another: a transaction is one connection, and pg refuses overlapping queries on it.
+    const everyone = await tx.select().from(people);
+    const withRoster = await tx.selectDistinct({ siteId: shifts.siteId }).from(shifts);
+    const current = await tx
+      .select({ siteId: shifts.siteId, personId: shifts.personId })
+      .from(shifts)
+      .where(and(lte(shifts.startsAt, now), gt(shifts.endsAt, now)));
     const onShift = new Map<string, Set<string>>(withRoster.map((s) => [s.siteId, new Set<string>()]));
     for (const s of current) onShift.get(s.siteId)?.add(s.personId);
     return { people: everyone, onShift };

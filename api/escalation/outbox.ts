@@ -191,10 +191,9 @@ export class Outbox {
   }
 
   private publish(row: NotificationRow): void {
-    const siteId = this.siteOf(row.incidentId);
-    void siteId.then((s) =>
-      this.deps.hub.publish({ type: 'notification.status', data: presentNotification(row) }, { siteId: s }),
-    );
+    this.siteOf(row.incidentId)
+      .then((siteId) => this.deps.hub.publish({ type: 'notification.status', data: presentNotification(row) }, { siteId }))
+      .catch((err: unknown) => this.deps.logger.debug({ err, id: row.id }, 'notification status not pushed'));
   }
 
   private async siteOf(incidentId: string): Promise<string | null> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { escalationPolicySchema } from '../domain/escalation.ts';
 import { closeBody, incidentListQuery, loginBody, raiseIncidentBody, reasonBody, responseEventBody } from './bodies.ts';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input' }) } } });
@@ -42,6 +43,17 @@ export function openApiDocument(): Record<string, unknown> {
       '/incidents/{id}/cancel': { post: { summary: 'Cancel a triggered alarm with a reason (managers)', parameters: idParam, requestBody: json(reasonBody), responses: { 200: ok('Incident'), ...errors } } },
       '/incidents/{id}/reopen': { post: { summary: 'Reopen a closed incident with a reason', parameters: idParam, requestBody: json(reasonBody), responses: { 200: ok('Incident'), ...errors } } },
       '/provisioning': { post: { summary: 'Apply a provisioning document (admins)', responses: { 200: ok('summary'), 422: ok('{"error":{"details":[{"path","message"}]}}') } } },
+      '/sites/{siteId}/escalation-policy': {
+        get: { summary: "The site's escalation policy (the default when it has none)", parameters: [{ name: 'siteId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('{"siteId","isDefault","policy"}'), ...errors } },
+        put: { summary: 'Set the site\'s escalation policy (admins); {"policy": null} returns to the default', parameters: [{ name: 'siteId', in: 'path', required: true, schema: { type: 'string' } }], requestBody: json(z.object({ policy: escalationPolicySchema.nullable() })), responses: { 200: ok('{"siteId","isDefault","policy"}'), ...errors } },
+      },
+      '/sites/{siteId}/roster': {
+        get: { summary: 'Guard shifts and who is on duty now, with warnings', parameters: [{ name: 'siteId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('{"siteId","hasRoster","onDuty","warnings","shifts"}'), ...errors } },
+        put: { summary: "Replace the site's shifts (admins, the site's managers)", parameters: [{ name: 'siteId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('roster'), ...errors } },
+      },
+      '/twilio/status': { post: { summary: 'Twilio status callback (X-Twilio-Signature required)', security: [], responses: { 200: ok('TwiML'), 403: ok('bad signature') } } },
+      '/twilio/sms': { post: { summary: 'Inbound SMS: 1, OK or 확인 acknowledges (X-Twilio-Signature required)', security: [], responses: { 200: ok('TwiML'), 403: ok('bad signature') } } },
+      '/twilio/gather': { post: { summary: 'Keypad on a call: 1 acknowledges (X-Twilio-Signature required)', security: [], responses: { 200: ok('TwiML'), 403: ok('bad signature') } } },
       '/stream': { get: { summary: 'WebSocket: {"type":"incident.created"|"incident.updated"|"bell.status"|"notification.status"|"security.alert","data"}' } },
     },
   };

@@ -86,7 +86,8 @@ describe('HTTP API: who may do what with incidents', () => {
     for (const who of readers) {
       const r = await as[who].get(`/api/v1/incidents/${inc.id}`);
       expect(r.status, who).toBe(200);
-      expect(r.body).toMatchObject({ id: inc.id, timeline: [{ kind: 'console_alarm', actorId: 'staff-a' }] });
+      expect(r.body.id).toBe(inc.id);
+      expect(r.body.timeline[0]).toMatchObject({ kind: 'console_alarm', actorId: 'staff-a' });
     }
     const missing = expectError(await as.guardb.get('/api/v1/incidents/inc_does_not_exist'), 404, 'not_found');
     for (const who of ['staff2', 'guardb'] as const) {

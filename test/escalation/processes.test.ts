@@ -1,5 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { ChildSystem } from '../support/child-system.ts';
 import { FakeTwilio } from '../support/fake-twilio.ts';
+import { PASSWORD } from '../support/fixtures.ts';
+import { ApiClient } from '../support/http.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
@@ -20,7 +23,7 @@ describe('escalation across restarts and processes (real PostgreSQL)', () => {
       cleanups.push(() => t.stop());
       return t;
     };
-    return { fake, start };
+    return { fake, start, database };
   }
 
   it('a restarted process resumes the escalation of an open incident on time', async () => {
@@ -47,13 +50,15 @@ describe('escalation across restarts and processes (real PostgreSQL)', () => {
   });
 
   it('with two processes on one database each step fires exactly once', async () => {
-    const { fake, start } = await setup();
-    const [a, b] = [await start(), await start()];
+    const { fake, start, database } = await setup();
+    const a = await start();
     const admin = await a.login('admin1');
     await admin.request('PUT', '/api/v1/sites/site-a/escalation-policy', { policy: FAST_POLICY });
-    await b.system.places.reload();
+    // The second process is a real OS process, started as an operator would, on the same database.
+    const b = await ChildSystem.start({ DATABASE_URL: database.url, ...twilioEnv(fake) });
+    cleanups.push(() => b.stop());
     const staffA = await a.login('staff');
-    const staffB = await b.login('staff2');
+    const staffB = await ApiClient.login(b.url, 'staff2', PASSWORD);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       ids.push((await staffA.post('/api/v1/incidents', { counterId: 'passport-3' })).body.id);

@@ -139,6 +139,18 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     expect((await detail(incident)).status).toBe('cancelled');
   });
 
+  it('Twilio unreachable: notifications wait in the outbox, shown as not delivered, and go out when it answers', async () => {
+    await fake.setUnreachable(true);
+    const bell = await t.bell('B-0301');
+    await bell.event(60, 'press');
+    const incident = (await bell.waitForAck({ seq: 60, state: 'received' })).incident!;
+    await waitFor(async () => (await detail(incident)).notifications.filter((n: { attempts: number; status: string; lastError: string | null }) => n.status === 'queued' && n.attempts >= 1 && n.lastError).length >= 3, 5_000, 'failed attempts waiting in the outbox');
+    expect((await detail(incident)).notifications.every((n: { delivered: boolean }) => !n.delivered)).toBe(true);
+    await fake.setUnreachable(false);
+    await waitFor(async () => (await detail(incident)).notifications.filter((n: { channel: string; status: string }) => n.channel === 'sms' && n.status === 'delivered').length === 3, 15_000, 'the SMS delivered after Twilio came back');
+    await finish(incident);
+  });
+
   it('refuses a webhook with a bad X-Twilio-Signature', async () => {
     const res = await fetch(`${t.url}/api/v1/twilio/sms`, {
       method: 'POST',
