@@ -29,6 +29,7 @@ const envSchema = z.object({
   POLICE_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Tests only: let the police webhook post to http:// (a local receiver). */
   POLICE_WEBHOOK_ALLOW_HTTP: flag.optional(),
+  SUPERVISION_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   ESCALATION_TICK_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -63,6 +64,7 @@ export interface Config {
   policeWebhookSecret: string | undefined;
   policeWebhookAllowHttp: boolean;
   escalationTickMs: number;
+  supervisionSweepMs: number;
   sessionTtlMs: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
@@ -114,6 +116,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     policeWebhookSecret: e.POLICE_WEBHOOK_SECRET,
     policeWebhookAllowHttp: e.POLICE_WEBHOOK_ALLOW_HTTP === '1',
     escalationTickMs: e.ESCALATION_TICK_MS,
+    supervisionSweepMs: e.SUPERVISION_SWEEP_MS,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     logLevel: e.LOG_LEVEL,
   });

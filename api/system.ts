@@ -14,6 +14,7 @@ import { hashPassword } from './auth/passwords.ts';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config.ts';
 import { AlarmCore } from './core/alarm-core.ts';
+import { BellSupervisor } from './core/bell-supervisor.ts';
 import { coreMetrics } from './core/metrics.ts';
 import { Places } from './core/places.ts';
 import { demoProvisioning } from './demo/demo-provisioning.ts';
@@ -41,6 +42,7 @@ export interface System {
   places: Places;
   escalation: EscalationEngine;
   outbox: Outbox;
+  supervisor: BellSupervisor;
   /** Set when the built-in admin password was generated on this start. */
   generatedAdminPassword: string | undefined;
   seededDemo: boolean;
@@ -99,7 +101,10 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     db: database.db, places, logger, lateness: escalationMetrics.lateness, tickMs: config.escalationTickMs,
     onFired: () => outbox.kick(),
   });
-  const core = new AlarmCore({ incidents, directory, places, hub, metrics: coreMetrics(registry), logger, onIncidentChanged: (id) => escalation.touch(id) });
+  const supervisor = new BellSupervisor({ directory, hub, logger, sweepMs: config.supervisionSweepMs });
+  supervisor.start();
+  cleanups.push(() => supervisor.stop());
+  const core = new AlarmCore({ incidents, directory, places, hub, supervisor, metrics: coreMetrics(registry), logger, onIncidentChanged: (id) => escalation.touch(id) });
   await core.start();
   cleanups.push(() => core.stop());
   cleanups.push(() => escalation.stop());
@@ -194,6 +199,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     places,
     escalation,
     outbox,
+    supervisor,
     generatedAdminPassword,
     seededDemo,
     close: async () => {

@@ -4,3 +4,4 @@ export * from './gateway.ts';
 export * from './metrics.ts';
 export * from './sources/mqtt-native.ts';
 export * from './broker/embedded-broker.ts';
+export * from './supervision.ts';

@@ -4,7 +4,8 @@ import type { Ack } from '../../firmware-bridge/protocol/index.ts';
 import type {
   BellEventSignal, BellHeartbeatSignal, BellRecord, BellSignalSink, BellStatusSignal, Rejection,
 } from '../../gateway/index.ts';
-import { isSecurityRejection } from '../../gateway/index.ts';
+import { clockSkewMs, isSecurityRejection, LOW_BATTERY_PERCENT } from '../../gateway/index.ts';
+import type { BellSupervisor } from './bell-supervisor.ts';
 import type { Mode } from '../contract/index.ts';
 import {
   ackStateFor, decideBellEvent, isActive, newIncidentState, transition, type IncidentAction, type TimelineDraft,
@@ -13,7 +14,7 @@ import type { BellEventWrite, BellEventWriteResult, DirectoryStore, IncidentReco
 import type { LiveHub } from '../live/hub.ts';
 import type { CoreMetrics } from './metrics.ts';
 import type { Places } from './places.ts';
-import { presentBell, presentIncident } from './present.ts';
+import { presentIncident } from './present.ts';
 import { WriteQueue } from './write-queue.ts';
 
 /** The way back to bells: acks and rejections go out through the gateway. */
@@ -33,6 +34,7 @@ export interface AlarmCoreDeps {
   newIncidentId?: () => string;
   /** Told after every stored change of an incident (escalation re-reads it). */
   onIncidentChanged?: (incidentId: string) => void;
+  supervisor: BellSupervisor;
 }
 
 interface SeenEvent {
@@ -292,7 +294,7 @@ export class AlarmCore implements BellSignalSink {
   }
 
   onHeartbeat(s: BellHeartbeatSignal): void {
-    this.patchBell(s.bellId, {
+    this.deps.supervisor.observe(s.bellId, {
       online: true,
       lastSeenAt: s.receivedAt,
       ...(s.battery !== undefined ? { battery: s.battery } : {}),
@@ -302,7 +304,7 @@ export class AlarmCore implements BellSignalSink {
   }
 
   onStatus(s: BellStatusSignal): void {
-    this.patchBell(s.bellId, s.online ? { online: true, lastSeenAt: s.receivedAt } : { online: false });
+    this.deps.supervisor.observe(s.bellId, s.online ? { online: true, lastSeenAt: s.receivedAt } : { online: false });
   }
 
   onRejected(r: Rejection, bell: BellRecord | undefined): void {
@@ -313,22 +315,17 @@ export class AlarmCore implements BellSignalSink {
   }
 
   private updateBellAfterEvent(s: BellEventSignal): void {
-    this.patchBell(s.bellId, {
+    const skew = clockSkewMs(s.at, s.receivedAt);
+    this.deps.supervisor.observe(s.bellId, {
       online: true,
       lastSeenAt: s.receivedAt,
       ...(s.battery !== undefined ? { battery: s.battery } : {}),
+      // A low-battery report without a level still means "low": record it just under the threshold.
+      ...(s.type === 'low_battery' && s.battery === undefined ? { battery: LOW_BATTERY_PERCENT - 1 } : {}),
       ...(s.type === 'test' ? { lastTestAt: s.receivedAt } : {}),
+      ...(s.type === 'tamper' ? { tamperAt: s.receivedAt } : {}),
+      ...(skew !== null ? { clockSkewMs: skew } : {}),
     });
-  }
-
-  /** Bell health is best effort: a heartbeat lost while the database is away is replaced by the next one. */
-  private patchBell(bellId: string, patch: Parameters<DirectoryStore['updateBell']>[1]): void {
-    this.deps.directory
-      .updateBell(bellId, patch)
-      .then((bell) => {
-        if (bell) this.deps.hub.publish({ type: 'bell.status', data: presentBell(bell) }, { siteId: bell.siteId });
-      })
-      .catch((err: unknown) => this.deps.logger.debug({ err, bellId }, 'bell health not stored'));
   }
 
   private changed(incidentId: string): void {

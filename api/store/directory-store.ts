@@ -15,6 +15,8 @@ export interface BellHealthPatch {
   rssi?: number | null;
   fw?: string | null;
   trouble?: string[];
+  tamperAt?: Date | null;
+  clockSkewMs?: number | null;
 }
 
 /** Sites, counters, bells, people and sessions. */

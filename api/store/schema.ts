@@ -45,6 +45,9 @@ export const bells = pgTable('bells', {
   rssi: integer('rssi'),
   fw: text('fw'),
   trouble: jsonb('trouble').$type<string[]>().notNull().default([]),
+  tamperAt: at('tamper_at'),
+  clockSkewMs: integer('clock_skew_ms'),
+  createdAt: at('created_at').notNull().defaultNow(),
 });
 
 export const people = pgTable('people', {
