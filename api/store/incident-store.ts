@@ -95,9 +95,19 @@ export class IncidentStore {
   /** Stores one bell event exactly once, with its effect on the incident and its timeline entries. */
   async writeBellEvent(w: BellEventWrite): Promise<BellEventWriteResult> {
     return this.db.transaction(async (tx) => {
+      // Another process may have opened an incident on this bell: look first (bell_events rows are
+      // append-only, so the event must name the right incident when it is inserted).
+      const insert = w.incident?.kind === 'insert' ? w.incident.record : null;
+      const [existing] = insert
+        ? await tx
+            .select({ id: incidents.id })
+            .from(incidents)
+            .where(and(eq(incidents.bellId, insert.bellId ?? ''), eq(incidents.mode, insert.mode), notInArray(incidents.status, CLOSED)))
+            .for('update')
+        : [];
       const inserted = await tx
         .insert(bellEvents)
-        .values({ ...w.event, incidentId: incidentIdOf(w) })
+        .values({ ...w.event, incidentId: existing?.id ?? incidentIdOf(w) })
         .onConflictDoNothing()
         .returning({ seq: bellEvents.seq });
       if (inserted.length === 0) {
@@ -110,20 +120,13 @@ export class IncidentStore {
       let cancelApplied = false;
       let entries = w.entries;
       const change = w.incident;
-      if (change?.kind === 'insert') {
-        const r = change.record;
-        const [existing] = await tx
-          .select({ id: incidents.id })
-          .from(incidents)
-          .where(and(eq(incidents.bellId, r.bellId ?? ''), eq(incidents.mode, r.mode), notInArray(incidents.status, CLOSED)))
-          .for('update');
-        if (existing) {
-          await tx.update(bellEvents).set({ incidentId: existing.id }).where(and(eq(bellEvents.bellId, w.event.bellId), eq(bellEvents.seq, w.event.seq)));
-          if (r.violence) await tx.update(incidents).set({ violence: true, severity: 'critical' }).where(eq(incidents.id, existing.id));
-          await insertEntries(tx, existing.id, [{ kind: 're_press', at: w.event.receivedAt, actorId: null, data: { seq: w.event.seq } }]);
-          return { outcome: 'joined_existing', incidentId: existing.id };
-        }
-        await tx.insert(incidents).values(rowFromRecord(r));
+      if (insert && existing) {
+        if (insert.violence) await tx.update(incidents).set({ violence: true, severity: 'critical' }).where(eq(incidents.id, existing.id));
+        await insertEntries(tx, existing.id, [{ kind: 're_press', at: w.event.receivedAt, actorId: null, data: { seq: w.event.seq, longPress: insert.violence } }]);
+        return { outcome: 'joined_existing', incidentId: existing.id };
+      }
+      if (insert) {
+        await tx.insert(incidents).values(rowFromRecord(insert));
       } else if (change?.kind === 'raise' && change.violence) {
         await tx.update(incidents).set({ violence: true, severity: 'critical' }).where(eq(incidents.id, change.id));
       } else if (change?.kind === 'cancel_at_counter') {

@@ -7,6 +7,7 @@
  *
  * A report: exits 0 whether or not the target is met; non-zero on a crash, a usage error or the time limit.
  */
+import { execFileSync } from 'node:child_process';
 import { BENCH_USAGE, parseBenchArgs, UsageError, type BenchOptions } from './options.ts';
 import { formatRun, jsonSummary } from './report.ts';
 import { runOnDatabase, type DbRunResult } from './run-db.ts';
@@ -39,7 +40,7 @@ export async function runBench(args: string[]): Promise<number> {
 
   console.log(
     `Guardbell bench: ${opts.bells} bells, ${opts.rate} presses/s for ${opts.seconds} s, heartbeat every ${opts.heartbeatSeconds} s, ` +
-      `on ${opts.dbs.join(' and ')}. Bells, broker, gateway, API and console client share this process (${process.platform}, node ${process.version}).`,
+      `on ${opts.dbs.join(' and ')}. Bells, broker, gateway, API and console client share this process (${process.platform}, node ${process.version}${codeVersion()}).`,
   );
   const runs: DbRunResult[] = [];
   try {
@@ -59,4 +60,16 @@ export async function runBench(args: string[]): Promise<number> {
     console.log(jsonSummary(runs));
   }
   return 0;
+}
+
+/** The commit measured (other work may be in progress in the tree): `, code abc1234+changes`. */
+function codeVersion(): string {
+  try {
+    const git = (...a: string[]) => execFileSync('git', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5_000 }).trim();
+    const head = git('rev-parse', '--short', 'HEAD');
+    const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'api', 'gateway', 'firmware-bridge').length > 0;
+    return `, code ${head}${dirty ? '+local changes' : ''}`;
+  } catch {
+    return '';
+  }
 }

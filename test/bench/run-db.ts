@@ -36,7 +36,7 @@ export interface DbRunResult {
   baseline: { sent: number; received: number; lost: number };
   /** Rows in bell_events and incidents for the bench bells; `exactlyOnce` when rows = presses sent. */
   store: { bellEvents: number; incidents: number; exactlyOnce: boolean };
-  closes: { done: number; failed: number; firstFailure: string | undefined };
+  cancels: { done: number; failed: number; firstFailure: string | undefined };
   heartbeatsSent: number;
   consoleMessages: number;
   bellDisconnects: number;
@@ -146,7 +146,7 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
       },
       baseline: { sent: baselineResult.sent, received: baselineResult.latencies.length, lost: baselineResult.lost },
       store: { ...rows, exactlyOnce: rows.bellEvents === presses.length },
-      closes: { done: run.closes, failed: run.closeFailures, firstFailure: run.firstCloseFailure },
+      cancels: { done: run.closes, failed: run.closeFailures, firstFailure: run.firstCloseFailure },
       heartbeatsSent: bells.reduce((n, b) => n + b.heartbeats, 0),
       consoleMessages: consoleWs.messages(),
       bellDisconnects: bells.reduce((n, b) => n + b.offlines, 0),
