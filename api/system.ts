@@ -102,7 +102,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     onFired: () => outbox.kick(),
   });
   const supervisor = new BellSupervisor({ directory, hub, logger, sweepMs: config.supervisionSweepMs });
-  supervisor.start();
+  await supervisor.start();
   cleanups.push(() => supervisor.stop());
   const core = new AlarmCore({ incidents, directory, places, hub, supervisor, metrics: coreMetrics(registry), logger, onIncidentChanged: (id) => escalation.touch(id) });
   await core.start();
@@ -161,7 +161,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
       })]
     : [];
   const ctx: ApiContext = {
-    core, incidents, directory, places, sessions, hub, registry, logger, health, extraRoutes,
+    core, supervisor, incidents, directory, places, sessions, hub, registry, logger, health, extraRoutes,
     escalation: new EscalationStore(database.db),
     // Secure cookies whenever the console is served over https (behind a TLS proxy).
     secureCookies: config.publicUrl?.startsWith('https://') ?? false,

@@ -219,7 +219,10 @@ export class AlarmCore implements BellSignalSink {
 
   private afterStored(s: BellEventSignal, entry: SeenEvent, write: BellEventWrite, result: BellEventWriteResult): void {
     this.deps.metrics.pressToStored.observe((this.now().getTime() - s.receivedAt.getTime()) / 1000);
-    if (result.incidentId) this.changed(result.incidentId);
+    // Escalation re-reads an incident only when something it depends on changed: a plain re-press is not that.
+    const change = write.incident;
+    const matters = change?.kind === 'insert' || change?.kind === 'cancel_at_counter' || (change?.kind === 'raise' && change.violence) || result.outcome === 'joined_existing';
+    if (result.incidentId && matters) this.changed(result.incidentId);
     const provisional = write.incident?.kind === 'insert' ? write.incident.record.id : null;
     if (result.outcome === 'stored') {
       entry.stored = true;

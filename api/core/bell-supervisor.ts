@@ -1,7 +1,8 @@
 /**
- * Keeps each bell's health and troubles (gateway/supervision.ts decides them) in the store and on the
- * consoles' bell health board. Health writes are best effort: a heartbeat lost while the database is
- * away is replaced by the next one, and the sweep catches up.
+ * Keeps each bell's health and troubles (gateway/supervision.ts decides them) for the bell health board.
+ * Health lives in memory and is written to the store in one batched statement every sweep: a heartbeat
+ * must not cost a database write (a thousand bells heartbeating would otherwise crowd out the alarms).
+ * A change of troubles or of being online is written and pushed at once.
  */
 import type { Logger } from 'pino';
 import { troublesOf, type BellHealth } from '../../gateway/index.ts';
@@ -17,9 +18,12 @@ export function healthOf(b: BellRow): BellHealth {
 }
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a : b);
 
 export class BellSupervisor {
   private timer: NodeJS.Timeout | undefined;
+  private readonly bells = new Map<string, BellRow>();
+  private readonly dirty = new Set<string>();
 
   constructor(
     private readonly deps: { directory: DirectoryStore; hub: LiveHub; logger: Logger; now?: () => Date; sweepMs?: number },
@@ -29,7 +33,8 @@ export class BellSupervisor {
     return this.deps.now?.() ?? new Date();
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    for (const b of await this.deps.directory.bells()) this.bells.set(b.id, b);
     const every = this.deps.sweepMs ?? 5_000;
     this.timer = setInterval(() => {
       this.sweep().catch((err: unknown) => this.deps.logger.debug({ err }, 'supervision sweep failed'));
@@ -37,44 +42,89 @@ export class BellSupervisor {
     this.timer.unref();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.flush().catch(() => undefined);
   }
 
-  /** Something was heard from a bell (or its will fired): store it, then its troubles. */
+  /** The freshest known state of a bell: this process's memory, or the stored row. */
+  view(row: BellRow): BellRow {
+    const mine = this.bells.get(row.id);
+    return mine && (mine.lastSeenAt?.getTime() ?? 0) >= (row.lastSeenAt?.getTime() ?? 0) ? { ...row, ...pickHealth(mine) } : row;
+  }
+
+  /** Something was heard from a bell (or its will fired). */
   observe(bellId: string, patch: BellHealthPatch): void {
-    this.deps.directory
-      .updateBell(bellId, patch)
-      .then((row) => (row ? this.settle(row, true) : undefined))
-      .catch((err: unknown) => this.deps.logger.debug({ err, bellId }, 'bell health not stored'));
+    const known = this.bells.get(bellId);
+    if (!known) {
+      // A bell provisioned after start: fetch it once, then carry on in memory.
+      this.deps.directory
+        .bells()
+        .then((rows) => {
+          for (const r of rows) if (!this.bells.has(r.id)) this.bells.set(r.id, r);
+          if (this.bells.has(bellId)) this.observe(bellId, patch);
+        })
+        .catch((err: unknown) => this.deps.logger.debug({ err, bellId }, 'bell health not loaded'));
+      return;
+    }
+    const row: BellRow = { ...known, ...patch } as BellRow;
+    this.bells.set(bellId, row);
+    this.dirty.add(bellId);
+    const changed = this.settle(row);
+    if (changed || known.battery !== row.battery) this.publish(this.bells.get(bellId)!);
+    if (changed) this.flush().catch((err: unknown) => this.deps.logger.debug({ err }, 'bell health not stored'));
   }
 
-  /** Declares bells offline whose heartbeats stopped, and clears troubles that ended; returns the bells that changed. */
+  /** Flushes health, merges what other processes stored, and settles troubles (offline deadlines pass here). */
   async sweep(now = this.now()): Promise<BellRow[]> {
+    await this.flush();
     const changed: BellRow[] = [];
-    for (const bell of await this.deps.directory.bells()) {
-      const row = await this.settle(bell, false, now);
-      if (row) changed.push(row);
+    for (const stored of await this.deps.directory.bells()) {
+      const mine = this.bells.get(stored.id);
+      const row = mine ? { ...stored, ...pickHealth(mine), lastSeenAt: later(mine.lastSeenAt, stored.lastSeenAt) } : stored;
+      if (mine && stored.lastSeenAt && (!mine.lastSeenAt || stored.lastSeenAt > mine.lastSeenAt)) row.online = stored.online;
+      this.bells.set(row.id, row);
+      if (this.settle(row, now)) {
+        this.dirty.add(row.id);
+        changed.push(this.bells.get(row.id)!);
+      }
     }
+    for (const row of changed) this.publish(row);
+    await this.flush();
     return changed;
   }
 
-  private async settle(bell: BellRow, heard: boolean, now = this.now()): Promise<BellRow | null> {
-    const trouble = troublesOf(healthOf(bell), now);
+  /** Writes every bell whose health changed since the last flush, in one statement. */
+  async flush(): Promise<void> {
+    if (this.dirty.size === 0) return;
+    const rows = [...this.dirty].map((id) => this.bells.get(id)).filter((r): r is BellRow => r !== undefined);
+    this.dirty.clear();
+    try {
+      await this.deps.directory.writeBellHealth(rows);
+    } catch (err) {
+      for (const r of rows) this.dirty.add(r.id);
+      throw err;
+    }
+  }
+
+  /** Recomputes troubles in memory; true when they (or being online) changed. */
+  private settle(row: BellRow, now = this.now()): boolean {
+    const trouble = troublesOf(healthOf(row), now);
     const online = !trouble.includes('offline');
-    if (same(trouble, bell.trouble) && online === bell.online) {
-      if (heard) this.publish(bell);
-      return null;
-    }
-    const row = (await this.deps.directory.updateBell(bell.id, { trouble, online })) ?? bell;
-    if (!same(trouble, bell.trouble)) {
-      this.deps.logger.info({ bellId: bell.id, siteId: bell.siteId, trouble, was: bell.trouble }, 'bell troubles changed');
-    }
-    this.publish(row);
-    return row;
+    if (same(trouble, row.trouble) && online === row.online) return false;
+    this.deps.logger.info({ bellId: row.id, siteId: row.siteId, trouble, was: row.trouble }, 'bell troubles changed');
+    this.bells.set(row.id, { ...row, trouble, online });
+    return true;
   }
 
   private publish(bell: BellRow): void {
     this.deps.hub.publish({ type: 'bell.status', data: presentBell(bell) }, { siteId: bell.siteId });
   }
+}
+
+function pickHealth(b: BellRow): Partial<BellRow> {
+  return {
+    online: b.online, lastSeenAt: b.lastSeenAt, lastTestAt: b.lastTestAt, battery: b.battery, rssi: b.rssi, fw: b.fw,
+    trouble: b.trouble, tamperAt: b.tamperAt, clockSkewMs: b.clockSkewMs,
+  };
 }

@@ -38,6 +38,10 @@ export function policyOf(incident: Pick<IncidentRecord, 'escalationPolicy'>): Es
 
 export class EscalationEngine {
   private timer: NodeJS.Timeout | undefined;
+  /** Due times this process armed, so an idle tick need not ask the database. */
+  private readonly knownDue: number[] = [];
+  private lastPoll = 0;
+  private touched = false;
   private running = false;
   private again = false;
   private stopped = false;
@@ -62,7 +66,10 @@ export class EscalationEngine {
   /** An incident changed: create its step rows if missing, recompute due times, and look now. */
   touch(incidentId: string): void {
     this.arm(incidentId)
-      .then(() => this.schedule(0))
+      .then(() => {
+        this.touched = true;
+        this.schedule(0);
+      })
       .catch((err: unknown) => this.deps.logger.warn({ err, incidentId }, 'escalation not armed yet; the next tick retries'));
   }
 
@@ -90,7 +97,7 @@ export class EscalationEngine {
     }
     this.running = true;
     try {
-      await this.runDue();
+      if (this.shouldPoll()) await this.runDue();
     } catch (err) {
       this.deps.logger.error({ err }, 'escalation tick failed; retrying');
     } finally {
@@ -99,6 +106,24 @@ export class EscalationEngine {
     // A cheap poll: other processes may have armed steps, and due times pass.
     this.schedule(this.again ? 0 : (this.deps.tickMs ?? 250));
     this.again = false;
+  }
+
+  /**
+   * Asks the database only when a step this process armed is due, after a change, or once a second for
+   * steps armed by other processes (one that died leaves its steps to us: at most a second late).
+   */
+  private shouldPoll(): boolean {
+    const now = this.now().getTime();
+    const due = this.knownDue.length > 0 && Math.min(...this.knownDue) <= now;
+    if (!due && !this.touched && now - this.lastPoll < 1_000) return false;
+    this.touched = false;
+    this.lastPoll = now;
+    for (let i = this.knownDue.length - 1; i >= 0; i--) if (this.knownDue[i]! <= now) this.knownDue.splice(i, 1);
+    return true;
+  }
+
+  private remember(due: Date | null): void {
+    if (due && this.knownDue.length < 100_000) this.knownDue.push(due.getTime());
   }
 
   /** Creates missing step rows and updates the due time of pending ones from the incident's timeline. */
@@ -115,6 +140,7 @@ export class EscalationEngine {
         .insert(escalationSteps)
         .values(policy.steps.map((s) => ({ incidentId, stepId: s.id, dueAt: stepDueAt(s, view) })))
         .onConflictDoNothing();
+      for (const s of policy.steps) this.remember(stepDueAt(s, view));
       const pending = await tx.select().from(escalationSteps).where(and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.status, 'pending')));
       for (const p of pending) {
         const step = policy.steps.find((s) => s.id === p.stepId);
@@ -122,6 +148,7 @@ export class EscalationEngine {
         const due = step ? stepDueAt(step, view) : null;
         const stopped = !['triggered', 'acknowledged', 'responding', 'on_scene', 'contained'].includes(view.status);
         const next = stopped ? this.now() : due;
+        this.remember(next);
         if ((next?.getTime() ?? null) !== (p.dueAt?.getTime() ?? null)) {
           await tx.update(escalationSteps).set({ dueAt: next }).where(and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.stepId, p.stepId)));
         }
@@ -179,6 +206,7 @@ export class EscalationEngine {
       const step = policy.steps.find((s) => s.id === c.stepId);
       const next = step ? stepDueAt(step, view) : null;
       await setStep(c.stepId, step ? { dueAt: next } : { status: 'skipped', reason: 'step not in the frozen policy' });
+      this.remember(next);
       handled++;
     }
     if (decision.fire.length > 0) this.deps.onFired?.(incidentId, record.siteId);

@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AlarmCore } from '../core/alarm-core.ts';
+import type { BellSupervisor } from '../core/bell-supervisor.ts';
 import type { Places } from '../core/places.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { DirectoryStore, EscalationStore, IncidentStore } from '../store/index.ts';
@@ -21,6 +22,7 @@ export interface HealthReport {
 /** Everything the routes use, handed in by the composition root. */
 export interface ApiContext {
   core: AlarmCore;
+  supervisor: BellSupervisor;
   incidents: IncidentStore;
   directory: DirectoryStore;
   escalation: EscalationStore;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { bells, counters, people, securityAlerts, sessions, sites } from './schema.ts';
 
@@ -38,6 +38,22 @@ export class DirectoryStore {
   async updateBell(bellId: string, patch: BellHealthPatch): Promise<BellRow | null> {
     const [row] = await this.db.update(bells).set(patch).where(eq(bells.id, bellId)).returning();
     return row ?? null;
+  }
+
+  /** Writes the health of many bells in one statement; a later last-seen time stored by another process wins. */
+  async writeBellHealth(rows: BellRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const values = sql.join(
+      rows.map((r) => sql`(${r.id}::text, ${r.online}::boolean, ${r.lastSeenAt?.toISOString() ?? null}::timestamptz, ${r.lastTestAt?.toISOString() ?? null}::timestamptz,
+        ${r.battery}::integer, ${r.rssi}::integer, ${r.fw}::text, ${JSON.stringify(r.trouble)}::jsonb, ${r.tamperAt?.toISOString() ?? null}::timestamptz, ${r.clockSkewMs}::integer)`),
+      sql`, `,
+    );
+    await this.db.execute(sql`
+      update bells as b set
+        online = v.online, last_seen_at = greatest(b.last_seen_at, v.last_seen_at), last_test_at = greatest(b.last_test_at, v.last_test_at),
+        battery = v.battery, rssi = v.rssi, fw = v.fw, trouble = v.trouble, tamper_at = v.tamper_at, clock_skew_ms = v.clock_skew_ms
+      from (values ${values}) as v(id, online, last_seen_at, last_test_at, battery, rssi, fw, trouble, tamper_at, clock_skew_ms)
+      where b.id = v.id`);
   }
 
   async person(id: string): Promise<PersonRow | null> {

@@ -47,6 +47,16 @@ describe('openNodeSerialLink on a pty', () => {
     }
   });
 
+  // serialport/bindings-cpp#162: a hang-up met by the first read (not by the poller) used to spin forever
+  // and never report the disconnect; socat killed right after the open hits exactly that.
+  it('a hang-up right after the open is reported too (reads of 0 bytes are the end of the device)', async () => {
+    const a = await open();
+    await pty.stop();
+    await waitFor(() => a.closes.length === 1, 5_000, 'onClose after a hang-up at open');
+    expect(a.closes[0]?.message).toMatch(/end of file|bad file descriptor/);
+    await pty.start();
+  });
+
   it('the other end going away fires onClose with an error, and the path can be opened again once back', async () => {
     const a = await open();
     await pty.stop();

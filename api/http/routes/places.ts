@@ -23,7 +23,7 @@ export function placeRoutes(ctx: ApiContext): Router {
   r.get('/bells', authenticate(ctx), async (_req, res) => {
     const user = userOf(res);
     const rows = await ctx.directory.bells();
-    res.json({ items: rows.filter((b) => canSeeBells(user, b.siteId)).map(presentBell) });
+    res.json({ items: rows.filter((b) => canSeeBells(user, b.siteId)).map((b) => presentBell(ctx.supervisor.view(b))) });
   });
   return r;
 }
