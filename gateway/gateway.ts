@@ -55,6 +55,9 @@ export class Gateway {
       if (problem) return this.reject({ ...problem, transport: s.transport, bellId: s.bellId, at: s.receivedAt });
     } else if (!bell) {
       return this.reject({ reason: 'unknown_bell', detail: `bell ${s.bellId} is not provisioned`, transport: s.transport, bellId: s.bellId, at: s.receivedAt });
+    } else if (bell.keyHex && s.transport === 'serial') {
+      // A keyed bell is refused on a serial line altogether: its heartbeats there could fake its health.
+      return this.reject({ reason: 'missing_mac', detail: `bell ${s.bellId} has a key and is refused on a serial line`, transport: s.transport, bellId: s.bellId, at: s.receivedAt });
     }
     this.deps.metrics.received.inc({ transport: s.transport, kind: s.kind });
     const known = bell as BellRecord;

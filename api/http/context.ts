@@ -17,6 +17,8 @@ export interface HealthReport {
   db: 'ok' | 'down';
   broker: 'ok' | 'down';
   pendingWrites: number;
+  /** Each native serial line of SERIAL_PORTS, and whether it is open. */
+  serial?: { path: string; connected: boolean }[];
 }
 
 /** Everything the routes use, handed in by the composition root. */

@@ -22,7 +22,7 @@ export function openApiDocument(): Record<string, unknown> {
     },
     security: [{ cookie: [] }, { bearer: [] }],
     paths: {
-      '/health': { get: { summary: 'Health of the database and broker', security: [], responses: { 200: ok('{"status":"ok"|"degraded","db","broker"}') } } },
+      '/health': { get: { summary: 'Health of the database, broker and serial lines', security: [], responses: { 200: ok('{"status":"ok"|"degraded","db","broker","pendingWrites","serial":[{"path","connected"}]}') } } },
       '/auth/login': { post: { summary: 'Log in', security: [], requestBody: json(loginBody), responses: { 200: ok('{"token"} and a session cookie'), ...errors } } },
       '/auth/logout': { post: { summary: 'Log out', responses: { 204: ok('logged out') } } },
       '/me': { get: { summary: 'The logged-in user', responses: { 200: ok('Me'), ...errors } } },
