@@ -1,14 +1,8 @@
 /** Who may do what (PROTOCOL.md roles). Pure: the routes and the live stream ask the same questions. */
-import type { Role } from '../contract/index.ts';
+import type { Me, Role } from '../contract/index.ts';
 
-export interface User {
-  id: string;
-  name: string;
-  username: string;
-  roles: Role[];
-  siteIds: string[];
-  language: 'ko' | 'en';
-}
+/** The logged-in person, as GET /me shows them. */
+export type User = Me;
 
 export interface IncidentScope {
   siteId: string | null;

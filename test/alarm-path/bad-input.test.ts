@@ -4,14 +4,7 @@ import type { ApiClient, StreamClient } from '../support/http.ts';
 import { connect } from '../support/mqtt.ts';
 import { MATRIX, startTestSystem, type TestSystem } from '../support/system.ts';
 import { waitFor } from '../support/wait.ts';
-
-/** Reads one labelled counter from /metrics (0 when absent). */
-async function metric(t: TestSystem, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`${t.url}/metrics`)).text();
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && want.every((w) => l.includes(w)));
-  return line ? Number(line.split(' ').at(-1)) : 0;
-}
+import { metric } from '../support/metrics.ts';
 
 describe.each(MATRIX)('bad input on $db + $broker', ({ db, broker }) => {
   let t: TestSystem;
@@ -56,7 +49,7 @@ describe.each(MATRIX)('bad input on $db + $broker', ({ db, broker }) => {
       [ev, '{"seq": 40, "type": "press"}', 'replay'],
     ];
     const reasons = [...new Set(burst.map(([, , r]) => r))];
-    const before = Object.fromEntries(await Promise.all(reasons.map(async (r) => [r, await metric(t, 'guardbell_bell_messages_rejected_total', { reason: r })] as const)));
+    const before = Object.fromEntries(await Promise.all(reasons.map(async (r) => [r, await metric(t.url, 'guardbell_bell_messages_rejected_total', { reason: r })] as const)));
     const valid = '{"seq": 60, "type": "press"}';
     // The valid press sits in the middle of the garbage.
     const half = Math.floor(burst.length / 2);
@@ -69,7 +62,7 @@ describe.each(MATRIX)('bad input on $db + $broker', ({ db, broker }) => {
     for (const reason of reasons) {
       const expected = burst.filter(([, , r]) => r === reason).length;
       await waitFor(
-        async () => (await metric(t, 'guardbell_bell_messages_rejected_total', { reason })) - before[reason]! === expected,
+        async () => (await metric(t.url, 'guardbell_bell_messages_rejected_total', { reason })) - before[reason]! === expected,
         5_000,
         `${expected} rejection(s) counted as ${reason}`,
       );

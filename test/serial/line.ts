@@ -57,13 +57,7 @@ export class BellLine {
   }
 }
 
-/** Reads one labelled sample from /metrics (0 when absent). */
-export async function metric(url: string, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && want.every((w) => l.includes(w)));
-  return line ? Number(line.split(' ').at(-1)) : 0;
-}
+export { metric } from '../support/metrics.ts';
 
 /** A frame as written on the wire, without the trailing CRLF (how BellLine.received holds lines). */
 export const bare = (frame: string) => frame.replace(/\r\n$/, '');
