@@ -8,6 +8,18 @@ import type {
 
 export const API_BASE = '/api/v1';
 
+/** GET /sites/{siteId}/roster: who is on duty now and what is wrong with that. */
+export type RosterWarning = 'nobody_on_duty' | 'nobody_reachable_by_phone';
+
+export interface SiteRoster {
+  siteId: string;
+  hasRoster: boolean;
+  onDuty: { id: string; name: string; reachable: boolean }[];
+  /** Known values above; others may be added by the server. */
+  warnings: (RosterWarning | string)[];
+  shifts: { id: string; personId: string; startsAt: string; endsAt: string }[];
+}
+
 export class ApiRequestError extends Error {
   /** HTTP status; 0 when the server could not be reached at all. */
   readonly status: number;
@@ -115,6 +127,10 @@ export const api = {
   },
   close(id: string, outcome: string, classification: Classification[]): Promise<Incident> {
     return request('POST', `/incidents/${encodeURIComponent(id)}/close`, { outcome, classification });
+  },
+  /** Guards, managers and admins of the site; anyone else gets 403. */
+  roster(siteId: string, signal?: AbortSignal): Promise<SiteRoster> {
+    return request('GET', `/sites/${encodeURIComponent(siteId)}/roster`, undefined, signal ? { signal } : {});
   },
   async bells(): Promise<Bell[]> {
     return (await request<Items<Bell>>('GET', '/bells')).items;

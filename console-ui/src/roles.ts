@@ -18,6 +18,11 @@ export function canSeeBells(me: Me): boolean {
   return isResponder(me);
 }
 
+/** Who is told when a roster leaves nobody on duty: the people who answer alarms (the server allows the same). */
+export function canSeeDutyWarnings(me: Me): boolean {
+  return isResponder(me);
+}
+
 export function canRaiseAlarm(me: Me): boolean {
   return hasAny(me, ['staff']);
 }

@@ -1,18 +1,29 @@
 /**
  * The console's live data: sites, open incidents, bells and security alerts, kept current by the
  * stream and refetched on every (re)connect (and polled while the stream is down), so that an
- * alarm raised while the socket was away is never missed.
+ * alarm raised while the socket was away is never missed. Also the duty warnings of the user's
+ * sites (rosters with nobody on duty), and the notification statuses the open detail listens to.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Bell, Incident, Me, SecurityAlert, Site, StreamMessage } from '../../api/contract/index.ts';
-import { api } from './api.ts';
+import type { Bell, Incident, Me, NotificationView, SecurityAlert, Site, StreamMessage } from '../../api/contract/index.ts';
+import { api, ApiRequestError } from './api.ts';
 import { fromList, upsertOpen } from './incidents.ts';
-import { canSeeBells, isStaffOnly } from './roles.ts';
+import { canSeeBells, canSeeDutyWarnings, isStaffOnly } from './roles.ts';
 import { LiveStream, type StreamState } from './stream.ts';
 
 /** While the stream is down the open list is polled this often. */
 export const POLL_WHILE_DISCONNECTED_MS = 5_000;
 const MAX_ALERTS = 20;
+/** Rosters change rarely and push nothing: they are read after login, on reconnect and this often. */
+export const ROSTER_POLL_MS = 60_000;
+
+/** A site whose roster leaves alarms without a guard to reach. */
+export interface DutyWarning {
+  siteId: string;
+  warning: string;
+}
+
+export type NotificationListener = (notification: NotificationView) => void;
 
 export interface LiveConsole {
   sites: Site[];
@@ -28,6 +39,10 @@ export interface LiveConsole {
   /** Applies an incident returned by a POST at once, without waiting for the stream. */
   applyIncident: (incident: Incident) => void;
   dismissAlert: (alert: SecurityAlert) => void;
+  /** Roster warnings of the user's sites (empty for staff and for sites the user may not read). */
+  dutyWarnings: DutyWarning[];
+  /** Live `notification.status` messages, for the open incident detail; returns the unsubscribe. */
+  subscribeNotifications: (listener: NotificationListener) => () => void;
 }
 
 export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
@@ -38,9 +53,17 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
   const [streamState, setStreamState] = useState<StreamState>('disconnected');
   const [loadError, setLoadError] = useState<unknown>(null);
   const [watchedVersion, setWatchedVersion] = useState(0);
+  const [dutyWarnings, setDutyWarnings] = useState<DutyWarning[]>([]);
 
   const staffOnly = isStaffOnly(me);
   const seesBells = canSeeBells(me);
+  const seesDuty = canSeeDutyWarnings(me);
+  const isAdmin = me.roles.includes('admin');
+  const mySiteIds = me.siteIds.join('\n');
+
+  const sitesRef = useRef(sites);
+  sitesRef.current = sites;
+  const notificationListeners = useRef(new Set<NotificationListener>());
 
   const incidentsRef = useRef(incidents);
   incidentsRef.current = incidents;
@@ -70,13 +93,42 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
     }
   }, []);
 
-  const refetchSites = useCallback(async () => {
+  const refetchSites = useCallback(async (): Promise<Site[]> => {
     try {
-      setSites(await api.sites());
+      const loaded = await api.sites();
+      setSites(loaded);
+      return loaded;
     } catch {
       // Keep the sites we have; the open list shows its own error.
+      return sitesRef.current;
     }
   }, []);
+
+  const rosterSeq = useRef(0);
+  /** Reads the roster of every site the user answers for; a 403/404 shows nothing, a network error keeps what was shown. */
+  const refetchRosters = useCallback(async (siteList: readonly Site[]) => {
+    if (!seesDuty) return;
+    const ids = [...new Set([...(mySiteIds ? mySiteIds.split('\n') : []), ...(isAdmin ? siteList.map((s) => s.id) : [])])];
+    const seq = ++rosterSeq.current;
+    const results = await Promise.all(ids.map(async (siteId) => {
+      try {
+        return { siteId, known: true, warnings: (await api.roster(siteId)).warnings ?? [] };
+      } catch (err) {
+        const refused = err instanceof ApiRequestError && (err.status === 403 || err.status === 404);
+        return { siteId, known: refused, warnings: [] as string[] };
+      }
+    }));
+    if (seq !== rosterSeq.current) return;
+    setDutyWarnings((current) => {
+      const next: DutyWarning[] = [];
+      for (const r of results) {
+        if (r.known) next.push(...r.warnings.map((warning) => ({ siteId: r.siteId, warning })));
+        else next.push(...current.filter((w) => w.siteId === r.siteId));
+      }
+      const same = next.length === current.length && next.every((w, i) => w.siteId === current[i]?.siteId && w.warning === current[i]?.warning);
+      return same ? current : next;
+    });
+  }, [seesDuty, isAdmin, mySiteIds]);
 
   const refetchBells = useCallback(async () => {
     if (!seesBells) return;
@@ -123,6 +175,16 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
         });
         return;
       }
+      case 'notification.status': {
+        for (const listener of notificationListeners.current) {
+          try {
+            listener(message.data);
+          } catch {
+            // One broken listener must not stop the others.
+          }
+        }
+        return;
+      }
       case 'security.alert': {
         if (staffOnly) return;
         const alert = message.data;
@@ -142,10 +204,10 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
 
   const refreshAll = useCallback(() => {
     void refetchIncidents();
-    void refetchSites();
+    void refetchSites().then((loaded) => refetchRosters(loaded));
     void refetchBells();
     setWatchedVersion((v) => v + 1);
-  }, [refetchIncidents, refetchSites, refetchBells]);
+  }, [refetchIncidents, refetchSites, refetchRosters, refetchBells]);
   const refreshAllRef = useRef(refreshAll);
   refreshAllRef.current = refreshAll;
 
@@ -170,11 +232,27 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
     return () => clearInterval(timer);
   }, [streamState, refetchIncidents]);
 
+  useEffect(() => {
+    if (!seesDuty) return;
+    const timer = setInterval(() => void refetchRosters(sitesRef.current), ROSTER_POLL_MS);
+    return () => clearInterval(timer);
+  }, [seesDuty, refetchRosters]);
+
+  const subscribeNotifications = useCallback((listener: NotificationListener) => {
+    notificationListeners.current.add(listener);
+    return () => {
+      notificationListeners.current.delete(listener);
+    };
+  }, []);
+
   const siteById = useMemo(() => new Map(sites.map((site) => [site.id, site])), [sites]);
 
   const dismissAlert = useCallback((alert: SecurityAlert) => {
     setAlerts((current) => current.filter((a) => a !== alert));
   }, []);
 
-  return { sites, siteById, incidents, bells, alerts, streamState, loadError, watchedVersion, applyIncident, dismissAlert };
+  return {
+    sites, siteById, incidents, bells, alerts, streamState, loadError, watchedVersion, applyIncident, dismissAlert,
+    dutyWarnings, subscribeNotifications,
+  };
 }

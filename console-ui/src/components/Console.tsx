@@ -8,6 +8,7 @@ import { AlarmSound } from '../sound.ts';
 import { useLiveConsole } from '../useLiveConsole.ts';
 import { AlarmBanner, AlarmStrip } from './AlarmBanner.tsx';
 import { BellsTable } from './BellsTable.tsx';
+import { DutyWarningBanner } from './DutyWarning.tsx';
 import { Header } from './Header.tsx';
 import { IncidentDetailView } from './IncidentDetail.tsx';
 import { IncidentList } from './IncidentList.tsx';
@@ -63,6 +64,7 @@ export function Console({ me, onLogout }: { me: Me; onLogout: () => void }) {
         {alarms.length > 0 && <AlarmStrip count={alarms.length} />}
       </div>
       <Header me={me} onLogout={onLogout} />
+      {!staffOnly && <DutyWarningBanner warnings={live.dutyWarnings} siteById={live.siteById} />}
       {responder && <SoundControl sound={sound} />}
       {alarms.length > 0 && (
         <AlarmBanner
@@ -97,6 +99,7 @@ export function Console({ me, onLogout }: { me: Me; onLogout: () => void }) {
             onAcknowledge={(id) => void acknowledge(id)}
             onApplied={applyIncident}
             onClose={() => setSelectedId(null)}
+            subscribeNotifications={live.subscribeNotifications}
           />
         )}
       </main>

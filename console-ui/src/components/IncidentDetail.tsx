@@ -1,13 +1,18 @@
-/** One incident: its fields, its timeline (oldest first) and the actions the user's roles allow. */
+/**
+ * One incident: its fields, the actions the user's roles allow, its escalation (steps and every
+ * notification, kept live by `notification.status` messages) and its timeline (oldest first).
+ */
 import { useEffect, useRef, useState } from 'react';
-import type { Incident, IncidentDetail, Me, Site, TimelineEntry } from '../../../api/contract/index.ts';
+import type { EscalationStepView, Incident, IncidentDetail, Me, NotificationView, Site, TimelineEntry } from '../../../api/contract/index.ts';
 import { api } from '../api.ts';
+import { applyNotifications, nextDueAt } from '../escalation.ts';
 import { formatAge, formatTime, useNow } from '../format.ts';
 import { useI18n, type I18n } from '../i18n.ts';
 import { isOpen } from '../incidents.ts';
 import { canCloseIncidents, isResponder } from '../roles.ts';
 import { sourceText } from './AlarmBanner.tsx';
 import { CloseForm } from './CloseForm.tsx';
+import { EscalationPanel, escalationTimelineText } from './EscalationPanel.tsx';
 import { ErrorText } from './ErrorText.tsx';
 import { STATUS_ICON } from './IncidentList.tsx';
 import { ResponseActions } from './ResponseActions.tsx';
@@ -23,7 +28,14 @@ interface Props {
   onAcknowledge: (id: string) => void;
   onApplied: (incident: Incident) => void;
   onClose: () => void;
+  /** Live notification statuses; the detail upserts them without refetching. */
+  subscribeNotifications?: (listener: (n: NotificationView) => void) => () => void;
 }
+
+/** Backoff for refetching while a step is past its due time but not yet fired or skipped. */
+const OVERDUE_RETRY_MS = [1_000, 2_000, 4_000, 8_000, 15_000] as const;
+/** A step's due time plus this: the engine (ticking every 250 ms) has fired it by then. */
+const AFTER_DUE_MS = 600;
 
 function kindLabel(kind: string, i18n: I18n): string {
   const asKind = i18n.tx('kind.', kind);
@@ -37,20 +49,40 @@ function sortTimeline(entries: TimelineEntry[]): TimelineEntry[] {
     .map(({ entry }) => entry);
 }
 
-export function IncidentDetailView({ id, me, siteById, version, acking, ackError, onAcknowledge, onApplied, onClose }: Props) {
+export function IncidentDetailView({
+  id, me, siteById, version, acking, ackError, onAcknowledge, onApplied, onClose, subscribeNotifications,
+}: Props) {
   const i18n = useI18n();
   const { t, tx } = i18n;
   const now = useNow(1_000);
   const [detail, setDetail] = useState<IncidentDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  /** Bumped when a pending step is due: its outcome (fired or skipped) is only in the detail. */
+  const [stepReload, setStepReload] = useState(0);
+  /** The steps as the server last sent them (live messages may already show some as fired). */
+  const [serverSteps, setServerSteps] = useState<EscalationStepView[] | undefined>(undefined);
+  /** Every live notification of this incident, replayed over each fetch (newest `updatedAt` wins). */
+  const liveNotifications = useRef(new Map<string, NotificationView>());
+  const overdue = useRef<{ due: number; count: number }>({ due: 0, count: 0 });
+
+  useEffect(() => {
+    if (!subscribeNotifications) return;
+    return subscribeNotifications((n) => {
+      if (n.incidentId !== id) return;
+      const seen = liveNotifications.current.get(n.id);
+      if (!seen || Date.parse(n.updatedAt) >= Date.parse(seen.updatedAt)) liveNotifications.current.set(n.id, n);
+      setDetail((current) => (current ? applyNotifications(current, [n]) : current));
+    });
+  }, [id, subscribeNotifications]);
 
   useEffect(() => {
     const controller = new AbortController();
     api.incident(id).then(
       (loaded) => {
         if (controller.signal.aborted) return;
-        setDetail(loaded);
+        setDetail(applyNotifications(loaded, liveNotifications.current.values()));
+        setServerSteps(loaded.escalation);
         setError(null);
       },
       (err: unknown) => {
@@ -58,7 +90,26 @@ export function IncidentDetailView({ id, me, siteById, version, acking, ackError
       },
     );
     return () => controller.abort();
-  }, [id, version]);
+  }, [id, version, stepReload]);
+
+  // When the server's next pending step is due, read the detail once more: whether it fired or was
+  // skipped, and its timeline entry, are only there. (Its notifications alone come live.)
+  useEffect(() => {
+    const due = nextDueAt(serverSteps ?? []);
+    if (due === null) return;
+    const wait = due - Date.now();
+    let delay: number;
+    if (wait > 0) {
+      overdue.current = { due, count: 0 };
+      delay = wait + AFTER_DUE_MS;
+    } else {
+      const count = overdue.current.due === due ? overdue.current.count : 0;
+      overdue.current = { due, count: count + 1 };
+      delay = count === 0 ? AFTER_DUE_MS : OVERDUE_RETRY_MS[Math.min(count - 1, OVERDUE_RETRY_MS.length - 1)]!;
+    }
+    const timer = setTimeout(() => setStepReload((n) => n + 1), delay);
+    return () => clearTimeout(timer);
+  }, [serverSteps]);
 
   useEffect(() => {
     headingRef.current?.focus();
@@ -147,6 +198,10 @@ export function IncidentDetailView({ id, me, siteById, version, acking, ackError
           {isResponder(me) && open && <ResponseActions incidentId={detail.id} onRecorded={applied} />}
           {canCloseIncidents(me) && open && <CloseForm incidentId={detail.id} onClosed={applied} />}
 
+          {(detail.escalation !== undefined || detail.notifications !== undefined) && (
+            <EscalationPanel steps={detail.escalation} notifications={detail.notifications} now={now} tz={tz} i18n={i18n} />
+          )}
+
           <h3>{t('timeline.title')}</h3>
           {detail.timeline.length === 0 ? (
             <p className="muted">{t('timeline.empty')}</p>
@@ -155,10 +210,11 @@ export function IncidentDetailView({ id, me, siteById, version, acking, ackError
               {sortTimeline(detail.timeline).map((entry) => {
                 const data = entry.data ?? {};
                 const note = typeof data.note === 'string' ? data.note : typeof data.reason === 'string' ? data.reason : null;
+                const label = entry.kind === 'escalation_step' ? escalationTimelineText(data, i18n) : kindLabel(entry.kind, i18n);
                 return (
-                  <li key={entry.id} data-testid={`timeline-${entry.id}`}>
+                  <li key={entry.id} data-testid={`timeline-${entry.id}`} className={entry.kind === 'escalation_step' ? 'escalation-entry' : undefined}>
                     <time dateTime={entry.at}>{formatTime(entry.at, i18n.locale, tz)}</time>
-                    <span className="kind">{kindLabel(entry.kind, i18n)}</span>
+                    <span className="kind">{label}</span>
                     <span className="actor">{entry.actorName ?? t('timeline.system')}</span>
                     {note && <span className="note">“{note}”</span>}
                   </li>
