@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import {
-  Gateway, gatewayMetrics, MqttNativeSource, PortInUseError, SerialAckRoutes, SerialSource, serialMetrics, startEmbeddedBroker, type EmbeddedBroker,
+  Gateway, gatewayMetrics, MqttNativeSource, PortInUseError, SerialAckRoutes, SerialSource, serialMetrics, SiaDc09Source, siaMetrics,
+  startEmbeddedBroker, type EmbeddedBroker,
 } from '../gateway/index.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { Sessions } from './auth/sessions.ts';
@@ -66,8 +67,6 @@ export async function startSystem(config: Config, opts: { logger?: Logger } = {}
 }
 
 async function boot(config: Config, logger: Logger, cleanups: (() => Promise<void> | void)[], closeAll: () => Promise<void>): Promise<System> {
-  if (config.siaDc09Port !== undefined) logger.warn('SIA_DC09_PORT is set but the SIA DC-09 receiver is not built yet: alarm panels are not heard');
-
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   cleanups.push(() => database.close());
   await database.migrate();
@@ -138,20 +137,40 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   const serialSources = config.serialPorts.map(
     (p) => new SerialSource({ ...p, routes, metrics: serialLines, logger: logger.child({ source: 'serial', port: p.path }) }),
   );
-  const gateway = new Gateway({ sources: [source, ...serialSources], directory: places, sink: core, metrics: gatewayMetrics(registry), logger });
+  // Alarm panels over SIA DC-09 (DEVICES.md §3); first among the sources, so a taken port fails the start
+  // before anything else has started.
+  const sia = config.siaDc09Port === undefined ? undefined : new SiaDc09Source({
+    port: config.siaDc09Port,
+    host: config.host,
+    resolve: (account, zone) => places.siaBell(account, zone),
+    accountBells: (account) => places.siaBellsOfAccount(account),
+    metrics: siaMetrics(registry),
+    logger: logger.child({ source: 'sia-dc09' }),
+  });
+  const gateway = new Gateway({ sources: [...(sia ? [sia] : []), source, ...serialSources], directory: places, sink: core, metrics: gatewayMetrics(registry), logger });
   core.attach({ sendAck: (bellId, ack) => gateway.sendAck(bellId, ack), reject: (r) => gateway.reject(r) });
-  await gateway.start();
+  try {
+    await gateway.start();
+  } catch (err) {
+    if (err instanceof PortInUseError && err.what === 'SIA_DC09_PORT') {
+      throw new StartError(`Port ${config.siaDc09Port} is already taken by another program: set SIA_DC09_PORT to a free port for the SIA DC-09 receiver (alarm panels must then be told the new port).`);
+    }
+    throw err;
+  }
   cleanups.push(() => gateway.stop());
   if (!source.startedConnected) logger.warn({ mqttUrl }, 'broker not reachable yet; the gateway keeps trying');
 
   // `serial` is added to the report (a field, not a rename): a dead serial line makes the process degraded,
   // and it must not show up as the broker being down.
-  const health = async (): Promise<HealthReport & { serial: { path: string; connected: boolean }[] }> => {
+  // `siaDc09` likewise, only when the receiver is configured.
+  type SiaHealth = { siaDc09?: { port: number; listening: boolean; panels: number } };
+  const health = async (): Promise<HealthReport & { serial: { path: string; connected: boolean }[] } & SiaHealth> => {
     const db = (await database.ping()) ? 'ok' : 'down';
     const brokerUp = source.connected ? 'ok' : 'down';
     const serial = serialSources.map((s) => ({ path: s.path, connected: s.connected }));
-    const ok = db === 'ok' && brokerUp === 'ok' && serial.every((s) => s.connected);
-    return { status: ok ? 'ok' : 'degraded', db, broker: brokerUp, pendingWrites: core.pendingWrites, serial };
+    const siaDc09 = sia ? { port: sia.port, listening: sia.connected, panels: sia.panels } : undefined;
+    const ok = db === 'ok' && brokerUp === 'ok' && serial.every((s) => s.connected) && (siaDc09?.listening ?? true);
+    return { status: ok ? 'ok' : 'degraded', db, broker: brokerUp, pendingWrites: core.pendingWrites, serial, ...(siaDc09 ? { siaDc09 } : {}) };
   };
   const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs });
   const extraRoutes = config.twilio

@@ -6,3 +6,4 @@ export * from './sources/mqtt-native.ts';
 export * from './broker/embedded-broker.ts';
 export * from './sources/serial/index.ts';
 export * from './supervision.ts';
+export * from './sources/sia-dc09/index.ts';

@@ -3,7 +3,7 @@
  */
 import type { Ack, BellEventType, RejectReason } from '../firmware-bridge/protocol/index.ts';
 
-export type Transport = 'mqtt' | 'serial' | 'console' | 'drill';
+export type Transport = 'mqtt' | 'serial' | 'sia-dc09' | 'console' | 'drill';
 
 interface SignalBase {
   bellId: string;

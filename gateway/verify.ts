@@ -7,6 +7,8 @@ export interface BellRecord {
   counterId: string;
   adapter: string;
   keyHex: string | null;
+  /** The device's own address for adapters that name it (SIA DC-09: `ACCOUNT` or `ACCOUNT/zone`). */
+  deviceId?: string | null | undefined;
 }
 
 export interface BellDirectory {

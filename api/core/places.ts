@@ -6,6 +6,8 @@ export class Places implements BellDirectory {
   private siteById = new Map<string, SiteRow>();
   private counterByKey = new Map<string, CounterRow>();
   private bellById = new Map<string, BellRecord>();
+  /** `adapter|deviceId` → bell id, for adapters whose devices carry their own address. */
+  private bellByDevice = new Map<string, string>();
 
   constructor(private readonly store: DirectoryStore) {}
 
@@ -14,8 +16,32 @@ export class Places implements BellDirectory {
     this.siteById = new Map(sites.map((s) => [s.id, s]));
     this.counterByKey = new Map(counters.map((c) => [`${c.siteId}/${c.id}`, c]));
     this.bellById = new Map(
-      bells.map((b) => [b.id, { id: b.id, siteId: b.siteId, counterId: b.counterId, adapter: b.adapter, keyHex: b.keyHex }]),
+      bells.map((b) => [b.id, { id: b.id, siteId: b.siteId, counterId: b.counterId, adapter: b.adapter, keyHex: b.keyHex, deviceId: b.deviceId }]),
     );
+    this.bellByDevice = new Map(bells.filter((b) => b.deviceId !== null).map((b) => [`${b.adapter}|${b.deviceId}`, b.id]));
+  }
+
+  /** The bell provisioned with this adapter and (normalised) device id. */
+  bellByDeviceId(adapter: string, deviceId: string): string | undefined {
+    return this.bellByDevice.get(`${adapter}|${deviceId}`);
+  }
+
+  /** A SIA DC-09 panel event's bell: the bell of that zone first, then the bell of the whole account. */
+  siaBell(account: string, zone: string | undefined): string | undefined {
+    const acct = account.toUpperCase();
+    const zoneKey = zone !== undefined && /^\d+$/.test(zone) ? String(Number(zone)) : zone?.toUpperCase();
+    return (zoneKey !== undefined ? this.bellByDeviceId('sia-dc09', `${acct}/${zoneKey}`) : undefined) ?? this.bellByDeviceId('sia-dc09', acct);
+  }
+
+  /** Every bell of a SIA DC-09 account, whole-account and per-zone: a panel's link test keeps them all online. */
+  siaBellsOfAccount(account: string): string[] {
+    const acct = account.toUpperCase();
+    const out: string[] = [];
+    for (const [key, id] of this.bellByDevice) {
+      const deviceId = key.slice('sia-dc09|'.length);
+      if (key.startsWith('sia-dc09|') && (deviceId === acct || deviceId.startsWith(`${acct}/`))) out.push(id);
+    }
+    return out;
   }
 
   lookup(bellId: string): BellRecord | undefined {

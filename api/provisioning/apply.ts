@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import type { Db } from '../store/index.ts';
 import { schema } from '../store/index.ts';
-import type { ProvisioningDocument } from './document.ts';
+import { normaliseDeviceId, type ProvisioningDocument } from './document.ts';
 import { parseProvisioningText, type ProvisioningResult } from './parse.ts';
 import type { ProvisioningContext } from './references.ts';
 
@@ -63,7 +63,10 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument): Prom
         } else summary.unchanged++;
       }
       for (const b of site.bells) {
-        const row = { id: b.id, siteId: site.id, counterId: b.counterId, adapter: b.adapter, keyHex: b.key?.toLowerCase() ?? null, heartbeatSeconds: b.heartbeatSeconds ?? 60 };
+        const row = {
+          id: b.id, siteId: site.id, counterId: b.counterId, adapter: b.adapter, keyHex: b.key?.toLowerCase() ?? null, heartbeatSeconds: b.heartbeatSeconds ?? 60,
+          deviceId: b.deviceId === undefined ? null : normaliseDeviceId(b.adapter, b.deviceId),
+        };
         await upsert(tx, summary, schema.bells, eq(schema.bells.id, b.id), row);
       }
     }

@@ -86,6 +86,12 @@ const counter = strict({
   managerIds: z.array(id).optional(),
 });
 
+/**
+ * A SIA DC-09 panel's address (DEVICES.md §3.1): the `#acct` (3 to 16 hex digits), alone for every event of
+ * the panel, or with `/zone` (the Contact ID zone or user number CCC, 1 to 3 digits) for one zone of it.
+ */
+export const SIA_DEVICE_ID_PATTERN = /^[0-9A-Fa-f]{3,16}(?:\/[0-9]{1,3})?$/;
+
 const bell = strict({
   id,
   counterId: id,
@@ -93,6 +99,17 @@ const bell = strict({
   key: z.string().regex(KEY_PATTERN, { error: 'must be 32 to 128 hex digits (16 to 64 bytes), an even number of them' }).optional(),
   heartbeatSeconds: z.number().int()
     .min(10, { error: 'must be at least 10 seconds' }).max(3600, { error: 'must be at most 3600 seconds' }).optional(),
+  /** The device's own address for adapters that name it: for `sia-dc09` the panel account, or `account/zone`. */
+  deviceId: text.pipe(z.string().max(128, { error: 'must be at most 128 characters' })).optional(),
+}).superRefine((value, ctx) => {
+  if (value.adapter !== 'sia-dc09' || value.deviceId === undefined) return;
+  if (!SIA_DEVICE_ID_PATTERN.test(value.deviceId)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['deviceId'],
+      message: `${JSON.stringify(value.deviceId)} is not a SIA DC-09 device id: write the panel account (3 to 16 hex digits, such as "1234") or account/zone (such as "1234/005")`,
+    });
+  }
 });
 
 const shift = strict({
@@ -139,7 +156,24 @@ const person = strict({
 export const provisioningDocumentSchema = strict({
   sites: z.array(site).default([]),
   people: z.array(person).default([]),
+}).superRefine((doc, ctx) => {
+  // Two bells on one panel address would make an alarm land on whichever was loaded last.
+  const seen = new Map<string, string>();
+  doc.sites.forEach((s, si) => s.bells.forEach((b, bi) => {
+    if (b.deviceId === undefined) return;
+    const key = `${b.adapter}|${normaliseDeviceId(b.adapter, b.deviceId)}`;
+    const first = seen.get(key);
+    if (first) ctx.addIssue({ code: 'custom', path: ['sites', si, 'bells', bi, 'deviceId'], message: `device id ${JSON.stringify(b.deviceId)} is already used by bell "${first}"` });
+    else seen.set(key, b.id);
+  }));
 });
+
+/** The stored spelling of a device id: for SIA DC-09 the account in upper case and the zone without leading zeros. */
+export function normaliseDeviceId(adapter: string, deviceId: string): string {
+  if (adapter !== 'sia-dc09') return deviceId;
+  const [account = '', zone] = deviceId.split('/');
+  return zone === undefined ? account.toUpperCase() : `${account.toUpperCase()}/${Number(zone)}`;
+}
 
 export type ProvisioningDocument = z.output<typeof provisioningDocumentSchema>;
 export type SiteDoc = z.output<typeof site>;

@@ -37,6 +37,8 @@ export const bells = pgTable('bells', {
   counterId: text('counter_id').notNull(),
   adapter: text('adapter').notNull().default('native'),
   keyHex: text('key_hex'),
+  /** The device's own address for adapters that name it (SIA DC-09: `account` or `account/zone`). */
+  deviceId: text('device_id'),
   heartbeatSeconds: integer('heartbeat_seconds').notNull().default(60),
   online: boolean('online').notNull().default(false),
   lastSeenAt: at('last_seen_at'),

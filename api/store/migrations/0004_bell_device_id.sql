@@ -1,0 +1,1 @@
+ALTER TABLE "bells" ADD COLUMN "device_id" text;
