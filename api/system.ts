@@ -6,12 +6,13 @@ import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import {
   Gateway, gatewayMetrics, MqttNativeSource, PortInUseError, SerialAckRoutes, SerialSource, serialMetrics, SiaDc09Source, siaMetrics,
-  startEmbeddedBroker, type EmbeddedBroker,
+  startEmbeddedBroker, ThirdPartyMqttSource, thirdPartyMetrics, type EmbeddedBroker,
 } from '../gateway/index.ts';
-import { hashPassword } from './auth/passwords.ts';
+import { DeviceAuth } from '../gateway/broker/device-auth.ts';
+import { hashPassword, verifyPassword } from './auth/passwords.ts';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config.ts';
 import { AlarmCore } from './core/alarm-core.ts';
@@ -29,7 +30,7 @@ import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, t
 import { EscalationEngine, Outbox, twilioRoutes } from './escalation/index.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
 import type { MessageSender, SendChannel } from './notify/types.ts';
-import { eq } from 'drizzle-orm';
+import { eq, isNotNull } from 'drizzle-orm';
 
 export interface System {
   config: Config;
@@ -44,6 +45,8 @@ export interface System {
   escalation: EscalationEngine;
   outbox: Outbox;
   supervisor: BellSupervisor;
+  /** Per-bell MQTT credentials on the embedded broker; undefined with an external broker (MQTT_URL). */
+  deviceAuth: DeviceAuth | undefined;
   /** Set when the built-in admin password was generated on this start. */
   generatedAdminPassword: string | undefined;
   seededDemo: boolean;
@@ -110,9 +113,36 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   cleanups.push(() => outbox.stop());
 
   let broker: EmbeddedBroker | undefined;
+  let deviceAuth: DeviceAuth | undefined;
   if (!config.mqttUrl) {
+    // Per-bell credentials on the embedded broker; an external broker has its own (`guardbell devices mosquitto-acl`).
+    const refused = new Counter({
+      name: 'guardbell_mqtt_auth_refused_total',
+      help: 'MQTT connections, publishes and subscriptions refused by the embedded broker, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    });
+    const authLog = logger.child({ component: 'mqtt-auth' });
+    deviceAuth = new DeviceAuth({
+      topicRoot: config.topicRoot,
+      loadCredentials: async () => {
+        const rows = await database.db
+          .select({ id: schema.bells.id, hash: schema.bells.mqttPasswordHash })
+          .from(schema.bells)
+          .where(isNotNull(schema.bells.mqttPasswordHash));
+        return new Map(rows.map((r) => [r.id, r.hash!]));
+      },
+      verify: (password, hash) => verifyPassword(password, hash),
+      onRefused: (r) => {
+        refused.inc({ reason: r.reason });
+        authLog.warn({ reason: r.reason, clientId: r.clientId, username: r.username, topic: r.topic, detail: r.detail }, 'MQTT client refused');
+      },
+    });
+    await deviceAuth.start();
+    const auth = deviceAuth;
+    cleanups.push(() => auth.stop());
     try {
-      broker = await startEmbeddedBroker({ port: config.mqttPort });
+      broker = await startEmbeddedBroker({ port: config.mqttPort, auth: deviceAuth.hooks() });
     } catch (err) {
       if (err instanceof PortInUseError) {
         throw new StartError(
@@ -127,9 +157,21 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   const source = new MqttNativeSource({
     url: mqttUrl,
     topicRoot: config.topicRoot,
+    // On the embedded broker the gateway logs in with its internal credential, generated at this start.
+    username: deviceAuth ? deviceAuth.gatewayUsername : config.mqttUsername,
+    password: deviceAuth ? deviceAuth.gatewayPassword : config.mqttPassword,
+    sharedGroup: config.mqttUrl ? config.mqttSharedGroup : undefined,
+  });
+  // Zigbee2MQTT, Shelly and Tasmota buttons (DEVICES.md §1–2), always on: on the broker of the native bells,
+  // where those bridges publish. Messages of devices that are not provisioned bells are counted and dropped.
+  const thirdParty = new ThirdPartyMqttSource({
+    url: mqttUrl,
     username: config.mqttUsername,
     password: config.mqttPassword,
+    resolve: (adapter, deviceId) => places.thirdPartyBell(adapter, deviceId),
     sharedGroup: config.mqttUrl ? config.mqttSharedGroup : undefined,
+    metrics: thirdPartyMetrics(registry),
+    logger: logger.child({ source: 'third-party-mqtt' }),
   });
   // One source per native serial line (PROTOCOL.md §2); a missing port is retried, never a reason not to start.
   const routes = new SerialAckRoutes();
@@ -147,7 +189,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     metrics: siaMetrics(registry),
     logger: logger.child({ source: 'sia-dc09' }),
   });
-  const gateway = new Gateway({ sources: [...(sia ? [sia] : []), source, ...serialSources], directory: places, sink: core, metrics: gatewayMetrics(registry), logger });
+  const gateway = new Gateway({ sources: [...(sia ? [sia] : []), source, thirdParty, ...serialSources], directory: places, sink: core, metrics: gatewayMetrics(registry), logger });
   core.attach({ sendAck: (bellId, ack) => gateway.sendAck(bellId, ack), reject: (r) => gateway.reject(r) });
   try {
     await gateway.start();
@@ -189,6 +231,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
       const result = await provisionFromText(database.db, text, fileName);
       if (!result.ok) return result;
       await places.reload();
+      await deviceAuth?.reload();
       return { ok: true, summary: result.summary };
     },
   };
@@ -219,6 +262,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     escalation,
     outbox,
     supervisor,
+    deviceAuth,
     generatedAdminPassword,
     seededDemo,
     close: async () => {

@@ -1,20 +1,29 @@
 /**
  * `guardbell` command line: start, migrate, provision FILE, bell …, bench.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { eq } from 'drizzle-orm';
 import { ConfigError, configFromEnv } from '../api/config.ts';
 import { DEMO_LOGINS } from '../api/demo/demo-provisioning.ts';
 import { provisionFromText } from '../api/provisioning/apply.ts';
 import { formatProblems } from '../api/provisioning/index.ts';
-import { openDatabase } from '../api/store/index.ts';
+import { openDatabase, schema } from '../api/store/index.ts';
+import { hashPassword, verifyPassword } from '../api/auth/passwords.ts';
+import { parseProvisioningText } from '../api/provisioning/parse.ts';
+import { provisioningContext } from '../api/provisioning/apply.ts';
+import { DEFAULT_GATEWAY_MQTT_USER, mosquittoFiles, writeMosquittoFiles } from '../gateway/broker/mosquitto-acl.ts';
 import { StartError, startSystem } from '../api/system.ts';
 
 const USAGE = `usage: guardbell <command>
   start                 run gateway, API and console (PROTOCOL.md §5 variables)
   migrate               apply database migrations and exit
   provision FILE        apply a provisioning file (JSON or YAML) idempotently
-  bell press|hold|cancel|test --bell ID [--key HEX] [--mqtt URL]
+  bell press|hold|cancel|test --bell ID [--key HEX] [--mqtt URL] [--password P]
                         a virtual bell that behaves as firmware does
+  devices mosquitto-acl --out DIR (--provision FILE | --generate) [--gateway-user U]
+                        password file and ACL for an external Mosquitto (per-bell credentials)
   bench                 load benchmark (see README)`;
 
 async function main(argv: string[]): Promise<number> {
@@ -30,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
       const { runBellCommand } = await import('../firmware-bridge/virtual-bell/bell-cli.ts');
       return runBellCommand(rest);
     }
+    case 'devices':
+      return devices(rest);
     case 'bench': {
       const { runBench } = await import('../test/bench/bench.ts');
       return runBench(rest);
@@ -106,6 +117,108 @@ async function provision(file: string | undefined): Promise<number> {
     }
     const s = result.summary!;
     console.log(`${file} applied: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+const DEVICES_USAGE = `usage: guardbell devices mosquitto-acl --out DIR (--provision FILE | --generate) [--gateway-user U] [--gateway-password P] [--topic-root R]
+  Writes DIR/passwd (mosquitto_passwd's $7$ format) and DIR/acl for an external Mosquitto
+  (password_file DIR/passwd, acl_file DIR/acl, allow_anonymous false).
+  --provision FILE  the bells' passwords are the mqttPassword fields of FILE, which must have been applied
+                    (guardbell provision FILE): the database holds only their hashes.
+  --generate        a new random password for every native bell; their hashes are stored, and the passwords
+                    are written once to DIR/bell-credentials.json (mode 0600): load them into the bells.
+  The gateway user's password is --gateway-password, else MQTT_PASSWORD, else generated and written to
+  DIR/bell-credentials.json; start the gateway with MQTT_USERNAME/MQTT_PASSWORD set to it.`;
+
+async function devices(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        provision: { type: 'string' },
+        generate: { type: 'boolean' },
+        'gateway-user': { type: 'string' },
+        'gateway-password': { type: 'string' },
+        'topic-root': { type: 'string' },
+      },
+    });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${DEVICES_USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (positionals[0] !== 'mosquitto-acl' || positionals.length > 1 || !values.out || Boolean(values.provision) === Boolean(values.generate)) {
+    console.error(DEVICES_USAGE);
+    return 2;
+  }
+  const config = configFromEnv();
+  const topicRoot = values['topic-root'] ?? config.topicRoot;
+  const gatewayUser = values['gateway-user'] ?? config.mqttUsername ?? DEFAULT_GATEWAY_MQTT_USER;
+  const newPasswords: Record<string, string> = {};
+  let gatewayPassword = values['gateway-password'] ?? config.mqttPassword;
+  if (!gatewayPassword) {
+    gatewayPassword = randomBytes(24).toString('base64url');
+    newPasswords[gatewayUser] = gatewayPassword;
+  }
+  let fileText: string | undefined;
+  if (values.provision) {
+    try {
+      fileText = await readFile(values.provision, 'utf8');
+    } catch (err) {
+      console.error(`guardbell: cannot read ${values.provision}: ${(err as Error).message}`);
+      return 1;
+    }
+  }
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
+  try {
+    await database.migrate();
+    const rows = await database.db.select().from(schema.bells);
+    const bells: { username: string; password: string }[] = [];
+    if (fileText !== undefined) {
+      const parsedDoc = parseProvisioningText(fileText, values.provision!, await provisioningContext(database.db));
+      if (!parsedDoc.ok) {
+        console.error(`${values.provision}: ${parsedDoc.problems.length} problem(s):\n${formatProblems(parsedDoc.problems)}`);
+        return 1;
+      }
+      const inFile = new Map(parsedDoc.document.sites.flatMap((s) => s.bells).filter((b) => b.mqttPassword).map((b) => [b.id, b.mqttPassword!]));
+      const problems: string[] = [];
+      for (const [id, password] of inFile) {
+        const row = rows.find((r) => r.id === id);
+        if (!row || !(await verifyPassword(password, row.mqttPasswordHash))) problems.push(`bell ${id}: its mqttPassword is not the one in the database; apply the file first (guardbell provision ${values.provision})`);
+        else bells.push({ username: id, password });
+      }
+      for (const r of rows) if (r.mqttPasswordHash && !inFile.has(r.id)) problems.push(`bell ${r.id} has MQTT credentials but no mqttPassword in ${values.provision}`);
+      if (problems.length > 0) {
+        console.error(`nothing written:\n  ${problems.join('\n  ')}`);
+        return 1;
+      }
+      const without = rows.filter((r) => r.adapter === 'native' && !r.mqttPasswordHash).map((r) => r.id);
+      if (without.length > 0) console.error(`warning: ${without.length} native bell(s) without mqttPassword cannot log in to a Mosquitto with allow_anonymous false: ${without.join(', ')}`);
+    } else {
+      for (const r of rows.filter((b) => b.adapter === 'native')) {
+        const password = randomBytes(18).toString('base64url');
+        await database.db.update(schema.bells).set({ mqttPasswordHash: await hashPassword(password) }).where(eq(schema.bells.id, r.id));
+        bells.push({ username: r.id, password });
+        newPasswords[r.id] = password;
+      }
+    }
+    let files;
+    try {
+      files = mosquittoFiles({ topicRoot, gateway: { username: gatewayUser, password: gatewayPassword }, bells, newPasswords });
+    } catch (err) {
+      console.error(`guardbell: ${(err as Error).message}`);
+      return 1;
+    }
+    const written = await writeMosquittoFiles(values.out, files);
+    console.log(`${bells.length} bell(s) and the gateway user "${gatewayUser}" written:\n  ${written.join('\n  ')}`);
+    if (newPasswords[gatewayUser]) console.log(`Gateway: MQTT_USERNAME=${gatewayUser} MQTT_PASSWORD=<in bell-credentials.json>`);
+    if (values.generate) console.log(`New bell passwords are in ${values.out}/bell-credentials.json (shown nowhere else): load them into the bells, then delete the file.`);
     return 0;
   } finally {
     await database.close();

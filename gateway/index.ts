@@ -7,3 +7,4 @@ export * from './broker/embedded-broker.ts';
 export * from './sources/serial/index.ts';
 export * from './supervision.ts';
 export * from './sources/sia-dc09/index.ts';
+export * from './sources/third-party/index.ts';

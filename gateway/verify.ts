@@ -9,6 +9,8 @@ export interface BellRecord {
   keyHex: string | null;
   /** The device's own address for adapters that name it (SIA DC-09: `ACCOUNT` or `ACCOUNT/zone`). */
   deviceId?: string | null | undefined;
+  /** The confirmation rule: a first press opens an unconfirmed incident, a second within `within` s (or a hold) confirms it. */
+  confirm?: { within: number } | null | undefined;
 }
 
 export interface BellDirectory {

@@ -46,6 +46,11 @@ export interface Incident {
   outcome: string | null;
   /** false while the incident is known to consoles but not yet stored (database unreachable). */
   stored: boolean;
+  /**
+   * A first press of a bell with a confirmation rule, not confirmed by a second press or a hold: shown as
+   * unconfirmed, and only guards are told until it is confirmed.
+   */
+  unconfirmed?: boolean;
 }
 
 export interface TimelineEntry {

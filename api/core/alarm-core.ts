@@ -61,6 +61,8 @@ export class AlarmCore implements BellSignalSink {
   private readonly openByBell = new Map<string, IncidentRecord>();
   private readonly bells = new Map<string, BellMemory>();
   /** Incidents shown to consoles but not yet stored; a person's action on one waits for its write. */
+  /** When the last press of each open incident came, for the confirmation rule's window. */
+  private readonly lastPressAt = new Map<string, Date>();
   private readonly unstored = new Map<string, { done: Promise<void>; settle: () => void }>();
   private readonly queue: WriteQueue;
   private link: BellLink | undefined;
@@ -172,6 +174,9 @@ export class AlarmCore implements BellSignalSink {
     const data = { seq: s.seq, transport: s.transport, ...(s.at ? { bellAt: s.at } : {}), ...(s.battery !== undefined ? { battery: s.battery } : {}) };
     switch (decision.kind) {
       case 'open': {
+        // The confirmation rule (bell `confirm`): a first short press opens the incident unconfirmed, a hold is
+        // confirmed at once.
+        const unconfirmed = Boolean(bell.confirm) && s.type !== 'long_press';
         const record: IncidentRecord = {
           ...newIncidentState({ mode, violence: decision.violence, openedAt: s.receivedAt }),
           id: this.newId(),
@@ -183,14 +188,17 @@ export class AlarmCore implements BellSignalSink {
           raisedBy: null,
           escalationPolicy: this.deps.places.site(bell.siteId)?.escalationPolicy ?? null,
           jointPoliceDrill: false,
+          unconfirmed,
         };
         entry.record = record;
+        this.lastPressAt.set(record.id, s.receivedAt);
         this.remember(record);
         this.markUnstored(record.id);
         this.deps.hub.publish({ type: 'incident.created', data: presentIncident(record, this.deps.places, false) }, { siteId: record.siteId });
         this.deps.metrics.pressToConsole.observe((this.now().getTime() - s.receivedAt.getTime()) / 1000);
         this.deps.metrics.incidentsOpened.inc({ mode, source: 'bell' });
         const entries: TimelineDraft[] = [{ kind: s.type, at: s.receivedAt, actorId: null, data }];
+        if (unconfirmed) entries.push({ kind: 'awaiting_confirmation', at: s.receivedAt, actorId: null, data: { within: bell.confirm!.within } });
         return { event, incident: { kind: 'insert', record: { ...record } }, entries };
       }
       case 'join':
@@ -202,26 +210,52 @@ export class AlarmCore implements BellSignalSink {
         const { state, entries } = transition(record, action, s.receivedAt);
         Object.assign(record, state);
         entry.record = record;
+        const confirmed = decision.kind === 'join' && this.confirmation(record, bell, s);
+        if (confirmed) entries.push(confirmed);
         if (!isActive(record.status)) this.forget(record);
         this.deps.hub.publish({ type: 'incident.updated', data: presentIncident(record, this.deps.places, !this.unstored.has(record.id)) }, { siteId: record.siteId });
         const change: BellEventWrite['incident'] =
           decision.kind === 'join'
-            ? { kind: 'raise', id: record.id, violence: record.violence && !wasViolent }
+            ? { kind: 'raise', id: record.id, violence: record.violence && !wasViolent, confirm: confirmed !== null }
             : record.status === 'cancelled'
               ? { kind: 'cancel_at_counter', id: record.id, at: s.receivedAt }
               : { kind: 'link', id: record.id };
-        return { event, incident: change, entries: entries.map((e) => ({ ...e, data: { ...data, ...e.data } })) };
+        const fallback: IncidentRecord | undefined =
+          decision.kind === 'join'
+            ? { ...record, ...newIncidentState({ mode, violence: decision.longPress, openedAt: s.receivedAt }), id: this.newId(), openingSeq: s.seq, unconfirmed: false }
+            : undefined;
+        return { event, incident: change, entries: entries.map((e) => ({ ...e, data: { ...data, ...e.data } })), fallback };
       }
       case 'record_only':
         return { event, entries: [] };
     }
   }
 
+  /**
+   * A press that joins an unconfirmed incident confirms it when it is a hold, or comes within the bell's
+   * `confirm.within` seconds of the previous press. Otherwise the incident stays open, unconfirmed, for the
+   * guards to check: it is never cancelled for want of a second press, since it may be a real emergency
+   * whose second press did not come (the person could not press again).
+   */
+  private confirmation(record: IncidentRecord, bell: BellRecord, s: BellEventSignal): TimelineDraft | null {
+    const previous = this.lastPressAt.get(record.id) ?? record.openedAt;
+    this.lastPressAt.set(record.id, s.receivedAt);
+    if (!record.unconfirmed) return null;
+    const afterMs = s.receivedAt.getTime() - previous.getTime();
+    const withinMs = (bell.confirm?.within ?? 0) * 1000;
+    // A bell whose rule was removed meanwhile: its next press confirms.
+    const by = s.type === 'long_press' ? 'long_press' : !bell.confirm || afterMs <= withinMs ? 'second_press' : null;
+    if (!by) return null;
+    record.unconfirmed = false;
+    return { kind: 'confirmed', at: s.receivedAt, actorId: null, data: { by, seq: s.seq, afterMs } };
+  }
+
   private afterStored(s: BellEventSignal, entry: SeenEvent, write: BellEventWrite, result: BellEventWriteResult): void {
     this.deps.metrics.pressToStored.observe((this.now().getTime() - s.receivedAt.getTime()) / 1000);
     // Escalation re-reads an incident only when something it depends on changed: a plain re-press is not that.
     const change = write.incident;
-    const matters = change?.kind === 'insert' || change?.kind === 'cancel_at_counter' || (change?.kind === 'raise' && change.violence) || result.outcome === 'joined_existing';
+    const matters = change?.kind === 'insert' || change?.kind === 'cancel_at_counter' || (change?.kind === 'raise' && (change.violence || change.confirm === true))
+      || result.outcome === 'joined_existing';
     if (result.incidentId && matters) this.changed(result.incidentId);
     const provisional = write.incident?.kind === 'insert' ? write.incident.record.id : null;
     if (result.outcome === 'stored') {
@@ -281,6 +315,8 @@ export class AlarmCore implements BellSignalSink {
       openingSeq: null,
       source: 'console',
       raisedBy: opts.by,
+      // A person at a console raised it: nothing to confirm.
+      unconfirmed: false,
       escalationPolicy: this.deps.places.site(opts.siteId)?.escalationPolicy ?? null,
       // Only a drill can be a joint police drill.
       jointPoliceDrill: mode === 'drill' && (opts.jointPoliceDrill ?? false),
@@ -365,6 +401,7 @@ export class AlarmCore implements BellSignalSink {
 
   private forget(r: IncidentRecord): void {
     this.open.delete(r.id);
+    this.lastPressAt.delete(r.id);
     const key = `${r.bellId}|${r.mode}`;
     if (r.bellId && this.openByBell.get(key) === r) this.openByBell.delete(key);
   }

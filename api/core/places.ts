@@ -16,7 +16,7 @@ export class Places implements BellDirectory {
     this.siteById = new Map(sites.map((s) => [s.id, s]));
     this.counterByKey = new Map(counters.map((c) => [`${c.siteId}/${c.id}`, c]));
     this.bellById = new Map(
-      bells.map((b) => [b.id, { id: b.id, siteId: b.siteId, counterId: b.counterId, adapter: b.adapter, keyHex: b.keyHex, deviceId: b.deviceId }]),
+      bells.map((b) => [b.id, { id: b.id, siteId: b.siteId, counterId: b.counterId, adapter: b.adapter, keyHex: b.keyHex, deviceId: b.deviceId, confirm: b.confirm ?? null }]),
     );
     this.bellByDevice = new Map(bells.filter((b) => b.deviceId !== null).map((b) => [`${b.adapter}|${b.deviceId}`, b.id]));
   }
@@ -24,6 +24,14 @@ export class Places implements BellDirectory {
   /** The bell provisioned with this adapter and (normalised) device id. */
   bellByDeviceId(adapter: string, deviceId: string): string | undefined {
     return this.bellByDevice.get(`${adapter}|${deviceId}`);
+  }
+
+  /**
+   * The bell of a Zigbee2MQTT, Shelly or Tasmota device (the third-party MQTT source's resolver), by the
+   * device id as the device spells it; stored ids are normalised the same way (normaliseDeviceId).
+   */
+  thirdPartyBell(adapter: 'zigbee2mqtt' | 'shelly' | 'tasmota', deviceId: string): string | undefined {
+    return this.bellByDeviceId(adapter, adapter === 'shelly' ? deviceId.toLowerCase() : deviceId);
   }
 
   /** A SIA DC-09 panel event's bell: the bell of that zone first, then the bell of the whole account. */

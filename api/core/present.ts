@@ -24,6 +24,7 @@ export function presentIncident(r: IncidentRecord, places: Places, stored = true
     classification: r.classification,
     outcome: r.outcome,
     stored,
+    unconfirmed: r.unconfirmed,
   };
 }
 

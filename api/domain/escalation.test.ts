@@ -6,7 +6,7 @@ import {
 const t0 = new Date('2026-11-23T09:15:00.000Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
 const view = (over: Partial<EscalationView> = {}): EscalationView => ({
-  status: 'triggered', mode: 'live', openedAt: t0, acknowledgedAt: null, onSceneAt: null, violenceAt: null, ...over,
+  status: 'triggered', mode: 'live', openedAt: t0, acknowledgedAt: null, onSceneAt: null, violenceAt: null, unconfirmed: false, ...over,
 });
 const ids = (steps: { id: string }[]) => steps.map((s) => s.id);
 /** Runs the decision like the engine does: repeatedly, marking fired and skipped steps done. */
@@ -96,5 +96,26 @@ describe('policy validation', () => {
     expect(bad.success).toBe(false);
     const paths = bad.error!.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['steps.0.when.afterSeconds', 'steps.0.recipients', 'steps.0.channels.0', 'steps.1.when.kind']));
+  });
+});
+
+describe('an unconfirmed incident (the bell confirmation rule)', () => {
+  it('reaches only guards: steps for police, managers or the situation room alone wait; they fire once confirmed', () => {
+    const unconfirmed = escalationDecision(view({ unconfirmed: true, violenceAt: t0 }), P, new Set(), at(90));
+    expect(ids(unconfirmed.fire)).toEqual(['alert', 'unacknowledged_30s']);
+    const confirmed = escalationDecision(view({ unconfirmed: false, violenceAt: t0 }), P, new Set(['alert', 'unacknowledged_30s']), at(90));
+    expect(ids(confirmed.fire)).toEqual(['violence_police', 'unacknowledged_60s']);
+  });
+
+  it('the recipients of a mixed step are narrowed to the guards', async () => {
+    const { reachableRecipients } = await import('./escalation.ts');
+    expect(reachableRecipients(['guards_on_duty', 'counter_manager'], true)).toEqual(['guards_on_duty']);
+    expect(reachableRecipients(['police', 'site_managers'], true)).toEqual([]);
+    expect(reachableRecipients(['police', 'site_managers'], false)).toEqual(['police', 'site_managers']);
+  });
+
+  it('escalationView reads the flag from the incident', () => {
+    const v = escalationView({ status: 'triggered', mode: 'live', openedAt: t0, acknowledgedAt: null, violence: false, unconfirmed: true }, []);
+    expect(v.unconfirmed).toBe(true);
   });
 });

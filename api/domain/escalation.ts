@@ -59,13 +59,23 @@ export interface EscalationView {
   onSceneAt: Date | null;
   /** When violence in progress became known (a long press, a console violence alarm), or null. */
   violenceAt: Date | null;
+  /** A first press awaiting confirmation (the bell's confirmation rule): only guards are reached. */
+  unconfirmed: boolean;
+}
+
+/** Who an unconfirmed incident may reach: the guards, who go and check (never police, managers, the situation room). */
+export const UNCONFIRMED_RECIPIENTS: readonly Recipient[] = ['guards_on_duty'];
+
+/** The recipients a step reaches now: all of them, or only the guards while the incident is unconfirmed. */
+export function reachableRecipients(recipients: readonly Recipient[], unconfirmed: boolean): Recipient[] {
+  return unconfirmed ? recipients.filter((r) => typeof r === 'string' && UNCONFIRMED_RECIPIENTS.includes(r)) : [...recipients];
 }
 
 const ACTIVE: readonly IncidentStatus[] = ['triggered', 'acknowledged', 'responding', 'on_scene', 'contained'];
 
 /** Derives the view from the incident's own fields and its timeline: time is data, never kept by hand. */
 export function escalationView(
-  incident: { status: IncidentStatus; mode: Mode; openedAt: Date; acknowledgedAt: Date | null; violence: boolean },
+  incident: { status: IncidentStatus; mode: Mode; openedAt: Date; acknowledgedAt: Date | null; violence: boolean; unconfirmed?: boolean | undefined },
   timeline: readonly { kind: string; at: Date }[],
 ): EscalationView {
   const first = (...kinds: string[]) => timeline.find((e) => kinds.includes(e.kind))?.at ?? null;
@@ -79,11 +89,15 @@ export function escalationView(
     acknowledgedAt: incident.acknowledgedAt,
     onSceneAt: onScene ?? contained,
     violenceAt: incident.violence ? (first('severity_raised') ?? incident.openedAt) : null,
+    unconfirmed: incident.unconfirmed ?? false,
   };
 }
 
 /** When a step becomes due, or null while its condition cannot be met yet. */
 export function stepDueAt(step: EscalationStep, v: EscalationView): Date | null {
+  // A step that would reach nobody but police, managers or the situation room waits for the confirmation;
+  // its due time is recomputed (and it fires if already due) once the incident is confirmed.
+  if (v.unconfirmed && reachableRecipients(step.recipients, true).length === 0) return null;
   const after = (s: number) => new Date(v.openedAt.getTime() + s * 1000);
   switch (step.when.kind) {
     case 'immediate':

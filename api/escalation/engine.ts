@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { ulid } from 'ulidx';
 import type { Histogram } from 'prom-client';
 import {
-  DEFAULT_ESCALATION_POLICY, escalationDecision, escalationPolicySchema, escalationView, stepDueAt,
+  DEFAULT_ESCALATION_POLICY, reachableRecipients, escalationDecision, escalationPolicySchema, escalationView, stepDueAt,
   type EscalationPolicy, type EscalationStep,
 } from '../domain/index.ts';
 import type { Db, IncidentRecord } from '../store/index.ts';
@@ -35,6 +35,10 @@ export function policyOf(incident: Pick<IncidentRecord, 'escalationPolicy'>): Es
   const parsed = escalationPolicySchema.safeParse(incident.escalationPolicy);
   return parsed.success ? parsed.data : DEFAULT_ESCALATION_POLICY;
 }
+
+
+/** The reason kept on a step fired while its incident was unconfirmed: it reached only the guards. */
+const GUARDS_ONLY_UNCONFIRMED = 'guards_only_unconfirmed';
 
 export class EscalationEngine {
   private timer: NodeJS.Timeout | undefined;
@@ -141,6 +145,12 @@ export class EscalationEngine {
         .values(policy.steps.map((s) => ({ incidentId, stepId: s.id, dueAt: stepDueAt(s, view) })))
         .onConflictDoNothing();
       for (const s of policy.steps) this.remember(stepDueAt(s, view));
+      if (!record.unconfirmed) {
+        // Confirmed: steps that reached only the guards while unconfirmed run again for everyone else
+        // (notifications already sent are not repeated: one per step, recipient and channel).
+        await tx.update(escalationSteps).set({ status: 'pending', reason: null, dueAt: this.now() })
+          .where(and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.status, 'fired'), eq(escalationSteps.reason, GUARDS_ONLY_UNCONFIRMED)));
+      }
       const pending = await tx.select().from(escalationSteps).where(and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.status, 'pending')));
       for (const p of pending) {
         const step = policy.steps.find((s) => s.id === p.stepId);
@@ -195,8 +205,8 @@ export class EscalationEngine {
     }
     for (const step of decision.fire.filter((s) => claimedIds.has(s.id))) {
       const dueAt = claimed.find((c) => c.stepId === step.id)?.dueAt ?? now;
-      await this.fire(tx, record, step, roster, now);
-      await setStep(step.id, { status: 'fired', firedAt: now });
+      const partial = await this.fire(tx, record, step, roster, now);
+      await setStep(step.id, { status: 'fired', firedAt: now, ...(partial ? { reason: GUARDS_ONLY_UNCONFIRMED } : {}) });
       this.deps.lateness.observe(Math.max(0, now.getTime() - dueAt.getTime()) / 1000);
       handled++;
     }
@@ -213,9 +223,11 @@ export class EscalationEngine {
     return handled;
   }
 
-  private async fire(tx: Tx, record: IncidentRecord, step: EscalationStep, roster: RosterSnapshot, now: Date): Promise<void> {
+  /** Returns true when the step reached only the guards of an unconfirmed incident (the rest follow on confirmation). */
+  private async fire(tx: Tx, record: IncidentRecord, step: EscalationStep, roster: RosterSnapshot, now: Date): Promise<boolean> {
     const site = this.deps.places.site(record.siteId);
-    if (!site) return;
+    if (!site) return false;
+    const partial = record.unconfirmed && reachableRecipients(step.recipients, true).length < step.recipients.length;
     const planned = planStep(step, record, site, this.deps.places.counter(record.siteId, record.counterId), roster);
     if (planned.length > 0) {
       await tx
@@ -249,8 +261,10 @@ export class EscalationEngine {
         when: step.when.kind,
         recipients: planned.map((p) => ({ key: p.recipientKey, channel: p.channel, police: p.isPolice })),
         console: step.channels.includes('console'),
+        ...(record.unconfirmed ? { unconfirmed: true } : {}),
       },
     });
+    return partial;
   }
 
   /** Everyone already reached by SMS or call hears that the alarm was cancelled at the counter; police are not stood down. */

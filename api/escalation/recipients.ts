@@ -3,7 +3,7 @@
  * inside its transaction.
  */
 import type { EscalationStep, Recipient } from '../domain/index.ts';
-import { policeTargets } from '../domain/index.ts';
+import { policeTargets, reachableRecipients } from '../domain/index.ts';
 import type { IncidentRecord, PersonRow, SiteRow, CounterRow } from '../store/index.ts';
 import type { SendChannel } from '../notify/types.ts';
 
@@ -61,7 +61,8 @@ export function planStep(
   const out: PlannedNotification[] = [];
   const personChannels = step.channels.filter((c): c is 'sms' | 'voice' => c !== 'console');
   const seen = new Set<string>();
-  for (const r of step.recipients) {
+  // While unconfirmed only the guards are told (the bell's confirmation rule).
+  for (const r of reachableRecipients(step.recipients, incident.unconfirmed)) {
     if (r === 'police') {
       const police = site.police as { channel: 'sms' | 'call' | 'webhook'; to: string } | null;
       for (const target of policeTargets(incident.mode, incident.jointPoliceDrill, police, site.drillLiaison)) {

@@ -43,6 +43,15 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument): Prom
     const current = existingPeople.get(p.id)?.passwordHash ?? null;
     if (!(await verifyPassword(p.password, current))) hashes.set(p.id, await hashPassword(p.password));
   }
+  // Bells' MQTT passwords likewise; a bell without one in the document keeps the hash it has.
+  const bellHashes = new Map<string, string>();
+  const bellsWithPasswords = doc.sites.flatMap((s) => s.bells).filter((b) => b.mqttPassword !== undefined);
+  if (bellsWithPasswords.length > 0) {
+    const existingBells = new Map((await db.select({ id: schema.bells.id, hash: schema.bells.mqttPasswordHash }).from(schema.bells)).map((b) => [b.id, b.hash]));
+    for (const b of bellsWithPasswords) {
+      if (!(await verifyPassword(b.mqttPassword!, existingBells.get(b.id) ?? null))) bellHashes.set(b.id, await hashPassword(b.mqttPassword!));
+    }
+  }
   const summary: ApplySummary = { created: 0, updated: 0, unchanged: 0 };
   await db.transaction(async (tx) => {
     for (const site of doc.sites) {
@@ -66,6 +75,8 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument): Prom
         const row = {
           id: b.id, siteId: site.id, counterId: b.counterId, adapter: b.adapter, keyHex: b.key?.toLowerCase() ?? null, heartbeatSeconds: b.heartbeatSeconds ?? 60,
           deviceId: b.deviceId === undefined ? null : normaliseDeviceId(b.adapter, b.deviceId),
+          confirm: b.confirm ?? null,
+          ...(bellHashes.has(b.id) ? { mqttPasswordHash: bellHashes.get(b.id)! } : {}),
         };
         await upsert(tx, summary, schema.bells, eq(schema.bells.id, b.id), row);
       }

@@ -92,6 +92,35 @@ const counter = strict({
  */
 export const SIA_DEVICE_ID_PATTERN = /^[0-9A-Fa-f]{3,16}(?:\/[0-9]{1,3})?$/;
 
+/**
+ * A Zigbee2MQTT `friendly_name` (DEVICES.md §1.1): it may contain `/` (`kitchen/panic_btn`) but not MQTT
+ * wildcards, not a leading or trailing `/`, and not end in one of the suffixes Z2M uses for its own topics.
+ */
+export const Z2M_DEVICE_ID_PATTERN = /^(?!\/)(?!.*\/$)(?!.*\/\/)(?!.*\/(?:availability|set|get|action)$)(?!bridge(?:\/|$))[^#+\u0000]+$/;
+/** A Shelly device id (`shellybutton1-A4CF12F45D3C`, `shellyplusi4-a8032ab12345`), optionally `/input` (DEVICES.md §2.2–2.3). */
+export const SHELLY_DEVICE_ID_PATTERN = /^shelly[a-z0-9]*-[0-9a-f]{6,12}(?:\/[0-9]{1,3})?$/i;
+/** A Tasmota `Topic` (DEVICES.md §2.1): one MQTT topic level, no wildcards. */
+export const TASMOTA_DEVICE_ID_PATTERN = /^[^/#+\s]{1,64}$/;
+
+const DEVICE_ID_RULES: Partial<Record<(typeof ADAPTERS)[number], { pattern: RegExp; hint: string }>> = {
+  'sia-dc09': {
+    pattern: SIA_DEVICE_ID_PATTERN,
+    hint: 'is not a SIA DC-09 device id: write the panel account (3 to 16 hex digits, such as "1234") or account/zone (such as "1234/005")',
+  },
+  zigbee2mqtt: {
+    pattern: Z2M_DEVICE_ID_PATTERN,
+    hint: 'is not a Zigbee2MQTT friendly_name: write it as in Zigbee2MQTT (such as "hall/sos_btn" or "0x00158d0001234567"), without # or +, a leading or trailing or double /, or a /availability, /set, /get or /action ending',
+  },
+  shelly: {
+    pattern: SHELLY_DEVICE_ID_PATTERN,
+    hint: 'is not a Shelly device id: write it as "shellybutton1-A4CF12F45D3C" or "shellyplusi4-a8032ab12345", optionally with "/0" for one input',
+  },
+  tasmota: {
+    pattern: TASMOTA_DEVICE_ID_PATTERN,
+    hint: 'is not a Tasmota topic: write the device\'s Topic (such as "tasmota_49A3BC"), without /, # or + or spaces',
+  },
+};
+
 const bell = strict({
   id,
   counterId: id,
@@ -99,16 +128,27 @@ const bell = strict({
   key: z.string().regex(KEY_PATTERN, { error: 'must be 32 to 128 hex digits (16 to 64 bytes), an even number of them' }).optional(),
   heartbeatSeconds: z.number().int()
     .min(10, { error: 'must be at least 10 seconds' }).max(3600, { error: 'must be at most 3600 seconds' }).optional(),
+  /**
+   * The confirmation rule against false triggers (Zigbee2MQTT's users report uncommanded `emergency` actions,
+   * Koenkk/zigbee2mqtt#31821; cheap 433 MHz remotes repeat frames): a first press opens an incident only guards
+   * are told of, a second press within `within` seconds or a long press confirms it. Off unless given.
+   */
+  confirm: strict({
+    within: z.number().int().min(2, { error: 'must be at least 2 seconds' }).max(120, { error: 'must be at most 120 seconds' }),
+  }).optional(),
   /** The device's own address for adapters that name it: for `sia-dc09` the panel account, or `account/zone`. */
   deviceId: text.pipe(z.string().max(128, { error: 'must be at most 128 characters' })).optional(),
+  /**
+   * The bell's own MQTT password (username: the bell id). Stored only as an scrypt hash; once a bell has
+   * one, nobody else may publish under its topics or read its acks on the embedded broker.
+   */
+  mqttPassword: z.string()
+    .min(12, { error: 'must be at least 12 characters' }).max(256, { error: 'must be at most 256 characters' }).optional(),
 }).superRefine((value, ctx) => {
-  if (value.adapter !== 'sia-dc09' || value.deviceId === undefined) return;
-  if (!SIA_DEVICE_ID_PATTERN.test(value.deviceId)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['deviceId'],
-      message: `${JSON.stringify(value.deviceId)} is not a SIA DC-09 device id: write the panel account (3 to 16 hex digits, such as "1234") or account/zone (such as "1234/005")`,
-    });
+  const rule = DEVICE_ID_RULES[value.adapter];
+  if (!rule || value.deviceId === undefined) return;
+  if (!rule.pattern.test(value.deviceId)) {
+    ctx.addIssue({ code: 'custom', path: ['deviceId'], message: `${JSON.stringify(value.deviceId)} ${rule.hint}` });
   }
 });
 
@@ -168,8 +208,12 @@ export const provisioningDocumentSchema = strict({
   }));
 });
 
-/** The stored spelling of a device id: for SIA DC-09 the account in upper case and the zone without leading zeros. */
+/**
+ * The stored spelling of a device id: for SIA DC-09 the account in upper case and the zone without leading
+ * zeros; for Shelly lower case (Gen1 spells the MAC in upper case, Gen2 in lower case).
+ */
 export function normaliseDeviceId(adapter: string, deviceId: string): string {
+  if (adapter === 'shelly') return deviceId.toLowerCase();
   if (adapter !== 'sia-dc09') return deviceId;
   const [account = '', zone] = deviceId.split('/');
   return zone === undefined ? account.toUpperCase() : `${account.toUpperCase()}/${Number(zone)}`;
@@ -219,7 +263,7 @@ export function issueProblems(issue: z.core.$ZodIssue): Problem[] {
       // YAML reads unquoted +821012345678, 0101 or a hex key of digits only as numbers.
       const hint = issue.expected === 'string' && typeof issue.input === 'number' ? ' (in YAML, put it in quotes)' : '';
       // Problems are printed and logged: never echo a password or a bell key.
-      const secret = ['password', 'key'].includes(String(issue.path.at(-1)));
+      const secret = ['password', 'key', 'mqttPassword'].includes(String(issue.path.at(-1)));
       const got = secret ? (typeof issue.input === 'object' ? describe(issue.input) : `a ${typeof issue.input}`) : describe(issue.input);
       return [{ path: at, message: `expected ${expected}, got ${got}${hint}` }];
     }

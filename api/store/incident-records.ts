@@ -14,6 +14,8 @@ export interface IncidentRecord extends IncidentState {
   /** The escalation policy frozen when the incident opened (null: the default policy). */
   escalationPolicy: unknown;
   jointPoliceDrill: boolean;
+  /** A first press of a bell with a confirmation rule, not yet confirmed: escalation reaches only guards. */
+  unconfirmed: boolean;
 }
 
 export interface StoredTimelineEntry extends TimelineDraft {
@@ -42,6 +44,7 @@ export function recordFromRow(row: typeof incidents.$inferSelect): IncidentRecor
     outcome: row.outcome,
     escalationPolicy: row.escalationPolicy ?? null,
     jointPoliceDrill: row.jointPoliceDrill,
+    unconfirmed: row.unconfirmed,
   };
 }
 
@@ -66,5 +69,6 @@ export function rowFromRecord(r: IncidentRecord): typeof incidents.$inferInsert 
     outcome: r.outcome,
     escalationPolicy: r.escalationPolicy ?? null,
     jointPoliceDrill: r.jointPoliceDrill,
+    unconfirmed: r.unconfirmed,
   };
 }

@@ -10,7 +10,7 @@ import { IncidentStore } from './incident-store.ts';
 const record = (id: string, openedAt: Date): IncidentRecord => ({
   ...newIncidentState({ mode: 'live', violence: false, openedAt }),
   id, siteId: 'site-a', counterId: 'passport-3', bellId: 'B-0301', openingSeq: 1, source: 'bell', raisedBy: null,
-  escalationPolicy: null, jointPoliceDrill: false,
+  escalationPolicy: null, jointPoliceDrill: false, unconfirmed: false,
 });
 const event = (seq: number, at: Date) => ({ bellId: 'B-0301', seq, type: 'press', receivedAt: at, bellAt: null, battery: null, transport: 'mqtt' });
 
@@ -48,5 +48,17 @@ describe.each(['pglite', 'postgres'] as const)('incident store on %s', (kind) =>
     expect((await store.get('inc_a'))!.violence).toBe(true);
     expect((await store.timeline('inc_a')).map((e) => e.kind)).toEqual(['press', 're_press']);
     expect(await store.get('inc_c')).toBeNull();
+  });
+
+  it('a join naming an incident that was never stored goes to the open one, or opens its fallback', async () => {
+    const t = new Date();
+    const joined = await store.writeBellEvent({ event: event(3, t), incident: { kind: 'raise', id: 'inc_never', violence: false }, entries: [], fallback: record('inc_fb1', t) });
+    expect(joined).toEqual({ outcome: 'joined_existing', incidentId: 'inc_a' });
+    await store.applyAction('inc_a', { type: 'acknowledge', by: 'guard-a' }, t);
+    await store.applyAction('inc_a', { type: 'close', by: 'manager-a', outcome: 'done', classification: ['other'] }, t);
+    const opened = await store.writeBellEvent({ event: event(4, t), incident: { kind: 'raise', id: 'inc_never', violence: false }, entries: [], fallback: record('inc_fb2', t) });
+    expect(opened).toEqual({ outcome: 'joined_existing', incidentId: 'inc_fb2' });
+    expect((await store.get('inc_fb2'))!.status).toBe('triggered');
+    expect(await store.findEvent('B-0301', 4)).toEqual({ incidentId: 'inc_fb2' });
   });
 });

@@ -23,10 +23,15 @@ export interface BellEventWrite {
   /** A new incident to insert, or changes to an existing one. */
   incident?:
     | { kind: 'insert'; record: IncidentRecord }
-    | { kind: 'raise'; id: string; violence: boolean }
+    | { kind: 'raise'; id: string; violence: boolean; confirm?: boolean | undefined }
     | { kind: 'cancel_at_counter'; id: string; at: Date }
     | { kind: 'link'; id: string };
   entries: TimelineDraft[];
+  /**
+   * For a press that joins an incident: the incident to open instead if the one it names was never
+   * stored (another process's write made our provisional incident redundant) and none is open.
+   */
+  fallback?: IncidentRecord | undefined;
 }
 
 export type BellEventWriteResult =
@@ -93,8 +98,10 @@ export class IncidentStore {
   }
 
   /** Stores one bell event exactly once, with its effect on the incident and its timeline entries. */
-  async writeBellEvent(w: BellEventWrite): Promise<BellEventWriteResult> {
+  async writeBellEvent(write: BellEventWrite): Promise<BellEventWriteResult> {
     return this.db.transaction(async (tx) => {
+      const w = await redirectIfMissing(tx, write);
+      const redirected = w !== write;
       // Another process may have opened an incident on this bell: look first (bell_events rows are
       // append-only, so the event must name the right incident when it is inserted).
       const insert = w.incident?.kind === 'insert' ? w.incident.record : null;
@@ -127,8 +134,15 @@ export class IncidentStore {
       }
       if (insert) {
         await tx.insert(incidents).values(rowFromRecord(insert));
-      } else if (change?.kind === 'raise' && change.violence) {
-        await tx.update(incidents).set({ violence: true, severity: 'critical' }).where(eq(incidents.id, change.id));
+        if (redirected) {
+          await insertEntries(tx, insert.id, w.entries);
+          return { outcome: 'joined_existing', incidentId: insert.id };
+        }
+      } else if (change?.kind === 'raise' && (change.violence || change.confirm)) {
+        await tx.update(incidents).set({
+          ...(change.violence ? { violence: true, severity: 'critical' as const } : {}),
+          ...(change.confirm ? { unconfirmed: false } : {}),
+        }).where(eq(incidents.id, change.id));
       } else if (change?.kind === 'cancel_at_counter') {
         // Conditional: a person may have acknowledged meanwhile, and then the cancel is only a note.
         const done = await tx
@@ -166,6 +180,28 @@ export class IncidentStore {
       await insertEntries(tx, record.id, entries);
     });
   }
+}
+
+/**
+ * Several gateways: our memory may name a provisional incident that was never stored, because another
+ * process stored the press first. Such a write is turned into "open one unless one is open" with the
+ * fallback record (presses), or links to the bell's open incident (cancels); it never fails forever.
+ */
+async function redirectIfMissing(tx: Tx, w: BellEventWrite): Promise<BellEventWrite> {
+  const change = w.incident;
+  if (!change || change.kind === 'insert') return w;
+  const [named] = await tx.select({ id: incidents.id }).from(incidents).where(eq(incidents.id, change.id));
+  if (named) return w;
+  if (w.fallback) {
+    return { event: w.event, incident: { kind: 'insert', record: w.fallback }, entries: [{ kind: w.event.type, at: w.event.receivedAt, actorId: null, data: { seq: w.event.seq } }] };
+  }
+  const [open] = await tx
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(and(eq(incidents.bellId, w.event.bellId), notInArray(incidents.status, CLOSED)))
+    .for('update');
+  if (!open) return { event: w.event, entries: [] };
+  return { event: w.event, incident: { kind: 'link', id: open.id }, entries: [{ kind: 'cancel_pressed_late', at: w.event.receivedAt, actorId: null, data: { seq: w.event.seq } }] };
 }
 
 function incidentIdOf(w: BellEventWrite): string | null {

@@ -37,9 +37,13 @@ export const bells = pgTable('bells', {
   counterId: text('counter_id').notNull(),
   adapter: text('adapter').notNull().default('native'),
   keyHex: text('key_hex'),
+  /** scrypt hash of the bell's MQTT password (per-bell broker credentials); null: the bell logs in anonymously. */
+  mqttPasswordHash: text('mqtt_password_hash'),
   /** The device's own address for adapters that name it (SIA DC-09: `account` or `account/zone`). */
   deviceId: text('device_id'),
   heartbeatSeconds: integer('heartbeat_seconds').notNull().default(60),
+  /** The confirmation rule (`{"within": seconds}`): a first press opens an unconfirmed incident; null: off. */
+  confirm: jsonb('confirm').$type<{ within: number } | null>(),
   online: boolean('online').notNull().default(false),
   lastSeenAt: at('last_seen_at'),
   lastTestAt: at('last_test_at'),
@@ -100,6 +104,8 @@ export const incidents = pgTable(
     escalationPolicy: jsonb('escalation_policy').$type<unknown>(),
     /** A joint police drill reaches the site's drill liaison numbers (and never the live police number). */
     jointPoliceDrill: boolean('joint_police_drill').notNull().default(false),
+    /** Opened by a first press of a bell with a confirmation rule, not confirmed yet: only guards are told. */
+    unconfirmed: boolean('unconfirmed').notNull().default(false),
   },
   (t) => [
     // One open incident per bell and mode: a re-press joins it, also across several API processes.

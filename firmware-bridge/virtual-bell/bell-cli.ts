@@ -4,7 +4,7 @@ import { DEFAULT_TOPIC_ROOT, isValidId, type AckState, type BellEventType } from
 import { BellTimeoutError, VirtualBell, type BellAck } from './virtual-bell.ts';
 
 export const BELL_USAGE =
-  'usage: guardbell bell press|hold|cancel|test --bell ID [--key HEX] [--mqtt URL] [--topic-root R] ' +
+  'usage: guardbell bell press|hold|cancel|test --bell ID [--key HEX] [--mqtt URL] [--username U --password P] [--topic-root R] ' +
   '[--state-dir DIR] [--wait-for received|acknowledged] [--timeout SECONDS]';
 
 const COMMANDS: Record<string, BellEventType> = { press: 'press', hold: 'long_press', cancel: 'cancel', test: 'test' };
@@ -42,6 +42,8 @@ export async function runBellCommand(
         bell: { type: 'string' },
         key: { type: 'string' },
         mqtt: { type: 'string' },
+        username: { type: 'string' },
+        password: { type: 'string' },
         'topic-root': { type: 'string' },
         'state-dir': { type: 'string' },
         'wait-for': { type: 'string' },
@@ -78,6 +80,9 @@ export async function runBellCommand(
     bellId,
     mqttUrl,
     keyHex: values.key?.toLowerCase(),
+    // A bell with MQTT credentials logs in as its id: --username defaults to --bell when only --password is given.
+    username: values.username ?? (values.password !== undefined ? bellId : undefined),
+    password: values.password,
     topicRoot: values['topic-root'] ?? DEFAULT_TOPIC_ROOT,
     stateDir,
     receivedTimeoutMs: timeoutMs,

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { Aedes } from 'aedes';
+import { Aedes, type AedesOptions } from 'aedes';
 
 export interface EmbeddedBroker {
   port: number;
@@ -21,8 +21,14 @@ export class PortInUseError extends Error {
  * Starts aedes (MQTT 3.1.1) on a TCP port. TCP_NODELAY on every socket: Nagle with delayed ACKs adds
  * about 40 ms to a QoS 1 round trip.
  */
-export async function startEmbeddedBroker(opts: { port: number; host?: string; aedes?: Aedes }): Promise<EmbeddedBroker> {
-  const aedes = opts.aedes ?? (await Aedes.createBroker());
+export async function startEmbeddedBroker(opts: {
+  port: number;
+  host?: string;
+  aedes?: Aedes;
+  /** Authentication and authorization hooks (see device-auth.ts); ignored when `aedes` is given. */
+  auth?: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>;
+}): Promise<EmbeddedBroker> {
+  const aedes = opts.aedes ?? (await Aedes.createBroker({ ...(opts.auth ?? {}) }));
   const server: Server = createServer((socket: Socket) => {
     socket.setNoDelay(true);
     aedes.handle(socket);

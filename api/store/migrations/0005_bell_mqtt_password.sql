@@ -1,0 +1,1 @@
+ALTER TABLE "bells" ADD COLUMN "mqtt_password_hash" text;
