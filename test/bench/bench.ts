@@ -3,17 +3,23 @@
  * embedded broker of a Guardbell process started here, presses at R per second for S seconds, and the
  * latency of press → `received` at the bell and press → `incident.created` at a WebSocket console, beside
  * the broker's own publish → subscribe latency in the same run, with the process's peak memory; on PGlite
- * and on PostgreSQL. Target: press → console p99 under 50 ms, no press lost.
+ * and on PostgreSQL. With a fake Twilio, press → first SMS request at Twilio too. Then, per database, an
+ * escalation phase on a fresh system: 200 unacknowledged alarms whose steps fall due over 15 s, and how late
+ * each step fired. Targets: press → console p99 under 50 ms, no press lost; press → first SMS p99 under
+ * 100 ms; no escalation step later than 1 s.
  *
  * A report: exits 0 whether or not the target is met; non-zero on a crash, a usage error or the time limit.
  */
 import { execFileSync } from 'node:child_process';
 import { BENCH_USAGE, parseBenchArgs, UsageError, type BenchOptions } from './options.ts';
-import { formatRun, jsonSummary } from './report.ts';
+import { runEscalation, type EscalationResult } from './escalation-run.ts';
+import { formatEscalation, formatRun, jsonSummary } from './report.ts';
 import { runOnDatabase, type DbRunResult } from './run-db.ts';
 
 /** Setup, connecting, stragglers and teardown on top of the press phase, per database. */
 const OVERHEAD_PER_DB_MS = 240_000;
+/** The escalation phase per database: start, 15 s of steps, draining, teardown, with room for a busy machine. */
+const ESCALATION_PER_DB_MS = 90_000;
 
 export async function runBench(args: string[]): Promise<number> {
   let o: BenchOptions | 'help';
@@ -31,7 +37,7 @@ export async function runBench(args: string[]): Promise<number> {
   const opts = o;
 
   // The whole benchmark stops by itself: a hung connection or query ends the process, not the machine's patience.
-  const limitMs = opts.dbs.length * (opts.seconds * 1000 + OVERHEAD_PER_DB_MS);
+  const limitMs = opts.dbs.length * (opts.seconds * 1000 + OVERHEAD_PER_DB_MS + (opts.escalation ? ESCALATION_PER_DB_MS : 0));
   const watchdog = setTimeout(() => {
     console.error(`guardbell bench: time limit of ${Math.round(limitMs / 1000)} s exceeded; stopping`);
     process.exit(3);
@@ -40,9 +46,12 @@ export async function runBench(args: string[]): Promise<number> {
 
   console.log(
     `Guardbell bench: ${opts.bells} bells, ${opts.rate} presses/s for ${opts.seconds} s, heartbeat every ${opts.heartbeatSeconds} s, ` +
-      `on ${opts.dbs.join(' and ')}. Bells, broker, gateway, API and console client share this process (${process.platform}, node ${process.version}${codeVersion()}).`,
+      `on ${opts.dbs.join(' and ')}${opts.sms ? '; Twilio is a local fake (test/support/fake-twilio.ts) over HTTP' : ''}${opts.escalation ? `; then an escalation phase with ${opts.escalationIncidents} open incidents` : ''}. ` +
+      `Bells, broker, gateway, API, console client and fake Twilio (a worker thread) share this process (${process.platform}, node ${process.version}${codeVersion()}).`,
   );
+  const started = Date.now();
   const runs: DbRunResult[] = [];
+  const escalations: EscalationResult[] = [];
   try {
     for (const db of opts.dbs) {
       console.log(`\n[${db}] starting…`);
@@ -51,13 +60,21 @@ export async function runBench(args: string[]): Promise<number> {
       runs.push(result);
       console.log('');
       console.log(formatRun(result));
+      if (opts.escalation) {
+        console.log(`\n[${db}] escalation phase: starting a fresh system…`);
+        const e = await runEscalation(db, opts, deadline);
+        escalations.push(e);
+        console.log('');
+        console.log(formatEscalation(e));
+      }
     }
+    console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     clearTimeout(watchdog);
   }
   if (opts.json) {
     console.log('');
-    console.log(jsonSummary(runs));
+    console.log(jsonSummary(runs, escalations));
   }
   return 0;
 }

@@ -18,6 +18,14 @@ export interface BenchOptions {
   closeConcurrency: number;
   /** How long to wait for stragglers after the last press. */
   stragglerSeconds: number;
+  /** Points the press phase at a fake Twilio and times press → first SMS (`--no-sms`: as before, no Twilio). */
+  sms: boolean;
+  /** The escalation phase after each press phase (`--no-escalation` skips it). */
+  escalation: boolean;
+  /** Unacknowledged incidents open at once in the escalation phase. */
+  escalationIncidents: number;
+  /** ESCALATION_TICK_MS of the system under test; undefined = the system's default. */
+  escalationTickMs: number | undefined;
 }
 
 export const BENCH_USAGE = `usage: guardbell bench [options]
@@ -27,6 +35,10 @@ export const BENCH_USAGE = `usage: guardbell bench [options]
   --db pglite|postgres|both                                             (both)
   --heartbeat-seconds H   QoS 0 heartbeat of every bell, staggered       (10)
   --connect-batch B       bells connecting at once                      (50)
+  --no-sms                no fake Twilio in the press phase (no press → first SMS row)
+  --no-escalation         skip the escalation phase (open incidents, steps due over 5–15 s, lateness)
+  --escalation-incidents N open incidents in the escalation phase       (200)
+  --escalation-tick-ms T  ESCALATION_TICK_MS of the system under test   (the system's default)
   --json                  also print a JSON summary
   --csv FILE              write per-press timings (ms) to FILE (one file per database: FILE.pglite.csv …)`;
 
@@ -60,6 +72,10 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
         db: { type: 'string' },
         'heartbeat-seconds': { type: 'string' },
         'connect-batch': { type: 'string' },
+        'no-sms': { type: 'boolean', default: false },
+        'no-escalation': { type: 'boolean', default: false },
+        'escalation-incidents': { type: 'string' },
+        'escalation-tick-ms': { type: 'string' },
         json: { type: 'boolean', default: false },
         csv: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -85,5 +101,9 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
     connectBatch: positiveInt('connect-batch', v['connect-batch'], 50),
     closeConcurrency: 4,
     stragglerSeconds: 10,
+    sms: !v['no-sms'],
+    escalation: !v['no-escalation'],
+    escalationIncidents: positiveInt('escalation-incidents', v['escalation-incidents'], 200),
+    escalationTickMs: v['escalation-tick-ms'] === undefined ? undefined : positiveInt('escalation-tick-ms', v['escalation-tick-ms'], 250, 10),
   };
 }

@@ -1,10 +1,12 @@
 /**
  * The press phase: presses at a fixed rate over the bells (a free-bell queue in round-robin order, so every
  * press opens a new incident), firmware-style retransmission every 2 s until `received`, and the three
- * arrival times of each press: at the bell (`received` ack), at the in-process hub, at the WebSocket console.
- * A manager ends an incident (cancel with a reason; not measured) once both arrived, when its bell is needed again.
+ * arrival times of each press: at the bell (`received` ack), at the in-process hub, at the WebSocket console;
+ * with a fake Twilio also the first SMS request of the press's incident to reach it.
+ * A manager ends an incident (cancel with a reason; not measured) once all arrived, when its bell is needed again.
  */
 import { performance } from 'node:perf_hooks';
+import type { FakeTwilioRequest } from '../support/fake-twilio.ts';
 import type { BellAckMessage, BenchBell } from './fleet.ts';
 import { sleep } from './stats.ts';
 
@@ -22,6 +24,11 @@ export interface PressRecord {
   tReceived?: number;
   tHub?: number;
   tConsole?: number;
+  /** When the hub first announced the incident as stored: the engine arms its escalation then. */
+  tStored?: number;
+  /** The fake Twilio's arrival time of the incident's first SMS (performance.now() scale), and its request. */
+  tSms?: number;
+  sms?: FakeTwilioRequest;
   incidentId?: string;
   retransmits: number;
   timer?: NodeJS.Timeout;
@@ -32,6 +39,8 @@ export interface PressRunOptions {
   rate: number;
   seconds: number;
   closeConcurrency: number;
+  /** Waits for the first SMS too (before closing, and as a straggler). */
+  requireSms: boolean;
   /** Ends an incident as a manager; resolves true once it is over, or why not. */
   close(incidentId: string): Promise<true | string>;
 }
@@ -42,10 +51,15 @@ export class PressRun {
   skipped = 0;
   receivedRepeats = 0;
   consoleUnmatched = 0;
+  /** SMS after an incident's first (its other recipient). */
+  smsOther = 0;
   closes = 0;
   closeFailures = 0;
   firstCloseFailure: string | undefined;
   private readonly current = new Map<string, PressRecord>();
+  private readonly byIncident = new Map<string, PressRecord>();
+  /** SMS of incidents not yet known here (an SMS before the ack and the console: not expected). */
+  private readonly earlySms = new Map<string, { at: number; request: FakeTwilioRequest }>();
   private readonly free: BenchBell[];
   private readonly closeQueue: PressRecord[] = [];
   private closing = 0;
@@ -119,15 +133,23 @@ export class PressRun {
       return;
     }
     rec.tReceived = at;
-    if (ack.incident) rec.incidentId ??= ack.incident;
+    if (ack.incident) this.link(rec, ack.incident);
     clearTimeout(rec.timer);
     this.maybeClose(rec);
   }
 
   /** `incident.created` as the in-process hub publishes it (before the WebSocket). */
-  onHub(bellId: string, at: number): void {
+  onHub(bellId: string, at: number, incidentId: string): void {
     const rec = this.current.get(bellId);
-    if (rec && rec.tHub === undefined) rec.tHub = at;
+    if (!rec || rec.tHub !== undefined) return;
+    rec.tHub = at;
+    this.link(rec, incidentId);
+  }
+
+  /** The incident announced as stored on the hub (the first time). */
+  onStored(incidentId: string, at: number): void {
+    const rec = this.byIncident.get(incidentId);
+    if (rec && rec.tStored === undefined) rec.tStored = at;
   }
 
   /** `incident.created` at the WebSocket console. */
@@ -138,12 +160,41 @@ export class PressRun {
       return;
     }
     rec.tConsole = at;
-    rec.incidentId ??= incidentId;
+    this.link(rec, incidentId);
     this.maybeClose(rec);
+  }
+
+  private link(rec: PressRecord, incidentId: string): void {
+    if (rec.incidentId !== undefined) return;
+    rec.incidentId = incidentId;
+    this.byIncident.set(incidentId, rec);
+    const early = this.earlySms.get(incidentId);
+    if (early) {
+      this.earlySms.delete(incidentId);
+      this.onSms(incidentId, early.at, early.request);
+    }
+  }
+
+  /** An SMS request of this incident at the fake Twilio, at `at` (performance.now() scale); the earliest counts. */
+  onSms(incidentId: string, at: number, request: FakeTwilioRequest): void {
+    const rec = this.byIncident.get(incidentId);
+    if (!rec) {
+      const early = this.earlySms.get(incidentId);
+      if (!early || at < early.at) this.earlySms.set(incidentId, { at, request });
+      return;
+    }
+    const first = rec.tSms === undefined;
+    if (!first) this.smsOther++;
+    // The matcher hands SMS over as their incidents become known, not strictly in order of arrival.
+    if (!first && at >= rec.tSms!) return;
+    rec.tSms = at;
+    rec.sms = request;
+    if (first) this.maybeClose(rec);
   }
 
   private maybeClose(rec: PressRecord): void {
     if (!rec.needsClose || rec.tReceived === undefined || rec.tConsole === undefined || !rec.incidentId) return;
+    if (this.opts.requireSms && rec.tSms === undefined) return;
     this.closeQueue.push(rec);
     this.pumpCloses();
   }
@@ -177,11 +228,11 @@ export class PressRun {
 
   get incomplete(): number {
     let n = 0;
-    for (const p of this.presses) if (p.tReceived === undefined || p.tConsole === undefined) n++;
+    for (const p of this.presses) if (p.tReceived === undefined || p.tConsole === undefined || (this.opts.requireSms && p.tSms === undefined)) n++;
     return n;
   }
 
-  /** Waits until every press was received and reached the console, or `ms` passed. */
+  /** Waits until every press was received and reached the console (and was texted), or `ms` passed. */
   async waitForStragglers(ms: number, alsoDone: () => boolean = () => true): Promise<void> {
     const until = performance.now() + ms;
     while (performance.now() < until && (this.incomplete > 0 || !alsoDone())) await sleep(20);

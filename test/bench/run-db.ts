@@ -2,13 +2,18 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
+import type { System } from '../../api/system.ts';
 import { Baseline } from './baseline.ts';
+import { FakeTwilioThread } from './fake-twilio-worker.ts';
 import { closeFleet, connectFleet, type BenchBell } from './fleet.ts';
 import { LoopDelay, MemorySampler, type LoopDelayReport, type MemoryReport } from './memory.ts';
 import type { BenchDb, BenchOptions } from './options.ts';
 import { PressRun, type PressRecord } from './press-run.ts';
-import { countRows, login, openConsole, provisionBench, startBenchSystem, tapHub } from './setup.ts';
+import { probeSystem, type ProbeReport } from './probes.ts';
+import { countRows, login, openConsole, provisionBench, smsNamesBell, startBenchSystem, tapHub } from './setup.ts';
 import { sleep, summarize, type Summary } from './stats.ts';
+import { benchTwilioEnv, notificationIdOf, notificationIndex, rows, SmsMatcher } from './twilio.ts';
 
 export interface DbRunResult {
   db: BenchDb;
@@ -17,7 +22,11 @@ export interface DbRunResult {
   seconds: number;
   heartbeatSeconds: number;
   setupMs: { system: number; provision: number; connectBells: number };
-  latency: { pressToReceived: Summary; pressToConsole: Summary; pressToHub: Summary; hubToConsole: Summary; baseline: Summary };
+  latency: { pressToReceived: Summary; pressToConsole: Summary; pressToHub: Summary; hubToConsole: Summary; pressToSms: Summary; pressToStored: Summary; storedToSms: Summary; baseline: Summary };
+  /** The engine, the outbox and the queues over the press phase and its stragglers. */
+  probes: ProbeReport;
+  /** Press → first SMS at the fake Twilio; undefined with --no-sms. */
+  sms: SmsCheck | undefined;
   presses: {
     planned: number;
     sent: number;
@@ -46,12 +55,32 @@ export interface DbRunResult {
   cpu: { cores: number; loadBefore: number; loadAfter: number };
 }
 
+export interface SmsCheck {
+  /** Presses whose incident's first SMS reached the fake, and those that got none. */
+  texted: number;
+  missing: number;
+  /** Matched by incident on the hub; checked against the notifications table, and that the text names the press's counter. */
+  confirmedByIncident: number;
+  mismatched: number;
+  namesCounter: number;
+  /** SMS requests at the fake; `alert` SMS rows in the notifications table; requests for a notification already sent. */
+  fakeRequests: number;
+  alertRows: number;
+  duplicates: number;
+  /** SMS after each press's first (its other recipient), or naming no waiting press. */
+  other: number;
+}
+
 export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: number): Promise<DbRunResult> {
   const memory = new MemorySampler();
   memory.start();
   const loop = new LoopDelay();
   let t = performance.now();
-  const bench = await startBenchSystem(db);
+  const fake = o.sms ? await FakeTwilioThread.start() : undefined;
+  const bench = await startBenchSystem(db, fake ? benchTwilioEnv(fake, o.escalationTickMs) : {}).catch(async (err: unknown) => {
+    await fake?.close();
+    throw err;
+  });
   const { system } = bench;
   const setupMs = { system: performance.now() - t, provision: 0, connectBells: 0 };
   let bells: BenchBell[] = [];
@@ -59,9 +88,10 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
   let consoleWs: Awaited<ReturnType<typeof openConsole>> | undefined;
   let untap: (() => void) | undefined;
   let run: PressRun | undefined;
+  let sms: SmsMatcher | undefined;
   try {
     t = performance.now();
-    await provisionBench(system, o.bells);
+    await provisionBench(system, o.bells, { phones: fake !== undefined });
     setupMs.provision = performance.now() - t;
     const [guard, manager] = await Promise.all([login(system, 'bench-guard'), login(system, 'bench-manager')]);
 
@@ -78,6 +108,7 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
       rate: o.rate,
       seconds: o.seconds,
       closeConcurrency: o.closeConcurrency,
+      requireSms: fake !== undefined,
       // An unacknowledged alarm cannot be closed, only cancelled with a reason: one request per incident.
       close: async (id) => {
         const r = await manager.post(`/api/v1/incidents/${id}/cancel`, { reason: 'benchmark press' });
@@ -85,13 +116,22 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
       },
     });
     const pressRun = run;
-    untap = tapHub(system, (bellId, at) => pressRun.onHub(bellId, at));
+    untap = tapHub(
+      system,
+      (bellId, incidentId, at) => pressRun.onHub(bellId, at, incidentId),
+      (incidentId, at) => pressRun.onStored(incidentId, at),
+    );
     consoleWs = await openConsole(system, guard, (bellId, id, at) => pressRun.onConsole(bellId, id, at));
+    if (fake) {
+      sms = new SmsMatcher(fake, (incidentId, at, r) => pressRun.onSms(incidentId, at, r));
+      sms.start(system);
+    }
     // Let the bells' online announcements be stored before measuring.
     await system.core.idle(5_000);
     await sleep(1_000);
 
     loop.start();
+    const probe = probeSystem(system);
     const loadBefore = loadavg()[0]!;
     const cpuStart = process.cpuUsage();
     const pressStart = performance.now();
@@ -101,13 +141,17 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
     const bl = baseline;
     await run.waitForStragglers(o.stragglerSeconds * 1000, () => bl.outstanding === 0);
     const loopDelay = loop.stop();
+    const probes = probe.stop();
     const cpuUsed = process.cpuUsage(cpuStart);
     const cpu = { cores: (cpuUsed.user + cpuUsed.system) / 1000 / (performance.now() - pressStart), loadBefore, loadAfter: loadavg()[0]! };
     run.stop();
+    sms?.stop();
     const baselineResult = baseline.stop();
     for (const b of bells) b.stopHeartbeat();
     await system.core.idle(5_000);
-    const rows = await countRows(system);
+    const stored = await countRows(system);
+    await fake?.flush();
+    const smsCheck = fake ? await checkSms(system, fake, run, o.bells) : undefined;
 
     const presses = run.presses;
     if (o.csv) writeCsv(`${o.csv}.${db}.csv`, presses);
@@ -127,6 +171,9 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
         pressToConsole: lat((p) => (p.tConsole === undefined ? undefined : p.tConsole - p.t0)),
         pressToHub: lat((p) => (p.tHub === undefined ? undefined : p.tHub - p.t0)),
         hubToConsole: lat((p) => (p.tHub === undefined || p.tConsole === undefined ? undefined : p.tConsole - p.tHub)),
+        pressToSms: lat((p) => (p.tSms === undefined ? undefined : p.tSms - p.t0)),
+        pressToStored: lat((p) => (p.tStored === undefined ? undefined : p.tStored - p.t0)),
+        storedToSms: lat((p) => (p.tSms === undefined || p.tStored === undefined ? undefined : p.tSms - p.tStored)),
         baseline: summarize(baselineResult.latencies),
       },
       presses: {
@@ -145,32 +192,60 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
         maxSendLagMs: presses.reduce((m, p) => Math.max(m, p.lagMs), 0),
       },
       baseline: { sent: baselineResult.sent, received: baselineResult.latencies.length, lost: baselineResult.lost },
-      store: { ...rows, exactlyOnce: rows.bellEvents === presses.length },
+      sms: smsCheck,
+      store: { ...stored, exactlyOnce: stored.bellEvents === presses.length },
       cancels: { done: run.closes, failed: run.closeFailures, firstFailure: run.firstCloseFailure },
       heartbeatsSent: bells.reduce((n, b) => n + b.heartbeats, 0),
       consoleMessages: consoleWs.messages(),
       bellDisconnects: bells.reduce((n, b) => n + b.offlines, 0),
+      probes,
       memory: memory.stop(),
       loopDelay,
       cpu,
     };
   } finally {
     run?.stop();
+    sms?.stop();
     memory.stop();
     untap?.();
     consoleWs?.close();
     await baseline?.close();
     await closeFleet(bells, o.connectBatch);
     await bench.close();
+    await fake?.close();
   }
+}
+
+/** Every press texted? Each matched SMS checked against the press's incident; the fake's requests against the table. */
+async function checkSms(system: System, fake: FakeTwilioThread, run: PressRun, bells: number): Promise<SmsCheck> {
+  const byId = await notificationIndex(system, 'alert');
+  const texted = run.presses.filter((p) => p.tSms !== undefined);
+  const confirmed = texted.filter((p) => {
+    const id = p.sms && notificationIdOf(p.sms);
+    return id !== undefined && byId.get(id)?.incidentId === p.incidentId;
+  }).length;
+  const smsRequests = fake.requests.filter((r) => r.kind === 'sms');
+  const ids = smsRequests.map(notificationIdOf).filter((id): id is string => id !== undefined);
+  const [alert] = await rows<{ n: number | string }>(system, sql`select count(*)::int as n from notifications where step_id = 'alert' and channel = 'sms'`);
+  return {
+    texted: texted.length,
+    missing: run.presses.length - texted.length,
+    confirmedByIncident: confirmed,
+    mismatched: texted.length - confirmed,
+    namesCounter: texted.filter((p) => smsNamesBell(p.sms?.body, p.bell.index, bells)).length,
+    fakeRequests: smsRequests.length,
+    alertRows: Number(alert?.n ?? 0),
+    duplicates: ids.length - new Set(ids).size,
+    other: run.smsOther,
+  };
 }
 
 function writeCsv(file: string, presses: PressRecord[]): void {
   const first = presses[0]?.t0 ?? 0;
   const rel = (t: number | undefined, from: number) => (t === undefined ? '' : (t - from).toFixed(3));
-  const lines = ['k,bell,seq,sent_at,send_lag,to_hub,to_console,to_received,retransmits'];
+  const lines = ['k,bell,seq,sent_at,send_lag,to_hub,to_console,to_received,to_first_sms,retransmits'];
   for (const p of presses) {
-    lines.push([p.k, p.bell.id, p.seq, rel(p.t0, first), p.lagMs.toFixed(3), rel(p.tHub, p.t0), rel(p.tConsole, p.t0), rel(p.tReceived, p.t0), p.retransmits].join(','));
+    lines.push([p.k, p.bell.id, p.seq, rel(p.t0, first), p.lagMs.toFixed(3), rel(p.tHub, p.t0), rel(p.tConsole, p.t0), rel(p.tReceived, p.t0), rel(p.tSms, p.t0), p.retransmits].join(','));
   }
   writeFileSync(file, lines.join('\n') + '\n');
 }

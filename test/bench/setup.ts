@@ -20,6 +20,8 @@ import type { BenchDb } from './options.ts';
 export const SITE_ID = 'bench-site';
 const PASSWORD = 'bench-password-1';
 const BELLS_PER_COUNTER = 20;
+/** With `phones`, the guard (the console) and the manager (the closer) have these: every alarm's `alert` step texts both. */
+export const BENCH_PHONES = { guard: '+821000009001', manager: '+821000009002' } as const;
 
 export interface BenchSystem {
   system: System;
@@ -28,7 +30,8 @@ export interface BenchSystem {
   close(): Promise<void>;
 }
 
-export async function startBenchSystem(db: BenchDb): Promise<BenchSystem> {
+/** `extraEnv`: e.g. the Twilio settings of a fake Twilio (see twilio.ts). */
+export async function startBenchSystem(db: BenchDb, extraEnv: Record<string, string> = {}): Promise<BenchSystem> {
   const created = db === 'postgres' ? await createTestDatabase() : undefined;
   const runTag = randomBytes(4).toString('hex');
   const topicRoot = `gbbench-${runTag}/v1`;
@@ -42,6 +45,7 @@ export async function startBenchSystem(db: BenchDb): Promise<BenchSystem> {
     GUARDBELL_ADMIN_PASSWORD: PASSWORD,
     LOG_LEVEL: 'silent',
     ...(created ? { DATABASE_URL: created.url } : {}),
+    ...extraEnv,
   };
   const config: Config = { ...configFromEnv(env), embeddedDbDir: 'memory://' };
   let system: System;
@@ -65,10 +69,16 @@ export async function startBenchSystem(db: BenchDb): Promise<BenchSystem> {
   };
 }
 
-/** One site, a counter per 20 bells, bells BENCH-00001…, a guard (the console) and a manager (the closer). */
-export function benchProvisioning(bells: number): ProvisioningDocument {
-  const counters = Math.max(1, Math.ceil(bells / BELLS_PER_COUNTER));
-  const counterId = (c: number) => `C-${String(c + 1).padStart(4, '0')}`;
+/** The counter id of the c-th counter (0-based), as provisioned. */
+export const counterIdOf = (c: number) => `C-${String(c + 1).padStart(4, '0')}`;
+
+/**
+ * One site, a counter per 20 bells (or `counters` counters), bells BENCH-00001…, a guard (the console) and a
+ * manager (the closer); with `phones` both have one, so every alarm's `alert` step texts them both.
+ */
+export function benchProvisioning(bells: number, opts: { counters?: number; phones?: boolean } = {}): ProvisioningDocument {
+  const counters = opts.counters ?? Math.max(1, Math.ceil(bells / BELLS_PER_COUNTER));
+  const phone = (p: string) => (opts.phones ? { phone: p } : {});
   return {
     sites: [
       {
@@ -77,23 +87,30 @@ export function benchProvisioning(bells: number): ProvisioningDocument {
         address: '1 Bench-ro, Seoul',
         timezone: 'Asia/Seoul',
         drillLiaison: [],
-        counters: Array.from({ length: counters }, (_, c) => ({ id: counterId(c), name: `Counter ${c + 1}`, floor: '1F' })),
-        bells: Array.from({ length: bells }, (_, i) => ({ id: bellId(i), counterId: counterId(i % counters), adapter: 'native' as const })),
+        counters: Array.from({ length: counters }, (_, c) => ({ id: counterIdOf(c), name: `Counter ${c + 1}`, floor: '1F' })),
+        bells: Array.from({ length: bells }, (_, i) => ({ id: bellId(i), counterId: counterIdOf(i % counters), adapter: 'native' as const })),
       },
     ],
     people: [
-      { id: 'bench-guard', name: 'Bench Guard', roles: ['guard'], siteIds: [SITE_ID], language: 'en', username: 'bench-guard', password: PASSWORD },
-      { id: 'bench-manager', name: 'Bench Manager', roles: ['manager'], siteIds: [SITE_ID], language: 'en', username: 'bench-manager', password: PASSWORD },
+      { id: 'bench-guard', name: 'Bench Guard', roles: ['guard'], siteIds: [SITE_ID], language: 'en', username: 'bench-guard', password: PASSWORD, ...phone(BENCH_PHONES.guard) },
+      { id: 'bench-manager', name: 'Bench Manager', roles: ['manager'], siteIds: [SITE_ID], language: 'en', username: 'bench-manager', password: PASSWORD, ...phone(BENCH_PHONES.manager) },
     ],
   };
 }
 
-export async function provisionBench(system: System, bells: number): Promise<void> {
-  await applyProvisioning(system.database.db, benchProvisioning(bells));
+/** Does an alarm SMS name this bell's counter at the bench site ("… Bench Office floor 1F Counter 12 (1 Bench-ro, Seoul) …")? */
+export function smsNamesBell(body: string | undefined, bellIndex: number, bells: number): boolean {
+  const counter = (bellIndex % Math.max(1, Math.ceil(bells / BELLS_PER_COUNTER))) + 1;
+  return !!body && new RegExp(`\\bBench Office\\b[^(]*\\bCounter ${counter} \\(`).test(body);
+}
+
+export async function provisionBench(system: System, bells: number, opts: { counters?: number; phones?: boolean } = {}): Promise<void> {
+  await applyProvisioning(system.database.db, benchProvisioning(bells, opts));
   await system.places.reload();
 }
 
-export function login(system: System, username: 'bench-guard' | 'bench-manager'): Promise<ApiClient> {
+/** `admin` is the built-in administrator (GUARDBELL_ADMIN_PASSWORD is the bench password). */
+export function login(system: System, username: 'bench-guard' | 'bench-manager' | 'admin'): Promise<ApiClient> {
   return ApiClient.login(system.url, username, PASSWORD);
 }
 
@@ -122,16 +139,26 @@ export async function openConsole(
   };
 }
 
-/** Taps the in-process hub: when `incident.created` leaves the alarm core, before any WebSocket. */
-export function tapHub(system: System, onCreated: (bellId: string, at: number) => void): () => void {
-  const prefix = '{"type":"incident.created"';
+/**
+ * Taps the in-process hub: when `incident.created` leaves the alarm core, before any WebSocket; and when an
+ * incident is first announced as stored (`incident.updated`, stored): escalation is armed from that moment.
+ */
+export function tapHub(
+  system: System,
+  onCreated: (bellId: string, incidentId: string, at: number) => void,
+  onStored: (incidentId: string, at: number) => void = () => undefined,
+): () => void {
+  const created = '{"type":"incident.created"';
+  const updated = '{"type":"incident.updated"';
   return system.hub.subscribe({
     canSee: () => true,
     send: (text) => {
-      if (!text.startsWith(prefix)) return;
+      const isCreated = text.startsWith(created);
+      if (!isCreated && !text.startsWith(updated)) return;
       const at = performance.now();
-      const m = /"bellId":"([^"]+)"/.exec(text);
-      if (m) onCreated(m[1]!, at);
+      const { data } = JSON.parse(text) as { data: { id: string; bellId: string | null; stored?: boolean } };
+      if (isCreated && data.bellId) onCreated(data.bellId, data.id, at);
+      else if (!isCreated && data.stored) onStored(data.id, at);
     },
   });
 }

@@ -1,0 +1,5 @@
+// Entry of the fake Twilio's worker thread: TypeScript through tsx, as in bin/guardbell.js.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./fake-twilio-worker.ts');
