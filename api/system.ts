@@ -98,9 +98,13 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   // Filled once the HTTP port (and so the callback URL) is known; the outbox sends nothing before start().
   const senders: Partial<Record<SendChannel, MessageSender>> = {};
   let publicUrl = config.publicUrl ?? '';
-  const outbox = new Outbox({ db: database.db, places, hub, logger, senders, sent: escalationMetrics.sent, tickMs: config.escalationTickMs });
+  const outbox = new Outbox({
+    db: database.db, places, hub, logger, senders, sent: escalationMetrics.sent, tickMs: config.escalationTickMs,
+    parallel: database.kind === 'postgres' ? 3 : 1,
+  });
   const escalation = new EscalationEngine({
     db: database.db, places, logger, lateness: escalationMetrics.lateness, tickMs: config.escalationTickMs,
+    parallel: database.kind === 'postgres' ? 4 : 1,
     onFired: () => outbox.kick(),
   });
   const supervisor = new BellSupervisor({ directory, hub, logger, sweepMs: config.supervisionSweepMs });

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { ulid } from 'ulidx';
 import type { Histogram } from 'prom-client';
 import {
-  DEFAULT_ESCALATION_POLICY, reachableRecipients, escalationDecision, escalationPolicySchema, escalationView, stepDueAt,
+  DEFAULT_ESCALATION_POLICY, reachableRecipients, escalationDecision, escalationPolicySchema, escalationView, stepDueAt, stepStopped,
   type EscalationPolicy, type EscalationStep,
 } from '../domain/index.ts';
 import type { Db, IncidentRecord } from '../store/index.ts';
@@ -27,6 +27,8 @@ export interface EscalationEngineDeps {
   lateness: Histogram;
   now?: () => Date;
   tickMs?: number;
+  /** Claim loops run side by side (PostgreSQL: SKIP LOCKED splits the work; PGlite: 1, it runs one transaction at a time). */
+  parallel?: number;
   /** Told after a step fired, with the incident it belongs to (the outbox sends, the console shows). */
   onFired?: (incidentId: string, siteId: string) => void;
 }
@@ -101,7 +103,7 @@ export class EscalationEngine {
     }
     this.running = true;
     try {
-      if (this.shouldPoll()) await this.runDue();
+      if (this.shouldPoll()) await Promise.all(Array.from({ length: this.deps.parallel ?? 1 }, () => this.runDue()));
     } catch (err) {
       this.deps.logger.error({ err }, 'escalation tick failed; retrying');
     } finally {
@@ -154,14 +156,16 @@ export class EscalationEngine {
       const pending = await tx.select().from(escalationSteps).where(and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.status, 'pending')));
       for (const p of pending) {
         const step = policy.steps.find((s) => s.id === p.stepId);
-        // Skipped steps are settled by the tick (with their reason); here only due times move.
-        const due = step ? stepDueAt(step, view) : null;
-        const stopped = !['triggered', 'acknowledged', 'responding', 'on_scene', 'contained'].includes(view.status);
-        const next = stopped ? this.now() : due;
-        this.remember(next);
-        if ((next?.getTime() ?? null) !== (p.dueAt?.getTime() ?? null)) {
-          await tx.update(escalationSteps).set({ dueAt: next }).where(and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.stepId, p.stepId)));
+        const where = and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.stepId, p.stepId));
+        // A step that can never fire (acknowledged, on scene, closed) is settled here, not by a later claim.
+        const stopped = step ? stepStopped(step, view) : 'step not in the frozen policy';
+        if (stopped) {
+          await tx.update(escalationSteps).set({ status: 'skipped', reason: stopped }).where(where);
+          continue;
         }
+        const next = stepDueAt(step!, view);
+        this.remember(next);
+        if ((next?.getTime() ?? null) !== (p.dueAt?.getTime() ?? null)) await tx.update(escalationSteps).set({ dueAt: next }).where(where);
       }
     });
   }

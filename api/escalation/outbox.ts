@@ -33,6 +33,8 @@ export interface OutboxDeps {
   sent: Counter<'channel' | 'status'>;
   now?: () => Date;
   tickMs?: number;
+  /** Batches sent side by side (PostgreSQL: SKIP LOCKED splits them; PGlite: 1). */
+  parallel?: number;
 }
 
 /** How far along a status is: a late callback never moves a notification backwards. */
@@ -44,6 +46,8 @@ export class Outbox {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private started = false;
+  /** Incident → site, for pushing status changes to the right consoles without a query each time. */
+  private readonly siteIds = new Map<string, string>();
   private stopped = false;
   private readonly now: () => Date;
 
@@ -81,7 +85,10 @@ export class Outbox {
     if (this.running) return;
     this.running = true;
     try {
-      while ((await this.sendBatch()) > 0 && !this.stopped);
+      const drain = async () => {
+        while ((await this.sendBatch()) > 0 && !this.stopped);
+      };
+      await Promise.all(Array.from({ length: this.deps.parallel ?? 1 }, drain));
     } catch (err) {
       this.deps.logger.error({ err }, 'outbox tick failed; retrying');
     } finally {
@@ -109,11 +116,13 @@ export class Outbox {
       }
       return rows;
     });
-    await Promise.all(claimed.map((row) => this.sendOne(row).catch((err: unknown) => this.deps.logger.error({ err, id: row.id }, 'sending failed'))));
+    // One read of the people per batch (call-back numbers), not one per message.
+    const everyone = claimed.length > 0 ? await this.deps.db.select().from(people) : [];
+    await Promise.all(claimed.map((row) => this.sendOne(row, everyone).catch((err: unknown) => this.deps.logger.error({ err, id: row.id }, 'sending failed'))));
     return claimed.length;
   }
 
-  private async sendOne(row: NotificationRow): Promise<void> {
+  private async sendOne(row: NotificationRow, everyone: (typeof people.$inferSelect)[]): Promise<void> {
     const [incidentRow] = await this.deps.db.select().from(incidents).where(eq(incidents.id, row.incidentId));
     if (!incidentRow) return;
     const incident = recordFromRow(incidentRow);
@@ -129,7 +138,9 @@ export class Outbox {
       await this.setStatus(row, 'not_configured', { lastError: `no ${row.channel} sender configured (Twilio or webhook settings missing)` });
       return;
     }
-    const facts = await this.facts(incident, row.stepId);
+    if (this.siteIds.size > 10_000) this.siteIds.clear();
+    this.siteIds.set(incident.id, incident.siteId);
+    const facts = this.facts(incident, row.stepId, everyone);
     const language = row.language === 'en' ? 'en' : 'ko';
     const audience = row.isPolice ? 'police' : 'staff';
     const message: OutboundMessage = {
@@ -197,15 +208,16 @@ export class Outbox {
   }
 
   private async siteOf(incidentId: string): Promise<string | null> {
+    const known = this.siteIds.get(incidentId);
+    if (known) return known;
     const [r] = await this.deps.db.select({ siteId: incidents.siteId }).from(incidents).where(eq(incidents.id, incidentId));
     return r?.siteId ?? null;
   }
 
-  private async facts(incident: ReturnType<typeof recordFromRow>, stepKind: string): Promise<AlarmFacts> {
+  private facts(incident: ReturnType<typeof recordFromRow>, stepKind: string, candidates: (typeof people.$inferSelect)[]): AlarmFacts {
     const site = this.deps.places.site(incident.siteId);
     const counter = this.deps.places.counter(incident.siteId, incident.counterId);
     const managerIds = counter?.managerIds ?? [];
-    const candidates = await this.deps.db.select().from(people);
     const callback =
       candidates.find((p) => managerIds.includes(p.id) && p.phone)?.phone ??
       candidates.find((p) => p.roles.includes('manager') && p.siteIds.includes(incident.siteId) && p.phone)?.phone ??

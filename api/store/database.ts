@@ -35,7 +35,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 
 function openPostgres(url: string): Database {
   // Short timeouts: the alarm path must notice a dead database quickly and carry on without it.
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000 });
   pool.on('error', () => {
     /* an idle client lost its server; the next query reports it */
   });
