@@ -100,11 +100,12 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   let publicUrl = config.publicUrl ?? '';
   const outbox = new Outbox({
     db: database.db, places, hub, logger, senders, sent: escalationMetrics.sent, tickMs: config.escalationTickMs,
-    parallel: database.kind === 'postgres' ? 3 : 1,
+    // One batch at a time: side-by-side batches on PostgreSQL starved the alarm write queue in the bench.
+    parallel: 1,
   });
   const escalation = new EscalationEngine({
     db: database.db, places, logger, lateness: escalationMetrics.lateness, tickMs: config.escalationTickMs,
-    parallel: database.kind === 'postgres' ? 4 : 1,
+    parallel: 1,
     onFired: () => outbox.kick(),
   });
   const supervisor = new BellSupervisor({ directory, hub, logger, sweepMs: config.supervisionSweepMs });
