@@ -1,9 +1,9 @@
-import type { Socket } from 'node:net';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import {
   bellTopic, decodeEvent, decodeHeartbeat, decodeStatus, encodeAck, parseBellTopic, type Ack,
 } from '../../firmware-bridge/protocol/index.ts';
 import type { BellSignal, BellSource, Rejection } from '../signal.ts';
+import { connectSubscriber } from './subscriber-client.ts';
 
 export interface MqttNativeOptions {
   url: string;
@@ -30,36 +30,16 @@ export class MqttNativeSource implements BellSource {
 
   async start(handlers: { signal(s: BellSignal): void; rejected(r: Rejection): void }): Promise<void> {
     const now = this.opts.now ?? (() => new Date());
-    const options: IClientOptions = {
-      clientId: this.opts.clientId ?? `guardbell-gw-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-      protocolVersion: 4,
-      reconnectPeriod: 1_000,
-      connectTimeout: 5_000,
-      clean: true,
-      username: this.opts.username,
-      password: this.opts.password,
-    };
-    const client = mqtt.connect(this.opts.url, options);
-    this.client = client;
     const prefix = this.opts.sharedGroup ? `$share/${this.opts.sharedGroup}/` : '';
-    // Everything under the root, so that a message on a wrong topic is counted and logged rather than
-    // never seen; our own acks come back too and are dropped without a word.
-    const filters = [`${prefix}${this.opts.topicRoot}/#`];
-    const firstConnect = new Promise<boolean>((resolve) => {
-      client.once('connect', () => resolve(true));
-      setTimeout(() => resolve(false), this.opts.startTimeoutMs ?? 5_000).unref();
+    const { client, connected } = connectSubscriber({
+      ...this.opts,
+      clientIdPrefix: 'guardbell-gw',
+      // Everything under the root, so that a message on a wrong topic is counted and logged rather than
+      // never seen; our own acks come back too and are dropped without a word.
+      filters: [`${prefix}${this.opts.topicRoot}/#`],
+      onSubscribeError: (err) => handlers.rejected({ reason: 'wrong_topic', detail: `subscribe failed: ${err.message}`, transport: 'mqtt', at: now() }),
     });
-    client.on('connect', () => {
-      // Nagle with delayed ACKs adds ~40 ms to every QoS 1 round trip.
-      (client.stream as Socket).setNoDelay?.(true);
-      // Clean sessions: subscribe again on every (re)connect.
-      client.subscribe(filters, { qos: 1 }, (err) => {
-        if (err) handlers.rejected({ reason: 'wrong_topic', detail: `subscribe failed: ${err.message}`, transport: 'mqtt', at: now() });
-      });
-    });
-    client.on('error', () => {
-      /* mqtt.js reconnects by itself; health reports the broker as down meanwhile */
-    });
+    this.client = client;
     client.on('message', (topic, payload) => {
       const receivedAt = now();
       try {
@@ -68,8 +48,7 @@ export class MqttNativeSource implements BellSource {
         handlers.rejected({ reason: 'invalid_field', detail: `internal: ${(err as Error).message}`, transport: 'mqtt', topic, at: receivedAt });
       }
     });
-    // A broker that is down at start does not stop the gateway: it keeps reconnecting and reports degraded.
-    this.startedConnected = await firstConnect;
+    this.startedConnected = await connected;
   }
 
   /** Whether the first connection succeeded within the start timeout. */

@@ -3,12 +3,12 @@
  * native bells use. A thin mqtt.js client around the pure decoders: it resolves the device to its bell,
  * gives events a sequence number (these devices carry none of ours) and hands on BellSignals.
  */
-import type { Socket } from 'node:net';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Ack } from '../../../firmware-bridge/protocol/index.ts';
 import type { BellSignal, BellSource, Rejection } from '../../signal.ts';
 import { SeqAssigner } from '../sia-dc09/seq-assigner.ts';
+import { connectSubscriber } from '../subscriber-client.ts';
 import type { DeviceDecoded, DeviceFamily, IgnoreDetail } from './decoded.ts';
 import type { ThirdPartyMetrics } from './metrics.ts';
 import { decodeShellyGen1, decodeShellyGen2, SHELLY_GEN1_DEFAULT_PREFIX } from './shelly.ts';
@@ -86,32 +86,13 @@ export class ThirdPartyMqttSource implements BellSource {
   }
 
   async start(handlers: Handlers): Promise<void> {
-    const options: IClientOptions = {
-      clientId: this.opts.clientId ?? `guardbell-3p-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-      protocolVersion: 4,
-      reconnectPeriod: 1_000,
-      connectTimeout: 5_000,
-      clean: true,
-      username: this.opts.username,
-      password: this.opts.password,
-    };
-    const client = mqtt.connect(this.opts.url, options);
+    const { client, connected } = connectSubscriber({
+      ...this.opts,
+      clientIdPrefix: 'guardbell-3p',
+      filters: this.filters,
+      onSubscribeError: (err) => this.opts.logger?.warn({ err: err.message, filters: this.filters }, 'third-party MQTT subscribe failed'),
+    });
     this.client = client;
-    const firstConnect = new Promise<boolean>((resolve) => {
-      client.once('connect', () => resolve(true));
-      setTimeout(() => resolve(false), this.opts.startTimeoutMs ?? 5_000).unref();
-    });
-    client.on('connect', () => {
-      // Nagle with delayed ACKs adds ~40 ms to every QoS 1 round trip.
-      (client.stream as Socket).setNoDelay?.(true);
-      // Clean sessions: subscribe again on every (re)connect.
-      client.subscribe(this.filters, { qos: 1 }, (err) => {
-        if (err) this.opts.logger?.warn({ err: err.message, filters: this.filters }, 'third-party MQTT subscribe failed');
-      });
-    });
-    client.on('error', () => {
-      /* mqtt.js reconnects by itself; the native source's health reports the broker as down meanwhile */
-    });
     client.on('message', (topic, payload, packet) => {
       const receivedAt = this.now();
       try {
@@ -120,7 +101,7 @@ export class ThirdPartyMqttSource implements BellSource {
         handlers.rejected({ reason: 'invalid_field', detail: `internal: ${(err as Error).message}`, transport: this.familyOf(topic) ?? 'zigbee2mqtt', topic, at: receivedAt });
       }
     });
-    this.startedConnected = await firstConnect;
+    this.startedConnected = await connected;
   }
 
   async stop(): Promise<void> {
