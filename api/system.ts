@@ -27,7 +27,7 @@ import { LiveHub } from './live/hub.ts';
 import { applyProvisioning, provisionFromText } from './provisioning/apply.ts';
 import { formatProblems } from './provisioning/index.ts';
 import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
-import { EscalationEngine, Outbox, twilioRoutes } from './escalation/index.ts';
+import { EscalationEngine, FirstAlert, Outbox, RosterCache, twilioRoutes } from './escalation/index.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
 import type { MessageSender, SendChannel } from './notify/types.ts';
 import { eq, isNotNull } from 'drizzle-orm';
@@ -50,6 +50,8 @@ export interface System {
   /** Set when the built-in admin password was generated on this start. */
   generatedAdminPassword: string | undefined;
   seededDemo: boolean;
+  /** Reads sites, counters, bells, people and rosters again after they changed in the database (provisioning). */
+  reloadDirectory(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,7 +77,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   await database.migrate();
 
   const directory = new DirectoryStore(database.db);
-  const incidents = new IncidentStore(database.db);
+  const incidents = new IncidentStore(database.db, database.inEngine);
   const generatedAdminPassword = await ensureAdmin(database, config.adminPassword);
   if (config.provisionFile) {
     const text = await readFile(config.provisionFile, 'utf8');
@@ -98,27 +100,38 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   // Filled once the HTTP port (and so the callback URL) is known; the outbox sends nothing before start().
   const senders: Partial<Record<SendChannel, MessageSender>> = {};
   let publicUrl = config.publicUrl ?? '';
+  const roster = new RosterCache(database.db, logger);
+  await roster.start();
+  cleanups.push(() => roster.stop());
   const outbox = new Outbox({
     db: database.db, places, hub, logger, senders, sent: escalationMetrics.sent, tickMs: config.escalationTickMs,
+    people: () => roster.people,
     // One batch at a time: side-by-side batches on PostgreSQL starved the alarm write queue in the bench.
     parallel: 1,
   });
   const escalation = new EscalationEngine({
     db: database.db, places, logger, lateness: escalationMetrics.lateness, tickMs: config.escalationTickMs,
     parallel: 1,
+    roster: (now) => roster.snapshot(now),
     onFired: () => outbox.kick(),
   });
+  const firstAlert = new FirstAlert({ places, roster, outbox, logger, expectDue: (due) => escalation.expectDue(due) });
+  let deviceAuth: DeviceAuth | undefined;
+  const reloadDirectory = async () => {
+    await places.reload();
+    await roster.refresh();
+    await deviceAuth?.reload();
+  };
   const supervisor = new BellSupervisor({ directory, hub, logger, sweepMs: config.supervisionSweepMs });
   await supervisor.start();
   cleanups.push(() => supervisor.stop());
-  const core = new AlarmCore({ incidents, directory, places, hub, supervisor, metrics: coreMetrics(registry), logger, onIncidentChanged: (id) => escalation.touch(id) });
+  const core = new AlarmCore({ incidents, directory, places, hub, supervisor, metrics: coreMetrics(registry), logger, firstAlert, onIncidentChanged: (id) => escalation.touch(id) });
   await core.start();
   cleanups.push(() => core.stop());
   cleanups.push(() => escalation.stop());
   cleanups.push(() => outbox.stop());
 
   let broker: EmbeddedBroker | undefined;
-  let deviceAuth: DeviceAuth | undefined;
   if (!config.mqttUrl) {
     // Per-bell credentials on the embedded broker; an external broker has its own (`guardbell devices mosquitto-acl`).
     const refused = new Counter({
@@ -228,15 +241,14 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     : [];
   const ctx: ApiContext = {
     core, supervisor, incidents, directory, places, sessions, hub, registry, logger, health, extraRoutes,
-    escalation: new EscalationStore(database.db),
+    escalation: new EscalationStore(database.db, () => roster.refresh()),
     // Secure cookies whenever the console is served over https (behind a TLS proxy).
     secureCookies: config.publicUrl?.startsWith('https://') ?? false,
     sessionTtlMs: config.sessionTtlMs,
     provision: async (text, fileName) => {
       const result = await provisionFromText(database.db, text, fileName);
       if (!result.ok) return result;
-      await places.reload();
-      await deviceAuth?.reload();
+      await reloadDirectory();
       return { ok: true, summary: result.summary };
     },
   };
@@ -270,6 +282,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     deviceAuth,
     generatedAdminPassword,
     seededDemo,
+    reloadDirectory,
     close: async () => {
       // Give stored-but-unacked and pending writes a moment, then stop.
       await core.idle(2_000);

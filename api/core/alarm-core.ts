@@ -10,7 +10,7 @@ import type { Mode } from '../contract/index.ts';
 import {
   ackStateFor, decideBellEvent, isActive, newIncidentState, transition, type IncidentAction, type TimelineDraft,
 } from '../domain/index.ts';
-import type { BellEventWrite, BellEventWriteResult, DirectoryStore, IncidentRecord, IncidentStore } from '../store/index.ts';
+import type { BellEventWrite, BellEventWriteResult, DirectoryStore, FirstAlertRows, IncidentRecord, IncidentStore } from '../store/index.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { CoreMetrics } from './metrics.ts';
 import type { Places } from './places.ts';
@@ -35,6 +35,20 @@ export interface AlarmCoreDeps {
   /** Told after every stored change of an incident (escalation re-reads it). */
   onIncidentChanged?: (incidentId: string) => void;
   supervisor: BellSupervisor;
+  /** Sends a new incident's at-once escalation steps from memory (principle 1); without it the engine does, once stored. */
+  firstAlert?: FirstAlertPort;
+}
+
+/** A new incident's at-once steps: rows stored with the incident, and their timeline entries. */
+export interface FirstAlertPlan {
+  rows: FirstAlertRows;
+  entries: TimelineDraft[];
+}
+
+export interface FirstAlertPort {
+  plan(record: IncidentRecord): FirstAlertPlan | null;
+  /** Starts sending; `stored` resolves with the ids of the notification rows once they are in the database. */
+  send(record: IncidentRecord, plan: FirstAlertPlan, stored: Promise<ReadonlySet<string>>): void;
 }
 
 interface SeenEvent {
@@ -64,7 +78,7 @@ export class AlarmCore implements BellSignalSink {
   /** When the last press of each open incident came, for the confirmation rule's window. */
   private readonly lastPressAt = new Map<string, Date>();
   private readonly unstored = new Map<string, { done: Promise<void>; settle: () => void }>();
-  private readonly queue: WriteQueue;
+  private readonly queue: WriteQueue<BellEventWrite, BellEventWriteResult>;
   private link: BellLink | undefined;
   private readonly now: () => Date;
   private readonly newId: () => string;
@@ -72,7 +86,7 @@ export class AlarmCore implements BellSignalSink {
   constructor(private readonly deps: AlarmCoreDeps) {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newIncidentId ?? (() => `inc_${ulid()}`);
-    this.queue = new WriteQueue(deps.logger, {
+    this.queue = new WriteQueue(deps.logger, (writes) => deps.incidents.writeBellEvents(writes), {
       failed: () => deps.metrics.storeFailures.inc(),
       size: (n) => deps.metrics.pendingWrites.set(n),
     });
@@ -125,11 +139,17 @@ export class AlarmCore implements BellSignalSink {
     mem.lastSeq = s.seq;
     const entry: SeenEvent = { record: null, stored: false };
     remember(mem, s.seq, entry);
-    const write = this.applyBellEvent(s, bell, entry);
-    this.queue.push<BellEventWriteResult>({
-      write: () => this.deps.incidents.writeBellEvent(write),
-      after: (result) => this.afterStored(s, entry, write, result),
+    const { write, firstAlert } = this.applyBellEvent(s, bell, entry);
+    let alertStored: (ids: ReadonlySet<string>) => void = () => undefined;
+    const stored = new Promise<ReadonlySet<string>>((resolve) => (alertStored = resolve));
+    this.queue.push({
+      item: write,
+      after: (result) => {
+        alertStored(new Set(result.firstAlertStored ?? []));
+        this.afterStored(s, entry, write, result);
+      },
     });
+    if (firstAlert && entry.record) this.deps.firstAlert?.send(entry.record, firstAlert, stored);
     this.updateBellAfterEvent(s);
   }
 
@@ -157,8 +177,11 @@ export class AlarmCore implements BellSignalSink {
     this.reply(s, record);
   }
 
-  /** Decides the event's effect in memory, tells the consoles, and returns the write that makes it durable. */
-  private applyBellEvent(s: BellEventSignal, bell: BellRecord, entry: SeenEvent): BellEventWrite {
+  /**
+   * Decides the event's effect in memory, tells the consoles, and returns the write that makes it durable
+   * (with a new incident's first alert, sent as soon as the write is queued).
+   */
+  private applyBellEvent(s: BellEventSignal, bell: BellRecord, entry: SeenEvent): { write: BellEventWrite; firstAlert?: FirstAlertPlan | null } {
     const mode: Mode = 'live';
     const open = this.openByBell.get(`${s.bellId}|${mode}`) ?? null;
     const decision = decideBellEvent(s.type, open);
@@ -199,7 +222,11 @@ export class AlarmCore implements BellSignalSink {
         this.deps.metrics.incidentsOpened.inc({ mode, source: 'bell' });
         const entries: TimelineDraft[] = [{ kind: s.type, at: s.receivedAt, actorId: null, data }];
         if (unconfirmed) entries.push({ kind: 'awaiting_confirmation', at: s.receivedAt, actorId: null, data: { within: bell.confirm!.within } });
-        return { event, incident: { kind: 'insert', record: { ...record } }, entries };
+        const firstAlert = this.planFirstAlert(record);
+        return {
+          write: { event, incident: { kind: 'insert', record: { ...record } }, entries: [...entries, ...(firstAlert?.entries ?? [])], firstAlert: firstAlert?.rows },
+          firstAlert,
+        };
       }
       case 'join':
       case 'cancel': {
@@ -224,10 +251,20 @@ export class AlarmCore implements BellSignalSink {
           decision.kind === 'join'
             ? { ...record, ...newIncidentState({ mode, violence: decision.longPress, openedAt: s.receivedAt }), id: this.newId(), openingSeq: s.seq, unconfirmed: false }
             : undefined;
-        return { event, incident: change, entries: entries.map((e) => ({ ...e, data: { ...data, ...e.data } })), fallback };
+        return { write: { event, incident: change, entries: entries.map((e) => ({ ...e, data: { ...data, ...e.data } })), fallback } };
       }
       case 'record_only':
-        return { event, entries: [] };
+        return { write: { event, entries: [] } };
+    }
+  }
+
+  private planFirstAlert(record: IncidentRecord): FirstAlertPlan | null {
+    try {
+      return this.deps.firstAlert?.plan(record) ?? null;
+    } catch (err) {
+      // The engine still fires the steps once the incident is stored.
+      this.deps.logger.error({ err, incidentId: record.id }, 'first alert not planned; the escalation engine sends it once stored');
+      return null;
     }
   }
 
@@ -254,7 +291,8 @@ export class AlarmCore implements BellSignalSink {
     this.deps.metrics.pressToStored.observe((this.now().getTime() - s.receivedAt.getTime()) / 1000);
     // Escalation re-reads an incident only when something it depends on changed: a plain re-press is not that.
     const change = write.incident;
-    const matters = change?.kind === 'insert' || change?.kind === 'cancel_at_counter' || (change?.kind === 'raise' && (change.violence || change.confirm === true))
+    // A new incident stored with its steps (the first alert's plan) is armed already.
+    const matters = (change?.kind === 'insert' && !write.firstAlert) || change?.kind === 'cancel_at_counter' || (change?.kind === 'raise' && (change.violence || change.confirm === true))
       || result.outcome === 'joined_existing';
     if (result.incidentId && matters) this.changed(result.incidentId);
     const provisional = write.incident?.kind === 'insert' ? write.incident.record.id : null;
@@ -324,9 +362,11 @@ export class AlarmCore implements BellSignalSink {
     const entries: TimelineDraft[] = [
       { kind: 'console_alarm', at: openedAt, actorId: opts.by, data: { violence: opts.violence, ...(opts.note ? { note: opts.note } : {}) } },
     ];
-    await this.deps.incidents.insertIncident(record, entries);
+    const firstAlert = this.planFirstAlert(record);
+    const stored = await this.deps.incidents.insertIncident(record, [...entries, ...(firstAlert?.entries ?? [])], firstAlert?.rows);
+    if (firstAlert) this.deps.firstAlert?.send(record, firstAlert, Promise.resolve(new Set(stored)));
     this.remember(record);
-    this.changed(record.id);
+    if (!firstAlert) this.changed(record.id);
     this.deps.hub.publish({ type: 'incident.created', data: presentIncident(record, this.deps.places) }, { siteId: record.siteId, raisedBy: record.raisedBy });
     this.deps.metrics.incidentsOpened.inc({ mode, source: 'console' });
     return record;

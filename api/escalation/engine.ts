@@ -14,7 +14,7 @@ import {
 import type { Db, IncidentRecord } from '../store/index.ts';
 import { recordFromRow, schema } from '../store/index.ts';
 import type { Places } from '../core/places.ts';
-import { planStep, type RosterSnapshot } from './recipients.ts';
+import { notificationRow, planStep, stepEntryData, type RosterSnapshot } from './recipients.ts';
 import { CANCEL_NOTICE_STEP } from './outbox.ts';
 
 const { escalationSteps, incidents, notifications, people, shifts, timeline } = schema;
@@ -29,6 +29,8 @@ export interface EscalationEngineDeps {
   tickMs?: number;
   /** Claim loops run side by side (PostgreSQL: SKIP LOCKED splits the work; PGlite: 1, it runs one transaction at a time). */
   parallel?: number;
+  /** The roster from memory (RosterCache); without it, read in each claim's transaction. */
+  roster?: (now: Date) => RosterSnapshot;
   /** Told after a step fired, with the incident it belongs to (the outbox sends, the console shows). */
   onFired?: (incidentId: string, siteId: string) => void;
 }
@@ -40,7 +42,7 @@ export function policyOf(incident: Pick<IncidentRecord, 'escalationPolicy'>): Es
 
 
 /** The reason kept on a step fired while its incident was unconfirmed: it reached only the guards. */
-const GUARDS_ONLY_UNCONFIRMED = 'guards_only_unconfirmed';
+export const GUARDS_ONLY_UNCONFIRMED = 'guards_only_unconfirmed';
 
 export class EscalationEngine {
   private timer: NodeJS.Timeout | undefined;
@@ -83,10 +85,22 @@ export class EscalationEngine {
   async runDue(): Promise<number> {
     let fired = 0;
     for (;;) {
+      // A plain read first: most polls find nothing due, and need not open a transaction (on PGlite a
+      // transaction holds the one session for every round trip).
+      if (!(await this.anyDue())) return fired;
       const n = await this.deps.db.transaction((tx) => this.claimAndRun(tx));
       fired += n;
       if (n === 0) return fired;
     }
+  }
+
+  private async anyDue(): Promise<boolean> {
+    const [due] = await this.deps.db
+      .select({ incidentId: escalationSteps.incidentId })
+      .from(escalationSteps)
+      .where(and(eq(escalationSteps.status, 'pending'), isNotNull(escalationSteps.dueAt), lte(escalationSteps.dueAt, this.now())))
+      .limit(1);
+    return due !== undefined;
   }
 
   private schedule(ms: number): void {
@@ -126,6 +140,11 @@ export class EscalationEngine {
     this.lastPoll = now;
     for (let i = this.knownDue.length - 1; i >= 0; i--) if (this.knownDue[i]! <= now) this.knownDue.splice(i, 1);
     return true;
+  }
+
+  /** Due times of steps stored elsewhere (a new incident's steps, stored with it): the clock looks then. */
+  expectDue(due: Date[]): void {
+    for (const d of due) this.remember(d);
   }
 
   private remember(due: Date | null): void {
@@ -233,41 +252,8 @@ export class EscalationEngine {
     if (!site) return false;
     const partial = record.unconfirmed && reachableRecipients(step.recipients, true).length < step.recipients.length;
     const planned = planStep(step, record, site, this.deps.places.counter(record.siteId, record.counterId), roster);
-    if (planned.length > 0) {
-      await tx
-        .insert(notifications)
-        .values(planned.map((p) => ({
-          id: `ntf_${ulid()}`,
-          incidentId: record.id,
-          stepId: p.stepId,
-          recipientKey: p.recipientKey,
-          personId: p.personId,
-          channel: p.channel,
-          to: p.to,
-          language: p.language,
-          isPolice: p.isPolice,
-          mode: record.mode,
-          status: p.problem ? 'failed' : 'queued',
-          lastError: p.problem ?? null,
-          nextAttemptAt: now,
-          createdAt: now,
-          updatedAt: now,
-        })))
-        .onConflictDoNothing();
-    }
-    await tx.insert(timeline).values({
-      incidentId: record.id,
-      at: now,
-      kind: 'escalation_step',
-      actorId: null,
-      data: {
-        step: step.id,
-        when: step.when.kind,
-        recipients: planned.map((p) => ({ key: p.recipientKey, channel: p.channel, police: p.isPolice })),
-        console: step.channels.includes('console'),
-        ...(record.unconfirmed ? { unconfirmed: true } : {}),
-      },
-    });
+    if (planned.length > 0) await tx.insert(notifications).values(planned.map((p) => notificationRow(p, record, now, 'queued'))).onConflictDoNothing();
+    await tx.insert(timeline).values({ incidentId: record.id, at: now, kind: 'escalation_step', actorId: null, data: stepEntryData(step, planned, record) });
     return partial;
   }
 
@@ -287,6 +273,7 @@ export class EscalationEngine {
   }
 
   private async roster(tx: Tx, now: Date): Promise<RosterSnapshot> {
+    if (this.deps.roster) return this.deps.roster(now);
     // One after another: a transaction is one connection, and pg refuses overlapping queries on it.
     const everyone = await tx.select().from(people);
     const withRoster = await tx.selectDistinct({ siteId: shifts.siteId }).from(shifts);

@@ -2,3 +2,5 @@ export * from './engine.ts';
 export * from './outbox.ts';
 export * from './recipients.ts';
 export * from './twilio-routes.ts';
+export * from './first-alert.ts';
+export * from './roster-cache.ts';

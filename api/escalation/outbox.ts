@@ -4,7 +4,7 @@
  * Without a sender for a channel (Twilio not configured) a row stays as `not_configured`: shown on the
  * console as NOT DELIVERED, never dropped.
  */
-import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { ulid } from 'ulidx';
 import type { Counter } from 'prom-client';
@@ -17,7 +17,8 @@ import type { Db } from '../store/index.ts';
 import { recordFromRow, schema } from '../store/index.ts';
 
 const { incidents, notifications, people } = schema;
-export type NotificationRow = typeof notifications.$inferSelect;
+import type { IncidentRecord, NotificationRow, PersonRow } from '../store/index.ts';
+export type { NotificationRow };
 
 export const MAX_ATTEMPTS = 5;
 /** The pseudo-step of the notice that an alarm was cancelled at the counter. */
@@ -35,12 +36,22 @@ export interface OutboxDeps {
   tickMs?: number;
   /** Batches sent side by side (PostgreSQL: SKIP LOCKED splits them; PGlite: 1). */
   parallel?: number;
+  /** People (for call-back numbers) from memory; without it, one read per batch. */
+  people?: () => PersonRow[];
 }
+
+type ApplyStatus = (status: NotificationStatus, extra?: Partial<typeof notifications.$inferInsert>) => Promise<void>;
 
 /** How far along a status is: a late callback never moves a notification backwards. */
 const RANK: Record<string, number> = {
   queued: 0, not_configured: 0, sending: 1, sent: 2, delivered: 3, failed: 3, no_answer: 3, busy: 3, cancelled: 3, answered: 4, acknowledged: 5,
 };
+
+/** RANK as SQL, for refusing a backwards move in the update itself. */
+function rankOf(column: typeof notifications.status) {
+  const cases = Object.entries(RANK).map(([status, rank]) => sql`when ${status} then ${rank}`);
+  return sql`(case ${column} ${sql.join(cases, sql` `)} else 0 end)`;
+}
 
 export class Outbox {
   private timer: NodeJS.Timeout | undefined;
@@ -50,6 +61,8 @@ export class Outbox {
   private readonly siteIds = new Map<string, string>();
   private stopped = false;
   private readonly now: () => Date;
+  /** Rows sent before they were stored (the first alert): a provider callback for one waits for its row. */
+  private readonly unstored = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: OutboxDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -103,11 +116,15 @@ export class Outbox {
   /** Claims and sends one batch; returns how many rows it took. */
   async sendBatch(): Promise<number> {
     const now = this.now();
+    // A plain read first: an idle outbox need not open a transaction on every tick.
+    const ready = and(eq(notifications.status, 'queued'), lte(notifications.nextAttemptAt, now));
+    const [any] = await this.deps.db.select({ id: notifications.id }).from(notifications).where(ready).limit(1);
+    if (!any) return 0;
     const claimed = await this.deps.db.transaction(async (tx) => {
       const rows = await tx
         .select()
         .from(notifications)
-        .where(and(eq(notifications.status, 'queued'), lte(notifications.nextAttemptAt, now)))
+        .where(ready)
         .orderBy(asc(notifications.createdAt))
         .limit(20)
         .for('update', { skipLocked: true });
@@ -116,26 +133,49 @@ export class Outbox {
       }
       return rows;
     });
-    // One read of the people per batch (call-back numbers), not one per message.
-    const everyone = claimed.length > 0 ? await this.deps.db.select().from(people) : [];
+    // People (call-back numbers) from memory, or one read per batch, never one per message.
+    const everyone = claimed.length === 0 ? [] : (this.deps.people?.() ?? (await this.deps.db.select().from(people)));
     await Promise.all(claimed.map((row) => this.sendOne(row, everyone).catch((err: unknown) => this.deps.logger.error({ err, id: row.id }, 'sending failed'))));
     return claimed.length;
   }
 
-  private async sendOne(row: NotificationRow, everyone: (typeof people.$inferSelect)[]): Promise<void> {
+  private async sendOne(row: NotificationRow, everyone: PersonRow[]): Promise<void> {
     const [incidentRow] = await this.deps.db.select().from(incidents).where(eq(incidents.id, row.incidentId));
     if (!incidentRow) return;
-    const incident = recordFromRow(incidentRow);
+    await this.deliver(row, recordFromRow(incidentRow), everyone, (status, extra) => this.setStatus(row, status, extra));
+  }
+
+  /**
+   * Sends a row that is not stored yet (the first alert, stored with its incident): the send does not
+   * wait for the database; its outcome is written once `stored` says the row is there.
+   */
+  sendBeforeStored(row: NotificationRow, incident: IncidentRecord, everyone: PersonRow[], stored: Promise<boolean>): void {
+    this.unstored.set(row.id, stored);
+    void stored.finally(() => this.unstored.delete(row.id));
+    this.deliver(row, incident, everyone, async (status, extra) => {
+      if (await stored) await this.setStatus(row, status, extra);
+    }).catch((err: unknown) => this.deps.logger.error({ err, id: row.id }, 'sending the first alert failed'));
+  }
+
+  /** Waits (up to `timeoutMs`) until a row sent before it was stored is in the database. */
+  async whenStored(id: string | undefined, timeoutMs = 30_000): Promise<void> {
+    const pending = id ? this.unstored.get(id) : undefined;
+    if (!pending) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]).finally(() => clearTimeout(timer));
+  }
+
+  private async deliver(row: NotificationRow, incident: IncidentRecord, everyone: PersonRow[], apply: ApplyStatus): Promise<void> {
     const site = this.deps.places.site(incident.siteId);
     // Defence in depth for DESIGN.md principle 2: whatever queued it, a drill never reaches a police
     // number that is not one of the site's drill liaison numbers.
     if (row.isPolice && !mayReachPolice(row, incident, site)) {
-      await this.setStatus(row, 'cancelled', { lastError: 'a drill never reaches the police channel' });
+      await apply('cancelled', { lastError: 'a drill never reaches the police channel' });
       return;
     }
     const sender = this.deps.senders[row.channel as SendChannel];
     if (!sender) {
-      await this.setStatus(row, 'not_configured', { lastError: `no ${row.channel} sender configured (Twilio or webhook settings missing)` });
+      await apply('not_configured', { lastError: `no ${row.channel} sender configured (Twilio or webhook settings missing)` });
       return;
     }
     if (this.siteIds.size > 10_000) this.siteIds.clear();
@@ -165,17 +205,36 @@ export class Outbox {
     }
     this.deps.sent.inc({ channel: row.channel, status: outcome.ok ? 'ok' : outcome.retryable ? 'retry' : 'failed' });
     if (outcome.ok) {
-      await this.setStatus(row, outcome.status === 'queued' ? 'sent' : outcome.status, { providerId: outcome.providerId, attempts: attempt, lastError: null });
+      await apply(outcome.status === 'queued' ? 'sent' : outcome.status, { providerId: outcome.providerId, attempts: attempt, lastError: null });
     } else if (outcome.retryable && attempt < MAX_ATTEMPTS) {
-      await this.setStatus(row, 'queued', { attempts: attempt, lastError: outcome.error, nextAttemptAt: new Date(this.now().getTime() + backoffMs(attempt)) });
+      await apply('queued', { attempts: attempt, lastError: outcome.error, nextAttemptAt: new Date(this.now().getTime() + backoffMs(attempt)) });
     } else {
-      await this.setStatus(row, 'failed', { attempts: attempt, lastError: outcome.error });
+      await apply('failed', { attempts: attempt, lastError: outcome.error });
     }
+  }
+
+  /**
+   * A provider's status callback, by our notification id or the provider's: one statement, which also
+   * refuses to move a notification backwards (a late `sent` after `delivered`). True when a row changed.
+   */
+  async applyCallback(ref: { id?: string | undefined; providerId?: string | null | undefined }, status: NotificationStatus, extra: Partial<typeof notifications.$inferInsert> = {}): Promise<boolean> {
+    const which = ref.id ? eq(notifications.id, ref.id) : ref.providerId ? eq(notifications.providerId, ref.providerId) : undefined;
+    if (!which) return false;
+    const [updated] = await this.deps.db
+      .update(notifications)
+      .set({ status, updatedAt: this.now(), ...extra })
+      .where(and(which, sql`${rankOf(notifications.status)} <= ${RANK[status] ?? 0}`))
+      .returning();
+    if (!updated) return false;
+    this.publish(updated);
+    if (['failed', 'no_answer', 'busy'].includes(status) && updated.channel === 'sms' && updated.personId) await this.failOver(updated);
+    return true;
   }
 
   /** Applies a delivery status (from a send or a provider callback); a failed SMS falls over to a call. */
   async setStatus(row: NotificationRow, status: NotificationStatus, extra: Partial<typeof notifications.$inferInsert> = {}): Promise<void> {
-    const allowed = status === 'queued' || status === 'sent' || (RANK[status] ?? 0) >= (RANK[row.status] ?? 0);
+    // queued and not_configured come only from our own send attempt (back to the outbox), never from a late callback.
+    const allowed = status === 'queued' || status === 'not_configured' || status === 'sent' || (RANK[status] ?? 0) >= (RANK[row.status] ?? 0);
     if (!allowed) return;
     const now = this.now();
     const [updated] = await this.deps.db.update(notifications).set({ status, updatedAt: now, ...extra }).where(eq(notifications.id, row.id)).returning();
@@ -214,7 +273,7 @@ export class Outbox {
     return r?.siteId ?? null;
   }
 
-  private facts(incident: ReturnType<typeof recordFromRow>, stepKind: string, candidates: (typeof people.$inferSelect)[]): AlarmFacts {
+  private facts(incident: IncidentRecord, stepKind: string, candidates: PersonRow[]): AlarmFacts {
     const site = this.deps.places.site(incident.siteId);
     const counter = this.deps.places.counter(incident.siteId, incident.counterId);
     const managerIds = counter?.managerIds ?? [];

@@ -1,10 +1,11 @@
 /**
- * Who a step reaches, resolved against the roster at the time it fires. Reads only: the engine calls it
- * inside its transaction.
+ * Who a step reaches, resolved against the roster at the time it fires, and the rows that record it. No
+ * I/O: the engine calls it inside its transaction, the first alert from memory.
  */
 import type { EscalationStep, Recipient } from '../domain/index.ts';
 import { policeTargets, reachableRecipients } from '../domain/index.ts';
-import type { IncidentRecord, PersonRow, SiteRow, CounterRow } from '../store/index.ts';
+import { ulid } from 'ulidx';
+import type { IncidentRecord, NotificationRow, PersonRow, SiteRow, CounterRow } from '../store/index.ts';
 import type { SendChannel } from '../notify/types.ts';
 
 export interface RosterSnapshot {
@@ -104,4 +105,40 @@ export function planStep(
     }
   }
   return out;
+}
+
+/** A planned notification as its row: `ready` is the status of a row that can be sent (a row with a problem is failed). */
+export function notificationRow(p: PlannedNotification, incident: Pick<IncidentRecord, 'id' | 'mode'>, now: Date, ready: 'queued' | 'sending'): NotificationRow {
+  return {
+    id: `ntf_${ulid()}`,
+    incidentId: incident.id,
+    stepId: p.stepId,
+    recipientKey: p.recipientKey,
+    personId: p.personId,
+    channel: p.channel,
+    to: p.to,
+    language: p.language,
+    isPolice: p.isPolice,
+    mode: incident.mode,
+    status: p.problem ? 'failed' : ready,
+    providerId: null,
+    attempts: 0,
+    lastError: p.problem ?? null,
+    fallbackOf: null,
+    nextAttemptAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** The timeline entry of a fired step: who it reached, by which channel. */
+export function stepEntryData(step: EscalationStep, planned: PlannedNotification[], incident: Pick<IncidentRecord, 'unconfirmed'>, extra: Record<string, unknown> = {}) {
+  return {
+    step: step.id,
+    when: step.when.kind,
+    recipients: planned.map((p) => ({ key: p.recipientKey, channel: p.channel, police: p.isPolice })),
+    console: step.channels.includes('console'),
+    ...extra,
+    ...(incident.unconfirmed ? { unconfirmed: true } : {}),
+  };
 }

@@ -45,14 +45,17 @@ export function twilioRoutes(deps: TwilioRouteDeps): Router {
 
   r.post('/twilio/status', async (req, res) => {
     const update = parseStatusCallback(req.body as Record<string, unknown>, fullUrl(deps, req));
-    const row = await findNotification(deps.db, update.notificationId, update.providerId);
-    if (row) await deps.outbox.setStatus(row, update.status, update.errorCode ? { lastError: `provider error ${update.errorCode}` } : {});
+    // A first alert is sent before its row is stored: a quick callback waits for the row.
+    await deps.outbox.whenStored(update.notificationId);
+    await deps.outbox.applyCallback({ id: update.notificationId, providerId: update.providerId }, update.status, update.errorCode ? { lastError: `provider error ${update.errorCode}` } : {});
     res.type(TWIML_CONTENT_TYPE).send(twimlReply());
   });
 
   r.post('/twilio/gather', async (req, res) => {
     const gather = parseGather(req.body as Record<string, unknown>);
-    const row = await findNotification(deps.db, notificationIdFrom(fullUrl(deps, req), req.body as Record<string, unknown>), null);
+    const notificationId = notificationIdFrom(fullUrl(deps, req), req.body as Record<string, unknown>);
+    await deps.outbox.whenStored(notificationId);
+    const row = await findNotification(deps.db, notificationId, null);
     const language = row?.language === 'en' ? 'en' : 'ko';
     if (!row || !gather.acknowledges || !row.personId) {
       res.type(TWIML_CONTENT_TYPE).send(twimlReply());

@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -9,6 +7,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.ts';
+import { PgliteThread } from './pglite-thread.ts';
+import type { RunInEngine } from './pglite-procedures.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -18,6 +18,8 @@ export interface Database {
   migrate(): Promise<void>;
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
+  /** PGlite: runs a store procedure inside the engine's thread (pglite-procedures.ts). */
+  inEngine?: RunInEngine;
 }
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -50,15 +52,16 @@ function openPostgres(url: string): Database {
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  // On its own thread, so the engine's work never holds up the ring (see pglite-thread.ts).
+  const client = await PgliteThread.open(dataDir);
+  const db = drizzlePglite(client as never, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
-    migrate: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder }),
+    migrate: () => migratePglite(drizzlePglite(client as never, { schema }), { migrationsFolder }),
     ping: (timeoutMs = 1_000) => pingWith(db, timeoutMs),
     close: () => client.close(),
+    inEngine: client.call,
   };
 }
 

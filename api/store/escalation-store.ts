@@ -6,7 +6,11 @@ export type ShiftRow = typeof shifts.$inferSelect;
 
 /** Escalation state for the API: a site's policy, its roster, an incident's steps and notifications. */
 export class EscalationStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Told after a roster changed (the in-memory roster of escalation reads it again). */
+    private readonly onRosterChanged?: () => Promise<void>,
+  ) {}
 
   steps(incidentId: string) {
     return this.db.select().from(escalationSteps).where(eq(escalationSteps.incidentId, incidentId));
@@ -30,6 +34,7 @@ export class EscalationStore {
       await tx.delete(shifts).where(eq(shifts.siteId, siteId));
       if (rows.length > 0) await tx.insert(shifts).values(rows.map((r) => ({ ...r, siteId })));
     });
+    await this.onRosterChanged?.();
   }
 
   /** Person ids on shift now, or null when the site keeps no roster (then every guard is on duty). */

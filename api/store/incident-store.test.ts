@@ -24,7 +24,7 @@ describe.each(['pglite', 'postgres'] as const)('incident store on %s', (kind) =>
     database = await openDatabase({ url: pg?.url, dataDir: 'memory://' });
     await database.migrate();
     await applyProvisioning(database.db, testProvisioning());
-    store = new IncidentStore(database.db);
+    store = new IncidentStore(database.db, database.inEngine);
   });
   afterAll(async () => {
     await database?.close();

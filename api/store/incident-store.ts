@@ -2,8 +2,11 @@ import { and, asc, desc, eq, inArray, max, notInArray, sql, type SQL } from 'dri
 import type { IncidentAction, TimelineDraft } from '../domain/index.ts';
 import { transition } from '../domain/index.ts';
 import type { Db } from './database.ts';
+import type { RunInEngine } from './pglite-procedures.ts';
 import { recordFromRow, rowFromRecord, type IncidentRecord, type StoredTimelineEntry } from './incident-records.ts';
-import { bellEvents, incidents, timeline } from './schema.ts';
+import { bellEvents, escalationSteps, incidents, notifications, timeline } from './schema.ts';
+
+export type NotificationRow = typeof notifications.$inferSelect;
 
 const CLOSED = ['closed', 'cancelled'];
 
@@ -32,14 +35,26 @@ export interface BellEventWrite {
    * stored (another process's write made our provisional incident redundant) and none is open.
    */
   fallback?: IncidentRecord | undefined;
+  /** For a new incident: its first alert, already being sent from memory (api/escalation/first-alert.ts). */
+  firstAlert?: FirstAlertRows | undefined;
 }
 
-export type BellEventWriteResult =
+/** A new incident's escalation steps (those due at once fired from memory before it was stored, the rest pending) and the notifications sent. */
+export interface FirstAlertRows {
+  steps: { stepId: string; status: 'fired' | 'pending'; dueAt: Date | null; firedAt: Date | null; reason: string | null }[];
+  notifications: NotificationRow[];
+}
+
+export type BellEventWriteResult = (
   | { outcome: 'stored'; incidentId: string | null; cancelApplied: boolean }
   /** (bellId, seq) was already stored: a retransmission. Nothing changed. */
   | { outcome: 'duplicate'; incidentId: string | null }
   /** Another process opened an incident on this bell first: the event was joined to it instead. */
-  | { outcome: 'joined_existing'; incidentId: string };
+  | { outcome: 'joined_existing'; incidentId: string }
+) & {
+  /** Ids of the first alert's notification rows now in the database (under whichever incident the event went to). */
+  firstAlertStored?: string[];
+};
 
 export interface IncidentFilter {
   status?: 'open' | 'closed' | 'all' | undefined;
@@ -51,7 +66,11 @@ export interface IncidentFilter {
 
 /** The incident side of the store: incidents, their timeline and the bell events that opened them. */
 export class IncidentStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** PGlite: the alarm write runs inside the engine's thread (pglite-procedures.ts). */
+    private readonly inEngine?: RunInEngine,
+  ) {}
 
   async openIncidents(): Promise<IncidentRecord[]> {
     const rows = await this.db.select().from(incidents).where(notInArray(incidents.status, CLOSED));
@@ -97,8 +116,26 @@ export class IncidentStore {
     return rows.map((r) => ({ id: r.id, incidentId: r.incidentId, at: r.at, kind: r.kind, actorId: r.actorId, data: r.data }));
   }
 
+  /**
+   * Stores bell events in order, each in its own transaction, stopping at the first that fails: the
+   * results of those stored, and the error (the caller writes the rest again).
+   */
+  async writeBellEvents(writes: BellEventWrite[]): Promise<{ results: BellEventWriteResult[]; error?: unknown }> {
+    if (this.inEngine) return this.inEngine('writeBellEvents', writes);
+    const results: BellEventWriteResult[] = [];
+    for (const write of writes) {
+      try {
+        results.push(await this.writeBellEvent(write));
+      } catch (error) {
+        return { results, error };
+      }
+    }
+    return { results };
+  }
+
   /** Stores one bell event exactly once, with its effect on the incident and its timeline entries. */
   async writeBellEvent(write: BellEventWrite): Promise<BellEventWriteResult> {
+    if (this.inEngine) return this.inEngine('writeBellEvent', write);
     return this.db.transaction(async (tx) => {
       const w = await redirectIfMissing(tx, write);
       const redirected = w !== write;
@@ -122,7 +159,8 @@ export class IncidentStore {
           .select({ incidentId: bellEvents.incidentId })
           .from(bellEvents)
           .where(and(eq(bellEvents.bellId, w.event.bellId), eq(bellEvents.seq, w.event.seq)));
-        return { outcome: 'duplicate', incidentId: prior?.incidentId ?? null };
+        const firstAlertStored = await adoptFirstAlert(tx, w.firstAlert, prior?.incidentId ?? null);
+        return { outcome: 'duplicate', incidentId: prior?.incidentId ?? null, ...(w.firstAlert ? { firstAlertStored } : {}) };
       }
       let cancelApplied = false;
       let entries = w.entries;
@@ -130,10 +168,13 @@ export class IncidentStore {
       if (insert && existing) {
         if (insert.violence) await tx.update(incidents).set({ violence: true, severity: 'critical' }).where(eq(incidents.id, existing.id));
         await insertEntries(tx, existing.id, [{ kind: 're_press', at: w.event.receivedAt, actorId: null, data: { seq: w.event.seq, longPress: insert.violence } }]);
-        return { outcome: 'joined_existing', incidentId: existing.id };
+        const firstAlertStored = await adoptFirstAlert(tx, w.firstAlert, existing.id);
+        return { outcome: 'joined_existing', incidentId: existing.id, ...(w.firstAlert ? { firstAlertStored } : {}) };
       }
+      let firstAlertStored: string[] | undefined;
       if (insert) {
         await tx.insert(incidents).values(rowFromRecord(insert));
+        firstAlertStored = await insertFirstAlert(tx, insert.id, w.firstAlert);
         if (redirected) {
           await insertEntries(tx, insert.id, w.entries);
           return { outcome: 'joined_existing', incidentId: insert.id };
@@ -155,12 +196,13 @@ export class IncidentStore {
       }
       const id = incidentIdOf(w);
       if (id) await insertEntries(tx, id, entries);
-      return { outcome: 'stored', incidentId: id, cancelApplied };
+      return { outcome: 'stored', incidentId: id, cancelApplied, ...(w.firstAlert ? { firstAlertStored: firstAlertStored ?? [] } : {}) };
     });
   }
 
   /** Runs a person's action under a row lock: read, decide with the pure state machine, write, in one transaction. */
   async applyAction(id: string, action: IncidentAction, now: Date): Promise<{ record: IncidentRecord; entries: TimelineDraft[] } | null> {
+    if (this.inEngine) return this.inEngine('applyAction', id, action, now);
     return this.db.transaction(async (tx) => {
       const [row] = await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
       if (!row) return null;
@@ -174,10 +216,11 @@ export class IncidentStore {
   }
 
   /** A console alarm (software panic button): no bell event, stored before anyone is told. */
-  async insertIncident(record: IncidentRecord, entries: TimelineDraft[]): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  async insertIncident(record: IncidentRecord, entries: TimelineDraft[], firstAlert?: FirstAlertRows): Promise<string[]> {
+    return this.db.transaction(async (tx) => {
       await tx.insert(incidents).values(rowFromRecord(record));
       await insertEntries(tx, record.id, entries);
+      return insertFirstAlert(tx, record.id, firstAlert);
     });
   }
 }
@@ -202,6 +245,34 @@ async function redirectIfMissing(tx: Tx, w: BellEventWrite): Promise<BellEventWr
     .for('update');
   if (!open) return { event: w.event, entries: [] };
   return { event: w.event, incident: { kind: 'link', id: open.id }, entries: [{ kind: 'cancel_pressed_late', at: w.event.receivedAt, actorId: null, data: { seq: w.event.seq } }] };
+}
+
+/** The new incident's steps and its first alert's notifications, in the incident's own transaction. */
+async function insertFirstAlert(tx: Tx, incidentId: string, alert: FirstAlertRows | undefined): Promise<string[]> {
+  if (!alert) return [];
+  if (alert.steps.length > 0) {
+    await tx.insert(escalationSteps).values(alert.steps.map((s) => ({
+      incidentId, stepId: s.stepId, status: s.status, dueAt: s.dueAt, firedAt: s.firedAt, reason: s.reason,
+    })));
+  }
+  if (alert.notifications.length === 0) return [];
+  await tx.insert(notifications).values(alert.notifications.map((n) => ({ ...n, incidentId })));
+  return alert.notifications.map((n) => n.id);
+}
+
+/**
+ * The press went to an incident another process opened, but our first alert was already sent: its rows
+ * are kept under that incident, so every message sent is on the record. A person that incident had
+ * already reached (same step and channel) was told twice; that row is not stored again.
+ */
+async function adoptFirstAlert(tx: Tx, alert: FirstAlertRows | undefined, incidentId: string | null): Promise<string[]> {
+  if (!alert || alert.notifications.length === 0 || !incidentId) return [];
+  const stored = await tx
+    .insert(notifications)
+    .values(alert.notifications.map((n) => ({ ...n, incidentId })))
+    .onConflictDoNothing()
+    .returning({ id: notifications.id });
+  return stored.map((r) => r.id);
 }
 
 function incidentIdOf(w: BellEventWrite): string | null {

@@ -3,6 +3,8 @@ import pg from 'pg';
 import type { RawBell } from '../support/mqtt.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
 import { PrivatePostgres } from '../support/private-postgres.ts';
+import { FakeTwilio } from '../support/fake-twilio.ts';
+import { twilioEnv } from '../escalation/support.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
@@ -23,16 +25,21 @@ describe('the database stops while presses arrive (real PostgreSQL, stopped and 
   let t: TestSystem;
   let guard: ApiClient;
   let stream: StreamClient;
+  let fake: FakeTwilio;
 
   beforeAll(async () => {
     server = await PrivatePostgres.create();
-    t = await startTestSystem({ db: 'postgres', broker: 'aedes', databaseUrl: server.url });
+    fake = await new FakeTwilio().start();
+    fake.autoStatus = { sms: ['sent', 'delivered'], call: [] };
+    // The default policy: the alert step (guards on duty and the counter's manager, by SMS) at once.
+    t = await startTestSystem({ db: 'postgres', broker: 'aedes', databaseUrl: server.url, env: twilioEnv(fake) });
     guard = await t.login('guard');
     stream = await guard.stream();
   });
   afterAll(async () => {
     stream?.close();
     await t?.close();
+    await fake?.close();
     await server?.destroy();
   });
 
@@ -52,6 +59,11 @@ describe('the database stops while presses arrive (real PostgreSQL, stopped and 
     expect(ringA.receivedAt - pressedAt).toBeLessThan(2_000);
     expect(ringB.receivedAt - pressedAt).toBeLessThan(2_000);
     expect(ringA.data.stored).toBe(false);
+
+    // Escalation starts without the database too (principle 1): the first alert's SMS go out from memory.
+    const alertIdOf = (r: { statusCallback: string | undefined }) => new URL(r.statusCallback ?? 'http://x/').searchParams.get('n');
+    await waitFor(() => new Set(fake.requests.filter((r) => r.kind === 'sms' && /Passport counter 3/.test(r.body ?? '')).map(alertIdOf)).size >= 2, 2_000, 'first alert SMS for B-0301 while the database is down');
+    await waitFor(() => fake.requests.some((r) => r.kind === 'sms' && /Welfare counter 1/.test(r.body ?? '')), 2_000, 'first alert SMS for B-0302 while the database is down');
 
     // Retransmissions while the database is away: no answer, and no second alarm on the console.
     await sleep(2_500);
@@ -96,6 +108,18 @@ describe('the database stops while presses arrive (real PostgreSQL, stopped and 
     ]);
     const timeline = await check.query(`select kind from timeline where incident_id = $1 and kind <> 'escalation_step' order by id`, [ringA.data.id]);
     expect(timeline.rows.map((r) => r.kind)).toEqual(['press']);
+
+    // Every first-alert SMS sent during the outage is on the record once, with its delivery status, and the
+    // engine did not send the step again once the incidents were stored.
+    await sleep(1_000);
+    const rows = await check.query(`select id, incident_id, step_id, status from notifications where step_id = 'alert' order by id`);
+    const sent = fake.requests.filter((r) => r.kind === 'sms').map(alertIdOf);
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(rows.rows.map((r) => r.id).sort()).toEqual([...sent].sort());
+    await waitFor(async () => (await check.query(`select 1 from notifications where status in ('sending', 'sent')`)).rows.length === 0, 10_000, 'delivery statuses recorded');
+    const steps = await check.query(`select incident_id, status from escalation_steps where step_id = 'alert'`);
+    expect(steps.rows).toHaveLength(3);
+    expect(steps.rows.every((r) => r.status === 'fired')).toBe(true);
     await check.end();
     await waitFor(async () => (await guard.get('/api/v1/health')).body.status === 'ok', 5_000, 'health ok again');
   });

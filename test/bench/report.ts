@@ -55,13 +55,14 @@ export function formatRun(r: DbRunResult): string {
   );
   if (r.sms) {
     out.push('');
-    out.push('  where press → first SMS goes (the engine arms an incident\'s escalation once it is stored):');
+    out.push('  the first alert is sent from memory when the console rings; the store follows (api/escalation/first-alert.ts):');
     out.push(
       table(['    stage (ms)', 'p50', 'p95', 'p99', 'max', 'n'], [
+        latencyRow('    press → first SMS at (fake) Twilio', l.pressToSms),
         latencyRow('    press → stored (incident.updated on the hub)', l.pressToStored),
-        latencyRow('    stored → first SMS (engine, outbox, Twilio HTTP)', l.storedToSms),
       ]),
     );
+    out.push(`    first SMS at Twilio before the incident was stored: ${r.smsBeforeStored.before} of ${r.smsBeforeStored.of} presses`);
   }
   out.push('');
   out.push(`throughput:       ${p.sent} presses in ${(p.sent / p.achievedRate).toFixed(1)} s = ${p.achievedRate.toFixed(1)}/s (planned ${p.planned}; skipped for lack of a free bell ${p.skipped}; max send lag ${ms(p.maxSendLagMs)} ms)`);

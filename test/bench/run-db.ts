@@ -22,7 +22,9 @@ export interface DbRunResult {
   seconds: number;
   heartbeatSeconds: number;
   setupMs: { system: number; provision: number; connectBells: number };
-  latency: { pressToReceived: Summary; pressToConsole: Summary; pressToHub: Summary; hubToConsole: Summary; pressToSms: Summary; pressToStored: Summary; storedToSms: Summary; baseline: Summary };
+  latency: { pressToReceived: Summary; pressToConsole: Summary; pressToHub: Summary; hubToConsole: Summary; pressToSms: Summary; pressToStored: Summary; baseline: Summary };
+  /** Presses whose first SMS reached Twilio before the incident was stored (the first alert goes from memory). */
+  smsBeforeStored: { before: number; of: number };
   /** The engine, the outbox and the queues over the press phase and its stragglers. */
   probes: ProbeReport;
   /** Press → first SMS at the fake Twilio; undefined with --no-sms. */
@@ -173,8 +175,11 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
         hubToConsole: lat((p) => (p.tHub === undefined || p.tConsole === undefined ? undefined : p.tConsole - p.tHub)),
         pressToSms: lat((p) => (p.tSms === undefined ? undefined : p.tSms - p.t0)),
         pressToStored: lat((p) => (p.tStored === undefined ? undefined : p.tStored - p.t0)),
-        storedToSms: lat((p) => (p.tSms === undefined || p.tStored === undefined ? undefined : p.tSms - p.tStored)),
         baseline: summarize(baselineResult.latencies),
+      },
+      smsBeforeStored: {
+        before: presses.filter((p) => p.tSms !== undefined && p.tStored !== undefined && p.tSms < p.tStored).length,
+        of: presses.filter((p) => p.tSms !== undefined && p.tStored !== undefined).length,
       },
       presses: {
         planned: run.planned,

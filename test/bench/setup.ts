@@ -106,7 +106,7 @@ export function smsNamesBell(body: string | undefined, bellIndex: number, bells:
 
 export async function provisionBench(system: System, bells: number, opts: { counters?: number; phones?: boolean } = {}): Promise<void> {
   await applyProvisioning(system.database.db, benchProvisioning(bells, opts));
-  await system.places.reload();
+  await system.reloadDirectory();
 }
 
 /** `admin` is the built-in administrator (GUARDBELL_ADMIN_PASSWORD is the bench password). */

@@ -28,8 +28,7 @@ describe('per-bell MQTT credentials on the embedded broker', () => {
       { id: 'B-C2', counterId: 'welfare-1', adapter: 'native', mqttPassword: PW2 },
     );
     await applyProvisioning(t.system.database.db, doc);
-    await t.system.places.reload();
-    await t.system.deviceAuth!.reload();
+    await t.system.reloadDirectory();
   });
   afterAll(async () => {
     for (const c of clients) c.end(true);

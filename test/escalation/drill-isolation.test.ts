@@ -64,7 +64,7 @@ describe('drills never reach the live police number', () => {
     const doc = testProvisioning();
     doc.sites[0]!.drillLiaison = [POLICE];
     await applyProvisioning(t.system.database.db, doc);
-    await t.system.places.reload();
+    await t.system.reloadDirectory();
     const since = fake.requests.length;
     const incident = await drill(true);
     await sleep(1_500);

@@ -31,7 +31,7 @@ describe('the police reporting channel as a signed webhook', () => {
     const port = (desk.server.address() as { port: number }).port;
     // Provisioning accepts only https:// for a dispatch webhook; the test desk listens on plain http on loopback.
     await t.system.database.db.update(schema.sites).set({ police: { channel: 'webhook', to: `http://127.0.0.1:${port}/report` } }).where(eq(schema.sites.id, 'site-a'));
-    await t.system.places.reload();
+    await t.system.reloadDirectory();
   });
   afterAll(async () => {
     await t?.close();

@@ -88,7 +88,11 @@ describe('escalation across restarts and processes (real PostgreSQL)', () => {
     const staff = await t.login('staff');
     const raised = await staff.post('/api/v1/incidents', { counterId: 'passport-3' });
     const manager = await t.login('manager');
-    await waitFor(async () => (await manager.get(`/api/v1/incidents/${raised.body.id}`)).body.notifications.length >= 3, 5_000, 'outbox rows');
+    // Stored as `sending` with the incident (the first alert), then marked not configured.
+    await waitFor(async () => {
+      const rows = (await manager.get(`/api/v1/incidents/${raised.body.id}`)).body.notifications as { status: string }[];
+      return rows.length >= 3 && rows.every((n) => n.status !== 'sending');
+    }, 5_000, 'outbox rows settled');
     const d = (await manager.get(`/api/v1/incidents/${raised.body.id}`)).body;
     for (const n of d.notifications) {
       expect(n.status).toBe('not_configured');

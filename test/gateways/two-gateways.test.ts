@@ -42,7 +42,7 @@ describe('two gateways share the bell topics (MQTT shared subscriptions on Mosqu
     mosquitto = await OwnMosquitto.start({ allowAnonymous: true });
     t = await startTestSystem({ db: 'postgres', broker: 'mosquitto', env: { MQTT_URL: mosquitto.url, MQTT_SHARED_GROUP: 'gw' } });
     await applyProvisioning(t.system.database.db, gatewaySite());
-    await t.system.places.reload();
+    await t.system.reloadDirectory();
     dataDir = mkdtempSync(join(tmpdir(), 'gb-child-'));
     child = await ChildSystem.start({
       DATABASE_URL: t.databaseUrl!, MQTT_URL: mosquitto.url, MQTT_SHARED_GROUP: 'gw', GUARDBELL_TOPIC_ROOT: t.topicRoot, DATA_DIR: dataDir,

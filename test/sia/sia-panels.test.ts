@@ -41,7 +41,7 @@ describe('SIA DC-09 alarm panels over TCP (PGlite + aedes)', () => {
     port = await freePort();
     t = await startTestSystem({ db: 'pglite', broker: 'aedes', env: { SIA_DC09_PORT: String(port) } });
     await applyProvisioning(t.system.database.db, withPanelBells());
-    await t.system.places.reload();
+    await t.system.reloadDirectory();
     guard = await t.login('guard');
     stream = await guard.stream();
     panel = await PanelClient.connect(port);

@@ -64,7 +64,7 @@ export async function startTestSystem(opts: TestSystemOptions): Promise<TestSyst
   let system = await startSystem(config, { logger: pino({ level: config.logLevel }) });
   if (opts.provision !== false && (await system.places.allSites()).length === 0) {
     await applyProvisioning(system.database.db, testProvisioning());
-    await system.places.reload();
+    await system.reloadDirectory();
   }
   const bells: RawBell[] = [];
   let stopped = false;

@@ -41,7 +41,7 @@ describe('Zigbee2MQTT, Shelly and Tasmota buttons over MQTT (PGlite + aedes)', (
   beforeAll(async () => {
     t = await startTestSystem({ db: 'pglite', broker: 'aedes' });
     await applyProvisioning(t.system.database.db, withThirdPartyBells());
-    await t.system.places.reload();
+    await t.system.reloadDirectory();
     guard = await t.login('guard');
     stream = await guard.stream();
     device = await connect(t.mqttUrl);

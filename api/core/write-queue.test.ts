@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { WriteQueue } from './write-queue.ts';
+
+const logger = pino({ level: 'silent' });
+
+describe('the write queue', () => {
+  it('writes in arrival order, in batches, and runs each after-step once', async () => {
+    const batches: number[][] = [];
+    const done: number[] = [];
+    const q = new WriteQueue<number, string>(logger, async (items) => {
+      batches.push(items);
+      await new Promise((r) => setTimeout(r, 5));
+      return { results: items.map((i) => `ok ${i}`) };
+    }, { failed: () => undefined, size: () => undefined }, { maxBatch: 3, initialMs: 5, maxMs: 20 });
+    for (let i = 1; i <= 7; i++) q.push({ item: i, after: (r) => done.push(Number(r.slice(3))) });
+    expect(await q.idle(2_000)).toBe(true);
+    expect(done).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(batches.flat()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(Math.max(...batches.map((b) => b.length))).toBeLessThanOrEqual(3);
+  });
+
+  it('keeps what was written before a failure, and writes the rest again (never the same item twice)', async () => {
+    const stored: number[] = [];
+    const failures: unknown[] = [];
+    let failOnce = true;
+    const q = new WriteQueue<number, number>(logger, async (items) => {
+      const results: number[] = [];
+      for (const i of items) {
+        if (i === 3 && failOnce) {
+          failOnce = false;
+          return { results, error: new Error('database away') };
+        }
+        stored.push(i);
+        results.push(i);
+      }
+      return { results };
+    }, { failed: (e) => failures.push(e), size: () => undefined }, { maxBatch: 10, initialMs: 5, maxMs: 20 });
+    const after: number[] = [];
+    for (let i = 1; i <= 5; i++) q.push({ item: i, after: (r) => after.push(r) });
+    expect(await q.idle(2_000)).toBe(true);
+    expect(stored).toEqual([1, 2, 3, 4, 5]);
+    expect(after).toEqual([1, 2, 3, 4, 5]);
+    expect(failures).toHaveLength(1);
+  });
+
+  it('retries a batch whose store call throws, with backoff, until it succeeds', async () => {
+    let calls = 0;
+    const q = new WriteQueue<string, string>(logger, async (items) => {
+      calls++;
+      if (calls < 3) throw new Error('connection refused');
+      return { results: items };
+    }, { failed: () => undefined, size: () => undefined }, { maxBatch: 10, initialMs: 5, maxMs: 10 });
+    const after: string[] = [];
+    q.push({ item: 'press', after: (r) => after.push(r) });
+    expect(await q.idle(2_000)).toBe(true);
+    expect(calls).toBe(3);
+    expect(after).toEqual(['press']);
+  });
+});

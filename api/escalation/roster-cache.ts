@@ -1,0 +1,71 @@
+/**
+ * People and shifts held in memory, for the first alert (sent before anything is stored, so it cannot ask
+ * the database) and for the engine and outbox (one read every few seconds instead of one per step).
+ * Refreshed on a timer and at once after this process changes a roster or provisions; a change made by
+ * another process is seen within `refreshMs`. When the database is away the last copy stays in use.
+ */
+import { gt } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db, PersonRow } from '../store/index.ts';
+import { schema } from '../store/index.ts';
+import type { RosterSnapshot } from './recipients.ts';
+
+const { people, shifts } = schema;
+
+type ShiftRow = { siteId: string; personId: string; startsAt: Date; endsAt: Date };
+
+export class RosterCache {
+  private everyone: PersonRow[] = [];
+  private shifts: ShiftRow[] = [];
+  private sitesWithRoster = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+    private readonly refreshMs = 5_000,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh().catch((err: unknown) => this.logger.warn({ err }, 'roster not refreshed; keeping the last copy')), this.refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Reads people and shifts again; concurrent callers share one read. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.read().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async read(): Promise<void> {
+    const now = new Date();
+    const everyone = await this.db.select().from(people);
+    const withRoster = await this.db.selectDistinct({ siteId: shifts.siteId }).from(shifts);
+    // Shifts that have not ended: the current ones, and those starting before the next refresh.
+    const current = await this.db
+      .select({ siteId: shifts.siteId, personId: shifts.personId, startsAt: shifts.startsAt, endsAt: shifts.endsAt })
+      .from(shifts)
+      .where(gt(shifts.endsAt, now));
+    this.everyone = everyone;
+    this.sitesWithRoster = new Set(withRoster.map((s) => s.siteId));
+    this.shifts = current;
+  }
+
+  get people(): PersonRow[] {
+    return this.everyone;
+  }
+
+  /** Who is on shift at `now`, per site with a roster (a site without one has every guard on duty). */
+  snapshot(now: Date): RosterSnapshot {
+    const onShift = new Map<string, Set<string>>([...this.sitesWithRoster].map((siteId) => [siteId, new Set<string>()]));
+    const t = now.getTime();
+    for (const s of this.shifts) if (s.startsAt.getTime() <= t && s.endsAt.getTime() > t) onShift.get(s.siteId)?.add(s.personId);
+    return { people: this.everyone, onShift };
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Store methods that run inside the PGlite thread, next to the engine, as one message each. A
+ * transaction driven from the main thread holds PGlite's one session across a round trip per query, and
+ * each round trip waits for the busy main event loop: the alarm write, the hottest transaction, runs here
+ * instead, start to finish. The code is the same IncidentStore method; only where it runs differs.
+ */
+import type { Db } from './database.ts';
+import type { IncidentAction } from '../domain/index.ts';
+import { IncidentStore, type BellEventWrite } from './incident-store.ts';
+
+export const procedures = {
+  writeBellEvent: (db: Db, write: BellEventWrite) => new IncidentStore(db).writeBellEvent(write),
+  // The error that stopped a batch travels as data beside the results of those stored before it.
+  writeBellEvents: async (db: Db, writes: BellEventWrite[]) => {
+    const { results, error } = await new IncidentStore(db).writeBellEvents(writes);
+    return error === undefined ? { results } : { results, error: error instanceof Error ? { message: error.message, name: error.name } : { message: String(error) } };
+  },
+  applyAction: (db: Db, id: string, action: IncidentAction, now: Date) => new IncidentStore(db).applyAction(id, action, now),
+};
+
+export type Procedures = typeof procedures;
+export type ProcedureName = keyof Procedures;
+type Rest<T> = T extends (db: Db, ...args: infer A) => unknown ? A : never;
+
+/** Calls a procedure where the database engine runs. */
+export type RunInEngine = <N extends ProcedureName>(name: N, ...args: Rest<Procedures[N]>) => ReturnType<Procedures[N]>;
