@@ -1,6 +1,7 @@
 /** Configuration from the environment (PROTOCOL.md §5), parsed once at start, every problem reported at once. */
 import { z } from 'zod';
 import { DEFAULT_TOPIC_ROOT } from '../firmware-bridge/protocol/index.ts';
+import { dc09Key, type Dc09Key } from '../gateway/sources/sia-dc09/index.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z.enum(['0', '1']);
@@ -18,6 +19,7 @@ const envSchema = z.object({
   GUARDBELL_TOPIC_ROOT: z.string().default(DEFAULT_TOPIC_ROOT),
   SERIAL_PORTS: z.string().optional(),
   SIA_DC09_PORT: port.optional(),
+  SIA_DC09_KEYS: z.string().optional(),
   GUARDBELL_PROVISION: z.string().optional(),
   GUARDBELL_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   GUARDBELL_DEMO: flag.optional(),
@@ -29,6 +31,7 @@ const envSchema = z.object({
   POLICE_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Tests only: let the police webhook post to http:// (a local receiver). */
   POLICE_WEBHOOK_ALLOW_HTTP: flag.optional(),
+  MAINTENANCE_DIGEST_SECONDS: z.coerce.number().min(0).max(3_600).default(30),
   SUPERVISION_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   ESCALATION_TICK_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
@@ -55,6 +58,8 @@ export interface Config {
   topicRoot: string;
   serialPorts: SerialPortConfig[];
   siaDc09Port: number | undefined;
+  /** AES keys of alarm panels that encrypt, by account (upper case). */
+  siaDc09Keys: ReadonlyMap<string, Dc09Key>;
   provisionFile: string | undefined;
   adminPassword: string | undefined;
   demo: boolean;
@@ -65,6 +70,8 @@ export interface Config {
   policeWebhookAllowHttp: boolean;
   escalationTickMs: number;
   supervisionSweepMs: number;
+  /** How long bell trouble changes of one site are gathered into one maintenance SMS to its admins. */
+  maintenanceDigestMs: number;
   sessionTtlMs: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
@@ -79,6 +86,32 @@ export function parseSerialPorts(text: string | undefined): SerialPortConfig[] {
     if (!path || !Number.isInteger(baudRate) || baudRate <= 0) throw new ConfigError(`SERIAL_PORTS: "${item}" is not path[@baud]`);
     return { path, baudRate };
   });
+}
+
+/**
+ * `SIA_DC09_KEYS`: comma-separated `ACCOUNT=KEY`, the key as hex (`hex:` prefix, or none) or as its ASCII
+ * characters (`ascii:` prefix) — panels disagree which (DEVICES.md §7); 16, 24 or 32 bytes (AES-128/192/256).
+ */
+export function parseSiaKeys(text: string | undefined): Map<string, Dc09Key> {
+  const keys = new Map<string, Dc09Key>();
+  if (!text?.trim()) return keys;
+  for (const item of text.split(',')) {
+    const at = item.indexOf('=');
+    const account = item.slice(0, at).trim().toUpperCase();
+    const value = item.slice(at + 1).trim();
+    if (at < 0 || !/^[0-9A-F]{3,16}$/.test(account) || !value) {
+      throw new ConfigError(`SIA_DC09_KEYS: "${item.trim()}" is not ACCOUNT=KEY (an account of 3–16 hex characters, then hex:KEY or ascii:KEY)`);
+    }
+    const format = value.startsWith('ascii:') ? 'ascii' : 'hex';
+    const keyText = value.replace(/^(ascii|hex):/, '');
+    if (keys.has(account)) throw new ConfigError(`SIA_DC09_KEYS: account ${account} is given twice`);
+    try {
+      keys.set(account, dc09Key(keyText, format));
+    } catch (err) {
+      throw new ConfigError(`SIA_DC09_KEYS: account ${account}: ${(err as Error).message}`);
+    }
+  }
+  return keys;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -105,6 +138,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     topicRoot: e.GUARDBELL_TOPIC_ROOT,
     serialPorts: parseSerialPorts(e.SERIAL_PORTS),
     siaDc09Port: e.SIA_DC09_PORT,
+    siaDc09Keys: parseSiaKeys(e.SIA_DC09_KEYS),
     provisionFile: e.GUARDBELL_PROVISION,
     adminPassword: e.GUARDBELL_ADMIN_PASSWORD,
     // Demo data by default only on the embedded database: a real deployment never gets demo people.
@@ -117,6 +151,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     policeWebhookAllowHttp: e.POLICE_WEBHOOK_ALLOW_HTTP === '1',
     escalationTickMs: e.ESCALATION_TICK_MS,
     supervisionSweepMs: e.SUPERVISION_SWEEP_MS,
+    maintenanceDigestMs: e.MAINTENANCE_DIGEST_SECONDS * 1000,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     logLevel: e.LOG_LEVEL,
   });

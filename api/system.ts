@@ -28,6 +28,7 @@ import { applyProvisioning, provisionFromText } from './provisioning/apply.ts';
 import { formatProblems } from './provisioning/index.ts';
 import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
 import { EscalationEngine, FirstAlert, Outbox, RosterCache, twilioRoutes } from './escalation/index.ts';
+import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
 import type { MessageSender, SendChannel } from './notify/types.ts';
 import { eq, isNotNull } from 'drizzle-orm';
@@ -122,7 +123,13 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     await roster.refresh();
     await deviceAuth?.reload();
   };
-  const supervisor = new BellSupervisor({ directory, hub, logger, sweepMs: config.supervisionSweepMs });
+  const maintenance = new MaintenanceAlerts({
+    directory, places, people: () => roster.people, sms: () => senders.sms, logger: logger.child({ part: 'maintenance' }),
+    sent: new Counter({ name: 'guardbell_maintenance_alerts_total', help: 'Maintenance SMS to site admins, by result.', labelNames: ['result'], registers: [registry] }),
+    digestMs: config.maintenanceDigestMs,
+  });
+  cleanups.push(() => maintenance.stop());
+  const supervisor = new BellSupervisor({ directory, hub, logger, sweepMs: config.supervisionSweepMs, onTroubleChanged: (bell) => maintenance.troubleChanged(bell) });
   await supervisor.start();
   cleanups.push(() => supervisor.stop());
   const core = new AlarmCore({ incidents, directory, places, hub, supervisor, metrics: coreMetrics(registry), logger, firstAlert, onIncidentChanged: (id) => escalation.touch(id) });
@@ -204,6 +211,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     host: config.host,
     resolve: (account, zone) => places.siaBell(account, zone),
     accountBells: (account) => places.siaBellsOfAccount(account),
+    keyFor: (account) => config.siaDc09Keys.get(account.toUpperCase()),
     metrics: siaMetrics(registry),
     logger: logger.child({ source: 'sia-dc09' }),
   });

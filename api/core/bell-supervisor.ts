@@ -26,7 +26,11 @@ export class BellSupervisor {
   private readonly dirty = new Set<string>();
 
   constructor(
-    private readonly deps: { directory: DirectoryStore; hub: LiveHub; logger: Logger; now?: () => Date; sweepMs?: number },
+    private readonly deps: {
+      directory: DirectoryStore; hub: LiveHub; logger: Logger; now?: () => Date; sweepMs?: number;
+      /** Told when a bell's troubles changed (maintenance alerts to the site's admins). */
+      onTroubleChanged?: (bell: BellRow) => void;
+    },
   ) {}
 
   private now(): Date {
@@ -113,7 +117,9 @@ export class BellSupervisor {
     const online = !trouble.includes('offline');
     if (same(trouble, row.trouble) && online === row.online) return false;
     this.deps.logger.info({ bellId: row.id, siteId: row.siteId, trouble, was: row.trouble }, 'bell troubles changed');
-    this.bells.set(row.id, { ...row, trouble, online });
+    const settled = { ...row, trouble, online };
+    this.bells.set(row.id, settled);
+    if (!same(trouble, row.trouble)) this.deps.onTroubleChanged?.(settled);
     return true;
   }
 

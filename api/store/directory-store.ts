@@ -41,6 +41,22 @@ export class DirectoryStore {
   }
 
   /** Writes the health of many bells in one statement; a later last-seen time stored by another process wins. */
+  /**
+   * Claims a change of a bell's troubles for a maintenance alert: what was raised and cleared since the
+   * admins were last told, or null when nothing is new (or another process claimed it first).
+   */
+  async claimTroubleNotice(bellId: string, trouble: string[]): Promise<{ raised: string[]; cleared: string[] } | null> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.select({ notified: bells.notifiedTrouble }).from(bells).where(eq(bells.id, bellId)).for('update');
+      if (!row) return null;
+      const raised = trouble.filter((t) => !row.notified.includes(t));
+      const cleared = row.notified.filter((t) => !trouble.includes(t));
+      if (raised.length === 0 && cleared.length === 0) return null;
+      await tx.update(bells).set({ notifiedTrouble: trouble }).where(eq(bells.id, bellId));
+      return { raised, cleared };
+    });
+  }
+
   async writeBellHealth(rows: BellRow[]): Promise<void> {
     if (rows.length === 0) return;
     const values = sql.join(

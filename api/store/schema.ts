@@ -51,6 +51,8 @@ export const bells = pgTable('bells', {
   rssi: integer('rssi'),
   fw: text('fw'),
   trouble: jsonb('trouble').$type<string[]>().notNull().default([]),
+  /** The troubles the site's admins were last told of (maintenance alerts): one process wins each change. */
+  notifiedTrouble: jsonb('notified_trouble').$type<string[]>().notNull().default([]),
   tamperAt: at('tamper_at'),
   clockSkewMs: integer('clock_skew_ms'),
   createdAt: at('created_at').notNull().defaultNow(),

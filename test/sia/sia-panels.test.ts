@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { schema } from '../../api/store/index.ts';
 import { frameMessage } from '../../gateway/index.ts';
-import { cidFrame, nullFrame, PanelClient } from '../../gateway/sources/sia-dc09/panel-client.ts';
+import { cidFrame, encryptedSiaFrame, nullFrame, PanelClient } from '../../gateway/sources/sia-dc09/panel-client.ts';
+import { dc09Key } from '../../gateway/sources/sia-dc09/index.ts';
 import { testProvisioning } from '../support/fixtures.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
 import { metric } from '../support/metrics.ts';
@@ -39,7 +40,8 @@ describe('SIA DC-09 alarm panels over TCP (PGlite + aedes)', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes', env: { SIA_DC09_PORT: String(port) } });
+    // Account 77AB encrypts, with an ASCII key (DEVICES.md §7: panels differ; the prefix says which).
+    t = await startTestSystem({ db: 'pglite', broker: 'aedes', env: { SIA_DC09_PORT: String(port), SIA_DC09_KEYS: '77ab=ascii:0123456789ABCDEF' } });
     await applyProvisioning(t.system.database.db, withPanelBells());
     await t.system.reloadDirectory();
     guard = await t.login('guard');
@@ -132,6 +134,22 @@ describe('SIA DC-09 alarm panels over TCP (PGlite + aedes)', () => {
       expect((await guard.get('/api/v1/health')).body.siaDc09.panels).toBe(2);
     } finally {
       second.close();
+    }
+  });
+
+  it('an encrypted panel with its key in SIA_DC09_KEYS: the event opens an incident and the ACK is encrypted; an account without a key gets DUH', async () => {
+    const key = dc09Key('0123456789ABCDEF', 'ascii');
+    const enc = await PanelClient.connect(port);
+    try {
+      await enc.write(encryptedSiaFrame({ seq: 7, account: '77AB', code: 'PA', zone: '009', key }));
+      const created = await stream.waitFor('incident.created', (i) => i.bellId === 'P-77');
+      expect(created.data).toMatchObject({ status: 'triggered', counterId: 'welfare-1' });
+      expect(await enc.answer(1)).toMatch(/^\n[0-9A-F]{8}"\*ACK"0007R1L1#77AB\[[0-9A-F]+\r$/);
+      // The same key on an account that has none configured: not understood, nothing opened.
+      await enc.write(encryptedSiaFrame({ seq: 8, account: '4321', code: 'PA', key }));
+      expect(await enc.answer(2)).toBe(frameMessage('"DUH"0008R1L1#4321[]'));
+    } finally {
+      enc.close();
     }
   });
 });

@@ -1,6 +1,7 @@
 /** A fake alarm panel for tests: a TCP client that writes raw bytes and collects the receiver's answers. */
 import { connect, type Socket } from 'node:net';
 import { frameMessage } from './frame.ts';
+import { encryptContent, type Dc09Key } from './aes.ts';
 
 export class PanelClient {
   readonly answers: string[] = [];
@@ -58,4 +59,10 @@ export function cidFrame(o: { seq: number; account: string; event: string; zone?
 
 export function nullFrame(o: { seq: number; account: string; at?: Date }): string {
   return frameMessage(`"NULL"${String(o.seq).padStart(4, '0')}R1L1#${o.account}[]_${stamp(o.at ?? new Date())}`);
+}
+
+/** An encrypted SIA-DCS event frame (`"*SIA-DCS"`), as DEVICES.md §3.4's vector: AES-CBC of pad + `|Nri1/<code><zone>]_timestamp`. */
+export function encryptedSiaFrame(o: { seq: number; account: string; code: string; zone?: string; key: Dc09Key; at?: Date }): string {
+  const seq = String(o.seq).padStart(4, '0');
+  return frameMessage(`"*SIA-DCS"${seq}R1L1#${o.account}[${encryptContent(`|Nri1/${o.code}${o.zone ?? '001'}]_${stamp(o.at ?? new Date())}`, o.key)}`);
 }

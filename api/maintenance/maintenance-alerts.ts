@@ -1,0 +1,103 @@
+/**
+ * Maintenance alerts (issue: "troubles are maintenance alerts — on the console's bell health board and to
+ * the site's admins — never emergencies"). A change of a bell's troubles is claimed in the database (one
+ * process wins it, so two processes never both text it), gathered per site for `digestMs`, and sent by
+ * SMS to the site's admins in their language. Never through escalation: no guard, manager or police.
+ */
+import type { Logger } from 'pino';
+import { ulid } from 'ulidx';
+import type { Counter } from 'prom-client';
+import type { Places } from '../core/places.ts';
+import type { MessageSender } from '../notify/types.ts';
+import type { BellRow, DirectoryStore, PersonRow } from '../store/index.ts';
+import { maintenanceText, type TroubleChange } from './maintenance-text.ts';
+
+export interface MaintenanceAlertDeps {
+  directory: DirectoryStore;
+  places: Places;
+  people: () => PersonRow[];
+  /** The SMS sender, once configured (Twilio); without it the alert is logged and stays on the health board. */
+  sms: () => MessageSender | undefined;
+  logger: Logger;
+  sent: Counter<'result'>;
+  /** How long changes of one site are gathered into one message. */
+  digestMs?: number;
+}
+
+const RETRIES = 3;
+
+/** The admins of a site: active admins given that site, and admins of every site (no sites listed). */
+export function siteAdmins(people: readonly PersonRow[], siteId: string): PersonRow[] {
+  return people.filter((p) => p.active && p.roles.includes('admin') && (p.siteIds.length === 0 || p.siteIds.includes(siteId)));
+}
+
+export class MaintenanceAlerts {
+  private readonly pending = new Map<string, TroubleChange[]>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(private readonly deps: MaintenanceAlertDeps) {}
+
+  /** The supervisor saw a bell's troubles change. */
+  troubleChanged(bell: BellRow): void {
+    if (this.stopped) return;
+    this.deps.directory
+      .claimTroubleNotice(bell.id, bell.trouble)
+      .then((diff) => {
+        if (diff) this.gather(bell, diff);
+      })
+      .catch((err: unknown) => this.deps.logger.warn({ err, bellId: bell.id }, 'maintenance alert not claimed; the next change is'));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+  }
+
+  private gather(bell: BellRow, diff: { raised: string[]; cleared: string[] }): void {
+    const counterName = this.deps.places.counter(bell.siteId, bell.counterId)?.name ?? bell.counterId;
+    const list = this.pending.get(bell.siteId) ?? [];
+    list.push({ bellId: bell.id, counterName, ...diff });
+    this.pending.set(bell.siteId, list);
+    if (this.timers.has(bell.siteId)) return;
+    const timer = setTimeout(() => void this.flush(bell.siteId), this.deps.digestMs ?? 30_000);
+    timer.unref();
+    this.timers.set(bell.siteId, timer);
+  }
+
+  /** Sends a site's gathered changes now (also for tests). */
+  async flush(siteId: string): Promise<void> {
+    clearTimeout(this.timers.get(siteId));
+    this.timers.delete(siteId);
+    const changes = this.pending.get(siteId) ?? [];
+    this.pending.delete(siteId);
+    if (changes.length === 0) return;
+    const siteName = this.deps.places.site(siteId)?.name ?? siteId;
+    const admins = siteAdmins(this.deps.people(), siteId).filter((p) => p.phone);
+    const sms = this.deps.sms();
+    this.deps.logger.info({ siteId, changes, admins: admins.map((a) => a.id) }, 'maintenance alert');
+    if (!sms || admins.length === 0) {
+      this.deps.sent.inc({ result: sms ? 'no_admin' : 'not_configured' });
+      return;
+    }
+    await Promise.all(admins.map((admin) => this.sendTo(sms, admin, maintenanceText(siteName, changes, admin.language === 'en' ? 'en' : 'ko'))));
+  }
+
+  private async sendTo(sms: MessageSender, admin: PersonRow, text: string): Promise<void> {
+    for (let attempt = 1; attempt <= RETRIES; attempt++) {
+      const outcome = await sms
+        .send({ notificationId: `mnt_${ulid()}`, channel: 'sms', to: admin.phone!, language: admin.language === 'en' ? 'en' : 'ko', text, mode: 'live', isPolice: false, gatherAck: false })
+        .catch((err: unknown) => ({ ok: false as const, retryable: true, error: (err as Error).message }));
+      if (outcome.ok) {
+        this.deps.sent.inc({ result: 'sent' });
+        return;
+      }
+      if (!outcome.retryable || attempt === RETRIES) {
+        this.deps.sent.inc({ result: 'failed' });
+        this.deps.logger.error({ adminId: admin.id, error: outcome.error }, 'maintenance alert not delivered');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 1_000 * attempt));
+    }
+  }
+}

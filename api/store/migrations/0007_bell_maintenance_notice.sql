@@ -1,0 +1,1 @@
+ALTER TABLE "bells" ADD COLUMN "notified_trouble" jsonb DEFAULT '[]'::jsonb NOT NULL;
