@@ -19,6 +19,9 @@ export interface BellHealthPatch {
   clockSkewMs?: number | null;
 }
 
+/** Bell health rows per update statement: 10 parameters each, at most 65,535 parameters a statement. */
+const BELL_HEALTH_ROWS_PER_STATEMENT = 2_000;
+
 /** Sites, counters, bells, people and sessions. */
 export class DirectoryStore {
   constructor(private readonly db: Db) {}
@@ -58,6 +61,11 @@ export class DirectoryStore {
   }
 
   async writeBellHealth(rows: BellRow[]): Promise<void> {
+    // 10,000 bells settled at once (the first sweep after provisioning them) were 100,000 parameters in one statement.
+    for (let i = 0; i < rows.length; i += BELL_HEALTH_ROWS_PER_STATEMENT) await this.writeBellHealthChunk(rows.slice(i, i + BELL_HEALTH_ROWS_PER_STATEMENT));
+  }
+
+  private async writeBellHealthChunk(rows: BellRow[]): Promise<void> {
     if (rows.length === 0) return;
     const values = sql.join(
       rows.map((r) => sql`(${r.id}::text, ${r.online}::boolean, ${r.lastSeenAt?.toISOString() ?? null}::timestamptz, ${r.lastTestAt?.toISOString() ?? null}::timestamptz,

@@ -7,6 +7,10 @@
  * escalation phase on a fresh system: 200 unacknowledged alarms whose steps fall due over 15 s, and how late
  * each step fired. Targets: press → console p99 under 50 ms, no press lost; press → first SMS p99 under
  * 100 ms; no escalation step later than 1 s.
+ * Then (or alone, with --supervision) a supervision phase per database: 10,000 bells heartbeating every 60 s,
+ * compressed in time, with the CPU and memory of the system per 1,000 bells beside the broker alone for the same
+ * traffic, and the time from a silent bell's missed-heartbeat deadline (or a dropped connection) to `offline` at a
+ * console (supervision-run.ts).
  *
  * A report: exits 0 whether or not the target is met; non-zero on a crash, a usage error or the time limit.
  */
@@ -15,11 +19,16 @@ import { BENCH_USAGE, parseBenchArgs, UsageError, type BenchOptions } from './op
 import { runEscalation, type EscalationResult } from './escalation-run.ts';
 import { formatEscalation, formatRun, jsonSummary } from './report.ts';
 import { runOnDatabase, type DbRunResult } from './run-db.ts';
+import { runBrokerBaseline, type BrokerBaseline } from './supervision-baseline.ts';
+import { formatSupervision } from './supervision-report.ts';
+import { runSupervision, type SupervisionResult } from './supervision-run.ts';
 
 /** Setup, connecting, stragglers and teardown on top of the press phase, per database. */
 const OVERHEAD_PER_DB_MS = 240_000;
 /** The escalation phase per database: start, 15 s of steps, draining, teardown, with room for a busy machine. */
 const ESCALATION_PER_DB_MS = 90_000;
+/** The supervision phase: start, provisioning, connecting (~5 ms a bell on a busy machine), warm-up, silences, teardown. */
+const supervisionMs = (o: BenchOptions) => 240_000 + o.supervisionSeconds * 1000 + o.supervisionBells * 5 + (8 * 60_000) / o.supervisionCompress;
 
 export async function runBench(args: string[]): Promise<number> {
   let o: BenchOptions | 'help';
@@ -37,35 +46,61 @@ export async function runBench(args: string[]): Promise<number> {
   const opts = o;
 
   // The whole benchmark stops by itself: a hung connection or query ends the process, not the machine's patience.
-  const limitMs = opts.dbs.length * (opts.seconds * 1000 + OVERHEAD_PER_DB_MS + (opts.escalation ? ESCALATION_PER_DB_MS : 0));
+  const pressPhases = opts.supervision !== 'only';
+  const supervision = opts.supervision !== 'off';
+  const perDbMs =
+    (pressPhases ? opts.seconds * 1000 + OVERHEAD_PER_DB_MS + (opts.escalation ? ESCALATION_PER_DB_MS : 0) : 0) + (supervision ? supervisionMs(opts) : 0);
+  // The broker baseline of the supervision phase runs once, before the first database's supervision phase.
+  const limitMs = opts.dbs.length * perDbMs + (supervision ? supervisionMs(opts) : 0);
   const watchdog = setTimeout(() => {
     console.error(`guardbell bench: time limit of ${Math.round(limitMs / 1000)} s exceeded; stopping`);
     process.exit(3);
   }, limitMs);
   watchdog.unref();
 
+  const sup = supervision
+    ? `supervision phase with ${opts.supervisionBells} bells heartbeating every ${60 / opts.supervisionCompress} s standing for 60 s (${opts.supervisionCompress}× compressed), ${opts.supervisionBells === 1 ? '' : `${opts.supervisionPerConnection} per MQTT connection, `}beside the broker alone`
+    : '';
   console.log(
-    `Guardbell bench: ${opts.bells} bells, ${opts.rate} presses/s for ${opts.seconds} s, heartbeat every ${opts.heartbeatSeconds} s, ` +
-      `on ${opts.dbs.join(' and ')}${opts.sms ? '; Twilio is a local fake (test/support/fake-twilio.ts) over HTTP' : ''}${opts.escalation ? `; then an escalation phase with ${opts.escalationIncidents} open incidents` : ''}. ` +
-      `Bells, broker, gateway, API, console client and fake Twilio (a worker thread) share this process (${process.platform}, node ${process.version}${codeVersion()}).`,
+    pressPhases
+      ? `Guardbell bench: ${opts.bells} bells, ${opts.rate} presses/s for ${opts.seconds} s, heartbeat every ${opts.heartbeatSeconds} s, ` +
+          `on ${opts.dbs.join(' and ')}${opts.sms ? '; Twilio is a local fake (test/support/fake-twilio.ts) over HTTP' : ''}${opts.escalation ? `; then an escalation phase with ${opts.escalationIncidents} open incidents` : ''}${supervision ? `; then a ${sup}` : ''}. ` +
+          `Bells, broker, gateway, API, console client and fake Twilio (a worker thread) share this process (${process.platform}, node ${process.version}${codeVersion()}).`
+      : `Guardbell bench, supervision only: a ${sup}, on ${opts.dbs.join(' and ')}. Broker, gateway, API and console client share this process; ` +
+          `the bells and the broker-alone baseline are child processes (${process.platform}, node ${process.version}${codeVersion()}).`,
   );
   const started = Date.now();
   const runs: DbRunResult[] = [];
   const escalations: EscalationResult[] = [];
+  const supervisions: SupervisionResult[] = [];
+  let broker: BrokerBaseline | undefined;
   try {
     for (const db of opts.dbs) {
-      console.log(`\n[${db}] starting…`);
       const deadline = Date.now() + limitMs;
-      const result = await runOnDatabase(db, opts, deadline);
-      runs.push(result);
-      console.log('');
-      console.log(formatRun(result));
-      if (opts.escalation) {
-        console.log(`\n[${db}] escalation phase: starting a fresh system…`);
-        const e = await runEscalation(db, opts, deadline);
-        escalations.push(e);
+      if (pressPhases) {
+        console.log(`\n[${db}] starting…`);
+        const result = await runOnDatabase(db, opts, deadline);
+        runs.push(result);
         console.log('');
-        console.log(formatEscalation(e));
+        console.log(formatRun(result));
+        if (opts.escalation) {
+          console.log(`\n[${db}] escalation phase: starting a fresh system…`);
+          const e = await runEscalation(db, opts, deadline);
+          escalations.push(e);
+          console.log('');
+          console.log(formatEscalation(e));
+        }
+      }
+      if (supervision) {
+        if (!broker) {
+          console.log(`\nsupervision baseline: the broker alone, ${opts.supervisionBells} bells…`);
+          broker = await runBrokerBaseline(opts);
+        }
+        console.log(`\n[${db}] supervision phase: starting a fresh system, ${opts.supervisionBells} bells…`);
+        const s = await runSupervision(db, opts, deadline);
+        supervisions.push(s);
+        console.log('');
+        console.log(formatSupervision(s, broker));
       }
     }
     console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -74,7 +109,7 @@ export async function runBench(args: string[]): Promise<number> {
   }
   if (opts.json) {
     console.log('');
-    console.log(jsonSummary(runs, escalations));
+    console.log(jsonSummary(runs, escalations, { baseline: broker, runs: supervisions }));
   }
   return 0;
 }

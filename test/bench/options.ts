@@ -1,5 +1,6 @@
 /** Command-line options of `guardbell bench` (node:util parseArgs). */
 import { parseArgs } from 'node:util';
+import { COMPRESS_FACTORS } from './supervision-baseline.ts';
 
 export type BenchDb = 'pglite' | 'postgres';
 
@@ -26,9 +27,23 @@ export interface BenchOptions {
   escalationIncidents: number;
   /** ESCALATION_TICK_MS of the system under test; undefined = the system's default. */
   escalationTickMs: number | undefined;
+  /** `after`: the supervision phase after the others (the default); `only`: nothing else (`--supervision`); `off`. */
+  supervision: 'after' | 'only' | 'off';
+  /** Supervised bells in the supervision phase. */
+  supervisionBells: number;
+  /** Time compression: heartbeats every 60/F s and SUPERVISION_SWEEP_MS 5000/F stand for 60 s and 5 s. */
+  supervisionCompress: number;
+  /** The steady window over which CPU is measured. */
+  supervisionSeconds: number;
+  /** Bells whose heartbeats stop (connection up), and bells whose connection drops (will). */
+  supervisionSilent: number;
+  supervisionDrops: number;
+  /** Bells per MQTT connection (1: each its own, with a will). */
+  supervisionPerConnection: number;
 }
 
 export const BENCH_USAGE = `usage: guardbell bench [options]
+press and escalation phases:
   --bells N               virtual bells, each its own MQTT connection   (1000)
   --rate R                presses per second, round-robin over bells    (50)
   --seconds S             length of the press phase                     (30)
@@ -39,6 +54,18 @@ export const BENCH_USAGE = `usage: guardbell bench [options]
   --no-escalation         skip the escalation phase (open incidents, steps due over 5–15 s, lateness)
   --escalation-incidents N open incidents in the escalation phase       (200)
   --escalation-tick-ms T  ESCALATION_TICK_MS of the system under test   (the system's default)
+supervision phase (after the others, on each --db; the broker alone once, for comparison):
+  --supervision           run only the supervision phase
+  --no-supervision        skip it
+  --supervision-bells N   supervised bells, in a child process of their own      (10000)
+  --compress F            heartbeats every 60/F s and SUPERVISION_SWEEP_MS 5000/F
+                          stand for 60 s and 5 s; F one of ${COMPRESS_FACTORS.join(', ')}   (3)
+  --supervision-seconds S steady window over which CPU is measured               (60)
+  --silent-bells N        bells whose heartbeats stop at a random moment          (100)
+  --dropped-bells N       bells whose connection drops at a random moment (will)  (20)
+  --bells-per-connection K bells sharing one MQTT connection; 1 = each its own,
+                          with its will, as real bells (dropped bells: always)    (1)
+output:
   --json                  also print a JSON summary
   --csv FILE              write per-press timings (ms) to FILE (one file per database: FILE.pglite.csv …)`;
 
@@ -76,6 +103,14 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
         'no-escalation': { type: 'boolean', default: false },
         'escalation-incidents': { type: 'string' },
         'escalation-tick-ms': { type: 'string' },
+        supervision: { type: 'boolean', default: false },
+        'no-supervision': { type: 'boolean', default: false },
+        'supervision-bells': { type: 'string' },
+        compress: { type: 'string' },
+        'supervision-seconds': { type: 'string' },
+        'silent-bells': { type: 'string' },
+        'dropped-bells': { type: 'string' },
+        'bells-per-connection': { type: 'string' },
         json: { type: 'boolean', default: false },
         csv: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -90,6 +125,16 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
   if (!['pglite', 'postgres', 'both'].includes(db)) throw new UsageError(`--db must be pglite, postgres or both, not "${db}"`);
   const bells = positiveInt('bells', v.bells, 1000);
   if (bells > 99_999) throw new UsageError('--bells must be at most 99999');
+  if (v.supervision && v['no-supervision']) throw new UsageError('--supervision and --no-supervision contradict each other');
+  const compress = positiveInt('compress', v.compress, 3);
+  if (!(COMPRESS_FACTORS as readonly number[]).includes(compress)) throw new UsageError(`--compress must be one of ${COMPRESS_FACTORS.join(', ')}, not "${v.compress}"`);
+  const supervisionBells = positiveInt('supervision-bells', v['supervision-bells'], 10_000);
+  if (supervisionBells > 99_999) throw new UsageError('--supervision-bells must be at most 99999');
+  const supervisionDrops = positiveInt('dropped-bells', v['dropped-bells'], 20, 0);
+  const supervisionSilent = positiveInt('silent-bells', v['silent-bells'], 100, 0);
+  if (supervisionDrops + supervisionSilent > supervisionBells) {
+    throw new UsageError(`--silent-bells and --dropped-bells (${supervisionSilent} + ${supervisionDrops}) are more than the ${supervisionBells} supervised bells`);
+  }
   return {
     bells,
     rate: positiveNumber('rate', v.rate, 50),
@@ -105,5 +150,12 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
     escalation: !v['no-escalation'],
     escalationIncidents: positiveInt('escalation-incidents', v['escalation-incidents'], 200),
     escalationTickMs: v['escalation-tick-ms'] === undefined ? undefined : positiveInt('escalation-tick-ms', v['escalation-tick-ms'], 250, 10),
+    supervision: v.supervision ? 'only' : v['no-supervision'] ? 'off' : 'after',
+    supervisionBells,
+    supervisionCompress: compress,
+    supervisionSeconds: positiveNumber('supervision-seconds', v['supervision-seconds'], 60),
+    supervisionSilent,
+    supervisionDrops,
+    supervisionPerConnection: positiveInt('bells-per-connection', v['bells-per-connection'], 1),
   };
 }

@@ -2,6 +2,9 @@
 import { cpus } from 'node:os';
 import type { EscalationResult } from './escalation-run.ts';
 import type { DbRunResult } from './run-db.ts';
+import type { BrokerBaseline } from './supervision-baseline.ts';
+import { supervisionOk } from './supervision-report.ts';
+import type { SupervisionResult } from './supervision-run.ts';
 import { formatProbes } from './probes.ts';
 import { LATENCY_HEADER, latencyRow, mib, ms, table } from './stats.ts';
 
@@ -135,7 +138,11 @@ export function formatEscalation(e: EscalationResult): string {
 
 const OPEN_NOTE = 'as a manager over POST /api/v1/incidents, 10 at a time';
 
-export function jsonSummary(runs: DbRunResult[], escalations: EscalationResult[] = []): string {
+export function jsonSummary(
+  runs: DbRunResult[],
+  escalations: EscalationResult[] = [],
+  supervision: { baseline: BrokerBaseline | undefined; runs: SupervisionResult[] } = { baseline: undefined, runs: [] },
+): string {
   return JSON.stringify(
     {
       targetP99Ms: TARGET_P99_MS,
@@ -143,6 +150,7 @@ export function jsonSummary(runs: DbRunResult[], escalations: EscalationResult[]
       targetStepLatenessMs: TARGET_STEP_LATENESS_MS,
       runs: runs.map((r) => ({ ...r, targetMet: targetMet(r), smsTargetMet: smsTargetMet(r) })),
       escalations: escalations.map((e) => ({ ...e, targetMet: escalationTargetMet(e), deliveryExact: deliveryExact(e) })),
+      supervision: { brokerAlone: supervision.baseline, runs: supervision.runs.map((s) => ({ ...s, allAsExpected: supervisionOk(s) })) },
     },
     (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v),
     2,

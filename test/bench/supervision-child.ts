@@ -1,0 +1,94 @@
+/**
+ * A child process of the supervision phase (started by supervision-ipc.ts through tsx), in one of two roles:
+ *
+ * - `fleet`: the virtual bells (supervision-fleet.ts), so that their MQTT clients cost the process under test nothing;
+ * - `broker`: the baseline, the broker's own cost for the same heartbeat traffic: the embedded aedes broker with
+ *   the same device-auth hooks as the system's (no bell has credentials, as in the bench) and one plain
+ *   subscriber logged in as the gateway on `{root}/#` at QoS 1, as the gateway subscribes, counting messages and
+ *   doing nothing else with them. It runs in a process of its own so that its CPU and memory are its own.
+ *
+ * Requests come over the IPC channel as `{id, op, args}` and are answered `{id, ok, value}`; the fleet also sends
+ * unsolicited `{event}` messages (a bell silenced, a connection dropped).
+ */
+import type { MqttClient } from 'mqtt';
+import { DeviceAuth } from '../../gateway/broker/device-auth.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../gateway/index.ts';
+import { connectSubscriber } from '../../gateway/sources/subscriber-client.ts';
+import { HeartbeatFleet } from './supervision-fleet.ts';
+import { processUsage, type ChildEvent, type ChildRequest } from './supervision-ipc.ts';
+
+const send = (m: unknown) => process.send?.(m);
+const gc = (globalThis as { gc?: () => void }).gc;
+const usage = () => processUsage(gc);
+
+let fleet: HeartbeatFleet | undefined;
+let broker: { broker: EmbeddedBroker; auth: DeviceAuth; subscriber: MqttClient; received: number } | undefined;
+
+async function handle(r: ChildRequest): Promise<unknown> {
+  switch (r.op) {
+    case 'usage':
+      return { ...usage(), received: broker?.received ?? 0, heartbeats: fleet?.heartbeats ?? 0, disconnects: fleet?.disconnects ?? 0 };
+    case 'startBroker': {
+      const auth = new DeviceAuth({ topicRoot: r.root, loadCredentials: async () => new Map(), verify: async () => false, refreshMs: 0 });
+      await auth.start();
+      const b = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', auth: auth.hooks() });
+      const { client, connected } = connectSubscriber({
+        url: b.url,
+        clientIdPrefix: 'gb-sup-baseline',
+        username: auth.gatewayUsername,
+        password: auth.gatewayPassword,
+        filters: [`${r.root}/#`],
+        onSubscribeError: () => undefined,
+      });
+      if (!(await connected)) throw new Error('the baseline subscriber did not connect');
+      await new Promise((resolve) => setTimeout(resolve, 200)); // its SUBACK
+      broker = { broker: b, auth, subscriber: client, received: 0 };
+      const state = broker;
+      client.on('message', () => state.received++);
+      return { url: b.url };
+    }
+    case 'connectFleet': {
+      const t = performance.now();
+      fleet = await HeartbeatFleet.connect(r.plan);
+      return { connections: fleet.connections, ms: performance.now() - t };
+    }
+    case 'startHeartbeats':
+      need(fleet).start(r.everyMs);
+      return null;
+    case 'silence': {
+      const f = need(fleet);
+      for (const s of r.bells) f.silence(s.index, s.afterMs, (lastBeatAt) => send({ event: { kind: 'silenced', index: s.index, lastBeatAt } satisfies ChildEvent }));
+      return null;
+    }
+    case 'drop': {
+      const f = need(fleet);
+      for (const s of r.bells) {
+        f.drop(s.index, s.afterMs, (at, lastBeatAt) => send({ event: { kind: 'dropped', index: s.index, at, lastBeatAt } satisfies ChildEvent }));
+      }
+      return null;
+    }
+    case 'close':
+      await fleet?.close();
+      fleet = undefined;
+      if (broker) {
+        await broker.subscriber.endAsync().catch(() => undefined);
+        broker.auth.stop();
+        await broker.broker.close();
+        broker = undefined;
+      }
+      return null;
+  }
+}
+
+function need<T>(x: T | undefined): T {
+  if (x === undefined) throw new Error('not started');
+  return x;
+}
+
+process.on('message', (m: { id: number } & ChildRequest) => {
+  handle(m).then(
+    (value) => send({ id: m.id, ok: true, value }),
+    (err: unknown) => send({ id: m.id, ok: false, error: (err as Error).message }),
+  );
+});
+process.on('disconnect', () => process.exit(0));

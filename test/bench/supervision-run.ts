@@ -1,0 +1,276 @@
+/**
+ * The supervision phase: N supervised bells heartbeating every 60 s, compressed F times (heartbeats every 60/F s,
+ * SUPERVISION_SWEEP_MS 5000/F), their virtual bells in a child process (supervision-fleet.ts) so that this process
+ * holds only the system under test (broker, gateway, API, PGlite's thread). Measured:
+ * - this process's CPU and memory with no bell, then over a steady window of heartbeats (per 1,000 bells: the
+ *   difference over the bell count), beside the broker alone for the same traffic (supervision-baseline.ts);
+ * - then bells silenced at random times (connection up, heartbeats stop): from each one's missed-heartbeat deadline
+ *   (its lastSeenAt + 3 × heartbeatSeconds, as the offline message itself says) to `offline` on a console's stream;
+ *   and bells whose connection drops (the broker publishes their will): from the drop to `offline`;
+ * - every offline shown for any other bell (a false offline), over the steady window and the silences.
+ */
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { System } from '../../api/system.ts';
+import { applyProvisioning } from '../../api/provisioning/apply.ts';
+import { bellId } from './fleet.ts';
+import { LoopDelay, type LoopDelayReport } from './memory.ts';
+import type { BenchDb, BenchOptions } from './options.ts';
+import { benchProvisioning, login, startBenchSystem } from './setup.ts';
+import { sleep, summarize, type Summary } from './stats.ts';
+import { BenchChild, coresBetween, exposeGc, processUsage, settled } from './supervision-ipc.ts';
+import { StatusWatch, type Planned } from './supervision-watch.ts';
+import { costOf, fleetPlan, IDLE_SECONDS, supervisionTiming, type Cost } from './supervision-baseline.ts';
+
+export interface SweepReport {
+  calls: number;
+  meanMs: number;
+  maxMs: number;
+  /** Most sweeps running at once (the sweep timer does not wait for the previous sweep). */
+  maxOverlap: number;
+  /** Time inside sweeps over the window. */
+  busyFraction: number;
+}
+
+export interface SupervisionResult {
+  db: BenchDb;
+  bells: number;
+  connections: number;
+  heartbeatSeconds: number;
+  sweepMs: number;
+  compress: number;
+  steadySeconds: number;
+  system: Cost;
+  /** The virtual bells' own process over the same window (not part of the system's cost). */
+  fleetCores: number;
+  sweeps: SweepReport;
+  loopDelay: LoopDelayReport;
+  /** Silenced bells: deadline (server lastSeenAt + 3 × interval) → offline at the console; and from the bell's last send + 3 × interval. */
+  silent: { sample: number; toOffline: Summary; fromLastSend: Summary; missing: string[]; early: number; minMs: number };
+  /** Dropped connections: drop → offline at the console (the will). */
+  dropped: { sample: number; toOffline: Summary; missing: string[] };
+  falseOffline: { events: number; bells: string[] };
+  /** At the end, as GET /api/v1/bells says: bells offline, and how many of them were taken down on purpose. */
+  endCheck: { offline: number; planned: number; unplannedOffline: number; online: number };
+  setupMs: { provision: number; connect: number; warmup: number };
+  /** Bells shown online when the steady window began (all of them unless the system could not keep up). */
+  warmOnline: number;
+  fleetDisconnects: number;
+  load: { before: number; after: number };
+}
+
+export async function runSupervision(db: BenchDb, o: BenchOptions, deadline: number): Promise<SupervisionResult> {
+  const gc = exposeGc();
+  const usage = () => processUsage(gc);
+  const t = supervisionTiming(o.supervisionCompress);
+  const bench = await startBenchSystem(db, { SUPERVISION_SWEEP_MS: String(t.sweepMs) });
+  const { system } = bench;
+  let fleet: BenchChild | undefined;
+  let watch: StatusWatch | undefined;
+  const loop = new LoopDelay();
+  try {
+    // The site and its people first (the console logs in as the guard); the bells after the no-bell reading.
+    await applyProvisioning(system.database.db, benchProvisioning(0));
+    await system.reloadDirectory();
+    const guard = await login(system, 'bench-guard');
+    watch = await StatusWatch.open(system, guard);
+    const w = watch;
+
+    // With no bell: the system's own timers (escalation ticks, sweeps of nothing).
+    const idle0 = await settled(usage);
+    await sleep(IDLE_SECONDS * 1000);
+    const idle1 = usage();
+
+    let m = performance.now();
+    await provision(system, o.supervisionBells, t.heartbeatSeconds);
+    const provisionMs = performance.now() - m;
+    const provisioned = await settled(usage);
+
+    fleet = BenchChild.start('fleet');
+    m = performance.now();
+    const connected = await fleet.request<{ connections: number; ms: number }>({ op: 'connectFleet', plan: fleetPlan(o, system.mqttUrl, bench.topicRoot, bench.runTag) });
+    const connectMs = performance.now() - m;
+    await fleet.request({ op: 'startHeartbeats', everyMs: t.heartbeatSeconds * 1000 });
+
+    // Warm: every bell shown online, then a sweep and a beat more so the first writes are behind us.
+    m = performance.now();
+    const warmUntil = Math.min(deadline, Date.now() + (4 * t.heartbeatSeconds + 60) * 1000);
+    while (w.bellsOnline < o.supervisionBells && Date.now() < warmUntil) await sleep(100);
+    // Not all online (a saturated system): measured anyway, and every bell still offline counts as a false offline.
+    const warmOnline = w.bellsOnline;
+    await sleep(t.heartbeatSeconds * 1000 + t.sweepMs);
+    const warmupMs = performance.now() - m;
+    w.watching = true;
+
+    // The steady window.
+    const sweeps = timeSweeps(system);
+    const beats = countHeartbeats(system);
+    loop.start();
+    const loadBefore = loadavg()[0]!;
+    const [s0, f0] = [usage(), await fleet.usage()];
+    await sleep(o.supervisionSeconds * 1000);
+    const [s1, f1] = [usage(), await fleet.usage()];
+    const received = beats.stop();
+    const loopDelay = loop.stop();
+    const sweepReport = sweeps.stop();
+
+    // Silences and drops, each at a random moment of one heartbeat interval.
+    const taken = await takeDown(fleet, w, o, t.heartbeatSeconds, t.sweepMs, deadline);
+    const fEnd = await fleet.usage();
+    const endCheck = await checkEnd(guard, w);
+
+    return {
+      db, bells: o.supervisionBells, connections: connected.connections, heartbeatSeconds: t.heartbeatSeconds, sweepMs: t.sweepMs,
+      compress: o.supervisionCompress, steadySeconds: o.supervisionSeconds,
+      system: costOf(idle0, idle1, provisioned, s0, s1, received, (s1.at - s0.atAfterGc) / 1000),
+      fleetCores: coresBetween(f0, f1),
+      sweeps: sweepReport,
+      loopDelay,
+      ...taken,
+      falseOffline: { events: w.falseOfflines, bells: [...w.falseOfflineIds] },
+      endCheck,
+      setupMs: { provision: provisionMs, connect: connectMs, warmup: warmupMs },
+      warmOnline,
+      fleetDisconnects: fEnd.disconnects,
+      load: { before: loadBefore, after: loadavg()[0]! },
+    };
+  } finally {
+    loop.stop();
+    watch?.close();
+    await fleet?.close();
+    await bench.close();
+  }
+}
+
+/** Bench bells with the compressed heartbeat. Programmatic, as setup.ts provisions: below the document's 10 s floor. */
+async function provision(system: System, bells: number, heartbeatSeconds: number): Promise<void> {
+  const doc = benchProvisioning(bells);
+  for (const b of doc.sites[0]!.bells) b.heartbeatSeconds = heartbeatSeconds;
+  await applyProvisioning(system.database.db, doc);
+  await system.reloadDirectory();
+  // The supervisor learns of new bells on its next sweep; until then each unknown bell's first message re-reads them all.
+  await system.supervisor.sweep();
+}
+
+async function takeDown(
+  fleet: BenchChild,
+  w: StatusWatch,
+  o: BenchOptions,
+  heartbeatSeconds: number,
+  sweepMs: number,
+  deadline: number,
+): Promise<Pick<SupervisionResult, 'silent' | 'dropped'>> {
+  const hbMs = heartbeatSeconds * 1000;
+  // Dropped bells are the first ones (each with a connection and a will of its own); silenced ones any of the others.
+  const drops = Array.from({ length: Math.min(o.supervisionDrops, o.supervisionBells) }, (_, i) => i);
+  const others = Array.from({ length: o.supervisionBells - drops.length }, (_, i) => i + drops.length);
+  const silent = shuffle(others).slice(0, o.supervisionSilent).sort((a, b) => a - b);
+  const plannedSilent = new Map(silent.map((i) => [i, w.plan(bellId(i))]));
+  const plannedDrops = new Map(drops.map((i) => [i, w.plan(bellId(i))]));
+  fleet.onEvent = (e) => {
+    const p = (e.kind === 'silenced' ? plannedSilent : plannedDrops).get(e.index);
+    if (!p) return;
+    p.lastBeatAt = e.lastBeatAt;
+    p.at = e.kind === 'dropped' ? e.at : null;
+    p.reported = true;
+  };
+  const when = (i: number) => ({ index: i, afterMs: Math.random() * hbMs });
+  await fleet.request({ op: 'silence', bells: silent.map(when) });
+  await fleet.request({ op: 'drop', bells: drops.map(when) });
+
+  // The last silence comes within one interval; its deadline 3 intervals later; then a few sweeps of slack.
+  const until = Math.min(deadline, Date.now() + 4 * hbMs + 10 * sweepMs + 30_000);
+  while (w.waiting > 0 && Date.now() < until) await sleep(50);
+  // A little longer, to see any false offline that the last silences' sweeps would bring.
+  await sleep(2 * sweepMs);
+
+  const s = [...plannedSilent.values()];
+  const toDeadline = s.filter(shown).map((p) => p.offlineArrivedAt! - (p.offlineLastSeenAt! + 3 * hbMs));
+  const fromSend = s.filter((p) => shown(p) && p.lastBeatAt != null).map((p) => p.offlineArrivedAt! - (p.lastBeatAt! + 3 * hbMs));
+  const d = [...plannedDrops.values()];
+  return {
+    silent: {
+      sample: s.length,
+      toOffline: summarize(toDeadline),
+      fromLastSend: summarize(fromSend),
+      missing: s.filter((p) => !shown(p)).map((p) => p.id),
+      early: toDeadline.filter((x) => x < 0).length,
+      minMs: toDeadline.length ? Math.min(...toDeadline) : NaN,
+    },
+    dropped: {
+      sample: d.length,
+      toOffline: summarize(d.filter((p) => p.offlineArrivedAt !== undefined && p.at !== null).map((p) => p.offlineArrivedAt! - p.at!)),
+      missing: d.filter((p) => p.offlineArrivedAt === undefined).map((p) => p.id),
+    },
+  };
+}
+
+const shown = (p: Planned) => p.offlineArrivedAt !== undefined && p.offlineLastSeenAt != null;
+
+/** GET /api/v1/bells as the guard: offline bells against those taken down on purpose. */
+async function checkEnd(guard: Awaited<ReturnType<typeof login>>, w: StatusWatch): Promise<SupervisionResult['endCheck']> {
+  const r = await guard.request<{ items: { id: string; online: boolean; trouble: string[] }[] }>('GET', '/api/v1/bells');
+  if (r.status !== 200) throw new Error(`GET /api/v1/bells: ${r.status}`);
+  const bench = r.body.items.filter((b) => b.id.startsWith('BENCH-'));
+  const offline = bench.filter((b) => !b.online || b.trouble.includes('offline'));
+  const unplanned = offline.filter((b) => !w.planned.has(b.id)).length;
+  return { offline: offline.length, planned: w.planned.size, unplannedOffline: unplanned, online: bench.length - offline.length };
+}
+
+/** Times every sweep of the supervisor (a measuring hook on the instance; the sweeps run as before). */
+function timeSweeps(system: System): { stop(): SweepReport } {
+  const sup = system.supervisor as unknown as { sweep: (...a: unknown[]) => Promise<unknown> };
+  const original = sup.sweep;
+  const started = performance.now();
+  let calls = 0;
+  let total = 0;
+  let max = 0;
+  let running = 0;
+  let maxOverlap = 0;
+  sup.sweep = async function timed(...args: unknown[]) {
+    const t0 = performance.now();
+    running++;
+    maxOverlap = Math.max(maxOverlap, running);
+    try {
+      return await original.apply(system.supervisor, args);
+    } finally {
+      running--;
+      const d = performance.now() - t0;
+      calls++;
+      total += d;
+      max = Math.max(max, d);
+    }
+  };
+  return {
+    stop: () => {
+      delete (sup as Partial<typeof sup>).sweep;
+      const wall = performance.now() - started;
+      return { calls, meanMs: calls ? total / calls : NaN, maxMs: max, maxOverlap, busyFraction: total / wall };
+    },
+  };
+}
+
+/** Heartbeats that reached the alarm core (gateway decoded and matched them to a bell). */
+function countHeartbeats(system: System): { stop(): number } {
+  const core = system.core as unknown as { onHeartbeat: (...a: unknown[]) => unknown };
+  const original = core.onHeartbeat;
+  let n = 0;
+  core.onHeartbeat = function counted(...args: unknown[]) {
+    n++;
+    return original.apply(system.core, args);
+  };
+  return {
+    stop: () => {
+      delete (core as Partial<typeof core>).onHeartbeat;
+      return n;
+    },
+  };
+}
+
+function shuffle<T>(xs: T[]): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  }
+  return xs;
+}
