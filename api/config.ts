@@ -18,6 +18,7 @@ const envSchema = z.object({
   MQTT_SHARED_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
   GUARDBELL_TOPIC_ROOT: z.string().default(DEFAULT_TOPIC_ROOT),
   SERIAL_PORTS: z.string().optional(),
+  RFLINK_PORTS: z.string().optional(),
   SIA_DC09_PORT: port.optional(),
   SIA_DC09_KEYS: z.string().optional(),
   GUARDBELL_PROVISION: z.string().optional(),
@@ -57,6 +58,8 @@ export interface Config {
   mqttSharedGroup: string | undefined;
   topicRoot: string;
   serialPorts: SerialPortConfig[];
+  /** RFLink 433 MHz receivers (DEVICES.md §5.1), 57600 baud unless given. */
+  rflinkPorts: SerialPortConfig[];
   siaDc09Port: number | undefined;
   /** AES keys of alarm panels that encrypt, by account (upper case). */
   siaDc09Keys: ReadonlyMap<string, Dc09Key>;
@@ -78,12 +81,12 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-export function parseSerialPorts(text: string | undefined): SerialPortConfig[] {
+export function parseSerialPorts(text: string | undefined, variable = 'SERIAL_PORTS', defaultBaud = 115200): SerialPortConfig[] {
   if (!text?.trim()) return [];
   return text.split(',').map((item) => {
     const [path, baud] = item.trim().split('@');
-    const baudRate = baud === undefined ? 115200 : Number(baud);
-    if (!path || !Number.isInteger(baudRate) || baudRate <= 0) throw new ConfigError(`SERIAL_PORTS: "${item}" is not path[@baud]`);
+    const baudRate = baud === undefined ? defaultBaud : Number(baud);
+    if (!path || !Number.isInteger(baudRate) || baudRate <= 0) throw new ConfigError(`${variable}: "${item}" is not path[@baud]`);
     return { path, baudRate };
   });
 }
@@ -124,6 +127,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   if (twilioParts.some(Boolean) && !twilioParts.every(Boolean)) {
     throw new ConfigError('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM go together: set all three or none');
   }
+  const serialPorts = parseSerialPorts(e.SERIAL_PORTS);
+  const rflinkPorts = parseSerialPorts(e.RFLINK_PORTS, 'RFLINK_PORTS', 57_600);
+  // One port read by two sources would split its bytes between them: both would see only garbage.
+  const shared = rflinkPorts.find((r) => serialPorts.some((s) => s.path === r.path));
+  if (shared) throw new ConfigError(`RFLINK_PORTS: ${shared.path} is also in SERIAL_PORTS; a port carries either native frames or an RFLink receiver`);
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -136,7 +144,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     mqttPassword: e.MQTT_PASSWORD,
     mqttSharedGroup: e.MQTT_SHARED_GROUP,
     topicRoot: e.GUARDBELL_TOPIC_ROOT,
-    serialPorts: parseSerialPorts(e.SERIAL_PORTS),
+    serialPorts,
+    rflinkPorts,
     siaDc09Port: e.SIA_DC09_PORT,
     siaDc09Keys: parseSiaKeys(e.SIA_DC09_KEYS),
     provisionFile: e.GUARDBELL_PROVISION,

@@ -10,6 +10,7 @@ import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import {
   Gateway, gatewayMetrics, MqttNativeSource, PortInUseError, SerialAckRoutes, SerialSource, serialMetrics, SiaDc09Source, siaMetrics,
   startEmbeddedBroker, ThirdPartyMqttSource, thirdPartyMetrics, type EmbeddedBroker,
+  RflinkRepeats, RflinkSource, rflinkMetrics,
 } from '../gateway/index.ts';
 import { DeviceAuth } from '../gateway/broker/device-auth.ts';
 import { hashPassword, verifyPassword } from './auth/passwords.ts';
@@ -204,6 +205,13 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   const serialSources = config.serialPorts.map(
     (p) => new SerialSource({ ...p, routes, metrics: serialLines, logger: logger.child({ source: 'serial', port: p.path }) }),
   );
+  // RFLink 433 MHz receivers (DEVICES.md §5.1), one source per port, like the native serial lines; the repeat
+  // filter is shared so that a press heard by two receivers is one press.
+  const rflinkRepeats = new RflinkRepeats();
+  const rflinkLines = config.rflinkPorts.length > 0 ? rflinkMetrics(registry) : undefined;
+  const rflinkSources = config.rflinkPorts.map((p) => new RflinkSource({
+    ...p, repeats: rflinkRepeats, metrics: rflinkLines, resolve: (deviceId) => places.rflinkBell(deviceId), logger: logger.child({ source: 'rflink', port: p.path }),
+  }));
   // Alarm panels over SIA DC-09 (DEVICES.md §3); first among the sources, so a taken port fails the start
   // before anything else has started.
   const sia = config.siaDc09Port === undefined ? undefined : new SiaDc09Source({
@@ -215,7 +223,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     metrics: siaMetrics(registry),
     logger: logger.child({ source: 'sia-dc09' }),
   });
-  const gateway = new Gateway({ sources: [...(sia ? [sia] : []), source, thirdParty, ...serialSources], directory: places, sink: core, metrics: gatewayMetrics(registry), logger });
+  const gateway = new Gateway({ sources: [...(sia ? [sia] : []), source, thirdParty, ...serialSources, ...rflinkSources], directory: places, sink: core, metrics: gatewayMetrics(registry), logger });
   core.attach({ sendAck: (bellId, ack) => gateway.sendAck(bellId, ack), reject: (r) => gateway.reject(r) });
   try {
     await gateway.start();
@@ -231,14 +239,20 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   // `serial` is added to the report (a field, not a rename): a dead serial line makes the process degraded,
   // and it must not show up as the broker being down.
   // `siaDc09` likewise, only when the receiver is configured.
+  // `rflink` likewise, only when RFLINK_PORTS names receivers.
   type SiaHealth = { siaDc09?: { port: number; listening: boolean; panels: number } };
-  const health = async (): Promise<HealthReport & { serial: { path: string; connected: boolean }[] } & SiaHealth> => {
+  type RflinkHealth = { rflink?: { path: string; connected: boolean }[] };
+  const health = async (): Promise<HealthReport & { serial: { path: string; connected: boolean }[] } & SiaHealth & RflinkHealth> => {
     const db = (await database.ping()) ? 'ok' : 'down';
     const brokerUp = source.connected ? 'ok' : 'down';
     const serial = serialSources.map((s) => ({ path: s.path, connected: s.connected }));
     const siaDc09 = sia ? { port: sia.port, listening: sia.connected, panels: sia.panels } : undefined;
-    const ok = db === 'ok' && brokerUp === 'ok' && serial.every((s) => s.connected) && (siaDc09?.listening ?? true);
-    return { status: ok ? 'ok' : 'degraded', db, broker: brokerUp, pendingWrites: core.pendingWrites, serial, ...(siaDc09 ? { siaDc09 } : {}) };
+    const rflink = rflinkSources.map((s) => ({ path: s.path, connected: s.connected }));
+    const ok = db === 'ok' && brokerUp === 'ok' && serial.every((s) => s.connected) && (siaDc09?.listening ?? true) && rflink.every((s) => s.connected);
+    return {
+      status: ok ? 'ok' : 'degraded', db, broker: brokerUp, pendingWrites: core.pendingWrites, serial,
+      ...(siaDc09 ? { siaDc09 } : {}), ...(rflink.length > 0 ? { rflink } : {}),
+    };
   };
   const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs });
   const extraRoutes = config.twilio

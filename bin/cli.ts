@@ -1,5 +1,5 @@
 /**
- * `guardbell` command line: start, migrate, provision FILE, bell …, bench.
+ * `guardbell` command line: start, migrate, provision FILE, bell …, edge-bridge …, bench.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -20,8 +20,10 @@ const USAGE = `usage: guardbell <command>
   start                 run gateway, API and console (PROTOCOL.md §5 variables)
   migrate               apply database migrations and exit
   provision FILE        apply a provisioning file (JSON or YAML) idempotently
-  bell press|hold|cancel|test --bell ID [--key HEX] [--mqtt URL] [--password P]
-                        a virtual bell that behaves as firmware does
+  bell press|hold|cancel|test --bell ID [--key HEX] [--mqtt URL | --serial PATH[@baud]] [--password P]
+                        a virtual bell that behaves as firmware does, over MQTT or a serial line
+  edge-bridge --config FILE --port PATH[@baud] [--mqtt URL]
+                        legacy dry-contact bells on a serial I/O board as native bells
   devices mosquitto-acl --out DIR (--provision FILE | --generate) [--gateway-user U]
                         password file and ACL for an external Mosquitto (per-bell credentials)
   bench                 load benchmark (see README)`;
@@ -39,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       const { runBellCommand } = await import('../firmware-bridge/virtual-bell/bell-cli.ts');
       return runBellCommand(rest);
     }
+    case 'edge-bridge':
+      return edgeBridge(rest);
     case 'devices':
       return devices(rest);
     case 'bench': {
@@ -54,6 +58,20 @@ async function main(argv: string[]): Promise<number> {
       console.error(`unknown command "${command}"\n${USAGE}`);
       return 2;
   }
+}
+
+async function edgeBridge(argv: string[]): Promise<number> {
+  const { startEdgeBridgeCommand } = await import('../firmware-bridge/edge-bridge/index.ts');
+  const bridge = await startEdgeBridgeCommand(argv);
+  if (typeof bridge === 'number') return bridge;
+  const stop = async (signal: string) => {
+    console.log(`\n${signal}: stopping the edge bridge (lamps off, bells reported offline)…`);
+    await bridge.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  return -1; // keep running
 }
 
 async function start(): Promise<number> {

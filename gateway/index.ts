@@ -8,3 +8,4 @@ export * from './sources/serial/index.ts';
 export * from './supervision.ts';
 export * from './sources/sia-dc09/index.ts';
 export * from './sources/third-party/index.ts';
+export * from './sources/rflink/index.ts';

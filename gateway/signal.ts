@@ -3,7 +3,7 @@
  */
 import type { Ack, BellEventType, RejectReason } from '../firmware-bridge/protocol/index.ts';
 
-export type Transport = 'mqtt' | 'serial' | 'sia-dc09' | 'console' | 'drill' | 'zigbee2mqtt' | 'shelly' | 'tasmota';
+export type Transport = 'mqtt' | 'serial' | 'sia-dc09' | 'console' | 'drill' | 'zigbee2mqtt' | 'shelly' | 'tasmota' | 'rflink';
 
 interface SignalBase {
   bellId: string;

@@ -14,6 +14,11 @@ describe('bell supervision', () => {
     expect(troublesOf(healthy(), at(180))).toEqual(['offline']);
     expect(troublesOf(healthy({ heartbeatSeconds: 10 }), at(31))).toEqual(['offline']);
   });
+  it('a bell that cannot heartbeat (433 MHz button) is never offline by silence; its monthly test still counts', () => {
+    expect(offlineDeadline(healthy({ heartbeats: false }))).toBeNull();
+    expect(troublesOf(healthy({ heartbeats: false, lastSeenAt: null, online: false }), at(86_400))).toEqual([]);
+    expect(troublesOf(healthy({ heartbeats: false }), at(31 * 86_400))).toEqual(['no_test_30d']);
+  });
   it('the will message makes it offline at once; a bell never heard is offline', () => {
     expect(troublesOf(healthy({ online: false }), at(1))).toEqual(['offline']);
     expect(troublesOf(healthy({ lastSeenAt: null }), at(1))).toEqual(['offline']);

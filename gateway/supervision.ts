@@ -25,15 +25,23 @@ export interface BellHealth {
   clockSkewMs: number | null;
   /** When the bell was provisioned: the 30-day test window starts there for a bell never tested. */
   createdAt: Date;
+  /**
+   * False for bells that cannot heartbeat (a 433 MHz button transmits only when pressed): never offline
+   * by silence; their receiver's port is what is supervised (health, serial trouble), and the monthly
+   * test press (`no_test_30d`) shows the button itself still works.
+   */
+  heartbeats?: boolean;
 }
 
 /** When the bell is due to be declared offline if nothing more is heard. */
 export function offlineDeadline(h: BellHealth): Date | null {
+  if (h.heartbeats === false) return null;
   if (!h.lastSeenAt) return null;
   return new Date(h.lastSeenAt.getTime() + MISSED_HEARTBEATS_OFFLINE * h.heartbeatSeconds * 1000);
 }
 
 export function isOnline(h: BellHealth, now: Date): boolean {
+  if (h.heartbeats === false) return true;
   const deadline = offlineDeadline(h);
   return h.online && deadline !== null && deadline.getTime() > now.getTime();
 }

@@ -14,8 +14,12 @@ export function healthOf(b: BellRow): BellHealth {
   return {
     online: b.online, lastSeenAt: b.lastSeenAt, heartbeatSeconds: b.heartbeatSeconds, battery: b.battery, lastTestAt: b.lastTestAt,
     tamperAt: b.tamperAt, clockSkewMs: b.clockSkewMs, createdAt: b.createdAt,
+    // RFLink buttons transmit only when pressed: no heartbeat to miss.
+    heartbeats: !HEARTBEATLESS_ADAPTERS.includes(b.adapter),
   };
 }
+
+const HEARTBEATLESS_ADAPTERS: readonly string[] = ['rflink'];
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a : b);
@@ -24,6 +28,7 @@ export class BellSupervisor {
   private timer: NodeJS.Timeout | undefined;
   private readonly bells = new Map<string, BellRow>();
   private readonly dirty = new Set<string>();
+  private sweeping = false;
 
   constructor(
     private readonly deps: {
@@ -41,7 +46,12 @@ export class BellSupervisor {
     for (const b of await this.deps.directory.bells()) this.bells.set(b.id, b);
     const every = this.deps.sweepMs ?? 5_000;
     this.timer = setInterval(() => {
-      this.sweep().catch((err: unknown) => this.deps.logger.debug({ err }, 'supervision sweep failed'));
+      // One sweep at a time: a slow one (thousands of bells, a slow database) must not stack up others.
+      if (this.sweeping) return;
+      this.sweeping = true;
+      this.sweep()
+        .catch((err: unknown) => this.deps.logger.debug({ err }, 'supervision sweep failed'))
+        .finally(() => (this.sweeping = false));
     }, every);
     this.timer.unref();
   }

@@ -1,4 +1,4 @@
-import type { BellDirectory, BellRecord } from '../../gateway/index.ts';
+import { remoteOf, type BellDirectory, type BellRecord } from '../../gateway/index.ts';
 import type { CounterRow, DirectoryStore, SiteRow } from '../store/index.ts';
 
 /** Sites, counters and bells held in memory: the alarm path must not ask the database who a bell is. */
@@ -32,6 +32,15 @@ export class Places implements BellDirectory {
    */
   thirdPartyBell(adapter: 'zigbee2mqtt' | 'shelly' | 'tasmota', deviceId: string): string | undefined {
     return this.bellByDeviceId(adapter, adapter === 'shelly' ? deviceId.toLowerCase() : deviceId);
+  }
+
+  /**
+   * An RFLink device's bell, by its normalised `NAME/ID/SWITCH` (device-id.ts): the bell of that button first,
+   * then the bell of the whole remote (`NAME/ID`).
+   */
+  rflinkBell(deviceId: string): string | undefined {
+    const remote = remoteOf(deviceId);
+    return this.bellByDeviceId('rflink', deviceId) ?? (remote !== undefined ? this.bellByDeviceId('rflink', remote) : undefined);
   }
 
   /** A SIA DC-09 panel event's bell: the bell of that zone first, then the bell of the whole account. */

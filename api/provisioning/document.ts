@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { ROLES } from '../contract/index.ts';
 import { escalationPolicySchema } from '../domain/escalation.ts';
 import { ID_PATTERN } from '../../firmware-bridge/protocol/ids.ts';
+// The pure file, not the folder's index: the document stays free of the serial port library.
+import { normaliseRflinkDeviceId, RFLINK_DEVICE_ID_HINT, RFLINK_DEVICE_ID_PATTERN } from '../../gateway/sources/rflink/device-id.ts';
 
 export interface Problem {
   /** Where in the file, e.g. `sites[0].bells[1].counterId`; `(file)` for the file as a whole. */
@@ -119,6 +121,7 @@ const DEVICE_ID_RULES: Partial<Record<(typeof ADAPTERS)[number], { pattern: RegE
     pattern: TASMOTA_DEVICE_ID_PATTERN,
     hint: 'is not a Tasmota topic: write the device\'s Topic (such as "tasmota_49A3BC"), without /, # or + or spaces',
   },
+  rflink: { pattern: RFLINK_DEVICE_ID_PATTERN, hint: RFLINK_DEVICE_ID_HINT },
 };
 
 const bell = strict({
@@ -145,7 +148,15 @@ const bell = strict({
   mqttPassword: z.string()
     .min(12, { error: 'must be at least 12 characters' }).max(256, { error: 'must be at most 256 characters' }).optional(),
 }).superRefine((value, ctx) => {
+  // Only native MQTT bells sign their events (PROTOCOL.md §1); any other adapter's events would all be refused as missing_mac.
+  if (value.key !== undefined && value.adapter !== 'native') {
+    ctx.addIssue({ code: 'custom', path: ['key'], message: `a ${value.adapter} bell cannot sign its events: only native bells take a key` });
+  }
   const rule = DEVICE_ID_RULES[value.adapter];
+  if (rule && value.deviceId === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['deviceId'], message: `a ${value.adapter} bell needs its deviceId, the address its events carry` });
+    return;
+  }
   if (!rule || value.deviceId === undefined) return;
   if (!rule.pattern.test(value.deviceId)) {
     ctx.addIssue({ code: 'custom', path: ['deviceId'], message: `${JSON.stringify(value.deviceId)} ${rule.hint}` });
@@ -210,10 +221,12 @@ export const provisioningDocumentSchema = strict({
 
 /**
  * The stored spelling of a device id: for SIA DC-09 the account in upper case and the zone without leading
- * zeros; for Shelly lower case (Gen1 spells the MAC in upper case, Gen2 in lower case).
+ * zeros; for Shelly lower case (Gen1 spells the MAC in upper case, Gen2 in lower case); for RFLink
+ * `NAME/ID/SWITCH` upper case without leading zeros (`EV1527/0f7499/04` → `EV1527/F7499/4`, device-id.ts).
  */
 export function normaliseDeviceId(adapter: string, deviceId: string): string {
   if (adapter === 'shelly') return deviceId.toLowerCase();
+  if (adapter === 'rflink') return normaliseRflinkDeviceId(deviceId) ?? deviceId;
   if (adapter !== 'sia-dc09') return deviceId;
   const [account = '', zone] = deviceId.split('/');
   return zone === undefined ? account.toUpperCase() : `${account.toUpperCase()}/${Number(zone)}`;

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  computeMac, crc16CcittFalse, crcHex, decodeEvent, decodeSerialEvent, encodeSerialAck, encodeSerialEvent,
+  computeMac, crc16CcittFalse, crcHex, decodeEvent, decodeSerialAck, decodeSerialEvent, encodeSerialAck, encodeSerialEvent,
   parseBellTopic, verifyMac,
 } from './index.ts';
 
@@ -22,6 +22,14 @@ describe('serial frames (PROTOCOL.md §2 test vectors)', () => {
   });
   it('encodes the ack vector', () => {
     expect(encodeSerialAck('B-0301', 17, 'received')).toBe('$GBA,B-0301,17,received*E274\r\n');
+  });
+  it('decodes the ack vector and refuses broken acks', () => {
+    expect(decodeSerialAck('$GBA,B-0301,17,received*E274\r\n')).toEqual({ ok: true, value: { bellId: 'B-0301', seq: 17, state: 'received' } });
+    expect(decodeSerialAck(encodeSerialAck('B-0301', 18, 'acknowledged'))).toMatchObject({ ok: true, value: { state: 'acknowledged' } });
+    expect(decodeSerialAck('$GBA,B-0301,17,received*E275')).toEqual({ ok: false, reason: 'serial_frame', detail: 'bad_crc' });
+    expect(decodeSerialAck('$GB1,B-0301,17,press,86*EF1C')).toEqual({ ok: false, reason: 'serial_frame', detail: 'bad_field' });
+    const body = 'GBA,B-0301,17,teleported';
+    expect(decodeSerialAck(`$${body}*${crcHex(crc16CcittFalse(body))}`)).toEqual({ ok: false, reason: 'serial_frame', detail: 'bad_field' });
   });
   it.each([
     ['$GB1,B-0301,17,press,86*EF1D', 'bad_crc'],

@@ -1,5 +1,5 @@
 import { crc16CcittFalse, crcHex } from './crc.ts';
-import { EVENT_TYPES, type AckState, type BellEventType, type Decoded } from './event.ts';
+import { ACK_STATES, EVENT_TYPES, type AckState, type BellEventType, type Decoded } from './event.ts';
 import { isValidId } from './ids.ts';
 
 export const MAX_SERIAL_FRAME_BYTES = 256;
@@ -44,4 +44,27 @@ export function decodeSerialEvent(line: string): Decoded<SerialEventFrame> {
   const frame: SerialEventFrame = { bellId, seq, type: type as SerialEventType };
   if (batteryText !== '') frame.battery = Number(batteryText);
   return { ok: true, value: frame };
+}
+
+export interface SerialAckFrame {
+  bellId: string;
+  seq: number;
+  state: AckState;
+}
+
+/** Decodes one `$GBA` line (with or without its CRLF): what a serial bell or hub reads back from the gateway. */
+export function decodeSerialAck(line: string): Decoded<SerialAckFrame> {
+  const bad = (detail: string): Decoded<SerialAckFrame> => ({ ok: false, reason: 'serial_frame', detail });
+  const text = line.replace(/\r?\n$/, '').replace(/\r$/, '');
+  if (Buffer.byteLength(text, 'latin1') > MAX_SERIAL_FRAME_BYTES) return bad('frame_too_long');
+  const m = /^\$([^*]*)\*([0-9A-F]{4})$/.exec(text);
+  if (!m) return bad('no_frame');
+  const [, body = '', crc = ''] = m;
+  if (crcHex(crc16CcittFalse(body)) !== crc) return bad('bad_crc');
+  const fields = body.split(',');
+  if (fields.length !== 4 || fields[0] !== 'GBA') return bad('bad_field');
+  const [, bellId = '', seqText = '', state = ''] = fields;
+  if (!isValidId(bellId) || !/^\d{1,10}$/.test(seqText) || Number(seqText) > 0xffffffff) return bad('bad_field');
+  if (!(ACK_STATES as readonly string[]).includes(state)) return bad('bad_field');
+  return { ok: true, value: { bellId, seq: Number(seqText), state: state as AckState } };
 }

@@ -1,11 +1,15 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TOPIC_ROOT, isValidId, type AckState, type BellEventType } from '../protocol/index.ts';
+import { parseSerialSpec, type SerialSpec } from '../serial-line/index.ts';
 import { BellTimeoutError, VirtualBell, type BellAck } from './virtual-bell.ts';
 
 export const BELL_USAGE =
   'usage: guardbell bell press|hold|cancel|test --bell ID [--key HEX] [--mqtt URL] [--username U --password P] [--topic-root R] ' +
-  '[--state-dir DIR] [--wait-for received|acknowledged] [--timeout SECONDS]';
+  '[--state-dir DIR] [--wait-for received|acknowledged] [--timeout SECONDS]\n' +
+  '       guardbell bell press|hold|cancel|test --bell ID --serial PATH[@baud] [--state-dir DIR] [--wait-for …] [--timeout …]';
+// Options that only mean something on MQTT: a serial frame has no key, login or topic (PROTOCOL.md §2).
+const MQTT_ONLY = ['key', 'username', 'password', 'topic-root'] as const;
 
 const COMMANDS: Record<string, BellEventType> = { press: 'press', hold: 'long_press', cancel: 'cancel', test: 'test' };
 // What `--wait-for acknowledged` stops on: each ends the wait for a human answer, one way or the other.
@@ -42,6 +46,7 @@ export async function runBellCommand(
         bell: { type: 'string' },
         key: { type: 'string' },
         mqtt: { type: 'string' },
+        serial: { type: 'string' },
         username: { type: 'string' },
         password: { type: 'string' },
         'topic-root': { type: 'string' },
@@ -67,18 +72,31 @@ export async function runBellCommand(
   if (bellId === undefined) return usage('--bell is required');
   if (!isValidId(bellId)) return usage(`--bell ${JSON.stringify(bellId)} is not [A-Za-z0-9_.-]{1,64}`);
   if (values.key !== undefined && !/^(?:[0-9a-fA-F]{2})+$/.test(values.key)) return usage('--key must be hex (an even number of 0-9a-f digits)');
+  let serial: SerialSpec | undefined;
+  if (values.serial !== undefined) {
+    if (values.mqtt !== undefined) return usage('--serial and --mqtt cannot be used together: a bell speaks one transport');
+    if (values.key !== undefined) return usage('--key cannot be used with --serial: a keyed bell is refused on a serial line (PROTOCOL.md §2)');
+    const mqttOnly = MQTT_ONLY.find((o) => values[o] !== undefined);
+    if (mqttOnly) return usage(`--${mqttOnly} is an MQTT option and cannot be used with --serial`);
+    try {
+      serial = parseSerialSpec(values.serial);
+    } catch (e) {
+      return usage(`--serial ${(e as Error).message}`);
+    }
+  }
   const waitFor = values['wait-for'] ?? 'received';
   if (waitFor !== 'received' && waitFor !== 'acknowledged') return usage('--wait-for must be received or acknowledged');
   const timeoutS = values.timeout === undefined ? DEFAULT_TIMEOUT_S[waitFor] : Number(values.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) return usage('--timeout must be a positive number of seconds');
 
-  const mqttUrl = values.mqtt ?? process.env.MQTT_URL ?? `mqtt://127.0.0.1:${process.env.MQTT_PORT || 1883}`;
+  const mqttUrl = serial ? undefined : (values.mqtt ?? process.env.MQTT_URL ?? `mqtt://127.0.0.1:${process.env.MQTT_PORT || 1883}`);
   const stateDir = values['state-dir'] ?? path.join(process.env.DATA_DIR || './data', 'virtual-bells');
   const timeoutMs = Math.round(timeoutS * 1000);
   const deadline = Date.now() + timeoutMs;
   const bell = new VirtualBell({
     bellId,
     mqttUrl,
+    serial,
     keyHex: values.key?.toLowerCase(),
     // A bell with MQTT credentials logs in as its id: --username defaults to --bell when only --password is given.
     username: values.username ?? (values.password !== undefined ? bellId : undefined),
@@ -116,7 +134,8 @@ export async function runBellCommand(
     return 0;
   } catch (e) {
     if (e instanceof BellTimeoutError && e.states.includes('received')) {
-      err.write(`${e.message} (is the gateway running and listening on ${bell.topicRoot}?).\n`);
+      const listening = serial ? `reading the other end of ${serial.path}` : `listening on ${bell.topicRoot}`;
+      err.write(`${e.message} (is the gateway running and ${listening}?).\n`);
     } else if (e instanceof BellTimeoutError) {
       err.write(`bell ${bellId} ${type} seq ${seq} was received, but nobody acknowledged, cancelled or closed it within ${timeoutS} s.\n`);
     } else {

@@ -1,19 +1,25 @@
 import { EventEmitter } from 'node:events';
-import type { Socket } from 'node:net';
-import mqtt, { type MqttClient } from 'mqtt';
 import {
-  DEFAULT_TOPIC_ROOT, EVENT_TYPES, bellTopic, computeMac, decodeAck, encodeEvent, isValidId,
+  DEFAULT_TOPIC_ROOT, EVENT_TYPES, computeMac, isValidId,
   type AckState, type BellEvent, type BellEventType, type Heartbeat,
 } from '../protocol/index.ts';
+import type { SerialSpec } from '../serial-line/index.ts';
 import { AckBook, BellStoppedError, BellTimeoutError, type BellAck, type WaitForStateOptions } from './ack-book.ts';
+import { MqttBellTransport } from './mqtt-transport.ts';
 import { SeqStore } from './seq-store.ts';
+import { SerialBellTransport } from './serial-transport.ts';
+import type { BellTransport } from './transport.ts';
 
 export { BellStoppedError, BellTimeoutError, type BellAck, type WaitForStateOptions };
+export type { BellTransport, TransportHandlers } from './transport.ts';
 
 export interface VirtualBellOptions {
   bellId: string;
-  mqttUrl: string;
-  /** Hex key the bell is provisioned with; events then carry a `mac`. */
+  /** Native MQTT (PROTOCOL.md §1). Exactly one of `mqttUrl` and `serial`. */
+  mqttUrl?: string | undefined;
+  /** Native serial line (PROTOCOL.md §2): `$GB1` frames out, `$GBA` acks in. */
+  serial?: SerialSpec | undefined;
+  /** Hex key the bell is provisioned with; events then carry a `mac`. MQTT only: serial refuses keyed bells. */
   keyHex?: string | undefined;
   topicRoot?: string | undefined;
   /** Folder of the per-bell seq files. */
@@ -24,7 +30,11 @@ export interface VirtualBellOptions {
   receivedTimeoutMs?: number | undefined;
   /** How long `start` waits for the broker's CONNACK (default 5 s). */
   connectTimeoutMs?: number | undefined;
+  /** false: announce `{"online":false}` until `setOnline(true)` (MQTT). Default true. */
+  startOnline?: boolean | undefined;
   heartbeatEveryMs?: number | undefined;
+  /** A wired bell (behind the edge bridge): no battery and no radio, so heartbeats carry neither. */
+  wired?: boolean | undefined;
   battery?: number | undefined;
   rssi?: number | undefined;
   fw?: string | undefined;
@@ -32,7 +42,6 @@ export interface VirtualBellOptions {
   password?: string | undefined;
   clientId?: string | undefined;
 }
-
 export interface SendEventOptions {
   battery?: number | undefined;
   rssi?: number | undefined;
@@ -60,8 +69,6 @@ export interface VirtualBellEvents {
 }
 
 export const VIRTUAL_BELL_FW = 'virtual-1.0.0';
-const OFFLINE = '{"online":false}';
-const ONLINE = '{"online":true}';
 
 interface Pending {
   seq: number;
@@ -71,12 +78,34 @@ interface Pending {
   timers: NodeJS.Timeout[];
 }
 
-/** A real MQTT client that behaves as bell firmware does (PROTOCOL.md §1). */
+/** Picks the transport from the options; when it cannot, says which choices there are. */
+function transportFor(opts: VirtualBellOptions, topicRoot: string): BellTransport {
+  if ((opts.mqttUrl === undefined) === (opts.serial === undefined)) {
+    throw new Error(`bell ${opts.bellId} needs exactly one transport: mqttUrl (native MQTT, PROTOCOL.md §1) or serial (native serial, §2)`);
+  }
+  if (opts.serial) {
+    if (opts.keyHex !== undefined) throw new Error(`bell ${opts.bellId} has a key: a keyed bell is refused on a serial line (PROTOCOL.md §2)`);
+    return new SerialBellTransport(opts.bellId, opts.serial);
+  }
+  return new MqttBellTransport({
+    bellId: opts.bellId,
+    mqttUrl: opts.mqttUrl!,
+    topicRoot,
+    connectTimeoutMs: opts.connectTimeoutMs ?? 5_000,
+    startOnline: opts.startOnline ?? true,
+    username: opts.username,
+    password: opts.password,
+    clientId: opts.clientId,
+  });
+}
+
+/** A bell that behaves as firmware does (PROTOCOL.md §1, §2), over MQTT or a serial line. */
 export class VirtualBell extends EventEmitter<VirtualBellEvents> {
   readonly bellId: string;
   readonly topicRoot: string;
   private readonly seqStore: SeqStore;
-  private client: MqttClient | undefined;
+  private readonly transport: BellTransport;
+  private started = false;
   private stopped = false;
   private startedAt = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -89,80 +118,35 @@ export class VirtualBell extends EventEmitter<VirtualBellEvents> {
     if (opts.keyHex !== undefined && !/^(?:[0-9a-fA-F]{2})+$/.test(opts.keyHex)) throw new Error(`key of bell ${opts.bellId} is not hex`);
     this.bellId = opts.bellId;
     this.topicRoot = opts.topicRoot ?? DEFAULT_TOPIC_ROOT;
+    this.transport = transportFor(opts, this.topicRoot);
     this.seqStore = new SeqStore(opts.stateDir, opts.bellId);
     this.book = new AckBook(opts.bellId);
   }
 
   get connected(): boolean {
-    return this.client?.connected ?? false;
+    return this.started && this.transport.connected;
   }
 
-  private topic(kind: 'event' | 'heartbeat' | 'status' | 'ack'): string {
-    return bellTopic(this.topicRoot, this.bellId, kind);
-  }
-
-  /** Connects, subscribes to the bell's ack topic and announces `{"online":true}` (retained). */
+  /** Connects (MQTT: subscribes to the ack topic and announces its status, retained; serial: opens the port). */
   async start(): Promise<void> {
-    if (this.client || this.stopped) throw new Error(`bell ${this.bellId} was already started (a stopped bell cannot restart: make a new one)`);
-    const timeoutMs = this.opts.connectTimeoutMs ?? 5_000;
-    const client = mqtt.connect(this.opts.mqttUrl, {
-      // A random suffix: a second process for the same bell must not take over (and kill) the first one's session.
-      clientId: this.opts.clientId ?? `gb-bell-${this.bellId}-${Math.random().toString(36).slice(2, 8)}`,
-      protocolVersion: 4,
-      clean: true,
-      reconnectPeriod: 1_000,
-      connectTimeout: timeoutMs,
-      username: this.opts.username,
-      password: this.opts.password,
-      will: { topic: this.topic('status'), payload: Buffer.from(OFFLINE), qos: 1, retain: true },
-    });
-    this.client = client;
-    let announced: Promise<unknown> = Promise.resolve();
-    client.on('connect', () => {
-      // Nagle with delayed ACKs adds ~40 ms to every QoS 1 round trip. mqtt:// and mqtts:// streams are net.Sockets.
-      (client.stream as Socket).setNoDelay?.(true);
-      // On every (re)connect: the will may have replaced the retained status meanwhile.
-      announced = client.publishAsync(this.topic('status'), ONLINE, { qos: 1, retain: true });
-      announced.catch(() => undefined);
-      this.emit('connect');
-    });
-    client.on('offline', () => this.emit('offline'));
-    client.on('error', () => {
-      /* mqtt.js reconnects by itself; start() reports the first failure */
-    });
-    client.on('message', (topic, payload) => {
-      if (topic === this.topic('ack')) this.onAck(topic, payload);
-    });
+    if (this.started || this.stopped) throw new Error(`bell ${this.bellId} was already started (a stopped bell cannot restart: make a new one)`);
+    this.started = true;
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => done(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-        const onConnect = () => done();
-        const onError = (err: Error) => done(err);
-        const done = (err?: Error) => {
-          clearTimeout(timer);
-          client.removeListener('connect', onConnect);
-          client.removeListener('error', onError);
-          if (err) reject(err);
-          else resolve();
-        };
-        client.once('connect', onConnect);
-        client.once('error', onError);
+      await this.transport.start({
+        ack: (ack) => this.onAck(ack),
+        invalid: (topic, detail) => this.emit('invalid', { topic, detail }),
+        connect: () => this.emit('connect'),
+        offline: () => this.emit('offline'),
       });
-      // mqtt.js resubscribes by itself after a reconnect.
-      const granted = await client.subscribeAsync(this.topic('ack'), { qos: 1 });
-      if (granted.some((g) => g.qos === 128)) throw new Error(`the broker refused the subscription to ${this.topic('ack')}`);
-      await announced;
     } catch (err) {
-      this.client = undefined;
-      client.end(true);
-      const reason = (err as Error).message;
-      throw new Error(`bell ${this.bellId} could not reach the MQTT broker at ${redactUrl(this.opts.mqttUrl)} (${reason})`);
+      this.started = false;
+      throw new Error(`bell ${this.bellId} ${(err as Error).message}`);
     }
     this.startedAt = Date.now();
     const every = this.opts.heartbeatEveryMs;
     if (every !== undefined && every > 0) {
       this.heartbeatTimer = setInterval(() => {
-        if (client.connected) this.heartbeat().catch(() => undefined);
+        if (this.transport.connected) this.heartbeat().catch(() => undefined);
       }, every);
     }
   }
@@ -176,8 +160,8 @@ export class VirtualBell extends EventEmitter<VirtualBellEvents> {
   /** Sends an event and returns as soon as its first copy is out; `received` settles as `send` does. */
   async publishEvent(type: BellEventType, opts: SendEventOptions = {}): Promise<PendingEvent> {
     if (!(EVENT_TYPES as readonly string[]).includes(type)) throw new Error(`unknown event type ${JSON.stringify(type)}`);
-    const client = this.requireClient();
-    // Persisted before publishing: a seq on the wire is never handed out again, whatever happens next.
+    this.requireStarted();
+    // Persisted before sending: a seq on the wire is never handed out again, whatever happens next.
     const seq = await this.seqStore.next();
     if (this.stopped) throw new BellStoppedError(`bell ${this.bellId} stopped before sending ${type} seq ${seq}`);
     const event: BellEvent = { seq, type, at: (opts.at ?? new Date()).toISOString() };
@@ -186,22 +170,21 @@ export class VirtualBell extends EventEmitter<VirtualBellEvents> {
     if (opts.rssi !== undefined) event.rssi = opts.rssi;
     if (opts.fw !== undefined) event.fw = opts.fw;
     if (this.opts.keyHex !== undefined) event.mac = computeMac(this.opts.keyHex, this.bellId, event);
-    const payload = encodeEvent(event);
+    const payload = this.transport.encode(event);
     const timeoutMs = opts.timeoutMs ?? this.opts.receivedTimeoutMs ?? 10_000;
 
     let attempt = 0;
     const publish = () => {
       attempt += 1;
       this.emit('sent', { seq, type, payload, attempt });
-      // Errors need no handling here: the next copy goes out in retransmitMs.
-      client.publish(this.topic('event'), payload, { qos: 1 }, () => undefined);
+      this.transport.send(payload);
     };
     const received = new Promise<BellAck>((resolve, reject) => {
       const p: Pending = { seq, type, resolve, reject, timers: [] };
       p.timers.push(
         setInterval(() => {
-          // Offline, mqtt.js already holds the last QoS 1 copy for the reconnect: do not pile more up.
-          if (client.connected) publish();
+          // Disconnected: MQTT already holds the last QoS 1 copy for the reconnect, a closed port takes none.
+          if (this.transport.connected) publish();
         }, this.opts.retransmitMs ?? 2_000),
       );
       if (Number.isFinite(timeoutMs)) {
@@ -230,21 +213,26 @@ export class VirtualBell extends EventEmitter<VirtualBellEvents> {
     return this.book.latestState(incident);
   }
 
-  /** The incident the gateway put an event of this bell into, once it said `received`. */
+  /** The incident the gateway put an event of this bell into, once it said `received` (MQTT acks name it). */
   incidentOf(seq: number): string | undefined {
     return this.book.incidentOf(seq);
   }
 
-  /** Publishes a heartbeat (QoS 0); fields not given come from the options. */
+  /** Publishes a heartbeat (MQTT QoS 0, or an `hb` frame); fields not given come from the options. */
   async heartbeat(fields: Heartbeat = {}): Promise<void> {
-    const client = this.requireClient();
+    this.requireStarted();
     const body: Heartbeat = {
-      battery: fields.battery ?? this.opts.battery ?? 100,
-      rssi: fields.rssi ?? this.opts.rssi ?? -55,
+      ...(this.opts.wired ? {} : { battery: fields.battery ?? this.opts.battery ?? 100, rssi: fields.rssi ?? this.opts.rssi ?? -55 }),
       fw: fields.fw ?? this.opts.fw ?? VIRTUAL_BELL_FW,
       uptime: fields.uptime ?? Math.floor((Date.now() - this.startedAt) / 1000),
     };
-    await client.publishAsync(this.topic('heartbeat'), JSON.stringify(body), { qos: 0 });
+    await this.transport.heartbeat(body, () => this.seqStore.next());
+  }
+
+  /** Announces the bell online or offline (MQTT retained status); a bridge says offline when it loses its inputs. */
+  async setOnline(online: boolean): Promise<void> {
+    this.requireStarted();
+    await this.transport.setOnline(online);
   }
 
   /**
@@ -262,28 +250,13 @@ export class VirtualBell extends EventEmitter<VirtualBellEvents> {
       p.reject(new BellStoppedError(`bell ${this.bellId} stopped before 'received' for ${p.type} seq ${p.seq}`));
     }
     this.book.close();
-    const client = this.client;
-    if (!client) return;
-    const graceful = opts.graceful ?? true;
-    const announce = opts.announceOffline ?? true;
-    let saidGoodbye = false;
-    if (graceful && announce && client.connected) {
-      // Raced against the socket closing: a broker that just vanished must not hold stop() for the whole cap.
-      const closed = new Promise<boolean>((resolve) => client.once('close', () => resolve(false)));
-      const published = client.publishAsync(this.topic('status'), OFFLINE, { qos: 1, retain: true }).then(() => true, () => false);
-      saidGoodbye = await within(Promise.race([published, closed]), 2_000, false);
-    }
-    // end(true) destroys the stream without DISCONNECT (a power cut: the broker fires the will). A clean end waits
-    // for in-flight QoS 1, so it is capped; a second end() is a no-op while the first is pending, hence destroy().
-    const force = !graceful || (announce && !saidGoodbye);
-    const ended = new Promise<boolean>((resolve) => client.end(force, () => resolve(true)));
-    if (!(await within(ended, 2_000, false))) (client.stream as Socket | undefined)?.destroy();
+    if (!this.started) return;
+    await this.transport.stop({ graceful: opts.graceful ?? true, announceOffline: opts.announceOffline ?? true });
   }
 
-  private requireClient(): MqttClient {
+  private requireStarted(): void {
     if (this.stopped) throw new BellStoppedError(`bell ${this.bellId} is stopped`);
-    if (!this.client) throw new Error(`bell ${this.bellId} is not started: call start() first`);
-    return this.client;
+    if (!this.started) throw new Error(`bell ${this.bellId} is not started: call start() first`);
   }
 
   private settle(seq: number): Pending | undefined {
@@ -294,37 +267,10 @@ export class VirtualBell extends EventEmitter<VirtualBellEvents> {
     return p;
   }
 
-  private onAck(topic: string, payload: Buffer): void {
-    const decoded = decodeAck(payload);
-    if (!decoded.ok) {
-      this.emit('invalid', { topic, detail: decoded.detail });
-      return;
-    }
-    const ack: BellAck = { seq: decoded.value.seq, incident: decoded.value.incident, state: decoded.value.state };
+  private onAck(ack: BellAck): void {
     // Every state implies `received`: acknowledged, cancelled and closed come only after the event is stored.
     this.settle(ack.seq)?.resolve(ack);
     this.book.record(ack);
     this.emit('ack', ack);
-  }
-}
-
-/** p's value if it settles within ms, else `fallback`; never keeps a timer alive. */
-async function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url;
   }
 }

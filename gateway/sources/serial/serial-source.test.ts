@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { crc16CcittFalse, crcHex } from '../../../firmware-bridge/protocol/index.ts';
 import type { BellEventSignal, BellSignal, Rejection } from '../../signal.ts';
 import { SerialAckRoutes } from './ack-routes.ts';
-import type { OpenSerialLink, SerialLink } from './serial-link.ts';
+import type { OpenSerialLink, SerialLink } from '../../../firmware-bridge/serial-line/serial-link.ts';
 import { serialMetrics, type SerialMetrics } from './serial-metrics.ts';
 import { SerialSource } from './serial-source.ts';
 

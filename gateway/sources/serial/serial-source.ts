@@ -1,8 +1,7 @@
 /**
  * Native bells on one serial line (PROTOCOL.md §2). Framing, decoding and routing are tested without a
- * port; this class only keeps the port open: a port that goes away (unplugged USB adapter, dead hub) is
- * retried with capped backoff, in-process, while the source reports not connected (STYLE.md: a safety
- * gateway never stops or goes quiet because its hardware did).
+ * port; the port itself is a PortKeeper's: one that goes away (unplugged USB adapter, dead hub) is retried
+ * with capped backoff, in-process, while the source reports not connected.
  */
 import type { Logger } from 'pino';
 import { encodeSerialAck, type Ack } from '../../../firmware-bridge/protocol/index.ts';
@@ -10,7 +9,8 @@ import type { BellSignal, BellSource, Rejection } from '../../signal.ts';
 import { SerialAckRoutes } from './ack-routes.ts';
 import { decodeLine, framingRejection } from './frames.ts';
 import { LineSplitter, type SplitItem } from './line-splitter.ts';
-import { openNodeSerialLink, type OpenSerialLink, type SerialLineConfig, type SerialLink } from './serial-link.ts';
+import type { OpenSerialLink, SerialLineConfig } from '../../../firmware-bridge/serial-line/serial-link.ts';
+import { PortKeeper } from './port-keeper.ts';
 import { SERIAL_FRAME_PROBLEMS, type SerialMetrics } from './serial-metrics.ts';
 
 type Handlers = { signal(s: BellSignal): void; rejected(r: Rejection): void };
@@ -30,32 +30,32 @@ export interface SerialSourceOptions extends SerialLineConfig {
   quietMs?: number;
 }
 
-/** A repeated open failure is logged again at most this often: visible in the log, not a flood. */
-const STILL_DOWN_LOG_MS = 60_000;
-
 export class SerialSource implements BellSource {
   readonly name: string;
-  private link: SerialLink | undefined;
+  private readonly port: PortKeeper;
   private handlers: Handlers | undefined;
   private readonly splitter = new LineSplitter();
   private readonly routes: SerialAckRoutes;
   private readonly now: () => Date;
-  private stopped = false;
-  private retryTimer: NodeJS.Timeout | undefined;
   private quietTimer: NodeJS.Timeout | undefined;
-  private retryDelay: number;
-  private downSince: Date | undefined;
-  private lastFailure: { message: string; loggedAt: number } | undefined;
 
   constructor(private readonly opts: SerialSourceOptions) {
     this.name = `serial:${opts.path}`;
     this.routes = opts.routes ?? new SerialAckRoutes();
     this.now = opts.now ?? (() => new Date());
-    this.retryDelay = opts.retryMs ?? 1_000;
+    this.port = new PortKeeper({
+      path: opts.path, baudRate: opts.baudRate, what: 'serial', open: opts.open, logger: opts.logger, metrics: opts.metrics, now: this.now,
+      retryMs: opts.retryMs, retryMaxMs: opts.retryMaxMs,
+      onData: (chunk) => this.onData(chunk),
+      onLost: () => {
+        clearTimeout(this.quietTimer);
+        this.emit(this.splitter.end());
+      },
+    });
   }
 
   get connected(): boolean {
-    return this.link !== undefined;
+    return this.port.connected;
   }
 
   get path(): string {
@@ -65,85 +65,18 @@ export class SerialSource implements BellSource {
   /** Resolves after the first attempt to open, open or not: a missing port does not stop the gateway. */
   async start(handlers: Handlers): Promise<void> {
     this.handlers = handlers;
-    this.stopped = false;
-    const m = this.opts.metrics;
-    for (const detail of SERIAL_FRAME_PROBLEMS) m?.rejected.inc({ port: this.opts.path, detail }, 0);
-    m?.openFailures.inc({ port: this.opts.path }, 0);
-    m?.connected.set({ port: this.opts.path }, 0);
-    this.downSince = this.now();
-    await this.tryOpen();
+    for (const detail of SERIAL_FRAME_PROBLEMS) this.opts.metrics?.rejected.inc({ port: this.opts.path, detail }, 0);
+    await this.port.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
     clearTimeout(this.quietTimer);
-    const link = this.link;
-    this.link = undefined;
     this.splitter.end(); // a frame cut off by our own stop is not the line's fault: not reported
-    this.opts.metrics?.connected.set({ port: this.opts.path }, 0);
-    await link?.close();
+    await this.port.stop();
   }
 
   sendAck(bellId: string, ack: Ack): void {
     if (this.routes.isLastHeardOn(bellId, this)) this.write(bellId, ack);
-  }
-
-  private async tryOpen(): Promise<void> {
-    let link: SerialLink;
-    try {
-      link = await (this.opts.open ?? openNodeSerialLink)({ path: this.opts.path, baudRate: this.opts.baudRate });
-    } catch (err) {
-      this.openFailed(err as Error);
-      return;
-    }
-    if (this.stopped) {
-      await link.close();
-      return;
-    }
-    this.link = link;
-    link.onData((chunk) => this.onData(chunk));
-    link.onClose((err) => this.onClose(link, err));
-    const downMs = this.downSince ? this.now().getTime() - this.downSince.getTime() : 0;
-    this.opts.logger?.info({ port: this.opts.path, baudRate: this.opts.baudRate, downMs }, 'serial port open');
-    this.opts.metrics?.connected.set({ port: this.opts.path }, 1);
-    this.retryDelay = this.opts.retryMs ?? 1_000;
-    this.downSince = undefined;
-    this.lastFailure = undefined;
-  }
-
-  private openFailed(err: Error): void {
-    const log = this.opts.logger;
-    this.opts.metrics?.openFailures.inc({ port: this.opts.path });
-    const at = Date.now();
-    const fields = { port: this.opts.path, err: err.message, retryInMs: this.retryDelay, downSince: this.downSince?.toISOString() };
-    if (!this.lastFailure || this.lastFailure.message !== err.message || at - this.lastFailure.loggedAt >= STILL_DOWN_LOG_MS) {
-      log?.warn(fields, 'serial port cannot be opened; serial bells on it are not heard; retrying');
-      this.lastFailure = { message: err.message, loggedAt: at };
-    } else {
-      log?.debug(fields, 'serial port still cannot be opened');
-    }
-    this.scheduleRetry();
-  }
-
-  private scheduleRetry(): void {
-    if (this.stopped) return;
-    const delay = this.retryDelay;
-    this.retryDelay = Math.min(delay * 2, this.opts.retryMaxMs ?? 5_000);
-    // Not unref'd: while a port is configured, retrying it is this process's job.
-    this.retryTimer = setTimeout(() => void this.tryOpen(), delay);
-  }
-
-  private onClose(link: SerialLink, err: Error | null): void {
-    if (this.link !== link) return; // closed by stop(), or a stale link
-    this.link = undefined;
-    clearTimeout(this.quietTimer);
-    this.opts.metrics?.connected.set({ port: this.opts.path }, 0);
-    this.downSince = this.now();
-    this.emit(this.splitter.end());
-    if (this.stopped) return;
-    this.opts.logger?.warn({ port: this.opts.path, err: err?.message }, 'serial port lost; serial bells on it are not heard; retrying');
-    this.scheduleRetry();
   }
 
   private onData(chunk: Buffer): void {
@@ -189,14 +122,14 @@ export class SerialSource implements BellSource {
   }
 
   private write(bellId: string, ack: Ack): void {
-    const link = this.link;
     // The bell retransmits every 2 s until it hears `received`, so an ack lost while the port is down is
     // answered again on the next copy: nothing to queue here.
-    if (!link) {
+    const written = this.port.write(encodeSerialAck(bellId, ack.seq, ack.state));
+    if (!written) {
       this.opts.logger?.debug({ port: this.opts.path, bellId, seq: ack.seq, state: ack.state }, 'serial ack not sent: port not open');
       return;
     }
-    link.write(encodeSerialAck(bellId, ack.seq, ack.state)).catch((err: unknown) => {
+    written.catch((err: unknown) => {
       this.opts.logger?.warn({ port: this.opts.path, bellId, seq: ack.seq, err: (err as Error).message }, 'serial ack write failed');
     });
   }

@@ -1,0 +1,3 @@
+export * from './line-reader.ts';
+export * from './serial-spec.ts';
+export * from './serial-line.ts';
