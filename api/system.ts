@@ -15,7 +15,7 @@ import {
 import { DeviceAuth } from '../gateway/broker/device-auth.ts';
 import { hashPassword, verifyPassword } from './auth/passwords.ts';
 import { Sessions } from './auth/sessions.ts';
-import type { Config } from './config.ts';
+import { parseSerialPorts, type Config, type SerialPortConfig } from './config.ts';
 import { AlarmCore } from './core/alarm-core.ts';
 import { BellSupervisor } from './core/bell-supervisor.ts';
 import { coreMetrics } from './core/metrics.ts';
@@ -119,10 +119,12 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   });
   const firstAlert = new FirstAlert({ places, roster, outbox, logger, expectDue: (due) => escalation.expectDue(due) });
   let deviceAuth: DeviceAuth | undefined;
+  let openSiteLines = async () => {};
   const reloadDirectory = async () => {
     await places.reload();
     await roster.refresh();
     await deviceAuth?.reload();
+    await openSiteLines();
   };
   const maintenance = new MaintenanceAlerts({
     directory, places, people: () => roster.people, sms: () => senders.sms, logger: logger.child({ part: 'maintenance' }),
@@ -201,10 +203,29 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   });
   // One source per native serial line (PROTOCOL.md §2); a missing port is retried, never a reason not to start.
   const routes = new SerialAckRoutes();
-  const serialLines = config.serialPorts.length > 0 ? serialMetrics(registry) : undefined;
-  const serialSources = config.serialPorts.map(
-    (p) => new SerialSource({ ...p, routes, metrics: serialLines, logger: logger.child({ source: 'serial', port: p.path }) }),
-  );
+  let serialLines: ReturnType<typeof serialMetrics> | undefined;
+  const serialSource = (p: SerialPortConfig, siteId?: string) => new SerialSource({
+    ...p, routes, metrics: (serialLines ??= serialMetrics(registry)), logger: logger.child({ source: 'serial', port: p.path, ...(siteId ? { siteId } : {}) }),
+    ...(siteId ? { site: { id: siteId, hasBell: (bellId: string) => places.lookup(bellId)?.siteId === siteId } } : {}),
+  });
+  const serialSources = config.serialPorts.map((p) => serialSource(p));
+  // Sites' own lines (provisioning `serialPorts`), each hearing only its site's bells; SERIAL_PORTS wins a path
+  // named in both. Lines provisioned while running are opened then; a line removed stays open until restart.
+  const siteLinesToOpen = (): SerialSource[] => {
+    const open = new Set(serialSources.map((s) => s.path));
+    const added: SerialSource[] = [];
+    for (const site of places.allSites()) {
+      for (const p of parseSerialPorts(site.serialPorts.join(','))) {
+        if (open.has(p.path)) continue;
+        open.add(p.path);
+        const line = serialSource(p, site.id);
+        serialSources.push(line);
+        added.push(line);
+      }
+    }
+    return added;
+  };
+  siteLinesToOpen();
   // RFLink 433 MHz receivers (DEVICES.md §5.1), one source per port, like the native serial lines; the repeat
   // filter is shared so that a press heard by two receivers is one press.
   const rflinkRepeats = new RflinkRepeats();
@@ -234,6 +255,9 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     throw err;
   }
   cleanups.push(() => gateway.stop());
+  openSiteLines = async () => {
+    for (const line of siteLinesToOpen()) await gateway.add(line);
+  };
   if (!source.startedConnected) logger.warn({ mqttUrl }, 'broker not reachable yet; the gateway keeps trying');
 
   // `serial` is added to the report (a field, not a rename): a dead serial line makes the process degraded,

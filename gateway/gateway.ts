@@ -23,10 +23,16 @@ export interface GatewayDeps {
 export class Gateway {
   constructor(private readonly deps: GatewayDeps) {}
 
+  private readonly handlers = { signal: (s: BellSignal) => this.onSignal(s), rejected: (r: Rejection) => this.reject(r) };
+
   async start(): Promise<void> {
-    for (const source of this.deps.sources) {
-      await source.start({ signal: (s) => this.onSignal(s), rejected: (r) => this.reject(r) });
-    }
+    for (const source of this.deps.sources) await source.start(this.handlers);
+  }
+
+  /** A source configured while running (a site's serial line provisioned): started and heard from now on. */
+  async add(source: BellSource): Promise<void> {
+    this.deps.sources.push(source);
+    await source.start(this.handlers);
   }
 
   async stop(): Promise<void> {

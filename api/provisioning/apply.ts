@@ -58,6 +58,7 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument): Prom
       const s = {
         id: site.id, name: site.name, address: site.address, timezone: site.timezone, police: site.police ?? null,
         drillLiaison: site.drillLiaison ?? [], situationRoom: site.situationRoom ?? null, escalationPolicy: site.escalation ?? null,
+        serialPorts: site.serialPorts ?? [],
       };
       await upsert(tx, summary, schema.sites, eq(schema.sites.id, site.id), s);
       for (const c of site.counters) {

@@ -186,6 +186,13 @@ const site = strict({
   situationRoom: strict({ channel: z.enum(['sms', 'call']), to: phone }).optional(),
   /** The site's own escalation policy (DESIGN.md's default without it). */
   escalation: escalationPolicySchema.optional(),
+  /**
+   * Native serial lines of this site's bells on the gateway machine, `path[@baud]` as in SERIAL_PORTS: opened
+   * beside SERIAL_PORTS, and a line of a site hears only that site's bells.
+   */
+  serialPorts: z.array(z.string().regex(/^\/[^\s,@]+(@[1-9][0-9]{2,6})?$/, {
+    error: (iss) => `${JSON.stringify(iss.input)} is not path[@baud] (an absolute device path such as /dev/ttyUSB0, then optionally @115200)`,
+  })).optional(),
   /** Guard shifts; when given, they replace the site's roster. Without any roster every guard is on duty. */
   roster: z.array(shift).optional(),
   counters: z.array(counter).default([]),
@@ -208,6 +215,14 @@ export const provisioningDocumentSchema = strict({
   sites: z.array(site).default([]),
   people: z.array(person).default([]),
 }).superRefine((doc, ctx) => {
+  // One serial line belongs to one site: its frames are checked against that site's bells.
+  const lines = new Map<string, string>();
+  doc.sites.forEach((s, si) => (s.serialPorts ?? []).forEach((entry, pi) => {
+    const path = entry.split('@')[0]!;
+    const first = lines.get(path);
+    if (first) ctx.addIssue({ code: 'custom', path: ['sites', si, 'serialPorts', pi], message: `serial line ${path} is already site "${first}"'s` });
+    else lines.set(path, s.id);
+  }));
   // Two bells on one panel address would make an alarm land on whichever was loaded last.
   const seen = new Map<string, string>();
   doc.sites.forEach((s, si) => s.bells.forEach((b, bi) => {

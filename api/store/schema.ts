@@ -12,6 +12,8 @@ export const sites = pgTable('sites', {
   timezone: text('timezone').notNull(),
   police: jsonb('police').$type<{ channel: string; to: string } | null>(),
   drillLiaison: jsonb('drill_liaison').$type<string[]>().notNull().default([]),
+  /** Native serial lines of this site's bells, `path[@baud]` (provisioning `serialPorts`). */
+  serialPorts: jsonb('serial_ports').$type<string[]>().notNull().default([]),
   /** The district situation room, reached by the "nobody on scene" step. */
   situationRoom: jsonb('situation_room').$type<{ channel: string; to: string } | null>(),
   /** The site's own escalation policy; null means DESIGN.md's default. */

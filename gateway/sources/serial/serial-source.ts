@@ -28,6 +28,11 @@ export interface SerialSourceOptions extends SerialLineConfig {
   retryMaxMs?: number;
   /** Noise followed by this much silence is reported then, rather than at the next `$`. */
   quietMs?: number;
+  /**
+   * A site's own line (provisioning `serialPorts`): it hears only that site's bells. A frame of any other
+   * bell is refused as unknown here, so a mis-wired bell is noticed rather than raising another office's alarm.
+   */
+  site?: { id: string; hasBell(bellId: string): boolean };
 }
 
 export class SerialSource implements BellSource {
@@ -113,6 +118,14 @@ export class SerialSource implements BellSource {
     if (item.kind === 'rejected') return this.reject(handlers, item.detail, framingRejection(item, ctx));
     const outcome = decodeLine(item.line, ctx);
     if (!outcome.ok) return this.reject(handlers, outcome.problem, outcome.rejection);
+    const site = this.opts.site;
+    if (site && !site.hasBell(outcome.signal.bellId)) {
+      handlers.rejected({
+        reason: 'unknown_bell', bellId: outcome.signal.bellId, transport: 'serial', at: ctx.receivedAt,
+        detail: `bell ${outcome.signal.bellId} is not a bell of site ${site.id}, whose serial line ${this.opts.path} this is`,
+      });
+      return;
+    }
     handlers.signal(outcome.signal);
   }
 

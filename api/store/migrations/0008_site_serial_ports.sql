@@ -1,0 +1,1 @@
+ALTER TABLE "sites" ADD COLUMN "serial_ports" jsonb DEFAULT '[]'::jsonb NOT NULL;
