@@ -165,3 +165,9 @@ export function policeTargets(
   // A liaison number that is the live police number is a misconfiguration: never dial it in a drill.
   return drillLiaison.filter((n) => n !== live).map((to) => ({ channel: 'sms' as const, to, liaison: true }));
 }
+
+/** The policy an incident froze when it opened; DESIGN.md's default when it has none (or an unreadable one). */
+export function policyOf(incident: { escalationPolicy: unknown }): EscalationPolicy {
+  const parsed = escalationPolicySchema.safeParse(incident.escalationPolicy);
+  return parsed.success ? parsed.data : DEFAULT_ESCALATION_POLICY;
+}

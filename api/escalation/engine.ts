@@ -8,8 +8,8 @@ import type { Logger } from 'pino';
 import { ulid } from 'ulidx';
 import type { Histogram } from 'prom-client';
 import {
-  DEFAULT_ESCALATION_POLICY, reachableRecipients, escalationDecision, escalationPolicySchema, escalationView, stepDueAt, stepStopped,
-  type EscalationPolicy, type EscalationStep,
+  policyOf, reachableRecipients, escalationDecision, escalationView, stepDueAt, stepStopped,
+  type EscalationStep,
 } from '../domain/index.ts';
 import type { Db, IncidentRecord } from '../store/index.ts';
 import { recordFromRow, schema } from '../store/index.ts';
@@ -35,10 +35,7 @@ export interface EscalationEngineDeps {
   onFired?: (incidentId: string, siteId: string) => void;
 }
 
-export function policyOf(incident: Pick<IncidentRecord, 'escalationPolicy'>): EscalationPolicy {
-  const parsed = escalationPolicySchema.safeParse(incident.escalationPolicy);
-  return parsed.success ? parsed.data : DEFAULT_ESCALATION_POLICY;
-}
+export { policyOf } from '../domain/index.ts';
 
 
 /** The reason kept on a step fired while its incident was unconfirmed: it reached only the guards. */

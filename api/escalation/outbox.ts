@@ -15,6 +15,7 @@ import { alarmText, cancelledAtCounterText, policeWebhookPayload, voiceText } fr
 import type { AlarmFacts, MessageSender, NotificationStatus, OutboundMessage, SendChannel, SendOutcome } from '../notify/types.ts';
 import type { Db } from '../store/index.ts';
 import { recordFromRow, schema } from '../store/index.ts';
+import { policyOf } from '../domain/index.ts';
 
 const { incidents, notifications, people } = schema;
 import type { IncidentRecord, NotificationRow, PersonRow } from '../store/index.ts';
@@ -173,6 +174,11 @@ export class Outbox {
       await apply('cancelled', { lastError: 'a drill never reaches the police channel' });
       return;
     }
+    const overtaken = overtakenBy(row, incident);
+    if (overtaken) {
+      await apply('cancelled', { lastError: overtaken });
+      return;
+    }
     const sender = this.deps.senders[row.channel as SendChannel];
     if (!sender) {
       await apply('not_configured', { lastError: `no ${row.channel} sender configured (Twilio or webhook settings missing)` });
@@ -295,6 +301,19 @@ export class Outbox {
       stepKind,
     };
   }
+}
+
+/**
+ * Why a notification still waiting to be sent (a retry, a fallback call, a busy outbox) no longer should
+ * be: its incident is over, or it belongs to an "unacknowledged" step and somebody has acknowledged. The
+ * police channel and the cancel notice always go (police are never stood down by a cancel at the counter).
+ */
+export function overtakenBy(row: Pick<NotificationRow, 'stepId' | 'isPolice'>, incident: Pick<IncidentRecord, 'status' | 'acknowledgedAt' | 'escalationPolicy'>): string | null {
+  if (row.isPolice || row.stepId === CANCEL_NOTICE_STEP) return null;
+  if (incident.status === 'closed' || incident.status === 'cancelled') return `incident ${incident.status} before it was sent`;
+  const step = policyOf(incident).steps.find((s) => s.id === row.stepId);
+  if (step?.when.kind === 'unacknowledged' && incident.acknowledgedAt) return 'acknowledged before it was sent';
+  return null;
 }
 
 /** A live incident may reach its police channel; a drill only a joint drill's liaison numbers, never the live one. */

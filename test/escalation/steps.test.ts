@@ -135,7 +135,8 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     await waitFor(() => reqs().filter((r) => r.kind === 'sms' && /취소|cancelled at the counter/.test(r.body ?? '')).length === 4, 5_000, 'four cancel notices');
     expect(smsTo(reqs(), PHONES.guardA2).at(-1)!.body).toContain('check in person');
     await sleep(1_500);
-    expect(reqs().filter((r) => r.kind === 'call')).toEqual([]);
+    // No call for this incident (a call of an earlier test's incident may still be on its way).
+    expect(reqs().filter((r) => r.kind === 'call' && r.twiml?.includes('Welfare counter 1'))).toEqual([]);
     expect((await detail(incident)).status).toBe('cancelled');
   });
 
