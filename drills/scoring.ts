@@ -1,0 +1,78 @@
+/**
+ * Scoring a drill from its incident's timeline and notifications, never by hand (DESIGN.md principle 3):
+ * each milestone's time from the press against the scenario's target, the milestones missed, who was
+ * reached and who was not, and how the notifications were delivered. A pure function.
+ */
+import type { DrillMilestone, Scenario } from './scenarios.ts';
+
+export interface ScoredStep {
+  milestone: DrillMilestone;
+  targetSeconds: number;
+  required: boolean;
+  /** Seconds from the press to the first timeline entry of the milestone, or null when it never came. */
+  atSeconds: number | null;
+  onTime: boolean;
+  lateBySeconds: number | null;
+}
+
+export interface DrillScore {
+  steps: ScoredStep[];
+  /** Required milestones that never came. */
+  missed: DrillMilestone[];
+  /** Milestones that came after their target. */
+  late: DrillMilestone[];
+  /** Participants told by a delivered SMS or an answered call, and those who were not. */
+  reached: string[];
+  notReached: string[];
+  delivery: { total: number; delivered: number; failed: number; notDelivered: number };
+  /** Required milestones on time, as a percentage of the required milestones. */
+  score: number;
+  /** Every required milestone came (late ones count against the score, not the pass). */
+  passed: boolean;
+}
+
+export interface DrillRecord {
+  openedAt: Date;
+  timeline: readonly { kind: string; at: Date }[];
+  notifications: readonly { personId: string | null; status: string; isPolice: boolean }[];
+}
+
+const DELIVERED = ['delivered', 'answered', 'acknowledged'];
+const FAILED = ['failed', 'no_answer', 'busy', 'cancelled', 'not_configured'];
+/** Police milestones are required only in a joint police drill: otherwise the police are not part of it. */
+const POLICE_MILESTONES: readonly DrillMilestone[] = ['police_called', 'police_arrived', 'police_handover'];
+/** A later milestone implies the earlier ones of the status ladder (nobody records "on my way" once on scene). */
+const IMPLIED_BY: Partial<Record<DrillMilestone, string[]>> = {
+  acknowledged: ['responding', 'on_scene', 'contained'],
+  responding: ['on_scene', 'contained'],
+  on_scene: ['contained'],
+};
+
+export function scoreDrill(scenario: Scenario, drill: DrillRecord, opts: { participants?: readonly string[]; jointPolice?: boolean } = {}): DrillScore {
+  const first = (kinds: string[]) => {
+    const times = drill.timeline.filter((e) => kinds.includes(e.kind)).map((e) => e.at.getTime());
+    return times.length > 0 ? Math.min(...times) : null;
+  };
+  const steps = scenario.steps.map((s): ScoredStep => {
+    const required = s.required || (opts.jointPolice === true && POLICE_MILESTONES.includes(s.milestone));
+    const at = first([s.milestone, ...(IMPLIED_BY[s.milestone] ?? [])]);
+    const atSeconds = at === null ? null : Math.max(0, (at - drill.openedAt.getTime()) / 1000);
+    const onTime = atSeconds !== null && atSeconds <= s.targetSeconds;
+    return { milestone: s.milestone, targetSeconds: s.targetSeconds, required, atSeconds, onTime, lateBySeconds: atSeconds !== null && !onTime ? atSeconds - s.targetSeconds : null };
+  });
+  const required = steps.filter((s) => s.required);
+  const reachedSet = new Set(drill.notifications.filter((n) => n.personId && DELIVERED.includes(n.status)).map((n) => n.personId!));
+  const participants = opts.participants ?? [...new Set(drill.notifications.filter((n) => n.personId).map((n) => n.personId!))];
+  const delivered = drill.notifications.filter((n) => DELIVERED.includes(n.status)).length;
+  const failed = drill.notifications.filter((n) => FAILED.includes(n.status)).length;
+  return {
+    steps,
+    missed: required.filter((s) => s.atSeconds === null).map((s) => s.milestone),
+    late: steps.filter((s) => s.atSeconds !== null && !s.onTime).map((s) => s.milestone),
+    reached: participants.filter((p) => reachedSet.has(p)),
+    notReached: participants.filter((p) => !reachedSet.has(p)),
+    delivery: { total: drill.notifications.length, delivered, failed, notDelivered: drill.notifications.length - delivered },
+    score: required.length === 0 ? 100 : Math.round((100 * required.filter((s) => s.onTime).length) / required.length),
+    passed: required.every((s) => s.atSeconds !== null),
+  };
+}
