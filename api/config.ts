@@ -1,6 +1,7 @@
 /** Configuration from the environment (PROTOCOL.md §5), parsed once at start, every problem reported at once. */
 import { z } from 'zod';
 import { DEFAULT_TOPIC_ROOT } from '../firmware-bridge/protocol/index.ts';
+import { parseSerialSpec, type SerialSpec } from '../firmware-bridge/serial-line/serial-spec.ts';
 import { dc09Key, type Dc09Key } from '../gateway/sources/sia-dc09/index.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -39,10 +40,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export interface SerialPortConfig {
-  path: string;
-  baudRate: number;
-}
+export type SerialPortConfig = SerialSpec;
 
 export interface Config {
   port: number;
@@ -84,10 +82,11 @@ export class ConfigError extends Error {}
 export function parseSerialPorts(text: string | undefined, variable = 'SERIAL_PORTS', defaultBaud = 115200): SerialPortConfig[] {
   if (!text?.trim()) return [];
   return text.split(',').map((item) => {
-    const [path, baud] = item.trim().split('@');
-    const baudRate = baud === undefined ? defaultBaud : Number(baud);
-    if (!path || !Number.isInteger(baudRate) || baudRate <= 0) throw new ConfigError(`${variable}: "${item}" is not path[@baud]`);
-    return { path, baudRate };
+    try {
+      return parseSerialSpec(item.trim(), defaultBaud);
+    } catch {
+      throw new ConfigError(`${variable}: "${item}" is not path[@baud]`);
+    }
   });
 }
 

@@ -3,21 +3,21 @@
  * FOR UPDATE SKIP LOCKED so that with several processes each step fires exactly once. What to do is
  * decided by the pure `escalationDecision`; this file only reads, writes and schedules.
  */
-import { and, asc, eq, gt, isNotNull, lte, notInArray } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, lte, notInArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { ulid } from 'ulidx';
 import type { Histogram } from 'prom-client';
 import {
-  policyOf, reachableRecipients, escalationDecision, escalationView, stepDueAt, stepStopped,
+  policyOf, escalationDecision, escalationView, stepDueAt, stepStopped,
   type EscalationStep,
 } from '../domain/index.ts';
 import type { Db, IncidentRecord } from '../store/index.ts';
 import { recordFromRow, schema } from '../store/index.ts';
 import type { Places } from '../core/places.ts';
-import { notificationRow, planStep, stepEntryData, type RosterSnapshot } from './recipients.ts';
+import { notificationRow, planStep, reachesOnlyGuards, stepEntryData, type RosterSnapshot } from './recipients.ts';
 import { CANCEL_NOTICE_STEP } from './outbox.ts';
 
-const { escalationSteps, incidents, notifications, people, shifts, timeline } = schema;
+const { escalationSteps, incidents, notifications, timeline } = schema;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface EscalationEngineDeps {
@@ -29,8 +29,8 @@ export interface EscalationEngineDeps {
   tickMs?: number;
   /** Claim loops run side by side (PostgreSQL: SKIP LOCKED splits the work; PGlite: 1, it runs one transaction at a time). */
   parallel?: number;
-  /** The roster from memory (RosterCache); without it, read in each claim's transaction. */
-  roster?: (now: Date) => RosterSnapshot;
+  /** Who is on duty, from memory (RosterCache): one read every few seconds, not one per claim. */
+  roster: (now: Date) => RosterSnapshot;
   /** Told after a step fired, with the incident it belongs to (the outbox sends, the console shows). */
   onFired?: (incidentId: string, siteId: string) => void;
 }
@@ -199,7 +199,7 @@ export class EscalationEngine {
     if (due.length === 0) return 0;
     const byIncident = new Map<string, typeof due>();
     for (const d of due) byIncident.set(d.incidentId, [...(byIncident.get(d.incidentId) ?? []), d]);
-    const roster = await this.roster(tx, now);
+    const roster = this.deps.roster(now);
     let handled = 0;
     for (const [incidentId, claimed] of byIncident) handled += await this.runIncident(tx, incidentId, claimed, roster, now);
     return handled;
@@ -247,7 +247,7 @@ export class EscalationEngine {
   private async fire(tx: Tx, record: IncidentRecord, step: EscalationStep, roster: RosterSnapshot, now: Date): Promise<boolean> {
     const site = this.deps.places.site(record.siteId);
     if (!site) return false;
-    const partial = record.unconfirmed && reachableRecipients(step.recipients, true).length < step.recipients.length;
+    const partial = reachesOnlyGuards(step, record);
     const planned = planStep(step, record, site, this.deps.places.counter(record.siteId, record.counterId), roster);
     if (planned.length > 0) await tx.insert(notifications).values(planned.map((p) => notificationRow(p, record, now, 'queued'))).onConflictDoNothing();
     await tx.insert(timeline).values({ incidentId: record.id, at: now, kind: 'escalation_step', actorId: null, data: stepEntryData(step, planned, record) });
@@ -269,17 +269,4 @@ export class EscalationEngine {
     if (inserted.length > 0) this.deps.onFired?.(record.id, record.siteId);
   }
 
-  private async roster(tx: Tx, now: Date): Promise<RosterSnapshot> {
-    if (this.deps.roster) return this.deps.roster(now);
-    // One after another: a transaction is one connection, and pg refuses overlapping queries on it.
-    const everyone = await tx.select().from(people);
-    const withRoster = await tx.selectDistinct({ siteId: shifts.siteId }).from(shifts);
-    const current = await tx
-      .select({ siteId: shifts.siteId, personId: shifts.personId })
-      .from(shifts)
-      .where(and(lte(shifts.startsAt, now), gt(shifts.endsAt, now)));
-    const onShift = new Map<string, Set<string>>(withRoster.map((s) => [s.siteId, new Set<string>()]));
-    for (const s of current) onShift.get(s.siteId)?.add(s.personId);
-    return { people: everyone, onShift };
-  }
 }

@@ -14,13 +14,13 @@
  * (see adoptFirstAlert) and a person may get the first SMS twice. Twice is better than never.
  */
 import type { Logger } from 'pino';
-import { escalationDecision, escalationView, reachableRecipients, stepDueAt, type TimelineDraft } from '../domain/index.ts';
+import { escalationDecision, escalationView, stepDueAt, type TimelineDraft } from '../domain/index.ts';
 import type { FirstAlertRows, IncidentRecord, NotificationRow } from '../store/index.ts';
 import type { Places } from '../core/places.ts';
 import type { FirstAlertPlan, FirstAlertPort } from '../core/alarm-core.ts';
 import { GUARDS_ONLY_UNCONFIRMED, policyOf } from './engine.ts';
 import type { Outbox } from './outbox.ts';
-import { notificationRow, planStep, stepEntryData } from './recipients.ts';
+import { notificationRow, planStep, reachesOnlyGuards, stepEntryData } from './recipients.ts';
 import type { RosterCache } from './roster-cache.ts';
 
 export interface FirstAlertDeps {
@@ -59,8 +59,7 @@ export class FirstAlert implements FirstAlertPort {
     const entries: TimelineDraft[] = [];
     for (const step of due) {
       const planned = planStep(step, record, site, counter, roster);
-      const partial = record.unconfirmed && reachableRecipients(step.recipients, true).length < step.recipients.length;
-      rows.steps.push({ stepId: step.id, status: 'fired', dueAt: at, firedAt: at, reason: partial ? GUARDS_ONLY_UNCONFIRMED : null });
+      rows.steps.push({ stepId: step.id, status: 'fired', dueAt: at, firedAt: at, reason: reachesOnlyGuards(step, record) ? GUARDS_ONLY_UNCONFIRMED : null });
       // Claimed by this process from the start: stored as `sending`, so no outbox sends it again.
       rows.notifications.push(...planned.map((p) => notificationRow(p, record, now, 'sending')));
       entries.push({ kind: 'escalation_step', at, actorId: null, data: stepEntryData(step, planned, record, { fromMemory: true }) });

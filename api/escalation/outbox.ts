@@ -17,7 +17,7 @@ import type { Db } from '../store/index.ts';
 import { recordFromRow, schema } from '../store/index.ts';
 import { policyOf } from '../domain/index.ts';
 
-const { incidents, notifications, people } = schema;
+const { incidents, notifications } = schema;
 import type { IncidentRecord, NotificationRow, PersonRow } from '../store/index.ts';
 export type { NotificationRow };
 
@@ -37,8 +37,8 @@ export interface OutboxDeps {
   tickMs?: number;
   /** Batches sent side by side (PostgreSQL: SKIP LOCKED splits them; PGlite: 1). */
   parallel?: number;
-  /** People (for call-back numbers) from memory; without it, one read per batch. */
-  people?: () => PersonRow[];
+  /** People (for call-back numbers) from memory (RosterCache), not one read per batch. */
+  people: () => PersonRow[];
 }
 
 type ApplyStatus = (status: NotificationStatus, extra?: Partial<typeof notifications.$inferInsert>) => Promise<void>;
@@ -134,8 +134,7 @@ export class Outbox {
       }
       return rows;
     });
-    // People (call-back numbers) from memory, or one read per batch, never one per message.
-    const everyone = claimed.length === 0 ? [] : (this.deps.people?.() ?? (await this.deps.db.select().from(people)));
+    const everyone = this.deps.people();
     await Promise.all(claimed.map((row) => this.sendOne(row, everyone).catch((err: unknown) => this.deps.logger.error({ err, id: row.id }, 'sending failed'))));
     return claimed.length;
   }
@@ -232,21 +231,24 @@ export class Outbox {
       .where(and(which, sql`${rankOf(notifications.status)} <= ${RANK[status] ?? 0}`))
       .returning();
     if (!updated) return false;
-    this.publish(updated);
-    if (['failed', 'no_answer', 'busy'].includes(status) && updated.channel === 'sms' && updated.personId) await this.failOver(updated);
+    await this.changed(updated);
     return true;
   }
 
-  /** Applies a delivery status (from a send or a provider callback); a failed SMS falls over to a call. */
+  /** Applies the outcome of our own send attempt, or an acknowledgement by reply or keypad. */
   async setStatus(row: NotificationRow, status: NotificationStatus, extra: Partial<typeof notifications.$inferInsert> = {}): Promise<void> {
     // queued and not_configured come only from our own send attempt (back to the outbox), never from a late callback.
     const allowed = status === 'queued' || status === 'not_configured' || status === 'sent' || (RANK[status] ?? 0) >= (RANK[row.status] ?? 0);
     if (!allowed) return;
     const now = this.now();
     const [updated] = await this.deps.db.update(notifications).set({ status, updatedAt: now, ...extra }).where(eq(notifications.id, row.id)).returning();
-    if (!updated) return;
-    this.publish(updated);
-    if (['failed', 'no_answer', 'busy'].includes(status) && row.channel === 'sms' && updated.personId) await this.failOver(updated);
+    if (updated) await this.changed(updated);
+  }
+
+  /** A stored status change: consoles are told, and an SMS that did not arrive falls over to a call. */
+  private async changed(row: NotificationRow): Promise<void> {
+    this.publish(row);
+    if (['failed', 'no_answer', 'busy'].includes(row.status) && row.channel === 'sms' && row.personId) await this.failOver(row);
   }
 
   private async failOver(row: NotificationRow): Promise<void> {

@@ -51,6 +51,11 @@ function people(r: Recipient, roster: RosterSnapshot, site: SiteRow, counter: Co
   }
 }
 
+/** True when the step reaches only the guards of an unconfirmed incident now (the rest follow on confirmation). */
+export function reachesOnlyGuards(step: EscalationStep, incident: Pick<IncidentRecord, 'unconfirmed'>): boolean {
+  return incident.unconfirmed && reachableRecipients(step.recipients, true).length < step.recipients.length;
+}
+
 /** The notifications one step sends for one incident. Console delivery is the alarm wall itself: no rows. */
 export function planStep(
   step: EscalationStep,

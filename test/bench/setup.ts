@@ -14,6 +14,7 @@ import type { ProvisioningDocument } from '../../api/provisioning/index.ts';
 import { startSystem, type System } from '../../api/system.ts';
 import { ApiClient } from '../support/http.ts';
 import { createTestDatabase } from '../support/postgres.ts';
+import { isolatedEnv } from '../support/system.ts';
 import { bellId } from './fleet.ts';
 import type { BenchDb } from './options.ts';
 
@@ -35,18 +36,7 @@ export async function startBenchSystem(db: BenchDb, extraEnv: Record<string, str
   const created = db === 'postgres' ? await createTestDatabase() : undefined;
   const runTag = randomBytes(4).toString('hex');
   const topicRoot = `gbbench-${runTag}/v1`;
-  const env: Record<string, string> = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: 'memory://',
-    MQTT_PORT: '0',
-    GUARDBELL_TOPIC_ROOT: topicRoot,
-    GUARDBELL_DEMO: '0',
-    GUARDBELL_ADMIN_PASSWORD: PASSWORD,
-    LOG_LEVEL: 'silent',
-    ...(created ? { DATABASE_URL: created.url } : {}),
-    ...extraEnv,
-  };
+  const env: Record<string, string> = { ...isolatedEnv(topicRoot, created?.url, { adminPassword: PASSWORD }), ...extraEnv };
   const config: Config = { ...configFromEnv(env), embeddedDbDir: 'memory://' };
   let system: System;
   try {

@@ -41,6 +41,21 @@ export interface TestSystemOptions {
   provision?: boolean;
 }
 
+/** The environment of a system on its own ports, topic root and (throwaway) database, without demo data. */
+export function isolatedEnv(topicRoot: string, databaseUrl: string | undefined, opts: { logLevel?: string; adminPassword?: string } = {}): Record<string, string> {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: 'memory://',
+    MQTT_PORT: '0',
+    GUARDBELL_TOPIC_ROOT: topicRoot,
+    GUARDBELL_DEMO: '0',
+    GUARDBELL_ADMIN_PASSWORD: opts.adminPassword ?? PASSWORD,
+    LOG_LEVEL: opts.logLevel ?? 'silent',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  };
+}
+
 /** Starts a whole Guardbell process on a throwaway database and an isolated topic root. */
 export async function startTestSystem(opts: TestSystemOptions): Promise<TestSystem> {
   const created = opts.db === 'postgres' && !opts.databaseUrl ? await createTestDatabase() : undefined;
@@ -48,15 +63,7 @@ export async function startTestSystem(opts: TestSystemOptions): Promise<TestSyst
   // Mosquitto is shared by every test: each system gets its own topic root.
   const topicRoot = opts.topicRoot ?? `gbtest-${randomBytes(4).toString('hex')}/v1`;
   const env: Record<string, string> = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: 'memory://',
-    MQTT_PORT: '0',
-    GUARDBELL_TOPIC_ROOT: topicRoot,
-    GUARDBELL_DEMO: '0',
-    GUARDBELL_ADMIN_PASSWORD: PASSWORD,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...isolatedEnv(topicRoot, databaseUrl, { logLevel: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ...(opts.broker === 'mosquitto' ? { MQTT_URL: MOSQUITTO_URL } : {}),
     ...opts.env,
   };

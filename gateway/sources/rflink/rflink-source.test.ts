@@ -1,42 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import type { BellEventSignal, BellSignal, Rejection } from '../../signal.ts';
-import type { OpenSerialLink, SerialLink } from '../../../firmware-bridge/serial-line/serial-link.ts';
+import { fakePort } from '../../../firmware-bridge/serial-line/fake-serial-port.ts';
 import { RflinkRepeats, RFLINK_REPEAT_WINDOW_MS } from './repeat-filter.ts';
 import { rflinkMetrics, type RflinkMetrics } from './rflink-metrics.ts';
 import { RflinkSource } from './rflink-source.ts';
 
 const PRESS = '20;77;EV1527;ID=0f7499;SWITCH=04;CMD=ON;\r\n';
 const BELLS: Record<string, string> = { 'EV1527/F7499/4': 'R-PANIC', 'EV1527/19BD0': 'R-REMOTE' };
-
-class FakeLink implements SerialLink {
-  written: string[] = [];
-  closed = false;
-  private data: ((chunk: Buffer) => void)[] = [];
-  private close_: ((err: Error | null) => void)[] = [];
-  onData(cb: (chunk: Buffer) => void) { this.data.push(cb); }
-  onClose(cb: (err: Error | null) => void) { this.close_.push(cb); }
-  async write(text: string) { this.written.push(text); }
-  async close() { this.unplug(null); }
-  feed(text: string | Buffer) { for (const cb of this.data) cb(typeof text === 'string' ? Buffer.from(text, 'latin1') : text); }
-  unplug(err: Error | null = new Error('bad file descriptor')) {
-    if (this.closed) return;
-    this.closed = true;
-    for (const cb of this.close_) cb(err);
-  }
-}
-
-function fakePort() {
-  const port = { present: true, links: [] as FakeLink[], configs: [] as { path: string; baudRate: number }[], open: undefined as unknown as OpenSerialLink };
-  port.open = async (config) => {
-    port.configs.push(config);
-    if (!port.present) throw new Error('No such file or directory, cannot open /dev/ttyACM9');
-    const link = new FakeLink();
-    port.links.push(link);
-    return link;
-  };
-  return port;
-}
 
 const silent = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 

@@ -3,42 +3,12 @@ import { Registry } from 'prom-client';
 import { crc16CcittFalse, crcHex } from '../../../firmware-bridge/protocol/index.ts';
 import type { BellEventSignal, BellSignal, Rejection } from '../../signal.ts';
 import { SerialAckRoutes } from './ack-routes.ts';
-import type { OpenSerialLink, SerialLink } from '../../../firmware-bridge/serial-line/serial-link.ts';
+import { fakePort } from '../../../firmware-bridge/serial-line/fake-serial-port.ts';
 import { serialMetrics, type SerialMetrics } from './serial-metrics.ts';
 import { SerialSource } from './serial-source.ts';
 
 const PRESS = '$GB1,B-0301,17,press,86*EF1C\r\n';
 const HB = '$GB1,B-0301,18,hb,85*3AE0\r\n';
-
-class FakeLink implements SerialLink {
-  written: string[] = [];
-  closed = false;
-  private data: ((chunk: Buffer) => void)[] = [];
-  private close_: ((err: Error | null) => void)[] = [];
-  onData(cb: (chunk: Buffer) => void) { this.data.push(cb); }
-  onClose(cb: (err: Error | null) => void) { this.close_.push(cb); }
-  async write(text: string) { this.written.push(text); }
-  async close() { this.unplug(null); }
-  feed(text: string | Buffer) { for (const cb of this.data) cb(typeof text === 'string' ? Buffer.from(text, 'latin1') : text); }
-  unplug(err: Error | null = new Error('bad file descriptor')) {
-    if (this.closed) return;
-    this.closed = true;
-    for (const cb of this.close_) cb(err);
-  }
-}
-
-/** A port that is present or not; every successful open hands out a new link, like a replugged adapter. */
-function fakePort() {
-  const port = { present: true, links: [] as FakeLink[], attempts: 0, open: undefined as unknown as OpenSerialLink };
-  port.open = async () => {
-    port.attempts++;
-    if (!port.present) throw new Error('No such file or directory, cannot open /dev/ttyFAKE');
-    const link = new FakeLink();
-    port.links.push(link);
-    return link;
-  };
-  return port;
-}
 
 const silent = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 
