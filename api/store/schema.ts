@@ -225,3 +225,10 @@ export const shifts = pgTable(
   },
   (t) => [index('shifts_site_idx').on(t.siteId, t.startsAt)],
 );
+
+// Each later area keeps its tables in its own file; re-exported here so that the store, drizzle-kit and the
+// migrations see one schema. Those files may refer to the tables above only inside `references(() => …)`.
+export * from './schema-drills.ts';
+export * from './schema-floor-plans.ts';
+export * from './schema-cases.ts';
+export * from './schema-aftercare.ts';

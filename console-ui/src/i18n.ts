@@ -4,10 +4,15 @@
  * (names, notes, unknown timeline kinds) are shown as they are.
  */
 import { createContext, useContext } from 'react';
+import * as aftercareMessages from './aftercare/messages.ts';
+import * as adminMessages from './admin/messages.ts';
+import * as casesMessages from './cases/messages.ts';
+import * as drillsMessages from './drills/messages.ts';
+import * as placesMessages from './places/messages.ts';
 
 export type Lang = 'ko' | 'en';
 
-const ko = {
+const coreKo = {
   'app.title': 'Guardbell 비상벨 콘솔',
   'app.loading': '불러오는 중…',
   'app.serverUnreachable': '서버에 연결할 수 없습니다. 다시 시도하는 중…',
@@ -22,6 +27,9 @@ const ko = {
 
   'header.signedInAs': '{name} ({roles})',
   'header.logout': '로그아웃',
+
+  'nav.label': '화면',
+  'nav.home': '사건',
 
   'role.staff': '민원 담당 직원',
   'role.guard': '보안 요원',
@@ -261,9 +269,19 @@ const ko = {
   'error.http': '요청이 실패했습니다 (HTTP {status}).',
 } as const;
 
+// Each area of the console keeps its own strings in `<area>/messages.ts` (`ko` and `en`), merged here.
+const ko = {
+  ...coreKo,
+  ...placesMessages.ko,
+  ...adminMessages.ko,
+  ...drillsMessages.ko,
+  ...aftercareMessages.ko,
+  ...casesMessages.ko,
+};
+
 export type MessageKey = keyof typeof ko;
 
-const en: Record<MessageKey, string> = {
+const coreEn: Record<keyof typeof coreKo, string> = {
   'app.title': 'Guardbell console',
   'app.loading': 'Loading…',
   'app.serverUnreachable': 'Cannot reach the server. Retrying…',
@@ -278,6 +296,9 @@ const en: Record<MessageKey, string> = {
 
   'header.signedInAs': '{name} ({roles})',
   'header.logout': 'Sign out',
+
+  'nav.label': 'Views',
+  'nav.home': 'Incidents',
 
   'role.staff': 'Counter staff',
   'role.guard': 'Guard',
@@ -515,6 +536,15 @@ const en: Record<MessageKey, string> = {
 
   'error.network': 'Cannot reach the server.',
   'error.http': 'The request failed (HTTP {status}).',
+};
+
+const en: Record<MessageKey, string> = {
+  ...coreEn,
+  ...placesMessages.en,
+  ...adminMessages.en,
+  ...drillsMessages.en,
+  ...aftercareMessages.en,
+  ...casesMessages.en,
 };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { ko, en };

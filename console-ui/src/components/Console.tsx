@@ -6,6 +6,8 @@ import { triggeredAlarms } from '../incidents.ts';
 import { canRaiseAlarm, canSeeBells, isResponder, isStaffOnly } from '../roles.ts';
 import { AlarmSound } from '../sound.ts';
 import { useLiveConsole } from '../useLiveConsole.ts';
+import { extraViews } from '../views.tsx';
+import { ViewNav } from './ViewNav.tsx';
 import { AlarmBanner, AlarmStrip } from './AlarmBanner.tsx';
 import { BellsTable } from './BellsTable.tsx';
 import { DutyWarningBanner } from './DutyWarning.tsx';
@@ -19,7 +21,14 @@ import { StreamStatus } from './StreamStatus.tsx';
 
 export function Console({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [viewId, setViewId] = useState('home');
   const live = useLiveConsole(me, selectedId);
+  const views = useMemo(() => extraViews.filter((v) => v.visible(me)), [me]);
+  const view = views.find((v) => v.id === viewId) ?? null;
+  const openIncident = useCallback((id: string) => {
+    setViewId('home');
+    setSelectedId(id);
+  }, []);
   const responder = isResponder(me);
   const staffOnly = isStaffOnly(me);
 
@@ -73,10 +82,12 @@ export function Console({ me, onLogout }: { me: Me; onLogout: () => void }) {
           acking={acking}
           errors={ackErrors}
           onAcknowledge={(id) => void acknowledge(id)}
-          onOpen={setSelectedId}
+          onOpen={openIncident}
         />
       )}
       {!staffOnly && live.alerts.length > 0 && <SecurityAlerts alerts={live.alerts} siteById={live.siteById} onDismiss={live.dismissAlert} />}
+      {views.length > 0 && <ViewNav views={views} current={view ? view.id : 'home'} onSelect={setViewId} />}
+      {view ? view.render({ me, live, openIncident }) : (<>
       {canRaiseAlarm(me) && <PanicButton me={me} sites={live.sites} incidents={live.incidents} onRaised={applyIncident} />}
       <main className={selectedId ? 'workspace with-detail' : 'workspace'}>
         <IncidentList
@@ -104,6 +115,7 @@ export function Console({ me, onLogout }: { me: Me; onLogout: () => void }) {
         )}
       </main>
       {canSeeBells(me) && <BellsTable bells={live.bells} siteById={live.siteById} />}
+      </>)}
     </div>
   );
 }

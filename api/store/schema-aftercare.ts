@@ -1,0 +1,2 @@
+/** The aftercare tables (re-exported by schema.ts, so drizzle and drizzle-kit see one schema). */
+export {};

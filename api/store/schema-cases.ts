@@ -1,0 +1,2 @@
+/** The cases tables (re-exported by schema.ts, so drizzle and drizzle-kit see one schema). */
+export {};

@@ -1,0 +1,2 @@
+/** The drills tables (re-exported by schema.ts, so drizzle and drizzle-kit see one schema). */
+export {};
