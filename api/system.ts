@@ -287,6 +287,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     : [];
   const ctx: ApiContext = {
     core, supervisor, incidents, directory, places, sessions, hub, registry, logger, health, extraRoutes,
+    db: database.db,
     escalation: new EscalationStore(database.db, () => roster.refresh()),
     // Secure cookies whenever the console is served over https (behind a TLS proxy).
     secureCookies: config.publicUrl?.startsWith('https://') ?? false,

@@ -6,6 +6,7 @@ import type { BellSupervisor } from '../core/bell-supervisor.ts';
 import type { Places } from '../core/places.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { DirectoryStore, EscalationStore, IncidentStore } from '../store/index.ts';
+import type { Db } from '../store/database.ts';
 import type { Router } from 'express';
 import type { Sessions } from '../auth/sessions.ts';
 import { tokenFrom } from '../auth/sessions.ts';
@@ -29,6 +30,8 @@ export interface ApiContext {
   directory: DirectoryStore;
   escalation: EscalationStore;
   places: Places;
+  /** The database, for the areas whose routes keep their own small stores (drills, case files, aftercare…). */
+  db: Db;
   /** Routes mounted under /api/v1 by other parts (Twilio webhooks). */
   extraRoutes?: Router[];
   sessions: Sessions;
