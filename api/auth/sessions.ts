@@ -79,6 +79,11 @@ export class Sessions {
     }
   }
 
+  /** Forgets the cached sessions of a person whose roles, sites or account changed (administration): checked again at once. */
+  forgetPerson(personId: string): void {
+    for (const [key, cached] of this.cache) if (cached.user.id === personId) this.cache.delete(key);
+  }
+
   async logout(token: string): Promise<void> {
     const key = hashToken(token);
     this.cache.delete(key);

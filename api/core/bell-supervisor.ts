@@ -93,7 +93,11 @@ export class BellSupervisor {
   async sweep(now = this.now()): Promise<BellRow[]> {
     await this.flush();
     const changed: BellRow[] = [];
-    for (const stored of await this.deps.directory.bells()) {
+    const inService = await this.deps.directory.bells();
+    // A bell taken out of service is no longer supervised (no offline alarms or maintenance SMS for it).
+    const ids = new Set(inService.map((b) => b.id));
+    for (const id of this.bells.keys()) if (!ids.has(id)) { this.bells.delete(id); this.dirty.delete(id); }
+    for (const stored of inService) {
       const mine = this.bells.get(stored.id);
       const row = mine ? { ...stored, ...pickHealth(mine), lastSeenAt: later(mine.lastSeenAt, stored.lastSeenAt) } : stored;
       if (mine && stored.lastSeenAt && (!mine.lastSeenAt || stored.lastSeenAt > mine.lastSeenAt)) row.online = stored.online;

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
-import { bells, counters, people, securityAlerts, sessions, sites } from './schema.ts';
+import { bellRetirements, bells, counters, people, securityAlerts, sessions, sites } from './schema.ts';
 
 export type SiteRow = typeof sites.$inferSelect;
 export type CounterRow = typeof counters.$inferSelect;
@@ -34,8 +34,11 @@ export class DirectoryStore {
     return this.db.select().from(counters).orderBy(asc(counters.siteId), asc(counters.id));
   }
 
+  /** The bells in service: a bell taken out of service (administration) is kept with its history, but not here. */
   bells(): Promise<BellRow[]> {
-    return this.db.select().from(bells).orderBy(asc(bells.id));
+    return this.db.select().from(bells)
+      .where(sql`not exists (select 1 from ${bellRetirements} where ${bellRetirements.bellId} = ${bells.id})`)
+      .orderBy(asc(bells.id));
   }
 
   async updateBell(bellId: string, patch: BellHealthPatch): Promise<BellRow | null> {

@@ -1,0 +1,65 @@
+/** HTTP client of the admin routes: a refused change keeps its problems by path, so the form shows each by its field. */
+import type { AdminBell, AdminDirectory, AdminPerson, AdminSite } from '../../../api/admin/store.ts';
+import { API_BASE, ApiRequestError } from '../api.ts';
+
+export type { AdminBell, AdminDirectory, AdminPerson, AdminSite };
+
+export interface FieldProblem { path: string; message: string }
+
+/** A 422 from the admin routes: every problem named by the path of the form that was sent. */
+export class FormProblems extends ApiRequestError {
+  readonly problems: FieldProblem[];
+  constructor(message: string, problems: FieldProblem[]) {
+    super(422, 'invalid_provisioning', message);
+    this.problems = problems;
+  }
+}
+
+async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(API_BASE + path, {
+      method,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ApiRequestError(0, 'network', '');
+  }
+  const text = await response.text().catch(() => '');
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    if (response.status === 422 && Array.isArray(error?.details)) throw new FormProblems(error.message ?? '', error.details as FieldProblem[]);
+    throw new ApiRequestError(response.status, error?.code ?? 'http', error?.message ?? '');
+  }
+  return parsed as T;
+}
+
+const enc = encodeURIComponent;
+
+export const adminApi = {
+  directory: () => send<AdminDirectory>('GET', '/admin/directory'),
+  createSite: (body: Record<string, unknown>) => send<{ site: AdminSite }>('POST', '/admin/sites', body),
+  updateSite: (id: string, body: Record<string, unknown>) => send<{ site: AdminSite }>('PUT', `/admin/sites/${enc(id)}`, body),
+  createCounter: (siteId: string, body: Record<string, unknown>) => send<{ site: AdminSite }>('POST', `/admin/sites/${enc(siteId)}/counters`, body),
+  updateCounter: (siteId: string, id: string, body: Record<string, unknown>) => send<{ site: AdminSite }>('PUT', `/admin/sites/${enc(siteId)}/counters/${enc(id)}`, body),
+  createBell: (body: Record<string, unknown>) => send<{ bell: AdminBell; key?: string }>('POST', '/admin/bells', body),
+  updateBell: (id: string, body: Record<string, unknown>) => send<{ bell: AdminBell }>('PUT', `/admin/bells/${enc(id)}`, body),
+  newBellKey: (id: string) => send<{ bell: AdminBell; key: string }>('POST', `/admin/bells/${enc(id)}/key`),
+  setInService: (id: string, inService: boolean, reason?: string) => send<{ bell: AdminBell }>('PUT', `/admin/bells/${enc(id)}/service`, reason ? { inService, reason } : { inService }),
+  createPerson: (body: Record<string, unknown>) => send<{ person: AdminPerson }>('POST', '/admin/people', body),
+  updatePerson: (id: string, body: Record<string, unknown>) => send<{ person: AdminPerson }>('PUT', `/admin/people/${enc(id)}`, body),
+  setActive: (id: string, active: boolean) => send<{ person: AdminPerson }>('PUT', `/admin/people/${enc(id)}/active`, { active }),
+  setRoster: (siteId: string, roster: unknown[]) => send<{ site: AdminSite }>('PUT', `/admin/sites/${enc(siteId)}/roster`, { roster }),
+  /** The policy in force at a site: its own, or the default (to start editing from). */
+  policy: (siteId: string) => send<{ isDefault: boolean; policy: unknown }>('GET', `/sites/${enc(siteId)}/escalation-policy`),
+  setEscalation: (siteId: string, escalation: unknown) => send<{ site: AdminSite }>('PUT', `/admin/sites/${enc(siteId)}/escalation`, { escalation }),
+};
