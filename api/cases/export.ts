@@ -1,0 +1,127 @@
+/**
+ * A case exported for a court or the police: a ZIP with summary.pdf (timeline, people, actions, evidence list),
+ * evidence/<files> as uploaded, manifest.json (SHA-256 and size of every file, summary.pdf included) and
+ * SHA256SUMS (the same in `sha256sum -c` form, manifest.json included). Files are stored, not compressed, so
+ * the bytes in the ZIP are the evidence's own.
+ */
+import JSZip from 'jszip';
+import { newPdf, pdfBytes, type Pdf } from '../reports/pdf-document.ts';
+import { EXPORT_FORMAT, MANIFEST, sha256Hex, SUMS, sumsText, type Manifest, type ManifestFile } from './export-verify.ts';
+import type { CaseDetailView } from './types.ts';
+
+export interface ExportInput {
+  detail: CaseDetailView;
+  /** The incidents' timeline entries (server times). */
+  timeline: { incidentId: string; at: Date; kind: string }[];
+  /** The evidence bytes by evidence id. */
+  content: ReadonlyMap<string, Uint8Array>;
+  exportedAt: Date;
+  exportedBy: { id: string; name: string };
+}
+
+export interface CaseExport {
+  zip: Buffer;
+  manifest: Manifest;
+  manifestSha256: string;
+}
+
+/** A name safe inside a ZIP on every system: no folders, no control characters, no leading dots. */
+export function safeFileName(name: string): string {
+  const cleaned = name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, '_').replace(/^\.+/, '').trim().slice(0, 120);
+  return cleaned || 'file';
+}
+
+export async function buildCaseExport(input: ExportInput): Promise<CaseExport> {
+  const { detail } = input;
+  const files: { path: string; bytes: Uint8Array; evidenceId?: string }[] = [];
+  files.push({ path: 'summary.pdf', bytes: await summaryPdf(input) });
+  detail.evidence.forEach((e, i) => {
+    const bytes = input.content.get(e.id);
+    if (!bytes) throw new Error(`the bytes of evidence ${e.id} are missing`);
+    const actual = sha256Hex(bytes);
+    if (actual !== e.sha256) throw new Error(`evidence ${e.id} no longer matches the SHA-256 recorded at upload (${e.sha256}, now ${actual})`);
+    files.push({ path: `evidence/${String(i + 1).padStart(3, '0')}-${safeFileName(e.fileName)}`, bytes, evidenceId: e.id });
+  });
+  const listed: ManifestFile[] = files.map((f) => ({ path: f.path, sha256: sha256Hex(f.bytes), size: f.bytes.length, ...(f.evidenceId ? { evidenceId: f.evidenceId } : {}) }));
+  const manifest: Manifest = {
+    format: EXPORT_FORMAT, caseId: detail.id, title: detail.title, exportedAt: input.exportedAt.toISOString(), exportedBy: input.exportedBy.id, files: listed,
+  };
+  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
+  const manifestSha256 = sha256Hex(manifestBytes);
+  const zip = new JSZip();
+  const date = input.exportedAt;
+  for (const f of files) zip.file(f.path, f.bytes, { date, binary: true });
+  zip.file(MANIFEST, manifestBytes, { date, binary: true });
+  zip.file(SUMS, sumsText([...listed, { path: MANIFEST, sha256: manifestSha256 }]), { date });
+  const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
+  return { zip: bytes, manifest, manifestSha256 };
+}
+
+const when = (iso: string | Date) => (typeof iso === 'string' ? iso : iso.toISOString()).replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+
+async function summaryPdf(input: ExportInput): Promise<Buffer> {
+  const d = input.detail;
+  const doc = newPdf({ title: `사건 요약 / Case summary ${d.id}`, subject: d.title });
+  doc.font('bold').fontSize(16).text(`사건 요약 / Case summary`);
+  doc.font('regular').fontSize(11).text(d.title);
+  line(doc, `사건 / Case: ${d.id}  ·  상태 / Status: ${d.status}  ·  분류 / Classification: ${d.classification.join(', ') || '—'}`);
+  line(doc, `내보낸 때 / Exported: ${when(input.exportedAt)} by ${input.exportedBy.name} (${input.exportedBy.id})`);
+  if (d.summary) line(doc, d.summary);
+
+  heading(doc, '사람 / People');
+  if (d.complainant) {
+    const c = d.complainant;
+    line(doc, `민원인 / Complainant: ${c.name ?? '(이름 모름 / name unknown)'} — ${c.description || '—'}${c.identifiers.length ? ` [${c.identifiers.join(', ')}]` : ''}`);
+    line(doc, `  관련 사건 / Linked incidents: ${c.incidentIds.length} at ${c.siteIds.join(', ') || '—'}`);
+  } else line(doc, '민원인 / Complainant: —');
+  line(doc, `담당 / Assigned: ${d.assignees.map((a) => `${a.name} (${a.id})`).join(', ') || '—'}`);
+  const givers = [...new Set(d.statements.map((s) => s.givenBy))];
+  if (givers.length) line(doc, `진술인 / Statements by: ${givers.join(', ')}`);
+
+  heading(doc, '시간순 기록 / Timeline');
+  const events: { at: string; text: string }[] = [
+    ...input.timeline.map((t) => ({ at: t.at.toISOString(), text: `${t.incidentId}: ${t.kind}` })),
+    { at: d.createdAt, text: `사건 파일 개설 / case opened by ${d.createdBy}` },
+    ...d.statements.map((s) => ({ at: s.recordedAt, text: `진술 / statement of ${s.givenBy} (taken ${s.takenOn})` })),
+    ...d.evidence.map((e) => ({ at: e.addedAt, text: `증거 / evidence added: ${e.fileName} by ${e.addedByName}` })),
+    ...d.actions.map((a) => ({ at: a.createdAt, text: `법적 조치 / legal action: ${a.kind} (${a.status})` })),
+  ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  for (const e of events) line(doc, `${when(e.at)}  ${e.text}`);
+
+  heading(doc, '사건 / Incidents');
+  for (const i of d.incidents) line(doc, `${i.id} — ${i.siteId} / ${i.counterId}, ${when(i.openedAt)}, ${i.status}, ${i.classification.join(', ') || '—'}`);
+
+  heading(doc, '진술 / Statements');
+  if (!d.statements.length) line(doc, '—');
+  for (const s of d.statements) {
+    doc.font('bold').fontSize(10).text(`${s.givenBy} (${s.takenOn})`);
+    doc.font('regular').fontSize(10).text(s.text);
+    doc.moveDown(0.3);
+  }
+
+  heading(doc, '법적 조치 / Legal actions');
+  if (!d.actions.length) line(doc, '—');
+  for (const a of d.actions) {
+    line(doc, `${a.kind} — ${a.status}; filed ${a.filedOn ?? '—'}, next ${a.nextDate ?? '—'}, decided ${a.decidedOn ?? '—'}; ${a.authority} ${a.reference}`.trim());
+    if (a.outcome) line(doc, `  결과 / Outcome: ${a.outcome}`);
+  }
+
+  heading(doc, '증거 목록 / Evidence');
+  if (!d.evidence.length) line(doc, '—');
+  d.evidence.forEach((e, i) => {
+    line(doc, `${i + 1}. ${e.fileName} (${e.mediaType}, ${e.size} bytes) — added ${when(e.addedAt)} by ${e.addedByName}`);
+    doc.font('regular').fontSize(8).text(`   SHA-256 ${e.sha256}`);
+    doc.fontSize(10);
+  });
+  doc.moveDown();
+  doc.fontSize(8).text('Every file of this export is listed with its SHA-256 in manifest.json and SHA256SUMS (sha256sum -c SHA256SUMS); `guardbell case verify FILE.zip` checks them all.');
+  return pdfBytes(doc);
+}
+
+function heading(doc: Pdf, text: string): void {
+  doc.moveDown(0.8).font('bold').fontSize(13).text(text).font('regular').fontSize(10);
+}
+
+function line(doc: Pdf, text: string): void {
+  doc.font('regular').fontSize(10).text(text);
+}

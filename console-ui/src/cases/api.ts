@@ -1,0 +1,72 @@
+/** HTTP client of /api/v1/cases and /complainants (same-origin, cookie session). */
+import type { Incident } from '../../../api/contract/index.ts';
+import type { ActionView, CaseDetailView, CaseExistsView, CaseSummaryView, ComplainantView, EvidenceView, IncidentCaseFilesView, StatementView } from '../../../api/cases/types.ts';
+import { API_BASE, ApiRequestError } from '../api.ts';
+
+async function parse<T>(response: Response): Promise<T> {
+  const text = await response.text().catch(() => '');
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiRequestError(response.status, error?.code ?? 'http', error?.message ?? '');
+  }
+  return parsed as T;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(API_BASE + path, {
+      method,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ApiRequestError(0, 'network', '');
+  }
+  return parse<T>(response);
+}
+
+const enc = encodeURIComponent;
+
+export interface NewCase {
+  title: string;
+  incidentIds: string[];
+  classification: string[];
+  complainantId: string | null;
+  assignees?: string[];
+}
+
+export const casesApi = {
+  list: async () => (await call<{ items: (CaseSummaryView | CaseExistsView)[] }>('GET', '/cases')).items,
+  get: (id: string) => call<CaseDetailView | CaseExistsView>('GET', `/cases/${enc(id)}`),
+  create: (c: NewCase) => call<CaseDetailView>('POST', '/cases', c),
+  update: (id: string, patch: Record<string, unknown>) => call<CaseDetailView>('PATCH', `/cases/${enc(id)}`, patch),
+  addStatement: (id: string, s: { givenBy: string; takenOn: string; text: string }) => call<StatementView>('POST', `/cases/${enc(id)}/statements`, s),
+  addAction: (id: string, a: Record<string, unknown>) => call<ActionView>('POST', `/cases/${enc(id)}/actions`, a),
+  updateAction: (id: string, actionId: string, a: Record<string, unknown>) => call<ActionView>('PATCH', `/cases/${enc(id)}/actions/${enc(actionId)}`, a),
+  async upload(id: string, file: File, description: string): Promise<EvidenceView> {
+    let response: Response;
+    try {
+      response = await fetch(`${API_BASE}/cases/${enc(id)}/evidence?fileName=${enc(file.name)}&description=${enc(description)}`, {
+        method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': file.type || 'application/octet-stream', Accept: 'application/json' }, body: file,
+      });
+    } catch {
+      throw new ApiRequestError(0, 'network', '');
+    }
+    return parse<EvidenceView>(response);
+  },
+  evidenceUrl: (id: string, evidenceId: string) => `${API_BASE}/cases/${enc(id)}/evidence/${enc(evidenceId)}/content`,
+  exportUrl: (id: string) => `${API_BASE}/cases/${enc(id)}/export`,
+  complainants: async () => (await call<{ items: ComplainantView[] }>('GET', '/complainants')).items,
+  addComplainant: (c: { name: string | null; description: string; identifiers: string[]; incidentIds: string[] }) => call<ComplainantView>('POST', '/complainants', c),
+  incidentCaseFiles: (incidentId: string) => call<IncidentCaseFilesView>('GET', `/incidents/${enc(incidentId)}/case-files`),
+  recentIncidents: async () => (await call<{ items: Incident[] }>('GET', '/incidents?status=all&mode=live')).items,
+};
