@@ -1,0 +1,186 @@
+/**
+ * Statistics from incidents and their timelines (DESIGN.md principle 3: computed from the timeline, never kept
+ * by hand). Pure: the routes load the rows, this file counts. Months are the site's own (its time zone).
+ */
+import { localDate } from '../aftercare/allowance.ts';
+
+export interface StatIncident {
+  id: string;
+  mode: string;
+  status: string;
+  source: string;
+  siteId: string;
+  siteName: string;
+  counterId: string;
+  counterName: string;
+  timezone: string;
+  openedAt: Date;
+  classification: string[];
+}
+
+/** The first time of each timed step, from the timeline. */
+export interface StatTimes {
+  acknowledged?: Date | undefined;
+  onScene?: Date | undefined;
+  separated?: Date | undefined;
+  policeHandover?: Date | undefined;
+}
+
+export const RESPONSE_MEASURES = ['acknowledged', 'onScene', 'separated', 'policeHandover'] as const;
+export type ResponseMeasure = (typeof RESPONSE_MEASURES)[number];
+
+/** The timeline kinds that end each measure (the first one counts). */
+export const MEASURE_KINDS: Record<ResponseMeasure, readonly string[]> = {
+  acknowledged: ['acknowledged'],
+  onScene: ['on_scene'],
+  separated: ['victim_separated'],
+  policeHandover: ['police_handover'],
+};
+
+export interface DurationSummary {
+  count: number;
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+  meanSeconds: number | null;
+  maxSeconds: number | null;
+}
+
+export interface Count {
+  key: string;
+  label: string;
+  count: number;
+}
+
+export interface Statistics {
+  total: number;
+  byKind: Count[];
+  bySite: Count[];
+  byCounter: (Count & { siteId: string })[];
+  byMonth: Count[];
+  byMode: Count[];
+  bySource: Count[];
+  byStatus: Count[];
+  /** From the press to each step, in seconds. */
+  responseTimes: Record<ResponseMeasure, DurationSummary>;
+}
+
+export interface IncidentLine extends StatIncident {
+  seconds: Record<ResponseMeasure, number | null>;
+}
+
+export function firstTimes(entries: readonly { kind: string; at: Date }[]): StatTimes {
+  const times: StatTimes = {};
+  for (const measure of RESPONSE_MEASURES) {
+    const first = entries.filter((e) => MEASURE_KINDS[measure].includes(e.kind)).sort((a, b) => a.at.getTime() - b.at.getTime())[0];
+    if (first) times[measure] = first.at;
+  }
+  return times;
+}
+
+export function secondsFromPress(i: StatIncident, times: StatTimes): Record<ResponseMeasure, number | null> {
+  const out = {} as Record<ResponseMeasure, number | null>;
+  for (const m of RESPONSE_MEASURES) {
+    const t = times[m];
+    // A step before the press is a clock or an import error, not a negative response time.
+    out[m] = t && t.getTime() >= i.openedAt.getTime() ? Math.round((t.getTime() - i.openedAt.getTime()) / 100) / 10 : null;
+  }
+  return out;
+}
+
+/** The nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (!sorted.length) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1]!;
+}
+
+export function summarise(values: readonly number[]): DurationSummary {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (!sorted.length) return { count: 0, medianSeconds: null, p90Seconds: null, meanSeconds: null, maxSeconds: null };
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  return {
+    count: sorted.length, medianSeconds: round1(median), p90Seconds: percentile(sorted, 90), meanSeconds: round1(mean), maxSeconds: sorted[sorted.length - 1]!,
+  };
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+function tally(counts: Map<string, Count>, key: string, label: string): void {
+  const c = counts.get(key);
+  if (c) c.count++;
+  else counts.set(key, { key, label, count: 1 });
+}
+
+const byCountDesc = (a: Count, b: Count) => b.count - a.count || a.key.localeCompare(b.key);
+
+export function incidentLines(incidents: readonly StatIncident[], times: ReadonlyMap<string, StatTimes>): IncidentLine[] {
+  return incidents.map((i) => ({ ...i, seconds: secondsFromPress(i, times.get(i.id) ?? {}) }));
+}
+
+export function computeStatistics(lines: readonly IncidentLine[]): Statistics {
+  const kinds = new Map<string, Count>();
+  const sites = new Map<string, Count>();
+  const counters = new Map<string, Count & { siteId: string }>();
+  const months = new Map<string, Count>();
+  const modes = new Map<string, Count>();
+  const sources = new Map<string, Count>();
+  const statuses = new Map<string, Count>();
+  const durations: Record<ResponseMeasure, number[]> = { acknowledged: [], onScene: [], separated: [], policeHandover: [] };
+  for (const i of lines) {
+    // An incident of two kinds counts once under each kind; the total counts it once.
+    if (!i.classification.length) tally(kinds, 'unclassified', 'unclassified');
+    for (const k of new Set(i.classification)) tally(kinds, k, k);
+    tally(sites, i.siteId, i.siteName);
+    const ck = `${i.siteId}/${i.counterId}`;
+    const c = counters.get(ck);
+    if (c) c.count++;
+    else counters.set(ck, { key: ck, label: `${i.siteName} · ${i.counterName}`, count: 1, siteId: i.siteId });
+    const month = localDate(i.openedAt, i.timezone).slice(0, 7);
+    tally(months, month, month);
+    tally(modes, i.mode, i.mode);
+    tally(sources, i.source, i.source);
+    tally(statuses, i.status, i.status);
+    for (const m of RESPONSE_MEASURES) if (i.seconds[m] !== null) durations[m].push(i.seconds[m]);
+  }
+  return {
+    total: lines.length,
+    byKind: [...kinds.values()].sort(byCountDesc),
+    bySite: [...sites.values()].sort(byCountDesc),
+    byCounter: [...counters.values()].sort(byCountDesc),
+    byMonth: [...months.values()].sort((a, b) => a.key.localeCompare(b.key)),
+    byMode: [...modes.values()].sort(byCountDesc),
+    bySource: [...sources.values()].sort(byCountDesc),
+    byStatus: [...statuses.values()].sort(byCountDesc),
+    responseTimes: {
+      acknowledged: summarise(durations.acknowledged), onScene: summarise(durations.onScene),
+      separated: summarise(durations.separated), policeHandover: summarise(durations.policeHandover),
+    },
+  };
+}
+
+export interface RepeatComplainant {
+  complainantId: string;
+  incidents: number;
+  sites: number;
+}
+
+/**
+ * Complainants linked to two or more of the incidents counted (the case files' complainant records). No names:
+ * statistics are for managers and auditors too, who do not read case files.
+ */
+export function repeatComplainants(links: readonly { complainantId: string; incidentId: string; siteId: string }[]): { complainants: number; items: RepeatComplainant[] } {
+  const by = new Map<string, { incidents: Set<string>; sites: Set<string> }>();
+  for (const l of links) {
+    const c = by.get(l.complainantId) ?? { incidents: new Set<string>(), sites: new Set<string>() };
+    c.incidents.add(l.incidentId);
+    c.sites.add(l.siteId);
+    by.set(l.complainantId, c);
+  }
+  const items = [...by.entries()]
+    .filter(([, c]) => c.incidents.size >= 2)
+    .map(([complainantId, c]) => ({ complainantId, incidents: c.incidents.size, sites: c.sites.size }))
+    .sort((a, b) => b.incidents - a.incidents || a.complainantId.localeCompare(b.complainantId));
+  return { complainants: by.size, items };
+}
