@@ -1,0 +1,150 @@
+/**
+ * /api/v1/drills: scenarios, planning, running, reports, coverage and trends. Validate (zod) → authorize
+ * (drills/policy.ts) → one service call → present. Mounted by the composition root (api/system.ts).
+ */
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { authenticate, userOf, type ApiContext } from '../../api/http/context.ts';
+import { forbidden, HttpError, notFound, parseBody, parseQuery } from '../../api/http/errors.ts';
+import { coverage, trendOf } from '../analysis.ts';
+import { drillReportPdf } from '../pdf.ts';
+import { canPlanDrills, canSeeDrills, canWriteScenarios, drillSiteScope } from '../policy.ts';
+import { SCENARIO_LIBRARY, scenarioSchema } from '../scenarios.ts';
+import { DrillConflict, presentDrill, type DrillService } from '../service.ts';
+import type { DrillRow } from '../store.ts';
+
+const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);
+
+export const scheduleBody = z.strictObject({
+  siteId: id,
+  counterId: id,
+  scenarioId: id,
+  scheduledAt: z.iso.datetime({ offset: true }),
+  participants: z.array(id).max(200).default([]),
+  announced: z.boolean().default(true),
+  jointPolice: z.boolean().default(false),
+  trigger: z.enum(['virtual_bell', 'real_bell']).default('virtual_bell'),
+  note: z.string().trim().max(2_000).optional(),
+});
+
+const listQuery = z.strictObject({
+  siteId: id.optional(),
+  status: z.enum(['scheduled', 'running', 'paused', 'completed', 'cancelled']).optional(),
+});
+const trendQuery = z.strictObject({ siteId: id, limit: z.coerce.number().int().min(1).max(50).default(10) });
+
+export function drillRoutes(ctx: ApiContext, drills: DrillService): Router {
+  const r = Router();
+  r.use('/drills', authenticate(ctx));
+
+  r.get('/drills/scenarios', async (_req, res) => {
+    const user = userOf(res);
+    if (!canWriteScenarios(user)) throw forbidden('see drill scenarios');
+    res.json({ items: await drills.scenarios() });
+  });
+
+  r.post('/drills/scenarios', async (req, res) => {
+    const user = userOf(res);
+    if (!canWriteScenarios(user)) throw forbidden('write drill scenarios');
+    const scenario = parseBody(scenarioSchema, req.body);
+    if (SCENARIO_LIBRARY.some((s) => s.id === scenario.id)) {
+      throw new HttpError(409, 'scenario_built_in', `scenario ${scenario.id} is one of the built-in scenarios; choose another id`);
+    }
+    await drills.store.saveScenario(scenario.id, scenario as unknown as Record<string, unknown>, user.id);
+    res.status(201).json({ ...scenario, builtIn: false });
+  });
+
+  r.get('/drills/coverage', async (_req, res) => {
+    const user = userOf(res);
+    const scope = drillSiteScope(user);
+    if (scope !== undefined && scope.length === 0) throw forbidden('see drill coverage');
+    const sites = ctx.places.allSites().filter((s) => scope === undefined || scope.includes(s.id));
+    const rows = await drills.store.list({ siteIds: sites.map((s) => s.id), limit: 5_000 });
+    const items = coverage(sites, rows, new Date());
+    res.json({ items, uncovered: items.filter((i) => !i.covered).map((i) => i.siteId) });
+  });
+
+  r.get('/drills/trends', async (req, res) => {
+    const q = parseQuery(trendQuery, req.query);
+    if (!canSeeDrills(userOf(res), q.siteId)) throw forbidden(`see the drills of site ${q.siteId}`);
+    const rows = await drills.store.list({ siteIds: [q.siteId], status: ['completed'], limit: 1_000 });
+    res.json({ siteId: q.siteId, items: trendOf(rows, q.siteId, q.limit) });
+  });
+
+  r.get('/drills', async (req, res) => {
+    const q = parseQuery(listQuery, req.query);
+    const user = userOf(res);
+    const scope = drillSiteScope(user);
+    if (scope !== undefined && scope.length === 0) throw forbidden('see drills');
+    if (q.siteId && !canSeeDrills(user, q.siteId)) throw forbidden(`see the drills of site ${q.siteId}`);
+    const rows = await drills.store.list({ siteIds: q.siteId ? [q.siteId] : scope, ...(q.status ? { status: [q.status] } : {}) });
+    res.json({ items: rows.map(presentDrill) });
+  });
+
+  r.post('/drills', async (req, res) => {
+    const body = parseBody(scheduleBody, req.body);
+    const user = userOf(res);
+    if (!canPlanDrills(user, body.siteId)) throw forbidden(`plan drills at site ${body.siteId}`);
+    const site = ctx.places.site(body.siteId);
+    if (!site) throw new HttpError(422, 'unknown_site', `site ${body.siteId} does not exist`);
+    if (!ctx.places.counter(body.siteId, body.counterId)) throw new HttpError(422, 'unknown_counter', `counter ${body.counterId} is not a counter of site ${body.siteId}`);
+    if (body.jointPolice && site.drillLiaison.length === 0) {
+      throw new HttpError(422, 'no_drill_liaison', `site ${body.siteId} has no drill liaison numbers: a joint police drill would have nobody to reach (provisioning drillLiaison)`);
+    }
+    const people = await ctx.directory.people();
+    const unknown = body.participants.filter((p) => !people.some((x) => x.id === p && x.active && (x.siteIds.includes(body.siteId) || x.roles.includes('admin'))));
+    if (unknown.length > 0) throw new HttpError(422, 'unknown_participants', `not people of site ${body.siteId}: ${unknown.join(', ')}`);
+    try {
+      const row = await drills.schedule({ ...body, scheduledAt: new Date(body.scheduledAt) }, user.id);
+      res.status(201).json(presentDrill(row));
+    } catch (err) {
+      throw mapped(err);
+    }
+  });
+
+  r.get('/drills/:id', async (req, res) => {
+    const drill = await readable(drills, res, req.params.id);
+    res.json(await drills.report(drill));
+  });
+
+  r.get('/drills/:id/report', async (req, res) => {
+    const drill = await readable(drills, res, req.params.id);
+    res.json(await drills.report(drill));
+  });
+
+  r.get('/drills/:id/report.pdf', async (req, res) => {
+    const drill = await readable(drills, res, req.params.id);
+    const pdf = await drillReportPdf(await drills.report(drill));
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="guardbell-drill-${drill.id}.pdf"`);
+    res.send(pdf);
+  });
+
+  const action = (path: string, run: (d: DrillRow, by: string) => Promise<DrillRow>) => {
+    r.post(`/drills/:id/${path}`, async (req, res) => {
+      const drill = await readable(drills, res, req.params.id);
+      try {
+        res.json(presentDrill(await run(drill, userOf(res).id)));
+      } catch (err) {
+        throw mapped(err);
+      }
+    });
+  };
+  action('start', (d, by) => drills.run(d.id, by));
+  action('resume', (d, by) => drills.resume(d.id, by));
+  action('end', (d, by) => drills.end(d.id, by));
+  action('cancel', (d) => drills.cancel(d.id));
+  return r;
+}
+
+async function readable(drills: DrillService, res: Response, drillId: string): Promise<DrillRow> {
+  const drill = await drills.store.get(drillId);
+  // Not found and not allowed look the same, so ids cannot be probed.
+  if (!drill || !canSeeDrills(userOf(res), drill.siteId)) throw notFound(`drill ${drillId}`);
+  return drill;
+}
+
+function mapped(err: unknown): unknown {
+  if (err instanceof DrillConflict) return new HttpError(err.code === 'unknown_scenario' ? 422 : 409, err.code, err.message);
+  return err;
+}

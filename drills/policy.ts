@@ -1,0 +1,23 @@
+/** Who may do what with drills. Pure: the routes ask, and the console hides what they would refuse. */
+import type { User } from '../api/auth/policy.ts';
+
+const has = (u: User, role: string) => (u.roles as readonly string[]).includes(role);
+
+/** Admins everywhere; managers at their own sites. */
+export function canPlanDrills(u: User, siteId: string): boolean {
+  return has(u, 'admin') || (has(u, 'manager') && u.siteIds.includes(siteId));
+}
+
+/** Planning, running and reports: the same people who plan. Guards see a drill only as its DRILL incident. */
+export const canSeeDrills = canPlanDrills;
+
+/** Managers and admins write scenarios of their own (shared by every site: a scenario names no site). */
+export function canWriteScenarios(u: User): boolean {
+  return has(u, 'admin') || has(u, 'manager');
+}
+
+/** The sites whose drills a user sees in lists, coverage and trends; undefined: every site. */
+export function drillSiteScope(u: User): string[] | undefined {
+  if (has(u, 'admin')) return undefined;
+  return has(u, 'manager') ? [...u.siteIds] : [];
+}

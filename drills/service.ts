@@ -1,0 +1,389 @@
+/**
+ * Running drills: start (a virtual bell of the drill's own presses through the real broker and gateway, or the
+ * counter's real bell is armed for one press), pause when a live alarm opens at the site (live wins), resume,
+ * end (no drill incident stays open), and the report from the timeline. Constructed by the composition root
+ * (api/system.ts) with the ports it uses.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { ulid } from 'ulidx';
+import mqtt from 'mqtt';
+import { VirtualBell } from '../firmware-bridge/virtual-bell/index.ts';
+import { bellTopic } from '../firmware-bridge/protocol/index.ts';
+import type { Incident } from '../api/contract/index.ts';
+import type { AlarmCore } from '../api/core/alarm-core.ts';
+import type { Places } from '../api/core/places.ts';
+import type { LiveHub } from '../api/live/hub.ts';
+import { isActive } from '../api/domain/index.ts';
+import { presentIncident } from '../api/core/present.ts';
+import type { Db, DirectoryStore, EscalationStore, IncidentStore } from '../api/store/index.ts';
+import { hashPassword } from '../api/auth/passwords.ts';
+import { drillReportFacts, type DrillReportFacts, type Pause } from './analysis.ts';
+import { DRILL_DEVICE_PREFIX, DrillRouting, type DrillRoute } from './routing.ts';
+import { SCENARIO_LIBRARY, scenarioSchema, type Scenario } from './scenarios.ts';
+import { ACTIVE_DRILL, DrillStore, type DrillRow } from './store.ts';
+
+/** A real-bell drill takes the first short press of the counter's bells within this many minutes of its start. */
+export const ARM_MINUTES = 15;
+
+export class DrillConflict extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export interface DrillServiceDeps {
+  db: Db;
+  core: AlarmCore;
+  incidents: IncidentStore;
+  escalation: EscalationStore;
+  directory: DirectoryStore;
+  places: Places;
+  hub: LiveHub;
+  routing: DrillRouting;
+  logger: Logger;
+  /** Sites, bells and broker credentials read again after the virtual bell is added or removed. */
+  reloadDirectory: () => Promise<void>;
+  /** The escalation engine looks at an incident again (resume). */
+  touchEscalation: (incidentId: string) => void;
+  kickOutbox: () => void;
+  mqtt: { url: string; topicRoot: string; perBellCredentials: boolean; username?: string | undefined; password?: string | undefined };
+  now?: () => Date;
+  sweepMs?: number;
+}
+
+export interface DrillReport {
+  drill: ReturnType<typeof presentDrill>;
+  siteName: string;
+  counterName: string;
+  incident: Incident | null;
+  facts: DrillReportFacts | null;
+  names: Record<string, string>;
+  final: boolean;
+}
+
+export class DrillService {
+  readonly store: DrillStore;
+  private readonly bells = new Map<string, { bell: VirtualBell; username: string | undefined; password: string | undefined }>();
+  private stateDir: Promise<string> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private readonly now: () => Date;
+  private readonly finishing = new Map<string, Promise<DrillRow>>();
+
+  constructor(private readonly deps: DrillServiceDeps) {
+    this.store = new DrillStore(deps.db);
+    this.now = deps.now ?? (() => new Date());
+    deps.routing.onTaken = (drillId, incidentId) => {
+      this.store.setIncident(drillId, incidentId).catch((err: unknown) => deps.logger.error({ err, drillId, incidentId }, 'drill incident not linked'));
+    };
+  }
+
+  async start(): Promise<void> {
+    await this.refreshRoutes();
+    // Live wins: a live incident at a drilled site pauses the drill the moment the consoles are told.
+    this.unsubscribe = this.deps.hub.subscribe({
+      canSee: () => true,
+      send: (text) => this.onStream(text),
+    });
+    this.timer = setInterval(() => void this.sweep().catch((err: unknown) => this.deps.logger.warn({ err }, 'drill sweep failed')), this.deps.sweepMs ?? 2_000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.unsubscribe?.();
+    for (const b of this.bells.values()) await b.bell.stop({ graceful: true, announceOffline: false }).catch(() => undefined);
+    this.bells.clear();
+  }
+
+  /** The library and the managers' own scenarios. */
+  async scenarios(): Promise<(Scenario & { builtIn: boolean })[]> {
+    const own = (await this.store.scenarios()).flatMap((r) => {
+      const p = scenarioSchema.safeParse(r.definition);
+      return p.success ? [{ ...p.data, builtIn: false }] : [];
+    });
+    return [...SCENARIO_LIBRARY.map((s) => ({ ...s, builtIn: true })), ...own];
+  }
+
+  async scenario(id: string): Promise<Scenario | null> {
+    return (await this.scenarios()).find((s) => s.id === id) ?? null;
+  }
+
+  async schedule(input: {
+    siteId: string; counterId: string; scenarioId: string; scheduledAt: Date; participants: string[]; announced: boolean;
+    jointPolice: boolean; trigger: 'virtual_bell' | 'real_bell'; note?: string | undefined;
+  }, by: string): Promise<DrillRow> {
+    const scenario = await this.scenario(input.scenarioId);
+    if (!scenario) throw new DrillConflict('unknown_scenario', `scenario ${input.scenarioId} does not exist`);
+    const { builtIn: _builtIn, ...frozen } = scenario as Scenario & { builtIn?: boolean };
+    return this.store.insert({
+      id: `drl_${ulid()}`, siteId: input.siteId, counterId: input.counterId, scenarioId: scenario.id, scenario: frozen as unknown as Record<string, unknown>,
+      scheduledAt: input.scheduledAt, participants: input.participants, announced: input.announced, jointPolice: input.jointPolice,
+      trigger: input.trigger, note: input.note ?? null, createdBy: by, status: 'scheduled',
+    });
+  }
+
+  async cancel(id: string): Promise<DrillRow> {
+    const row = await this.store.update(id, ['scheduled'], { status: 'cancelled', endedAt: this.now() });
+    if (!row) throw new DrillConflict('drill_not_scheduled', `drill ${id} is not a planned drill that has not started`);
+    return row;
+  }
+
+  /** Starts a planned drill: its virtual bell presses now, or the counter's real bell is armed for one press. */
+  async run(id: string, by: string): Promise<DrillRow> {
+    const drill = await this.store.get(id);
+    if (!drill || drill.status !== 'scheduled') throw new DrillConflict('drill_not_scheduled', `drill ${id} is not a planned drill that has not started`);
+    const others = (await this.store.active()).filter((d) => d.siteId === drill.siteId);
+    if (others.length > 0) throw new DrillConflict('drill_running', `drill ${others[0]!.id} is already running at site ${drill.siteId}; end it first`);
+    const live = await this.liveOpenAt(drill.siteId);
+    if (live) throw new DrillConflict('live_incident_open', `a live incident (${live}) is open at site ${drill.siteId}: a drill cannot start until it is over`);
+    const now = this.now();
+    const scenario = scenarioSchema.parse(drill.scenario);
+    if (drill.trigger === 'real_bell') {
+      const started = await this.store.update(id, ['scheduled'], { status: 'running', startedAt: now, startedBy: by, armedUntil: new Date(now.getTime() + ARM_MINUTES * 60_000) });
+      if (!started) throw new DrillConflict('drill_not_scheduled', `drill ${id} was started by someone else`);
+      await this.refreshRoutes();
+      return started;
+    }
+    const bellId = `DRILL-${id.slice(-10)}`;
+    const keyHex = randomBytes(32).toString('hex');
+    const password = randomBytes(18).toString('base64url');
+    await this.store.addBell({
+      // `drill:` marks it in the directory: every process takes its presses as a drill, even before reading the drill.
+      id: bellId, siteId: drill.siteId, counterId: drill.counterId, adapter: 'native', keyHex, deviceId: `${DRILL_DEVICE_PREFIX}${id}`,
+      mqttPasswordHash: this.deps.mqtt.perBellCredentials ? await hashPassword(password) : null,
+      // A drill bell sends no heartbeats: it must never look offline to supervision (and its maintenance SMS).
+      heartbeatSeconds: 86_400, online: true, lastSeenAt: now, lastTestAt: now,
+    });
+    const started = await this.store.update(id, ['scheduled'], { status: 'running', startedAt: now, startedBy: by, virtualBellId: bellId });
+    if (!started) {
+      await this.store.removeBell(bellId);
+      throw new DrillConflict('drill_not_scheduled', `drill ${id} was started by someone else`);
+    }
+    await this.refreshRoutes();
+    await this.deps.reloadDirectory();
+    try {
+      const username = this.deps.mqtt.perBellCredentials ? bellId : this.deps.mqtt.username;
+      const secret = this.deps.mqtt.perBellCredentials ? password : this.deps.mqtt.password;
+      const bell = new VirtualBell({
+        bellId, mqttUrl: this.deps.mqtt.url, topicRoot: this.deps.mqtt.topicRoot, keyHex, stateDir: await this.bellStateDir(),
+        username, password: secret, receivedTimeoutMs: 30_000,
+      });
+      this.bells.set(id, { bell, username, password: secret });
+      await bell.start();
+      const ack = await bell.send(scenario.violence ? 'long_press' : 'press');
+      if (ack.incident) await this.store.setIncident(id, ack.incident);
+    } catch (err) {
+      // The drill runs, but its press did not get through: the manager sees it without an incident and ends it.
+      this.deps.logger.error({ err, drillId: id }, 'the drill bell could not press');
+      await this.store.update(id, ACTIVE_DRILL, { note: `${drill.note ? `${drill.note}\n` : ''}virtual bell press failed: ${(err as Error).message}` });
+    }
+    return (await this.store.get(id))!;
+  }
+
+  /** Live wins: the drill waits, its held escalation with it, until a manager resumes or ends it. */
+  async pause(id: string, liveIncidentId: string | null): Promise<DrillRow | null> {
+    this.deps.routing.pauseNow(id);
+    try {
+      const drill = await this.store.get(id);
+      if (!drill || drill.status !== 'running') return drill;
+      const now = this.now();
+      const pauses: Pause[] = [...drill.pauses, { from: now.toISOString(), to: null, liveIncidentId }];
+      const row = await this.store.update(id, ['running'], { status: 'paused', pauses });
+      if (!row) return this.store.get(id);
+      if (row.incidentId) {
+        await this.store.hold(row.incidentId);
+        await this.store.addTimeline(row.incidentId, 'drill_paused', now, null, { drillId: id, liveIncidentId });
+      }
+      this.deps.logger.warn({ drillId: id, liveIncidentId, siteId: row.siteId }, 'drill paused: a live alarm opened at the site');
+      await this.refreshRoutes();
+      return row;
+    } finally {
+      this.deps.routing.settled(id);
+    }
+  }
+
+  async resume(id: string, by: string): Promise<DrillRow> {
+    const drill = await this.store.get(id);
+    if (!drill || drill.status !== 'paused') throw new DrillConflict('drill_not_paused', `drill ${id} is not paused`);
+    const live = await this.liveOpenAt(drill.siteId);
+    if (live) throw new DrillConflict('live_incident_open', `the live incident ${live} is still open at site ${drill.siteId}: the drill resumes once it is over`);
+    const now = this.now();
+    const pauses = drill.pauses.map((p) => (p.to ? p : { ...p, to: now.toISOString() }));
+    const pausedMs = drill.pauses.filter((p) => !p.to).reduce((ms, p) => ms + now.getTime() - Date.parse(p.from), 0);
+    const row = await this.store.update(id, ['paused'], {
+      status: 'running', pauses, ...(drill.armedUntil ? { armedUntil: new Date(drill.armedUntil.getTime() + pausedMs) } : {}),
+    });
+    if (!row) throw new DrillConflict('drill_not_paused', `drill ${id} is not paused`);
+    if (row.incidentId) {
+      await this.store.release(row.incidentId, now);
+      await this.store.addTimeline(row.incidentId, 'drill_resumed', now, by, { drillId: id });
+      this.deps.touchEscalation(row.incidentId);
+      this.deps.kickOutbox();
+    }
+    await this.refreshRoutes();
+    return row;
+  }
+
+  /** Ends a drill: its presses are live again at once, its incident is closed or cancelled, its bell removed, its score frozen. */
+  async end(id: string, by: string): Promise<DrillRow> {
+    const drill = await this.store.get(id);
+    if (!drill || !(ACTIVE_DRILL as readonly string[]).includes(drill.status)) throw new DrillConflict('drill_not_running', `drill ${id} is not running`);
+    const now = this.now();
+    const pauses = drill.pauses.map((p) => (p.to ? p : { ...p, to: now.toISOString() }));
+    const row = await this.store.update(id, ACTIVE_DRILL, { status: 'completed', endedAt: now, endedBy: by, pauses });
+    if (!row) throw new DrillConflict('drill_not_running', `drill ${id} is not running`);
+    await this.refreshRoutes();
+    return this.finish(row, by);
+  }
+
+  /** Cleans up after an ended drill and freezes its result; idempotent (the sweep retries it after a failure). */
+  private finish(row: DrillRow, by: string): Promise<DrillRow> {
+    // One clean-up per drill at a time: the end and the sweep share it.
+    let running = this.finishing.get(row.id);
+    if (!running) {
+      running = this.cleanUp(row, by).finally(() => this.finishing.delete(row.id));
+      this.finishing.set(row.id, running);
+    }
+    return running;
+  }
+
+  private async cleanUp(row: DrillRow, by: string): Promise<DrillRow> {
+    const own = this.bells.get(row.id);
+    this.bells.delete(row.id);
+    if (own) {
+      await own.bell.stop({ graceful: true, announceOffline: false }).catch(() => undefined);
+      await this.clearRetainedStatus(own.bell.bellId, own.username, own.password);
+    }
+    if (row.virtualBellId) {
+      await this.store.removeBell(row.virtualBellId);
+      await this.deps.reloadDirectory();
+    }
+    let closedByEnd: string | null = null;
+    if (row.incidentId) {
+      await this.store.dropHeld(row.incidentId);
+      const incident = await this.deps.incidents.get(row.incidentId);
+      if (incident && isActive(incident.status)) {
+        const scenario = scenarioSchema.parse(row.scenario);
+        const action = incident.status === 'triggered'
+          ? { type: 'cancel' as const, by, reason: 'drill ended before anyone acknowledged' }
+          : { type: 'close' as const, by, outcome: 'drill ended', classification: scenario.classification };
+        await this.deps.core.act(row.incidentId, action);
+        closedByEnd = action.type === 'cancel' ? 'cancelled' : 'closed';
+      }
+    }
+    const report = await this.report(row);
+    const result = { score: report.facts?.score ?? null, facts: report.facts, closedByEnd, pressed: row.incidentId !== null };
+    return (await this.store.update(row.id, ['completed'], { result: result as unknown as Record<string, unknown> })) ?? row;
+  }
+
+  /** The report: scored from the incident's timeline and notifications (live while the drill runs, frozen once it ended). */
+  async report(drill: DrillRow): Promise<DrillReport> {
+    const site = this.deps.places.site(drill.siteId);
+    const counter = this.deps.places.counter(drill.siteId, drill.counterId);
+    const people = await this.deps.directory.people();
+    const names = Object.fromEntries(people.map((p) => [p.id, p.name]));
+    const base = { drill: presentDrill(drill), siteName: site?.name ?? drill.siteId, counterName: counter?.name ?? drill.counterId, names, final: drill.status === 'completed' };
+    const incident = drill.incidentId ? await this.deps.incidents.get(drill.incidentId) : null;
+    const frozen = (drill.result as { facts?: DrillReportFacts | null } | null)?.facts;
+    // An ended drill's report is what it was when it ended: late delivery callbacks do not rewrite it.
+    if (drill.status === 'completed' && frozen !== undefined) return { ...base, incident: incident ? presentIncident(incident, this.deps.places) : null, facts: frozen };
+    const scenario = scenarioSchema.parse(drill.scenario);
+    if (!incident) {
+      // Never pressed: every required step is missed.
+      const facts = drillReportFacts({
+        scenario, openedAt: drill.startedAt ?? drill.scheduledAt, timeline: [], notifications: [], participants: drill.participants,
+        jointPolice: drill.jointPolice, pauses: drill.pauses, liaisonNumbers: site?.drillLiaison ?? [], end: drill.endedAt ?? this.now(),
+      });
+      return { ...base, incident: null, facts: drill.startedAt ? facts : null };
+    }
+    const [timeline, notifications] = await Promise.all([this.deps.incidents.timeline(incident.id), this.deps.escalation.notifications(incident.id)]);
+    const facts = drillReportFacts({
+      scenario, openedAt: incident.openedAt, timeline, participants: drill.participants, jointPolice: drill.jointPolice,
+      pauses: drill.pauses, liaisonNumbers: site?.drillLiaison ?? [], end: drill.endedAt ?? this.now(),
+      notifications: notifications.map((n) => ({
+        personId: n.personId, personName: n.personId ? (names[n.personId] ?? null) : null, to: n.to, channel: n.channel, status: n.status, isPolice: n.isPolice, stepId: n.stepId,
+      })),
+    });
+    return { ...base, incident: presentIncident(incident, this.deps.places), facts };
+  }
+
+  /** Reads the running drills into the alarm core's routing (this process, and what other processes started). */
+  async refreshRoutes(): Promise<void> {
+    const active = await this.store.active();
+    this.deps.routing.set(active.map((d): DrillRoute => ({
+      drillId: d.id, siteId: d.siteId, counterId: d.counterId, trigger: d.trigger === 'real_bell' ? 'real_bell' : 'virtual_bell',
+      virtualBellId: d.virtualBellId, jointPolice: d.jointPolice, paused: d.status === 'paused', armedUntil: d.armedUntil,
+      // A real-bell drill has taken its one press once it has an incident.
+      armUsed: d.incidentId !== null,
+    })));
+  }
+
+  private onStream(text: string): void {
+    if (this.deps.routing.all().length === 0) return;
+    if (!text.startsWith('{"type":"incident.')) return;
+    let msg: { type: string; data: Incident };
+    try {
+      msg = JSON.parse(text) as typeof msg;
+    } catch {
+      return;
+    }
+    const i = msg.data;
+    if (i.mode !== 'live' || !isActive(i.status)) return;
+    for (const r of this.deps.routing.all()) {
+      if (r.siteId !== i.siteId || r.paused) continue;
+      this.pause(r.drillId, i.id).catch((err: unknown) => this.deps.logger.error({ err, drillId: r.drillId }, 'drill not paused'));
+    }
+  }
+
+  /** Other processes' drills, live incidents this process did not see, and drills whose end was interrupted. */
+  async sweep(): Promise<void> {
+    await this.refreshRoutes();
+    for (const r of this.deps.routing.all()) {
+      if (r.paused) continue;
+      const live = await this.liveOpenAt(r.siteId);
+      if (live) await this.pause(r.drillId, live);
+    }
+    for (const d of await this.store.unfinished()) await this.finish(d, d.endedBy ?? 'system');
+  }
+
+  private async liveOpenAt(siteId: string): Promise<string | null> {
+    const mem = this.deps.core.openIncidentsInMemory().find((i) => i.mode === 'live' && i.siteId === siteId);
+    if (mem) return mem.id;
+    const [stored] = await this.deps.incidents.list({ status: 'open', mode: 'live', siteIds: [siteId], limit: 1 });
+    return stored?.id ?? null;
+  }
+
+  /** The drill bell's retained `{"online":true}` would outlive the bell on the broker: clear it (best effort). */
+  private async clearRetainedStatus(bellId: string, username: string | undefined, password: string | undefined): Promise<void> {
+    let client: mqtt.MqttClient | undefined;
+    try {
+      client = await mqtt.connectAsync(this.deps.mqtt.url, { username, password, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 2_000 });
+      await client.publishAsync(bellTopic(this.deps.mqtt.topicRoot, bellId, 'status'), '', { qos: 1, retain: true });
+    } catch (err) {
+      this.deps.logger.debug({ err, bellId }, 'retained status of the drill bell not cleared');
+    } finally {
+      await client?.endAsync().catch(() => undefined);
+    }
+  }
+
+  private bellStateDir(): Promise<string> {
+    this.stateDir ??= mkdtemp(join(tmpdir(), 'guardbell-drill-bells-'));
+    return this.stateDir;
+  }
+}
+
+export function presentDrill(d: DrillRow) {
+  const scenario = d.scenario as { title?: { ko: string; en: string } };
+  return {
+    id: d.id, siteId: d.siteId, counterId: d.counterId, scenarioId: d.scenarioId, scenarioTitle: scenario.title ?? null,
+    scheduledAt: d.scheduledAt.toISOString(), participants: d.participants, announced: d.announced, jointPolice: d.jointPolice,
+    trigger: d.trigger, status: d.status, note: d.note, createdBy: d.createdBy, startedAt: d.startedAt?.toISOString() ?? null,
+    armedUntil: d.armedUntil?.toISOString() ?? null, virtualBellId: d.virtualBellId, incidentId: d.incidentId, pauses: d.pauses,
+    endedAt: d.endedAt?.toISOString() ?? null, result: d.result,
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The drills view in Chromium: a manager plans and starts a drill, the guard's console shows it plainly as DRILL
+ * (banner and list), the manager ends it and reads the score; a guard has no drills view at all.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.ts';
+import { PASSWORD } from '../support/fixtures.ts';
+import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { waitFor } from '../support/wait.ts';
+
+const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
+const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+async function signIn(browser: Browser, url: string, username: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(url);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 10_000 });
+  return page;
+}
+
+describe('the drills view (Chromium)', () => {
+  let browser: Browser;
+  let t: TestSystem;
+
+  beforeAll(async () => {
+    if (!existsSync(dist)) throw new Error('console-ui is not built: npm test builds it first (npm run build:console)');
+    browser = await launchChromium();
+    t = await startTestSystem({ db: 'pglite', broker: 'aedes' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('plans, starts, shows DRILL on the guard console, ends and scores a drill', async () => {
+    const manager = await signIn(browser, t.url, 'manager');
+    const guard = await signIn(browser, t.url, 'guard');
+    expect(await guard.locator('[data-view="drills"]').count()).toBe(0);
+
+    await manager.locator('[data-view="drills"]').click();
+    await manager.getByTestId('drills-view').waitFor();
+    // site-a has not drilled this half-year.
+    await expect.poll(() => manager.getByTestId('drills-coverage-site-a').textContent()).toMatch(/미실시/);
+    await manager.getByTestId('drills-plan-participants').fill('guard-a');
+    await manager.getByTestId('drills-plan-submit').click();
+    const item = manager.locator('[data-testid^="drill-drl_"]').first();
+    await item.waitFor();
+    const drillId = (await item.getAttribute('data-testid'))!.replace('drill-', '');
+    await manager.getByTestId(`drill-start-${drillId}`).click();
+    await expect.poll(() => manager.getByTestId(`drill-status-${drillId}`).textContent(), { timeout: 10_000 }).toBe('진행 중');
+
+    // The guard's console rings with the drill, marked as such.
+    const alarm = guard.locator('[data-testid^="alarm-drill-"]').first();
+    await alarm.waitFor({ timeout: 10_000 });
+    expect(await alarm.textContent()).toContain('훈련');
+
+    await manager.getByTestId(`drill-end-${drillId}`).click();
+    await expect.poll(() => manager.getByTestId(`drill-status-${drillId}`).textContent(), { timeout: 10_000 }).toBe('완료');
+    await manager.getByTestId(`drill-report-${drillId}`).click();
+    await expect.poll(() => manager.getByTestId('drills-score').textContent(), { timeout: 10_000 }).toMatch(/점수: \d+% · 미통과/);
+    expect(await manager.getByTestId('drills-report-pdf').getAttribute('href')).toBe(`/api/v1/drills/${drillId}/report.pdf`);
+    await expect.poll(() => manager.getByTestId('drills-coverage-site-a').textContent()).toMatch(/실시함 \(1\)/);
+    await manager.screenshot({ path: `${screenshots}drills.png`, fullPage: true });
+    // The drill incident is gone from the guard's alarm wall.
+    await waitFor(async () => (await guard.locator('[data-testid^="alarm-drill-"]').count()) === 0, 10_000, 'the drill off the guard console');
+  });
+});
