@@ -24,11 +24,14 @@ export class ApiRequestError extends Error {
   /** HTTP status; 0 when the server could not be reached at all. */
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** The error's `details` (e.g. the problems of a 422, each named by its path). */
+  readonly details: unknown;
+  constructor(status: number, code: string, message: string, details?: unknown) {
     super(message);
     this.name = 'ApiRequestError';
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -39,10 +42,12 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   /** false for the login request itself, whose 401 means a wrong password, not an expired session. */
   sessionRequired?: boolean;
   signal?: AbortSignal;
+  /** Sends these bytes as they are (an upload) instead of `body` as JSON. */
+  raw?: { body: BodyInit; contentType: string };
 }
 
 function isApiError(value: unknown): value is ApiError {
@@ -51,7 +56,8 @@ function isApiError(value: unknown): value is ApiError {
   return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
 }
 
-async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+/** One request to the API, same-origin with the session cookie; a refusal throws ApiRequestError. */
+export async function apiRequest<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const init: RequestInit = {
     method,
     credentials: 'same-origin',
@@ -59,7 +65,10 @@ async function request<T>(method: string, path: string, body?: unknown, options:
     cache: 'no-store',
   };
   if (options.signal) init.signal = options.signal;
-  if (body !== undefined) {
+  if (options.raw) {
+    init.headers = { Accept: 'application/json', 'Content-Type': options.raw.contentType };
+    init.body = options.raw.body;
+  } else if (body !== undefined) {
     init.headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
     init.body = JSON.stringify(body);
   }
@@ -70,6 +79,11 @@ async function request<T>(method: string, path: string, body?: unknown, options:
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiRequestError(0, 'network', '');
   }
+  return readApiResponse<T>(response, options);
+}
+
+/** The JSON of an API response, or its error as ApiRequestError (a 401 with a session tells the app). */
+export async function readApiResponse<T>(response: Response, options: Pick<RequestOptions, 'sessionRequired'> = {}): Promise<T> {
   const text = await response.text().catch(() => '');
   let parsed: unknown = undefined;
   if (text) {
@@ -81,11 +95,13 @@ async function request<T>(method: string, path: string, body?: unknown, options:
   }
   if (!response.ok) {
     if (response.status === 401 && options.sessionRequired !== false) onUnauthorized?.();
-    if (isApiError(parsed)) throw new ApiRequestError(response.status, parsed.error.code ?? 'error', parsed.error.message);
+    if (isApiError(parsed)) throw new ApiRequestError(response.status, parsed.error.code ?? 'error', parsed.error.message, (parsed.error as { details?: unknown }).details);
     throw new ApiRequestError(response.status, 'http', '');
   }
   return parsed as T;
 }
+
+const request = apiRequest;
 
 interface Items<T> {
   items: T[];

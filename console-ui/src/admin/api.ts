@@ -1,6 +1,6 @@
 /** HTTP client of the admin routes: a refused change keeps its problems by path, so the form shows each by its field. */
 import type { AdminBell, AdminDirectory, AdminPerson, AdminSite } from '../../../api/admin/store.ts';
-import { API_BASE, ApiRequestError } from '../api.ts';
+import { apiRequest, ApiRequestError } from '../api.ts';
 
 export type { AdminBell, AdminDirectory, AdminPerson, AdminSite };
 
@@ -16,31 +16,12 @@ export class FormProblems extends ApiRequestError {
 }
 
 async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let response: Response;
   try {
-    response = await fetch(API_BASE + path, {
-      method,
-      credentials: 'same-origin',
-      cache: 'no-store',
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new ApiRequestError(0, 'network', '');
+    return await apiRequest<T>(method, path, body);
+  } catch (err) {
+    if (err instanceof ApiRequestError && err.status === 422 && Array.isArray(err.details)) throw new FormProblems(err.message, err.details as FieldProblem[]);
+    throw err;
   }
-  const text = await response.text().catch(() => '');
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!response.ok) {
-    const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-    if (response.status === 422 && Array.isArray(error?.details)) throw new FormProblems(error.message ?? '', error.details as FieldProblem[]);
-    throw new ApiRequestError(response.status, error?.code ?? 'http', error?.message ?? '');
-  }
-  return parsed as T;
 }
 
 const enc = encodeURIComponent;

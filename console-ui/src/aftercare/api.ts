@@ -1,40 +1,11 @@
 /** HTTP client of /api/v1/aftercare and /api/v1/statistics (same-origin, cookie session). */
 import type { Incident } from '../../../api/contract/index.ts';
 import type { AftercareDetailView, AftercareEntryView, AftercareStatusView, ClaimView, MyIncidentView, RepeatTargetingView } from '../../../api/aftercare/types.ts';
-import { API_BASE, ApiRequestError } from '../api.ts';
+import { apiRequest, readApiResponse } from '../api.ts';
 
-export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(API_BASE + path, {
-      method,
-      credentials: 'same-origin',
-      cache: 'no-store',
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new ApiRequestError(0, 'network', '');
-  }
-  return parse<T>(response);
-}
-
-export async function parse<T>(response: Response): Promise<T> {
-  const text = await response.text().catch(() => '');
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!response.ok) {
-    const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-    const err = new ApiRequestError(response.status, error?.code ?? 'http', error?.message ?? '');
-    (err as ApiRequestError & { details?: unknown }).details = error?.details;
-    throw err;
-  }
-  return parsed as T;
-}
+/** The console's one request helper and response reader (statistics uses them too). */
+export const call = apiRequest;
+export const parse = readApiResponse;
 
 export interface VictimWithoutRecord {
   incidentId: string;

@@ -1,38 +1,9 @@
 /** HTTP client of /api/v1/cases and /complainants (same-origin, cookie session). */
 import type { Incident } from '../../../api/contract/index.ts';
 import type { ActionView, CaseDetailView, CaseExistsView, CaseSummaryView, ComplainantView, EvidenceView, IncidentCaseFilesView, StatementView } from '../../../api/cases/types.ts';
-import { API_BASE, ApiRequestError } from '../api.ts';
+import { API_BASE, apiRequest } from '../api.ts';
 
-async function parse<T>(response: Response): Promise<T> {
-  const text = await response.text().catch(() => '');
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!response.ok) {
-    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiRequestError(response.status, error?.code ?? 'http', error?.message ?? '');
-  }
-  return parsed as T;
-}
-
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(API_BASE + path, {
-      method,
-      credentials: 'same-origin',
-      cache: 'no-store',
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new ApiRequestError(0, 'network', '');
-  }
-  return parse<T>(response);
-}
+const call = apiRequest;
 
 const enc = encodeURIComponent;
 
@@ -52,17 +23,9 @@ export const casesApi = {
   addStatement: (id: string, s: { givenBy: string; takenOn: string; text: string }) => call<StatementView>('POST', `/cases/${enc(id)}/statements`, s),
   addAction: (id: string, a: Record<string, unknown>) => call<ActionView>('POST', `/cases/${enc(id)}/actions`, a),
   updateAction: (id: string, actionId: string, a: Record<string, unknown>) => call<ActionView>('PATCH', `/cases/${enc(id)}/actions/${enc(actionId)}`, a),
-  async upload(id: string, file: File, description: string): Promise<EvidenceView> {
-    let response: Response;
-    try {
-      response = await fetch(`${API_BASE}/cases/${enc(id)}/evidence?fileName=${enc(file.name)}&description=${enc(description)}`, {
-        method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': file.type || 'application/octet-stream', Accept: 'application/json' }, body: file,
-      });
-    } catch {
-      throw new ApiRequestError(0, 'network', '');
-    }
-    return parse<EvidenceView>(response);
-  },
+  upload: (id: string, file: File, description: string) =>
+    apiRequest<EvidenceView>('POST', `/cases/${enc(id)}/evidence?fileName=${enc(file.name)}&description=${enc(description)}`, undefined,
+      { raw: { body: file, contentType: file.type || 'application/octet-stream' } }),
   evidenceUrl: (id: string, evidenceId: string) => `${API_BASE}/cases/${enc(id)}/evidence/${enc(evidenceId)}/content`,
   exportUrl: (id: string) => `${API_BASE}/cases/${enc(id)}/export`,
   complainants: async () => (await call<{ items: ComplainantView[] }>('GET', '/complainants')).items,

@@ -2,7 +2,7 @@
 import type { Incident } from '../../../api/contract/index.ts';
 import type { CoverageRow, DrillReportFacts, TrendPoint } from '../../../drills/analysis.ts';
 import type { Scenario } from '../../../drills/scenarios.ts';
-import { API_BASE, ApiRequestError } from '../api.ts';
+import { API_BASE, apiRequest } from '../api.ts';
 
 export interface DrillView {
   id: string; siteId: string; counterId: string; scenarioId: string; scenarioTitle: { ko: string; en: string } | null;
@@ -24,30 +24,7 @@ export interface DrillReportView {
 
 export type ScenarioView = Scenario & { builtIn: boolean };
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(API_BASE + path, {
-      method, credentials: 'same-origin', cache: 'no-store',
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new ApiRequestError(0, 'network', '');
-  }
-  const text = await response.text().catch(() => '');
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!response.ok) {
-    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiRequestError(response.status, error?.code ?? 'http', error?.message ?? '');
-  }
-  return parsed as T;
-}
+const call = apiRequest;
 
 const enc = encodeURIComponent;
 

@@ -1,33 +1,10 @@
 /** HTTP client of the floor-plan and managers' routes (same-origin, cookie session). */
 import type { FloorPlanView } from '../../../api/floor-plans/types.ts';
 import type { ManagerHistory, ManagerOpenIncident } from '../../../api/managers/types.ts';
-import { API_BASE, ApiRequestError } from '../api.ts';
+import { apiRequest } from '../api.ts';
 
-async function send<T>(method: string, path: string, body?: BodyInit, contentType?: string): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(API_BASE + path, {
-      method,
-      credentials: 'same-origin',
-      cache: 'no-store',
-      headers: contentType ? { Accept: 'application/json', 'Content-Type': contentType } : { Accept: 'application/json' },
-      ...(body === undefined ? {} : { body }),
-    });
-  } catch {
-    throw new ApiRequestError(0, 'network', '');
-  }
-  const text = await response.text().catch(() => '');
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!response.ok) {
-    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiRequestError(response.status, error?.code ?? 'http', error?.message ?? '');
-  }
-  return parsed as T;
+function send<T>(method: string, path: string, body?: BodyInit, contentType?: string): Promise<T> {
+  return apiRequest<T>(method, path, undefined, body === undefined ? {} : { raw: { body, contentType: contentType ?? 'application/octet-stream' } });
 }
 
 const sitePath = (siteId: string, floor: string) => `/sites/${encodeURIComponent(siteId)}/floor-plans/${encodeURIComponent(floor)}`;
