@@ -2,6 +2,7 @@
  * The composition root of one Guardbell process: store, broker, gateway, alarm core, API and console.
  * Everything is wired here from a frozen Config; nothing below reads the environment.
  */
+import { StartError } from './start-error.ts';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +34,9 @@ import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
 import type { MessageSender, SendChannel } from './notify/types.ts';
 import { eq, isNotNull } from 'drizzle-orm';
+import { DrillRouting } from '../drills/routing.ts';
+import { DrillService } from '../drills/service.ts';
+import { drillRoutes } from '../drills/http/routes.ts';
 
 export interface System {
   config: Config;
@@ -57,7 +61,7 @@ export interface System {
   close(): Promise<void>;
 }
 
-export class StartError extends Error {}
+export { StartError };
 
 export async function startSystem(config: Config, opts: { logger?: Logger } = {}): Promise<System> {
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { app: 'guardbell' } });
@@ -135,7 +139,9 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   const supervisor = new BellSupervisor({ directory, hub, logger, sweepMs: config.supervisionSweepMs, onTroubleChanged: (bell) => maintenance.troubleChanged(bell) });
   await supervisor.start();
   cleanups.push(() => supervisor.stop());
-  const core = new AlarmCore({ incidents, directory, places, hub, supervisor, metrics: coreMetrics(registry), logger, firstAlert, onIncidentChanged: (id) => escalation.touch(id) });
+  // Drills (issue 7): which presses belong to a running drill, decided at the edge from memory.
+  const drillRouting = new DrillRouting();
+  const core = new AlarmCore({ incidents, directory, places, hub, supervisor, metrics: coreMetrics(registry), logger, firstAlert, onIncidentChanged: (id) => escalation.touch(id), drills: drillRouting });
   await core.start();
   cleanups.push(() => core.stop());
   cleanups.push(() => escalation.stop());
@@ -285,6 +291,11 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
         publicUrl: () => publicUrl, refused: (reason) => escalationMetrics.webhookRefused.inc({ reason }),
       })]
     : [];
+  const drills = new DrillService({
+    db: database.db, core, incidents, escalation: new EscalationStore(database.db, () => roster.refresh()), directory, places, hub, routing: drillRouting,
+    logger: logger.child({ part: 'drills' }), reloadDirectory, touchEscalation: (id) => escalation.touch(id), kickOutbox: () => outbox.kick(),
+    mqtt: { url: mqttUrl, topicRoot: config.topicRoot, perBellCredentials: deviceAuth !== undefined, username: config.mqttUsername, password: config.mqttPassword },
+  });
   const ctx: ApiContext = {
     core, supervisor, incidents, directory, places, sessions, hub, registry, logger, health, extraRoutes,
     db: database.db,
@@ -299,6 +310,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
       return { ok: true, summary: result.summary };
     },
   };
+  ctx.extraRoutes = [...(ctx.extraRoutes ?? []), drillRoutes(ctx, drills)];
   const server: Server = createServer(createApp(ctx));
   const stream = attachStream(server, ctx);
   await listen(server, config.port, config.host);
@@ -313,6 +325,8 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   Object.assign(senders, sendersFor(config, logger, publicUrl));
   await escalation.start();
   await outbox.start();
+  await drills.start();
+  cleanups.push(() => drills.stop());
   return {
     config,
     url: `http://127.0.0.1:${port}`,

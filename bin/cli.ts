@@ -14,7 +14,8 @@ import { hashPassword, verifyPassword } from '../api/auth/passwords.ts';
 import { parseProvisioningText } from '../api/provisioning/parse.ts';
 import { provisioningContext } from '../api/provisioning/apply.ts';
 import { DEFAULT_GATEWAY_MQTT_USER, mosquittoFiles, writeMosquittoFiles } from '../gateway/broker/mosquitto-acl.ts';
-import { StartError, startSystem } from '../api/system.ts';
+// The system (and all it imports) is loaded only by `start`: the small commands start quickly.
+import { StartError } from '../api/start-error.ts';
 
 const USAGE = `usage: guardbell <command>
   start                 run gateway, API and console (PROTOCOL.md §5 variables)
@@ -26,7 +27,9 @@ const USAGE = `usage: guardbell <command>
                         legacy dry-contact bells on a serial I/O board as native bells
   devices mosquitto-acl --out DIR (--provision FILE | --generate) [--gateway-user U]
                         password file and ACL for an external Mosquitto (per-bell credentials)
-  bench                 load benchmark (see README)`;
+  bench                 load benchmark (see README)
+  audit verify          verify the audit log's hash chain (exit 1 naming the first broken link)
+  case verify FILE.zip  verify a case export against its manifest (exit 1 naming each changed, missing or extra file)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -45,6 +48,14 @@ async function main(argv: string[]): Promise<number> {
       return edgeBridge(rest);
     case 'devices':
       return devices(rest);
+    case 'audit': {
+      const { runAuditCommand } = await import('../api/audit/cli.ts');
+      return runAuditCommand(rest);
+    }
+    case 'case': {
+      const { runCaseCommand } = await import('../api/cases/cli.ts');
+      return runCaseCommand(rest);
+    }
     case 'bench': {
       const { runBench } = await import('../test/bench/bench.ts');
       return runBench(rest);
@@ -76,6 +87,7 @@ async function edgeBridge(argv: string[]): Promise<number> {
 
 async function start(): Promise<number> {
   const config = configFromEnv();
+  const { startSystem } = await import('../api/system.ts');
   const system = await startSystem(config);
   const lines = [
     '',

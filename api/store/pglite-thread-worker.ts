@@ -8,6 +8,7 @@ import { procedures, type ProcedureName } from './pglite-procedures.ts';
 import type { Db } from './database.ts';
 import * as schema from './schema.ts';
 import { DomainError } from '../domain/index.ts';
+import { createMemoryPglite } from './pglite-memory-template.ts';
 
 // drizzle-orm/pglite asks for dates, times and intervals as PostgreSQL's text and parses them itself.
 const asText = (value: string) => value;
@@ -38,7 +39,7 @@ if (parentPort) {
     switch (m.op) {
       case 'open':
         if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-        db = await PGlite.create(dataDir);
+        db = dataDir === 'memory://' ? await createMemoryPglite() : await PGlite.create(dataDir);
         return null;
       case 'query': {
         const target = m.txId === undefined ? opened() : transactions.get(m.txId)?.tx;

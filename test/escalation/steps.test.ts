@@ -4,17 +4,20 @@ import type { ApiClient } from '../support/http.ts';
 import type { FakeTwilio } from '../support/fake-twilio.ts';
 import type { TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
-import { callsTo, PHONES, smsTo, startWithTwilio } from './support.ts';
+import { callsTo, FAST_POLICY, PHONES, smsTo, startWithTwilio, STOPPABLE_LAST_UNACK_MS, STOPPABLE_POLICY } from './support.ts';
+import type { EscalationPolicy } from '../../api/domain/index.ts';
 
 describe('escalation by the clock, through the real twilio library and a fake Twilio', () => {
   let t: TestSystem;
   let fake: FakeTwilio;
   let close: () => Promise<void>;
   let manager: ApiClient;
+  let admin: ApiClient;
 
   beforeAll(async () => {
     ({ t, fake, close } = await startWithTwilio({ db: 'pglite', broker: 'aedes' }));
     manager = await t.login('manager');
+    admin = await t.login('admin');
   });
   afterAll(async () => close?.());
   // Requests of earlier tests stay recorded (their callbacks may still be on the way): each test reads its own.
@@ -25,6 +28,10 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     fake.autoStatus = { sms: ['sent', 'delivered'], call: ['initiated', 'ringing', 'in-progress', 'completed'] };
   });
 
+  const setPolicy = async (policy: EscalationPolicy) => {
+    const r = await admin.request('PUT', '/api/v1/sites/site-a/escalation-policy', { policy });
+    expect(r.status).toBe(200);
+  };
   const detail = async (id: string) => (await manager.get(`/api/v1/incidents/${id}`)).body;
   const finish = async (id: string) => {
     await manager.post(`/api/v1/incidents/${id}/acknowledge`);
@@ -60,7 +67,9 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
   });
 
   it('a reply of 확인 acknowledges: the bell is told, and the unacknowledged steps stop', async () => {
+    await setPolicy(STOPPABLE_POLICY);
     const bell = await t.bell('B-0302');
+    const pressed = Date.now();
     await bell.event(1, 'press');
     const incident = (await bell.waitForAck({ seq: 1, state: 'received' })).incident!;
     await waitFor(() => reqs().length >= 3, 5_000, 'three requests');
@@ -68,12 +77,13 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     expect(reply.status).toBe(200);
     await bell.waitForAck({ incident, state: 'acknowledged' });
     expect((await detail(incident)).status).toBe('acknowledged');
-    await sleep(2_500);
+    await sleep(Math.max(0, pressed + STOPPABLE_LAST_UNACK_MS + 700 - Date.now()));
     expect(reqs().filter((r) => r.kind === 'call')).toEqual([]);
     expect(smsTo(reqs(), POLICE)).toEqual([]);
     const d = await detail(incident);
     expect(d.escalation.filter((s: { stepId: string; status: string }) => s.stepId.startsWith('unack')).map((s: { reason: string }) => s.reason)).toEqual(['acknowledged', 'acknowledged']);
     await finish(incident);
+    await setPolicy(FAST_POLICY);
   });
 
   it('pressing 1 on the call acknowledges; nobody on scene at 3 s calls again; on scene stops it', async () => {
@@ -125,7 +135,9 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
   });
 
   it('a cancel at the counter tells everyone already reached to go and verify in person, and stops the climb', async () => {
+    await setPolicy(STOPPABLE_POLICY);
     const bell = await t.bell('B-0302');
+    const pressed = Date.now();
     await bell.event(50, 'press');
     const incident = (await bell.waitForAck({ seq: 50, state: 'received' })).incident!;
     // Welfare counter 1 names no manager: the alert goes to both guards and both managers of the site.
@@ -134,10 +146,11 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     await bell.waitForAck({ seq: 51, state: 'cancelled' });
     await waitFor(() => reqs().filter((r) => r.kind === 'sms' && /취소|cancelled at the counter/.test(r.body ?? '')).length === 4, 5_000, 'four cancel notices');
     expect(smsTo(reqs(), PHONES.guardA2).at(-1)!.body).toContain('check in person');
-    await sleep(1_500);
+    await sleep(Math.max(0, pressed + STOPPABLE_LAST_UNACK_MS + 700 - Date.now()));
     // No call for this incident (a call of an earlier test's incident may still be on its way).
     expect(reqs().filter((r) => r.kind === 'call' && r.twiml?.includes('Welfare counter 1'))).toEqual([]);
     expect((await detail(incident)).status).toBe('cancelled');
+    await setPolicy(FAST_POLICY);
   });
 
   it('Twilio unreachable: notifications wait in the outbox, shown as not delivered, and go out when it answers', async () => {

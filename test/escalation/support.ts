@@ -13,6 +13,19 @@ export const FAST_POLICY: EscalationPolicy = {
   ],
 };
 
+/**
+ * FAST_POLICY with its unacknowledged steps at 3 s and 4 s (and nobody-on-scene at 60 s, out of the
+ * way): for tests whose point is that an acknowledgement or a cancel stops the climb, so that a loaded
+ * machine cannot make the step fire before the acknowledgement arrives.
+ */
+export const STOPPABLE_POLICY: EscalationPolicy = {
+  steps: FAST_POLICY.steps.map((s) =>
+    s.when.kind === 'unacknowledged' ? { ...s, when: { ...s.when, afterSeconds: s.when.afterSeconds + 2 } }
+      : s.when.kind === 'no_one_on_scene' ? { ...s, when: { ...s.when, afterSeconds: 60 } } : s),
+};
+/** The last unacknowledged step of STOPPABLE_POLICY is due this long after the press. */
+export const STOPPABLE_LAST_UNACK_MS = 4_000;
+
 export const PHONES = {
   guardA: '+821000000021', guardA2: '+821000000023', managerA: '+821000000031', managerA2: '+821000000032',
 } as const;
