@@ -16,7 +16,8 @@ export type Role = (typeof ROLES)[number];
 
 export type Mode = 'live' | 'drill';
 export type Severity = 'high' | 'critical';
-export type IncidentSource = 'bell' | 'console' | 'drill';
+/** `import`: recorded before Guardbell or by another office, imported from the Excel template (never rings). */
+export type IncidentSource = 'bell' | 'console' | 'drill' | 'import';
 
 /** Response actions recorded through POST /incidents/{id}/events. */
 export const RESPONSE_EVENT_TYPES = [
@@ -106,6 +107,12 @@ export interface Bell {
   lastSeenAt: string | null;
   battery: number | null;
   trouble: string[];
+  /** The last test press (bell health board). */
+  lastTestAt?: string | null;
+  /** Seconds between heartbeats the bell is expected to keep. */
+  heartbeatSeconds?: number;
+  rssi?: number | null;
+  fw?: string | null;
 }
 
 export interface Counter {

@@ -37,6 +37,22 @@ export interface AlarmCoreDeps {
   supervisor: BellSupervisor;
   /** Sends a new incident's at-once escalation steps from memory (principle 1); without it the engine does, once stored. */
   firstAlert?: FirstAlertPort;
+  /** Decides, from memory, whether a bell event belongs to a running drill (drills/routing.ts); without it every press is live. */
+  drills?: DrillModePort;
+}
+
+/** Principle 2 at the edge: the drill a bell event belongs to, or null (live, the safe side). Must not throw or wait. */
+export interface DrillModePort {
+  route(ev: { bellId: string; deviceId?: string | null | undefined; siteId: string; counterId: string; type: string; receivedAt: Date }, liveOpenAtSite: () => boolean): DrillModeDecision | null;
+  /** A drill's press opened this incident. */
+  opened(decision: DrillModeDecision, incidentId: string): void;
+}
+
+export interface DrillModeDecision {
+  drillId: string;
+  jointPoliceDrill: boolean;
+  /** Pressed by the drill's own virtual bell: source `drill`. */
+  virtual: boolean;
 }
 
 /** A new incident's at-once steps: rows stored with the incident, and their timeline entries. */
@@ -182,7 +198,8 @@ export class AlarmCore implements BellSignalSink {
    * (with a new incident's first alert, sent as soon as the write is queued).
    */
   private applyBellEvent(s: BellEventSignal, bell: BellRecord, entry: SeenEvent): { write: BellEventWrite; firstAlert?: FirstAlertPlan | null } {
-    const mode: Mode = 'live';
+    const drill = this.drillRoute(s, bell);
+    const mode: Mode = drill ? 'drill' : 'live';
     const open = this.openByBell.get(`${s.bellId}|${mode}`) ?? null;
     const decision = decideBellEvent(s.type, open);
     const event = {
@@ -207,13 +224,14 @@ export class AlarmCore implements BellSignalSink {
           counterId: bell.counterId,
           bellId: s.bellId,
           openingSeq: s.seq,
-          source: 'bell',
+          source: drill?.virtual ? 'drill' : 'bell',
           raisedBy: null,
           escalationPolicy: this.deps.places.site(bell.siteId)?.escalationPolicy ?? null,
-          jointPoliceDrill: false,
+          jointPoliceDrill: drill?.jointPoliceDrill ?? false,
           unconfirmed,
         };
         entry.record = record;
+        if (drill) this.deps.drills?.opened(drill, record.id);
         this.lastPressAt.set(record.id, s.receivedAt);
         this.remember(record);
         this.markUnstored(record.id);
@@ -255,6 +273,18 @@ export class AlarmCore implements BellSignalSink {
       }
       case 'record_only':
         return { write: { event, entries: [] } };
+    }
+  }
+
+  /** Asks the drills whether this event is theirs; any failure there leaves the press live (the safe side). */
+  private drillRoute(s: BellEventSignal, bell: BellRecord): DrillModeDecision | null {
+    if (!this.deps.drills) return null;
+    try {
+      const liveOpenAtSite = () => [...this.open.values()].some((i) => i.mode === 'live' && i.siteId === bell.siteId);
+      return this.deps.drills.route({ bellId: s.bellId, deviceId: bell.deviceId, siteId: bell.siteId, counterId: bell.counterId, type: s.type, receivedAt: s.receivedAt }, liveOpenAtSite);
+    } catch (err) {
+      this.deps.logger.error({ err, bellId: s.bellId }, 'drill routing failed; the event is live');
+      return null;
     }
   }
 

@@ -49,5 +49,9 @@ export function presentBell(b: BellRow): Bell {
     lastSeenAt: b.lastSeenAt?.toISOString() ?? null,
     battery: b.battery,
     trouble: b.trouble,
+    lastTestAt: b.lastTestAt?.toISOString() ?? null,
+    heartbeatSeconds: b.heartbeatSeconds,
+    rssi: b.rssi,
+    fw: b.fw,
   };
 }

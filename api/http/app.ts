@@ -9,7 +9,15 @@ import { authRoutes } from './routes/auth.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { placeRoutes } from './routes/places.ts';
 import { escalationRoutes } from './routes/escalation.ts';
+import { aftercareRoutes } from '../aftercare/routes.ts';
+import { statisticsRoutes } from '../statistics/routes.ts';
+import { caseRoutes } from '../cases/routes.ts';
+import { evidenceUploadRoutes } from '../cases/evidence-routes.ts';
+import { auditRoutes } from '../audit/routes.ts';
+import { floorPlanRoutes } from '../floor-plans/routes.ts';
+import { managerRoutes } from '../managers/routes.ts';
 import { canProvision } from '../auth/policy.ts';
+import { adminRoutes } from '../admin/routes.ts';
 
 const consoleDist = fileURLToPath(new URL('../../console-ui/dist', import.meta.url));
 
@@ -46,6 +54,8 @@ export function createApp(ctx: ApiContext): Express {
       res.json(result.summary);
     },
   );
+  // Evidence uploads (up to 100 MB, any media type) before the JSON parser; read only after the role is checked.
+  api.use(evidenceUploadRoutes(ctx));
   api.use(express.json({ limit: '64kb', strict: false }));
   api.get('/health', async (_req, res) => {
     res.json(await ctx.health());
@@ -57,6 +67,13 @@ export function createApp(ctx: ApiContext): Express {
   api.use(placeRoutes(ctx));
   api.use(incidentRoutes(ctx));
   api.use(escalationRoutes(ctx));
+  api.use(aftercareRoutes(ctx));
+  api.use(statisticsRoutes(ctx));
+  api.use(caseRoutes(ctx));
+  api.use(auditRoutes(ctx));
+  api.use(adminRoutes(ctx));
+  api.use(floorPlanRoutes(ctx));
+  api.use(managerRoutes(ctx));
   for (const extra of ctx.extraRoutes ?? []) api.use(extra);
   api.use(notFoundRoute);
   app.use('/api/v1', api);

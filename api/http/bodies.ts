@@ -20,10 +20,20 @@ export const raiseIncidentBody = z.strictObject({
   note: text(2000).optional(),
 });
 
+/** A victim of the incident named at their separation: a person (role staff) by id, or a name not in the directory. */
+export const separatedVictim = z.strictObject({ personId: id.optional(), name: text(200).optional() })
+  .refine((v) => v.personId !== undefined || v.name !== undefined, 'name the victim: personId or name');
+
 export const responseEventBody = z.strictObject({
   type: z.enum(RESPONSE_EVENT_TYPES),
   note: text(2000).optional(),
   data: z.record(z.string(), z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
+  /** victim_separated only (issue 6): who was separated, where to, and by whom (default: the one recording). */
+  victims: z.array(separatedVictim).min(1).max(20).optional(),
+  separatedTo: text(200).optional(),
+  separatedBy: id.optional(),
+}).refine((b) => b.type === 'victim_separated' || (b.victims === undefined && b.separatedTo === undefined && b.separatedBy === undefined), {
+  message: 'victims, separatedTo and separatedBy belong to victim_separated only', path: ['type'],
 });
 
 export const closeBody = z.strictObject({

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { escalationPolicySchema } from '../domain/escalation.ts';
 import { closeBody, incidentListQuery, loginBody, raiseIncidentBody, reasonBody, responseEventBody } from './bodies.ts';
+import { aftercareOpenApiPaths } from '../aftercare/openapi.ts';
+import { statisticsOpenApiPaths } from '../statistics/openapi.ts';
+import { casesOpenApiPaths } from '../cases/openapi.ts';
+import { adminOpenApiPaths } from '../admin/openapi.ts';
+import { placesOpenApiPaths } from '../floor-plans/openapi.ts';
+import { drillsOpenApiPaths } from '../../drills/openapi.ts';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input' }) } } });
 const ok = (description: string) => ({ description });
@@ -54,6 +60,12 @@ export function openApiDocument(): Record<string, unknown> {
       '/twilio/status': { post: { summary: 'Twilio status callback (X-Twilio-Signature required)', security: [], responses: { 200: ok('TwiML'), 403: ok('bad signature') } } },
       '/twilio/sms': { post: { summary: 'Inbound SMS: 1, OK or 확인 acknowledges (X-Twilio-Signature required)', security: [], responses: { 200: ok('TwiML'), 403: ok('bad signature') } } },
       '/twilio/gather': { post: { summary: 'Keypad on a call: 1 acknowledges (X-Twilio-Signature required)', security: [], responses: { 200: ok('TwiML'), 403: ok('bad signature') } } },
+      ...aftercareOpenApiPaths(),
+      ...statisticsOpenApiPaths(),
+      ...casesOpenApiPaths(),
+      ...adminOpenApiPaths(),
+      ...placesOpenApiPaths(),
+      ...drillsOpenApiPaths(),
       '/stream': { get: { summary: 'WebSocket: {"type":"incident.created"|"incident.updated"|"bell.status"|"notification.status"|"security.alert","data"}' } },
     },
   };

@@ -97,6 +97,7 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument): Prom
       await upsert(tx, summary, schema.people, eq(schema.people.id, p.id), row);
     }
     for (const site of doc.sites) if (site.roster) await replaceRoster(tx, summary, site.id, site.roster);
+    for (const site of doc.sites) await applyAftercareAllowance(tx, site.id, site.aftercareAllowanceKrw);
   });
   return summary;
 }
@@ -140,4 +141,14 @@ async function replaceRoster(tx: Tx, summary: ApplySummary, siteId: string, rost
   await tx.delete(schema.shifts).where(eq(schema.shifts.siteId, siteId));
   if (wanted.length > 0) await tx.insert(schema.shifts).values(wanted.map((w) => ({ ...w, siteId })));
   summary.updated++;
+}
+
+/** A site's own aftercare allowance (issue 6); like the site's other fields, leaving it out returns to the default. */
+async function applyAftercareAllowance(tx: Tx, siteId: string, allowanceKrw: number | undefined): Promise<void> {
+  const table = schema.aftercareSiteSettings;
+  if (allowanceKrw === undefined) {
+    await tx.delete(table).where(eq(table.siteId, siteId));
+    return;
+  }
+  await tx.insert(table).values({ siteId, allowanceKrw }).onConflictDoUpdate({ target: table.siteId, set: { allowanceKrw } });
 }

@@ -232,3 +232,4 @@ export * from './schema-drills.ts';
 export * from './schema-floor-plans.ts';
 export * from './schema-cases.ts';
 export * from './schema-aftercare.ts';
+export * from './schema-admin.ts';

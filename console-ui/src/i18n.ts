@@ -9,6 +9,7 @@ import * as adminMessages from './admin/messages.ts';
 import * as casesMessages from './cases/messages.ts';
 import * as drillsMessages from './drills/messages.ts';
 import * as placesMessages from './places/messages.ts';
+import * as statisticsMessages from './statistics/messages.ts';
 
 export type Lang = 'ko' | 'en';
 
@@ -277,6 +278,7 @@ const ko = {
   ...drillsMessages.ko,
   ...aftercareMessages.ko,
   ...casesMessages.ko,
+  ...statisticsMessages.ko,
 };
 
 export type MessageKey = keyof typeof ko;
@@ -545,6 +547,7 @@ const en: Record<MessageKey, string> = {
   ...drillsMessages.en,
   ...aftercareMessages.en,
   ...casesMessages.en,
+  ...statisticsMessages.en,
 };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { ko, en };

@@ -7,6 +7,12 @@ import type { ReactNode } from 'react';
 import type { Me } from '../../api/contract/index.ts';
 import type { MessageKey } from './i18n.ts';
 import type { LiveConsole } from './useLiveConsole.ts';
+import { AftercareView, canSeeAftercare } from './aftercare/AftercareView.tsx';
+import { StatisticsView, canSeeStatistics } from './statistics/StatisticsView.tsx';
+import { CasesView, canSeeCases } from './cases/CasesView.tsx';
+import { DrillsView, canSeeDrills } from './drills/DrillsView.tsx';
+import { placeViews } from './places/views.tsx';
+import { AdminView, canAdminister } from './admin/AdminView.tsx';
 
 export interface ViewContext {
   me: Me;
@@ -23,4 +29,10 @@ export interface ConsoleView {
 }
 
 export const extraViews: ConsoleView[] = [
+  { id: 'aftercare', label: 'nav.aftercare', visible: canSeeAftercare, render: ({ me }) => <AftercareView me={me} /> },
+  { id: 'statistics', label: 'nav.statistics', visible: canSeeStatistics, render: ({ me }) => <StatisticsView me={me} /> },
+  { id: 'cases', label: 'nav.cases', visible: canSeeCases, render: ({ me }) => <CasesView me={me} /> },
+  { id: 'drills', label: 'nav.drills', visible: canSeeDrills, render: ({ me, openIncident }) => <DrillsView me={me} openIncident={openIncident} /> },
+  ...placeViews,
+  { id: 'admin', label: 'nav.admin', visible: canAdminister, render: ({ me }) => <AdminView me={me} /> },
 ];

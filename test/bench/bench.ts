@@ -20,6 +20,8 @@ import { runEscalation, type EscalationResult } from './escalation-run.ts';
 import { formatEscalation, formatRun, jsonSummary } from './report.ts';
 import { runOnDatabase, type DbRunResult } from './run-db.ts';
 import { runBrokerBaseline, type BrokerBaseline } from './supervision-baseline.ts';
+import { runConsole, type ConsoleResult } from './console-run.ts';
+import { consoleTargetMet, formatConsole } from './console-report.ts';
 import { formatSupervision } from './supervision-report.ts';
 import { runSupervision, type SupervisionResult } from './supervision-run.ts';
 
@@ -28,6 +30,8 @@ const OVERHEAD_PER_DB_MS = 240_000;
 /** The escalation phase per database: start, 15 s of steps, draining, teardown, with room for a busy machine. */
 const ESCALATION_PER_DB_MS = 90_000;
 /** The supervision phase: start, provisioning, connecting (~5 ms a bell on a busy machine), warm-up, silences, teardown. */
+/** The console phase: start, Chromium, first loads, each alarm raised, shown, acknowledged (~0.5 s), teardown. */
+const consoleMs = (o: BenchOptions) => 120_000 + o.consoleAlarms * 3_000;
 const supervisionMs = (o: BenchOptions) => 240_000 + o.supervisionSeconds * 1000 + o.supervisionBells * 5 + (8 * 60_000) / o.supervisionCompress;
 
 export async function runBench(args: string[]): Promise<number> {
@@ -46,12 +50,15 @@ export async function runBench(args: string[]): Promise<number> {
   const opts = o;
 
   // The whole benchmark stops by itself: a hung connection or query ends the process, not the machine's patience.
-  const pressPhases = opts.supervision !== 'only';
-  const supervision = opts.supervision !== 'off';
+  // `--console` and `--supervision` each run only their phase (both given: both).
+  const only = opts.supervision === 'only' || opts.console === 'only';
+  const pressPhases = !only;
+  const supervision = opts.supervision === 'only' || (!only && opts.supervision !== 'off');
+  const consolePhase = opts.console === 'only' || (!only && opts.console !== 'off');
   const perDbMs =
     (pressPhases ? opts.seconds * 1000 + OVERHEAD_PER_DB_MS + (opts.escalation ? ESCALATION_PER_DB_MS : 0) : 0) + (supervision ? supervisionMs(opts) : 0);
   // The broker baseline of the supervision phase runs once, before the first database's supervision phase.
-  const limitMs = opts.dbs.length * perDbMs + (supervision ? supervisionMs(opts) : 0);
+  const limitMs = opts.dbs.length * perDbMs + (supervision ? supervisionMs(opts) : 0) + (consolePhase ? consoleMs(opts) : 0);
   const watchdog = setTimeout(() => {
     console.error(`guardbell bench: time limit of ${Math.round(limitMs / 1000)} s exceeded; stopping`);
     process.exit(3);
@@ -62,17 +69,21 @@ export async function runBench(args: string[]): Promise<number> {
     ? `supervision phase with ${opts.supervisionBells} bells heartbeating every ${60 / opts.supervisionCompress} s standing for 60 s (${opts.supervisionCompress}× compressed), ${opts.supervisionBells === 1 ? '' : `${opts.supervisionPerConnection} per MQTT connection, `}beside the broker alone`
     : '';
   console.log(
-    pressPhases
+    (!pressPhases && !supervision
+      ? `Guardbell bench, console only: ${opts.consoleAlarms} alarms in Chromium on ${opts.dbs[0]}, and the console's first load (${process.platform}, node ${process.version}${codeVersion()}).`
+      : pressPhases
       ? `Guardbell bench: ${opts.bells} bells, ${opts.rate} presses/s for ${opts.seconds} s, heartbeat every ${opts.heartbeatSeconds} s, ` +
           `on ${opts.dbs.join(' and ')}${opts.sms ? '; Twilio is a local fake (test/support/fake-twilio.ts) over HTTP' : ''}${opts.escalation ? `; then an escalation phase with ${opts.escalationIncidents} open incidents` : ''}${supervision ? `; then a ${sup}` : ''}. ` +
           `Bells, broker, gateway, API, console client and fake Twilio (a worker thread) share this process (${process.platform}, node ${process.version}${codeVersion()}).`
       : `Guardbell bench, supervision only: a ${sup}, on ${opts.dbs.join(' and ')}. Broker, gateway, API and console client share this process; ` +
-          `the bells and the broker-alone baseline are child processes (${process.platform}, node ${process.version}${codeVersion()}).`,
+          `the bells and the broker-alone baseline are child processes (${process.platform}, node ${process.version}${codeVersion()}).`) +
+      (consolePhase && (pressPhases || supervision) ? ` Last, a console phase: ${opts.consoleAlarms} alarms in Chromium on ${opts.dbs[0]}.` : ''),
   );
   const started = Date.now();
   const runs: DbRunResult[] = [];
   const escalations: EscalationResult[] = [];
   const supervisions: SupervisionResult[] = [];
+  const consoles: ConsoleResult[] = [];
   let broker: BrokerBaseline | undefined;
   try {
     for (const db of opts.dbs) {
@@ -103,13 +114,23 @@ export async function runBench(args: string[]): Promise<number> {
         console.log(formatSupervision(s, broker));
       }
     }
+    if (consolePhase) {
+      const db = opts.dbs[0]!;
+      console.log(`\n[${db}] console phase: a fresh system, Chromium, ${opts.consoleAlarms} alarms…`);
+      const c = await runConsole(db, opts, Date.now() + consoleMs(opts));
+      consoles.push(c);
+      console.log('');
+      console.log(formatConsole(c));
+    }
     console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     clearTimeout(watchdog);
   }
   if (opts.json) {
     console.log('');
-    console.log(jsonSummary(runs, escalations, { baseline: broker, runs: supervisions }));
+    const summary = JSON.parse(jsonSummary(runs, escalations, { baseline: broker, runs: supervisions })) as Record<string, unknown>;
+    summary.console = consoles.map((c) => ({ ...c, targetMet: consoleTargetMet(c) }));
+    console.log(JSON.stringify(summary, null, 2));
   }
   return 0;
 }

@@ -40,6 +40,10 @@ export interface BenchOptions {
   supervisionDrops: number;
   /** Bells per MQTT connection (1: each its own, with a will). */
   supervisionPerConnection: number;
+  /** The console phase in Chromium (console-run.ts): `after` the others (the default), `only` (`--console`), or `off`. */
+  console: 'after' | 'only' | 'off';
+  /** Alarms raised one after another in the console phase. */
+  consoleAlarms: number;
 }
 
 export const BENCH_USAGE = `usage: guardbell bench [options]
@@ -65,6 +69,10 @@ supervision phase (after the others, on each --db; the broker alone once, for co
   --dropped-bells N       bells whose connection drops at a random moment (will)  (20)
   --bells-per-connection K bells sharing one MQTT connection; 1 = each its own,
                           with its will, as real bells (dropped bells: always)    (1)
+console phase (Chromium, once, on the first --db; needs npm run build:console):
+  --console               run only the console phase
+  --no-console            skip it
+  --console-alarms N      alarms timed from incident.created to painted   (50)
 output:
   --json                  also print a JSON summary
   --csv FILE              write per-press timings (ms) to FILE (one file per database: FILE.pglite.csv …)`;
@@ -111,6 +119,9 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
         'silent-bells': { type: 'string' },
         'dropped-bells': { type: 'string' },
         'bells-per-connection': { type: 'string' },
+        console: { type: 'boolean', default: false },
+        'no-console': { type: 'boolean', default: false },
+        'console-alarms': { type: 'string' },
         json: { type: 'boolean', default: false },
         csv: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -125,6 +136,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
   if (!['pglite', 'postgres', 'both'].includes(db)) throw new UsageError(`--db must be pglite, postgres or both, not "${db}"`);
   const bells = positiveInt('bells', v.bells, 1000);
   if (bells > 99_999) throw new UsageError('--bells must be at most 99999');
+  if (v.console && v['no-console']) throw new UsageError('--console and --no-console contradict each other');
   if (v.supervision && v['no-supervision']) throw new UsageError('--supervision and --no-supervision contradict each other');
   const compress = positiveInt('compress', v.compress, 3);
   if (!(COMPRESS_FACTORS as readonly number[]).includes(compress)) throw new UsageError(`--compress must be one of ${COMPRESS_FACTORS.join(', ')}, not "${v.compress}"`);
@@ -157,5 +169,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
     supervisionSilent,
     supervisionDrops,
     supervisionPerConnection: positiveInt('bells-per-connection', v['bells-per-connection'], 1),
+    console: v.console ? 'only' : v['no-console'] ? 'off' : 'after',
+    consoleAlarms: positiveInt('console-alarms', v['console-alarms'], 50),
   };
 }

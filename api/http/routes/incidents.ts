@@ -7,6 +7,7 @@ import { presentNotification } from '../../escalation/outbox.ts';
 import type { IncidentRecord } from '../../store/index.ts';
 import { closeBody, incidentListQuery, raiseIncidentBody, reasonBody, responseEventBody } from '../bodies.ts';
 import { authenticate, userOf, type ApiContext } from '../context.ts';
+import { separationData } from '../../aftercare/separation.ts';
 import { forbidden, HttpError, notFound, parseBody, parseQuery } from '../errors.ts';
 
 export function incidentRoutes(ctx: ApiContext): Router {
@@ -68,6 +69,13 @@ export function incidentRoutes(ctx: ApiContext): Router {
     const body = parseBody(responseEventBody, req.body);
     const user = userOf(res);
     const action = toAction(body, user.id);
+    if (action.type === 'side_event' && action.event === 'victim_separated') {
+      // Issue 6: victims, where to and by whom, checked against the directory (added, optional data).
+      const record = await readable(ctx, res, req.params.id);
+      const sep = separationData(body, user.id, record.siteId, await ctx.directory.people());
+      if (!sep.ok) throw new HttpError(422, 'invalid_separation', sep.problems.map((p) => `${p.path}: ${p.message}`).join('; '), sep.problems);
+      action.data = { ...(action.data ?? {}), ...sep.data };
+    }
     await act(ctx, res, req.params.id, canRespond, 'record response events', action);
   });
 

@@ -7,6 +7,7 @@ import type { Incident, Site } from '../../../api/contract/index.ts';
 import { formatAge, formatTime, useNow } from '../format.ts';
 import { useI18n, type I18n } from '../i18n.ts';
 import { ErrorText } from './ErrorText.tsx';
+import { CounterOnPlan } from '../places/CounterOnPlan.tsx';
 
 /**
  * A compact line in the sticky top bar, so an alarm is seen even when the banner is scrolled away.
@@ -41,6 +42,7 @@ export function AlarmStrip({ count }: { count: number }) {
 export function sourceText(incident: Incident, i18n: I18n): string {
   if (incident.source === 'bell') return i18n.t('source.bell', { bellId: incident.bellId ?? '?' });
   if (incident.source === 'console') return i18n.t('source.console');
+  if (incident.source === 'import') return i18n.t('source.import');
   return i18n.t('source.drill');
 }
 
@@ -80,7 +82,8 @@ export function AlarmBanner({ alarms, siteById, acking, errors, onAcknowledge, o
                     <span aria-hidden="true">⚠ </span>{t('alarm.violence')}
                   </p>
                 )}
-                <p className="alarm-where">
+                {/* elementtiming: the browser reports when this line is painted (the bench's console phase). */}
+                <p className="alarm-where" {...{ elementtiming: `alarm-${incident.id}` }}>
                   <strong>{incident.siteName || site?.name || incident.siteId}</strong>
                   {incident.floor && <> · {incident.floor}</>}
                   {' · '}
@@ -91,6 +94,7 @@ export function AlarmBanner({ alarms, siteById, acking, errors, onAcknowledge, o
                   {' ('}{t('alarm.openedAt', { time: formatTime(incident.openedAt, i18n.locale, site?.timezone) })}{')'}
                   {' · '}{t('alarm.source', { source: sourceText(incident, i18n) })}
                 </p>
+                <CounterOnPlan compact siteId={incident.siteId} siteName={incident.siteName || site?.name || incident.siteId} counterId={incident.counterId} counterName={incident.counterName || incident.counterId} testId={`alarm-plan-${incident.id}`} />
                 <button type="button" className="link-button alarm-open" onClick={() => onOpen(incident.id)}>
                   {t('detail.title')} {incident.id}
                 </button>

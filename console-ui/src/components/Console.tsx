@@ -18,6 +18,8 @@ import { PanicButton } from './PanicButton.tsx';
 import { SecurityAlerts } from './SecurityAlerts.tsx';
 import { SoundControl } from './SoundControl.tsx';
 import { StreamStatus } from './StreamStatus.tsx';
+import { PlansPreload } from '../places/plans.ts';
+import { canSeeFloorPlans } from '../places/roles.ts';
 
 export function Console({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -73,6 +75,7 @@ export function Console({ me, onLogout }: { me: Me; onLogout: () => void }) {
         {alarms.length > 0 && <AlarmStrip count={alarms.length} />}
       </div>
       <Header me={me} onLogout={onLogout} />
+      <PlansPreload userId={me.id} enabled={canSeeFloorPlans(me)} />
       {!staffOnly && <DutyWarningBanner warnings={live.dutyWarnings} siteById={live.siteById} />}
       {responder && <SoundControl sound={sound} />}
       {alarms.length > 0 && (

@@ -16,6 +16,9 @@ import { EscalationPanel, escalationTimelineText } from './EscalationPanel.tsx';
 import { ErrorText } from './ErrorText.tsx';
 import { STATUS_ICON } from './IncidentList.tsx';
 import { ResponseActions } from './ResponseActions.tsx';
+import { SeparationText } from '../aftercare/SeparationForm.tsx';
+import { IncidentCaseFiles } from '../cases/IncidentCaseFiles.tsx';
+import { CounterOnPlan } from '../places/CounterOnPlan.tsx';
 
 interface Props {
   id: string;
@@ -179,6 +182,8 @@ export function IncidentDetailView({
               </>
             )}
           </dl>
+          <CounterOnPlan siteId={detail.siteId} siteName={detail.siteName || site?.name || detail.siteId} counterId={detail.counterId} counterName={detail.counterName || detail.counterId} testId="detail-plan" />
+          {detail.mode === 'live' && <IncidentCaseFiles incidentId={detail.id} me={me} classification={detail.classification} label={`${detail.siteName || detail.siteId} / ${detail.counterName || detail.counterId} ${detail.openedAt.slice(0, 10)}`} />}
 
           {isResponder(me) && detail.status === 'triggered' && (
             <div className="detail-ack">
@@ -216,6 +221,7 @@ export function IncidentDetailView({
                     <time dateTime={entry.at}>{formatTime(entry.at, i18n.locale, tz)}</time>
                     <span className="kind">{label}</span>
                     <span className="actor">{entry.actorName ?? t('timeline.system')}</span>
+                    {entry.kind === 'victim_separated' && <SeparationText data={data} openedAt={detail.openedAt} at={entry.at} />}
                     {note && <span className="note">“{note}”</span>}
                   </li>
                 );

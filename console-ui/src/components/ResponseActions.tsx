@@ -5,12 +5,14 @@ import { api } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { RESPONSE_ACTIONS } from '../incidents.ts';
 import { ErrorText } from './ErrorText.tsx';
+import { SeparationForm } from '../aftercare/SeparationForm.tsx';
 
 export function ResponseActions({ incidentId, onRecorded }: { incidentId: string; onRecorded: (incident: Incident) => void }) {
   const { t, tx } = useI18n();
   const [busy, setBusy] = useState<ResponseEventType | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState('');
+  const [separating, setSeparating] = useState(false);
 
   async function record(type: ResponseEventType, text?: string) {
     setBusy(type);
@@ -45,12 +47,13 @@ export function ResponseActions({ incidentId, onRecorded }: { incidentId: string
             type="button"
             data-testid={`action-${type}`}
             disabled={busy !== null}
-            onClick={() => void record(type)}
+            onClick={() => (type === 'victim_separated' ? setSeparating(true) : void record(type))}
           >
             {busy === type ? t('actions.saving') : tx('event.', type)}
           </button>
         ))}
       </div>
+      {separating && <SeparationForm incidentId={incidentId} onRecorded={onRecorded} onCancel={() => setSeparating(false)} />}
       <form className="note-form" onSubmit={submitNote}>
         <label htmlFor={`note-${incidentId}`}>{t('actions.noteLabel')}</label>
         <div className="inline">
