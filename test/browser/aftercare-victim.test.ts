@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.ts';
-import { PASSWORD } from '../support/fixtures.ts';
+import { launchChromium, signIn as signInAs } from '../support/browser.ts';
 import type { ApiClient } from '../support/http.ts';
 import type { TestSystem } from '../support/system.ts';
 import { startAftercareSystem, type Who } from '../aftercare/fixture.ts';
@@ -19,15 +18,7 @@ const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.me
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const NOTE = 'Sleeps badly since; flashbacks at the counter';
 
-async function signIn(browser: Browser, url: string, username: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  await page.goto(url);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 10_000 });
-  return page;
-}
+const signIn = (browser: Browser, url: string, username: string) => signInAs(browser, url, username, { viewport: { width: 1280, height: 1000 } });
 
 describe('the victim views (Chromium)', () => {
   let browser: Browser;

@@ -8,23 +8,14 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.ts';
-import { PASSWORD } from '../support/fixtures.ts';
+import { launchChromium, signIn as signInAs } from '../support/browser.ts';
 import { ApiClient } from '../support/http.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
 const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
 
-async function signIn(browser: Browser, url: string, username: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  page.setDefaultTimeout(8_000);
-  await page.goto(url);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 10_000 });
-  return page;
-}
+const signIn = (browser: Browser, url: string, username: string, viewport = { width: 1280, height: 900 }) =>
+  signInAs(browser, url, username, { viewport, defaultTimeoutMs: 8_000 });
 
 /** Whether the page scrolls sideways (a table may scroll inside its own box). */
 const overflowsX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);

@@ -12,8 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCaseExport } from '../../api/cases/export-verify.ts';
-import { launchChromium } from '../support/browser.ts';
-import { PASSWORD } from '../support/fixtures.ts';
+import { launchChromium, signIn as signInAs } from '../support/browser.ts';
 import type { ApiClient } from '../support/http.ts';
 import type { TestSystem } from '../support/system.ts';
 import { raiseIncident, startCaseSystem, type Who } from '../cases/fixture.ts';
@@ -22,15 +21,7 @@ import { START_TIMEOUT_MS } from '../api/api-expect.ts';
 const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
-async function signIn(browser: Browser, url: string, username: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
-  await page.goto(url);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 10_000 });
-  return page;
-}
+const signIn = (browser: Browser, url: string, username: string) => signInAs(browser, url, username, { viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
 
 describe('the legal views (Chromium)', () => {
   let browser: Browser;

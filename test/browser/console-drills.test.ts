@@ -6,23 +6,14 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.ts';
-import { PASSWORD } from '../support/fixtures.ts';
+import { launchChromium, signIn as signInAs } from '../support/browser.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 import { waitFor } from '../support/wait.ts';
 
 const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
-async function signIn(browser: Browser, url: string, username: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  await page.goto(url);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 10_000 });
-  return page;
-}
+const signIn = (browser: Browser, url: string, username: string) => signInAs(browser, url, username, { viewport: { width: 1280, height: 1000 } });
 
 describe('the drills view (Chromium)', () => {
   let browser: Browser;

@@ -5,8 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentDetail, NotificationView } from '../../api/contract/index.ts';
 import { PHONES, startWithTwilio } from '../escalation/support.ts';
-import { launchChromium } from '../support/browser.ts';
-import { PASSWORD, POLICE } from '../support/fixtures.ts';
+import { launchChromium, signIn as signInAs } from '../support/browser.ts';
+import { POLICE } from '../support/fixtures.ts';
 import type { ApiClient } from '../support/http.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 import { waitFor } from '../support/wait.ts';
@@ -14,15 +14,7 @@ import { waitFor } from '../support/wait.ts';
 const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
-async function signIn(browser: Browser, url: string, username: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  await page.goto(url);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 10_000 });
-  return page;
-}
+const signIn = (browser: Browser, url: string, username: string, viewport = { width: 1280, height: 900 }) => signInAs(browser, url, username, { viewport });
 
 async function raise(t: TestSystem): Promise<string> {
   const r = await (await t.login('staff')).post('/api/v1/incidents', { counterId: 'passport-3' });

@@ -1,19 +1,12 @@
 /** Shared steps of the places browser tests: sign in, and a site with a floor plan and its counters placed. */
+import { signIn as signInAs } from '../support/browser.ts';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { PASSWORD } from '../support/fixtures.ts';
 import type { ApiClient } from '../support/http.ts';
 import { floorPlanPng } from './png.ts';
 
-export async function signIn(browser: Browser, url: string, username: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  await page.goto(url);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 15_000 });
-  return page;
-}
+export const signIn = (browser: Browser, url: string, username: string, viewport = { width: 1280, height: 900 }) =>
+  signInAs(browser, url, username, { viewport, connectTimeoutMs: 15_000 });
 
 export async function uploadPlan(url: string, manager: ApiClient, floor: string, png = floorPlanPng()): Promise<void> {
   const r = await fetch(`${url}/api/v1/sites/site-a/floor-plans/${floor}/image`, {

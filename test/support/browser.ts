@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PASSWORD } from './fixtures.ts';
 
 /** Debian's Chromium; never a downloaded browser. Override with CHROMIUM_PATH. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -16,4 +17,25 @@ export async function launchChromium(): Promise<Browser> {
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
+}
+
+export interface SignInOptions {
+  viewport?: { width: number; height: number };
+  acceptDownloads?: boolean;
+  /** Playwright's default timeout for the page's actions. */
+  defaultTimeoutMs?: number;
+  /** How long to wait for the live stream to connect after signing in. */
+  connectTimeoutMs?: number;
+}
+
+/** A new page signed in to the console as `username` (the fixtures' password), its live stream connected. */
+export async function signIn(browser: Browser, url: string, username: string, opts: SignInOptions = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 900 }, ...(opts.acceptDownloads ? { acceptDownloads: true } : {}) });
+  if (opts.defaultTimeoutMs !== undefined) page.setDefaultTimeout(opts.defaultTimeoutMs);
+  await page.goto(url);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: opts.connectTimeoutMs ?? 10_000 });
+  return page;
 }
