@@ -291,15 +291,16 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
         publicUrl: () => publicUrl, refused: (reason) => escalationMetrics.webhookRefused.inc({ reason }),
       })]
     : [];
+  const escalationStore = new EscalationStore(database.db, () => roster.refresh());
   const drills = new DrillService({
-    db: database.db, core, incidents, escalation: new EscalationStore(database.db, () => roster.refresh()), directory, places, hub, routing: drillRouting,
+    db: database.db, core, incidents, escalation: escalationStore, directory, places, hub, routing: drillRouting,
     logger: logger.child({ part: 'drills' }), reloadDirectory, touchEscalation: (id) => escalation.touch(id), kickOutbox: () => outbox.kick(),
     mqtt: { url: mqttUrl, topicRoot: config.topicRoot, perBellCredentials: deviceAuth !== undefined, username: config.mqttUsername, password: config.mqttPassword },
   });
   const ctx: ApiContext = {
     core, supervisor, incidents, directory, places, sessions, hub, registry, logger, health, extraRoutes,
     db: database.db,
-    escalation: new EscalationStore(database.db, () => roster.refresh()),
+    escalation: escalationStore,
     // Secure cookies whenever the console is served over https (behind a TLS proxy).
     secureCookies: config.publicUrl?.startsWith('https://') ?? false,
     sessionTtlMs: config.sessionTtlMs,

@@ -146,8 +146,9 @@ export class AftercareStore {
     return this.db.transaction(async (tx) => {
       let over = false;
       if (c.approve) {
-        const check = checkApproval(await this.lockedSummary(tx, record.personId, c.year, allowance), c.amountKrw, c.exceptionReason);
-        if (!check.ok) throw new AllowanceExceeded(await this.lockedSummary(tx, record.personId, c.year, allowance), check.overByKrw);
+        const summary = await this.lockedSummary(tx, record.personId, c.year, allowance);
+        const check = checkApproval(summary, c.amountKrw, c.exceptionReason);
+        if (!check.ok) throw new AllowanceExceeded(summary, check.overByKrw);
         over = check.overAllowance;
       }
       const [row] = await tx.insert(schema.aftercareClaims).values({

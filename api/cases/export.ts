@@ -33,16 +33,17 @@ export function safeFileName(name: string): string {
 
 export async function buildCaseExport(input: ExportInput): Promise<CaseExport> {
   const { detail } = input;
-  const files: { path: string; bytes: Uint8Array; evidenceId?: string }[] = [];
-  files.push({ path: 'summary.pdf', bytes: await summaryPdf(input) });
+  const files: { path: string; bytes: Uint8Array; sha256: string; evidenceId?: string }[] = [];
+  const summary = await summaryPdf(input);
+  files.push({ path: 'summary.pdf', bytes: summary, sha256: sha256Hex(summary) });
   detail.evidence.forEach((e, i) => {
     const bytes = input.content.get(e.id);
     if (!bytes) throw new Error(`the bytes of evidence ${e.id} are missing`);
     const actual = sha256Hex(bytes);
     if (actual !== e.sha256) throw new Error(`evidence ${e.id} no longer matches the SHA-256 recorded at upload (${e.sha256}, now ${actual})`);
-    files.push({ path: `evidence/${String(i + 1).padStart(3, '0')}-${safeFileName(e.fileName)}`, bytes, evidenceId: e.id });
+    files.push({ path: `evidence/${String(i + 1).padStart(3, '0')}-${safeFileName(e.fileName)}`, bytes, sha256: actual, evidenceId: e.id });
   });
-  const listed: ManifestFile[] = files.map((f) => ({ path: f.path, sha256: sha256Hex(f.bytes), size: f.bytes.length, ...(f.evidenceId ? { evidenceId: f.evidenceId } : {}) }));
+  const listed: ManifestFile[] = files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.bytes.length, ...(f.evidenceId ? { evidenceId: f.evidenceId } : {}) }));
   const manifest: Manifest = {
     format: EXPORT_FORMAT, caseId: detail.id, title: detail.title, exportedAt: input.exportedAt.toISOString(), exportedBy: input.exportedBy.id, files: listed,
   };

@@ -46,7 +46,11 @@ export class ManagerStore {
       .from(timeline)
       .where(inArray(timeline.incidentId, [...ids]))
       .orderBy(asc(timeline.id));
-    for (const r of rows) out.set(r.incidentId, [...(out.get(r.incidentId) ?? []), { kind: r.kind, at: r.at }]);
+    for (const r of rows) {
+      const list = out.get(r.incidentId);
+      if (list) list.push({ kind: r.kind, at: r.at });
+      else out.set(r.incidentId, [{ kind: r.kind, at: r.at }]);
+    }
     return out;
   }
 

@@ -115,7 +115,11 @@ async function loadWithFilter(ctx: ApiContext, store: StatisticsStore, res: Resp
   const filter: StatFilter = { mode: q.mode, siteIds, from: q.from ? dayStart(q.from, zone) : undefined, to: q.to ? dayStart(q.to, zone) : undefined };
   const [rows, entries] = await Promise.all([store.incidents(filter), store.timedEntries(filter)]);
   const byIncident = new Map<string, { kind: string; at: Date }[]>();
-  for (const e of entries) byIncident.set(e.incidentId, [...(byIncident.get(e.incidentId) ?? []), e]);
+  for (const e of entries) {
+    const list = byIncident.get(e.incidentId);
+    if (list) list.push(e);
+    else byIncident.set(e.incidentId, [e]);
+  }
   const incidents: StatIncident[] = rows.map((i) => {
     const site = ctx.places.site(i.siteId);
     return {

@@ -69,9 +69,11 @@ export function incidentRoutes(ctx: ApiContext): Router {
     const body = parseBody(responseEventBody, req.body);
     const user = userOf(res);
     const action = toAction(body, user.id);
-    if (action.type === 'side_event' && action.event === 'victim_separated') {
-      // Issue 6: victims, where to and by whom, checked against the directory (added, optional data).
+    if (action.type === 'side_event' && action.event === 'victim_separated' && (body.victims || body.separatedTo || body.separatedBy)) {
+      // Issue 6: victims, where to and by whom, checked against the directory (added, optional data) — only
+      // for someone who may respond here, so that the check tells nobody else which people exist.
       const record = await readable(ctx, res, req.params.id);
+      if (!canRespond(user, record.siteId)) throw forbidden('record response events');
       const sep = separationData(body, user.id, record.siteId, await ctx.directory.people());
       if (!sep.ok) throw new HttpError(422, 'invalid_separation', sep.problems.map((p) => `${p.path}: ${p.message}`).join('; '), sep.problems);
       action.data = { ...(action.data ?? {}), ...sep.data };
