@@ -1,12 +1,10 @@
 /** Who may do what with drills. Pure: the routes ask, and the console hides what they would refuse. */
-import type { User } from '../api/auth/policy.ts';
+import { canCloseOrCancel, type User } from '../api/auth/policy.ts';
 
 const has = (u: User, role: string) => (u.roles as readonly string[]).includes(role);
 
-/** Admins everywhere; managers at their own sites. */
-export function canPlanDrills(u: User, siteId: string): boolean {
-  return has(u, 'admin') || (has(u, 'manager') && u.siteIds.includes(siteId));
-}
+/** Admins everywhere; managers at their own sites: the people who close incidents there. */
+export const canPlanDrills: (u: User, siteId: string) => boolean = canCloseOrCancel;
 
 /** Planning, running and reports: the same people who plan. Guards see a drill only as its DRILL incident. */
 export const canSeeDrills = canPlanDrills;

@@ -102,15 +102,13 @@ export function drillRoutes(ctx: ApiContext, drills: DrillService): Router {
     }
   });
 
-  r.get('/drills/:id', async (req, res) => {
-    const drill = await readable(drills, res, req.params.id);
-    res.json(await drills.report(drill));
-  });
-
-  r.get('/drills/:id/report', async (req, res) => {
-    const drill = await readable(drills, res, req.params.id);
-    res.json(await drills.report(drill));
-  });
+  // `/drills/{id}` and `/drills/{id}/report` answer the same report.
+  for (const path of ['/drills/:id', '/drills/:id/report']) {
+    r.get(path, async (req, res) => {
+      const drill = await readable(drills, res, String(req.params.id));
+      res.json(await drills.report(drill));
+    });
+  }
 
   r.get('/drills/:id/report.pdf', async (req, res) => {
     const drill = await readable(drills, res, req.params.id);

@@ -1,11 +1,9 @@
 /** HTTP client of /api/v1/aftercare and /api/v1/statistics (same-origin, cookie session). */
 import type { Incident } from '../../../api/contract/index.ts';
 import type { AftercareDetailView, AftercareEntryView, AftercareStatusView, ClaimView, MyIncidentView, RepeatTargetingView } from '../../../api/aftercare/types.ts';
-import { apiRequest, readApiResponse } from '../api.ts';
+import { apiRequest } from '../api.ts';
 
-/** The console's one request helper and response reader (statistics uses them too). */
-export const call = apiRequest;
-export const parse = readApiResponse;
+const call = apiRequest;
 
 export interface VictimWithoutRecord {
   incidentId: string;

@@ -2,8 +2,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Me } from '../../../api/contract/index.ts';
 import type { Count, Statistics } from '../../../api/statistics/compute.ts';
-import { API_BASE, ApiRequestError } from '../api.ts';
-import { call, parse } from '../aftercare/api.ts';
+import { API_BASE, apiRequest as call, ApiRequestError } from '../api.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { useI18n } from '../i18n.ts';
 
@@ -108,14 +107,12 @@ function ImportPanel({ onImported }: { onImported: () => void }) {
     setResult(null);
     setError(null);
     try {
-      const response = await fetch(`${API_BASE}/statistics/import`, {
-        method: 'POST', credentials: 'same-origin', body: file,
-        headers: { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', Accept: 'application/json' },
-      });
-      setResult(await parse<{ imported: number; alreadyImported: number[] }>(response));
+      setResult(await call<{ imported: number; alreadyImported: number[] }>('POST', '/statistics/import', undefined, {
+        raw: { body: file, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+      }));
       onImported();
     } catch (err) {
-      const details = (err as ApiRequestError & { details?: unknown }).details;
+      const details = err instanceof ApiRequestError ? err.details : undefined;
       if (Array.isArray(details)) setProblems(details as ImportProblem[]);
       setError(err);
     }
