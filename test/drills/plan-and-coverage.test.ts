@@ -17,8 +17,10 @@ describe('planning drills and coverage', () => {
     await t?.close();
   });
 
+  // A week from now, whatever today is: coverage counts a drill as planned only while it lies ahead.
+  const nextWeek = () => new Date(Date.now() + 7 * 86_400_000).toISOString();
   const body = (extra: Record<string, unknown> = {}) => ({
-    siteId: 'site-a', counterId: 'passport-3', scenarioId: 'sexual-harassment', scheduledAt: '2026-12-01T10:00:00+09:00', ...extra,
+    siteId: 'site-a', counterId: 'passport-3', scenarioId: 'sexual-harassment', scheduledAt: nextWeek(), ...extra,
   });
 
   it('refuses those who may not plan, and bad plans, naming the problem', async () => {
