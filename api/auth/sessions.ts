@@ -32,6 +32,8 @@ export function userFromPerson(p: PersonRow): User {
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/** The stored id of a session (its token's hash): what `session.ended` names. */
+export const sessionIdOf = hashToken;
 
 /** Opaque session tokens, stored hashed, expiring after a fixed time. */
 export class Sessions {

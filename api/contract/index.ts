@@ -52,6 +52,11 @@ export interface Incident {
    * unconfirmed, and only guards are told until it is confirmed.
    */
   unconfirmed?: boolean;
+  /**
+   * Raised by every stored change of the incident. Messages may reach a console through several processes;
+   * a message with a lower revision than one already shown is older news.
+   */
+  revision?: number;
 }
 
 export interface TimelineEntry {

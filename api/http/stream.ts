@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { canReadIncident, canSeeBells } from '../auth/policy.ts';
-import { tokenFrom } from '../auth/sessions.ts';
+import { sessionIdOf, tokenFrom } from '../auth/sessions.ts';
 import type { ApiContext } from './context.ts';
 
 export const STREAM_PATH = '/api/v1/stream';
@@ -27,6 +27,9 @@ export function attachStream(server: Server, ctx: ApiContext): { close(): void }
           const unsubscribe = ctx.hub.subscribe({
             canSee: (a) => canReadIncident(user, a) || (a.siteId !== null && canSeeBells(user, a.siteId)),
             send: (text) => ws.send(text),
+            // An ended session (logout, expiry, deactivation, on any process: `session.ended`) loses its stream.
+            session: { id: sessionIdOf(token), personId: user.id },
+            close: () => ws.close(4401, 'session ended'),
           });
           ws.on('pong', () => alive.set(ws, true));
           ws.on('close', unsubscribe);

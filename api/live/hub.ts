@@ -1,4 +1,5 @@
 import type { StreamMessage } from '../contract/index.ts';
+import type { AlarmBus, BusEvents } from '../bus/index.ts';
 
 /** Who may see a message: the hub asks each subscriber's filter. */
 export interface Audience {
@@ -9,11 +10,37 @@ export interface Audience {
 export interface Subscriber {
   canSee(audience: Audience): boolean;
   send(text: string): void;
+  /** The console's session (its stored id) and person, so an ended session's streams are closed. */
+  session?: { id: string; personId: string } | undefined;
+  close?(): void;
 }
 
-/** In-process fan-out of stream messages to WebSocket consoles. */
+/** Incidents whose newest revision is remembered, so that older news arriving later is not shown. */
+const REVISIONS_REMEMBERED = 20_000;
+
+/**
+ * Fan-out of stream messages to this process's WebSocket consoles. Fed by the alarm bus: events emitted here
+ * arrive at once, events of other processes through LISTEN/NOTIFY, so a console on any process sees every
+ * message its user may see. Per incident, a message older than one already sent (lower revision) is dropped:
+ * news of one incident can reach this process by two paths in either order.
+ */
 export class LiveHub {
   private readonly subscribers = new Set<Subscriber>();
+  private readonly revisions = new Map<string, number>();
+
+  /** Subscribes the hub to the bus; returns the unsubscription. */
+  attach(bus: AlarmBus): () => void {
+    const offs = [
+      bus.on('incident.opened', (e) => this.incident(e, true)),
+      bus.on('incident.changed', (e) => this.incident(e, false)),
+      bus.on('incident.closed', (e) => this.incident(e, false)),
+      bus.on('notification.changed', (e) => this.publish({ type: 'notification.status', data: e.notification }, { siteId: e.siteId })),
+      bus.on('bell.health', (e) => this.publish({ type: 'bell.status', data: e.bell }, { siteId: e.bell.siteId })),
+      bus.on('security.alert', (e) => this.publish({ type: 'security.alert', data: e.alert }, { siteId: e.alert.siteId })),
+      bus.on('session.ended', (e) => this.endSession(e)),
+    ];
+    return () => offs.forEach((off) => off());
+  }
 
   subscribe(s: Subscriber): () => void {
     this.subscribers.add(s);
@@ -32,6 +59,33 @@ export class LiveHub {
         s.send(text);
       } catch {
         /* a broken socket is cleaned up by its close handler */
+      }
+    }
+  }
+
+  private incident(e: BusEvents['incident.opened'], opened: boolean): void {
+    const { incident } = e;
+    const revision = incident.revision ?? 0;
+    const last = this.revisions.get(incident.id);
+    if (last !== undefined && revision < last) return;
+    this.revisions.delete(incident.id);
+    this.revisions.set(incident.id, revision);
+    if (this.revisions.size > REVISIONS_REMEMBERED) this.revisions.delete(this.revisions.keys().next().value!);
+    // `created` once per incident on this process; a stored open after the ring from memory is an update.
+    const type = opened && last === undefined ? 'incident.created' : 'incident.updated';
+    this.publish({ type, data: incident }, { siteId: incident.siteId, raisedBy: e.raisedBy });
+  }
+
+  private endSession(e: BusEvents['session.ended']): void {
+    for (const s of [...this.subscribers]) {
+      if (!s.session) continue;
+      if ((e.sessionId && s.session.id === e.sessionId) || (e.personId && s.session.personId === e.personId)) {
+        this.subscribers.delete(s);
+        try {
+          s.close?.();
+        } catch {
+          /* already gone */
+        }
       }
     }
   }
