@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedBroker } from '../../gateway/broker/embedded-broker.ts';
 import { decodeEvent, decodeHeartbeat, verifyMac } from '../protocol/index.ts';
 import { SeqStore } from './seq-store.ts';
-import { Cleanup, broker, collect, connect, nextMessage, sleep, startResponder, tempDir, until } from './test-helpers.ts';
+import { Cleanup, broker, freePort, collect, connect, nextMessage, sleep, startResponder, tempDir, until } from './test-helpers.ts';
 import { BellStoppedError, BellTimeoutError, VirtualBell, type BellAck, type VirtualBellOptions } from './virtual-bell.ts';
 
 const KEY = '5f2b'.repeat(8);
@@ -252,14 +252,6 @@ describe('VirtualBell connection', () => {
     await b.stop();
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('SeqStore', () => {
   it('hands out distinct seqs to concurrent callers and refuses a damaged file', async () => {

@@ -1,21 +1,12 @@
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EdgeBridge, parseEdgeBridgeConfig } from '../../firmware-bridge/edge-bridge/index.ts';
-import { Cleanup, startResponder, sleep, tempDir, until } from '../../firmware-bridge/virtual-bell/test-helpers.ts';
+import { Cleanup, freePort, startResponder, sleep, tempDir, until } from '../../firmware-bridge/virtual-bell/test-helpers.ts';
 import { startEmbeddedBroker } from '../../gateway/broker/embedded-broker.ts';
 import { BellLine } from '../serial/line.ts';
 import { PtyPair } from '../serial/pty.ts';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('edge bridge started while the broker is down (real pty, aedes started late)', () => {
   it('reads the board at once, keeps trying the broker, and the press made meanwhile is received once it is up', async () => {
