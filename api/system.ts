@@ -29,7 +29,7 @@ import { LiveHub } from './live/hub.ts';
 import { applyProvisioning, provisionFromText } from './provisioning/apply.ts';
 import { formatProblems } from './provisioning/index.ts';
 import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
-import { EscalationEngine, FirstAlert, Outbox, RosterCache, twilioRoutes } from './escalation/index.ts';
+import { EscalationEngine, FirstAlert, Outbox, RosterCache, systemClock, twilioRoutes, type Clock } from './escalation/index.ts';
 import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
 import type { MessageSender, SendChannel } from './notify/types.ts';
@@ -63,21 +63,21 @@ export interface System {
 
 export { StartError };
 
-export async function startSystem(config: Config, opts: { logger?: Logger } = {}): Promise<System> {
+export async function startSystem(config: Config, opts: { logger?: Logger; escalationClock?: Clock | undefined } = {}): Promise<System> {
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { app: 'guardbell' } });
   const cleanups: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
   };
   try {
-    return await boot(config, logger, cleanups, closeAll);
+    return await boot(config, logger, cleanups, closeAll, opts.escalationClock ?? systemClock);
   } catch (err) {
     await closeAll();
     throw err;
   }
 }
 
-async function boot(config: Config, logger: Logger, cleanups: (() => Promise<void> | void)[], closeAll: () => Promise<void>): Promise<System> {
+async function boot(config: Config, logger: Logger, cleanups: (() => Promise<void> | void)[], closeAll: () => Promise<void>, clock: Clock): Promise<System> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   cleanups.push(() => database.close());
   await database.migrate();
@@ -118,6 +118,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   const escalation = new EscalationEngine({
     db: database.db, places, logger, lateness: escalationMetrics.lateness, tickMs: config.escalationTickMs,
     parallel: 1,
+    now: () => clock.now(),
     roster: (now) => roster.snapshot(now),
     onFired: () => outbox.kick(),
   });
