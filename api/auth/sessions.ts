@@ -79,6 +79,25 @@ export class Sessions {
     }
   }
 
+  /**
+   * Renews a session that is still live by a full lifetime from now: an open console renews while it is
+   * connected, so a guard desk is never signed out mid-shift, while a token nobody uses still ends on time.
+   */
+  async renew(token: string): Promise<{ user: User; expiresAt: Date } | null> {
+    const user = await this.resolve(token);
+    if (!user) return null;
+    const key = hashToken(token);
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + this.opts.ttlMs);
+    if (!(await this.store.extendSession(key, expiresAt, now))) {
+      this.cache.delete(key);
+      return null;
+    }
+    const cached = this.cache.get(key);
+    if (cached) cached.expiresAt = expiresAt.getTime();
+    return { user, expiresAt };
+  }
+
   /** Forgets the cached sessions of a person whose roles, sites or account changed (administration): checked again at once. */
   forgetPerson(personId: string): void {
     for (const [key, cached] of this.cache) if (cached.user.id === personId) this.cache.delete(key);

@@ -7,6 +7,7 @@ import { createContext, useContext } from 'react';
 import * as aftercareMessages from './aftercare/messages.ts';
 import * as adminMessages from './admin/messages.ts';
 import * as casesMessages from './cases/messages.ts';
+import * as deskMessages from './desk/messages.ts';
 import * as drillsMessages from './drills/messages.ts';
 import * as placesMessages from './places/messages.ts';
 import * as statisticsMessages from './statistics/messages.ts';
@@ -279,6 +280,7 @@ const ko = {
   ...aftercareMessages.ko,
   ...casesMessages.ko,
   ...statisticsMessages.ko,
+  ...deskMessages.ko,
 };
 
 export type MessageKey = keyof typeof ko;
@@ -548,6 +550,7 @@ const en: Record<MessageKey, string> = {
   ...aftercareMessages.en,
   ...casesMessages.en,
   ...statisticsMessages.en,
+  ...deskMessages.en,
 };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { ko, en };

@@ -43,6 +43,8 @@ export interface LiveConsole {
   dutyWarnings: DutyWarning[];
   /** Live `notification.status` messages, for the open incident detail; returns the unsubscribe. */
   subscribeNotifications: (listener: NotificationListener) => () => void;
+  /** Connects (or refetches) at once: after signing in again. */
+  reconnect: () => void;
 }
 
 export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
@@ -211,6 +213,7 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
   const refreshAllRef = useRef(refreshAll);
   refreshAllRef.current = refreshAll;
 
+  const streamRef = useRef<LiveStream | null>(null);
   useEffect(() => {
     refreshAllRef.current();
     const stream = new LiveStream({
@@ -219,7 +222,9 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
       onOpen: () => refreshAllRef.current(),
     });
     stream.start();
+    streamRef.current = stream;
     return () => {
+      streamRef.current = null;
       stream.stop();
       if (staffRefetchTimer.current) clearTimeout(staffRefetchTimer.current);
       staffRefetchTimer.current = null;
@@ -251,8 +256,10 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
     setAlerts((current) => current.filter((a) => a !== alert));
   }, []);
 
+  const reconnect = useCallback(() => streamRef.current?.reconnectNow(), []);
+
   return {
     sites, siteById, incidents, bells, alerts, streamState, loadError, watchedVersion, applyIncident, dismissAlert,
-    dutyWarnings, subscribeNotifications,
+    dutyWarnings, subscribeNotifications, reconnect,
   };
 }
