@@ -14,6 +14,7 @@ import {
   RflinkRepeats, RflinkSource, rflinkMetrics,
 } from '../gateway/index.ts';
 import { DeviceAuth } from '../gateway/broker/device-auth.ts';
+import { loadBridgeCredentials } from './provisioning/credentials.ts';
 import { hashPassword, verifyPassword } from './auth/passwords.ts';
 import { Sessions } from './auth/sessions.ts';
 import { parseSerialPorts, type Config, type SerialPortConfig } from './config.ts';
@@ -167,7 +168,10 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
           .where(isNotNull(schema.bells.mqttPasswordHash));
         return new Map(rows.map((r) => [r.id, r.hash!]));
       },
+      loadBridges: () => loadBridgeCredentials(database.db),
       verify: (password, hash) => verifyPassword(password, hash),
+      allowAnonymous: config.mqttAllowAnonymous,
+      publishLimit: { perSecond: config.mqttPublishRate, burst: config.mqttPublishRate * 3 },
       onRefused: (r) => {
         refused.inc({ reason: r.reason });
         authLog.warn({ reason: r.reason, clientId: r.clientId, username: r.username, topic: r.topic, detail: r.detail }, 'MQTT client refused');
@@ -177,7 +181,11 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     const auth = deviceAuth;
     cleanups.push(() => auth.stop());
     try {
-      broker = await startEmbeddedBroker({ port: config.mqttPort, auth: deviceAuth.hooks() });
+      broker = await startEmbeddedBroker({
+        port: config.mqttPort, host: config.mqttHost, auth: deviceAuth.hooks(), attach: (aedes) => auth.attach(aedes),
+        maxPacketBytes: config.mqttMaxPacketBytes, onPacketTooBig: (announced, remote) => authLog.warn({ announced, remote }, 'MQTT packet over the size limit: connection closed'),
+      });
+      if (config.mqttAllowAnonymous) logger.warn('MQTT_ALLOW_ANONYMOUS=1: the embedded broker lets clients without credentials speak for bells without credentials (a lab setting, never for a real site)');
     } catch (err) {
       if (err instanceof PortInUseError) {
         throw new StartError(
@@ -201,8 +209,8 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   // where those bridges publish. Messages of devices that are not provisioned bells are counted and dropped.
   const thirdParty = new ThirdPartyMqttSource({
     url: mqttUrl,
-    username: config.mqttUsername,
-    password: config.mqttPassword,
+    username: deviceAuth ? deviceAuth.gatewayUsername : config.mqttUsername,
+    password: deviceAuth ? deviceAuth.gatewayPassword : config.mqttPassword,
     resolve: (adapter, deviceId) => places.thirdPartyBell(adapter, deviceId),
     sharedGroup: config.mqttUrl ? config.mqttSharedGroup : undefined,
     metrics: thirdPartyMetrics(registry),

@@ -51,6 +51,8 @@ export function isolatedEnv(topicRoot: string, databaseUrl: string | undefined, 
     HOST: '127.0.0.1',
     DATA_DIR: 'memory://',
     MQTT_PORT: '0',
+    // The integration tests' bells are anonymous (a lab); test/security/ runs without this.
+    MQTT_ALLOW_ANONYMOUS: '1',
     GUARDBELL_TOPIC_ROOT: topicRoot,
     GUARDBELL_DEMO: '0',
     GUARDBELL_ADMIN_PASSWORD: opts.adminPassword ?? PASSWORD,
