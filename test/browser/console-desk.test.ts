@@ -154,4 +154,48 @@ describe('the guard desk in Chromium', () => {
       await page.context().close();
     }
   }, 60_000);
+
+  it('a cancel is not an all-clear: it stays on the wall and on the staff phone until a guard records the check', async () => {
+    const guard = await guardDesk();
+    const staffPage = await signIn(browser, t.url, 'staff', { viewport: { width: 360, height: 740 } });
+    try {
+      // A bell cancelled at the counter within its window.
+      const bell = await t.bell('B-0302');
+      await bell.event(1, 'press');
+      const pressed = await bell.waitForAck({ seq: 1, state: 'received' });
+      await bell.event(2, 'cancel');
+      await bell.waitForAck({ seq: 2, state: 'cancelled' });
+      const atCounter = guard.getByTestId(`cancel-notice-${pressed.incident}`);
+      await atCounter.waitFor({ timeout: 5_000 });
+      expect(await atCounter.textContent()).toContain('취소됨 — 직접 확인 필요');
+      expect(await atCounter.textContent()).toContain('창구에서 취소');
+
+      // Staff's own alarm cancelled by a manager: the staff phone says so too.
+      const id = await raise(t, 'passport-3');
+      const cancelled = await (await t.login('manager')).post(`/api/v1/incidents/${id}/cancel`, { reason: 'staff said it was a mistake' });
+      expect(cancelled.status).toBe(200);
+      const onWall = guard.getByTestId(`cancel-notice-${id}`);
+      const onPhone = staffPage.getByTestId(`cancel-notice-${id}`);
+      await onWall.waitFor({ timeout: 5_000 });
+      await onPhone.waitFor({ timeout: 5_000 });
+      expect(await onPhone.textContent()).toContain('취소됨 — 직접 확인 필요');
+      expect(await onPhone.getByRole('button').count()).toBe(0);
+      await guard.screenshot({ path: join(screenshots, 'cancel-notice.png') });
+      await staffPage.screenshot({ path: join(screenshots, 'staff-cancel-notice.png') });
+
+      // Still there after a reload: the notice is the server's, not the page's memory.
+      await guard.reload();
+      await onWall.waitFor({ timeout: 10_000 });
+      await guard.getByTestId(`cancel-check-${id}`).click();
+      await onWall.waitFor({ state: 'hidden', timeout: 5_000 });
+      await onPhone.waitFor({ state: 'hidden', timeout: 10_000 });
+      expect(await atCounter.count()).toBe(1);
+
+      const detail = await (await t.login('guard')).get<{ timeline: { kind: string; actorName: string | null }[] }>(`/api/v1/incidents/${id}`);
+      expect(detail.body.timeline.find((e) => e.kind === 'cancel_checked')?.actorName).toBe('Kim Guard');
+    } finally {
+      await guard.context().close();
+      await staffPage.close();
+    }
+  }, 60_000);
 });
