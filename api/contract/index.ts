@@ -142,6 +142,8 @@ export interface Me {
   username: string;
   roles: Role[];
   siteIds: string[];
+  /** The counters this person works at (provisioning); the panic button offers these first. */
+  counterIds?: string[];
   language: 'ko' | 'en';
 }
 

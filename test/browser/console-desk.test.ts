@@ -11,8 +11,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseAt } from '../places/browser-support.ts';
 import { CuttableProxy } from '../places/tcp-cut.ts';
-import { launchChromium, signIn } from '../support/browser.ts';
-import { PASSWORD } from '../support/fixtures.ts';
+import { applyProvisioning } from '../../api/provisioning/apply.ts';
+import { launchChromium, sendPanic, signIn } from '../support/browser.ts';
+import { PASSWORD, testProvisioning } from '../support/fixtures.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
 const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
@@ -196,6 +197,58 @@ describe('the guard desk in Chromium', () => {
     } finally {
       await guard.context().close();
       await staffPage.close();
+    }
+  }, 60_000);
+
+  it('the panic button at 360 px: it asks for the counter first, remembers it, takes a provisioned counter, and a short press sends nothing', async () => {
+    const phone = { viewport: { width: 360, height: 740 } };
+    const page = await signIn(browser, t.url, 'staff', phone);
+    const posts: string[] = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/incidents') posts.push(r.url()); });
+    try {
+      // Nothing known of this person or device: no counter is guessed, and the button asks.
+      expect(await page.getByTestId('panic-counter').inputValue()).toBe('');
+      await page.getByTestId('panic-button').click();
+      await page.getByTestId('panic-choose-first').waitFor();
+      expect(await page.getByTestId('panic-confirm').count()).toBe(0);
+
+      await page.getByTestId('panic-counter').selectOption('site-a/welfare-1');
+      await page.getByTestId('panic-button').click();
+      expect(await page.getByTestId('panic-where').textContent()).toContain('Welfare counter 1');
+      // A press let go before the bar is full sends nothing and says so.
+      const confirm = page.getByTestId('panic-confirm');
+      await confirm.hover();
+      await page.mouse.down();
+      await page.getByTestId('panic-confirm-progress').waitFor();
+      await page.screenshot({ path: join(screenshots, 'staff-panic-hold.png') });
+      await page.mouse.up();
+      await page.getByTestId('panic-released-early').waitFor();
+      expect(posts).toEqual([]);
+
+      // The device remembers the counter across a reload.
+      await page.reload();
+      await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 10_000 });
+      await expect.poll(() => page.getByTestId('panic-counter').inputValue()).toBe('site-a/welfare-1');
+      await sendPanic(page);
+      await page.getByTestId('panic-sent').waitFor({ timeout: 5_000 });
+      expect(await page.getByTestId('panic-sent').textContent()).toContain('Welfare counter 1');
+      expect(posts).toHaveLength(1);
+      await page.screenshot({ path: join(screenshots, 'staff-panic.png') });
+    } finally {
+      await page.close();
+    }
+
+    // A person's counters from provisioning come first, on any device.
+    const doc = testProvisioning();
+    doc.people = doc.people.map((p) => (p.id === 'staff-a2' ? { ...p, counterIds: ['passport-3'] } : p));
+    await applyProvisioning(t.system.database.db, doc);
+    await t.system.reloadDirectory();
+    const other = await signIn(browser, t.url, 'staff2', phone);
+    try {
+      await expect.poll(() => other.getByTestId('panic-counter').inputValue()).toBe('site-a/passport-3');
+      expect(await other.getByTestId('panic-counter').locator('option:checked').textContent()).toContain('★');
+    } finally {
+      await other.close();
     }
   }, 60_000);
 });
