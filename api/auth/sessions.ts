@@ -27,6 +27,7 @@ export function userFromPerson(p: PersonRow): User {
     username: p.username ?? p.id,
     roles: p.roles as Role[],
     siteIds: p.siteIds,
+    counterIds: p.counterIds ?? [],
     language: p.language === 'en' ? 'en' : 'ko',
   };
 }

@@ -94,6 +94,8 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument, opts:
         name: p.name,
         roles: p.roles,
         siteIds: p.siteIds,
+        // Absent: kept as it is (the administration screens build documents without it).
+        ...(p.counterIds !== undefined ? { counterIds: p.counterIds } : {}),
         phone: p.phone ?? null,
         email: p.email ?? null,
         language: p.language,

@@ -210,6 +210,8 @@ const person = strict({
   name: text,
   roles: z.array(z.enum(ROLES)).min(1, { error: 'a person needs at least one role' }),
   siteIds: z.array(id),
+  /** The counters this person works at: the software panic button offers these first. */
+  counterIds: z.array(id).optional(),
   phone: phone.optional(),
   language: z.enum(LANGUAGES).default('ko'),
   username: z.string().regex(USERNAME_PATTERN, { error: 'must be 1 to 64 of A-Z a-z 0-9 _ . @ + - (no spaces)' }).optional(),

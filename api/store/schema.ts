@@ -70,6 +70,8 @@ export const people = pgTable('people', {
   name: text('name').notNull(),
   roles: jsonb('roles').$type<string[]>().notNull(),
   siteIds: jsonb('site_ids').$type<string[]>().notNull().default([]),
+  /** The counters a person works at (the panic button's choice); empty: the device remembers or asks. */
+  counterIds: jsonb('counter_ids').$type<string[]>().notNull().default([]),
   phone: text('phone'),
   email: text('email'),
   language: text('language').notNull().default('ko'),

@@ -43,6 +43,8 @@ export interface LiveConsole {
   dutyWarnings: DutyWarning[];
   /** Live `notification.status` messages, for the open incident detail; returns the unsubscribe. */
   subscribeNotifications: (listener: NotificationListener) => () => void;
+  /** Changes when an alarm was cancelled (or a cancel checked) and on every reconnect: the cancel notices refetch. */
+  cancelVersion: number;
   /** Connects (or refetches) at once: after signing in again. */
   reconnect: () => void;
 }
@@ -55,6 +57,7 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
   const [streamState, setStreamState] = useState<StreamState>('disconnected');
   const [loadError, setLoadError] = useState<unknown>(null);
   const [watchedVersion, setWatchedVersion] = useState(0);
+  const [cancelVersion, setCancelVersion] = useState(0);
   const [dutyWarnings, setDutyWarnings] = useState<DutyWarning[]>([]);
 
   const staffOnly = isStaffOnly(me);
@@ -152,6 +155,7 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
       case 'incident.created':
       case 'incident.updated': {
         const incident = message.data;
+        if (incident.status === 'cancelled') setCancelVersion((v) => v + 1);
         if (staffOnly && !incidentsRef.current.has(incident.id)) {
           // Staff see only their own incidents; the server decides which those are.
           if (!staffRefetchTimer.current) {
@@ -209,6 +213,7 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
     void refetchSites().then((loaded) => refetchRosters(loaded));
     void refetchBells();
     setWatchedVersion((v) => v + 1);
+    setCancelVersion((v) => v + 1);
   }, [refetchIncidents, refetchSites, refetchRosters, refetchBells]);
   const refreshAllRef = useRef(refreshAll);
   refreshAllRef.current = refreshAll;
@@ -233,7 +238,10 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
 
   useEffect(() => {
     if (streamState !== 'disconnected') return;
-    const timer = setInterval(() => void refetchIncidents(), POLL_WHILE_DISCONNECTED_MS);
+    const timer = setInterval(() => {
+      void refetchIncidents();
+      setCancelVersion((v) => v + 1);
+    }, POLL_WHILE_DISCONNECTED_MS);
     return () => clearInterval(timer);
   }, [streamState, refetchIncidents]);
 
@@ -260,6 +268,6 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
 
   return {
     sites, siteById, incidents, bells, alerts, streamState, loadError, watchedVersion, applyIncident, dismissAlert,
-    dutyWarnings, subscribeNotifications, reconnect,
+    dutyWarnings, subscribeNotifications, reconnect, cancelVersion,
   };
 }

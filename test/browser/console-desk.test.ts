@@ -11,8 +11,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseAt } from '../places/browser-support.ts';
 import { CuttableProxy } from '../places/tcp-cut.ts';
-import { launchChromium, signIn } from '../support/browser.ts';
-import { PASSWORD } from '../support/fixtures.ts';
+import { applyProvisioning } from '../../api/provisioning/apply.ts';
+import { launchChromium, sendPanic, signIn } from '../support/browser.ts';
+import { PASSWORD, testProvisioning } from '../support/fixtures.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
 const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
@@ -152,6 +153,102 @@ describe('the guard desk in Chromium', () => {
       await page.getByTestId('sound-armed').waitFor({ timeout: 5_000 });
     } finally {
       await page.context().close();
+    }
+  }, 60_000);
+
+  it('a cancel is not an all-clear: it stays on the wall and on the staff phone until a guard records the check', async () => {
+    const guard = await guardDesk();
+    const staffPage = await signIn(browser, t.url, 'staff', { viewport: { width: 360, height: 740 } });
+    try {
+      // A bell cancelled at the counter within its window.
+      const bell = await t.bell('B-0302');
+      await bell.event(1, 'press');
+      const pressed = await bell.waitForAck({ seq: 1, state: 'received' });
+      await bell.event(2, 'cancel');
+      await bell.waitForAck({ seq: 2, state: 'cancelled' });
+      const atCounter = guard.getByTestId(`cancel-notice-${pressed.incident}`);
+      await atCounter.waitFor({ timeout: 5_000 });
+      expect(await atCounter.textContent()).toContain('취소됨 — 직접 확인 필요');
+      expect(await atCounter.textContent()).toContain('창구에서 취소');
+
+      // Staff's own alarm cancelled by a manager: the staff phone says so too.
+      const id = await raise(t, 'passport-3');
+      const cancelled = await (await t.login('manager')).post(`/api/v1/incidents/${id}/cancel`, { reason: 'staff said it was a mistake' });
+      expect(cancelled.status).toBe(200);
+      const onWall = guard.getByTestId(`cancel-notice-${id}`);
+      const onPhone = staffPage.getByTestId(`cancel-notice-${id}`);
+      await onWall.waitFor({ timeout: 5_000 });
+      await onPhone.waitFor({ timeout: 5_000 });
+      expect(await onPhone.textContent()).toContain('취소됨 — 직접 확인 필요');
+      expect(await onPhone.getByRole('button').count()).toBe(0);
+      await guard.screenshot({ path: join(screenshots, 'cancel-notice.png') });
+      await staffPage.screenshot({ path: join(screenshots, 'staff-cancel-notice.png') });
+
+      // Still there after a reload: the notice is the server's, not the page's memory.
+      await guard.reload();
+      await onWall.waitFor({ timeout: 10_000 });
+      await guard.getByTestId(`cancel-check-${id}`).click();
+      await onWall.waitFor({ state: 'hidden', timeout: 5_000 });
+      await onPhone.waitFor({ state: 'hidden', timeout: 10_000 });
+      expect(await atCounter.count()).toBe(1);
+
+      const detail = await (await t.login('guard')).get<{ timeline: { kind: string; actorName: string | null }[] }>(`/api/v1/incidents/${id}`);
+      expect(detail.body.timeline.find((e) => e.kind === 'cancel_checked')?.actorName).toBe('Kim Guard');
+    } finally {
+      await guard.context().close();
+      await staffPage.close();
+    }
+  }, 60_000);
+
+  it('the panic button at 360 px: it asks for the counter first, remembers it, takes a provisioned counter, and a short press sends nothing', async () => {
+    const phone = { viewport: { width: 360, height: 740 } };
+    const page = await signIn(browser, t.url, 'staff', phone);
+    const posts: string[] = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/incidents') posts.push(r.url()); });
+    try {
+      // Nothing known of this person or device: no counter is guessed, and the button asks.
+      expect(await page.getByTestId('panic-counter').inputValue()).toBe('');
+      await page.getByTestId('panic-button').click();
+      await page.getByTestId('panic-choose-first').waitFor();
+      expect(await page.getByTestId('panic-confirm').count()).toBe(0);
+
+      await page.getByTestId('panic-counter').selectOption('site-a/welfare-1');
+      await page.getByTestId('panic-button').click();
+      expect(await page.getByTestId('panic-where').textContent()).toContain('Welfare counter 1');
+      // A press let go before the bar is full sends nothing and says so.
+      const confirm = page.getByTestId('panic-confirm');
+      await confirm.hover();
+      await page.mouse.down();
+      await page.getByTestId('panic-confirm-progress').waitFor();
+      await page.screenshot({ path: join(screenshots, 'staff-panic-hold.png') });
+      await page.mouse.up();
+      await page.getByTestId('panic-released-early').waitFor();
+      expect(posts).toEqual([]);
+
+      // The device remembers the counter across a reload.
+      await page.reload();
+      await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 10_000 });
+      await expect.poll(() => page.getByTestId('panic-counter').inputValue()).toBe('site-a/welfare-1');
+      await sendPanic(page);
+      await page.getByTestId('panic-sent').waitFor({ timeout: 5_000 });
+      expect(await page.getByTestId('panic-sent').textContent()).toContain('Welfare counter 1');
+      expect(posts).toHaveLength(1);
+      await page.screenshot({ path: join(screenshots, 'staff-panic.png') });
+    } finally {
+      await page.close();
+    }
+
+    // A person's counters from provisioning come first, on any device.
+    const doc = testProvisioning();
+    doc.people = doc.people.map((p) => (p.id === 'staff-a2' ? { ...p, counterIds: ['passport-3'] } : p));
+    await applyProvisioning(t.system.database.db, doc);
+    await t.system.reloadDirectory();
+    const other = await signIn(browser, t.url, 'staff2', phone);
+    try {
+      await expect.poll(() => other.getByTestId('panic-counter').inputValue()).toBe('site-a/passport-3');
+      expect(await other.getByTestId('panic-counter').locator('option:checked').textContent()).toContain('★');
+    } finally {
+      await other.close();
     }
   }, 60_000);
 });

@@ -20,6 +20,7 @@ import { SoundControl } from './SoundControl.tsx';
 import { StreamStatus } from './StreamStatus.tsx';
 import { PlansPreload } from '../places/plans.ts';
 import { SessionEnded } from '../desk/SessionEnded.tsx';
+import { CancelNotices, useCancelNotices } from '../desk/CancelNotices.tsx';
 import { useSessionKeeper } from '../desk/session.ts';
 import { canSeeFloorPlans } from '../places/roles.ts';
 
@@ -71,6 +72,7 @@ export function Console({ me, sessionEnded, onSessionEnded, onSignedInAgain, onL
     sound.setTrouble(cannotReceive);
   }, [sound, cannotReceive]);
   const { reconnect } = live;
+  const cancels = useCancelNotices(live.cancelVersion);
   const signedInAgain = useCallback(() => {
     onSignedInAgain();
     reconnect();
@@ -126,6 +128,7 @@ export function Console({ me, sessionEnded, onSessionEnded, onSignedInAgain, onL
           onOpen={openIncident}
         />
       )}
+      {(responder || staffOnly) && <CancelNotices notices={cancels.notices} siteById={live.siteById} canCheck={responder} onChecked={cancels.reload} />}
       {!staffOnly && live.alerts.length > 0 && <SecurityAlerts alerts={live.alerts} siteById={live.siteById} onDismiss={live.dismissAlert} />}
       {views.length > 0 && <ViewNav views={views} current={view ? view.id : 'home'} onSelect={setViewId} />}
       {view ? view.render({ me, live, openIncident }) : (<>

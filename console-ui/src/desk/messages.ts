@@ -13,9 +13,10 @@ export const ko = {
   'cancel.check': '직접 확인했습니다',
   'cancel.checking': '기록하는 중…',
   'cancel.staffNotice': '취소됨 — 경비원이 직접 확인하러 옵니다.',
+  'kind.cancel_checked': '취소 후 직접 확인함',
 
   'panic.chooseCounter': '창구를 먼저 고르세요',
-  'panic.holdHint': '3초 동안 길게 누르세요',
+  'panic.holdHint': '2초 동안 길게 누르세요',
   'panic.holding': '계속 누르세요… {percent}%',
   'panic.releasedEarly': '너무 일찍 손을 뗐습니다. 경보는 보내지 않았습니다. 보내려면 다시 길게 누르세요.',
   'panic.counterRemembered': '이 기기가 기억하는 창구',
@@ -38,9 +39,10 @@ export const en: Record<keyof typeof ko, string> = {
   'cancel.check': 'I checked in person',
   'cancel.checking': 'Recording…',
   'cancel.staffNotice': 'Cancelled — a guard is coming to check in person.',
+  'kind.cancel_checked': 'Checked in person after the cancel',
 
   'panic.chooseCounter': 'Choose your counter first',
-  'panic.holdHint': 'Press and hold for 3 seconds',
+  'panic.holdHint': 'Press and hold for 2 seconds',
   'panic.holding': 'Keep holding… {percent}%',
   'panic.releasedEarly': 'Released too early: no alarm was sent. Press and hold again to send it.',
   'panic.counterRemembered': 'the counter this device remembers',
