@@ -9,6 +9,7 @@ import pg from 'pg';
 import * as schema from './schema.ts';
 import { PgliteThread } from './pglite-thread.ts';
 import type { RunInEngine } from './pglite-procedures.ts';
+import { ensurePrivateDir, tightenTree } from './private-dir.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -52,15 +53,21 @@ function openPostgres(url: string): Database {
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
+  const onDisk = !dataDir.startsWith('memory://');
+  if (onDisk) await ensurePrivateDir(dataDir);
   // On its own thread, so the engine's work never holds up the ring (see pglite-thread.ts).
   const client = await PgliteThread.open(dataDir);
+  if (onDisk) await tightenTree(dataDir); // the files PGlite made while opening
   const db = drizzlePglite(client as never, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
     migrate: () => migratePglite(drizzlePglite(client as never, { schema }), { migrationsFolder }),
     ping: (timeoutMs = 1_000) => pingWith(db, timeoutMs),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      if (onDisk) await tightenTree(dataDir).catch(() => undefined);
+    },
     inEngine: client.call,
   };
 }
