@@ -20,6 +20,8 @@ export interface Database {
   close(): Promise<void>;
   /** PGlite: runs a store procedure inside the engine's thread (pglite-procedures.ts). */
   inEngine?: RunInEngine;
+  /** PGlite: an online, consistent copy of the data folder (gzipped tar), for `guardbell backup`. */
+  dump?: () => Promise<Uint8Array>;
 }
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -62,6 +64,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     ping: (timeoutMs = 1_000) => pingWith(db, timeoutMs),
     close: () => client.close(),
     inEngine: client.call,
+    dump: () => client.dump(),
   };
 }
 
