@@ -31,6 +31,7 @@ import { LiveHub } from './live/hub.ts';
 import { provisionFromText } from './provisioning/apply.ts';
 import { formatProblems } from './provisioning/index.ts';
 import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
+import { openBackupDoor } from './backup/control-socket.ts';
 import { EscalationEngine, FirstAlert, Outbox, RosterCache, systemClock, twilioRoutes, type Clock } from './escalation/index.ts';
 import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
@@ -85,6 +86,11 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   cleanups.push(() => database.close());
   await database.migrate();
+  // `guardbell backup` asks the running server: PGlite has one user.
+  if (database.dump && config.embeddedDbDir !== 'memory://') {
+    const door = await openBackupDoor(config.dataDir, database.dump, logger);
+    cleanups.push(() => door.close());
+  }
 
   const directory = new DirectoryStore(database.db);
   const incidents = new IncidentStore(database.db, database.inEngine);

@@ -21,6 +21,8 @@ export interface Database {
   close(): Promise<void>;
   /** PGlite: runs a store procedure inside the engine's thread (pglite-procedures.ts). */
   inEngine?: RunInEngine;
+  /** PGlite: an online, consistent copy of the data folder (gzipped tar), for `guardbell backup`. */
+  dump?: () => Promise<Uint8Array>;
 }
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -69,6 +71,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       if (onDisk) await tightenTree(dataDir).catch(() => undefined);
     },
     inEngine: client.call,
+    dump: () => client.dump(),
   };
 }
 
