@@ -21,12 +21,12 @@ import { AlarmCore } from './core/alarm-core.ts';
 import { BellSupervisor } from './core/bell-supervisor.ts';
 import { coreMetrics } from './core/metrics.ts';
 import { Places } from './core/places.ts';
-import { demoProvisioning } from './demo/demo-provisioning.ts';
+import { seedDemo } from './demo/demo-seed.ts';
 import { createApp } from './http/app.ts';
 import type { ApiContext, HealthReport } from './http/context.ts';
 import { attachStream } from './http/stream.ts';
 import { LiveHub } from './live/hub.ts';
-import { applyProvisioning, provisionFromText } from './provisioning/apply.ts';
+import { provisionFromText } from './provisioning/apply.ts';
 import { formatProblems } from './provisioning/index.ts';
 import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
 import { EscalationEngine, FirstAlert, Outbox, RosterCache, twilioRoutes } from './escalation/index.ts';
@@ -93,7 +93,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   }
   let seededDemo = false;
   if (config.demo && (await directory.sites()).length === 0) {
-    await applyProvisioning(database.db, demoProvisioning());
+    await seedDemo(database.db);
     seededDemo = true;
   }
 
