@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { ConfigError, configFromEnv } from '../api/config.ts';
 import { provisionFromText } from '../api/provisioning/apply.ts';
 import { formatProblems } from '../api/provisioning/index.ts';
-import { openDatabase, schema } from '../api/store/index.ts';
+import { openDatabase, openDatabaseEarly, schema } from '../api/store/index.ts';
 import { hashPassword, PasswordHasher, verifyPassword } from '../api/auth/passwords.ts';
 import { parseProvisioningText } from '../api/provisioning/parse.ts';
 import { provisioningContext } from '../api/provisioning/apply.ts';
@@ -96,6 +96,8 @@ async function edgeBridge(argv: string[]): Promise<number> {
 
 async function start(): Promise<number> {
   const config = configFromEnv();
+  // The embedded database opens on its own thread while the system loads.
+  openDatabaseEarly({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   const { startSystem } = await import('../api/system.ts');
   const system = await startSystem(config);
   const lines = [
