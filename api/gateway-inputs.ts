@@ -13,6 +13,7 @@ import {
 } from '../gateway/index.ts';
 import { DeviceAuth } from '../gateway/broker/device-auth.ts';
 import { verifyPassword } from './auth/passwords.ts';
+import { loadBridgeCredentials } from './provisioning/credentials.ts';
 import { parseSerialPorts, type Config, type SerialPortConfig } from './config.ts';
 import type { AlarmCore } from './core/alarm-core.ts';
 import type { Places } from './core/places.ts';
@@ -37,7 +38,10 @@ export function embeddedBrokerAuth(config: Config, database: Database, registry:
         .where(isNotNull(schema.bells.mqttPasswordHash));
       return new Map(rows.map((r) => [r.id, r.hash!]));
     },
+    loadBridges: () => loadBridgeCredentials(database.db),
     verify: (password, hash) => verifyPassword(password, hash),
+    allowAnonymous: config.mqttAllowAnonymous,
+    publishLimit: { perSecond: config.mqttPublishRate, burst: config.mqttPublishRate * 3 },
     onRefused: (r) => {
       refused.inc({ reason: r.reason });
       authLog.warn({ reason: r.reason, clientId: r.clientId, username: r.username, topic: r.topic, detail: r.detail }, 'MQTT client refused');
@@ -45,9 +49,15 @@ export function embeddedBrokerAuth(config: Config, database: Database, registry:
   });
 }
 
-export async function startBroker(config: Config, deviceAuth: DeviceAuth): Promise<EmbeddedBroker> {
+export async function startBroker(config: Config, deviceAuth: DeviceAuth, logger: Logger): Promise<EmbeddedBroker> {
+  const authLog = logger.child({ component: 'mqtt-auth' });
   try {
-    return await startEmbeddedBroker({ port: config.mqttPort, auth: deviceAuth.hooks() });
+    const broker = await startEmbeddedBroker({
+      port: config.mqttPort, host: config.mqttHost, auth: deviceAuth.hooks(), attach: (aedes) => deviceAuth.attach(aedes),
+      maxPacketBytes: config.mqttMaxPacketBytes, onPacketTooBig: (announced, remote) => authLog.warn({ announced, remote }, 'MQTT packet over the size limit: connection closed'),
+    });
+    if (config.mqttAllowAnonymous) logger.warn('MQTT_ALLOW_ANONYMOUS=1: the embedded broker lets clients without credentials speak for bells without credentials (a lab setting, never for a real site)');
+    return broker;
   } catch (err) {
     if (err instanceof PortInUseError) {
       throw new StartError(
@@ -100,8 +110,8 @@ export class GatewayInputs {
     // where those bridges publish. Messages of devices that are not provisioned bells are counted and dropped.
     const thirdParty = new ThirdPartyMqttSource({
       url: mqttUrl,
-      username: config.mqttUsername,
-      password: config.mqttPassword,
+      username: deviceAuth ? deviceAuth.gatewayUsername : config.mqttUsername,
+      password: deviceAuth ? deviceAuth.gatewayPassword : config.mqttPassword,
       resolve: (adapter, deviceId) => places.thirdPartyBell(adapter, deviceId),
       sharedGroup: config.mqttUrl ? config.mqttSharedGroup : undefined,
       metrics: thirdPartyMetrics(registry),

@@ -10,7 +10,9 @@ import pino, { type Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { EmbeddedBroker, Gateway } from '../gateway/index.ts';
 import type { DeviceAuth } from '../gateway/broker/device-auth.ts';
-import { hashPassword } from './auth/passwords.ts';
+import { PasswordHasher } from './auth/passwords.ts';
+import { provisionFor } from './admin/provision.ts';
+import { refreshDemoLogins, seedDemo, type DemoLogin } from './demo/demo-logins.ts';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config.ts';
 import { AlarmBus, startBus } from './bus/index.ts';
@@ -18,16 +20,16 @@ import { AlarmCore } from './core/alarm-core.ts';
 import { BellSupervisor } from './core/bell-supervisor.ts';
 import { coreMetrics } from './core/metrics.ts';
 import { Places } from './core/places.ts';
-import { demoProvisioning } from './demo/demo-provisioning.ts';
 import { embeddedBrokerAuth, GatewayInputs, startBroker } from './gateway-inputs.ts';
 import { createApp } from './http/app.ts';
 import type { ApiContext, HealthReport } from './http/context.ts';
 import { attachStream } from './http/stream.ts';
 import { LiveHub } from './live/hub.ts';
-import { applyProvisioning, provisionFromText } from './provisioning/apply.ts';
+import { provisionFromText } from './provisioning/apply.ts';
 import { formatProblems } from './provisioning/index.ts';
 import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
-import { EscalationEngine, FirstAlert, Outbox, RosterCache, twilioRoutes } from './escalation/index.ts';
+import { openBackupDoor } from './backup/control-socket.ts';
+import { EscalationEngine, FirstAlert, Outbox, RosterCache, systemClock, twilioRoutes, type Clock } from './escalation/index.ts';
 import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
 import type { MessageSender, SendChannel } from './notify/types.ts';
@@ -55,6 +57,8 @@ export interface System {
   /** Set when the built-in admin password was generated on this start. */
   generatedAdminPassword: string | undefined;
   seededDemo: boolean;
+  /** Demo logins set on this start (generated ones are shown this once); empty when none changed. */
+  demoLogins: DemoLogin[];
   /**
    * Sites, counters, bells, people and rosters changed in the database (provisioning): this process's caches
    * are read again, then every other process is told (`directory.changed`).
@@ -72,7 +76,7 @@ interface Component {
   stop(): Promise<void> | void;
 }
 
-export async function startSystem(config: Config, opts: { logger?: Logger } = {}): Promise<System> {
+export async function startSystem(config: Config, opts: { logger?: Logger; escalationClock?: Clock | undefined } = {}): Promise<System> {
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { app: 'guardbell' } });
   const started: Component[] = [];
   const closeAll = async () => {
@@ -87,31 +91,39 @@ export async function startSystem(config: Config, opts: { logger?: Logger } = {}
     }
   };
   try {
-    return await boot(config, logger, startAll, closeAll);
+    return await boot(config, logger, startAll, closeAll, opts.escalationClock ?? systemClock);
   } catch (err) {
     await closeAll();
     throw err;
   }
 }
 
-async function boot(config: Config, logger: Logger, startAll: (c: Component[]) => Promise<void>, closeAll: () => Promise<void>): Promise<System> {
+async function boot(config: Config, logger: Logger, startAll: (c: Component[]) => Promise<void>, closeAll: () => Promise<void>, clock: Clock): Promise<System> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   await startAll([{ name: 'database', start: () => database.migrate(), stop: () => database.close() }]);
+  // `guardbell backup` asks the running server: PGlite has one user.
+  if (database.dump && config.embeddedDbDir !== 'memory://') {
+    const door = await openBackupDoor(config.dataDir, database.dump, logger);
+    await startAll([{ name: 'backup door', stop: () => door.close() }]);
+  }
 
   const directory = new DirectoryStore(database.db);
   const incidents = new IncidentStore(database.db, database.inEngine);
-  const generatedAdminPassword = await ensureAdmin(database, config.adminPassword);
+  const hasher = new PasswordHasher({ log2N: config.passwordHashLog2N });
+  const generatedAdminPassword = await ensureAdmin(database, config.adminPassword, hasher);
   if (config.provisionFile) {
     const text = await readFile(config.provisionFile, 'utf8');
-    const result = await provisionFromText(database.db, text, config.provisionFile);
+    const result = await provisionFromText(database.db, text, config.provisionFile, { hasher, actorId: 'system' });
     if (!result.ok) throw new StartError(`${config.provisionFile} was not applied:\n${formatProblems(result.problems)}`);
     logger.info({ file: config.provisionFile, ...result.summary }, 'provisioning file applied');
   }
   let seededDemo = false;
+  let demoLogins: DemoLogin[] = [];
+  const demoOpts = { fixedPasswords: config.demoFixedPasswords, hasher };
   if (config.demo && (await directory.sites()).length === 0) {
-    await applyProvisioning(database.db, demoProvisioning());
+    demoLogins = await seedDemo(database.db, demoOpts);
     seededDemo = true;
-  }
+  } else if (config.demo) demoLogins = await refreshDemoLogins(database.db, demoOpts);
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -133,6 +145,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
   const escalation = new EscalationEngine({
     db: database.db, places, logger, lateness: escalationMetrics.lateness, tickMs: config.escalationTickMs,
     parallel: 1,
+    now: () => clock.now(),
     roster: (now) => roster.snapshot(now),
     bus,
   });
@@ -151,7 +164,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
   const brokerComponent: Component = {
     name: 'embedded broker',
     start: async () => {
-      broker = await startBroker(config, deviceAuth!);
+      broker = await startBroker(config, deviceAuth!, logger);
     },
     stop: () => broker?.close(),
   };
@@ -166,6 +179,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
   };
   const reloadDirectory = () => bus.emitAndSettle('directory.changed', { reason: 'provisioning' });
   let busOffs: (() => void)[] = [];
+  let endingFromBus = false;
   const busWiring: Component = {
     name: 'bus wiring',
     start: () => {
@@ -176,6 +190,19 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
           // The process that saw the change sends the maintenance alert (and claims it in the database).
           if (meta.local && e.troubleChanged) maintenance.troubleChanged(e.bell);
         }),
+        // Sessions ended here go to the other processes; theirs end here (caches forgotten, streams closed).
+        sessions.onEnded((e) => {
+          if (!endingFromBus) bus.emit('session.ended', e, { scope: 'others' });
+        }),
+        bus.on('session.ended', (e, meta) => {
+          if (meta.local) return;
+          endingFromBus = true;
+          try {
+            sessions.ended(e);
+          } finally {
+            endingFromBus = false;
+          }
+        }),
         bus.onResync(async () => {
           await reloadCaches();
           await core.reloadOpen();
@@ -185,7 +212,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
     stop: () => busOffs.forEach((off) => off()),
   };
 
-  const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs });
+  const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs, hasher });
   const extraRoutes = config.twilio
     ? [twilioRoutes({
         db: database.db, core, outbox, logger, authToken: config.twilio.authToken,
@@ -211,12 +238,8 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
     // Secure cookies whenever the console is served over https (behind a TLS proxy).
     secureCookies: config.publicUrl?.startsWith('https://') ?? false,
     sessionTtlMs: config.sessionTtlMs,
-    provision: async (text, fileName) => {
-      const result = await provisionFromText(database.db, text, fileName);
-      if (!result.ok) return result;
-      await reloadDirectory();
-      return { ok: true, summary: result.summary };
-    },
+    provision: provisionFor({ db: database.db, hasher, sessions, reloadDirectory }),
+    metricsAccess: config.metrics,
   };
   ctx.extraRoutes = [...(ctx.extraRoutes ?? []), drillRoutes(ctx, drills)];
   const server: Server = createServer(createApp(ctx));
@@ -271,6 +294,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
     deviceAuth,
     generatedAdminPassword,
     seededDemo,
+    demoLogins,
     reloadDirectory,
     close: async () => {
       // Give stored-but-unacked and pending writes a moment, then stop.
@@ -309,7 +333,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /** The built-in `admin` account, created on first start with the given or a generated password. */
-async function ensureAdmin(database: Database, password: string | undefined): Promise<string | undefined> {
+async function ensureAdmin(database: Database, password: string | undefined, hasher: PasswordHasher): Promise<string | undefined> {
   const [existing] = await database.db.select().from(schema.people).where(eq(schema.people.username, 'admin'));
   if (existing) return undefined;
   const generated = password ? undefined : randomBytes(12).toString('base64url');
@@ -319,7 +343,7 @@ async function ensureAdmin(database: Database, password: string | undefined): Pr
     roles: ['admin'],
     siteIds: [],
     username: 'admin',
-    passwordHash: await hashPassword(password ?? generated!),
+    passwordHash: await hasher.hash(password ?? generated!),
   });
   return generated;
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Bell, Incident, NotificationView, SecurityAlert } from '../contract/index.ts';
+import type { SessionEnded } from '../auth/sessions.ts';
 
 /** The fields of a view a subscriber relies on; the rest passes through untouched. */
 const incidentView = z.looseObject({ id: z.string(), siteId: z.string(), status: z.string(), mode: z.string() });
@@ -61,7 +62,8 @@ export interface BusEvents {
   'directory.changed': { reason: string };
   'drill.changed': { drillId: string; siteId: string | null };
   'drill.pressTaken': { drillId: string; incidentId: string };
-  'session.ended': { sessionId?: string | undefined; personId?: string | undefined; reason: string };
+  /** The shape Sessions tells (api/auth/sessions.ts); a reason this version does not know still ends the session. */
+  'session.ended': SessionEnded;
 }
 
 export const INCIDENT_EVENTS = ['incident.opened', 'incident.changed', 'incident.closed'] as const;

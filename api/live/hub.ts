@@ -10,9 +10,6 @@ export interface Audience {
 export interface Subscriber {
   canSee(audience: Audience): boolean;
   send(text: string): void;
-  /** The console's session (its stored id) and person, so an ended session's streams are closed. */
-  session?: { id: string; personId: string } | undefined;
-  close?(): void;
 }
 
 /** Incidents whose newest revision is remembered, so that older news arriving later is not shown. */
@@ -37,7 +34,6 @@ export class LiveHub {
       bus.on('notification.changed', (e) => this.publish({ type: 'notification.status', data: e.notification }, { siteId: e.siteId })),
       bus.on('bell.health', (e) => this.publish({ type: 'bell.status', data: e.bell }, { siteId: e.bell.siteId })),
       bus.on('security.alert', (e) => this.publish({ type: 'security.alert', data: e.alert }, { siteId: e.alert.siteId })),
-      bus.on('session.ended', (e) => this.endSession(e)),
     ];
     return () => offs.forEach((off) => off());
   }
@@ -74,19 +70,5 @@ export class LiveHub {
     // `created` once per incident on this process; a stored open after the ring from memory is an update.
     const type = opened && last === undefined ? 'incident.created' : 'incident.updated';
     this.publish({ type, data: incident }, { siteId: incident.siteId, raisedBy: e.raisedBy });
-  }
-
-  private endSession(e: BusEvents['session.ended']): void {
-    for (const s of [...this.subscribers]) {
-      if (!s.session) continue;
-      if ((e.sessionId && s.session.id === e.sessionId) || (e.personId && s.session.personId === e.personId)) {
-        this.subscribers.delete(s);
-        try {
-          s.close?.();
-        } catch {
-          /* already gone */
-        }
-      }
-    }
   }
 }
