@@ -8,7 +8,7 @@ import { clockSkewMs, isSecurityRejection, LOW_BATTERY_PERCENT } from '../../gat
 import type { BellSupervisor } from './bell-supervisor.ts';
 import type { Mode } from '../contract/index.ts';
 import {
-  ackStateFor, decideBellEvent, isActive, newIncidentState, transition, type IncidentAction, type TimelineDraft,
+  ackStateFor, decideBellEvent, isActive, newIncidentState, policyOf, transition, type EscalationPolicy, type IncidentAction, type TimelineDraft,
 } from '../domain/index.ts';
 import type { BellEventWrite, BellEventWriteResult, DirectoryStore, FirstAlertRows, IncidentRecord, IncidentStore } from '../store/index.ts';
 import type { BusEvents, BusMeta, BusPort, BusScope } from '../bus/index.ts';
@@ -280,7 +280,7 @@ export class AlarmCore implements BellSignalSink {
           openingSeq: s.seq,
           source: drill?.virtual ? 'drill' : 'bell',
           raisedBy: null,
-          escalationPolicy: this.deps.places.site(bell.siteId)?.escalationPolicy ?? null,
+          escalationPolicy: this.frozenPolicy(bell.siteId),
           jointPoliceDrill: drill?.jointPoliceDrill ?? false,
           unconfirmed,
         };
@@ -321,13 +321,21 @@ export class AlarmCore implements BellSignalSink {
               : { kind: 'link', id: record.id };
         const fallback: IncidentRecord | undefined =
           decision.kind === 'join'
-            ? { ...record, ...newIncidentState({ mode, violence: decision.longPress, openedAt: s.receivedAt }), id: this.newId(), openingSeq: s.seq, unconfirmed: false }
+            ? { ...record, ...newIncidentState({ mode, violence: decision.longPress, openedAt: s.receivedAt }), id: this.newId(), openingSeq: s.seq, unconfirmed: false, escalationPolicy: this.frozenPolicy(record.siteId), revision: 0 }
             : undefined;
         return { write: { event, incident: change, entries: entries.map((e) => ({ ...e, data: { ...data, ...e.data } })), fallback } };
       }
       case 'record_only':
         return { write: { event, entries: [] } };
     }
+  }
+
+  /**
+   * The policy a new incident runs by, resolved now (the site's own, or the default of this version) and kept
+   * on the incident: a later edit or a deployment with another default does not change a running escalation.
+   */
+  private frozenPolicy(siteId: string): EscalationPolicy {
+    return policyOf({ escalationPolicy: this.deps.places.site(siteId)?.escalationPolicy ?? null });
   }
 
   /** Asks the drills whether this event is theirs; any failure there leaves the press live (the safe side). */
@@ -450,7 +458,7 @@ export class AlarmCore implements BellSignalSink {
       raisedBy: opts.by,
       // A person at a console raised it: nothing to confirm.
       unconfirmed: false,
-      escalationPolicy: this.deps.places.site(opts.siteId)?.escalationPolicy ?? null,
+      escalationPolicy: this.frozenPolicy(opts.siteId),
       // Only a drill can be a joint police drill.
       jointPoliceDrill: mode === 'drill' && (opts.jointPoliceDrill ?? false),
     };

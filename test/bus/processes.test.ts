@@ -45,6 +45,9 @@ describe('one system, three processes (real PostgreSQL, Mosquitto and OS process
         last.set(msg.data.id, rev);
       }
     }
+    // The resolved policy is frozen on each incident when it opens (the site runs on the default).
+    const frozen = await rows<{ policy: { steps: { id: string }[] } | null }>(`select escalation_policy as policy from incidents where id in (${[...ids].map((id) => `'${id}'`).join(',')})`);
+    expect(frozen.every((r) => r.policy?.steps.map((st) => st.id).includes('alert'))).toBe(true);
     for (const id of ids) await c.members[0]!.guard.post(`/api/v1/incidents/${id}/acknowledge`);
   }, 120_000);
 
