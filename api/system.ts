@@ -14,7 +14,7 @@ import {
   RflinkRepeats, RflinkSource, rflinkMetrics,
 } from '../gateway/index.ts';
 import { DeviceAuth } from '../gateway/broker/device-auth.ts';
-import { loadBridgeCredentials } from './provisioning/credentials.ts';
+import { loadBridgeCredentials, mergeIssued, type IssuedCredentials } from './provisioning/credentials.ts';
 import { hashPassword, verifyPassword } from './auth/passwords.ts';
 import { Sessions } from './auth/sessions.ts';
 import { parseSerialPorts, type Config, type SerialPortConfig } from './config.ts';
@@ -54,6 +54,8 @@ export interface System {
   supervisor: BellSupervisor;
   /** Per-bell MQTT credentials on the embedded broker; undefined with an external broker (MQTT_URL). */
   deviceAuth: DeviceAuth | undefined;
+  /** MQTT passwords issued on this start (GUARDBELL_PROVISION, the demo): shown once by the caller. */
+  issuedCredentials: IssuedCredentials;
   /** Set when the built-in admin password was generated on this start. */
   generatedAdminPassword: string | undefined;
   seededDemo: boolean;
@@ -86,15 +88,19 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   const directory = new DirectoryStore(database.db);
   const incidents = new IncidentStore(database.db, database.inEngine);
   const generatedAdminPassword = await ensureAdmin(database, config.adminPassword);
+  // Bells without an MQTT password are issued one (shown once, by the caller), except in a lab that lets them in anonymously.
+  const issueCredentials = { issueCredentials: !config.mqttAllowAnonymous };
+  const issuedCredentials: IssuedCredentials = {};
   if (config.provisionFile) {
     const text = await readFile(config.provisionFile, 'utf8');
-    const result = await provisionFromText(database.db, text, config.provisionFile);
+    const result = await provisionFromText(database.db, text, config.provisionFile, issueCredentials);
+    mergeIssued(issuedCredentials, result.summary?.credentials);
     if (!result.ok) throw new StartError(`${config.provisionFile} was not applied:\n${formatProblems(result.problems)}`);
     logger.info({ file: config.provisionFile, ...result.summary }, 'provisioning file applied');
   }
   let seededDemo = false;
   if (config.demo && (await directory.sites()).length === 0) {
-    await applyProvisioning(database.db, demoProvisioning());
+    mergeIssued(issuedCredentials, (await applyProvisioning(database.db, demoProvisioning(), issueCredentials)).credentials);
     seededDemo = true;
   }
 
@@ -313,7 +319,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     secureCookies: config.publicUrl?.startsWith('https://') ?? false,
     sessionTtlMs: config.sessionTtlMs,
     provision: async (text, fileName) => {
-      const result = await provisionFromText(database.db, text, fileName);
+      const result = await provisionFromText(database.db, text, fileName, issueCredentials);
       if (!result.ok) return result;
       await reloadDirectory();
       return { ok: true, summary: result.summary };
@@ -351,6 +357,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     supervisor,
     deviceAuth,
     generatedAdminPassword,
+    issuedCredentials,
     seededDemo,
     reloadDirectory,
     close: async () => {

@@ -142,7 +142,8 @@ export class AlarmCore implements BellSignalSink {
 
   private async handleEvent(s: BellEventSignal, bell: BellRecord): Promise<void> {
     const mem = this.memory(s.bellId);
-    const verdict = judgeSequence(mem.seq, { seq: s.seq, boot: s.boot, signed: Boolean(bell.keyHex) });
+    const origin = bell.keyHex ? 'signed' : bell.ownCredential && s.transport === 'mqtt' ? 'own_credential' : 'unproven';
+    const verdict = judgeSequence(mem.seq, { seq: s.seq, boot: s.boot, origin });
     if (verdict.kind === 'replay') return this.rejectReplay(s, verdict.detail);
     if (verdict.kind === 'old') {
       const seen = mem.events.get(s.seq);
@@ -154,7 +155,7 @@ export class AlarmCore implements BellSignalSink {
       }
       if (await this.answerOldSeq(s, mem.seq.epoch)) return;
       if (verdict.ifUnseen === 'replay') return this.rejectReplay(s, `seq ${s.seq} is not above the last seq ${mem.seq.last?.seq} of bell ${s.bellId} and was never received`);
-      this.newRun(mem, restartCounting(mem.seq, { seq: s.seq, boot: s.boot, signed: false }), s, 'counter');
+      this.newRun(mem, restartCounting(mem.seq, { seq: s.seq, boot: s.boot, origin }), s, 'counter');
     } else if (verdict.kind === 'restart') this.newRun(mem, verdict.state, s, verdict.why);
     else mem.seq = verdict.state;
     const entry: SeenEvent = { record: null, stored: false };

@@ -21,9 +21,9 @@ export interface ApplySummary {
 
 export interface ApplyOptions {
   /**
-   * Give every native bell without an MQTT password (in the file or the database) a generated one, and every
-   * bridge without a password likewise. On for files a person applies (the CLI, the API, GUARDBELL_PROVISION),
-   * who is shown the new passwords once.
+   * Give every native bell without an MQTT password (in the file or the database) a generated one, shown once
+   * in the summary. Off only in a lab that lets anonymous bells in (MQTT_ALLOW_ANONYMOUS). A bridge without a
+   * password always gets one: it cannot exist without its credential.
    */
   issueCredentials?: boolean;
 }
@@ -40,10 +40,10 @@ export async function provisioningContext(db: Db): Promise<ProvisioningContext> 
 }
 
 /** Parses, validates against what the database holds, and applies; nothing is applied when anything is wrong. */
-export async function provisionFromText(db: Db, text: string, fileName: string): Promise<ProvisioningResult & { summary?: ApplySummary }> {
+export async function provisionFromText(db: Db, text: string, fileName: string, opts: ApplyOptions = { issueCredentials: true }): Promise<ProvisioningResult & { summary?: ApplySummary }> {
   const parsed = parseProvisioningText(text, fileName, await provisioningContext(db));
   if (!parsed.ok) return parsed;
-  return { ...parsed, summary: await applyProvisioning(db, parsed.document, { issueCredentials: true }) };
+  return { ...parsed, summary: await applyProvisioning(db, parsed.document, opts) };
 }
 
 export async function applyProvisioning(db: Db, doc: ProvisioningDocument, opts: ApplyOptions = {}): Promise<ApplySummary> {
