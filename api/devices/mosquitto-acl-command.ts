@@ -121,7 +121,7 @@ async function fromFile(db: Db, text: string, fileName: string, out: Out): Promi
     if (!row || !(await machineSecretMatches(password, row.mqttPasswordHash))) problems.push(`bell ${id}: its mqttPassword is not the one in the database; apply the file first (guardbell provision ${fileName})`);
     else found.bells.push({ username: id, password });
   }
-  for (const r of rows) if (r.mqttPasswordHash && !inFile.has(r.id)) problems.push(`bell ${r.id} has MQTT credentials but no mqttPassword in ${fileName}`);
+  for (const r of rows) if (r.mqttPasswordHash && !inFile.has(r.id)) problems.push(`bell ${r.id} has MQTT credentials but no mqttPassword in ${fileName} (generated when the file was applied? put it in the file, or use --generate)`);
   for (const b of parsedDoc.document.bridges ?? []) {
     const row = bridgeRows.find((r) => r.username === b.username);
     if (!b.password) problems.push(`bridge ${b.username} has no password in ${fileName} (its generated one is not kept): give it one, or use --generate`);
