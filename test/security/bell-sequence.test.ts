@@ -4,7 +4,7 @@ import { computeMac } from '../../firmware-bridge/protocol/index.ts';
 import { IncidentStore } from '../../api/store/index.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
 import type { TestSystem } from '../support/system.ts';
-import { sleep } from '../support/wait.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 import { CredentialBell, KEY, startSecureSystem } from './secure-system.ts';
 
 /** No message from anyone but the bell moves its sequence, and a bell that starts counting again is heard at once. */
@@ -20,7 +20,7 @@ describe('bell sequence', () => {
     guard = await t.login('guard');
     admin = await t.login('admin1');
     stream = await guard.stream();
-  });
+  }, 180_000);
   afterAll(async () => {
     stream?.close();
     for (const b of bells) await b.close().catch(() => undefined);
@@ -59,8 +59,8 @@ describe('bell sequence', () => {
     }
     const before = b.acks.length;
     await b.event(1, 'press');
-    const ack = await b.waitForAck({ seq: 1, state: 'received', ...{} }, 5_000).then(() => b.acks.slice(before).find((a) => a.seq === 1 && a.incident));
-    expect(ack?.incident).toBeDefined();
+    const ack = await waitFor(() => b.acks.slice(before).find((a) => a.seq === 1 && a.state === 'received' && a.incident), 5_000, 'the press after the reset counter');
+    expect(ack.incident).toBeDefined();
     expect(await count(`select count(*) as n from bell_events where bell_id = 'B-0302' and seq = 1`)).toBe(2);
   });
 

@@ -16,7 +16,7 @@ describe('embedded broker: access', () => {
 
   beforeAll(async () => {
     t = await startSecureSystem();
-  });
+  }, 180_000);
   afterAll(async () => {
     for (const c of clients) c.end(true);
     for (const b of bells) await b.close().catch(() => undefined);
