@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeSequence, resetSequence, restartCounting, type SequenceState } from './bell-sequence.ts';
+import { judgeSequence, resetSequence, restartCounting, sameEvent, type SequenceState } from './bell-sequence.ts';
 
 const at = (epoch: number, boot: number, seq: number): SequenceState => ({ epoch, last: { boot, seq } });
 
@@ -27,5 +27,13 @@ describe('judgeSequence', () => {
     const reset = resetSequence(at(3, 9, 500));
     expect(reset).toEqual({ epoch: 4, last: null });
     expect(judgeSequence(reset, { seq: 1, boot: 0, origin: 'signed' })).toEqual({ kind: 'next', state: at(4, 0, 1) });
+  });
+});
+
+describe('sameEvent', () => {
+  it('a retransmission repeats type and time; a restarted counter says something else on the seq', () => {
+    expect(sameEvent({ type: 'press', at: '2026-01-01T00:00:00.000Z' }, { type: 'press', at: '2026-01-01T00:00:00.000Z' })).toBe(true);
+    expect(sameEvent({ type: 'test', at: '2026-01-01T00:00:00.000Z' }, { type: 'press', at: '2026-01-01T00:00:00.000Z' })).toBe(false);
+    expect(sameEvent({ type: 'press', at: '2026-01-01T00:00:00.000Z' }, { type: 'press', at: '2026-02-01T00:00:00.000Z' })).toBe(false);
   });
 });

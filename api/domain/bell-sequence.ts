@@ -62,3 +62,18 @@ export function restartCounting(state: SequenceState, e: SequencedEvent): Sequen
 export function resetSequence(state: SequenceState): SequenceState {
   return { epoch: state.epoch + 1, last: null };
 }
+
+/** What identifies an event beyond its seq: a retransmission repeats both. */
+export interface EventContent {
+  type: string;
+  at?: string | undefined;
+}
+
+/**
+ * Whether an event on a seq already seen is that event again (a retransmission) rather than a new one on a
+ * counter that started again. Bells that send neither `at` nor `boot` cannot be told apart when they reuse a
+ * seq with the same type: send `at` or `boot` (PROTOCOL.md §1).
+ */
+export function sameEvent(seen: EventContent, now: EventContent): boolean {
+  return seen.type === now.type && (seen.at ?? '') === (now.at ?? '');
+}
