@@ -13,6 +13,7 @@ import type { DeviceAuth } from '../gateway/broker/device-auth.ts';
 import { PasswordHasher } from './auth/passwords.ts';
 import { provisionFor } from './admin/provision.ts';
 import { refreshDemoLogins, seedDemo, type DemoLogin } from './demo/demo-logins.ts';
+import { mergeIssued, type IssuedCredentials } from './provisioning/credentials.ts';
 import { Sessions } from './auth/sessions.ts';
 import type { Config } from './config.ts';
 import { AlarmBus, startBus } from './bus/index.ts';
@@ -54,6 +55,8 @@ export interface System {
   supervisor: BellSupervisor;
   /** Per-bell MQTT credentials on the embedded broker; undefined with an external broker (MQTT_URL). */
   deviceAuth: DeviceAuth | undefined;
+  /** MQTT passwords issued on this start (GUARDBELL_PROVISION, the demo): shown once by the caller. */
+  issuedCredentials: IssuedCredentials;
   /** Set when the built-in admin password was generated on this start. */
   generatedAdminPassword: string | undefined;
   seededDemo: boolean;
@@ -111,9 +114,13 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
   const incidents = new IncidentStore(database.db, database.inEngine);
   const hasher = new PasswordHasher({ log2N: config.passwordHashLog2N });
   const generatedAdminPassword = await ensureAdmin(database, config.adminPassword, hasher);
+  // Bells without an MQTT password are issued one (shown once, by the caller), except in a lab that lets them in anonymously.
+  const issueCredentials = !config.mqttAllowAnonymous;
+  const issuedCredentials: IssuedCredentials = {};
   if (config.provisionFile) {
     const text = await readFile(config.provisionFile, 'utf8');
-    const result = await provisionFromText(database.db, text, config.provisionFile, { hasher, actorId: 'system' });
+    const result = await provisionFromText(database.db, text, config.provisionFile, { hasher, actorId: 'system', issueCredentials });
+    mergeIssued(issuedCredentials, result.summary?.credentials);
     if (!result.ok) throw new StartError(`${config.provisionFile} was not applied:\n${formatProblems(result.problems)}`);
     logger.info({ file: config.provisionFile, ...result.summary }, 'provisioning file applied');
   }
@@ -121,7 +128,9 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
   let demoLogins: DemoLogin[] = [];
   const demoOpts = { fixedPasswords: config.demoFixedPasswords, hasher };
   if (config.demo && (await directory.sites()).length === 0) {
-    demoLogins = await seedDemo(database.db, demoOpts);
+    const seeded = await seedDemo(database.db, { ...demoOpts, issueCredentials });
+    demoLogins = seeded.logins;
+    mergeIssued(issuedCredentials, seeded.credentials);
     seededDemo = true;
   } else if (config.demo) demoLogins = await refreshDemoLogins(database.db, demoOpts);
 
@@ -238,7 +247,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
     // Secure cookies whenever the console is served over https (behind a TLS proxy).
     secureCookies: config.publicUrl?.startsWith('https://') ?? false,
     sessionTtlMs: config.sessionTtlMs,
-    provision: provisionFor({ db: database.db, hasher, sessions, reloadDirectory }),
+    provision: provisionFor({ db: database.db, hasher, sessions, reloadDirectory, issueCredentials }),
     metricsAccess: config.metrics,
   };
   ctx.extraRoutes = [...(ctx.extraRoutes ?? []), drillRoutes(ctx, drills)];
@@ -293,6 +302,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
     supervisor,
     deviceAuth,
     generatedAdminPassword,
+    issuedCredentials,
     seededDemo,
     demoLogins,
     reloadDirectory,

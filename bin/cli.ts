@@ -1,18 +1,13 @@
 /**
  * `guardbell` command line: start, migrate, provision FILE, bell …, edge-bridge …, bench.
  */
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
 import { ConfigError, configFromEnv } from '../api/config.ts';
 import { provisionFromText } from '../api/provisioning/apply.ts';
+import type { IssuedCredentials } from '../api/provisioning/credentials.ts';
 import { formatProblems } from '../api/provisioning/index.ts';
 import { openDatabase, openDatabaseEarly, schema } from '../api/store/index.ts';
-import { hashPassword, PasswordHasher, verifyPassword } from '../api/auth/passwords.ts';
-import { parseProvisioningText } from '../api/provisioning/parse.ts';
-import { provisioningContext } from '../api/provisioning/apply.ts';
-import { DEFAULT_GATEWAY_MQTT_USER, mosquittoFiles, writeMosquittoFiles } from '../gateway/broker/mosquitto-acl.ts';
+import { PasswordHasher } from '../api/auth/passwords.ts';
 // The system (and all it imports) is loaded only by `start`: the small commands start quickly.
 import { StartError } from '../api/start-error.ts';
 
@@ -24,8 +19,8 @@ const USAGE = `usage: guardbell <command>
                         a virtual bell that behaves as firmware does, over MQTT or a serial line
   edge-bridge --config FILE --port PATH[@baud] [--mqtt URL]
                         legacy dry-contact bells on a serial I/O board as native bells
-  devices mosquitto-acl --out DIR (--provision FILE | --generate) [--gateway-user U]
-                        password file and ACL for an external Mosquitto (per-bell credentials)
+  devices mosquitto-acl --out DIR (--provision FILE | --generate) [--gateway-user U] [--owner USER]
+                        password file, ACL and settings for an external Mosquitto (bells and bridges)
   demo remove           remove the demo's accounts (their sessions end; records they made keep them, deactivated)
   bench                 load benchmark (see README)
   backup FILE           copy the database to FILE (embedded: online, while the server runs; PostgreSQL: pg_dump)
@@ -113,8 +108,16 @@ async function start(): Promise<number> {
     for (const l of system.demoLogins) lines.push(`    ${l.username.padEnd(11)} ${l.password.padEnd(16)} ${l.roles.join(', ')}`);
   }
   if (config.demo) {
-    lines.push(`  Press a demo bell:  npx guardbell bell press --bell B-0101 --mqtt ${system.mqttUrl}`);
+    const demoBellPassword = system.issuedCredentials.bells?.['B-0101'];
+    lines.push(`  Press a demo bell:  npx guardbell bell press --bell B-0101 --mqtt ${system.mqttUrl}${demoBellPassword ? ` --password ${demoBellPassword}` : ''}`);
     lines.push('  Demo accounts stop working once a real site is provisioned; `guardbell demo remove` removes them.');
+  }
+  lines.push(...issuedCredentialLines(system.issuedCredentials));
+  if (config.mqttAllowAnonymous) lines.push('  WARNING: MQTT_ALLOW_ANONYMOUS=1 lets clients without credentials onto the embedded broker (a lab setting).');
+  else if (!config.mqttUrl) {
+    const rows = await system.database.db.select({ id: schema.bells.id, adapter: schema.bells.adapter, hash: schema.bells.mqttPasswordHash }).from(schema.bells);
+    const without = rows.filter((r) => r.adapter === 'native' && !r.hash).map((r) => r.id);
+    if (without.length > 0) lines.push(`  WARNING: ${without.length} native bell(s) have no MQTT password and cannot connect: ${without.join(', ')}.`, `    Issue them: apply the provisioning file again (passwords are generated and shown once), or POST /api/v1/admin/bells/{id}/mqtt-password.`);
   }
   console.log(lines.join('\n') + '\n');
   const stop = async (signal: string) => {
@@ -147,6 +150,16 @@ async function demo(argv: string[]): Promise<number> {
   }
 }
 
+/** MQTT passwords generated for bells and bridges that had none: printed once, stored only as hashes. */
+function issuedCredentialLines(issued: IssuedCredentials): string[] {
+  const rows = [...Object.entries(issued.bells ?? {}).map(([u, p]) => ['bell', u, p]), ...Object.entries(issued.bridges ?? {}).map(([u, p]) => ['bridge', u, p])];
+  if (rows.length === 0) return [];
+  return [
+    '  MQTT logins generated now for bells and bridges without a password (username / password; shown once, load them into the devices):',
+    ...rows.map(([kind, u, p]) => `    ${kind!.padEnd(6)} ${u!.padEnd(20)} ${p}`),
+  ];
+}
+
 async function migrate(): Promise<number> {
   const config = configFromEnv();
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
@@ -175,119 +188,24 @@ async function provision(file: string | undefined): Promise<number> {
   try {
     await database.migrate();
     const hasher = new PasswordHasher({ log2N: config.passwordHashLog2N });
-    const result = await provisionFromText(database.db, text, file, { hasher, actorId: 'cli' });
+    const result = await provisionFromText(database.db, text, file, { hasher, actorId: 'cli', issueCredentials: !config.mqttAllowAnonymous });
     if (!result.ok) {
       console.error(`${file}: ${result.problems.length} problem(s); nothing was applied:\n${formatProblems(result.problems)}`);
       return 1;
     }
     const s = result.summary!;
     console.log(`${file} applied: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged`);
+    const issued = issuedCredentialLines(s.credentials ?? {});
+    if (issued.length > 0) console.log(issued.join('\n'));
     return 0;
   } finally {
     await database.close();
   }
 }
 
-const DEVICES_USAGE = `usage: guardbell devices mosquitto-acl --out DIR (--provision FILE | --generate) [--gateway-user U] [--gateway-password P] [--topic-root R]
-  Writes DIR/passwd (mosquitto_passwd's $7$ format) and DIR/acl for an external Mosquitto
-  (password_file DIR/passwd, acl_file DIR/acl, allow_anonymous false).
-  --provision FILE  the bells' passwords are the mqttPassword fields of FILE, which must have been applied
-                    (guardbell provision FILE): the database holds only their hashes.
-  --generate        a new random password for every native bell; their hashes are stored, and the passwords
-                    are written once to DIR/bell-credentials.json (mode 0600): load them into the bells.
-  The gateway user's password is --gateway-password, else MQTT_PASSWORD, else generated and written to
-  DIR/bell-credentials.json; start the gateway with MQTT_USERNAME/MQTT_PASSWORD set to it.`;
-
 async function devices(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        provision: { type: 'string' },
-        generate: { type: 'boolean' },
-        'gateway-user': { type: 'string' },
-        'gateway-password': { type: 'string' },
-        'topic-root': { type: 'string' },
-      },
-    });
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${DEVICES_USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (positionals[0] !== 'mosquitto-acl' || positionals.length > 1 || !values.out || Boolean(values.provision) === Boolean(values.generate)) {
-    console.error(DEVICES_USAGE);
-    return 2;
-  }
-  const config = configFromEnv();
-  const topicRoot = values['topic-root'] ?? config.topicRoot;
-  const gatewayUser = values['gateway-user'] ?? config.mqttUsername ?? DEFAULT_GATEWAY_MQTT_USER;
-  const newPasswords: Record<string, string> = {};
-  let gatewayPassword = values['gateway-password'] ?? config.mqttPassword;
-  if (!gatewayPassword) {
-    gatewayPassword = randomBytes(24).toString('base64url');
-    newPasswords[gatewayUser] = gatewayPassword;
-  }
-  let fileText: string | undefined;
-  if (values.provision) {
-    try {
-      fileText = await readFile(values.provision, 'utf8');
-    } catch (err) {
-      console.error(`guardbell: cannot read ${values.provision}: ${(err as Error).message}`);
-      return 1;
-    }
-  }
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
-  try {
-    await database.migrate();
-    const rows = await database.db.select().from(schema.bells);
-    const bells: { username: string; password: string }[] = [];
-    if (fileText !== undefined) {
-      const parsedDoc = parseProvisioningText(fileText, values.provision!, await provisioningContext(database.db));
-      if (!parsedDoc.ok) {
-        console.error(`${values.provision}: ${parsedDoc.problems.length} problem(s):\n${formatProblems(parsedDoc.problems)}`);
-        return 1;
-      }
-      const inFile = new Map(parsedDoc.document.sites.flatMap((s) => s.bells).filter((b) => b.mqttPassword).map((b) => [b.id, b.mqttPassword!]));
-      const problems: string[] = [];
-      for (const [id, password] of inFile) {
-        const row = rows.find((r) => r.id === id);
-        if (!row || !(await verifyPassword(password, row.mqttPasswordHash))) problems.push(`bell ${id}: its mqttPassword is not the one in the database; apply the file first (guardbell provision ${values.provision})`);
-        else bells.push({ username: id, password });
-      }
-      for (const r of rows) if (r.mqttPasswordHash && !inFile.has(r.id)) problems.push(`bell ${r.id} has MQTT credentials but no mqttPassword in ${values.provision}`);
-      if (problems.length > 0) {
-        console.error(`nothing written:\n  ${problems.join('\n  ')}`);
-        return 1;
-      }
-      const without = rows.filter((r) => r.adapter === 'native' && !r.mqttPasswordHash).map((r) => r.id);
-      if (without.length > 0) console.error(`warning: ${without.length} native bell(s) without mqttPassword cannot log in to a Mosquitto with allow_anonymous false: ${without.join(', ')}`);
-    } else {
-      for (const r of rows.filter((b) => b.adapter === 'native')) {
-        const password = randomBytes(18).toString('base64url');
-        await database.db.update(schema.bells).set({ mqttPasswordHash: await hashPassword(password) }).where(eq(schema.bells.id, r.id));
-        bells.push({ username: r.id, password });
-        newPasswords[r.id] = password;
-      }
-    }
-    let files;
-    try {
-      files = mosquittoFiles({ topicRoot, gateway: { username: gatewayUser, password: gatewayPassword }, bells, newPasswords });
-    } catch (err) {
-      console.error(`guardbell: ${(err as Error).message}`);
-      return 1;
-    }
-    const written = await writeMosquittoFiles(values.out, files);
-    console.log(`${bells.length} bell(s) and the gateway user "${gatewayUser}" written:\n  ${written.join('\n  ')}`);
-    if (newPasswords[gatewayUser]) console.log(`Gateway: MQTT_USERNAME=${gatewayUser} MQTT_PASSWORD=<in bell-credentials.json>`);
-    if (values.generate) console.log(`New bell passwords are in ${values.out}/bell-credentials.json (shown nowhere else): load them into the bells, then delete the file.`);
-    return 0;
-  } finally {
-    await database.close();
-  }
+  const { runMosquittoAclCommand } = await import('../api/devices/mosquitto-acl-command.ts');
+  return runMosquittoAclCommand(argv);
 }
 
 main(process.argv.slice(2)).then(

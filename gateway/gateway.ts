@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from './metrics.ts';
 import type { BellEventSignal, BellHeartbeatSignal, BellSignal, BellSource, BellStatusSignal, Rejection } from './signal.ts';
-import { verifyEvent, type BellDirectory, type BellRecord } from './verify.ts';
+import { AlertBursts } from './alert-bursts.ts';
+import { isSecurityRejection, verifyEvent, type BellDirectory, type BellRecord } from './verify.ts';
 
 /** What the gateway hands on: the alarm core implements it. Calls must not throw. */
 export interface BellSignalSink {
@@ -21,6 +22,8 @@ export interface GatewayDeps {
 
 /** Decodes and verifies what every source hears, and hands valid signals to the sink. */
 export class Gateway {
+  private readonly bursts = new AlertBursts();
+
   constructor(private readonly deps: GatewayDeps) {}
 
   private readonly handlers = { signal: (s: BellSignal) => this.onSignal(s), rejected: (r: Rejection) => this.reject(r) };
@@ -51,6 +54,8 @@ export class Gateway {
   reject(r: Rejection): void {
     this.deps.metrics.rejected.inc({ reason: r.reason, transport: r.transport });
     this.deps.logger.warn({ reason: r.reason, detail: r.detail, bellId: r.bellId, topic: r.topic, transport: r.transport }, 'bell message rejected');
+    // A security alert rings once per burst of the same rejection, not once per retransmitted copy.
+    if (isSecurityRejection(r.reason) && r.bellId && !this.bursts.startsBurst(r.bellId, r.reason, r.at)) return;
     this.deps.sink.onRejected(r, r.bellId ? this.deps.directory.lookup(r.bellId) : undefined);
   }
 

@@ -11,6 +11,8 @@ export interface BellRecord {
   deviceId?: string | null | undefined;
   /** The confirmation rule: a first press opens an unconfirmed incident, a second within `within` s (or a hold) confirms it. */
   confirm?: { within: number } | null | undefined;
+  /** The bell has its own broker credential: only it can publish in its name (gateway/broker/topic-rules.ts). */
+  ownCredential?: boolean | undefined;
 }
 
 export interface BellDirectory {

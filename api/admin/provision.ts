@@ -17,6 +17,8 @@ export interface ProvisionDeps {
   hasher: PasswordHasher;
   sessions: Sessions;
   reloadDirectory(): Promise<void>;
+  /** Issue MQTT passwords to bells without one (off only in a lab that lets anonymous bells in). */
+  issueCredentials: boolean;
 }
 
 export function provisionFor(deps: ProvisionDeps) {
@@ -29,7 +31,7 @@ export function provisionFor(deps: ProvisionDeps) {
       const problem = selfGrantProblem(actorId, actorId, current?.roles ?? [], doc.people[own]!.roles);
       return problem ? [{ path: `people[${own}].roles`, message: problem }] : [];
     };
-    const result = await provisionFromText(deps.db, text, fileName, { hasher: deps.hasher, actorId, changes, refuse });
+    const result = await provisionFromText(deps.db, text, fileName, { hasher: deps.hasher, actorId, changes, refuse, issueCredentials: deps.issueCredentials });
     if (!result.ok) return result;
     await deps.reloadDirectory();
     // The sessions rows of a changed password went with the change; this closes their streams now.

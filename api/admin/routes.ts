@@ -15,6 +15,8 @@ import { authenticate, userOf, type ApiContext } from '../http/context.ts';
 import { forbidden, HttpError, notFound, parseBody } from '../http/errors.ts';
 import { provisioningContext } from '../provisioning/apply.ts';
 import { normaliseDeviceId, validateProvisioning, type Problem } from '../provisioning/index.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { newMachineSecret } from '../../gateway/broker/bell-secret.ts';
 import { asBody, reroot, type AdminProblem } from './problems.ts';
 import { bellRow, personRow, readDirectory, setBellInService, setPersonActive, siteDocument, siteFields } from './store.ts';
 
@@ -141,6 +143,28 @@ export function adminRoutes(ctx: ApiContext): Router {
     const bells = stored.bells.map((b, i) => (i === at ? { ...b, key } : b));
     const summary = await change(res, { sites: [{ ...siteFields(stored), counters: stored.counters, bells }] }, `sites[0].bells[${at}]`);
     res.setHeader('Cache-Control', 'no-store').json({ summary, bell: (await readDirectory(ctx.db)).bells.find((b) => b.id === row.id), key });
+  });
+
+  // A new MQTT password for the bell (its broker login), shown in this answer only; the old one stops working.
+  r.post('/admin/bells/:bellId/mqtt-password', async (req, res) => {
+    const row = await bellRow(ctx.db, req.params.bellId);
+    if (!row) throw notFound(`bell ${req.params.bellId}`);
+    const stored = (await siteDocument(ctx.db, row.siteId))!;
+    const mqttPassword = newMachineSecret();
+    const at = stored.bells.findIndex((b) => b.id === row.id);
+    const bells = stored.bells.map((b, i) => (i === at ? { ...b, mqttPassword } : b));
+    // Applied as the administrator's change, so the audit log records it (the field, never the password).
+    await change(res, { sites: [{ ...siteFields(stored), counters: stored.counters, bells }] }, `sites[0].bells[${at}]`);
+    res.setHeader('Cache-Control', 'no-store').json({ bellId: row.id, username: row.id, mqttPassword });
+  });
+
+  // "Reset sequence": a bell whose counting restarted without a higher boot (replaced, re-flashed) is heard again.
+  r.post('/admin/bells/:bellId/reset-sequence', async (req, res) => {
+    const row = await bellRow(ctx.db, req.params.bellId);
+    if (!row) throw notFound(`bell ${req.params.bellId}`);
+    const epoch = await ctx.core.resetSequence(row.id);
+    await appendAudit(ctx.db, { actorId: userOf(res).id, action: 'update', recordType: 'bell', recordId: row.id, detail: { change: 'sequence_reset', epoch } });
+    res.json({ bellId: row.id, epoch });
   });
 
   // Out of service: never deleted (its incidents keep it); the alarm path, supervision and health board forget it.

@@ -17,7 +17,7 @@ import type { CoreMetrics } from './metrics.ts';
 import type { Places } from './places.ts';
 import { mergeIncidentView, presentIncident } from './present.ts';
 import { WriteQueue } from './write-queue.ts';
-import { judgeSequence, resetSequence, restartCounting, type SequenceState } from '../domain/bell-sequence.ts';
+import { judgeSequence, resetSequence, restartCounting, sameEvent, type EventContent, type SequenceState } from '../domain/bell-sequence.ts';
 
 /** The way back to bells: acks and rejections go out through the gateway. */
 export interface BellLink {
@@ -71,6 +71,8 @@ export interface FirstAlertPort {
 interface SeenEvent {
   record: IncidentRecord | null;
   stored: boolean;
+  /** What the event said, to tell a retransmission from a restarted counter reusing the seq. */
+  said?: EventContent;
 }
 
 interface BellMemory {
@@ -177,22 +179,25 @@ export class AlarmCore implements BellSignalSink {
 
   private async handleEvent(s: BellEventSignal, bell: BellRecord): Promise<void> {
     const mem = this.memory(s.bellId);
-    const verdict = judgeSequence(mem.seq, { seq: s.seq, boot: s.boot, signed: Boolean(bell.keyHex) });
+    const origin = bell.keyHex ? 'signed' : bell.ownCredential && s.transport === 'mqtt' ? 'own_credential' : 'unproven';
+    const verdict = judgeSequence(mem.seq, { seq: s.seq, boot: s.boot, origin });
     if (verdict.kind === 'replay') return this.rejectReplay(s, verdict.detail);
     if (verdict.kind === 'old') {
       const seen = mem.events.get(s.seq);
-      if (seen) {
+      // A retransmission repeats its event; from the bell's own login, other content on the seq is a restarted counter.
+      const reused = verdict.ifUnseen === 'restart' && seen?.said !== undefined && !sameEvent(seen.said, s);
+      if (seen && !reused) {
         // A retransmission: answer the current state cheaply, or stay silent until it is stored.
         this.deps.metrics.retransmissions.inc({ state: seen.stored ? 'stored' : 'pending' });
         if (seen.stored) this.reply(s, seen.record);
         return;
       }
-      if (await this.answerOldSeq(s, mem.seq.epoch)) return;
+      if (!reused && (await this.answerOldSeq(s, mem.seq.epoch, verdict.ifUnseen))) return;
       if (verdict.ifUnseen === 'replay') return this.rejectReplay(s, `seq ${s.seq} is not above the last seq ${mem.seq.last?.seq} of bell ${s.bellId} and was never received`);
-      this.newRun(mem, restartCounting(mem.seq, { seq: s.seq, boot: s.boot, signed: false }), s, 'counter');
+      this.newRun(mem, restartCounting(mem.seq, { seq: s.seq, boot: s.boot, origin }), s, 'counter');
     } else if (verdict.kind === 'restart') this.newRun(mem, verdict.state, s, verdict.why);
     else mem.seq = verdict.state;
-    const entry: SeenEvent = { record: null, stored: false };
+    const entry: SeenEvent = { record: null, stored: false, said: { type: s.type, at: s.at } };
     remember(mem, s.seq, entry);
     const { write, firstAlert } = this.applyBellEvent(s, bell, entry);
     let alertStored: (ids: ReadonlySet<string>) => void = () => undefined;
@@ -209,14 +214,14 @@ export class AlarmCore implements BellSignalSink {
   }
 
   /** An old seq not in memory: answers it when it is a retransmission of something stored long ago (true). */
-  private async answerOldSeq(s: BellEventSignal, epoch: number): Promise<boolean> {
-    let found: { incidentId: string | null } | null;
+  private async answerOldSeq(s: BellEventSignal, epoch: number, ifUnseen: 'replay' | 'restart'): Promise<boolean> {
+    let found: Awaited<ReturnType<IncidentStore['findStoredEvent']>>;
     try {
-      found = await this.deps.incidents.findEvent(s.bellId, s.seq, epoch);
+      found = await this.deps.incidents.findStoredEvent(s.bellId, s.seq, epoch);
     } catch {
       return true; // database away: no answer, the bell retransmits
     }
-    if (!found) return false;
+    if (!found || (ifUnseen === 'restart' && !sameEvent({ type: found.type, at: found.bellAt ?? undefined }, s))) return false;
     this.deps.metrics.retransmissions.inc({ state: 'stored' });
     const record = found.incidentId ? (this.open.get(found.incidentId) ?? (await this.deps.incidents.get(found.incidentId))) : null;
     remember(this.memory(s.bellId), s.seq, { record, stored: true });

@@ -16,7 +16,7 @@ export class Places implements BellDirectory {
     this.siteById = new Map(sites.map((s) => [s.id, s]));
     this.counterByKey = new Map(counters.map((c) => [`${c.siteId}/${c.id}`, c]));
     this.bellById = new Map(
-      bells.map((b) => [b.id, { id: b.id, siteId: b.siteId, counterId: b.counterId, adapter: b.adapter, keyHex: b.keyHex, deviceId: b.deviceId, confirm: b.confirm ?? null }]),
+      bells.map((b) => [b.id, { id: b.id, siteId: b.siteId, counterId: b.counterId, adapter: b.adapter, keyHex: b.keyHex, deviceId: b.deviceId, confirm: b.confirm ?? null, ownCredential: b.mqttPasswordHash !== null }]),
     );
     this.bellByDevice = new Map(bells.filter((b) => b.deviceId !== null).map((b) => [`${b.adapter}|${b.deviceId}`, b.id]));
   }

@@ -9,6 +9,7 @@ import type { PasswordHasher } from '../auth/passwords.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Role } from '../contract/index.ts';
 import { applyProvisioning } from '../provisioning/apply.ts';
+import type { IssuedCredentials } from '../provisioning/credentials.ts';
 import { schema, type Db } from '../store/index.ts';
 import { demoProvisioning, fixedDemoPassword } from './demo-provisioning.ts';
 
@@ -22,21 +23,23 @@ export interface DemoOptions {
   /** GUARDBELL_DEMO=1 set explicitly: the memorable fixed passwords. Otherwise each start that seeds generates them. */
   fixedPasswords: boolean;
   hasher: PasswordHasher;
+  /** Issue the demo bells their MQTT passwords (shown once with the logins). */
+  issueCredentials?: boolean;
 }
 
 const generated = () => randomBytes(9).toString('base64url');
 
 /** Seeds the demo site and its people on an empty database; returns the logins to print (shown this once). */
-export async function seedDemo(db: Db, opts: DemoOptions): Promise<DemoLogin[]> {
+export async function seedDemo(db: Db, opts: DemoOptions): Promise<{ logins: DemoLogin[]; credentials?: IssuedCredentials }> {
   const passwords = new Map<string, string>();
   const passwordOf = (username: string) => {
     if (!passwords.has(username)) passwords.set(username, opts.fixedPasswords ? fixedDemoPassword(username) : generated());
     return passwords.get(username)!;
   };
   const doc = demoProvisioning(passwordOf);
-  await applyProvisioning(db, doc, { hasher: opts.hasher, actorId: 'system', via: 'demo seed' });
+  const summary = await applyProvisioning(db, doc, { hasher: opts.hasher, actorId: 'system', via: 'demo seed', issueCredentials: opts.issueCredentials ?? false });
   await db.update(schema.people).set({ demo: true }).where(inArray(schema.people.id, doc.people.map((p) => p.id)));
-  return loginsOf(doc);
+  return { logins: loginsOf(doc), ...(summary.credentials ? { credentials: summary.credentials } : {}) };
 }
 
 /**

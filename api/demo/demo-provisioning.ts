@@ -12,6 +12,7 @@ export const DEMO_SITE_ID = 'demo-office';
 /**
  * The one keyed bell, so that the MAC path (PROTOCOL.md §1) can be tried too: the hex of the ASCII text
  * "guardbell-demo-key-B-0104-public". The other bells have no key, so `mosquitto_pub` presses them by hand.
+ * No bell has an MQTT password here: each is issued a random one at seeding, printed once at start.
  */
 export const DEMO_KEYED_BELL = {
   id: 'B-0104',

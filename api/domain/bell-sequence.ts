@@ -6,13 +6,14 @@
  * it accepted and an `epoch` of its own that names the current run of counting, so that events stored under
  * an earlier run never answer for a new one: the store keys events by (bell, epoch, seq).
  *
- * Why it cannot be silenced: only a message the bell itself sent reaches this judgement (its own broker
- * credential, its MAC, its wire), and a bell that starts counting again is heard at once:
+ * Why it cannot be silenced: a bell with its own broker credential or key is the only one who can reach this
+ * judgement in its name, and a bell that starts counting again is heard at once:
  * - a higher `boot` starts a new run (for a keyed bell the MAC covers `boot`, so a recording cannot);
- * - an unkeyed bell's seq that is not above the last and was never stored is its counter restarting
- *   (repaired, replaced, re-flashed): only its own credential can send it, so a new run starts;
- * - a keyed bell's old seq that was never stored is a replay of a recorded event: refused, until the bell
- *   raises its `boot` or an administrator resets its sequence (a new epoch with no last pair).
+ * - an old seq that was never stored, from a bell proven by its own broker credential and without a key, is
+ *   its counter restarting (repaired, replaced, re-flashed): a new run starts;
+ * - the same from a keyed bell is a replay of a recorded event (anyone who overheard it can send it again),
+ *   and from an unproven origin (a lab's anonymous client, a serial line) it may be anyone's: refused, until
+ *   the bell raises its `boot` or an administrator resets its sequence (a new epoch with no last pair).
  */
 
 export interface SequenceState {
@@ -25,8 +26,11 @@ export interface SequenceState {
 export interface SequencedEvent {
   seq: number;
   boot?: number | undefined;
-  /** Whether the event's origin is proven by a MAC (a keyed bell): then an unseen old seq is a replay. */
-  signed: boolean;
+  /**
+   * How the event's origin is known: `signed` (a MAC: a recording of it is still valid), `own_credential`
+   * (only the bell's own broker login can publish it), `unproven` (anything else).
+   */
+  origin: 'signed' | 'own_credential' | 'unproven';
 }
 
 export type SequenceVerdict =
@@ -46,7 +50,7 @@ export function judgeSequence(state: SequenceState, e: SequencedEvent): Sequence
   if (boot > state.last.boot) return { kind: 'restart', state: { epoch: state.epoch + 1, last: at }, why: 'boot' };
   if (boot < state.last.boot) return { kind: 'replay', detail: `boot ${boot} is older than the bell's boot ${state.last.boot}` };
   if (e.seq > state.last.seq) return { kind: 'next', state: { epoch: state.epoch, last: at } };
-  return { kind: 'old', ifUnseen: e.signed ? 'replay' : 'restart' };
+  return { kind: 'old', ifUnseen: e.origin === 'own_credential' ? 'restart' : 'replay' };
 }
 
 /** The new run an unseen old seq of an unkeyed bell starts (see {@link judgeSequence}). */
@@ -57,4 +61,19 @@ export function restartCounting(state: SequenceState, e: SequencedEvent): Sequen
 /** An administrator's reset: a new run that accepts the bell's next event whatever its (boot, seq). */
 export function resetSequence(state: SequenceState): SequenceState {
   return { epoch: state.epoch + 1, last: null };
+}
+
+/** What identifies an event beyond its seq: a retransmission repeats both. */
+export interface EventContent {
+  type: string;
+  at?: string | undefined;
+}
+
+/**
+ * Whether an event on a seq already seen is that event again (a retransmission) rather than a new one on a
+ * counter that started again. Bells that send neither `at` nor `boot` cannot be told apart when they reuse a
+ * seq with the same type: send `at` or `boot` (PROTOCOL.md §1).
+ */
+export function sameEvent(seen: EventContent, now: EventContent): boolean {
+  return seen.type === now.type && (seen.at ?? '') === (now.at ?? '');
 }

@@ -34,3 +34,8 @@ export async function loadBridgeCredentials(db: Db): Promise<BridgeCredential[]>
   const rows = await db.select().from(schema.mqttBridges);
   return rows.map((r) => ({ username: r.username, hash: r.passwordHash, adapter: r.adapter, topicPrefix: r.topicPrefix }));
 }
+
+export function mergeIssued(into: IssuedCredentials, more: IssuedCredentials | undefined): void {
+  if (more?.bells) into.bells = { ...into.bells, ...more.bells };
+  if (more?.bridges) into.bridges = { ...into.bridges, ...more.bridges };
+}

@@ -114,8 +114,14 @@ export class IncidentStore {
   }
 
   async findEvent(bellId: string, seq: number, epoch = 0): Promise<{ incidentId: string | null } | null> {
+    const found = await this.findStoredEvent(bellId, seq, epoch);
+    return found && { incidentId: found.incidentId };
+  }
+
+  /** A stored event with what it said, to tell its retransmission from a restarted counter reusing its seq. */
+  async findStoredEvent(bellId: string, seq: number, epoch: number): Promise<{ incidentId: string | null; type: string; bellAt: string | null } | null> {
     const [row] = await this.db
-      .select({ incidentId: bellEvents.incidentId })
+      .select({ incidentId: bellEvents.incidentId, type: bellEvents.type, bellAt: bellEvents.bellAt })
       .from(bellEvents)
       .where(and(eq(bellEvents.bellId, bellId), eq(bellEvents.epoch, epoch), eq(bellEvents.seq, seq)));
     return row ?? null;

@@ -7,6 +7,8 @@ export const DEFAULT_MAX_PACKET_BYTES = 256 * 1024;
 
 export interface EmbeddedBroker {
   port: number;
+  /** The address listened on. */
+  host: string;
   url: string;
   aedes: Aedes;
   close(): Promise<void>;
@@ -55,6 +57,7 @@ export async function startEmbeddedBroker(opts: {
   const port = typeof address === 'object' && address ? address.port : opts.port;
   return {
     port,
+    host: typeof address === 'object' && address ? address.address : (opts.host ?? '0.0.0.0'),
     url: `mqtt://127.0.0.1:${port}`,
     aedes,
     close: async () => {

@@ -19,6 +19,8 @@ export interface OwnMosquittoOptions {
   /** Copied into the broker's folder (Mosquitto reads them as its own user when started as root). */
   passwordFile?: string;
   aclFile?: string;
+  /** Settings added as they are (e.g. the lines of a generated mosquitto.conf naming files in place). */
+  extraLines?: string[];
 }
 
 /**
@@ -70,6 +72,7 @@ export class OwnMosquitto {
     };
     if (opts.passwordFile) lines.push(`password_file ${place(opts.passwordFile, 'passwd')}`);
     if (opts.aclFile) lines.push(`acl_file ${place(opts.aclFile, 'acl')}`);
+    lines.push(...(opts.extraLines ?? []));
     const conf = join(dir, 'mosquitto.conf');
     writeFileSync(conf, lines.join('\n') + '\n');
     chmodSync(dir, 0o755);

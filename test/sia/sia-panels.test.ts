@@ -27,6 +27,7 @@ function withPanelBells() {
     { id: 'P-4321', counterId: 'passport-3', adapter: 'sia-dc09', deviceId: '4321' },
     { id: 'P-77-Z5', counterId: 'welfare-1', adapter: 'sia-dc09', deviceId: '77ab/005' },
     { id: 'P-77', counterId: 'welfare-1', adapter: 'sia-dc09', deviceId: '77AB' },
+    { id: 'P-E77', counterId: 'welfare-1', adapter: 'sia-dc09', deviceId: 'E77B' },
   );
   return doc;
 }
@@ -40,8 +41,9 @@ describe('SIA DC-09 alarm panels over TCP (PGlite + aedes)', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    // Account 77AB encrypts, with an ASCII key (DEVICES.md §7: panels differ; the prefix says which).
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes', env: { SIA_DC09_PORT: String(port), SIA_DC09_KEYS: '77ab=ascii:0123456789ABCDEF' } });
+    // Account E77B encrypts, with an ASCII key (DEVICES.md §7: panels differ; the prefix says which). An account
+    // with a key is refused in plaintext (test/security/sia-dc09.test.ts), so the plaintext tests use 77AB.
+    t = await startTestSystem({ db: 'pglite', broker: 'aedes', env: { SIA_DC09_PORT: String(port), SIA_DC09_KEYS: 'e77b=ascii:0123456789ABCDEF' } });
     await applyProvisioning(t.system.database.db, withPanelBells());
     await t.system.reloadDirectory();
     guard = await t.login('guard');
@@ -141,10 +143,10 @@ describe('SIA DC-09 alarm panels over TCP (PGlite + aedes)', () => {
     const key = dc09Key('0123456789ABCDEF', 'ascii');
     const enc = await PanelClient.connect(port);
     try {
-      await enc.write(encryptedSiaFrame({ seq: 7, account: '77AB', code: 'PA', zone: '009', key }));
-      const created = await stream.waitFor('incident.created', (i) => i.bellId === 'P-77');
+      await enc.write(encryptedSiaFrame({ seq: 7, account: 'E77B', code: 'PA', zone: '009', key }));
+      const created = await stream.waitFor('incident.created', (i) => i.bellId === 'P-E77');
       expect(created.data).toMatchObject({ status: 'triggered', counterId: 'welfare-1' });
-      expect(await enc.answer(1)).toMatch(/^\n[0-9A-F]{8}"\*ACK"0007R1L1#77AB\[[0-9A-F]+\r$/);
+      expect(await enc.answer(1)).toMatch(/^\n[0-9A-F]{8}"\*ACK"0007R1L1#E77B\[[0-9A-F]+\r$/);
       // The same key on an account that has none configured: not understood, nothing opened.
       await enc.write(encryptedSiaFrame({ seq: 8, account: '4321', code: 'PA', key }));
       expect(await enc.answer(2)).toBe(frameMessage('"DUH"0008R1L1#4321[]'));

@@ -2,10 +2,11 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { FrameProblem } from './frame.ts';
 
 /** Why a DC-09 message was refused, beyond the framing: answered DUH (unknown code or account). */
-export type SiaRefusal = FrameProblem | 'unknown_code' | 'unknown_account';
+export type SiaRefusal = FrameProblem | 'unknown_code' | 'unknown_account' | 'plaintext' | 'too_many_connections';
 
 export const SIA_REFUSALS: readonly SiaRefusal[] = [
   'no_frame', 'frame_too_long', 'bad_crc', 'bad_length', 'bad_format', 'bad_timestamp', 'encrypted', 'unknown_code', 'unknown_account',
+  'plaintext', 'too_many_connections',
 ];
 
 /**

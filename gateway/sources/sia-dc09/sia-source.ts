@@ -34,9 +34,11 @@ export interface SiaDc09SourceOptions {
   allowedFutureMs?: number;
   /** An event not stored within this long gets no ACK: the panel retransmits. */
   ackTimeoutMs?: number;
-  /** A connection silent this long is closed (panels reconnect); bounds dead sockets. */
+  /** A connection silent this long is closed (panels reconnect); bounds dead sockets. Default 60 s. */
   idleTimeoutMs?: number;
   maxConnections?: number;
+  /** Open connections from one address (a panel needs one or two); more are closed at once. Default 8. */
+  maxConnectionsPerAddress?: number;
 }
 
 interface Conn {
@@ -104,10 +106,16 @@ export class SiaDc09Source implements BellSource {
   private accept(socket: Socket): void {
     socket.setNoDelay(true);
     const conn: Conn = { socket, remote: `${socket.remoteAddress}:${socket.remotePort}`, splitter: new Dc09StreamSplitter() };
+    const fromThere = [...this.conns].filter((c) => c.socket.remoteAddress === socket.remoteAddress).length;
+    if (fromThere >= (this.opts.maxConnectionsPerAddress ?? 8)) {
+      this.refuse(conn, 'too_many_connections', `${fromThere} connections already open from ${socket.remoteAddress}`, this.now());
+      socket.destroy();
+      return;
+    }
     this.conns.add(conn);
     this.opts.metrics?.connections.set(this.conns.size);
     this.opts.logger?.debug({ remote: conn.remote }, 'alarm panel connected');
-    socket.setTimeout(this.opts.idleTimeoutMs ?? 300_000, () => socket.destroy());
+    socket.setTimeout(this.opts.idleTimeoutMs ?? 60_000, () => socket.destroy());
     socket.on('data', (chunk: Buffer) => this.onData(conn, conn.splitter.push(chunk)));
     socket.on('error', (err) => this.opts.logger?.debug({ remote: conn.remote, err: err.message }, 'panel connection error'));
     socket.on('close', () => {
@@ -148,6 +156,9 @@ export class SiaDc09Source implements BellSource {
       if (!clear.ok) return this.nak(conn, clear.problem, `after decryption (wrong key?): ${clear.detail}`, receivedAt);
       frame = clear.frame;
       if (!frame.timestamp) return this.nak(conn, 'bad_timestamp', 'an encrypted message must carry a timestamp', receivedAt);
+    } else if (this.opts.keyFor?.(frame.account)) {
+      // An account with a key speaks only encrypted: a plaintext frame in its name is a forgery (or a panel misconfigured).
+      return this.plaintextForKeyedAccount(conn, frame, receivedAt);
     }
     if (frame.timestamp) {
       const off = frame.timestamp.getTime() - receivedAt.getTime();
@@ -213,6 +224,16 @@ export class SiaDc09Source implements BellSource {
       this.timers.delete(timer);
       ack();
     };
+  }
+
+  private plaintextForKeyedAccount(conn: Conn, frame: Dc09Frame, at: Date): void {
+    this.opts.metrics?.rejected.inc({ detail: 'plaintext' });
+    const bellId = this.opts.accountBells(frame.account)[0];
+    this.handlers?.rejected({
+      reason: 'missing_mac', bellId, transport: 'sia-dc09', at,
+      detail: `plaintext: account ${frame.account} has a key and must encrypt; a plaintext message from ${conn.remote} was refused`,
+    });
+    this.write(conn, nakResponse(this.now()));
   }
 
   private unknownAccount(conn: Conn, frame: Dc09Frame, zone: string | undefined, at: Date): void {

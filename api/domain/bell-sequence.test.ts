@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { judgeSequence, resetSequence, restartCounting, sameEvent, type SequenceState } from './bell-sequence.ts';
+
+const at = (epoch: number, boot: number, seq: number): SequenceState => ({ epoch, last: { boot, seq } });
+
+describe('judgeSequence', () => {
+  it('a first event, and a higher seq in the same boot, are next in the current run', () => {
+    expect(judgeSequence({ epoch: 0, last: null }, { seq: 7, origin: 'unproven' })).toEqual({ kind: 'next', state: at(0, 0, 7) });
+    expect(judgeSequence(at(2, 0, 7), { seq: 8, origin: 'signed' })).toEqual({ kind: 'next', state: at(2, 0, 8) });
+  });
+
+  it('a higher boot starts a new run whatever the seq; a lower boot is a replay', () => {
+    expect(judgeSequence(at(0, 3, 4_000_000_000), { seq: 1, boot: 4, origin: 'signed' })).toEqual({ kind: 'restart', state: at(1, 4, 1), why: 'boot' });
+    expect(judgeSequence(at(1, 4, 1), { seq: 999, boot: 3, origin: 'signed' })).toMatchObject({ kind: 'replay' });
+    // A bell that never sent a boot is boot 0: an event without one cannot roll back a bell that counts boots.
+    expect(judgeSequence(at(1, 4, 1), { seq: 999, origin: 'own_credential' })).toMatchObject({ kind: 'replay' });
+  });
+
+  it('an old seq is a retransmission if stored; if not, a restart only from the bell\'s own credential without a key', () => {
+    expect(judgeSequence(at(0, 0, 4294967295), { seq: 5, origin: 'own_credential' })).toEqual({ kind: 'old', ifUnseen: 'restart' });
+    expect(judgeSequence(at(0, 0, 50), { seq: 40, origin: 'signed' })).toEqual({ kind: 'old', ifUnseen: 'replay' });
+    expect(judgeSequence(at(0, 0, 50), { seq: 40, origin: 'unproven' })).toEqual({ kind: 'old', ifUnseen: 'replay' });
+    expect(restartCounting(at(0, 0, 4294967295), { seq: 5, origin: 'own_credential' })).toEqual(at(1, 0, 5));
+  });
+
+  it('a reset opens a new run that hears the next event whatever its boot and seq', () => {
+    const reset = resetSequence(at(3, 9, 500));
+    expect(reset).toEqual({ epoch: 4, last: null });
+    expect(judgeSequence(reset, { seq: 1, boot: 0, origin: 'signed' })).toEqual({ kind: 'next', state: at(4, 0, 1) });
+  });
+});
+
+describe('sameEvent', () => {
+  it('a retransmission repeats type and time; a restarted counter says something else on the seq', () => {
+    expect(sameEvent({ type: 'press', at: '2026-01-01T00:00:00.000Z' }, { type: 'press', at: '2026-01-01T00:00:00.000Z' })).toBe(true);
+    expect(sameEvent({ type: 'test', at: '2026-01-01T00:00:00.000Z' }, { type: 'press', at: '2026-01-01T00:00:00.000Z' })).toBe(false);
+    expect(sameEvent({ type: 'press', at: '2026-01-01T00:00:00.000Z' }, { type: 'press', at: '2026-02-01T00:00:00.000Z' })).toBe(false);
+  });
+});

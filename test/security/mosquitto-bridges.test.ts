@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { MqttClient } from 'mqtt';
+import { provisionFromText } from '../../api/provisioning/apply.ts';
+import { openDatabase } from '../../api/store/index.ts';
+import { bellTopic } from '../../firmware-bridge/protocol/index.ts';
+import { OwnMosquitto } from '../devices/own-mosquitto.ts';
+import type { ApiClient, StreamClient } from '../support/http.ts';
+import { connect } from '../support/mqtt.ts';
+import { createTestDatabase } from '../support/postgres.ts';
+import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { sleep, waitFor } from '../support/wait.ts';
+import { BELL_PASSWORDS, BRIDGE, granted, secureProvisioning } from './secure-system.ts';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const GATEWAY = { username: 'guardbell-gateway', password: 'gateway-secret-password-0123' };
+
+/**
+ * A real Mosquitto configured only from what `guardbell devices mosquitto-acl` writes (files read in place, as
+ * the broker's own user), with Guardbell on it: third-party topics only from the bridge, nothing from strangers.
+ */
+describe('Mosquitto with the generated files: bridges, bells and strangers', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dir: string;
+  let mosquitto: OwnMosquitto;
+  let t: TestSystem;
+  let guard: ApiClient;
+  let stream: StreamClient;
+  const clients: MqttClient[] = [];
+  let root: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dir = mkdtempSync(join(tmpdir(), 'gb-sec-mosq-'));
+    chmodSync(dir, 0o755); // the broker's user must reach the files
+    root = `gbsec-${Date.now().toString(36)}/v1`;
+    const file = join(dir, 'provision.json');
+    writeFileSync(file, JSON.stringify(secureProvisioning()));
+    const database = await openDatabase({ url: db.url, dataDir: 'memory://' });
+    await database.migrate();
+    expect((await provisionFromText(database.db, readFileSync(file, 'utf8'), file)).ok).toBe(true);
+    await database.close();
+    await run(process.execPath, ['bin/guardbell.js', 'devices', 'mosquitto-acl', '--out', join(dir, 'mosq'), '--provision', file, '--gateway-password', GATEWAY.password], {
+      cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: db.url, GUARDBELL_TOPIC_ROOT: root, LOG_LEVEL: 'warn' },
+    });
+    const generated = readFileSync(join(dir, 'mosq', 'mosquitto.conf'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#') && !/^(per_listener_settings|allow_anonymous)/.test(l));
+    mosquitto = await OwnMosquitto.start({ allowAnonymous: false, extraLines: generated });
+    t = await startTestSystem({
+      db: 'postgres', broker: 'mosquitto', databaseUrl: db.url, topicRoot: root, provision: false,
+      env: { MQTT_URL: mosquitto.url, MQTT_USERNAME: GATEWAY.username, MQTT_PASSWORD: GATEWAY.password, MQTT_ALLOW_ANONYMOUS: '0' },
+    });
+    guard = await t.login('guard');
+    stream = await guard.stream();
+  }, 180_000);
+  afterAll(async () => {
+    stream?.close();
+    for (const c of clients) c.end(true);
+    await t?.close();
+    await mosquitto?.stop();
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const client = async (username?: string, password?: string) => {
+    const c = await connect(mosquitto.url, { username, password, reconnectPeriod: 0, protocolVersion: 4 });
+    clients.push(c);
+    return c;
+  };
+
+  it('the files are the broker user\'s, 0600, and name the bridge', () => {
+    const passwd = join(dir, 'mosq', 'passwd');
+    expect(statSync(passwd).mode & 0o777).toBe(0o600);
+    if (process.getuid?.() === 0) expect(statSync(passwd).uid).not.toBe(0);
+    expect(readFileSync(join(dir, 'mosq', 'acl'), 'utf8')).toContain(`user ${BRIDGE.username}\ntopic readwrite zigbee2mqtt/#`);
+  });
+
+  it('strangers cannot connect; a bell cannot publish a third-party button; the bridge can', async () => {
+    await expect(client()).rejects.toThrow();
+    const bell = await client('B-0302', BELL_PASSWORDS['B-0302']);
+    await bell.publishAsync('zigbee2mqtt/counter_button', JSON.stringify({ action: 'emergency' }), { qos: 1 });
+    await sleep(500);
+    expect(stream.messages.filter((m) => m.type === 'incident.created' && m.data.bellId === 'B-Z1')).toEqual([]);
+    const bridge = await client(BRIDGE.username, BRIDGE.password);
+    await bridge.publishAsync('zigbee2mqtt/counter_button', JSON.stringify({ action: 'emergency' }), { qos: 1 });
+    await stream.waitFor('incident.created', (i) => i.bellId === 'B-Z1');
+  });
+
+  it('a bell cannot forge another bell\'s health, read $SYS, or send a packet over the size limit', async () => {
+    const bell = await client('B-0302', BELL_PASSWORDS['B-0302']);
+    const got: string[] = [];
+    bell.on('message', (topic) => got.push(topic));
+    await granted(bell, '$SYS/#'); // Mosquitto may grant it and then deliver nothing
+    await bell.publishAsync(bellTopic(root, 'B-K1', 'heartbeat'), JSON.stringify({ battery: 100, fw: 'evil' }), { qos: 1 });
+    await sleep(1_000);
+    expect(got.filter((tp) => tp.startsWith('$SYS'))).toEqual([]);
+    const admin = await t.login('admin1');
+    const k1 = ((await admin.get('/api/v1/bells')).body.items as { id: string; battery: number | null }[]).find((b) => b.id === 'B-K1')!;
+    expect(k1.battery).not.toBe(100);
+    bell.publish(bellTopic(root, 'B-0302', 'heartbeat'), Buffer.alloc(1024 * 1024, 'x'), { qos: 0 });
+    await waitFor(() => !bell.connected, 5_000, 'Mosquitto to drop the oversized packet\'s connection');
+  });
+});
