@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { ConfigError, configFromEnv } from '../api/config.ts';
 import { provisionFromText } from '../api/provisioning/apply.ts';
 import { formatProblems } from '../api/provisioning/index.ts';
-import { openDatabase, schema } from '../api/store/index.ts';
+import { openDatabase, openDatabaseEarly, schema } from '../api/store/index.ts';
 import { hashPassword, PasswordHasher, verifyPassword } from '../api/auth/passwords.ts';
 import { parseProvisioningText } from '../api/provisioning/parse.ts';
 import { provisioningContext } from '../api/provisioning/apply.ts';
@@ -28,6 +28,8 @@ const USAGE = `usage: guardbell <command>
                         password file and ACL for an external Mosquitto (per-bell credentials)
   demo remove           remove the demo's accounts (their sessions end; records they made keep them, deactivated)
   bench                 load benchmark (see README)
+  backup FILE           copy the database to FILE (embedded: online, while the server runs; PostgreSQL: pg_dump)
+  restore FILE          restore FILE into a fresh DATA_DIR, or an empty database of DATABASE_URL
   audit verify          verify the audit log's hash chain (exit 1 naming the first broken link)
   case verify FILE.zip  verify a case export against its manifest (exit 1 naming each changed, missing or extra file)`;
 
@@ -51,6 +53,11 @@ async function main(argv: string[]): Promise<number> {
     case 'audit': {
       const { runAuditCommand } = await import('../api/audit/cli.ts');
       return runAuditCommand(rest);
+    }
+    case 'backup':
+    case 'restore': {
+      const { runBackupCommand } = await import('../api/backup/cli.ts');
+      return runBackupCommand(argv);
     }
     case 'case': {
       const { runCaseCommand } = await import('../api/cases/cli.ts');
@@ -89,6 +96,8 @@ async function edgeBridge(argv: string[]): Promise<number> {
 
 async function start(): Promise<number> {
   const config = configFromEnv();
+  // The embedded database opens on its own thread while the system loads.
+  openDatabaseEarly({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   const { startSystem } = await import('../api/system.ts');
   const system = await startSystem(config);
   const lines = [

@@ -58,6 +58,7 @@ export function userFromPerson(p: PersonRow): User {
     username: p.username ?? p.id,
     roles: p.roles as Role[],
     siteIds: p.siteIds,
+    counterIds: p.counterIds ?? [],
     language: p.language === 'en' ? 'en' : 'ko',
   };
 }
@@ -137,6 +138,25 @@ export class Sessions {
       if (cached && cached.expiresAt > now) return live(cached);
       throw err;
     }
+  }
+
+  /**
+   * Renews a session that is still live by a full lifetime from now: an open console renews while it is
+   * connected, so a guard desk is never signed out mid-shift, while a token nobody uses still ends on time.
+   */
+  async renew(token: string): Promise<{ user: User; expiresAt: Date } | null> {
+    const user = await this.resolve(token);
+    if (!user) return null;
+    const key = hashToken(token);
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + this.opts.ttlMs);
+    if (!(await this.store.extendSession(key, expiresAt, now))) {
+      this.cache.delete(key);
+      return null;
+    }
+    const cached = this.cache.get(key);
+    if (cached) cached.expiresAt = expiresAt.getTime();
+    return { user, expiresAt };
   }
 
   /** Listens for ended sessions (to close their live streams). */

@@ -7,6 +7,7 @@ import { errorHandler, forbidden, HttpError, notFoundRoute } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { authRoutes } from './routes/auth.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { cancelCheckRoutes } from '../desk/cancel-checks.ts';
 import { placeRoutes } from './routes/places.ts';
 import { escalationRoutes } from './routes/escalation.ts';
 import { aftercareRoutes } from '../aftercare/routes.ts';
@@ -69,6 +70,7 @@ export function createApp(ctx: ApiContext): Express {
   api.use(authRoutes(ctx));
   api.use(placeRoutes(ctx));
   api.use(incidentRoutes(ctx));
+  api.use(cancelCheckRoutes(ctx));
   api.use(escalationRoutes(ctx));
   api.use(aftercareRoutes(ctx));
   api.use(statisticsRoutes(ctx));

@@ -9,6 +9,7 @@ import type { Db } from '../store/index.ts';
 import { schema } from '../store/index.ts';
 import { normaliseDeviceId, type ProvisioningDocument } from './document.ts';
 import { parseProvisioningText, type ProvisioningResult } from './parse.ts';
+import { hashIfChanged, issueSecret, type IssuedCredentials } from './credentials.ts';
 import type { ProvisioningContext } from './references.ts';
 import { ChangeLog, type ChangedRecord } from './changes.ts';
 
@@ -21,6 +22,12 @@ export interface ApplyOptions {
   changes?: ChangeLog;
   /** Checks that need the actor (granting oneself a role): any problem and nothing is applied. */
   refuse?: (doc: ProvisioningDocument) => Promise<{ path: string; message: string }[]>;
+  /**
+   * Give every native bell without an MQTT password (in the file or the database) a generated one, and every
+   * bridge without a password likewise. On for files a person applies (the CLI, the API, GUARDBELL_PROVISION),
+   * who is shown the new passwords once.
+   */
+  issueCredentials?: boolean;
 }
 
 const defaultHasher = new PasswordHasher();
@@ -29,6 +36,8 @@ export interface ApplySummary {
   created: number;
   updated: number;
   unchanged: number;
+  /** Credentials generated for bells and bridges that had none: shown once, here. */
+  credentials?: IssuedCredentials;
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -48,7 +57,7 @@ export async function provisionFromText(db: Db, text: string, fileName: string, 
   if (!parsed.ok) return parsed;
   const refused = (await opts.refuse?.(parsed.document)) ?? [];
   if (refused.length > 0) return { ok: false, problems: refused };
-  return { ...parsed, summary: await applyProvisioning(db, parsed.document, { ...opts, via: fileName }) };
+  return { ...parsed, summary: await applyProvisioning(db, parsed.document, { issueCredentials: true, ...opts, via: fileName }) };
 }
 
 export async function applyProvisioning(db: Db, doc: ProvisioningDocument, opts: ApplyOptions & { via?: string } = {}): Promise<ApplySummary> {
@@ -62,15 +71,9 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument, opts:
     const current = existingPeople.get(p.id)?.passwordHash ?? null;
     if (!(await hasher.verify(p.password, current)).ok) hashes.set(p.id, await hasher.hash(p.password));
   }
-  // Bells' MQTT passwords likewise; a bell without one in the document keeps the hash it has.
-  const bellHashes = new Map<string, string>();
-  const bellsWithPasswords = doc.sites.flatMap((s) => s.bells).filter((b) => b.mqttPassword !== undefined);
-  if (bellsWithPasswords.length > 0) {
-    const existingBells = new Map((await db.select({ id: schema.bells.id, hash: schema.bells.mqttPasswordHash }).from(schema.bells)).map((b) => [b.id, b.hash]));
-    for (const b of bellsWithPasswords) {
-      if (!(await verifyPassword(b.mqttPassword!, existingBells.get(b.id) ?? null))) bellHashes.set(b.id, await hashPassword(b.mqttPassword!));
-    }
-  }
+  // Bells' MQTT passwords (machine secrets, a fast keyed hash); a bell without one in the document keeps the
+  // hash it has, or is issued one.
+  const { bellHashes, bridgeHashes, issued } = await machineCredentials(db, doc, opts);
   const summary: ApplySummary = { created: 0, updated: 0, unchanged: 0 };
   await db.transaction(async (tx) => {
     for (const site of doc.sites) {
@@ -109,6 +112,8 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument, opts:
         name: p.name,
         roles: p.roles,
         siteIds: p.siteIds,
+        // Absent: kept as it is (the administration screens build documents without it).
+        ...(p.counterIds !== undefined ? { counterIds: p.counterIds } : {}),
         phone: p.phone ?? null,
         email: p.email ?? null,
         language: p.language,
@@ -117,16 +122,53 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument, opts:
       };
       await upsert(tx, summary, schema.people, eq(schema.people.id, p.id), row, track(changes, 'person', p.id));
     }
+    for (const b of doc.bridges ?? []) {
+      const row = { username: b.username, adapter: b.adapter, topicPrefix: b.topicPrefix, ...(bridgeHashes.has(b.username) ? { passwordHash: bridgeHashes.get(b.username)! } : {}) };
+      await upsert(tx, summary, schema.mqttBridges, eq(schema.mqttBridges.username, b.username), row, track(changes, 'bridge', b.username));
+    }
     for (const site of doc.sites) if (site.roster && (await replaceRoster(tx, summary, site.id, site.roster))) changes.record('roster', site.id, 'update', ['roster']);
     for (const site of doc.sites) await applyAftercareAllowance(tx, site.id, site.aftercareAllowanceKrw);
     // A changed password ends the person's sessions with the change itself.
     for (const personId of changes.passwordChanged()) await tx.delete(schema.sessions).where(eq(schema.sessions.personId, personId));
     for (const entry of changes.auditEntries(opts.actorId ?? 'system', opts.via ?? 'provisioning')) await appendAudit(tx, entry);
   });
+  if (issued.bells || issued.bridges) summary.credentials = issued;
   return summary;
 }
 
-type Table = typeof schema.sites | typeof schema.bells | typeof schema.people;
+async function machineCredentials(db: Db, doc: ProvisioningDocument, opts: ApplyOptions) {
+  const bellHashes = new Map<string, string>();
+  const bridgeHashes = new Map<string, string>();
+  const issued: IssuedCredentials = {};
+  const existingBells = new Map((await db.select({ id: schema.bells.id, hash: schema.bells.mqttPasswordHash }).from(schema.bells)).map((b) => [b.id, b.hash]));
+  for (const b of doc.sites.flatMap((s) => s.bells)) {
+    const current = existingBells.get(b.id);
+    if (b.mqttPassword !== undefined) {
+      const hash = await hashIfChanged(b.mqttPassword, current);
+      if (hash) bellHashes.set(b.id, hash);
+    } else if (opts.issueCredentials && b.adapter === 'native' && !current) {
+      const { secret, hash } = issueSecret();
+      bellHashes.set(b.id, hash);
+      (issued.bells ??= {})[b.id] = secret;
+    }
+  }
+  const existingBridges = new Map((await db.select().from(schema.mqttBridges)).map((b) => [b.username, b.passwordHash]));
+  for (const b of doc.bridges ?? []) {
+    const current = existingBridges.get(b.username);
+    if (b.password !== undefined) {
+      const hash = await hashIfChanged(b.password, current);
+      if (hash) bridgeHashes.set(b.username, hash);
+    } else if (!current) {
+      // A bridge cannot exist without a credential: one is issued even where bells are not.
+      const { secret, hash } = issueSecret();
+      bridgeHashes.set(b.username, hash);
+      (issued.bridges ??= {})[b.username] = secret;
+    }
+  }
+  return { bellHashes, bridgeHashes, issued };
+}
+
+type Table = typeof schema.sites | typeof schema.bells | typeof schema.people | typeof schema.mqttBridges;
 
 type Track = (action: 'create' | 'update', columns: string[], row: Record<string, unknown>) => void;
 

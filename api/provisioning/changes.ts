@@ -4,7 +4,7 @@
  */
 import type { AuditEntry } from '../audit/audit-log.ts';
 
-export type ChangedRecord = 'site' | 'counter' | 'bell' | 'person' | 'roster';
+export type ChangedRecord = 'site' | 'counter' | 'bell' | 'bridge' | 'person' | 'roster';
 
 export interface Change {
   recordType: ChangedRecord;

@@ -115,6 +115,14 @@ export class DirectoryStore {
     return row ?? null;
   }
 
+  /** Moves a live session's expiry; false when it has already ended (expired, deleted, person deactivated). */
+  async extendSession(tokenHash: string, expiresAt: Date, now: Date): Promise<boolean> {
+    const rows = await this.db.update(sessions).set({ expiresAt })
+      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
+      .returning({ personId: sessions.personId });
+    return rows.length > 0;
+  }
+
   async deleteSession(tokenHash: string): Promise<void> {
     await this.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
   }

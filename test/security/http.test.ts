@@ -87,7 +87,7 @@ describe('HTTP hardening', () => {
     const upload = fetch(`${t.url}/api/v1/statistics/import`, {
       method: 'POST',
       headers: { authorization: `Bearer ${manager.token}`, 'content-type': 'application/octet-stream' },
-      body: bomb,
+      body: new Blob([bomb]),
     });
     const health = await raw(`${t.url}/api/v1/health`);
     expect(health.status).toBe(200);

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { SESSION_COOKIE } from '../../auth/sessions.ts';
 import { demoAccountsExist } from '../../demo/demo-logins.ts';
 import { loginBody } from '../bodies.ts';
@@ -21,14 +21,16 @@ export function authRoutes(ctx: ApiContext): Router {
       throw new HttpError(403, 'demo_account', 'demo accounts do not work on a system that holds a real site');
     }
     if (session.kind !== 'ok') throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
-    res.cookie(SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: ctx.secureCookies,
-      path: '/',
-      maxAge: ctx.sessionTtlMs,
-    });
+    setSessionCookie(ctx, res, session.token);
     res.json({ token: session.token, expiresAt: session.expiresAt.toISOString(), user: session.user });
+  });
+  // An open console calls this while its live stream is connected; the answer says when to call again.
+  r.post('/auth/renew', authenticate(ctx), async (_req, res) => {
+    const token = res.locals.token as string;
+    const renewed = await ctx.sessions.renew(token);
+    if (!renewed) throw new HttpError(401, 'session_ended', 'the session has ended; log in again');
+    setSessionCookie(ctx, res, token);
+    res.json({ expiresAt: renewed.expiresAt.toISOString(), ttlMs: ctx.sessionTtlMs });
   });
   r.post('/auth/logout', authenticate(ctx), async (_req, res) => {
     await ctx.sessions.logout(res.locals.token as string);
@@ -43,4 +45,8 @@ export function authRoutes(ctx: ApiContext): Router {
     res.json(userOf(res));
   });
   return r;
+}
+
+function setSessionCookie(ctx: ApiContext, res: Response, token: string): void {
+  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: ctx.secureCookies, path: '/', maxAge: ctx.sessionTtlMs });
 }
