@@ -70,7 +70,10 @@ export function aftercareRoutes(ctx: ApiContext): Router {
     }
     if (incident.mode !== 'live') throw new HttpError(422, 'drill_incident', 'a drill has no victims: aftercare is for live incidents');
     const person = await ctx.directory.person(body.personId);
-    if (!person || !person.roles.includes('staff')) throw new HttpError(422, 'not_staff', `${body.personId} is not a member of staff`);
+    // One answer for a person who does not exist and one of another site: the form cannot probe person ids.
+    if (!person || !person.roles.includes('staff') || !person.siteIds.includes(incident.siteId)) {
+      throw new HttpError(422, 'not_staff', `${body.personId} is not a member of staff at the incident's site`);
+    }
     let row: RecordRow;
     try {
       row = await store.create({ incidentId: incident.id, personId: person.id, siteId: incident.siteId }, user.id, new Date());

@@ -55,3 +55,13 @@ export function selfGrantProblem(actorId: string, personId: string, currentRoles
   const added = NOT_SELF_GRANTED.filter((r) => newRoles.includes(r) && !currentRoles.includes(r));
   return added.length > 0 ? `you cannot give yourself the role${added.length > 1 ? 's' : ''} ${added.join(', ')}: another administrator must` : null;
 }
+
+/** Phone numbers of the people reached for an incident: for its responders and the all-sites roles, not its raiser. */
+export function canSeeContactNumbers(u: User, siteId: string): boolean {
+  return canRespond(u, siteId) || canSeeAllSites(u);
+}
+
+/** A number shown to those who may not see it: enough to tell two apart, not to call. */
+export function maskPhone(to: string): string {
+  return to.length <= 4 ? '•'.repeat(to.length) : `${'•'.repeat(to.length - 2)}${to.slice(-2)}`;
+}

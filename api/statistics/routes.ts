@@ -8,7 +8,8 @@ import { isCalendarDate } from '../aftercare/allowance.ts';
 import { computeStatistics, firstTimes, incidentLines, repeatComplainants, type IncidentLine, type StatIncident } from './compute.ts';
 import { statisticsCsv, statisticsWorkbook, type ExportMeta } from './export.ts';
 import { checkImportRows } from './import-rows.ts';
-import { importTemplate, readImportWorkbook, XLSX_TYPE } from './import-workbook.ts';
+import { importTemplate, XLSX_TYPE } from './import-workbook.ts';
+import { readImportWorkbookInThread } from './workbook-thread.ts';
 import { canImport, canImportAt, statisticsScope } from './policy.ts';
 import { StatisticsStore, type StatFilter } from './store.ts';
 import { zonedInstant } from './zoned-time.ts';
@@ -72,7 +73,7 @@ export function statisticsRoutes(ctx: ApiContext): Router {
     if (!canImport(user)) throw forbidden('import incidents');
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!bytes.length) throw new HttpError(400, 'invalid_request', `send the filled template as the body (${XLSX_TYPE})`);
-    const read = await readImportWorkbook(bytes);
+    const read = await readImportWorkbookInThread(bytes);
     const checked = read.ok ? checkImportRows(read.rows, {
       timezoneOf: (siteId) => ctx.places.site(siteId)?.timezone,
       hasCounter: (siteId, counterId) => ctx.places.counter(siteId, counterId) !== undefined,

@@ -23,8 +23,10 @@ function endedOrAnonymous(current: Auth): Auth {
 export function App() {
   const [auth, setAuth] = useState<Auth>({ kind: 'loading' });
   const [loginLang, setLoginLang] = useState<Lang>('ko');
+  const [demoData, setDemoData] = useState(false);
 
   const loadMe = useCallback(async () => {
+    api.authStatus().then((s) => setDemoData(s.demoData === true), () => undefined);
     try {
       const me = await api.me();
       setAuth({ kind: 'signedIn', me, ended: false });
@@ -100,5 +102,10 @@ export function App() {
       break;
   }
 
-  return <I18nContext.Provider value={i18n}>{body}</I18nContext.Provider>;
+  return (
+    <I18nContext.Provider value={i18n}>
+      {demoData && <div className="demo-banner" role="note">{i18n.t('app.demoData')}</div>}
+      {body}
+    </I18nContext.Provider>
+  );
 }

@@ -114,6 +114,10 @@ export const api = {
   logout(): Promise<unknown> {
     return request('POST', '/auth/logout', {}, { sessionRequired: false });
   },
+  /** Public: whether demo accounts exist (every page then says "demo data"). */
+  authStatus(): Promise<{ demoData: boolean }> {
+    return request('GET', '/auth/status', undefined, { sessionRequired: false });
+  },
   /** 401 here means "not signed in": the caller shows the login form. */
   me(): Promise<Me> {
     return request('GET', '/me', undefined, { sessionRequired: false });

@@ -19,6 +19,7 @@ const coreKo = {
   'app.loading': '불러오는 중…',
   'app.serverUnreachable': '서버에 연결할 수 없습니다. 다시 시도하는 중…',
   'app.retry': '다시 시도',
+  'app.demoData': '데모 데이터: 데모 계정이 남아 있습니다. 실제 운영 전에 `guardbell demo remove`로 지우세요.',
   'lang.switch': 'English',
 
   'login.title': '로그인',
@@ -290,6 +291,7 @@ const coreEn: Record<keyof typeof coreKo, string> = {
   'app.loading': 'Loading…',
   'app.serverUnreachable': 'Cannot reach the server. Retrying…',
   'app.retry': 'Retry',
+  'app.demoData': 'Demo data: demo accounts exist. Remove them with `guardbell demo remove` before real use.',
   'lang.switch': '한국어',
 
   'login.title': 'Sign in',

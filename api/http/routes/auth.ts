@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import { SESSION_COOKIE } from '../../auth/sessions.ts';
+import { demoAccountsExist } from '../../demo/demo-logins.ts';
 import { loginBody } from '../bodies.ts';
 import { authenticate, userOf, type ApiContext } from '../context.ts';
 import { HttpError, parseBody } from '../errors.ts';
@@ -35,6 +36,10 @@ export function authRoutes(ctx: ApiContext): Router {
     await ctx.sessions.logout(res.locals.token as string);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
+  });
+  // Public, so the login page says it too: the console shows "demo data" on every page while demo accounts exist.
+  r.get('/auth/status', async (_req, res) => {
+    res.json({ demoData: await demoAccountsExist(ctx.db) });
   });
   r.get('/me', authenticate(ctx), (_req, res) => {
     res.json(userOf(res));

@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import type { IncidentDetail } from '../../contract/index.ts';
-import { canCloseOrCancel, canRaiseAlarm, canReadIncident, canRespond, canSeeAllSites, type User } from '../../auth/policy.ts';
+import { canCloseOrCancel, canRaiseAlarm, canReadIncident, canRespond, canSeeAllSites, canSeeContactNumbers, maskPhone, type User } from '../../auth/policy.ts';
 import type { IncidentAction } from '../../domain/index.ts';
 import { presentIncident, presentTimelineEntry } from '../../core/present.ts';
 import { presentNotification } from '../../escalation/outbox.ts';
@@ -51,10 +51,15 @@ export function incidentRoutes(ctx: ApiContext): Router {
       ctx.incidents.timeline(record.id), ctx.directory.people(), ctx.escalation.notifications(record.id), ctx.escalation.steps(record.id),
     ]);
     const names = new Map(people.map((p) => [p.id, p.name]));
+    const numbers = canSeeContactNumbers(userOf(res), record.siteId);
     const detail: IncidentDetail = {
       ...presentIncident(record, ctx.places),
       timeline: entries.map((e) => presentTimelineEntry(e, names)),
-      notifications: notifications.map((n) => ({ ...presentNotification(n), personName: n.personId ? (names.get(n.personId) ?? null) : null })),
+      notifications: notifications.map((n) => ({
+        ...presentNotification(n),
+        ...(numbers ? {} : { to: maskPhone(n.to) }),
+        personName: n.personId ? (names.get(n.personId) ?? null) : null,
+      })),
       escalation: steps.map((s) => ({ stepId: s.stepId, status: s.status, dueAt: s.dueAt?.toISOString() ?? null, firedAt: s.firedAt?.toISOString() ?? null, reason: s.reason })),
     };
     res.json(detail);
