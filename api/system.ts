@@ -14,14 +14,16 @@ import {
   RflinkRepeats, RflinkSource, rflinkMetrics,
 } from '../gateway/index.ts';
 import { DeviceAuth } from '../gateway/broker/device-auth.ts';
-import { hashPassword, verifyPassword } from './auth/passwords.ts';
+import { loadBridgeCredentials } from './provisioning/credentials.ts';
+import { PasswordHasher, verifyPassword } from './auth/passwords.ts';
+import { provisionFor } from './admin/provision.ts';
+import { refreshDemoLogins, seedDemo, type DemoLogin } from './demo/demo-logins.ts';
 import { Sessions } from './auth/sessions.ts';
 import { parseSerialPorts, type Config, type SerialPortConfig } from './config.ts';
 import { AlarmCore } from './core/alarm-core.ts';
 import { BellSupervisor } from './core/bell-supervisor.ts';
 import { coreMetrics } from './core/metrics.ts';
 import { Places } from './core/places.ts';
-import { seedDemo } from './demo/demo-seed.ts';
 import { createApp } from './http/app.ts';
 import type { ApiContext, HealthReport } from './http/context.ts';
 import { attachStream } from './http/stream.ts';
@@ -29,7 +31,8 @@ import { LiveHub } from './live/hub.ts';
 import { provisionFromText } from './provisioning/apply.ts';
 import { formatProblems } from './provisioning/index.ts';
 import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
-import { EscalationEngine, FirstAlert, Outbox, RosterCache, twilioRoutes } from './escalation/index.ts';
+import { openBackupDoor } from './backup/control-socket.ts';
+import { EscalationEngine, FirstAlert, Outbox, RosterCache, systemClock, twilioRoutes, type Clock } from './escalation/index.ts';
 import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
 import type { MessageSender, SendChannel } from './notify/types.ts';
@@ -56,6 +59,8 @@ export interface System {
   /** Set when the built-in admin password was generated on this start. */
   generatedAdminPassword: string | undefined;
   seededDemo: boolean;
+  /** Demo logins set on this start (generated ones are shown this once); empty when none changed. */
+  demoLogins: DemoLogin[];
   /** Reads sites, counters, bells, people and rosters again after they changed in the database (provisioning). */
   reloadDirectory(): Promise<void>;
   close(): Promise<void>;
@@ -63,39 +68,47 @@ export interface System {
 
 export { StartError };
 
-export async function startSystem(config: Config, opts: { logger?: Logger } = {}): Promise<System> {
+export async function startSystem(config: Config, opts: { logger?: Logger; escalationClock?: Clock | undefined } = {}): Promise<System> {
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { app: 'guardbell' } });
   const cleanups: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
   };
   try {
-    return await boot(config, logger, cleanups, closeAll);
+    return await boot(config, logger, cleanups, closeAll, opts.escalationClock ?? systemClock);
   } catch (err) {
     await closeAll();
     throw err;
   }
 }
 
-async function boot(config: Config, logger: Logger, cleanups: (() => Promise<void> | void)[], closeAll: () => Promise<void>): Promise<System> {
+async function boot(config: Config, logger: Logger, cleanups: (() => Promise<void> | void)[], closeAll: () => Promise<void>, clock: Clock): Promise<System> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   cleanups.push(() => database.close());
   await database.migrate();
+  // `guardbell backup` asks the running server: PGlite has one user.
+  if (database.dump && config.embeddedDbDir !== 'memory://') {
+    const door = await openBackupDoor(config.dataDir, database.dump, logger);
+    cleanups.push(() => door.close());
+  }
 
   const directory = new DirectoryStore(database.db);
   const incidents = new IncidentStore(database.db, database.inEngine);
-  const generatedAdminPassword = await ensureAdmin(database, config.adminPassword);
+  const hasher = new PasswordHasher({ log2N: config.passwordHashLog2N });
+  const generatedAdminPassword = await ensureAdmin(database, config.adminPassword, hasher);
   if (config.provisionFile) {
     const text = await readFile(config.provisionFile, 'utf8');
-    const result = await provisionFromText(database.db, text, config.provisionFile);
+    const result = await provisionFromText(database.db, text, config.provisionFile, { hasher, actorId: 'system' });
     if (!result.ok) throw new StartError(`${config.provisionFile} was not applied:\n${formatProblems(result.problems)}`);
     logger.info({ file: config.provisionFile, ...result.summary }, 'provisioning file applied');
   }
   let seededDemo = false;
+  let demoLogins: DemoLogin[] = [];
+  const demoOpts = { fixedPasswords: config.demoFixedPasswords, hasher };
   if (config.demo && (await directory.sites()).length === 0) {
-    await seedDemo(database.db);
+    demoLogins = await seedDemo(database.db, demoOpts);
     seededDemo = true;
-  }
+  } else if (config.demo) demoLogins = await refreshDemoLogins(database.db, demoOpts);
 
   const places = new Places(directory);
   await places.reload();
@@ -118,6 +131,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   const escalation = new EscalationEngine({
     db: database.db, places, logger, lateness: escalationMetrics.lateness, tickMs: config.escalationTickMs,
     parallel: 1,
+    now: () => clock.now(),
     roster: (now) => roster.snapshot(now),
     onFired: () => outbox.kick(),
   });
@@ -166,7 +180,10 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
           .where(isNotNull(schema.bells.mqttPasswordHash));
         return new Map(rows.map((r) => [r.id, r.hash!]));
       },
+      loadBridges: () => loadBridgeCredentials(database.db),
       verify: (password, hash) => verifyPassword(password, hash),
+      allowAnonymous: config.mqttAllowAnonymous,
+      publishLimit: { perSecond: config.mqttPublishRate, burst: config.mqttPublishRate * 3 },
       onRefused: (r) => {
         refused.inc({ reason: r.reason });
         authLog.warn({ reason: r.reason, clientId: r.clientId, username: r.username, topic: r.topic, detail: r.detail }, 'MQTT client refused');
@@ -176,7 +193,11 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     const auth = deviceAuth;
     cleanups.push(() => auth.stop());
     try {
-      broker = await startEmbeddedBroker({ port: config.mqttPort, auth: deviceAuth.hooks() });
+      broker = await startEmbeddedBroker({
+        port: config.mqttPort, host: config.mqttHost, auth: deviceAuth.hooks(), attach: (aedes) => auth.attach(aedes),
+        maxPacketBytes: config.mqttMaxPacketBytes, onPacketTooBig: (announced, remote) => authLog.warn({ announced, remote }, 'MQTT packet over the size limit: connection closed'),
+      });
+      if (config.mqttAllowAnonymous) logger.warn('MQTT_ALLOW_ANONYMOUS=1: the embedded broker lets clients without credentials speak for bells without credentials (a lab setting, never for a real site)');
     } catch (err) {
       if (err instanceof PortInUseError) {
         throw new StartError(
@@ -200,8 +221,8 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   // where those bridges publish. Messages of devices that are not provisioned bells are counted and dropped.
   const thirdParty = new ThirdPartyMqttSource({
     url: mqttUrl,
-    username: config.mqttUsername,
-    password: config.mqttPassword,
+    username: deviceAuth ? deviceAuth.gatewayUsername : config.mqttUsername,
+    password: deviceAuth ? deviceAuth.gatewayPassword : config.mqttPassword,
     resolve: (adapter, deviceId) => places.thirdPartyBell(adapter, deviceId),
     sharedGroup: config.mqttUrl ? config.mqttSharedGroup : undefined,
     metrics: thirdPartyMetrics(registry),
@@ -284,7 +305,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
       ...(siaDc09 ? { siaDc09 } : {}), ...(rflink.length > 0 ? { rflink } : {}),
     };
   };
-  const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs });
+  const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs, hasher });
   const extraRoutes = config.twilio
     ? [twilioRoutes({
         db: database.db, core, outbox, logger, authToken: config.twilio.authToken,
@@ -304,12 +325,8 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     // Secure cookies whenever the console is served over https (behind a TLS proxy).
     secureCookies: config.publicUrl?.startsWith('https://') ?? false,
     sessionTtlMs: config.sessionTtlMs,
-    provision: async (text, fileName) => {
-      const result = await provisionFromText(database.db, text, fileName);
-      if (!result.ok) return result;
-      await reloadDirectory();
-      return { ok: true, summary: result.summary };
-    },
+    provision: provisionFor({ db: database.db, hasher, sessions, reloadDirectory }),
+    metricsAccess: config.metrics,
   };
   ctx.extraRoutes = [...(ctx.extraRoutes ?? []), drillRoutes(ctx, drills)];
   const server: Server = createServer(createApp(ctx));
@@ -344,6 +361,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     deviceAuth,
     generatedAdminPassword,
     seededDemo,
+    demoLogins,
     reloadDirectory,
     close: async () => {
       // Give stored-but-unacked and pending writes a moment, then stop.
@@ -367,7 +385,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /** The built-in `admin` account, created on first start with the given or a generated password. */
-async function ensureAdmin(database: Database, password: string | undefined): Promise<string | undefined> {
+async function ensureAdmin(database: Database, password: string | undefined, hasher: PasswordHasher): Promise<string | undefined> {
   const [existing] = await database.db.select().from(schema.people).where(eq(schema.people.username, 'admin'));
   if (existing) return undefined;
   const generated = password ? undefined : randomBytes(12).toString('base64url');
@@ -377,7 +395,7 @@ async function ensureAdmin(database: Database, password: string | undefined): Pr
     roles: ['admin'],
     siteIds: [],
     username: 'admin',
-    passwordHash: await hashPassword(password ?? generated!),
+    passwordHash: await hasher.hash(password ?? generated!),
   });
   return generated;
 }

@@ -61,6 +61,12 @@ if (parentPort) {
         await open.done;
         return null;
       }
+      case 'dump': {
+        // The engine runs one statement at a time, so this is a crash-consistent copy of one instant; a
+        // transaction still open is not in it (recovery rolls it back). The checkpoint spares the restore a replay.
+        await opened().exec('CHECKPOINT');
+        return new Uint8Array(await (await opened().dumpDataDir('gzip')).arrayBuffer());
+      }
       case 'close':
         await db?.close();
         db = undefined;
