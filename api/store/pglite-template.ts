@@ -141,7 +141,7 @@ async function seedFolder(dataDir: string): Promise<void> {
   try {
     const template = await clusterTemplate('migrated');
     if (!template) throw new Error('no copy');
-    mkdirSync(partial, { recursive: true });
+    mkdirSync(partial, { recursive: true, mode: 0o700 }); // private as the folder it replaces
     // Streamed from the file: the 40 MB copy is never held in memory.
     await extract({ file: template, cwd: partial });
     rmSync(dataDir, { recursive: true, force: true }); // empty, or missing
