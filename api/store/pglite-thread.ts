@@ -46,12 +46,9 @@ export class PgliteThread implements PgliteLike {
 
   /** Starts the thread and opens the database in `dataDir` ('memory://' for a throwaway one). */
   static async open(dataDir: string): Promise<PgliteThread> {
-    const worker = new Worker(new URL('./pglite-thread-worker.mjs', import.meta.url), {
-      workerData: { dataDir },
-      // The thread's JavaScript is small and short-lived per message: a small young generation keeps
-      // about 30 MiB of an idle process's memory free at no measurable cost to the write path.
-      resourceLimits: { maxYoungGenerationSizeMb: 6 },
-    });
+    // No smaller young generation here (it saved 15 MiB at idle): the online backup's dump, JavaScript work
+    // inside this thread, then held the alarm writes past a bell's retransmission time.
+    const worker = new Worker(new URL('./pglite-thread-worker.mjs', import.meta.url), { workerData: { dataDir } });
     const thread = new PgliteThread(worker);
     try {
       await thread.ask({ op: 'open' });
