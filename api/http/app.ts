@@ -19,6 +19,7 @@ import { floorPlanRoutes } from '../floor-plans/routes.ts';
 import { managerRoutes } from '../managers/routes.ts';
 import { canProvision } from '../auth/policy.ts';
 import { adminRoutes } from '../admin/routes.ts';
+import { staticConsole } from './static-console.ts';
 import { isLoopback, securityHeaders, validPathSegments } from './headers.ts';
 
 const consoleDist = fileURLToPath(new URL('../../console-ui/dist', import.meta.url));
@@ -93,7 +94,7 @@ export function createApp(ctx: ApiContext): Express {
   });
 
   if (existsSync(consoleDist)) {
-    app.use(express.static(consoleDist, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForIndex }));
+    app.use(staticConsole(consoleDist));
     // The console is a single-page app: its routes all load index.html.
     app.get(/^\/(?!api\/|metrics).*/, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
@@ -107,8 +108,4 @@ export function createApp(ctx: ApiContext): Express {
   app.use(notFoundRoute);
   app.use(errorHandler(ctx.logger, (code) => refused.inc({ code })));
   return app;
-}
-
-function noCacheForIndex(res: { setHeader(name: string, value: string): void }, path: string): void {
-  if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
 }

@@ -30,7 +30,7 @@ describe('a new PGlite data folder starts from a prepared copy', () => {
     await again.close();
   });
 
-  it('fills an existing empty folder too', async () => {
+  it('fills an existing empty folder too', { timeout: 90_000 }, async () => {
     const dataDir = scratch();
     const database = await openDatabase({ dataDir });
     await database.migrate();

@@ -46,6 +46,8 @@ export class PgliteThread implements PgliteLike {
 
   /** Starts the thread and opens the database in `dataDir` ('memory://' for a throwaway one). */
   static async open(dataDir: string): Promise<PgliteThread> {
+    // No smaller young generation here (it saved 15 MiB at idle): the online backup's dump, JavaScript work
+    // inside this thread, then held the alarm writes past a bell's retransmission time.
     const worker = new Worker(new URL('./pglite-thread-worker.mjs', import.meta.url), { workerData: { dataDir } });
     const thread = new PgliteThread(worker);
     try {
