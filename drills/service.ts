@@ -4,6 +4,7 @@
  * end (no drill incident stays open), and the report from the timeline. Constructed by the composition root
  * (api/system.ts) with the ports it uses.
  */
+import { separationText } from '../api/reports/local-text.ts';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,10 @@ export interface DrillReport {
   facts: DrillReportFacts | null;
   names: Record<string, string>;
   final: boolean;
+  /** The site's time zone: the report is written in its local time. */
+  timeZone?: string;
+  /** Who was separated and where to, from the incident's timeline. */
+  separations?: { at: string; text: string }[];
 }
 
 export class DrillService {
@@ -287,8 +292,12 @@ export class DrillService {
     const counter = this.deps.places.counter(drill.siteId, drill.counterId);
     const people = await this.deps.directory.people();
     const names = Object.fromEntries(people.map((p) => [p.id, p.name]));
-    const base = { drill: presentDrill(drill), siteName: site?.name ?? drill.siteId, counterName: counter?.name ?? drill.counterId, names, final: drill.status === 'completed' };
     const incident = drill.incidentId ? await this.deps.incidents.get(drill.incidentId) : null;
+    const separations = incident ? separationsOf(await this.deps.incidents.timeline(incident.id)) : [];
+    const base = {
+      drill: presentDrill(drill), siteName: site?.name ?? drill.siteId, counterName: counter?.name ?? drill.counterId, names, final: drill.status === 'completed',
+      timeZone: site?.timezone ?? 'Asia/Seoul', separations,
+    };
     const frozen = (drill.result as { facts?: DrillReportFacts | null } | null)?.facts;
     // An ended drill's report is what it was when it ended: late delivery callbacks do not rewrite it.
     if (drill.status === 'completed' && frozen !== undefined) return { ...base, incident: incident ? presentIncident(incident, this.deps.places) : null, facts: frozen };
@@ -386,4 +395,11 @@ export function presentDrill(d: DrillRow) {
     armedUntil: d.armedUntil?.toISOString() ?? null, virtualBellId: d.virtualBellId, incidentId: d.incidentId, pauses: d.pauses,
     endedAt: d.endedAt?.toISOString() ?? null, result: d.result,
   };
+}
+
+function separationsOf(timeline: readonly { kind: string; at: Date; data: Record<string, unknown> }[]): { at: string; text: string }[] {
+  return timeline.flatMap((e) => {
+    const text = e.kind === 'victim_separated' ? separationText(e.data) : null;
+    return text ? [{ at: e.at.toISOString(), text }] : [];
+  });
 }

@@ -28,6 +28,8 @@ export type ResponseEventType = (typeof RESPONSE_EVENT_TYPES)[number];
 
 export interface Incident {
   id: string;
+  /** A reference a person can say on the phone: per site and year, `2026-0042` (absent where not yet known). */
+  reference?: string;
   mode: Mode;
   status: IncidentStatus;
   severity: Severity;

@@ -6,6 +6,8 @@ import { localDate } from '../aftercare/allowance.ts';
 
 export interface StatIncident {
   id: string;
+  /** Per site and year (`2026-0042`) where known. */
+  reference?: string | undefined;
   mode: string;
   status: string;
   source: string;
