@@ -14,6 +14,13 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   MQTT_URL: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt:// or mqtts://').optional(),
   MQTT_PORT: port.default(1883),
+  /** Where the embedded broker listens; HOST when unset. */
+  MQTT_HOST: z.string().optional(),
+  /** A lab setting: the embedded broker lets clients without credentials in. */
+  MQTT_ALLOW_ANONYMOUS: flag.default('0'),
+  MQTT_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+  /** Publishes per second one MQTT client may sustain on the embedded broker (bridges ten times that). */
+  MQTT_PUBLISH_RATE: z.coerce.number().positive().max(100_000).default(20),
   MQTT_USERNAME: z.string().optional(),
   MQTT_PASSWORD: z.string().optional(),
   MQTT_SHARED_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
@@ -51,6 +58,10 @@ export interface Config {
   embeddedDbDir: string;
   mqttUrl: string | undefined;
   mqttPort: number;
+  mqttHost: string;
+  mqttAllowAnonymous: boolean;
+  mqttMaxPacketBytes: number;
+  mqttPublishRate: number;
   mqttUsername: string | undefined;
   mqttPassword: string | undefined;
   mqttSharedGroup: string | undefined;
@@ -139,6 +150,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedDbDir: `${e.DATA_DIR.replace(/\/$/, '')}/pglite`,
     mqttUrl: e.MQTT_URL,
     mqttPort: e.MQTT_PORT,
+    mqttHost: e.MQTT_HOST ?? e.HOST,
+    mqttAllowAnonymous: e.MQTT_ALLOW_ANONYMOUS === '1',
+    mqttMaxPacketBytes: e.MQTT_MAX_PACKET_BYTES,
+    mqttPublishRate: e.MQTT_PUBLISH_RATE,
     mqttUsername: e.MQTT_USERNAME,
     mqttPassword: e.MQTT_PASSWORD,
     mqttSharedGroup: e.MQTT_SHARED_GROUP,

@@ -4,3 +4,4 @@ export * from './recipients.ts';
 export * from './twilio-routes.ts';
 export * from './first-alert.ts';
 export * from './roster-cache.ts';
+export * from './clock.ts';

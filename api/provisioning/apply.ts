@@ -8,12 +8,24 @@ import type { Db } from '../store/index.ts';
 import { schema } from '../store/index.ts';
 import { normaliseDeviceId, type ProvisioningDocument } from './document.ts';
 import { parseProvisioningText, type ProvisioningResult } from './parse.ts';
+import { hashIfChanged, issueSecret, type IssuedCredentials } from './credentials.ts';
 import type { ProvisioningContext } from './references.ts';
 
 export interface ApplySummary {
   created: number;
   updated: number;
   unchanged: number;
+  /** Credentials generated for bells and bridges that had none: shown once, here. */
+  credentials?: IssuedCredentials;
+}
+
+export interface ApplyOptions {
+  /**
+   * Give every native bell without an MQTT password (in the file or the database) a generated one, and every
+   * bridge without a password likewise. On for files a person applies (the CLI, the API, GUARDBELL_PROVISION),
+   * who is shown the new passwords once.
+   */
+  issueCredentials?: boolean;
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -31,10 +43,10 @@ export async function provisioningContext(db: Db): Promise<ProvisioningContext> 
 export async function provisionFromText(db: Db, text: string, fileName: string): Promise<ProvisioningResult & { summary?: ApplySummary }> {
   const parsed = parseProvisioningText(text, fileName, await provisioningContext(db));
   if (!parsed.ok) return parsed;
-  return { ...parsed, summary: await applyProvisioning(db, parsed.document) };
+  return { ...parsed, summary: await applyProvisioning(db, parsed.document, { issueCredentials: true }) };
 }
 
-export async function applyProvisioning(db: Db, doc: ProvisioningDocument): Promise<ApplySummary> {
+export async function applyProvisioning(db: Db, doc: ProvisioningDocument, opts: ApplyOptions = {}): Promise<ApplySummary> {
   // Hash new passwords before the transaction: scrypt is slow on purpose.
   const hashes = new Map<string, string>();
   const existingPeople = new Map((await db.select().from(schema.people)).map((p) => [p.id, p]));
@@ -43,15 +55,9 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument): Prom
     const current = existingPeople.get(p.id)?.passwordHash ?? null;
     if (!(await verifyPassword(p.password, current))) hashes.set(p.id, await hashPassword(p.password));
   }
-  // Bells' MQTT passwords likewise; a bell without one in the document keeps the hash it has.
-  const bellHashes = new Map<string, string>();
-  const bellsWithPasswords = doc.sites.flatMap((s) => s.bells).filter((b) => b.mqttPassword !== undefined);
-  if (bellsWithPasswords.length > 0) {
-    const existingBells = new Map((await db.select({ id: schema.bells.id, hash: schema.bells.mqttPasswordHash }).from(schema.bells)).map((b) => [b.id, b.hash]));
-    for (const b of bellsWithPasswords) {
-      if (!(await verifyPassword(b.mqttPassword!, existingBells.get(b.id) ?? null))) bellHashes.set(b.id, await hashPassword(b.mqttPassword!));
-    }
-  }
+  // Bells' MQTT passwords (machine secrets, a fast keyed hash); a bell without one in the document keeps the
+  // hash it has, or is issued one.
+  const { bellHashes, bridgeHashes, issued } = await machineCredentials(db, doc, opts);
   const summary: ApplySummary = { created: 0, updated: 0, unchanged: 0 };
   await db.transaction(async (tx) => {
     for (const site of doc.sites) {
@@ -98,13 +104,50 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument): Prom
       };
       await upsert(tx, summary, schema.people, eq(schema.people.id, p.id), row);
     }
+    for (const b of doc.bridges ?? []) {
+      const row = { username: b.username, adapter: b.adapter, topicPrefix: b.topicPrefix, ...(bridgeHashes.has(b.username) ? { passwordHash: bridgeHashes.get(b.username)! } : {}) };
+      await upsert(tx, summary, schema.mqttBridges, eq(schema.mqttBridges.username, b.username), row);
+    }
     for (const site of doc.sites) if (site.roster) await replaceRoster(tx, summary, site.id, site.roster);
     for (const site of doc.sites) await applyAftercareAllowance(tx, site.id, site.aftercareAllowanceKrw);
   });
+  if (issued.bells || issued.bridges) summary.credentials = issued;
   return summary;
 }
 
-type Table = typeof schema.sites | typeof schema.bells | typeof schema.people;
+async function machineCredentials(db: Db, doc: ProvisioningDocument, opts: ApplyOptions) {
+  const bellHashes = new Map<string, string>();
+  const bridgeHashes = new Map<string, string>();
+  const issued: IssuedCredentials = {};
+  const existingBells = new Map((await db.select({ id: schema.bells.id, hash: schema.bells.mqttPasswordHash }).from(schema.bells)).map((b) => [b.id, b.hash]));
+  for (const b of doc.sites.flatMap((s) => s.bells)) {
+    const current = existingBells.get(b.id);
+    if (b.mqttPassword !== undefined) {
+      const hash = await hashIfChanged(b.mqttPassword, current);
+      if (hash) bellHashes.set(b.id, hash);
+    } else if (opts.issueCredentials && b.adapter === 'native' && !current) {
+      const { secret, hash } = issueSecret();
+      bellHashes.set(b.id, hash);
+      (issued.bells ??= {})[b.id] = secret;
+    }
+  }
+  const existingBridges = new Map((await db.select().from(schema.mqttBridges)).map((b) => [b.username, b.passwordHash]));
+  for (const b of doc.bridges ?? []) {
+    const current = existingBridges.get(b.username);
+    if (b.password !== undefined) {
+      const hash = await hashIfChanged(b.password, current);
+      if (hash) bridgeHashes.set(b.username, hash);
+    } else if (!current) {
+      // A bridge cannot exist without a credential: one is issued even where bells are not.
+      const { secret, hash } = issueSecret();
+      bridgeHashes.set(b.username, hash);
+      (issued.bridges ??= {})[b.username] = secret;
+    }
+  }
+  return { bellHashes, bridgeHashes, issued };
+}
+
+type Table = typeof schema.sites | typeof schema.bells | typeof schema.people | typeof schema.mqttBridges;
 
 async function upsert(tx: Tx, summary: ApplySummary, table: Table, where: ReturnType<typeof eq>, row: Record<string, unknown>): Promise<void> {
   const [existing] = await tx.select().from(table as typeof schema.sites).where(where);

@@ -26,6 +26,14 @@ export interface EdgeBridgeOptions {
   logger?: Pick<Logger, 'info' | 'warn' | 'debug'> | undefined;
   /** PROTOCOL.md §1 says 2 s; tests shorten it. */
   retransmitMs?: number | undefined;
+  /** How long start() waits for a broker's refusal before leaving the bells to keep trying (default 3 s). */
+  refusalGraceMs?: number | undefined;
+}
+
+const REFUSAL_GRACE_MS = 3_000;
+
+function delay(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }
 
 export interface EdgeBridgeEvents {
@@ -69,11 +77,18 @@ export class EdgeBridge extends EventEmitter<EdgeBridgeEvents> {
   async start(): Promise<void> {
     const log = this.opts.logger;
     const bells = [...this.channels.values()].map((c) => c.bell);
-    const started = await Promise.allSettled(bells.map((b) => b.start()));
-    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const starts = bells.map((b) => b.start());
+    // A broker that refuses (bad credentials) answers at once and stops the start; one that is down is waited for
+    // in the background, as firmware does, while the board is read: presses meanwhile are queued and retransmitted.
+    const early = await Promise.race([Promise.allSettled(starts), delay(this.opts.refusalGraceMs ?? REFUSAL_GRACE_MS)]);
+    const failed = early?.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       await Promise.all(bells.map((b) => b.stop({ announceOffline: false })));
       throw failed.reason as Error;
+    }
+    if (!early) {
+      log?.warn('MQTT broker not reachable yet; the bells keep trying');
+      for (const s of starts) s.catch((err: Error) => log?.warn({ err: err.message }, 'a bell gave up on the MQTT broker'));
     }
     this.line.on('line', (text) => this.onBoardLine(text));
     this.line.on('overlong', (bytes) => this.garbage(`(${bytes} bytes)`, 'line too long'));
@@ -121,6 +136,8 @@ export class EdgeBridge extends EventEmitter<EdgeBridgeEvents> {
       retransmitMs: this.opts.retransmitMs,
       // As firmware does: an alarm is retransmitted until the gateway has it, however long that takes.
       receivedTimeoutMs: Infinity,
+      // … and keeps trying to reach the broker for as long as it is away.
+      connectTimeoutMs: Infinity,
       startOnline: false,
       fw: EDGE_BRIDGE_FW,
     });
@@ -236,6 +253,7 @@ export class EdgeBridge extends EventEmitter<EdgeBridgeEvents> {
   }
 
   private sendHeartbeats(): void {
-    for (const c of this.channels.values()) c.bell.heartbeat().catch(() => undefined);
+    // A bell still waiting for the broker sends none: a heartbeat queued for later would arrive stale.
+    for (const c of this.channels.values()) if (c.bell.connected) c.bell.heartbeat().catch(() => undefined);
   }
 }

@@ -77,7 +77,7 @@ describe('guardbell bell', () => {
     await new Promise((r) => server.close(r));
     const out = capture();
     const url = `mqtt://127.0.0.1:${port}`;
-    expect(await runBellCommand(['press', '--bell', 'B-0301', ...(await base(url))], out)).toBe(1);
+    expect(await runBellCommand(['press', '--bell', 'B-0301', '--timeout', '1.5', ...(await base(url))], out)).toBe(1);
     expect(out.text).toMatch(new RegExp(`^bell B-0301 could not reach the MQTT broker at ${url} \\(.*ECONNREFUSED.*\\)\\.\\n$`));
   });
 

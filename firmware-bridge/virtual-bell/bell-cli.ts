@@ -104,7 +104,8 @@ export async function runBellCommand(
     topicRoot: values['topic-root'] ?? DEFAULT_TOPIC_ROOT,
     stateDir,
     receivedTimeoutMs: timeoutMs,
-    connectTimeoutMs: Math.min(timeoutMs, 5_000),
+    // A broker that is down or restarting is retried for the whole --timeout, as firmware keeps trying.
+    connectTimeoutMs: timeoutMs,
   });
 
   // Only acks about this event: its own seq, or the incident it joined (person-driven states carry the opening seq).

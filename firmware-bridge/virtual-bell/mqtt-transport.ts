@@ -8,6 +8,7 @@ export interface MqttTransportOptions {
   bellId: string;
   mqttUrl: string;
   topicRoot: string;
+  /** How long start() keeps trying to reach the broker (Infinity: as long as it takes, as firmware does). */
   connectTimeoutMs: number;
   /** false: say `{"online":false}` on connect until `setOnline(true)` (a bridge whose board is not heard yet). */
   startOnline: boolean;
@@ -42,8 +43,9 @@ export class MqttBellTransport implements BellTransport {
       clientId: this.opts.clientId ?? `gb-bell-${this.opts.bellId}-${Math.random().toString(36).slice(2, 8)}`,
       protocolVersion: 4,
       clean: true,
-      reconnectPeriod: 1_000,
-      connectTimeout: timeoutMs,
+      reconnectPeriod: RETRY_MS,
+      // Per attempt: an overall wait of minutes must not leave one silent half-open attempt hanging that long.
+      connectTimeout: Math.min(timeoutMs, ATTEMPT_TIMEOUT_MS),
       username: this.opts.username,
       password: this.opts.password,
       will: { topic: this.topic('status'), payload: Buffer.from(OFFLINE), qos: 1, retain: true },
@@ -69,20 +71,7 @@ export class MqttBellTransport implements BellTransport {
       handlers.ack({ seq: decoded.value.seq, incident: decoded.value.incident, state: decoded.value.state });
     });
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => done(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-        const onConnect = () => done();
-        const onError = (err: Error) => done(err);
-        const done = (err?: Error) => {
-          clearTimeout(timer);
-          client.removeListener('connect', onConnect);
-          client.removeListener('error', onError);
-          if (err) reject(err);
-          else resolve();
-        };
-        client.once('connect', onConnect);
-        client.once('error', onError);
-      });
+      await untilConnected(client, timeoutMs);
       // mqtt.js resubscribes by itself after a reconnect.
       const granted = await client.subscribeAsync(this.topic('ack'), { qos: 1 });
       if (granted.some((g) => g.qos === 128)) throw new Error(`the broker refused the subscription to ${this.topic('ack')}`);
@@ -135,6 +124,37 @@ export class MqttBellTransport implements BellTransport {
     if (!this.client) throw new Error(`bell ${this.opts.bellId} is not connected to MQTT`);
     return this.client;
   }
+}
+
+const RETRY_MS = 1_000;
+const ATTEMPT_TIMEOUT_MS = 5_000;
+
+/**
+ * Waits for the first CONNACK while mqtt.js retries every RETRY_MS: a broker that is down or restarting is waited
+ * for (firmware keeps trying; a bell started during a broker outage must not give up at once). A broker that
+ * answers and refuses (bad credentials, CONNACK code) is final: retrying cannot change its mind.
+ */
+function untilConnected(client: MqttClient, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let lastError: Error | undefined;
+    const timer = Number.isFinite(timeoutMs)
+      ? setTimeout(() => done(new Error(`no answer within ${timeoutMs} ms${lastError ? `; last: ${lastError.message}` : ''}`)), timeoutMs)
+      : undefined;
+    const onConnect = () => done();
+    const onError = (err: Error & { code?: unknown }) => {
+      if (typeof err.code === 'number') done(err);
+      else lastError = err;
+    };
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      client.removeListener('connect', onConnect);
+      client.removeListener('error', onError);
+      if (err) reject(err);
+      else resolve();
+    };
+    client.once('connect', onConnect);
+    client.on('error', onError);
+  });
 }
 
 /** p's value if it settles within ms, else `fallback`; never keeps a timer alive. */

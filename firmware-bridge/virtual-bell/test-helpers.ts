@@ -1,6 +1,6 @@
 // Test-only helpers: an embedded broker and a tiny stand-in for the gateway. Not exported from index.ts.
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Socket } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -119,4 +119,13 @@ export async function until(check: () => boolean, what: string, ms = 3_000): Pro
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
   }
+}
+
+/** A TCP port free a moment ago, for a broker that a test starts late. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
 }

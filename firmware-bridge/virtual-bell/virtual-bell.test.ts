@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedBroker } from '../../gateway/broker/embedded-broker.ts';
 import { decodeEvent, decodeHeartbeat, verifyMac } from '../protocol/index.ts';
 import { SeqStore } from './seq-store.ts';
-import { Cleanup, broker, collect, connect, nextMessage, sleep, startResponder, tempDir, until } from './test-helpers.ts';
+import { Cleanup, broker, freePort, collect, connect, nextMessage, sleep, startResponder, tempDir, until } from './test-helpers.ts';
 import { BellStoppedError, BellTimeoutError, VirtualBell, type BellAck, type VirtualBellOptions } from './virtual-bell.ts';
 
 const KEY = '5f2b'.repeat(8);
@@ -217,8 +217,38 @@ describe('VirtualBell connection', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as net.AddressInfo;
     await new Promise((r) => server.close(r));
-    const b = new VirtualBell({ bellId: 'B-0301', mqttUrl: `mqtt://127.0.0.1:${port}`, stateDir: await tempDir(cleanup) });
+    const b = new VirtualBell({ bellId: 'B-0301', mqttUrl: `mqtt://127.0.0.1:${port}`, stateDir: await tempDir(cleanup), connectTimeoutMs: 300 });
     await expect(b.start()).rejects.toThrow(`bell B-0301 could not reach the MQTT broker at mqtt://127.0.0.1:${port} (`);
+    await b.stop();
+  });
+
+  it('started while the broker is down, keeps trying until it is up, then its press is received', async () => {
+    const port = await freePort();
+    const b = new VirtualBell({ bellId: 'B-0301', mqttUrl: `mqtt://127.0.0.1:${port}`, stateDir: await tempDir(cleanup), retransmitMs: 100 });
+    cleanup.add(() => b.stop());
+    const started = b.start();
+    let settled = false;
+    void started.then(() => (settled = true), () => (settled = true));
+    await sleep(1_500); // at least one refused attempt
+    expect(settled).toBe(false);
+    const late = await startEmbeddedBroker({ port, host: '127.0.0.1' });
+    cleanup.add(() => late.close());
+    await startResponder(late.url, cleanup);
+    await started;
+    expect(await b.send('press')).toMatchObject({ seq: 1, state: 'received' });
+  });
+
+  it('gives up at once when the broker answers and refuses the login', async () => {
+    const guarded = await startEmbeddedBroker({
+      port: 0,
+      host: '127.0.0.1',
+      auth: { authenticate: (_client, _user, _pass, done) => done(Object.assign(new Error('bad login'), { returnCode: 4 }) as never, false) },
+    });
+    cleanup.add(() => guarded.close());
+    const b = new VirtualBell({ bellId: 'B-0301', mqttUrl: guarded.url, stateDir: await tempDir(cleanup), username: 'B-0301', password: 'wrong', connectTimeoutMs: 60_000 });
+    const t0 = Date.now();
+    await expect(b.start()).rejects.toThrow(/could not reach the MQTT broker/);
+    expect(Date.now() - t0).toBeLessThan(5_000);
     await b.stop();
   });
 });

@@ -6,6 +6,7 @@ import type { TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 import { callsTo, FAST_POLICY, PHONES, smsTo, startWithTwilio, STOPPABLE_LAST_UNACK_MS, STOPPABLE_POLICY } from './support.ts';
 import type { EscalationPolicy } from '../../api/domain/index.ts';
+import { ManualClock } from '../../api/escalation/index.ts';
 
 describe('escalation by the clock, through the real twilio library and a fake Twilio', () => {
   let t: TestSystem;
@@ -14,8 +15,11 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
   let manager: ApiClient;
   let admin: ApiClient;
 
+  // The engine's clock stands still until a test moves it: a step due at 1–4 s fires when the test says, not when a
+  // loaded machine happens to get there first.
+  const clock = new ManualClock();
   beforeAll(async () => {
-    ({ t, fake, close } = await startWithTwilio({ db: 'pglite', broker: 'aedes' }));
+    ({ t, fake, close } = await startWithTwilio({ db: 'pglite', broker: 'aedes', escalationClock: clock }));
     manager = await t.login('manager');
     admin = await t.login('admin');
   });
@@ -33,6 +37,16 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     expect(r.status).toBe(200);
   };
   const detail = async (id: string) => (await manager.get(`/api/v1/incidents/${id}`)).body;
+  /**
+   * Moves the engine's clock to `seconds` after the incident opened (or to its acknowledgement, if that came later in
+   * real time: a nobody-on-scene step is never due before it) and lets the engine fire what is due.
+   */
+  const at = async (id: string, seconds: number) => {
+    const d = await detail(id);
+    const acknowledged = d.acknowledgedAt ? Date.parse(d.acknowledgedAt) : 0;
+    clock.set(new Date(Math.max(Date.parse(d.openedAt) + seconds * 1_000, acknowledged)));
+    await t.system.escalation.runDue();
+  };
   const finish = async (id: string) => {
     await manager.post(`/api/v1/incidents/${id}/acknowledge`);
     await manager.post(`/api/v1/incidents/${id}/close`, { outcome: 'test over', classification: ['other'] });
@@ -46,7 +60,12 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     await waitFor(() => reqs().length >= 3, 5_000, 'three requests');
     expect(reqs().map((r) => `${r.kind} ${r.to}`).sort()).toEqual([`sms ${PHONES.guardA}`, `sms ${PHONES.guardA2}`, `sms ${PHONES.managerA}`]);
     expect(Date.now() - pressed).toBeLessThan(1_000);
+    await at(incident, 0.9);
+    expect(callsTo(reqs(), PHONES.guardA)).toEqual([]);
+    await at(incident, 1);
     await waitFor(() => callsTo(reqs(), PHONES.guardA).length === 1 && callsTo(reqs(), PHONES.managerA).length === 1, 5_000, 'calls at 1 s');
+    expect(smsTo(reqs(), POLICE)).toEqual([]);
+    await at(incident, 2);
     await waitFor(() => smsTo(reqs(), POLICE).length === 1, 5_000, 'the police at 2 s');
     await waitFor(() => callsTo(reqs(), PHONES.managerA2).length === 1 && smsTo(reqs(), PHONES.managerA2).length === 1, 5_000, 'every manager at 2 s');
     // The police message names the office, the counter and the floor, in Korean.
@@ -69,7 +88,6 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
   it('a reply of 확인 acknowledges: the bell is told, and the unacknowledged steps stop', async () => {
     await setPolicy(STOPPABLE_POLICY);
     const bell = await t.bell('B-0302');
-    const pressed = Date.now();
     await bell.event(1, 'press');
     const incident = (await bell.waitForAck({ seq: 1, state: 'received' })).incident!;
     await waitFor(() => reqs().length >= 3, 5_000, 'three requests');
@@ -77,7 +95,8 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     expect(reply.status).toBe(200);
     await bell.waitForAck({ incident, state: 'acknowledged' });
     expect((await detail(incident)).status).toBe('acknowledged');
-    await sleep(Math.max(0, pressed + STOPPABLE_LAST_UNACK_MS + 700 - Date.now()));
+    await at(incident, (STOPPABLE_LAST_UNACK_MS + 700) / 1_000);
+    await sleep(200); // an outbox tick: anything the engine queued would be sent by now
     expect(reqs().filter((r) => r.kind === 'call')).toEqual([]);
     expect(smsTo(reqs(), POLICE)).toEqual([]);
     const d = await detail(incident);
@@ -90,12 +109,14 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     const bell = await t.bell('B-0301');
     await bell.event(2, 'press');
     const incident = (await bell.waitForAck({ seq: 2, state: 'received' })).incident!;
+    await at(incident, 1);
     await waitFor(() => callsTo(reqs(), PHONES.guardA).length === 1, 5_000, 'the 1 s call');
     await fake.pressKey({ callSid: callsTo(reqs(), PHONES.guardA)[0]!.sid, digits: '1' });
     await bell.waitForAck({ incident, state: 'acknowledged' });
     const d = await detail(incident);
     expect(d.acknowledgedAt).not.toBeNull();
     expect(d.timeline.find((e: { kind: string }) => e.kind === 'acknowledged').actorName).toBe('Kim Guard');
+    await at(incident, 3);
     await waitFor(() => smsTo(reqs(), PHONES.guardA).length === 2, 5_000, 'the nobody-on-scene step at 3 s');
     await finish(incident);
   });
@@ -137,7 +158,6 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
   it('a cancel at the counter tells everyone already reached to go and verify in person, and stops the climb', async () => {
     await setPolicy(STOPPABLE_POLICY);
     const bell = await t.bell('B-0302');
-    const pressed = Date.now();
     await bell.event(50, 'press');
     const incident = (await bell.waitForAck({ seq: 50, state: 'received' })).incident!;
     // Welfare counter 1 names no manager: the alert goes to both guards and both managers of the site.
@@ -146,7 +166,8 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     await bell.waitForAck({ seq: 51, state: 'cancelled' });
     await waitFor(() => reqs().filter((r) => r.kind === 'sms' && /취소|cancelled at the counter/.test(r.body ?? '')).length === 4, 5_000, 'four cancel notices');
     expect(smsTo(reqs(), PHONES.guardA2).at(-1)!.body).toContain('check in person');
-    await sleep(Math.max(0, pressed + STOPPABLE_LAST_UNACK_MS + 700 - Date.now()));
+    await at(incident, (STOPPABLE_LAST_UNACK_MS + 700) / 1_000);
+    await sleep(200); // an outbox tick
     // No call for this incident (a call of an earlier test's incident may still be on its way).
     expect(reqs().filter((r) => r.kind === 'call' && r.twiml?.includes('Welfare counter 1'))).toEqual([]);
     expect((await detail(incident)).status).toBe('cancelled');

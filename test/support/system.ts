@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { configFromEnv, type Config } from '../../api/config.ts';
+import type { Clock } from '../../api/escalation/index.ts';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { startSystem, type System } from '../../api/system.ts';
 import { testProvisioning, PASSWORD } from './fixtures.ts';
@@ -39,6 +40,8 @@ export interface TestSystemOptions {
   databaseUrl?: string;
   topicRoot?: string;
   provision?: boolean;
+  /** The escalation engine's clock (default the wall clock): tests move it instead of waiting for steps. */
+  escalationClock?: Clock;
 }
 
 /** The environment of a system on its own ports, topic root and (throwaway) database, without demo data. */
@@ -48,6 +51,8 @@ export function isolatedEnv(topicRoot: string, databaseUrl: string | undefined, 
     HOST: '127.0.0.1',
     DATA_DIR: 'memory://',
     MQTT_PORT: '0',
+    // The integration tests' bells are anonymous (a lab); test/security/ runs without this.
+    MQTT_ALLOW_ANONYMOUS: '1',
     GUARDBELL_TOPIC_ROOT: topicRoot,
     GUARDBELL_DEMO: '0',
     GUARDBELL_ADMIN_PASSWORD: opts.adminPassword ?? PASSWORD,
@@ -68,7 +73,7 @@ export async function startTestSystem(opts: TestSystemOptions): Promise<TestSyst
     ...opts.env,
   };
   const config: Config = { ...configFromEnv(env), embeddedDbDir: env.DATA_DIR === 'memory://' ? 'memory://' : `${env.DATA_DIR}/pglite` };
-  let system = await startSystem(config, { logger: pino({ level: config.logLevel }) });
+  let system = await startSystem(config, { logger: pino({ level: config.logLevel }), escalationClock: opts.escalationClock });
   if (opts.provision !== false && (await system.places.allSites()).length === 0) {
     await applyProvisioning(system.database.db, testProvisioning());
     await system.reloadDirectory();
