@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { ConfigError, configFromEnv } from '../api/config.ts';
-import { DEMO_LOGINS } from '../api/demo/demo-provisioning.ts';
+import { DEMO_LOGINS, DEMO_SITE_ID } from '../api/demo/demo-provisioning.ts';
 import { provisionFromText } from '../api/provisioning/apply.ts';
 import { formatProblems } from '../api/provisioning/index.ts';
 import { openDatabase, schema } from '../api/store/index.ts';
@@ -88,23 +88,29 @@ async function edgeBridge(argv: string[]): Promise<number> {
 async function start(): Promise<number> {
   const config = configFromEnv();
   const { startSystem } = await import('../api/system.ts');
-  const system = await startSystem(config);
+  const { startLogger } = await import('../api/log-lines.ts');
+  const system = await startSystem(config, { logger: startLogger(config.logLevel, process.env.LOG_FORMAT) });
+  const port = new URL(system.url).port;
   const lines = [
     '',
     `Guardbell is running.`,
-    `  Console:  http://localhost:${new URL(system.url).port}/`,
+    `  Console:  http://localhost:${port}/`,
     `  MQTT:     ${system.mqttUrl}  (topics ${config.topicRoot}/bells/{bellId}/event)`,
     `  Database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${config.embeddedDbDir}`}`,
   ];
   if (system.generatedAdminPassword) lines.push(`  Admin login: admin / ${system.generatedAdminPassword}  (generated now; shown once)`);
-  if (config.demo) {
-    lines.push('  Demo logins (username / password):');
-    for (const l of DEMO_LOGINS) lines.push(`    ${l.username.padEnd(11)} ${l.password.padEnd(16)} ${l.roles.join(', ')}`);
-    lines.push(`  Press a demo bell:  npx guardbell bell press --bell B-0101 --mqtt ${system.mqttUrl}`);
+  let demoBells: { stop(): Promise<void> } | undefined;
+  if (config.demo && system.places.site(DEMO_SITE_ID)) {
+    const demo = await import('../api/demo/demo-start.ts');
+    if (system.seededDemo) await demo.seedDemoFloorPlans(system.database.db);
+    const bells = await demo.startDemoBells({ mqttUrl: system.mqttUrl, topicRoot: config.topicRoot });
+    demoBells = bells;
+    lines.push(...demo.demoStartLines({ mqttUrl: system.mqttUrl, topicRoot: config.topicRoot, logins: DEMO_LOGINS, bells }));
   }
   console.log(lines.join('\n') + '\n');
   const stop = async (signal: string) => {
     console.log(`\n${signal}: stopping Guardbell…`);
+    await demoBells?.stop();
     await system.close();
     process.exit(0);
   };
