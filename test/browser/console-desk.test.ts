@@ -45,7 +45,7 @@ describe('the guard desk in Chromium', () => {
     if (!existsSync(dist)) throw new Error('console-ui is not built: npm test builds it first (npm run build:console)');
     t = await startTestSystem({ db: 'pglite', broker: 'aedes', env: { SESSION_TTL_HOURS: String(TTL_MS / 3_600_000) } });
     browser = await launchChromium();
-  });
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await t?.close();
@@ -249,6 +249,31 @@ describe('the guard desk in Chromium', () => {
       expect(await other.getByTestId('panic-counter').locator('option:checked').textContent()).toContain('★');
     } finally {
       await other.close();
+    }
+  }, 60_000);
+
+  it('the incident page reads in order: the timeline first, undelivered notifications in one Korean line with the reason', async () => {
+    const id = await raise(t, 'passport-3');
+    const page = await signIn(browser, t.url, 'guard', { viewport: { width: 1280, height: 1000 } });
+    try {
+      await page.getByTestId(`incident-row-${id}`).click();
+      const summary = page.getByTestId('undelivered-summary');
+      await summary.waitFor({ timeout: 10_000 });
+      expect(await summary.textContent()).toMatch(/알림 \d+건 전달 안 됨 — 이유: 문자·전화 발신이 설정되지 않음/);
+      // The timeline comes before the notifications, and the never-sent rows wait behind one line.
+      const timelineFirst = await page.evaluate(() => {
+        const timeline = document.querySelector('[data-testid="timeline"]');
+        const notifications = document.querySelector('[data-testid="undelivered-summary"]');
+        return Boolean(timeline && notifications && timeline.compareDocumentPosition(notifications) & Node.DOCUMENT_POSITION_FOLLOWING);
+      });
+      expect(timelineFirst).toBe(true);
+      expect(await page.locator('.not-delivered:visible').count()).toBe(0);
+      // No English server sentence on a Korean screen.
+      const text = await page.locator('body').innerText();
+      expect(text).not.toMatch(/no sms sender|not configured|Twilio is not/i);
+      await page.screenshot({ path: join(screenshots, 'incident-timeline-first.png'), fullPage: true });
+    } finally {
+      await page.close();
     }
   }, 60_000);
 });

@@ -23,6 +23,17 @@ export const ko = {
   'panic.counterMine': '내 창구',
 
   'lang.label': '언어',
+
+  'notif.undeliveredSummary': '알림 {count}건 전달 안 됨 — 이유: {reasons}',
+  'notif.unsentList': '보내지 못한 알림 {count}건 보기',
+  'notifReason.not_configured': '문자·전화 발신이 설정되지 않음 (Twilio 설정 필요)',
+  'notifReason.failed': '발신 실패',
+  'notifReason.no_answer': '전화를 받지 않음',
+  'notifReason.busy': '통화 중',
+  'notifReason.queued': '아직 대기 중',
+  'notifReason.sending': '보내는 중',
+  'notifReason.sent': '전달 확인 없음',
+  'notifReason.cancelled': '취소됨',
 } as const;
 
 export const en: Record<keyof typeof ko, string> = {
@@ -49,4 +60,15 @@ export const en: Record<keyof typeof ko, string> = {
   'panic.counterMine': 'my counters',
 
   'lang.label': 'Language',
+
+  'notif.undeliveredSummary': '{count} notifications not delivered — why: {reasons}',
+  'notif.unsentList': 'Show the {count} notifications never sent',
+  'notifReason.not_configured': 'no SMS or call sender is configured (set up Twilio)',
+  'notifReason.failed': 'sending failed',
+  'notifReason.no_answer': 'no answer',
+  'notifReason.busy': 'line busy',
+  'notifReason.queued': 'still queued',
+  'notifReason.sending': 'sending',
+  'notifReason.sent': 'no delivery report',
+  'notifReason.cancelled': 'cancelled',
 };
