@@ -31,7 +31,7 @@ import { ACTIVE_DRILL, DrillStore, type DrillRow } from './store.ts';
 export const ARM_MINUTES = 15;
 
 export class DrillConflict extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(readonly code: string, message: string, readonly params?: Record<string, string | number>) {
     super(message);
   }
 }
@@ -143,9 +143,9 @@ export class DrillService {
     const drill = await this.store.get(id);
     if (!drill || drill.status !== 'scheduled') throw new DrillConflict('drill_not_scheduled', `drill ${id} is not a planned drill that has not started`);
     const others = (await this.store.active()).filter((d) => d.siteId === drill.siteId);
-    if (others.length > 0) throw new DrillConflict('drill_running', `drill ${others[0]!.id} is already running at site ${drill.siteId}; end it first`);
+    if (others.length > 0) throw new DrillConflict('drill_running', `drill ${others[0]!.id} is already running at site ${drill.siteId}; end it first`, { drillId: others[0]!.id, siteId: drill.siteId });
     const live = await this.liveOpenAt(drill.siteId);
-    if (live) throw new DrillConflict('live_incident_open', `a live incident (${live}) is open at site ${drill.siteId}: a drill cannot start until it is over`);
+    if (live) throw new DrillConflict('live_incident_open', `a live incident (${live}) is open at site ${drill.siteId}: a drill cannot start until it is over`, { incidentId: live, siteId: drill.siteId });
     const now = this.now();
     const scenario = scenarioSchema.parse(drill.scenario);
     if (drill.trigger === 'real_bell') {

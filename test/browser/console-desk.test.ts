@@ -276,4 +276,35 @@ describe('the guard desk in Chromium', () => {
       await page.close();
     }
   }, 60_000);
+
+  it('a refusal is said in Korean next to its control, never as the server\'s English sentence', async () => {
+    const live = await raise(t, 'welfare-1');
+    const manager = await signIn(browser, t.url, 'manager');
+    try {
+      await manager.locator('[data-view="drills"]').click();
+      await manager.getByTestId('drills-view').waitFor();
+      await manager.getByTestId('drills-plan-participants').fill('guard-a');
+      await manager.getByTestId('drills-plan-submit').click();
+      const item = manager.locator('[data-testid^="drill-drl_"]').first();
+      await item.waitFor();
+      const drillId = (await item.getAttribute('data-testid'))!.replace('drill-', '');
+      await manager.getByTestId(`drill-start-${drillId}`).click();
+      const refusal = manager.locator('.error-text[data-code="live_incident_open"]');
+      await refusal.waitFor({ timeout: 10_000 });
+      expect(await refusal.textContent()).toContain('실제 사건이 진행 중입니다');
+      const text = await manager.locator('body').innerText();
+      expect(text).not.toContain('cannot start until it is over');
+      expect(text).not.toMatch(/is open at site|a drill cannot/);
+      expect(live).toMatch(/^inc_/);
+
+      // The language switch inside the console: the same refusal in English, and it stays after a reload.
+      await manager.getByTestId('lang-switch').click();
+      await expect.poll(() => refusal.textContent()).toContain('A live incident is open at this site');
+      await manager.reload();
+      await manager.getByTestId('lang-switch').waitFor();
+      expect(await manager.getByTestId('lang-switch').textContent()).toBe('한국어');
+    } finally {
+      await manager.close();
+    }
+  }, 60_000);
 });

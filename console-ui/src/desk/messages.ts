@@ -34,9 +34,48 @@ export const ko = {
   'notifReason.sending': '보내는 중',
   'notifReason.sent': '전달 확인 없음',
   'notifReason.cancelled': '취소됨',
+
+  'error.refused': '요청이 거부되었습니다 ({code}).',
+  'error.unauthorized': '먼저 로그인하세요.',
+  'error.session_ended': '로그인이 끝났습니다. 다시 로그인하세요.',
+  'error.invalid_credentials': '아이디 또는 비밀번호가 틀렸습니다.',
+  'error.forbidden': '이 작업을 할 권한이 없습니다.',
+  'error.not_found': '찾을 수 없습니다.',
+  'error.invalid_request': '입력값을 확인하세요.',
+  'error.malformed_json': '요청 형식이 잘못되었습니다.',
+  'error.payload_too_large': '파일이나 내용이 너무 큽니다.',
+  'error.database_unavailable': '데이터베이스가 응답하지 않습니다. 경보는 계속 울립니다. 잠시 후 다시 시도하세요.',
+  'error.internal': '서버 오류가 발생했습니다.',
+  'error.invalid_transition': '지금 상태에서는 할 수 없는 작업입니다.',
+  'error.already_acknowledged': '이미 다른 사람이 확인했습니다.',
+  'error.incident_closed': '이미 종결되었거나 취소된 사건입니다.',
+  'error.reason_required': '사유를 입력하세요.',
+  'error.unknown_counter': '이 기관의 창구가 아닙니다.',
+  'error.ambiguous_counter': '같은 창구 이름이 여러 기관에 있습니다. 기관을 고르세요.',
+  'error.live_incident_open': '이 기관에 실제 사건이 진행 중입니다. 사건이 끝난 뒤에 훈련을 시작할 수 있습니다.',
+  'error.drill_running': '이 기관에서 다른 훈련이 진행 중입니다. 먼저 그 훈련을 끝내세요.',
+  'error.drill_not_scheduled': '시작 전인 예정 훈련이 아닙니다.',
+  'error.drill_not_paused': '중단된 훈련이 아닙니다.',
+  'error.drill_not_running': '진행 중인 훈련이 아닙니다.',
+  'error.unknown_scenario': '없는 시나리오입니다.',
+  'error.unknown_participants': '이 기관의 사람이 아닌 참가자가 있습니다.',
+  'error.no_drill_liaison': '이 기관에 훈련 연락 담당 번호가 없어 경찰 합동 훈련을 할 수 없습니다.',
+  'error.exception_required': '남은 지원 한도({remainingKrw}원, {year}년)를 {overByKrw}원 넘습니다. 승인하려면 예외 사유(exceptionReason)를 적으세요.',
+  'error.claim_decided': '이미 결정된 청구입니다.',
+  'error.aftercare_exists': '이 사건의 이 직원 보호 기록이 이미 있습니다.',
+  'error.invalid_separation': '분리 정보를 확인하세요.',
+  'error.invalid_provisioning': '설정에 문제가 있습니다. 표시된 항목을 고치세요.',
+  'error.bad_media_type': '지원하지 않는 파일 형식입니다.',
+  'error.empty_file': '빈 파일입니다.',
+  'error.empty_upload': '빈 파일입니다.',
+  'error.plan_too_large': '평면도 파일은 5 MiB 이하여야 합니다.',
+  'error.unsupported_image': '평면도는 PNG, JPEG or WebP 이미지여야 합니다 (파일 이름이 아니라 내용으로 확인).',
+  'error.invalid_import': '가져올 파일에 문제가 있습니다. 표시된 칸을 고치세요.',
 } as const;
 
-export const en: Record<keyof typeof ko, string> = {
+// English keeps the server's own sentence for most codes: only the ones it must say differently are here.
+type ErrorKey = Extract<keyof typeof ko, `error.${string}`>;
+export const en: Record<Exclude<keyof typeof ko, ErrorKey>, string> & Partial<Record<ErrorKey, string>> = {
   'session.ended': 'NOT RECEIVING ALARMS — your session has ended. Sign in again.',
   'session.endedHint': 'After signing in again, every alarm raised meanwhile is shown.',
   'session.relogin': 'Sign in again',
@@ -71,4 +110,8 @@ export const en: Record<keyof typeof ko, string> = {
   'notifReason.sending': 'sending',
   'notifReason.sent': 'no delivery report',
   'notifReason.cancelled': 'cancelled',
+
+  'error.refused': 'The request was refused ({code}).',
+  'error.live_incident_open': 'A live incident is open at this site: the drill can start once it is over.',
+  'error.exception_required': 'The claim is {overByKrw} KRW over the remaining allowance ({remainingKrw} KRW for {year}): state an exception to approve it.',
 };
