@@ -8,6 +8,8 @@ export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 export const CLASSIFICATIONS = [
   'verbal_abuse', 'threat', 'sexual_harassment', 'assault', 'defamation', 'obstruction_of_duty', 'property_damage', 'stalking', 'other',
+  // A bell pressed by mistake or a faulty device: closed as such, and counted apart from the kinds of abuse.
+  'false_alarm',
 ] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 

@@ -23,6 +23,9 @@ export const ko = {
   'panic.counterMine': '내 창구',
 
   'lang.label': '언어',
+  'statistics.unclassified': '미분류',
+  'classification.false_alarm': '오작동',
+  'statistics.falseAlarms': '오작동 {count}건 (유형별 집계와 따로 셈)',
 
   'notif.undeliveredSummary': '알림 {count}건 전달 안 됨 — 이유: {reasons}',
   'notif.unsentList': '보내지 못한 알림 {count}건 보기',
@@ -99,6 +102,9 @@ export const en: Record<Exclude<keyof typeof ko, ErrorKey>, string> & Partial<Re
   'panic.counterMine': 'my counters',
 
   'lang.label': 'Language',
+  'statistics.unclassified': 'Unclassified',
+  'classification.false_alarm': 'False alarm',
+  'statistics.falseAlarms': '{count} false alarms (counted apart from the kinds)',
 
   'notif.undeliveredSummary': '{count} notifications not delivered — why: {reasons}',
   'notif.unsentList': 'Show the {count} notifications never sent',
