@@ -77,7 +77,7 @@ describe('the guard desk in Chromium', () => {
     } finally {
       await page.context().close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('a session that really ends is said loudly, with the trouble tone; an alarm meanwhile is shown, and signing in again keeps the console', async () => {
     const page = await guardDesk();
@@ -104,7 +104,7 @@ describe('the guard desk in Chromium', () => {
     } finally {
       await page.context().close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('a lost connection is heard, and the sound bar stops saying all is well until it is back', async () => {
     const proxy = await CuttableProxy.start(t.url);
@@ -128,7 +128,7 @@ describe('the guard desk in Chromium', () => {
       await page.context().close();
       await proxy.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('the armed sound survives a reload; a browser that blocks autoplay is told plainly and arms on the next click', async () => {
     const page = await guardDesk();
@@ -154,7 +154,7 @@ describe('the guard desk in Chromium', () => {
     } finally {
       await page.context().close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('a cancel is not an all-clear: it stays on the wall and on the staff phone until a guard records the check', async () => {
     const guard = await guardDesk();
@@ -198,7 +198,7 @@ describe('the guard desk in Chromium', () => {
       await guard.context().close();
       await staffPage.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('the panic button at 360 px: it asks for the counter first, remembers it, takes a provisioned counter, and a short press sends nothing', async () => {
     const phone = { viewport: { width: 360, height: 740 } };
@@ -250,7 +250,7 @@ describe('the guard desk in Chromium', () => {
     } finally {
       await other.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('the incident page reads in order: the timeline first, undelivered notifications in one Korean line with the reason', async () => {
     const id = await raise(t, 'passport-3');
@@ -275,7 +275,7 @@ describe('the guard desk in Chromium', () => {
     } finally {
       await page.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('a refusal is said in Korean next to its control, never as the server\'s English sentence', async () => {
     const live = await raise(t, 'welfare-1');
@@ -306,5 +306,5 @@ describe('the guard desk in Chromium', () => {
     } finally {
       await manager.close();
     }
-  }, 60_000);
+  }, 120_000);
 });
