@@ -44,6 +44,10 @@ const envSchema = z.object({
   SUPERVISION_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   ESCALATION_TICK_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** log2 of scrypt's N for people's passwords: 17 is OWASP's minimum; tests lower it to save time. */
+  PASSWORD_HASH_COST: z.coerce.number().int().min(14).max(20).default(17),
+  /** Who may read /metrics: nobody, this machine only (Prometheus beside it), or anyone who reaches the port. */
+  METRICS: z.enum(['off', 'local', 'open']).default('local'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -75,6 +79,8 @@ export interface Config {
   provisionFile: string | undefined;
   adminPassword: string | undefined;
   demo: boolean;
+  /** GUARDBELL_DEMO=1 set explicitly: the demo's fixed passwords; otherwise they are generated and printed once. */
+  demoFixedPasswords: boolean;
   twilio: { accountSid: string; authToken: string; from: string; apiBase: string | undefined } | undefined;
   /** Our externally reachable base URL, for Twilio's callbacks. */
   publicUrl: string | undefined;
@@ -85,6 +91,8 @@ export interface Config {
   /** How long bell trouble changes of one site are gathered into one maintenance SMS to its admins. */
   maintenanceDigestMs: number;
   sessionTtlMs: number;
+  passwordHashLog2N: number;
+  metrics: 'off' | 'local' | 'open';
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -166,6 +174,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: e.GUARDBELL_ADMIN_PASSWORD,
     // Demo data by default only on the embedded database: a real deployment never gets demo people.
     demo: e.GUARDBELL_DEMO ? e.GUARDBELL_DEMO === '1' : !e.DATABASE_URL,
+    demoFixedPasswords: e.GUARDBELL_DEMO === '1',
     twilio: e.TWILIO_ACCOUNT_SID
       ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN!, from: e.TWILIO_FROM!, apiBase: e.TWILIO_API_BASE }
       : undefined,
@@ -176,6 +185,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     supervisionSweepMs: e.SUPERVISION_SWEEP_MS,
     maintenanceDigestMs: e.MAINTENANCE_DIGEST_SECONDS * 1000,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    passwordHashLog2N: e.PASSWORD_HASH_COST,
+    metrics: e.METRICS,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -15,21 +15,23 @@ import {
 } from '../gateway/index.ts';
 import { DeviceAuth } from '../gateway/broker/device-auth.ts';
 import { loadBridgeCredentials } from './provisioning/credentials.ts';
-import { hashPassword, verifyPassword } from './auth/passwords.ts';
+import { PasswordHasher, verifyPassword } from './auth/passwords.ts';
+import { provisionFor } from './admin/provision.ts';
+import { refreshDemoLogins, seedDemo, type DemoLogin } from './demo/demo-logins.ts';
 import { Sessions } from './auth/sessions.ts';
 import { parseSerialPorts, type Config, type SerialPortConfig } from './config.ts';
 import { AlarmCore } from './core/alarm-core.ts';
 import { BellSupervisor } from './core/bell-supervisor.ts';
 import { coreMetrics } from './core/metrics.ts';
 import { Places } from './core/places.ts';
-import { demoProvisioning } from './demo/demo-provisioning.ts';
 import { createApp } from './http/app.ts';
 import type { ApiContext, HealthReport } from './http/context.ts';
 import { attachStream } from './http/stream.ts';
 import { LiveHub } from './live/hub.ts';
-import { applyProvisioning, provisionFromText } from './provisioning/apply.ts';
+import { provisionFromText } from './provisioning/apply.ts';
 import { formatProblems } from './provisioning/index.ts';
 import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
+import { openBackupDoor } from './backup/control-socket.ts';
 import { EscalationEngine, FirstAlert, Outbox, RosterCache, systemClock, twilioRoutes, type Clock } from './escalation/index.ts';
 import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
@@ -57,6 +59,8 @@ export interface System {
   /** Set when the built-in admin password was generated on this start. */
   generatedAdminPassword: string | undefined;
   seededDemo: boolean;
+  /** Demo logins set on this start (generated ones are shown this once); empty when none changed. */
+  demoLogins: DemoLogin[];
   /** Reads sites, counters, bells, people and rosters again after they changed in the database (provisioning). */
   reloadDirectory(): Promise<void>;
   close(): Promise<void>;
@@ -82,21 +86,29 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   cleanups.push(() => database.close());
   await database.migrate();
+  // `guardbell backup` asks the running server: PGlite has one user.
+  if (database.dump && config.embeddedDbDir !== 'memory://') {
+    const door = await openBackupDoor(config.dataDir, database.dump, logger);
+    cleanups.push(() => door.close());
+  }
 
   const directory = new DirectoryStore(database.db);
   const incidents = new IncidentStore(database.db, database.inEngine);
-  const generatedAdminPassword = await ensureAdmin(database, config.adminPassword);
+  const hasher = new PasswordHasher({ log2N: config.passwordHashLog2N });
+  const generatedAdminPassword = await ensureAdmin(database, config.adminPassword, hasher);
   if (config.provisionFile) {
     const text = await readFile(config.provisionFile, 'utf8');
-    const result = await provisionFromText(database.db, text, config.provisionFile);
+    const result = await provisionFromText(database.db, text, config.provisionFile, { hasher, actorId: 'system' });
     if (!result.ok) throw new StartError(`${config.provisionFile} was not applied:\n${formatProblems(result.problems)}`);
     logger.info({ file: config.provisionFile, ...result.summary }, 'provisioning file applied');
   }
   let seededDemo = false;
+  let demoLogins: DemoLogin[] = [];
+  const demoOpts = { fixedPasswords: config.demoFixedPasswords, hasher };
   if (config.demo && (await directory.sites()).length === 0) {
-    await applyProvisioning(database.db, demoProvisioning());
+    demoLogins = await seedDemo(database.db, demoOpts);
     seededDemo = true;
-  }
+  } else if (config.demo) demoLogins = await refreshDemoLogins(database.db, demoOpts);
 
   const places = new Places(directory);
   await places.reload();
@@ -293,7 +305,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
       ...(siaDc09 ? { siaDc09 } : {}), ...(rflink.length > 0 ? { rflink } : {}),
     };
   };
-  const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs });
+  const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs, hasher });
   const extraRoutes = config.twilio
     ? [twilioRoutes({
         db: database.db, core, outbox, logger, authToken: config.twilio.authToken,
@@ -313,12 +325,8 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     // Secure cookies whenever the console is served over https (behind a TLS proxy).
     secureCookies: config.publicUrl?.startsWith('https://') ?? false,
     sessionTtlMs: config.sessionTtlMs,
-    provision: async (text, fileName) => {
-      const result = await provisionFromText(database.db, text, fileName);
-      if (!result.ok) return result;
-      await reloadDirectory();
-      return { ok: true, summary: result.summary };
-    },
+    provision: provisionFor({ db: database.db, hasher, sessions, reloadDirectory }),
+    metricsAccess: config.metrics,
   };
   ctx.extraRoutes = [...(ctx.extraRoutes ?? []), drillRoutes(ctx, drills)];
   const server: Server = createServer(createApp(ctx));
@@ -353,6 +361,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     deviceAuth,
     generatedAdminPassword,
     seededDemo,
+    demoLogins,
     reloadDirectory,
     close: async () => {
       // Give stored-but-unacked and pending writes a moment, then stop.
@@ -376,7 +385,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /** The built-in `admin` account, created on first start with the given or a generated password. */
-async function ensureAdmin(database: Database, password: string | undefined): Promise<string | undefined> {
+async function ensureAdmin(database: Database, password: string | undefined, hasher: PasswordHasher): Promise<string | undefined> {
   const [existing] = await database.db.select().from(schema.people).where(eq(schema.people.username, 'admin'));
   if (existing) return undefined;
   const generated = password ? undefined : randomBytes(12).toString('base64url');
@@ -386,7 +395,7 @@ async function ensureAdmin(database: Database, password: string | undefined): Pr
     roles: ['admin'],
     siteIds: [],
     username: 'admin',
-    passwordHash: await hashPassword(password ?? generated!),
+    passwordHash: await hasher.hash(password ?? generated!),
   });
   return generated;
 }

@@ -6,11 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { ConfigError, configFromEnv } from '../api/config.ts';
-import { DEMO_LOGINS, DEMO_SITE_ID } from '../api/demo/demo-provisioning.ts';
+import { DEMO_SITE_ID } from '../api/demo/demo-provisioning.ts';
 import { provisionFromText } from '../api/provisioning/apply.ts';
 import { formatProblems } from '../api/provisioning/index.ts';
-import { openDatabase, schema } from '../api/store/index.ts';
-import { hashPassword, verifyPassword } from '../api/auth/passwords.ts';
+import { openDatabase, openDatabaseEarly, schema } from '../api/store/index.ts';
+import { hashPassword, PasswordHasher, verifyPassword } from '../api/auth/passwords.ts';
 import { parseProvisioningText } from '../api/provisioning/parse.ts';
 import { provisioningContext } from '../api/provisioning/apply.ts';
 import { DEFAULT_GATEWAY_MQTT_USER, mosquittoFiles, writeMosquittoFiles } from '../gateway/broker/mosquitto-acl.ts';
@@ -27,7 +27,10 @@ const USAGE = `usage: guardbell <command>
                         legacy dry-contact bells on a serial I/O board as native bells
   devices mosquitto-acl --out DIR (--provision FILE | --generate) [--gateway-user U]
                         password file and ACL for an external Mosquitto (per-bell credentials)
+  demo remove           remove the demo's accounts (their sessions end; records they made keep them, deactivated)
   bench                 load benchmark (see README)
+  backup FILE           copy the database to FILE (embedded: online, while the server runs; PostgreSQL: pg_dump)
+  restore FILE          restore FILE into a fresh DATA_DIR, or an empty database of DATABASE_URL
   audit verify          verify the audit log's hash chain (exit 1 naming the first broken link)
   case verify FILE.zip  verify a case export against its manifest (exit 1 naming each changed, missing or extra file)`;
 
@@ -52,10 +55,17 @@ async function main(argv: string[]): Promise<number> {
       const { runAuditCommand } = await import('../api/audit/cli.ts');
       return runAuditCommand(rest);
     }
+    case 'backup':
+    case 'restore': {
+      const { runBackupCommand } = await import('../api/backup/cli.ts');
+      return runBackupCommand(argv);
+    }
     case 'case': {
       const { runCaseCommand } = await import('../api/cases/cli.ts');
       return runCaseCommand(rest);
     }
+    case 'demo':
+      return demo(rest);
     case 'bench': {
       const { runBench } = await import('../test/bench/bench.ts');
       return runBench(rest);
@@ -87,6 +97,8 @@ async function edgeBridge(argv: string[]): Promise<number> {
 
 async function start(): Promise<number> {
   const config = configFromEnv();
+  // The embedded database opens on its own thread while the system loads.
+  openDatabaseEarly({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   const { startSystem } = await import('../api/system.ts');
   const { startLogger } = await import('../api/log-lines.ts');
   const system = await startSystem(config, { logger: startLogger(config.logLevel, process.env.LOG_FORMAT) });
@@ -99,13 +111,18 @@ async function start(): Promise<number> {
     `  Database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${config.embeddedDbDir}`}`,
   ];
   if (system.generatedAdminPassword) lines.push(`  Admin login: admin / ${system.generatedAdminPassword}  (generated now; shown once)`);
+  if (system.demoLogins.length > 0) {
+    lines.push(`  Demo logins (username / password)${config.demoFixedPasswords ? ', fixed while GUARDBELL_DEMO=1' : ', generated now and shown once'}:`);
+    for (const l of system.demoLogins) lines.push(`    ${l.username.padEnd(11)} ${l.password.padEnd(16)} ${l.roles.join(', ')}`);
+  }
   let demoBells: { stop(): Promise<void> } | undefined;
   if (config.demo && system.places.site(DEMO_SITE_ID)) {
     const demo = await import('../api/demo/demo-start.ts');
     if (system.seededDemo) await demo.seedDemoFloorPlans(system.database.db);
     const bells = await demo.startDemoBells({ mqttUrl: system.mqttUrl, topicRoot: config.topicRoot });
     demoBells = bells;
-    lines.push(...demo.demoStartLines({ mqttUrl: system.mqttUrl, topicRoot: config.topicRoot, logins: DEMO_LOGINS, bells }));
+    lines.push(...demo.demoStartLines({ mqttUrl: system.mqttUrl, topicRoot: config.topicRoot, bells }));
+    lines.push('  Demo accounts stop working once a real site is provisioned; `guardbell demo remove` removes them.');
   }
   console.log(lines.join('\n') + '\n');
   const stop = async (signal: string) => {
@@ -117,6 +134,26 @@ async function start(): Promise<number> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   return -1; // keep running
+}
+
+async function demo(argv: string[]): Promise<number> {
+  if (argv[0] !== 'remove' || argv.length > 1) {
+    console.error('usage: guardbell demo remove');
+    return 2;
+  }
+  const config = configFromEnv();
+  const { removeDemoAccounts } = await import('../api/demo/demo-logins.ts');
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
+  try {
+    await database.migrate();
+    const { deleted, deactivated } = await removeDemoAccounts(database.db);
+    if (deleted.length + deactivated.length === 0) console.log('no demo accounts');
+    if (deleted.length > 0) console.log(`demo accounts removed: ${deleted.join(', ')}`);
+    if (deactivated.length > 0) console.log(`demo accounts deactivated, their logins removed (records they made keep them): ${deactivated.join(', ')}`);
+    return 0;
+  } finally {
+    await database.close();
+  }
 }
 
 async function migrate(): Promise<number> {
@@ -146,7 +183,8 @@ async function provision(file: string | undefined): Promise<number> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   try {
     await database.migrate();
-    const result = await provisionFromText(database.db, text, file);
+    const hasher = new PasswordHasher({ log2N: config.passwordHashLog2N });
+    const result = await provisionFromText(database.db, text, file, { hasher, actorId: 'cli' });
     if (!result.ok) {
       console.error(`${file}: ${result.problems.length} problem(s); nothing was applied:\n${formatProblems(result.problems)}`);
       return 1;

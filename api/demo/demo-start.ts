@@ -1,6 +1,6 @@
 /**
  * What `guardbell start` adds for the demo: its floor plans, its simulated bells, and the lines that say how
- * to sign in and press a bell by hand — printed with the port and credentials this run really has, so they can
+ * to press a bell by hand — printed with the port and credentials this run really has, so they can
  * be pasted as they are.
  */
 import { demoBellCredentials, type DemoBells } from './demo-bells.ts';
@@ -11,14 +11,12 @@ export { startDemoBells } from './demo-bells.ts';
 export function demoStartLines(opts: {
   mqttUrl: string;
   topicRoot: string;
-  logins: readonly { username: string; password: string; roles: readonly string[] }[];
   bells: Pick<DemoBells, 'started' | 'refused'>;
 }): string[] {
   const { hostname, port } = new URL(opts.mqttUrl);
   const bell = demoBellCredentials().find((b) => !b.keyHex) ?? { bellId: 'B-0101', password: undefined };
   const login = bell.password ? ` -u ${bell.bellId} -P '${bell.password}'` : '';
-  const lines = ['  Demo logins (username / password):'];
-  for (const l of opts.logins) lines.push(`    ${l.username.padEnd(11)} ${l.password.padEnd(16)} ${l.roles.join(', ')}`);
+  const lines: string[] = [];
   lines.push(
     `  Press demo bell ${bell.bellId} (counter "Passport counter 1", 1F), then sign in as guard1 and acknowledge:`,
     `    npx guardbell bell press --bell ${bell.bellId} --mqtt ${opts.mqttUrl}${bell.password ? ` --password '${bell.password}'` : ''}`,

@@ -1,5 +1,6 @@
 /** Statistics to Excel (exceljs) and CSV: the same sections, the incident lines beside them. */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './excel.ts';
 import { ko, koList, siteDateTime, siteWallClock, zoneName, type LabelGroup } from '../reports/local-text.ts';
 import { RESPONSE_MEASURES, type Count, type IncidentLine, type RepeatComplainant, type Statistics } from './compute.ts';
 
@@ -41,7 +42,7 @@ const sectionLabel = (section: (typeof SECTIONS)[number], c: Count) => {
 };
 
 export async function statisticsWorkbook(s: Statistics, lines: readonly IncidentLine[], meta: ExportMeta, repeat: readonly RepeatComplainant[] = []): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = 'Guardbell';
   // Sheet names stay the section keys (stable for scripts); everything a person reads is Korean.
   const summary = wb.addWorksheet('summary');

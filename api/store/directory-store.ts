@@ -131,6 +131,16 @@ export class DirectoryStore {
     await this.db.delete(sessions).where(lt(sessions.expiresAt, now));
   }
 
+  /** Ends every session of a person (deactivated, password changed); returns the ended sessions' token hashes. */
+  async deleteSessionsOf(personId: string): Promise<string[]> {
+    const rows = await this.db.delete(sessions).where(eq(sessions.personId, personId)).returning({ tokenHash: sessions.tokenHash });
+    return rows.map((r) => r.tokenHash);
+  }
+
+  async setPasswordHash(personId: string, passwordHash: string): Promise<void> {
+    await this.db.update(people).set({ passwordHash }).where(eq(people.id, personId));
+  }
+
   async addSecurityAlert(a: { bellId: string; siteId: string | null; reason: string; detail: string; at: Date }): Promise<void> {
     await this.db.insert(securityAlerts).values(a);
   }

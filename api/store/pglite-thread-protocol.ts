@@ -7,6 +7,7 @@ export type ToWorker =
   | { id: number; op: 'begin' }
   | { id: number; op: 'end'; txId: number; commit: boolean }
   | { id: number; op: 'call'; name: string; args: unknown[] }
+  | { id: number; op: 'dump' }
   | { id: number; op: 'close' };
 
 /** An error's message, name and PostgreSQL fields (code, detail, …) as plain data. */

@@ -82,6 +82,11 @@ export class PgliteThread implements PgliteLike {
   /** Runs a store procedure (pglite-procedures.ts) inside the thread, as one message. */
   readonly call: RunInEngine = ((name: string, ...args: unknown[]) => this.ask({ op: 'call', name, args })) as RunInEngine;
 
+  /** A gzipped tarball of the data folder, taken between statements while everything else keeps running. */
+  dump(): Promise<Uint8Array> {
+    return this.ask({ op: 'dump' }) as Promise<Uint8Array>;
+  }
+
   async close(): Promise<void> {
     if (!this.failure) await this.ask({ op: 'close' }).catch(() => undefined);
     await this.worker.terminate();

@@ -78,6 +78,8 @@ export const people = pgTable('people', {
   username: text('username').unique(),
   passwordHash: text('password_hash'),
   active: boolean('active').notNull().default(true),
+  /** Made by the demo seed: refused once a real site exists (api/auth/demo-accounts.ts). */
+  demo: boolean('demo').notNull().default(false),
 });
 
 export const sessions = pgTable(

@@ -4,7 +4,7 @@ import { configFromEnv, type Config } from '../../api/config.ts';
 import type { Clock } from '../../api/escalation/index.ts';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { startSystem, type System } from '../../api/system.ts';
-import { testProvisioning, PASSWORD } from './fixtures.ts';
+import { testProvisioning, PASSWORD, TEST_HASH_COST, testHasher } from './fixtures.ts';
 import { ApiClient } from './http.ts';
 import { RawBell, MOSQUITTO_URL } from './mqtt.ts';
 import { createTestDatabase } from './postgres.ts';
@@ -56,6 +56,7 @@ export function isolatedEnv(topicRoot: string, databaseUrl: string | undefined, 
     GUARDBELL_TOPIC_ROOT: topicRoot,
     GUARDBELL_DEMO: '0',
     GUARDBELL_ADMIN_PASSWORD: opts.adminPassword ?? PASSWORD,
+    PASSWORD_HASH_COST: String(TEST_HASH_COST),
     LOG_LEVEL: opts.logLevel ?? 'silent',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
@@ -75,7 +76,7 @@ export async function startTestSystem(opts: TestSystemOptions): Promise<TestSyst
   const config: Config = { ...configFromEnv(env), embeddedDbDir: env.DATA_DIR === 'memory://' ? 'memory://' : `${env.DATA_DIR}/pglite` };
   let system = await startSystem(config, { logger: pino({ level: config.logLevel }), escalationClock: opts.escalationClock });
   if (opts.provision !== false && (await system.places.allSites()).length === 0) {
-    await applyProvisioning(system.database.db, testProvisioning());
+    await applyProvisioning(system.database.db, testProvisioning(), { hasher: testHasher });
     await system.reloadDirectory();
   }
   const bells: RawBell[] = [];

@@ -8,8 +8,18 @@ export function authRoutes(ctx: ApiContext): Router {
   const r = Router();
   r.post('/auth/login', async (req, res) => {
     const body = parseBody(loginBody, req.body);
-    const session = await ctx.sessions.login(body.username, body.password);
-    if (!session) throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
+    const session = await ctx.sessions.login(body.username, body.password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    if (session.kind === 'throttled' || session.kind === 'busy') {
+      const seconds = session.kind === 'busy' ? 1 : Math.ceil(session.retryAfterMs / 1000);
+      res.setHeader('Retry-After', String(seconds));
+      throw session.kind === 'busy'
+        ? new HttpError(429, 'login_busy', 'too many logins are being checked at once; try again in a second')
+        : new HttpError(429, 'login_throttled', `too many failed logins; try again in ${seconds} s`);
+    }
+    if (session.kind === 'demo_refused') {
+      throw new HttpError(403, 'demo_account', 'demo accounts do not work on a system that holds a real site');
+    }
+    if (session.kind !== 'ok') throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
     setSessionCookie(ctx, res, session.token);
     res.json({ token: session.token, expiresAt: session.expiresAt.toISOString(), user: session.user });
   });
