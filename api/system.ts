@@ -8,22 +8,19 @@ import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
-import {
-  Gateway, gatewayMetrics, MqttNativeSource, PortInUseError, SerialAckRoutes, SerialSource, serialMetrics, SiaDc09Source, siaMetrics,
-  startEmbeddedBroker, ThirdPartyMqttSource, thirdPartyMetrics, type EmbeddedBroker,
-  RflinkRepeats, RflinkSource, rflinkMetrics,
-} from '../gateway/index.ts';
-import { DeviceAuth } from '../gateway/broker/device-auth.ts';
-import { loadBridgeCredentials } from './provisioning/credentials.ts';
-import { PasswordHasher, verifyPassword } from './auth/passwords.ts';
+import type { EmbeddedBroker, Gateway } from '../gateway/index.ts';
+import type { DeviceAuth } from '../gateway/broker/device-auth.ts';
+import { PasswordHasher } from './auth/passwords.ts';
 import { provisionFor } from './admin/provision.ts';
 import { refreshDemoLogins, seedDemo, type DemoLogin } from './demo/demo-logins.ts';
 import { Sessions } from './auth/sessions.ts';
-import { parseSerialPorts, type Config, type SerialPortConfig } from './config.ts';
+import type { Config } from './config.ts';
+import { AlarmBus, startBus } from './bus/index.ts';
 import { AlarmCore } from './core/alarm-core.ts';
 import { BellSupervisor } from './core/bell-supervisor.ts';
 import { coreMetrics } from './core/metrics.ts';
 import { Places } from './core/places.ts';
+import { embeddedBrokerAuth, GatewayInputs, startBroker } from './gateway-inputs.ts';
 import { createApp } from './http/app.ts';
 import type { ApiContext, HealthReport } from './http/context.ts';
 import { attachStream } from './http/stream.ts';
@@ -36,7 +33,7 @@ import { EscalationEngine, FirstAlert, Outbox, RosterCache, systemClock, twilioR
 import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
 import type { MessageSender, SendChannel } from './notify/types.ts';
-import { eq, isNotNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { DrillRouting } from '../drills/routing.ts';
 import { DrillService } from '../drills/service.ts';
 import { drillRoutes } from '../drills/http/routes.ts';
@@ -46,6 +43,7 @@ export interface System {
   url: string;
   mqttUrl: string;
   database: Database;
+  bus: AlarmBus;
   core: AlarmCore;
   gateway: Gateway;
   hub: LiveHub;
@@ -61,35 +59,52 @@ export interface System {
   seededDemo: boolean;
   /** Demo logins set on this start (generated ones are shown this once); empty when none changed. */
   demoLogins: DemoLogin[];
-  /** Reads sites, counters, bells, people and rosters again after they changed in the database (provisioning). */
+  /**
+   * Sites, counters, bells, people and rosters changed in the database (provisioning): this process's caches
+   * are read again, then every other process is told (`directory.changed`).
+   */
   reloadDirectory(): Promise<void>;
   close(): Promise<void>;
 }
 
 export { StartError };
 
+/** A part of the process with a lifetime: started in the order of one list, stopped in reverse. */
+interface Component {
+  name: string;
+  start?(): Promise<void> | void;
+  stop(): Promise<void> | void;
+}
+
 export async function startSystem(config: Config, opts: { logger?: Logger; escalationClock?: Clock | undefined } = {}): Promise<System> {
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { app: 'guardbell' } });
-  const cleanups: (() => Promise<void> | void)[] = [];
+  const started: Component[] = [];
   const closeAll = async () => {
-    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+    for (const c of started.splice(0).reverse()) {
+      await Promise.resolve(c.stop()).catch((err: unknown) => logger.warn({ err, component: c.name }, 'component did not stop cleanly'));
+    }
+  };
+  const startAll = async (components: Component[]) => {
+    for (const c of components) {
+      await c.start?.();
+      started.push(c);
+    }
   };
   try {
-    return await boot(config, logger, cleanups, closeAll, opts.escalationClock ?? systemClock);
+    return await boot(config, logger, startAll, closeAll, opts.escalationClock ?? systemClock);
   } catch (err) {
     await closeAll();
     throw err;
   }
 }
 
-async function boot(config: Config, logger: Logger, cleanups: (() => Promise<void> | void)[], closeAll: () => Promise<void>, clock: Clock): Promise<System> {
+async function boot(config: Config, logger: Logger, startAll: (c: Component[]) => Promise<void>, closeAll: () => Promise<void>, clock: Clock): Promise<System> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
-  cleanups.push(() => database.close());
-  await database.migrate();
+  await startAll([{ name: 'database', start: () => database.migrate(), stop: () => database.close() }]);
   // `guardbell backup` asks the running server: PGlite has one user.
   if (database.dump && config.embeddedDbDir !== 'memory://') {
     const door = await openBackupDoor(config.dataDir, database.dump, logger);
-    cleanups.push(() => door.close());
+    await startAll([{ name: 'backup door', stop: () => door.close() }]);
   }
 
   const directory = new DirectoryStore(database.db);
@@ -110,20 +125,19 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     seededDemo = true;
   } else if (config.demo) demoLogins = await refreshDemoLogins(database.db, demoOpts);
 
-  const places = new Places(directory);
-  await places.reload();
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // The seam between the parts: everything below tells and hears through it, in this process and (PostgreSQL) all others.
+  const bus = startBus({ databaseUrl: database.kind === 'postgres' ? config.databaseUrl : undefined, logger, registry });
+  const places = new Places(directory);
   const hub = new LiveHub();
   const escalationMetrics = escalationMetricsFor(registry);
   // Filled once the HTTP port (and so the callback URL) is known; the outbox sends nothing before start().
   const senders: Partial<Record<SendChannel, MessageSender>> = {};
   let publicUrl = config.publicUrl ?? '';
   const roster = new RosterCache(database.db, logger);
-  await roster.start();
-  cleanups.push(() => roster.stop());
   const outbox = new Outbox({
-    db: database.db, places, hub, logger, senders, sent: escalationMetrics.sent, tickMs: config.escalationTickMs,
+    db: database.db, places, bus, logger, senders, sent: escalationMetrics.sent, tickMs: config.escalationTickMs,
     people: () => roster.people,
     // One batch at a time: side-by-side batches on PostgreSQL starved the alarm write queue in the bench.
     parallel: 1,
@@ -133,178 +147,71 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     parallel: 1,
     now: () => clock.now(),
     roster: (now) => roster.snapshot(now),
-    onFired: () => outbox.kick(),
+    bus,
   });
-  const firstAlert = new FirstAlert({ places, roster, outbox, logger, expectDue: (due) => escalation.expectDue(due) });
-  let deviceAuth: DeviceAuth | undefined;
-  let openSiteLines = async () => {};
-  const reloadDirectory = async () => {
-    await places.reload();
-    await roster.refresh();
-    await deviceAuth?.reload();
-    await openSiteLines();
-  };
+  const firstAlert = new FirstAlert({ places, roster, outbox, logger, bus });
   const maintenance = new MaintenanceAlerts({
     directory, places, people: () => roster.people, sms: () => senders.sms, logger: logger.child({ part: 'maintenance' }),
     sent: new Counter({ name: 'guardbell_maintenance_alerts_total', help: 'Maintenance SMS to site admins, by result.', labelNames: ['result'], registers: [registry] }),
     digestMs: config.maintenanceDigestMs,
   });
-  cleanups.push(() => maintenance.stop());
-  const supervisor = new BellSupervisor({ directory, hub, logger, sweepMs: config.supervisionSweepMs, onTroubleChanged: (bell) => maintenance.troubleChanged(bell) });
-  await supervisor.start();
-  cleanups.push(() => supervisor.stop());
-  // Drills (issue 7): which presses belong to a running drill, decided at the edge from memory.
-  const drillRouting = new DrillRouting();
-  const core = new AlarmCore({ incidents, directory, places, hub, supervisor, metrics: coreMetrics(registry), logger, firstAlert, onIncidentChanged: (id) => escalation.touch(id), drills: drillRouting });
-  await core.start();
-  cleanups.push(() => core.stop());
-  cleanups.push(() => escalation.stop());
-  cleanups.push(() => outbox.stop());
-
+  const supervisor = new BellSupervisor({ directory, bus, logger, sweepMs: config.supervisionSweepMs });
+  // Drills: which presses belong to a running drill, decided at the edge from memory.
+  const drillRouting = new DrillRouting(bus);
+  const core = new AlarmCore({ incidents, directory, places, bus, supervisor, metrics: coreMetrics(registry), logger, firstAlert, drills: drillRouting });
+  const deviceAuth = config.mqttUrl ? undefined : embeddedBrokerAuth(config, database, registry, logger);
   let broker: EmbeddedBroker | undefined;
-  if (!config.mqttUrl) {
-    // Per-bell credentials on the embedded broker; an external broker has its own (`guardbell devices mosquitto-acl`).
-    const refused = new Counter({
-      name: 'guardbell_mqtt_auth_refused_total',
-      help: 'MQTT connections, publishes and subscriptions refused by the embedded broker, by reason',
-      labelNames: ['reason'] as const,
-      registers: [registry],
-    });
-    const authLog = logger.child({ component: 'mqtt-auth' });
-    deviceAuth = new DeviceAuth({
-      topicRoot: config.topicRoot,
-      loadCredentials: async () => {
-        const rows = await database.db
-          .select({ id: schema.bells.id, hash: schema.bells.mqttPasswordHash })
-          .from(schema.bells)
-          .where(isNotNull(schema.bells.mqttPasswordHash));
-        return new Map(rows.map((r) => [r.id, r.hash!]));
-      },
-      loadBridges: () => loadBridgeCredentials(database.db),
-      verify: (password, hash) => verifyPassword(password, hash),
-      allowAnonymous: config.mqttAllowAnonymous,
-      publishLimit: { perSecond: config.mqttPublishRate, burst: config.mqttPublishRate * 3 },
-      onRefused: (r) => {
-        refused.inc({ reason: r.reason });
-        authLog.warn({ reason: r.reason, clientId: r.clientId, username: r.username, topic: r.topic, detail: r.detail }, 'MQTT client refused');
-      },
-    });
-    await deviceAuth.start();
-    const auth = deviceAuth;
-    cleanups.push(() => auth.stop());
-    try {
-      broker = await startEmbeddedBroker({
-        port: config.mqttPort, host: config.mqttHost, auth: deviceAuth.hooks(), attach: (aedes) => auth.attach(aedes),
-        maxPacketBytes: config.mqttMaxPacketBytes, onPacketTooBig: (announced, remote) => authLog.warn({ announced, remote }, 'MQTT packet over the size limit: connection closed'),
-      });
-      if (config.mqttAllowAnonymous) logger.warn('MQTT_ALLOW_ANONYMOUS=1: the embedded broker lets clients without credentials speak for bells without credentials (a lab setting, never for a real site)');
-    } catch (err) {
-      if (err instanceof PortInUseError) {
-        throw new StartError(
-          `Port ${config.mqttPort} is already taken (probably a running Mosquitto): set MQTT_URL=mqtt://127.0.0.1:${config.mqttPort} to use that broker, or MQTT_PORT to start the embedded broker on another port.`,
-        );
-      }
-      throw err;
-    }
-    cleanups.push(() => broker?.close());
-  }
-  const mqttUrl = config.mqttUrl ?? broker!.url;
-  const source = new MqttNativeSource({
-    url: mqttUrl,
-    topicRoot: config.topicRoot,
-    // On the embedded broker the gateway logs in with its internal credential, generated at this start.
-    username: deviceAuth ? deviceAuth.gatewayUsername : config.mqttUsername,
-    password: deviceAuth ? deviceAuth.gatewayPassword : config.mqttPassword,
-    sharedGroup: config.mqttUrl ? config.mqttSharedGroup : undefined,
-  });
-  // Zigbee2MQTT, Shelly and Tasmota buttons (DEVICES.md §1–2), always on: on the broker of the native bells,
-  // where those bridges publish. Messages of devices that are not provisioned bells are counted and dropped.
-  const thirdParty = new ThirdPartyMqttSource({
-    url: mqttUrl,
-    username: deviceAuth ? deviceAuth.gatewayUsername : config.mqttUsername,
-    password: deviceAuth ? deviceAuth.gatewayPassword : config.mqttPassword,
-    resolve: (adapter, deviceId) => places.thirdPartyBell(adapter, deviceId),
-    sharedGroup: config.mqttUrl ? config.mqttSharedGroup : undefined,
-    metrics: thirdPartyMetrics(registry),
-    logger: logger.child({ source: 'third-party-mqtt' }),
-  });
-  // One source per native serial line (PROTOCOL.md §2); a missing port is retried, never a reason not to start.
-  const routes = new SerialAckRoutes();
-  let serialLines: ReturnType<typeof serialMetrics> | undefined;
-  const serialSource = (p: SerialPortConfig, siteId?: string) => new SerialSource({
-    ...p, routes, metrics: (serialLines ??= serialMetrics(registry)), logger: logger.child({ source: 'serial', port: p.path, ...(siteId ? { siteId } : {}) }),
-    ...(siteId ? { site: { id: siteId, hasBell: (bellId: string) => places.lookup(bellId)?.siteId === siteId } } : {}),
-  });
-  const serialSources = config.serialPorts.map((p) => serialSource(p));
-  // Sites' own lines (provisioning `serialPorts`), each hearing only its site's bells; SERIAL_PORTS wins a path
-  // named in both. Lines provisioned while running are opened then; a line removed stays open until restart.
-  const siteLinesToOpen = (): SerialSource[] => {
-    const open = new Set(serialSources.map((s) => s.path));
-    const added: SerialSource[] = [];
-    for (const site of places.allSites()) {
-      for (const p of parseSerialPorts(site.serialPorts.join(','))) {
-        if (open.has(p.path)) continue;
-        open.add(p.path);
-        const line = serialSource(p, site.id);
-        serialSources.push(line);
-        added.push(line);
-      }
-    }
-    return added;
+  const brokerComponent: Component = {
+    name: 'embedded broker',
+    start: async () => {
+      broker = await startBroker(config, deviceAuth!, logger);
+    },
+    stop: () => broker?.close(),
   };
-  siteLinesToOpen();
-  // RFLink 433 MHz receivers (DEVICES.md §5.1), one source per port, like the native serial lines; the repeat
-  // filter is shared so that a press heard by two receivers is one press.
-  const rflinkRepeats = new RflinkRepeats();
-  const rflinkLines = config.rflinkPorts.length > 0 ? rflinkMetrics(registry) : undefined;
-  const rflinkSources = config.rflinkPorts.map((p) => new RflinkSource({
-    ...p, repeats: rflinkRepeats, metrics: rflinkLines, resolve: (deviceId) => places.rflinkBell(deviceId), logger: logger.child({ source: 'rflink', port: p.path }),
-  }));
-  // Alarm panels over SIA DC-09 (DEVICES.md §3); first among the sources, so a taken port fails the start
-  // before anything else has started.
-  const sia = config.siaDc09Port === undefined ? undefined : new SiaDc09Source({
-    port: config.siaDc09Port,
-    host: config.host,
-    resolve: (account, zone) => places.siaBell(account, zone),
-    accountBells: (account) => places.siaBellsOfAccount(account),
-    keyFor: (account) => config.siaDc09Keys.get(account.toUpperCase()),
-    metrics: siaMetrics(registry),
-    logger: logger.child({ source: 'sia-dc09' }),
-  });
-  const gateway = new Gateway({ sources: [...(sia ? [sia] : []), source, thirdParty, ...serialSources, ...rflinkSources], directory: places, sink: core, metrics: gatewayMetrics(registry), logger });
-  core.attach({ sendAck: (bellId, ack) => gateway.sendAck(bellId, ack), reject: (r) => gateway.reject(r) });
-  try {
-    await gateway.start();
-  } catch (err) {
-    if (err instanceof PortInUseError && err.what === 'SIA_DC09_PORT') {
-      throw new StartError(`Port ${config.siaDc09Port} is already taken by another program: set SIA_DC09_PORT to a free port for the SIA DC-09 receiver (alarm panels must then be told the new port).`);
-    }
-    throw err;
-  }
-  cleanups.push(() => gateway.stop());
-  openSiteLines = async () => {
-    for (const line of siteLinesToOpen()) await gateway.add(line);
-  };
-  if (!source.startedConnected) logger.warn({ mqttUrl }, 'broker not reachable yet; the gateway keeps trying');
+  const inputs = new GatewayInputs(config, registry, logger, places, () => config.mqttUrl ?? broker!.url, deviceAuth);
 
-  // `serial` is added to the report (a field, not a rename): a dead serial line makes the process degraded,
-  // and it must not show up as the broker being down.
-  // `siaDc09` likewise, only when the receiver is configured.
-  // `rflink` likewise, only when RFLINK_PORTS names receivers.
-  type SiaHealth = { siaDc09?: { port: number; listening: boolean; panels: number } };
-  type RflinkHealth = { rflink?: { path: string; connected: boolean }[] };
-  const health = async (): Promise<HealthReport & { serial: { path: string; connected: boolean }[] } & SiaHealth & RflinkHealth> => {
-    const db = (await database.ping()) ? 'ok' : 'down';
-    const brokerUp = source.connected ? 'ok' : 'down';
-    const serial = serialSources.map((s) => ({ path: s.path, connected: s.connected }));
-    const siaDc09 = sia ? { port: sia.port, listening: sia.connected, panels: sia.panels } : undefined;
-    const rflink = rflinkSources.map((s) => ({ path: s.path, connected: s.connected }));
-    const ok = db === 'ok' && brokerUp === 'ok' && serial.every((s) => s.connected) && (siaDc09?.listening ?? true) && rflink.every((s) => s.connected);
-    return {
-      status: ok ? 'ok' : 'degraded', db, broker: brokerUp, pendingWrites: core.pendingWrites, serial,
-      ...(siaDc09 ? { siaDc09 } : {}), ...(rflink.length > 0 ? { rflink } : {}),
-    };
+  // The caches, kept true by the bus: this process's changes are awaited, other processes' are heard.
+  const reloadCaches = async () => {
+    await places.reload();
+    await roster.refresh();
+    await deviceAuth?.reload();
+    await inputs.openSiteLines();
   };
+  const reloadDirectory = () => bus.emitAndSettle('directory.changed', { reason: 'provisioning' });
+  let busOffs: (() => void)[] = [];
+  let endingFromBus = false;
+  const busWiring: Component = {
+    name: 'bus wiring',
+    start: () => {
+      busOffs = [
+        hub.attach(bus),
+        bus.on('directory.changed', () => reloadCaches()),
+        bus.on('bell.health', (e, meta) => {
+          // The process that saw the change sends the maintenance alert (and claims it in the database).
+          if (meta.local && e.troubleChanged) maintenance.troubleChanged(e.bell);
+        }),
+        // Sessions ended here go to the other processes; theirs end here (caches forgotten, streams closed).
+        sessions.onEnded((e) => {
+          if (!endingFromBus) bus.emit('session.ended', e, { scope: 'others' });
+        }),
+        bus.on('session.ended', (e, meta) => {
+          if (meta.local) return;
+          endingFromBus = true;
+          try {
+            sessions.ended(e);
+          } finally {
+            endingFromBus = false;
+          }
+        }),
+        bus.onResync(async () => {
+          await reloadCaches();
+          await core.reloadOpen();
+        }),
+      ];
+    },
+    stop: () => busOffs.forEach((off) => off()),
+  };
+
   const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs, hasher });
   const extraRoutes = config.twilio
     ? [twilioRoutes({
@@ -312,14 +219,20 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
         publicUrl: () => publicUrl, refused: (reason) => escalationMetrics.webhookRefused.inc({ reason }),
       })]
     : [];
-  const escalationStore = new EscalationStore(database.db, () => roster.refresh());
+  const escalationStore = new EscalationStore(database.db, () => bus.emitAndSettle('directory.changed', { reason: 'roster' }));
   const drills = new DrillService({
-    db: database.db, core, incidents, escalation: escalationStore, directory, places, hub, routing: drillRouting,
-    logger: logger.child({ part: 'drills' }), reloadDirectory, touchEscalation: (id) => escalation.touch(id), kickOutbox: () => outbox.kick(),
-    mqtt: { url: mqttUrl, topicRoot: config.topicRoot, perBellCredentials: deviceAuth !== undefined, username: config.mqttUsername, password: config.mqttPassword },
+    db: database.db, core, incidents, escalation: escalationStore, directory, places, bus, routing: drillRouting,
+    logger: logger.child({ part: 'drills' }),
+    mqtt: {
+      get url() {
+        return config.mqttUrl ?? broker!.url;
+      },
+      topicRoot: config.topicRoot, perBellCredentials: deviceAuth !== undefined, username: config.mqttUsername, password: config.mqttPassword,
+    },
   });
   const ctx: ApiContext = {
-    core, supervisor, incidents, directory, places, sessions, hub, registry, logger, health, extraRoutes,
+    core, supervisor, incidents, directory, places, sessions, hub, bus, registry, logger, extraRoutes,
+    health: () => health(database, bus, core, inputs),
     db: database.db,
     escalation: escalationStore,
     // Secure cookies whenever the console is served over https (behind a TLS proxy).
@@ -330,28 +243,48 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   };
   ctx.extraRoutes = [...(ctx.extraRoutes ?? []), drillRoutes(ctx, drills)];
   const server: Server = createServer(createApp(ctx));
-  const stream = attachStream(server, ctx);
-  await listen(server, config.port, config.host);
-  cleanups.push(() => new Promise<void>((resolve) => {
-    stream.close();
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  publicUrl ||= `http://127.0.0.1:${port}`;
-  Object.assign(senders, sendersFor(config, logger, publicUrl));
-  await escalation.start();
-  await outbox.start();
-  await drills.start();
-  cleanups.push(() => drills.stop());
+  let stream: { close(): void } | undefined;
+  let port = config.port;
+
+  await startAll([
+    { name: 'bus', start: () => bus.start(), stop: () => bus.stop() },
+    busWiring,
+    { name: 'places', start: () => places.reload(), stop: () => undefined },
+    { name: 'roster', start: () => roster.start(), stop: () => roster.stop() },
+    { name: 'maintenance alerts', stop: () => maintenance.stop() },
+    { name: 'bell supervisor', start: () => supervisor.start(), stop: () => supervisor.stop() },
+    { name: 'alarm core', start: () => core.start(), stop: () => core.stop() },
+    ...(deviceAuth ? [{ name: 'device credentials', start: () => deviceAuth.start(), stop: () => deviceAuth.stop() }, brokerComponent] : []),
+    inputs.component(core),
+    {
+      name: 'http',
+      start: async () => {
+        stream = attachStream(server, ctx);
+        await listen(server, config.port, config.host);
+        const address = server.address();
+        port = typeof address === 'object' && address ? address.port : config.port;
+        publicUrl ||= `http://127.0.0.1:${port}`;
+        Object.assign(senders, sendersFor(config, logger, publicUrl));
+      },
+      stop: () => new Promise<void>((resolve) => {
+        stream?.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    },
+    { name: 'escalation clock', start: () => escalation.start(), stop: () => escalation.stop() },
+    { name: 'outbox sending', start: () => outbox.start(), stop: () => outbox.stop() },
+    { name: 'drills', start: () => drills.start(), stop: () => drills.stop() },
+  ]);
+  const mqttUrl = config.mqttUrl ?? broker!.url;
   return {
     config,
     url: `http://127.0.0.1:${port}`,
     mqttUrl,
     database,
+    bus,
     core,
-    gateway,
+    gateway: inputs.gateway!,
     hub,
     registry,
     places,
@@ -369,6 +302,21 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
       await closeAll();
     },
   };
+}
+
+// `serial` is added to the report (a field, not a rename): a dead serial line makes the process degraded,
+// and it must not show up as the broker being down. `siaDc09` likewise, only when the receiver is configured;
+// `rflink` likewise, only when RFLINK_PORTS names receivers; `bus` while the LISTEN connection is down or
+// catching up (a console here could miss another process's alarm).
+async function health(database: Database, bus: AlarmBus, core: AlarmCore, inputs: GatewayInputs) {
+  const db = (await database.ping()) ? 'ok' : 'down';
+  const i = inputs.health();
+  const ok = db === 'ok' && bus.state === 'ok' && i.ok;
+  const report: HealthReport & { bus: AlarmBus['state'] } & Omit<typeof i, 'ok'> = {
+    status: ok ? 'ok' : 'degraded', db, broker: i.broker, pendingWrites: core.pendingWrites, bus: bus.state, serial: i.serial,
+    ...(i.siaDc09 ? { siaDc09: i.siaDc09 } : {}), ...(i.rflink ? { rflink: i.rflink } : {}),
+  };
+  return report;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -11,6 +11,7 @@
  *   press after the window, while paused or after the end, is live. A real emergency at the counter during a
  *   drill therefore rings as live, at worst beside the drill.
  */
+import type { BusPort } from '../api/bus/index.ts';
 
 export interface DrillRoute {
   drillId: string;
@@ -65,8 +66,8 @@ export function routeBellEvent(routes: readonly DrillRoute[], ev: BellEventFacts
 /** The port the alarm core uses (api/core/alarm-core.ts `DrillModePort`). */
 export class DrillRouting {
   private routes: DrillRoute[] = [];
-  /** Told when a real bell's press was taken by a drill, with the incident it opened. */
-  onTaken: ((drillId: string, incidentId: string) => void) | undefined;
+  /** A real bell's press taken by a drill goes out as `drill.pressTaken` (the drill service links its incident). */
+  constructor(private readonly bus?: Pick<BusPort, 'emit'>) {}
 
   set(routes: DrillRoute[]): void {
     // An arm used in this process stays used even if the database has not recorded it yet.
@@ -99,6 +100,6 @@ export class DrillRouting {
   }
 
   opened(decision: DrillDecision, incidentId: string): void {
-    this.onTaken?.(decision.drillId, incidentId);
+    this.bus?.emit('drill.pressTaken', { drillId: decision.drillId, incidentId }, { scope: 'process' });
   }
 }

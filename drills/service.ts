@@ -14,10 +14,10 @@ import { ulid } from 'ulidx';
 import mqtt from 'mqtt';
 import { VirtualBell } from '../firmware-bridge/virtual-bell/index.ts';
 import { bellTopic } from '../firmware-bridge/protocol/index.ts';
-import type { Incident } from '../api/contract/index.ts';
+import type { Incident, IncidentStatus } from '../api/contract/index.ts';
 import type { AlarmCore } from '../api/core/alarm-core.ts';
 import type { Places } from '../api/core/places.ts';
-import type { LiveHub } from '../api/live/hub.ts';
+import type { BusEvents, BusPort } from '../api/bus/index.ts';
 import { isActive } from '../api/domain/index.ts';
 import { presentIncident } from '../api/core/present.ts';
 import type { Db, DirectoryStore, EscalationStore, IncidentStore } from '../api/store/index.ts';
@@ -43,14 +43,13 @@ export interface DrillServiceDeps {
   escalation: EscalationStore;
   directory: DirectoryStore;
   places: Places;
-  hub: LiveHub;
+  /**
+   * Live incidents (live wins), drills changed by other processes and presses taken at the edge arrive here;
+   * the drills' own changes, their bells (`directory.changed`) and a resumed escalation go out.
+   */
+  bus: BusPort;
   routing: DrillRouting;
   logger: Logger;
-  /** Sites, bells and broker credentials read again after the virtual bell is added or removed. */
-  reloadDirectory: () => Promise<void>;
-  /** The escalation engine looks at an incident again (resume). */
-  touchEscalation: (incidentId: string) => void;
-  kickOutbox: () => void;
   mqtt: { url: string; topicRoot: string; perBellCredentials: boolean; username?: string | undefined; password?: string | undefined };
   now?: () => Date;
   sweepMs?: number;
@@ -75,32 +74,37 @@ export class DrillService {
   private readonly bells = new Map<string, { bell: VirtualBell; username: string | undefined; password: string | undefined }>();
   private stateDir: Promise<string> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => void) | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
   private readonly now: () => Date;
   private readonly finishing = new Map<string, Promise<DrillRow>>();
 
   constructor(private readonly deps: DrillServiceDeps) {
     this.store = new DrillStore(deps.db);
     this.now = deps.now ?? (() => new Date());
-    deps.routing.onTaken = (drillId, incidentId) => {
-      this.store.setIncident(drillId, incidentId).catch((err: unknown) => deps.logger.error({ err, drillId, incidentId }, 'drill incident not linked'));
-    };
   }
 
   async start(): Promise<void> {
     await this.refreshRoutes();
-    // Live wins: a live incident at a drilled site pauses the drill the moment the consoles are told.
-    this.unsubscribe = this.deps.hub.subscribe({
-      canSee: () => true,
-      send: (text) => this.onStream(text),
-    });
+    const { bus, logger } = this.deps;
+    this.unsubscribe.push(
+      bus.on('drill.pressTaken', (e, meta) => {
+        if (!meta.local) return;
+        this.store.setIncident(e.drillId, e.incidentId)
+          .then(() => this.changed(e.drillId, null))
+          .catch((err: unknown) => logger.error({ err, ...e }, 'drill incident not linked'));
+      }),
+      // Another process started, paused or ended a drill: its routes hold here at once, not at the next sweep.
+      bus.on('drill.changed', (_e, meta) => meta.local ? undefined : this.refreshRoutes()),
+      // Live wins: a live incident at a drilled site pauses the drill the moment the consoles are told.
+      ...(['incident.opened', 'incident.changed'] as const).map((type) => bus.on(type, (e) => this.liveWins(e))),
+    );
     this.timer = setInterval(() => void this.sweep().catch((err: unknown) => this.deps.logger.warn({ err }, 'drill sweep failed')), this.deps.sweepMs ?? 2_000);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    this.unsubscribe?.();
+    for (const off of this.unsubscribe.splice(0)) off();
     for (const b of this.bells.values()) await b.bell.stop({ graceful: true, announceOffline: false }).catch(() => undefined);
     this.bells.clear();
   }
@@ -152,6 +156,7 @@ export class DrillService {
       const started = await this.store.update(id, ['scheduled'], { status: 'running', startedAt: now, startedBy: by, armedUntil: new Date(now.getTime() + ARM_MINUTES * 60_000) });
       if (!started) throw new DrillConflict('drill_not_scheduled', `drill ${id} was started by someone else`);
       await this.refreshRoutes();
+      this.changed(id, started.siteId);
       return started;
     }
     const bellId = `DRILL-${id.slice(-10)}`;
@@ -170,7 +175,8 @@ export class DrillService {
       throw new DrillConflict('drill_not_scheduled', `drill ${id} was started by someone else`);
     }
     await this.refreshRoutes();
-    await this.deps.reloadDirectory();
+    this.changed(id, started.siteId);
+    await this.deps.bus.emitAndSettle('directory.changed', { reason: 'drill bell' });
     try {
       const username = this.deps.mqtt.perBellCredentials ? bellId : this.deps.mqtt.username;
       const secret = this.deps.mqtt.perBellCredentials ? password : this.deps.mqtt.password;
@@ -206,6 +212,7 @@ export class DrillService {
       }
       this.deps.logger.warn({ drillId: id, liveIncidentId, siteId: row.siteId }, 'drill paused: a live alarm opened at the site');
       await this.refreshRoutes();
+      this.changed(id, row.siteId);
       return row;
     } finally {
       this.deps.routing.settled(id);
@@ -227,10 +234,10 @@ export class DrillService {
     if (row.incidentId) {
       await this.store.release(row.incidentId, now);
       await this.store.addTimeline(row.incidentId, 'drill_resumed', now, by, { drillId: id });
-      this.deps.touchEscalation(row.incidentId);
-      this.deps.kickOutbox();
+      this.deps.bus.emit('escalation.changed', { incidentId: row.incidentId });
     }
     await this.refreshRoutes();
+    this.changed(id, row.siteId);
     return row;
   }
 
@@ -243,6 +250,7 @@ export class DrillService {
     const row = await this.store.update(id, ACTIVE_DRILL, { status: 'completed', endedAt: now, endedBy: by, pauses });
     if (!row) throw new DrillConflict('drill_not_running', `drill ${id} is not running`);
     await this.refreshRoutes();
+    this.changed(id, row.siteId);
     return this.finish(row, by);
   }
 
@@ -266,7 +274,7 @@ export class DrillService {
     }
     if (row.virtualBellId) {
       await this.store.removeBell(row.virtualBellId);
-      await this.deps.reloadDirectory();
+      await this.deps.bus.emitAndSettle('directory.changed', { reason: 'drill bell' });
     }
     let closedByEnd: string | null = null;
     if (row.incidentId) {
@@ -321,6 +329,11 @@ export class DrillService {
     return { ...base, incident: presentIncident(incident, this.deps.places), facts };
   }
 
+  /** Tells every process that a drill changed (their routes are read again). */
+  private changed(drillId: string, siteId: string | null): void {
+    this.deps.bus.emit('drill.changed', { drillId, siteId }, { scope: 'others' });
+  }
+
   /** Reads the running drills into the alarm core's routing (this process, and what other processes started). */
   async refreshRoutes(): Promise<void> {
     const active = await this.store.active();
@@ -332,17 +345,10 @@ export class DrillService {
     })));
   }
 
-  private onStream(text: string): void {
+  private liveWins(e: BusEvents['incident.opened']): void {
     if (this.deps.routing.all().length === 0) return;
-    if (!text.startsWith('{"type":"incident.')) return;
-    let msg: { type: string; data: Incident };
-    try {
-      msg = JSON.parse(text) as typeof msg;
-    } catch {
-      return;
-    }
-    const i = msg.data;
-    if (i.mode !== 'live' || !isActive(i.status)) return;
+    const i: Incident = e.incident;
+    if (i.mode !== 'live' || !isActive(i.status as IncidentStatus)) return;
     for (const r of this.deps.routing.all()) {
       if (r.siteId !== i.siteId || r.paused) continue;
       this.pause(r.drillId, i.id).catch((err: unknown) => this.deps.logger.error({ err, drillId: r.drillId }, 'drill not paused'));

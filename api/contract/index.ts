@@ -56,6 +56,11 @@ export interface Incident {
    * unconfirmed, and only guards are told until it is confirmed.
    */
   unconfirmed?: boolean;
+  /**
+   * Raised by every stored change of the incident. Messages may reach a console through several processes;
+   * a message with a lower revision than one already shown is older news.
+   */
+  revision?: number;
 }
 
 /** GET /cancel-checks: a live alarm cancelled in the last day that no guard has yet checked in person. */

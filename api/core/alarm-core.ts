@@ -8,13 +8,14 @@ import { clockSkewMs, isSecurityRejection, LOW_BATTERY_PERCENT } from '../../gat
 import type { BellSupervisor } from './bell-supervisor.ts';
 import type { Mode } from '../contract/index.ts';
 import {
-  ackStateFor, decideBellEvent, isActive, newIncidentState, transition, type IncidentAction, type TimelineDraft,
+  ackStateFor, decideBellEvent, isActive, newIncidentState, policyOf, transition, type EscalationPolicy, type IncidentAction, type TimelineDraft,
 } from '../domain/index.ts';
 import type { BellEventWrite, BellEventWriteResult, DirectoryStore, FirstAlertRows, IncidentRecord, IncidentStore } from '../store/index.ts';
-import type { LiveHub } from '../live/hub.ts';
+import type { BusEvents, BusMeta, BusPort, BusScope } from '../bus/index.ts';
+import type { Incident } from '../contract/index.ts';
 import type { CoreMetrics } from './metrics.ts';
 import type { Places } from './places.ts';
-import { presentIncident } from './present.ts';
+import { mergeIncidentView, presentIncident } from './present.ts';
 import { WriteQueue } from './write-queue.ts';
 import { judgeSequence, resetSequence, restartCounting, type SequenceState } from '../domain/bell-sequence.ts';
 
@@ -28,13 +29,12 @@ export interface AlarmCoreDeps {
   incidents: IncidentStore;
   directory: DirectoryStore;
   places: Places;
-  hub: LiveHub;
+  /** Consoles, escalation, drills and the other processes hear of every change through the bus. */
+  bus: BusPort;
   metrics: CoreMetrics;
   logger: Logger;
   now?: () => Date;
   newIncidentId?: () => string;
-  /** Told after every stored change of an incident (escalation re-reads it). */
-  onIncidentChanged?: (incidentId: string) => void;
   supervisor: BellSupervisor;
   /** Sends a new incident's at-once escalation steps from memory (principle 1); without it the engine does, once stored. */
   firstAlert?: FirstAlertPort;
@@ -113,14 +113,49 @@ export class AlarmCore implements BellSignalSink {
     this.link = link;
   }
 
+  private unsubscribe: (() => void)[] = [];
+
   /** Loads open incidents and each bell's last sequence number, so a restart resumes where it was. */
   async start(): Promise<void> {
-    for (const r of await this.deps.incidents.openIncidents()) this.remember(r);
+    await this.reloadOpen();
     for (const [bellId, state] of await this.deps.incidents.sequenceStates()) this.memory(bellId).seq = state;
+    // Other processes' changes keep the open-incident memory true (it is still only a proposal: the write decides).
+    for (const type of ['incident.opened', 'incident.changed', 'incident.closed'] as const) {
+      this.unsubscribe.push(this.deps.bus.on(type, (e, meta) => this.heard(e, meta)));
+    }
   }
 
   stop(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
     this.queue.stop();
+  }
+
+  /** Reads the open incidents again (after the bus may have missed events). */
+  async reloadOpen(): Promise<void> {
+    const stored = await this.deps.incidents.openIncidents();
+    const ids = new Set(stored.map((r) => r.id));
+    for (const r of [...this.open.values()]) if (!ids.has(r.id) && !this.unstored.has(r.id)) this.forget(r);
+    for (const r of stored) this.adopt(r);
+  }
+
+  private readonly refreshing = new Set<string>();
+
+  /** Another process changed an incident: closed ones are forgotten, open ones merged or read. */
+  private heard(e: BusEvents['incident.changed'], meta: BusMeta): void {
+    if (meta.local) return;
+    const view = e.incident as Incident;
+    const known = this.open.get(view.id);
+    if (known) {
+      if ((known.revision ?? 0) > (view.revision ?? 0)) return;
+      mergeIncidentView(known, view);
+      if (!isActive(known.status)) this.forget(known);
+      return;
+    }
+    if (!isActive(view.status as IncidentRecord['status']) || this.refreshing.has(view.id)) return;
+    this.refreshing.add(view.id);
+    this.refresh(view.id)
+      .catch((err: unknown) => this.deps.logger.warn({ err, incidentId: view.id }, 'incident of another process not read'))
+      .finally(() => this.refreshing.delete(view.id));
   }
 
   /** Resolves when every event shown to consoles has been stored. */
@@ -245,7 +280,7 @@ export class AlarmCore implements BellSignalSink {
           openingSeq: s.seq,
           source: drill?.virtual ? 'drill' : 'bell',
           raisedBy: null,
-          escalationPolicy: this.deps.places.site(bell.siteId)?.escalationPolicy ?? null,
+          escalationPolicy: this.frozenPolicy(bell.siteId),
           jointPoliceDrill: drill?.jointPoliceDrill ?? false,
           unconfirmed,
         };
@@ -254,7 +289,7 @@ export class AlarmCore implements BellSignalSink {
         this.lastPressAt.set(record.id, s.receivedAt);
         this.remember(record);
         this.markUnstored(record.id);
-        this.deps.hub.publish({ type: 'incident.created', data: presentIncident(record, this.deps.places, false) }, { siteId: record.siteId });
+        this.tell('incident.opened', record, { scope: 'process', stored: false });
         this.deps.metrics.pressToConsole.observe((this.now().getTime() - s.receivedAt.getTime()) / 1000);
         this.deps.metrics.incidentsOpened.inc({ mode, source: 'bell' });
         const entries: TimelineDraft[] = [{ kind: s.type, at: s.receivedAt, actorId: null, data }];
@@ -277,7 +312,7 @@ export class AlarmCore implements BellSignalSink {
         const confirmed = decision.kind === 'join' && this.confirmation(record, bell, s);
         if (confirmed) entries.push(confirmed);
         if (!isActive(record.status)) this.forget(record);
-        this.deps.hub.publish({ type: 'incident.updated', data: presentIncident(record, this.deps.places, !this.unstored.has(record.id)) }, { siteId: record.siteId });
+        this.tell(isActive(record.status) ? 'incident.changed' : 'incident.closed', record, { scope: 'process', stored: !this.unstored.has(record.id) });
         const change: BellEventWrite['incident'] =
           decision.kind === 'join'
             ? { kind: 'raise', id: record.id, violence: record.violence && !wasViolent, confirm: confirmed !== null }
@@ -286,13 +321,21 @@ export class AlarmCore implements BellSignalSink {
               : { kind: 'link', id: record.id };
         const fallback: IncidentRecord | undefined =
           decision.kind === 'join'
-            ? { ...record, ...newIncidentState({ mode, violence: decision.longPress, openedAt: s.receivedAt }), id: this.newId(), openingSeq: s.seq, unconfirmed: false }
+            ? { ...record, ...newIncidentState({ mode, violence: decision.longPress, openedAt: s.receivedAt }), id: this.newId(), openingSeq: s.seq, unconfirmed: false, escalationPolicy: this.frozenPolicy(record.siteId), revision: 0 }
             : undefined;
         return { write: { event, incident: change, entries: entries.map((e) => ({ ...e, data: { ...data, ...e.data } })), fallback } };
       }
       case 'record_only':
         return { write: { event, entries: [] } };
     }
+  }
+
+  /**
+   * The policy a new incident runs by, resolved now (the site's own, or the default of this version) and kept
+   * on the incident: a later edit or a deployment with another default does not change a running escalation.
+   */
+  private frozenPolicy(siteId: string): EscalationPolicy {
+    return policyOf({ escalationPolicy: this.deps.places.site(siteId)?.escalationPolicy ?? null });
   }
 
   /** Asks the drills whether this event is theirs; any failure there leaves the press live (the safe side). */
@@ -340,24 +383,28 @@ export class AlarmCore implements BellSignalSink {
     this.deps.metrics.pressToStored.observe((this.now().getTime() - s.receivedAt.getTime()) / 1000);
     // Escalation re-reads an incident only when something it depends on changed: a plain re-press is not that.
     const change = write.incident;
-    // A new incident stored with its steps (the first alert's plan) is armed already.
-    const matters = (change?.kind === 'insert' && !write.firstAlert) || change?.kind === 'cancel_at_counter' || (change?.kind === 'raise' && (change.violence || change.confirm === true))
-      || result.outcome === 'joined_existing';
-    if (result.incidentId && matters) this.changed(result.incidentId);
-    const provisional = write.incident?.kind === 'insert' ? write.incident.record.id : null;
+    const provisional = change?.kind === 'insert' ? change.record.id : null;
     if (result.outcome === 'stored') {
       entry.stored = true;
-      if (provisional && entry.record) {
-        this.settleUnstored(provisional);
-        this.deps.hub.publish({ type: 'incident.updated', data: presentIncident(entry.record, this.deps.places) }, { siteId: entry.record.siteId });
+      const record = entry.record;
+      if (record && result.revision !== undefined) record.revision = Math.max(record.revision ?? 0, result.revision);
+      // A new incident stored with its steps (the first alert's plan) is armed already.
+      const escalation = (change?.kind === 'insert' && !write.firstAlert) || change?.kind === 'cancel_at_counter' || (change?.kind === 'raise' && (change.violence || change.confirm === true));
+      if (provisional && record) this.settleUnstored(provisional);
+      if (record && change) {
+        const type = provisional ? 'incident.opened' : isActive(record.status) ? 'incident.changed' : 'incident.closed';
+        this.tell(type, record, { scope: 'cluster', escalation });
       }
-      if (write.incident?.kind === 'cancel_at_counter' && !result.cancelApplied && entry.record) {
-        this.refresh(entry.record.id).catch((err: unknown) => this.deps.logger.warn({ err }, 'refreshing a cancelled incident failed'));
+      if (change?.kind === 'cancel_at_counter' && !result.cancelApplied && record) {
+        this.refresh(record.id).then((r) => r && this.tell('incident.changed', r, { scope: 'cluster' }))
+          .catch((err: unknown) => this.deps.logger.warn({ err }, 'refreshing a cancelled incident failed'));
       }
-      this.reply(s, entry.record);
+      this.reply(s, record);
       return;
     }
-    // Stored before by someone else (another gateway, an earlier run): drop our provisional incident.
+    // The database decided otherwise than memory: stored before (a retransmission another process took), joined
+    // to an incident another process opened, or a new incident because the one memory named was closed.
+    const shown = entry.record;
     if (provisional) {
       const mine = this.open.get(provisional);
       if (mine) this.forget(mine);
@@ -365,7 +412,15 @@ export class AlarmCore implements BellSignalSink {
     }
     entry.stored = true;
     void (async () => {
+      if (provisional && shown) {
+        // Consoles here were shown an incident that will never exist: withdraw it at once.
+        this.tell('incident.closed', { ...shown, status: 'cancelled', closedAt: s.receivedAt, outcome: `joined ${result.incidentId ?? ''}`.trim() }, { scope: 'process', stored: false });
+      } else if (shown && shown.id !== result.incidentId) {
+        const truth = await this.refresh(shown.id);
+        if (truth) this.tell(isActive(truth.status) ? 'incident.changed' : 'incident.closed', truth, { scope: 'cluster' });
+      }
       const record = result.incidentId ? await this.refresh(result.incidentId) : null;
+      if (record && result.outcome === 'joined_existing') this.tell(shown?.id === record.id ? 'incident.changed' : 'incident.opened', record, { scope: 'cluster', escalation: true });
       entry.record = record;
       this.reply(s, record);
     })().catch((err: unknown) => this.deps.logger.error({ err }, 'reconciling a duplicate event failed'));
@@ -378,8 +433,7 @@ export class AlarmCore implements BellSignalSink {
     if (!result) throw new NotFoundError(`incident ${incidentId} does not exist`);
     const before = this.open.get(incidentId)?.status;
     const record = this.adopt(result.record);
-    this.changed(record.id);
-    this.deps.hub.publish({ type: 'incident.updated', data: presentIncident(record, this.deps.places) }, { siteId: record.siteId, raisedBy: record.raisedBy });
+    this.tell(isActive(record.status) ? 'incident.changed' : 'incident.closed', record, { scope: 'cluster', escalation: true });
     const state = ackStateFor(record.status);
     if (record.bellId && record.openingSeq !== null && (!before || ackStateFor(before) !== state)) {
       this.link?.sendAck(record.bellId, { seq: record.openingSeq, incident: record.id, state });
@@ -404,7 +458,7 @@ export class AlarmCore implements BellSignalSink {
       raisedBy: opts.by,
       // A person at a console raised it: nothing to confirm.
       unconfirmed: false,
-      escalationPolicy: this.deps.places.site(opts.siteId)?.escalationPolicy ?? null,
+      escalationPolicy: this.frozenPolicy(opts.siteId),
       // Only a drill can be a joint police drill.
       jointPoliceDrill: mode === 'drill' && (opts.jointPoliceDrill ?? false),
     };
@@ -414,9 +468,9 @@ export class AlarmCore implements BellSignalSink {
     const firstAlert = this.planFirstAlert(record);
     const stored = await this.deps.incidents.insertIncident(record, [...entries, ...(firstAlert?.entries ?? [])], firstAlert?.rows);
     if (firstAlert) this.deps.firstAlert?.send(record, firstAlert, Promise.resolve(new Set(stored)));
+    record.revision = 0;
     this.remember(record);
-    if (!firstAlert) this.changed(record.id);
-    this.deps.hub.publish({ type: 'incident.created', data: presentIncident(record, this.deps.places) }, { siteId: record.siteId, raisedBy: record.raisedBy });
+    this.tell('incident.opened', record, { scope: 'cluster', escalation: !firstAlert });
     this.deps.metrics.incidentsOpened.inc({ mode, source: 'console' });
     return record;
   }
@@ -438,7 +492,7 @@ export class AlarmCore implements BellSignalSink {
   onRejected(r: Rejection, bell: BellRecord | undefined): void {
     if (!isSecurityRejection(r.reason) || !r.bellId) return;
     const alert = { bellId: r.bellId, siteId: bell?.siteId ?? null, reason: r.reason, detail: r.detail, at: r.at };
-    this.deps.hub.publish({ type: 'security.alert', data: { ...alert, at: r.at.toISOString() } }, { siteId: alert.siteId });
+    this.deps.bus.emit('security.alert', { alert: { ...alert, at: r.at.toISOString() } });
     this.deps.directory.addSecurityAlert(alert).catch((err: unknown) => this.deps.logger.warn({ err }, 'security alert not stored'));
   }
 
@@ -456,12 +510,9 @@ export class AlarmCore implements BellSignalSink {
     });
   }
 
-  private changed(incidentId: string): void {
-    try {
-      this.deps.onIncidentChanged?.(incidentId);
-    } catch (err) {
-      this.deps.logger.error({ err, incidentId }, 'incident change hook failed');
-    }
+  /** Tells consoles, escalation, drills and (scope) the other processes about an incident. */
+  private tell(type: 'incident.opened' | 'incident.changed' | 'incident.closed', record: IncidentRecord, opts: { scope: BusScope; stored?: boolean; escalation?: boolean }): void {
+    this.deps.bus.emit(type, { incident: presentIncident(record, this.deps.places, opts.stored ?? true), raisedBy: record.raisedBy, escalation: opts.escalation ?? false }, { scope: opts.scope });
   }
 
   private reply(s: BellEventSignal, record: IncidentRecord | null): void {

@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { troublesOf, type BellHealth } from '../../gateway/index.ts';
-import type { LiveHub } from '../live/hub.ts';
+import type { BusPort } from '../bus/index.ts';
 import type { BellHealthPatch, BellRow, DirectoryStore } from '../store/index.ts';
 import { presentBell } from './present.ts';
 
@@ -29,12 +29,13 @@ export class BellSupervisor {
   private readonly bells = new Map<string, BellRow>();
   private readonly dirty = new Set<string>();
   private sweeping = false;
+  /** Bells whose troubles changed since they were last published. */
+  private readonly troubleChanged = new Set<string>();
 
   constructor(
     private readonly deps: {
-      directory: DirectoryStore; hub: LiveHub; logger: Logger; now?: () => Date; sweepMs?: number;
-      /** Told when a bell's troubles changed (maintenance alerts to the site's admins). */
-      onTroubleChanged?: (bell: BellRow) => void;
+      /** Bell health goes out as `bell.health` (consoles; maintenance alerts when troubles changed). */
+      directory: DirectoryStore; bus: BusPort; logger: Logger; now?: () => Date; sweepMs?: number;
     },
   ) {}
 
@@ -133,12 +134,13 @@ export class BellSupervisor {
     this.deps.logger.info({ bellId: row.id, siteId: row.siteId, trouble, was: row.trouble }, 'bell troubles changed');
     const settled = { ...row, trouble, online };
     this.bells.set(row.id, settled);
-    if (!same(trouble, row.trouble)) this.deps.onTroubleChanged?.(settled);
+    if (!same(trouble, row.trouble)) this.troubleChanged.add(row.id);
     return true;
   }
 
   private publish(bell: BellRow): void {
-    this.deps.hub.publish({ type: 'bell.status', data: presentBell(bell) }, { siteId: bell.siteId });
+    const troubleChanged = this.troubleChanged.delete(bell.id);
+    this.deps.bus.emit('bell.health', { bell: presentBell(bell), troubleChanged });
   }
 }
 

@@ -25,7 +25,21 @@ export function presentIncident(r: IncidentRecord, places: Places, stored = true
     outcome: r.outcome,
     stored,
     unconfirmed: r.unconfirmed,
+    revision: r.revision ?? 0,
   };
+}
+
+/** Another process's view of an incident, merged into the record this process holds in memory. */
+export function mergeIncidentView(r: IncidentRecord, v: Incident): void {
+  r.status = v.status;
+  r.severity = v.severity;
+  r.violence = v.violence;
+  r.acknowledgedAt = v.acknowledgedAt ? new Date(v.acknowledgedAt) : null;
+  r.closedAt = v.closedAt ? new Date(v.closedAt) : null;
+  r.classification = v.classification;
+  r.outcome = v.outcome;
+  r.unconfirmed = v.unconfirmed ?? r.unconfirmed;
+  r.revision = v.revision ?? r.revision;
 }
 
 export function presentTimelineEntry(e: StoredTimelineEntry, names: ReadonlyMap<string, string>): TimelineEntry {

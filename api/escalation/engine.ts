@@ -16,6 +16,7 @@ import { recordFromRow, schema } from '../store/index.ts';
 import type { Places } from '../core/places.ts';
 import { notificationRow, planStep, reachesOnlyGuards, stepEntryData, type RosterSnapshot } from './recipients.ts';
 import { CANCEL_NOTICE_STEP } from './outbox.ts';
+import type { BusPort } from '../bus/index.ts';
 
 const { escalationSteps, incidents, notifications, timeline } = schema;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -31,8 +32,11 @@ export interface EscalationEngineDeps {
   parallel?: number;
   /** Who is on duty, from memory (RosterCache): one read every few seconds, not one per claim. */
   roster: (now: Date) => RosterSnapshot;
-  /** Told after a step fired, with the incident it belongs to (the outbox sends, the console shows). */
-  onFired?: (incidentId: string, siteId: string) => void;
+  /**
+   * Woken by `incident.*` events (escalation inputs changed here), `escalation.armed` (due times) and
+   * `escalation.changed`; tells `escalation.fired` after the commit of a fired step (the outbox sends).
+   */
+  bus: BusPort;
 }
 
 export { policyOf } from '../domain/index.ts';
@@ -51,6 +55,9 @@ export class EscalationEngine {
   private again = false;
   private stopped = false;
   private readonly now: () => Date;
+  /** Incidents whose steps fired in the transaction under way: told once it commits. */
+  private fired = new Map<string, string>();
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly deps: EscalationEngineDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -60,10 +67,24 @@ export class EscalationEngine {
   async start(): Promise<void> {
     const open = await this.deps.db.select({ id: incidents.id }).from(incidents).where(notInArray(incidents.status, ['closed', 'cancelled']));
     for (const { id } of open) await this.arm(id);
+    const { bus } = this.deps;
+    // The process that changed an incident re-arms it (the others see the new due times on their next poll).
+    for (const type of ['incident.opened', 'incident.changed', 'incident.closed'] as const) {
+      this.unsubscribe.push(bus.on(type, (e, meta) => {
+        if (meta.local && e.escalation) this.touch(e.incident.id);
+      }));
+    }
+    this.unsubscribe.push(
+      bus.on('escalation.changed', (e, meta) => {
+        if (meta.local) this.touch(e.incidentId);
+      }),
+      bus.on('escalation.armed', (e) => this.expectDue(e.due.map((d) => new Date(d)))),
+    );
     this.schedule(0);
   }
 
   stop(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
     this.stopped = true;
     clearTimeout(this.timer);
   }
@@ -85,7 +106,12 @@ export class EscalationEngine {
       // A plain read first: most polls find nothing due, and need not open a transaction (on PGlite a
       // transaction holds the one session for every round trip).
       if (!(await this.anyDue())) return fired;
-      const n = await this.deps.db.transaction((tx) => this.claimAndRun(tx));
+      let n: number;
+      try {
+        n = await this.deps.db.transaction((tx) => this.claimAndRun(tx));
+      } finally {
+        this.tellFired();
+      }
       fired += n;
       if (n === 0) return fired;
     }
@@ -150,6 +176,22 @@ export class EscalationEngine {
 
   /** Creates missing step rows and updates the due time of pending ones from the incident's timeline. */
   async arm(incidentId: string): Promise<void> {
+    try {
+      await this.armInTransaction(incidentId);
+    } finally {
+      this.tellFired();
+    }
+  }
+
+  /** After the commit: the outbox has notifications (a failed transaction told nothing new, but a kick is harmless). */
+  private tellFired(): void {
+    const fired = this.fired;
+    if (fired.size === 0) return;
+    this.fired = new Map();
+    for (const [incidentId, siteId] of fired) this.deps.bus.emit('escalation.fired', { incidentId, siteId });
+  }
+
+  private async armInTransaction(incidentId: string): Promise<void> {
     await this.deps.db.transaction(async (tx) => {
       const [row] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
       if (!row) return;
@@ -239,7 +281,7 @@ export class EscalationEngine {
       this.remember(next);
       handled++;
     }
-    if (decision.fire.length > 0) this.deps.onFired?.(incidentId, record.siteId);
+    if (decision.fire.length > 0) this.fired.set(incidentId, record.siteId);
     return handled;
   }
 
@@ -266,7 +308,7 @@ export class EscalationEngine {
       nextAttemptAt: now, createdAt: now, updatedAt: now,
     }));
     const inserted = await tx.insert(notifications).values(rows).onConflictDoNothing().returning({ id: notifications.id });
-    if (inserted.length > 0) this.deps.onFired?.(record.id, record.siteId);
+    if (inserted.length > 0) this.fired.set(record.id, record.siteId);
   }
 
 }

@@ -20,6 +20,7 @@ import type { Places } from '../core/places.ts';
 import type { FirstAlertPlan, FirstAlertPort } from '../core/alarm-core.ts';
 import { GUARDS_ONLY_UNCONFIRMED, policyOf } from './engine.ts';
 import type { Outbox } from './outbox.ts';
+import type { BusPort } from '../bus/index.ts';
 import { notificationRow, planStep, reachesOnlyGuards, stepEntryData } from './recipients.ts';
 import type { RosterCache } from './roster-cache.ts';
 
@@ -28,8 +29,8 @@ export interface FirstAlertDeps {
   roster: RosterCache;
   outbox: Outbox;
   logger: Logger;
-  /** Told the due times of the steps stored pending with the incident (the engine's clock). */
-  expectDue?: (due: Date[]) => void;
+  /** The due times of the steps stored pending with the incident go out as `escalation.armed` (this process's engine clock). */
+  bus?: BusPort;
   now?: () => Date;
 }
 
@@ -66,7 +67,9 @@ export class FirstAlert implements FirstAlertPort {
     }
     const later = policy.steps.filter((s) => !due.includes(s));
     for (const step of later) rows.steps.push({ stepId: step.id, status: 'pending', dueAt: stepDueAt(step, view), firedAt: null, reason: null });
-    this.deps.expectDue?.(later.map((s) => stepDueAt(s, view)).filter((d): d is Date => d !== null));
+    const dueTimes = later.map((s) => stepDueAt(s, view)).filter((d): d is Date => d !== null).map((d) => d.toISOString());
+    // Before the incident is stored (principle 1): only this process's clock, which needs no stored row to look.
+    if (dueTimes.length > 0) this.deps.bus?.emit('escalation.armed', { incidentId: record.id, due: dueTimes }, { scope: 'process' });
     return { rows, entries };
   }
 

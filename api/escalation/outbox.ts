@@ -10,7 +10,7 @@ import { ulid } from 'ulidx';
 import type { Counter } from 'prom-client';
 import type { NotificationView } from '../contract/index.ts';
 import type { Places } from '../core/places.ts';
-import type { LiveHub } from '../live/hub.ts';
+import type { BusPort } from '../bus/index.ts';
 import { alarmText, cancelledAtCounterText, policeWebhookPayload, voiceText } from '../notify/messages.ts';
 import type { AlarmFacts, MessageSender, NotificationStatus, OutboundMessage, SendChannel, SendOutcome } from '../notify/types.ts';
 import type { Db } from '../store/index.ts';
@@ -29,7 +29,8 @@ const backoffMs = (attempt: number) => Math.min(30_000, 1_000 * 2 ** (attempt - 
 export interface OutboxDeps {
   db: Db;
   places: Places;
-  hub: LiveHub;
+  /** Status changes go out as `notification.changed` (consoles on every process). */
+  bus: BusPort;
   logger: Logger;
   senders: Partial<Record<SendChannel, MessageSender>>;
   sent: Counter<'channel' | 'status'>;
@@ -76,10 +77,18 @@ export class Outbox {
       .set({ status: 'queued' })
       .where(inArray(notifications.status, this.configured() ? ['sending', 'not_configured'] : ['sending']));
     this.started = true;
+    // Woken by fired steps (of any process: SKIP LOCKED hands each row to one) and released escalations.
+    this.unsubscribe.push(
+      this.deps.bus.on('escalation.fired', () => this.kick()),
+      this.deps.bus.on('escalation.changed', () => this.kick()),
+    );
     this.kick();
   }
 
+  private readonly unsubscribe: (() => void)[] = [];
+
   stop(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
     this.stopped = true;
     clearTimeout(this.timer);
   }
@@ -270,7 +279,7 @@ export class Outbox {
 
   private publish(row: NotificationRow): void {
     this.siteOf(row.incidentId)
-      .then((siteId) => this.deps.hub.publish({ type: 'notification.status', data: presentNotification(row) }, { siteId }))
+      .then((siteId) => this.deps.bus.emit('notification.changed', { notification: presentNotification(row), siteId }))
       .catch((err: unknown) => this.deps.logger.debug({ err, id: row.id }, 'notification status not pushed'));
   }
 

@@ -5,6 +5,7 @@ import type { AlarmCore } from '../core/alarm-core.ts';
 import type { BellSupervisor } from '../core/bell-supervisor.ts';
 import type { Places } from '../core/places.ts';
 import type { LiveHub } from '../live/hub.ts';
+import type { BusPort } from '../bus/index.ts';
 import type { DirectoryStore, EscalationStore, IncidentStore } from '../store/index.ts';
 import type { Db } from '../store/database.ts';
 import type { Router } from 'express';
@@ -36,6 +37,8 @@ export interface ApiContext {
   extraRoutes?: Router[];
   sessions: Sessions;
   hub: LiveHub;
+  /** The alarm bus: routes that change what other processes cache tell it (`directory.changed`, `session.ended`). */
+  bus: BusPort;
   registry: Registry;
   logger: Logger;
   health(): Promise<HealthReport>;

@@ -10,6 +10,9 @@ import type { Counter } from 'prom-client';
 import type { Places } from '../core/places.ts';
 import type { MessageSender } from '../notify/types.ts';
 import type { BellRow, DirectoryStore, PersonRow } from '../store/index.ts';
+
+/** What an alert needs of a bell (its row, or the `bell.health` view on the bus). */
+export type MaintainedBell = Pick<BellRow, 'id' | 'siteId' | 'counterId' | 'trouble'>;
 import { maintenanceText, type TroubleChange } from './maintenance-text.ts';
 
 export interface MaintenanceAlertDeps {
@@ -39,7 +42,7 @@ export class MaintenanceAlerts {
   constructor(private readonly deps: MaintenanceAlertDeps) {}
 
   /** The supervisor saw a bell's troubles change. */
-  troubleChanged(bell: BellRow): void {
+  troubleChanged(bell: MaintainedBell): void {
     if (this.stopped) return;
     this.deps.directory
       .claimTroubleNotice(bell.id, bell.trouble)
@@ -54,7 +57,7 @@ export class MaintenanceAlerts {
     for (const t of this.timers.values()) clearTimeout(t);
   }
 
-  private gather(bell: BellRow, diff: { raised: string[]; cleared: string[] }): void {
+  private gather(bell: MaintainedBell, diff: { raised: string[]; cleared: string[] }): void {
     const counterName = this.deps.places.counter(bell.siteId, bell.counterId)?.name ?? bell.counterId;
     const list = this.pending.get(bell.siteId) ?? [];
     list.push({ bellId: bell.id, counterName, ...diff });

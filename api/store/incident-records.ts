@@ -16,6 +16,8 @@ export interface IncidentRecord extends IncidentState {
   jointPoliceDrill: boolean;
   /** A first press of a bell with a confirmation rule, not yet confirmed: escalation reaches only guards. */
   unconfirmed: boolean;
+  /** Raised by every stored change (absent on an incident known only in memory). */
+  revision?: number | undefined;
 }
 
 export interface StoredTimelineEntry extends TimelineDraft {
@@ -45,6 +47,7 @@ export function recordFromRow(row: typeof incidents.$inferSelect): IncidentRecor
     escalationPolicy: row.escalationPolicy ?? null,
     jointPoliceDrill: row.jointPoliceDrill,
     unconfirmed: row.unconfirmed,
+    revision: row.revision,
   };
 }
 

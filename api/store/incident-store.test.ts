@@ -61,4 +61,32 @@ describe.each(['pglite', 'postgres'] as const)('incident store on %s', (kind) =>
     expect((await store.get('inc_fb2'))!.status).toBe('triggered');
     expect(await store.findEvent('B-0301', 4)).toEqual({ incidentId: 'inc_fb2' });
   });
+
+  it('a press naming an incident another process closed never joins it: it opens its fallback, or joins the one open', async () => {
+    const t = new Date();
+    await store.applyAction('inc_fb2', { type: 'acknowledge', by: 'guard-a' }, t);
+    await store.applyAction('inc_fb2', { type: 'close', by: 'manager-a', outcome: 'done', classification: ['other'] }, t);
+    // Memory still held inc_fb2 open: the write decides against the database.
+    const opened = await store.writeBellEvents([{ event: event(5, t), incident: { kind: 'raise', id: 'inc_fb2', violence: false }, entries: [], fallback: record('inc_fb3', t) }]);
+    expect(opened.results[0]).toMatchObject({ outcome: 'joined_existing', incidentId: 'inc_fb3', revision: 0 });
+    expect(await store.findEvent('B-0301', 5)).toEqual({ incidentId: 'inc_fb3' });
+    expect((await store.get('inc_fb2'))!.status).toBe('closed');
+    // Another stale memory names the closed one again while inc_fb3 is open: it joins inc_fb3.
+    const joined = await store.writeBellEvents([{ event: event(6, t), incident: { kind: 'raise', id: 'inc_fb2', violence: false }, entries: [], fallback: record('inc_fb4', t) }]);
+    expect(joined.results[0]).toMatchObject({ outcome: 'joined_existing', incidentId: 'inc_fb3' });
+    expect(await store.get('inc_fb4')).toBeNull();
+    // A cancel that reaches a closed incident changes nothing there.
+    const cancel = await store.writeBellEvents([{ event: { ...event(7, t), type: 'cancel' }, incident: { kind: 'cancel_at_counter', id: 'inc_fb2', at: t }, entries: [{ kind: 'cancelled_at_counter', at: t, actorId: null, data: {} }] }]);
+    expect(cancel.results[0]).toMatchObject({ incidentId: 'inc_fb2' });
+    expect((await store.get('inc_fb2'))!.status).toBe('closed');
+  });
+
+  it('every stored change raises the incident\'s revision', async () => {
+    const t = new Date();
+    const before = (await store.get('inc_fb3'))!.revision!;
+    const raised = await store.writeBellEvents([{ event: event(8, t), incident: { kind: 'raise', id: 'inc_fb3', violence: true }, entries: [] }]);
+    expect(raised.results[0]!.revision).toBe(before + 1);
+    const acted = await store.applyAction('inc_fb3', { type: 'acknowledge', by: 'guard-a' }, t);
+    expect(acted!.record.revision).toBe(before + 2);
+  });
 });

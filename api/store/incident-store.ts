@@ -53,9 +53,14 @@ export type BellEventWriteResult = (
   | { outcome: 'stored'; incidentId: string | null; cancelApplied: boolean }
   /** (bellId, seq) was already stored: a retransmission. Nothing changed. */
   | { outcome: 'duplicate'; incidentId: string | null }
-  /** Another process opened an incident on this bell first: the event was joined to it instead. */
+  /**
+   * The database decided otherwise than memory: another process opened an incident on this bell first (the
+   * event joined it), or the incident memory named was closed (the press opened the fallback incident).
+   */
   | { outcome: 'joined_existing'; incidentId: string }
 ) & {
+  /** The incident's revision after this write. */
+  revision?: number | undefined;
   /** Ids of the first alert's notification rows now in the database (under whichever incident the event went to). */
   firstAlertStored?: string[];
 };
@@ -151,7 +156,7 @@ export class IncidentStore {
     const results: BellEventWriteResult[] = [];
     for (const write of writes) {
       try {
-        results.push(await this.writeBellEvent(write));
+        results.push(await this.writeDecided(write));
       } catch (error) {
         return { results, error };
       }
@@ -159,71 +164,29 @@ export class IncidentStore {
     return { results };
   }
 
-  /** Stores one bell event exactly once, with its effect on the incident and its timeline entries. */
-  async writeBellEvent(write: BellEventWrite): Promise<BellEventWriteResult> {
+  /**
+   * Stores one bell event exactly once, with its effect on the incident and its timeline entries. Whether the
+   * press opens a new incident or joins the open one is decided here, against the database under row locks:
+   * the caller's memory (another process may have closed or opened an incident meanwhile) is only a proposal.
+   */
+  async writeBellEvent(write: BellEventWrite): Promise<Omit<BellEventWriteResult, 'revision'>> {
     if (this.inEngine) return this.inEngine('writeBellEvent', write);
-    return this.db.transaction(async (tx) => {
-      const w = await redirectIfMissing(tx, write);
-      const redirected = w !== write;
-      // Another process may have opened an incident on this bell: look first (bell_events rows are
-      // append-only, so the event must name the right incident when it is inserted).
-      const insert = w.incident?.kind === 'insert' ? w.incident.record : null;
-      const [existing] = insert
-        ? await tx
-            .select({ id: incidents.id })
-            .from(incidents)
-            .where(and(eq(incidents.bellId, insert.bellId ?? ''), eq(incidents.mode, insert.mode), notInArray(incidents.status, CLOSED)))
-            .for('update')
-        : [];
-      const inserted = await tx
-        .insert(bellEvents)
-        .values({ ...w.event, incidentId: existing?.id ?? incidentIdOf(w) })
-        .onConflictDoNothing()
-        .returning({ seq: bellEvents.seq });
-      if (inserted.length === 0) {
-        const [prior] = await tx
-          .select({ incidentId: bellEvents.incidentId })
-          .from(bellEvents)
-          .where(and(eq(bellEvents.bellId, w.event.bellId), eq(bellEvents.epoch, w.event.epoch ?? 0), eq(bellEvents.seq, w.event.seq)));
-        const firstAlertStored = await adoptFirstAlert(tx, w.firstAlert, prior?.incidentId ?? null);
-        return { outcome: 'duplicate', incidentId: prior?.incidentId ?? null, ...(w.firstAlert ? { firstAlertStored } : {}) };
+    // The outcome only: the revision is for the alarm core's queue (writeBellEvents), which tells consoles.
+    const { revision: _revision, ...outcome } = await this.writeDecided(write);
+    return outcome;
+  }
+
+  private async writeDecided(write: BellEventWrite): Promise<BellEventWriteResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction((tx) => writeInTransaction(tx, write));
+      } catch (err) {
+        // Two processes opened an incident on one bell at the same instant: the unique index refused the
+        // second, which now finds the first and joins it.
+        if (attempt < 3 && isOneOpenPerBellConflict(err)) continue;
+        throw err;
       }
-      let cancelApplied = false;
-      let entries = w.entries;
-      const change = w.incident;
-      if (insert && existing) {
-        if (insert.violence) await tx.update(incidents).set({ violence: true, severity: 'critical' }).where(eq(incidents.id, existing.id));
-        await insertEntries(tx, existing.id, [{ kind: 're_press', at: w.event.receivedAt, actorId: null, data: { seq: w.event.seq, longPress: insert.violence } }]);
-        const firstAlertStored = await adoptFirstAlert(tx, w.firstAlert, existing.id);
-        return { outcome: 'joined_existing', incidentId: existing.id, ...(w.firstAlert ? { firstAlertStored } : {}) };
-      }
-      let firstAlertStored: string[] | undefined;
-      if (insert) {
-        await tx.insert(incidents).values(rowFromRecord(insert));
-        firstAlertStored = await insertFirstAlert(tx, insert.id, w.firstAlert);
-        if (redirected) {
-          await insertEntries(tx, insert.id, w.entries);
-          return { outcome: 'joined_existing', incidentId: insert.id };
-        }
-      } else if (change?.kind === 'raise' && (change.violence || change.confirm)) {
-        await tx.update(incidents).set({
-          ...(change.violence ? { violence: true, severity: 'critical' as const } : {}),
-          ...(change.confirm ? { unconfirmed: false } : {}),
-        }).where(eq(incidents.id, change.id));
-      } else if (change?.kind === 'cancel_at_counter') {
-        // Conditional: a person may have acknowledged meanwhile, and then the cancel is only a note.
-        const done = await tx
-          .update(incidents)
-          .set({ status: 'cancelled', closedAt: change.at })
-          .where(and(eq(incidents.id, change.id), eq(incidents.status, 'triggered')))
-          .returning({ id: incidents.id });
-        cancelApplied = done.length > 0;
-        if (!cancelApplied) entries = entries.map((e) => (e.kind === 'cancelled_at_counter' ? { ...e, kind: 'cancel_pressed_late' } : e));
-      }
-      const id = incidentIdOf(w);
-      if (id) await insertEntries(tx, id, entries);
-      return { outcome: 'stored', incidentId: id, cancelApplied, ...(w.firstAlert ? { firstAlertStored: firstAlertStored ?? [] } : {}) };
-    });
+    }
   }
 
   /** Runs a person's action under a row lock: read, decide with the pure state machine, write, in one transaction. */
@@ -235,7 +198,8 @@ export class IncidentStore {
       const before = recordFromRow(row);
       const { state, entries } = transition(before, action, now);
       const record: IncidentRecord = { ...before, ...state };
-      await tx.update(incidents).set(rowFromRecord(record)).where(eq(incidents.id, id));
+      const [after] = await tx.update(incidents).set({ ...rowFromRecord(record), revision: sql`${incidents.revision} + 1` }).where(eq(incidents.id, id)).returning({ revision: incidents.revision });
+      record.revision = after?.revision;
       await insertEntries(tx, id, entries);
       return { record, entries };
     });
@@ -251,19 +215,108 @@ export class IncidentStore {
   }
 }
 
+async function writeInTransaction(tx: Tx, write: BellEventWrite): Promise<BellEventWriteResult> {
+  const w = await redirectIfNotOpen(tx, write);
+  const redirected = w !== write;
+  // Another process may have opened an incident on this bell: look first (bell_events rows are
+  // append-only, so the event must name the right incident when it is inserted).
+  const insert = w.incident?.kind === 'insert' ? w.incident.record : null;
+  const [existing] = insert
+    ? await tx
+        .select({ id: incidents.id })
+        .from(incidents)
+        .where(and(eq(incidents.bellId, insert.bellId ?? ''), eq(incidents.mode, insert.mode), notInArray(incidents.status, CLOSED)))
+        .for('update')
+    : [];
+  const inserted = await tx
+    .insert(bellEvents)
+    .values({ ...w.event, incidentId: existing?.id ?? incidentIdOf(w) })
+    .onConflictDoNothing()
+    .returning({ seq: bellEvents.seq });
+  if (inserted.length === 0) {
+    const [prior] = await tx
+      .select({ incidentId: bellEvents.incidentId })
+      .from(bellEvents)
+      .where(and(eq(bellEvents.bellId, w.event.bellId), eq(bellEvents.epoch, w.event.epoch ?? 0), eq(bellEvents.seq, w.event.seq)));
+    const firstAlertStored = await adoptFirstAlert(tx, w.firstAlert, prior?.incidentId ?? null);
+    return { outcome: 'duplicate', incidentId: prior?.incidentId ?? null, ...(w.firstAlert ? { firstAlertStored } : {}) };
+  }
+  let cancelApplied = false;
+  let entries = w.entries;
+  const change = w.incident;
+  if (insert && existing) {
+    const revision = await bump(tx, existing.id, insert.violence ? { violence: true, severity: 'critical' } : {});
+    await insertEntries(tx, existing.id, [{ kind: 're_press', at: w.event.receivedAt, actorId: null, data: { seq: w.event.seq, longPress: insert.violence } }]);
+    const firstAlertStored = await adoptFirstAlert(tx, w.firstAlert, existing.id);
+    return { outcome: 'joined_existing', incidentId: existing.id, revision, ...(w.firstAlert ? { firstAlertStored } : {}) };
+  }
+  let firstAlertStored: string[] | undefined;
+  let revision: number | undefined;
+  if (insert) {
+    await tx.insert(incidents).values(rowFromRecord(insert));
+    revision = 0;
+    firstAlertStored = await insertFirstAlert(tx, insert.id, w.firstAlert);
+    if (redirected) {
+      await insertEntries(tx, insert.id, w.entries);
+      return { outcome: 'joined_existing', incidentId: insert.id, revision };
+    }
+  } else if (change?.kind === 'raise') {
+    revision = await bump(tx, change.id, {
+      ...(change.violence ? { violence: true, severity: 'critical' as const } : {}),
+      ...(change.confirm ? { unconfirmed: false } : {}),
+    });
+  } else if (change?.kind === 'cancel_at_counter') {
+    // Conditional: a person may have acknowledged meanwhile, and then the cancel is only a note.
+    const done = await tx
+      .update(incidents)
+      .set({ status: 'cancelled', closedAt: change.at, revision: sql`${incidents.revision} + 1` })
+      .where(and(eq(incidents.id, change.id), eq(incidents.status, 'triggered')))
+      .returning({ revision: incidents.revision });
+    cancelApplied = done.length > 0;
+    revision = done[0]?.revision ?? (await bump(tx, change.id, {}));
+    if (!cancelApplied) entries = entries.map((e) => (e.kind === 'cancelled_at_counter' ? { ...e, kind: 'cancel_pressed_late' } : e));
+  } else if (change?.kind === 'link') {
+    revision = await bump(tx, change.id, {});
+  }
+  const id = incidentIdOf(w);
+  if (id) await insertEntries(tx, id, entries);
+  return {
+    outcome: redirected ? 'joined_existing' : 'stored', incidentId: id, cancelApplied, revision,
+    ...(w.firstAlert ? { firstAlertStored: firstAlertStored ?? [] } : {}),
+  } as BellEventWriteResult;
+}
+
+/** Raises an incident's revision (with any other change), under the row lock the update takes. */
+async function bump(tx: Tx, id: string, set: Partial<typeof incidents.$inferInsert>): Promise<number | undefined> {
+  const [row] = await tx.update(incidents).set({ ...set, revision: sql`${incidents.revision} + 1` }).where(eq(incidents.id, id)).returning({ revision: incidents.revision });
+  return row?.revision;
+}
+
+function isOneOpenPerBellConflict(err: unknown): boolean {
+  for (let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23505' && (e.constraint === 'incidents_one_open_per_bell' || String((e as Error).message).includes('incidents_one_open_per_bell'))) return true;
+  }
+  return false;
+}
+
 /**
- * Several gateways: our memory may name a provisional incident that was never stored, because another
- * process stored the press first. Such a write is turned into "open one unless one is open" with the
- * fallback record (presses), or links to the bell's open incident (cancels); it never fails forever.
+ * Several processes: our memory may name an incident that was never stored (another process stored the press
+ * first) or that another process has closed meanwhile. A press then joins the bell's open incident if there is
+ * one, else opens the fallback record; a cancel links to the open incident or is only recorded. Never does a
+ * press join a closed incident: the named row is locked, so a close that commits first is seen here.
  */
-async function redirectIfMissing(tx: Tx, w: BellEventWrite): Promise<BellEventWrite> {
+async function redirectIfNotOpen(tx: Tx, w: BellEventWrite): Promise<BellEventWrite> {
   const change = w.incident;
   if (!change || change.kind === 'insert') return w;
-  const [named] = await tx.select({ id: incidents.id }).from(incidents).where(eq(incidents.id, change.id));
-  if (named) return w;
+  const [named] = await tx.select({ id: incidents.id, status: incidents.status }).from(incidents).where(eq(incidents.id, change.id)).for('update');
+  if (named && !CLOSED.includes(named.status)) return w;
+  // A cancel that reaches a closed incident changes nothing there; it is kept as a note.
+  if (named && change.kind !== 'raise') return { ...w, incident: { kind: 'link', id: named.id }, entries: w.entries.map((e) => (e.kind === 'cancelled_at_counter' ? { ...e, kind: 'cancel_pressed_late' } : e)) };
   if (w.fallback) {
     return { event: w.event, incident: { kind: 'insert', record: w.fallback }, entries: [{ kind: w.event.type, at: w.event.receivedAt, actorId: null, data: { seq: w.event.seq } }] };
   }
+  // Named, closed and nothing to open instead: the event is only recorded.
+  if (named) return { event: w.event, entries: [] };
   const [open] = await tx
     .select({ id: incidents.id })
     .from(incidents)

@@ -119,6 +119,8 @@ export const incidents = pgTable(
     jointPoliceDrill: boolean('joint_police_drill').notNull().default(false),
     /** Opened by a first press of a bell with a confirmation rule, not confirmed yet: only guards are told. */
     unconfirmed: boolean('unconfirmed').notNull().default(false),
+    /** Raised by every stored change: consoles on several processes keep the newest view of an incident. */
+    revision: integer('revision').notNull().default(0),
   },
   (t) => [
     // One open incident per bell and mode: a re-press joins it, also across several API processes.
@@ -237,6 +239,20 @@ export const shifts = pgTable(
     endsAt: at('ends_at').notNull(),
   },
   (t) => [index('shifts_site_idx').on(t.siteId, t.startsAt)],
+);
+
+/** The alarm bus between processes (api/bus/pg-transport.ts): appended, announced by NOTIFY, pruned after minutes. */
+export const busEvents = pgTable(
+  'bus_events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    at: at('at').notNull().defaultNow(),
+    type: text('type').notNull(),
+    version: integer('version').notNull(),
+    origin: text('origin').notNull(),
+    data: jsonb('data').notNull(),
+  },
+  (t) => [index('bus_events_at_idx').on(t.at)],
 );
 
 // Each later area keeps its tables in its own file; re-exported here so that the store, drizzle-kit and the

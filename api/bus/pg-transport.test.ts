@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import pino from 'pino';
+import { openDatabase, type Database } from '../store/index.ts';
+import { createTestDatabase } from '../../test/support/postgres.ts';
+import { waitFor } from '../../test/support/wait.ts';
+import { BUS_CHANNEL, PgBusTransport } from './pg-transport.ts';
+import type { Envelope } from './events.ts';
+
+const logger = pino({ level: 'silent' });
+
+describe('the bus between processes on real PostgreSQL (LISTEN/NOTIFY with a catch-up read)', () => {
+  let created: { url: string; drop(): Promise<void> };
+  let database: Database;
+  let admin: pg.Client;
+  const transports: PgBusTransport[] = [];
+
+  beforeAll(async () => {
+    created = await createTestDatabase();
+    database = await openDatabase({ url: created.url, dataDir: '' });
+    await database.migrate();
+    admin = new pg.Client({ connectionString: created.url });
+    await admin.connect();
+  }, 60_000);
+  afterAll(async () => {
+    for (const t of transports) await t.stop();
+    await admin?.end();
+    await database?.close();
+    await created?.drop();
+  });
+
+  async function transport(name: string) {
+    const got: Envelope[] = [];
+    const malformed: string[] = [];
+    const t = new PgBusTransport({ url: created.url, logger, applicationName: `bus-test ${name}`, counters: { malformed: (r) => malformed.push(r), unknown: () => undefined } });
+    transports.push(t);
+    await t.start((e) => got.push(e), () => undefined);
+    return { t, got, malformed };
+  }
+
+  it('an event reaches every listener once, in order, with its sequence; a big one by its row', async () => {
+    const a = await transport('a');
+    const b = await transport('b');
+    for (let i = 0; i < 20; i++) a.t.publish('drill.changed', 1, 'proc-a', { drillId: `d${i}`, siteId: null });
+    const big = { drillId: 'x'.repeat(9_000), siteId: null };
+    a.t.publish('drill.changed', 1, 'proc-a', big);
+    await waitFor(() => b.got.length === 21 || undefined, 10_000, 'b to hear 21 events');
+    expect(b.got.slice(0, 20).map((e) => (e.d as { drillId: string }).drillId)).toEqual(Array.from({ length: 20 }, (_, i) => `d${i}`));
+    expect(b.got[20]!.d).toEqual(big);
+    const seqs = b.got.map((e) => e.s);
+    expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
+    // The sender's own listener hears them too (the bus above it skips its own origin).
+    await waitFor(() => a.got.length === 21 || undefined, 10_000, 'a to hear its own');
+  });
+
+  it('a malformed notification is counted and dropped; good ones after it still arrive', async () => {
+    const a = await transport('a2');
+    const b = await transport('b2');
+    await admin.query('select pg_notify($1, $2)', [BUS_CHANNEL, 'not json']);
+    await admin.query('select pg_notify($1, $2)', [BUS_CHANNEL, JSON.stringify({ s: 'one', t: 'x' })]);
+    a.t.publish('directory.changed', 1, 'proc-a', { reason: 'after garbage' });
+    await waitFor(() => b.got.some((e) => (e.d as { reason?: string }).reason === 'after garbage') || undefined, 10_000, 'the good event');
+    expect(b.malformed).toEqual(['json', 'envelope']);
+  });
+
+  it('after pg_terminate_backend of its LISTEN connection a listener reads what it missed before it reports ok', async () => {
+    const a = await transport('a3');
+    const b = await transport('b3');
+    const before = b.got.length;
+    await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'bus-test b3'`);
+    await waitFor(() => b.t.state !== 'ok' || undefined, 5_000, 'b to notice the drop');
+    // Sent while b has no LISTEN connection: only the table has them.
+    for (let i = 0; i < 5; i++) a.t.publish('drill.changed', 1, 'proc-a', { drillId: `gap${i}`, siteId: null });
+    await waitFor(() => b.t.state === 'ok' || undefined, 10_000, 'b to reconnect and catch up');
+    await waitFor(() => b.got.length - before === 5 || undefined, 10_000, 'the five events');
+    expect(b.got.slice(before).map((e) => (e.d as { drillId: string }).drillId)).toEqual(['gap0', 'gap1', 'gap2', 'gap3', 'gap4']);
+  });
+});

@@ -1,0 +1,264 @@
+/**
+ * The bus between processes on PostgreSQL. Each event is appended to `bus_events` (a sequence) and announced
+ * with NOTIFY in the same statement; a listener remembers the sequences it has seen. A LISTEN connection that
+ * drops misses notifications, so after reconnecting the listener reads the table forward from where it was
+ * (a margin back, since sequences are taken before commit and may commit out of order) before it reports ok.
+ */
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { BusCounters, BusTransport } from './bus.ts';
+import { envelopeSchema, type BusEventType, type Envelope } from './events.ts';
+
+export const BUS_CHANNEL = 'guardbell_bus';
+/** NOTIFY payloads must stay under 8,000 bytes; a bigger event is announced by its sequence alone. */
+const MAX_PAYLOAD = 7_900;
+/** Sequences read again after a reconnect, for events whose sequence was taken before the drop but committed after. */
+const CATCH_UP_MARGIN = 1_000;
+const SEEN_REMEMBERED = 20_000;
+/** Events are kept this long; a listener away for longer re-reads the truth instead of replaying. */
+const RETENTION_MS = 15 * 60_000;
+const PRUNE_EVERY_MS = 60_000;
+const MAX_QUEUED = 50_000;
+
+interface Pending {
+  t: BusEventType;
+  v: number;
+  o: string;
+  d: unknown;
+}
+
+export interface PgTransportOptions {
+  url: string;
+  logger: Logger;
+  counters?: BusCounters | undefined;
+  /** Names the LISTEN connection in pg_stat_activity (an operator, or a test, can find it). */
+  applicationName?: string;
+  /** Called after a catch-up with the number of events replayed (metrics). */
+  onCaughtUp?: (events: number) => void;
+}
+
+export class PgBusTransport implements BusTransport {
+  private readonly pool: pg.Pool;
+  private listener: pg.Client | undefined;
+  private deliver: (e: Envelope) => void = () => undefined;
+  private resync: (why: string) => void = () => undefined;
+  private readonly seen = new Set<number>();
+  private maxSeen = 0;
+  /** The last sequence before this process started: older events are history, never replayed. */
+  private startSeq = 0;
+  private lostAt: number | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private queue: Pending[] = [];
+  private flushing = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private backoffMs = 100;
+  private stopped = false;
+  state: 'ok' | 'catching_up' | 'down' = 'down';
+
+  constructor(private readonly opts: PgTransportOptions) {
+    this.pool = new pg.Pool({ connectionString: opts.url, max: 2, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 30_000 });
+    this.pool.on('error', () => undefined);
+  }
+
+  async start(deliver: (e: Envelope) => void, resync: (why: string) => void): Promise<void> {
+    this.deliver = deliver;
+    this.resync = resync;
+    // Start after what is already there: history is the database's, not the bus's.
+    const { rows } = await this.pool.query<{ seq: string | null }>('select max(seq) as seq from bus_events');
+    this.maxSeen = this.startSeq = Number(rows[0]?.seq ?? 0);
+    await this.connect();
+    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.flushTimer);
+    clearInterval(this.pruneTimer);
+    await this.flush().catch(() => undefined);
+    const l = this.listener;
+    this.listener = undefined;
+    await l?.end().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+
+  publish(type: BusEventType, version: number, origin: string, data: unknown): void {
+    if (this.stopped) return;
+    if (this.queue.length >= MAX_QUEUED) {
+      // The database has been away for long: the oldest events go, and other processes re-read the truth
+      // when they see the gap (they resync on reconnect too).
+      this.queue.shift();
+      this.opts.counters?.malformed('dropped_unsent');
+    }
+    this.queue.push({ t: type, v: version, o: origin, d: data });
+    if (!this.flushing) void this.flush();
+  }
+
+  /** Appends the queued events in one statement, each announced by NOTIFY at commit. */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.slice(0, 200);
+        try {
+          await this.pool.query(
+            `with e as (
+               insert into bus_events (type, version, origin, data)
+               select x.e->>'t', (x.e->>'v')::int, x.e->>'o', x.e->'d' from jsonb_array_elements($1::jsonb) with ordinality as x(e, n) order by x.n
+               returning seq, type, version, origin, data
+             ), j as (select seq, json_build_object('s', seq, 't', type, 'v', version, 'o', origin, 'd', data)::text as payload from e)
+             select pg_notify($2, case when octet_length(payload) <= ${MAX_PAYLOAD} then payload else json_build_object('s', seq, 'ref', true)::text end) from j order by seq`,
+            [JSON.stringify(batch), BUS_CHANNEL],
+          );
+          this.queue.splice(0, batch.length);
+          this.backoffMs = 100;
+        } catch (err) {
+          this.opts.logger.warn({ err, queued: this.queue.length }, 'bus events not sent yet; retrying');
+          if (this.stopped) return;
+          clearTimeout(this.flushTimer);
+          this.flushTimer = setTimeout(() => void this.flush(), this.backoffMs);
+          this.backoffMs = Math.min(this.backoffMs * 2, 2_000);
+          return;
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({
+      connectionString: this.opts.url, connectionTimeoutMillis: 2_000, keepAlive: true, application_name: this.opts.applicationName ?? 'guardbell-bus',
+    });
+    client.on('error', (err) => this.lost(client, err));
+    client.on('end', () => this.lost(client, new Error('connection ended')));
+    client.on('notification', (n) => {
+      if (n.channel !== BUS_CHANNEL) return;
+      this.enqueue(() => this.onNotification(n.payload ?? ''));
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${BUS_CHANNEL}`);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    this.listener = client;
+    const wasLost = this.lostAt;
+    if (wasLost === null) {
+      this.state = 'ok';
+      return;
+    }
+    // Notifications from now on queue behind the catch-up, so the order is kept.
+    this.state = 'catching_up';
+    await this.enqueue(() => this.catchUp(wasLost));
+  }
+
+  private lost(client: pg.Client, err: Error): void {
+    if (this.listener !== client || this.stopped) return;
+    this.listener = undefined;
+    this.state = 'down';
+    this.lostAt ??= Date.now();
+    this.opts.logger.warn({ err: err.message }, 'bus: LISTEN connection lost; reconnecting');
+    client.end().catch(() => undefined);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => {
+      this.connect().then(
+        () => (this.backoffMs = 100),
+        (err: unknown) => {
+          this.opts.logger.warn({ err: (err as Error).message }, 'bus: LISTEN reconnect failed; retrying');
+          this.backoffMs = Math.min(this.backoffMs * 2, 2_000);
+          if (!this.stopped) this.scheduleReconnect();
+        },
+      );
+    }, this.backoffMs);
+  }
+
+  /** Reads every event the listener may have missed, in order, before reporting ok. */
+  private async catchUp(lostAt: number): Promise<void> {
+    try {
+      if (Date.now() - lostAt > RETENTION_MS / 2) {
+        // Away longer than the table can be trusted to hold: the truth is re-read instead.
+        this.resync('bus listener was away too long');
+      } else {
+        const { rows } = await this.pool.query<{ seq: string; type: string; version: number; origin: string; data: unknown }>(
+          'select seq, type, version, origin, data from bus_events where seq > $1 order by seq',
+          [Math.max(this.startSeq, this.maxSeen - CATCH_UP_MARGIN)],
+        );
+        let replayed = 0;
+        for (const r of rows) {
+          if (this.markSeen(Number(r.seq))) {
+            replayed++;
+            this.deliver({ s: Number(r.seq), t: r.type, v: r.version, o: r.origin, d: r.data });
+          }
+        }
+        this.opts.logger.info({ replayed }, 'bus: caught up after a lost LISTEN connection');
+        this.opts.onCaughtUp?.(replayed);
+      }
+      this.lostAt = null;
+      this.state = 'ok';
+    } catch (err) {
+      // Still away: stay degraded and try the whole reconnect again.
+      this.opts.logger.warn({ err: (err as Error).message }, 'bus: catch-up failed; retrying');
+      const l = this.listener;
+      this.listener = undefined;
+      this.state = 'down';
+      await l?.end().catch(() => undefined);
+      this.scheduleReconnect();
+    }
+  }
+
+  private async onNotification(payload: string): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(payload);
+    } catch {
+      this.malformed('json', payload);
+      return;
+    }
+    const ref = raw as { s?: unknown; ref?: unknown };
+    if (ref.ref === true && typeof ref.s === 'number') {
+      const { rows } = await this.pool.query<{ seq: string; type: string; version: number; origin: string; data: unknown }>(
+        'select seq, type, version, origin, data from bus_events where seq = $1', [ref.s],
+      );
+      const r = rows[0];
+      if (!r) return this.malformed('missing_row', payload);
+      raw = { s: Number(r.seq), t: r.type, v: r.version, o: r.origin, d: r.data };
+    }
+    const parsed = envelopeSchema.safeParse(raw);
+    if (!parsed.success) return this.malformed('envelope', payload);
+    if (!this.markSeen(parsed.data.s)) return;
+    this.deliver(parsed.data);
+  }
+
+  private malformed(reason: string, payload: string): void {
+    this.opts.counters?.malformed(reason);
+    this.opts.logger.warn({ reason, payload: payload.slice(0, 200) }, 'malformed bus notification dropped');
+  }
+
+  /** True the first time a sequence is seen. */
+  private markSeen(seq: number): boolean {
+    if (this.seen.has(seq)) return false;
+    this.seen.add(seq);
+    if (this.seen.size > SEEN_REMEMBERED) this.seen.delete(this.seen.values().next().value!);
+    if (seq > this.maxSeen) this.maxSeen = seq;
+    return true;
+  }
+
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(job).catch((err: unknown) => this.opts.logger.error({ err }, 'bus: delivering an event failed'));
+    return this.chain;
+  }
+
+  private async prune(): Promise<void> {
+    await this.pool.query(`delete from bus_events where at < now() - interval '${RETENTION_MS / 1000} seconds'`).catch(() => undefined);
+  }
+}

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MqttClient } from 'mqtt';
+import { applyProvisioning } from '../../api/provisioning/apply.ts';
+import { bellTopic, type Ack } from '../../firmware-bridge/protocol/index.ts';
+import { ChildSystem } from '../support/child-system.ts';
+import { PASSWORD, testProvisioning } from '../support/fixtures.ts';
+import { ApiClient, type StreamClient } from '../support/http.ts';
+import { connect, MOSQUITTO_URL } from '../support/mqtt.ts';
+import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { waitFor } from '../support/wait.ts';
+
+/** One process of the cluster as a console sees it: its URL, a guard's client and open stream. */
+export interface Member {
+  name: string;
+  url: string;
+  guard: ApiClient;
+  manager: ApiClient;
+  stream: StreamClient;
+}
+
+/**
+ * Guardbell as an operator runs it for availability: one PostgreSQL, the machine's Mosquitto with a shared
+ * subscription, the test's own process plus `children` real OS processes (`guardbell start`).
+ */
+export class Cluster {
+  readonly children: (ChildSystem & { url: string })[] = [];
+  readonly members: Member[] = [];
+  private readonly dirs: string[] = [];
+  private readonly clients: MqttClient[] = [];
+  readonly acks = new Map<string, Ack>();
+
+  private constructor(readonly t: TestSystem, readonly bellIds: string[]) {}
+
+  static async start(opts: { children: number; bells: number }): Promise<Cluster> {
+    const group = `gb${process.pid}`;
+    const t = await startTestSystem({ db: 'postgres', broker: 'mosquitto', env: { MQTT_SHARED_GROUP: group }, provision: false });
+    const bellIds = Array.from({ length: opts.bells }, (_, i) => `C-${String(i).padStart(3, '0')}`);
+    const doc = testProvisioning();
+    doc.sites[0]!.bells!.push(...bellIds.map((id) => ({ id, counterId: 'passport-3', adapter: 'native' as const })));
+    await applyProvisioning(t.system.database.db, doc);
+    await t.system.reloadDirectory();
+    const cluster = new Cluster(t, bellIds);
+    const started = await Promise.all(Array.from({ length: opts.children }, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gb-cluster-'));
+      cluster.dirs.push(dir);
+      return ChildSystem.start({
+        DATABASE_URL: t.databaseUrl!, MQTT_URL: MOSQUITTO_URL, MQTT_SHARED_GROUP: group, GUARDBELL_TOPIC_ROOT: t.topicRoot, DATA_DIR: dir,
+        GUARDBELL_ADMIN_PASSWORD: PASSWORD,
+      }, 120_000);
+    }));
+    cluster.children.push(...started);
+    const urls = [t.url, ...started.map((c) => c.url)];
+    for (const [i, url] of urls.entries()) {
+      const guard = await ApiClient.login(url, 'guard', PASSWORD);
+      const manager = await ApiClient.login(url, 'manager', PASSWORD);
+      cluster.members.push({ name: i === 0 ? 'parent' : `child ${i}`, url, guard, manager, stream: await guard.stream() });
+    }
+    const client = await connect(MOSQUITTO_URL, { clientId: `gb-cluster-bells-${process.pid}-${Date.now()}` });
+    cluster.clients.push(client);
+    client.on('message', (topic, payload) => {
+      // Any answer to a seq ends its retransmission (its state is the incident's: received, acknowledged…).
+      const ack = JSON.parse(payload.toString()) as Ack;
+      const key = `${topic.split('/').at(-2)}|${ack.seq}`;
+      if (!cluster.acks.has(key)) cluster.acks.set(key, ack);
+    });
+    await client.subscribeAsync(bellIds.map((b) => bellTopic(t.topicRoot, b, 'ack')).concat(bellTopic(t.topicRoot, 'B-0301', 'ack')), { qos: 1 });
+    return cluster;
+  }
+
+  /** Presses as the firmware does: retransmitted every 500 ms until `received`; resolves with the ack. */
+  async press(bellId: string, seq: number, type: 'press' | 'long_press' = 'press'): Promise<Ack> {
+    const body = JSON.stringify({ seq, type, at: new Date().toISOString() });
+    const key = `${bellId}|${seq}`;
+    const deadline = Date.now() + 60_000;
+    while (!this.acks.has(key)) {
+      if (Date.now() > deadline) throw new Error(`${bellId} seq ${seq} never received`);
+      await this.clients[0]!.publishAsync(bellTopic(this.t.topicRoot, bellId, 'event'), body, { qos: 1 });
+      await waitFor(() => this.acks.has(key) || undefined, 500, 'ack').catch(() => undefined);
+    }
+    return this.acks.get(key)!;
+  }
+
+  /** Incident ids each console has heard of, with the last view it was sent. */
+  heard(m: Member): Map<string, { status: string; stored: boolean }> {
+    const seen = new Map<string, { status: string; stored: boolean }>();
+    for (const msg of m.stream.messages) {
+      if (msg.type === 'incident.created' || msg.type === 'incident.updated') seen.set(msg.data.id, { status: msg.data.status, stored: msg.data.stored });
+    }
+    return seen;
+  }
+
+  async close(): Promise<void> {
+    for (const m of this.members) m.stream.close();
+    for (const c of this.clients) c.end(true);
+    await Promise.all(this.children.map((c) => c.stop()));
+    await this.t.close();
+    for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
