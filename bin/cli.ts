@@ -3,6 +3,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError, configFromEnv } from '../api/config.ts';
+import { DEMO_SITE_ID } from '../api/demo/demo-provisioning.ts';
 import { provisionFromText } from '../api/provisioning/apply.ts';
 import type { IssuedCredentials } from '../api/provisioning/credentials.ts';
 import { formatProblems } from '../api/provisioning/index.ts';
@@ -94,11 +95,13 @@ async function start(): Promise<number> {
   // The embedded database opens on its own thread while the system loads.
   openDatabaseEarly({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   const { startSystem } = await import('../api/system.ts');
-  const system = await startSystem(config);
+  const { startLogger } = await import('../api/log-lines.ts');
+  const system = await startSystem(config, { logger: startLogger(config.logLevel, process.env.LOG_FORMAT) });
+  const port = new URL(system.url).port;
   const lines = [
     '',
     `Guardbell is running.`,
-    `  Console:  http://localhost:${new URL(system.url).port}/`,
+    `  Console:  http://localhost:${port}/`,
     `  MQTT:     ${system.mqttUrl}  (topics ${config.topicRoot}/bells/{bellId}/event)`,
     `  Database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${config.embeddedDbDir}`}`,
   ];
@@ -107,9 +110,18 @@ async function start(): Promise<number> {
     lines.push(`  Demo logins (username / password)${config.demoFixedPasswords ? ', fixed while GUARDBELL_DEMO=1' : ', generated now and shown once'}:`);
     for (const l of system.demoLogins) lines.push(`    ${l.username.padEnd(11)} ${l.password.padEnd(16)} ${l.roles.join(', ')}`);
   }
-  if (config.demo) {
-    const demoBellPassword = system.issuedCredentials.bells?.['B-0101'];
-    lines.push(`  Press a demo bell:  npx guardbell bell press --bell B-0101 --mqtt ${system.mqttUrl}${demoBellPassword ? ` --password ${demoBellPassword}` : ''}`);
+  let demoBells: { stop(): Promise<void> } | undefined;
+  if (config.demo && system.places.site(DEMO_SITE_ID)) {
+    const demo = await import('../api/demo/demo-start.ts');
+    if (system.seededDemo) await demo.seedDemoFloorPlans(system.database.db);
+    // Fresh MQTT passwords for the demo's bells at every start (the first start's were issued by the seed): the
+    // simulator logs in with them and the lines below print them; nothing fixed ever opens the broker.
+    const passwords = system.seededDemo ? (system.issuedCredentials.bells ?? {}) : await demo.issueDemoBellPasswords(system.database.db);
+    if (!system.seededDemo) await system.reloadDirectory();
+    if (system.issuedCredentials.bells) for (const id of Object.keys(passwords)) delete system.issuedCredentials.bells[id];
+    const bells = await demo.startDemoBells({ mqttUrl: system.mqttUrl, topicRoot: config.topicRoot, passwords });
+    demoBells = bells;
+    lines.push(...demo.demoStartLines({ mqttUrl: system.mqttUrl, topicRoot: config.topicRoot, bells, passwords }));
     lines.push('  Demo accounts stop working once a real site is provisioned; `guardbell demo remove` removes them.');
   }
   lines.push(...issuedCredentialLines(system.issuedCredentials));
@@ -122,6 +134,7 @@ async function start(): Promise<number> {
   console.log(lines.join('\n') + '\n');
   const stop = async (signal: string) => {
     console.log(`\n${signal}: stopping Guardbell…`);
+    await demoBells?.stop();
     await system.close();
     process.exit(0);
   };

@@ -4,6 +4,7 @@
  * end (no drill incident stays open), and the report from the timeline. Constructed by the composition root
  * (api/system.ts) with the ports it uses.
  */
+import { separationText } from '../api/reports/local-text.ts';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ import { ACTIVE_DRILL, DrillStore, type DrillRow } from './store.ts';
 export const ARM_MINUTES = 15;
 
 export class DrillConflict extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(readonly code: string, message: string, readonly params?: Record<string, string | number>) {
     super(message);
   }
 }
@@ -62,6 +63,10 @@ export interface DrillReport {
   facts: DrillReportFacts | null;
   names: Record<string, string>;
   final: boolean;
+  /** The site's time zone: the report is written in its local time. */
+  timeZone?: string;
+  /** Who was separated and where to, from the incident's timeline. */
+  separations?: { at: string; text: string }[];
 }
 
 export class DrillService {
@@ -142,9 +147,9 @@ export class DrillService {
     const drill = await this.store.get(id);
     if (!drill || drill.status !== 'scheduled') throw new DrillConflict('drill_not_scheduled', `drill ${id} is not a planned drill that has not started`);
     const others = (await this.store.active()).filter((d) => d.siteId === drill.siteId);
-    if (others.length > 0) throw new DrillConflict('drill_running', `drill ${others[0]!.id} is already running at site ${drill.siteId}; end it first`);
+    if (others.length > 0) throw new DrillConflict('drill_running', `drill ${others[0]!.id} is already running at site ${drill.siteId}; end it first`, { drillId: others[0]!.id, siteId: drill.siteId });
     const live = await this.liveOpenAt(drill.siteId);
-    if (live) throw new DrillConflict('live_incident_open', `a live incident (${live}) is open at site ${drill.siteId}: a drill cannot start until it is over`);
+    if (live) throw new DrillConflict('live_incident_open', `a live incident (${live}) is open at site ${drill.siteId}: a drill cannot start until it is over`, { incidentId: live, siteId: drill.siteId });
     const now = this.now();
     const scenario = scenarioSchema.parse(drill.scenario);
     if (drill.trigger === 'real_bell') {
@@ -295,8 +300,12 @@ export class DrillService {
     const counter = this.deps.places.counter(drill.siteId, drill.counterId);
     const people = await this.deps.directory.people();
     const names = Object.fromEntries(people.map((p) => [p.id, p.name]));
-    const base = { drill: presentDrill(drill), siteName: site?.name ?? drill.siteId, counterName: counter?.name ?? drill.counterId, names, final: drill.status === 'completed' };
     const incident = drill.incidentId ? await this.deps.incidents.get(drill.incidentId) : null;
+    const separations = incident ? separationsOf(await this.deps.incidents.timeline(incident.id)) : [];
+    const base = {
+      drill: presentDrill(drill), siteName: site?.name ?? drill.siteId, counterName: counter?.name ?? drill.counterId, names, final: drill.status === 'completed',
+      timeZone: site?.timezone ?? 'Asia/Seoul', separations,
+    };
     const frozen = (drill.result as { facts?: DrillReportFacts | null } | null)?.facts;
     // An ended drill's report is what it was when it ended: late delivery callbacks do not rewrite it.
     if (drill.status === 'completed' && frozen !== undefined) return { ...base, incident: incident ? presentIncident(incident, this.deps.places) : null, facts: frozen };
@@ -392,4 +401,11 @@ export function presentDrill(d: DrillRow) {
     armedUntil: d.armedUntil?.toISOString() ?? null, virtualBellId: d.virtualBellId, incidentId: d.incidentId, pauses: d.pauses,
     endedAt: d.endedAt?.toISOString() ?? null, result: d.result,
   };
+}
+
+function separationsOf(timeline: readonly { kind: string; at: Date; data: Record<string, unknown> }[]): { at: string; text: string }[] {
+  return timeline.flatMap((e) => {
+    const text = e.kind === 'victim_separated' ? separationText(e.data) : null;
+    return text ? [{ at: e.at.toISOString(), text }] : [];
+  });
 }

@@ -218,7 +218,8 @@ export function aftercareRoutes(ctx: ApiContext): Router {
 
 function claimError(err: unknown): unknown {
   if (err instanceof AllowanceExceeded) {
-    return new HttpError(422, 'exception_required', err.message, { remainingKrw: err.summary.remainingKrw, overByKrw: err.overByKrw, year: err.summary.year });
+    const params = { remainingKrw: err.summary.remainingKrw, overByKrw: err.overByKrw, year: err.summary.year };
+    return new HttpError(422, 'exception_required', err.message, params, params);
   }
   if (err instanceof ClaimNotPending) return new HttpError(409, 'claim_decided', err.message);
   return err;

@@ -77,11 +77,13 @@ export function evidenceRoutes(ctx: ApiContext): Router {
     for (const e of detail.evidence) content.set(e.id, await store.evidenceContent(e.id));
     const timeline = [];
     for (const incidentId of c.incidentIds) {
-      for (const t of await ctx.incidents.timeline(incidentId)) timeline.push({ incidentId, at: t.at, kind: t.kind });
+      for (const t of await ctx.incidents.timeline(incidentId)) timeline.push({ incidentId, at: t.at, kind: t.kind, data: t.data });
     }
+    for (const i of detail.incidents) Object.assign(i, { siteName: ctx.places.site(i.siteId)?.name, counterName: ctx.places.counter(i.siteId, i.counterId)?.name });
+    const timeZone = ctx.places.site(detail.incidents[0]?.siteId ?? '')?.timezone;
     const names = await personNames(ctx);
     const exportedAt = new Date();
-    const out = await buildCaseExport({ detail, timeline, content, exportedAt, exportedBy: { id: user.id, name: names.get(user.id) ?? user.id } });
+    const out = await buildCaseExport({ detail, timeline, content, exportedAt, ...(timeZone ? { timeZone } : {}), exportedBy: { id: user.id, name: names.get(user.id) ?? user.id } });
     await ctx.db.transaction(async (tx) => {
       const files = out.manifest.files.length;
       await appendAudit(tx, { actorId: user.id, action: 'export', recordType: CASE, recordId: c.id, detail: { manifestSha256: out.manifestSha256, files, exportedAt: exportedAt.toISOString() } });

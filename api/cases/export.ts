@@ -6,13 +6,16 @@
  */
 import JSZip from 'jszip';
 import { newPdf, pdfBytes, type Pdf } from '../reports/pdf-document.ts';
+import { ko, koList, separationText, siteDateTime, zoneName } from '../reports/local-text.ts';
 import { EXPORT_FORMAT, MANIFEST, sha256Hex, SUMS, sumsText, type Manifest, type ManifestFile } from './export-verify.ts';
 import type { CaseDetailView } from './types.ts';
 
 export interface ExportInput {
   detail: CaseDetailView;
-  /** The incidents' timeline entries (server times). */
-  timeline: { incidentId: string; at: Date; kind: string }[];
+  /** The incidents' timeline entries (server times), with their data (a separation names who and where to). */
+  timeline: { incidentId: string; at: Date; kind: string; data?: Record<string, unknown> }[];
+  /** The time zone the summary is written in: the site's (Asia/Seoul when not given). */
+  timeZone?: string;
   /** The evidence bytes by evidence id. */
   content: ReadonlyMap<string, Uint8Array>;
   exportedAt: Date;
@@ -58,15 +61,17 @@ export async function buildCaseExport(input: ExportInput): Promise<CaseExport> {
   return { zip: bytes, manifest, manifestSha256 };
 }
 
-const when = (iso: string | Date) => (typeof iso === 'string' ? iso : iso.toISOString()).replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
-
 async function summaryPdf(input: ExportInput): Promise<Buffer> {
   const d = input.detail;
+  const zone = input.timeZone ?? 'Asia/Seoul';
+  const when = (at: string | Date) => siteDateTime(at, zone);
+  const shortId = (id: string) => d.incidents.find((i) => i.id === id)?.reference ?? id;
   const doc = newPdf({ title: `사건 요약 / Case summary ${d.id}`, subject: d.title });
   doc.font('bold').fontSize(16).text(`사건 요약 / Case summary`);
   doc.font('regular').fontSize(11).text(d.title);
-  line(doc, `사건 / Case: ${d.id}  ·  상태 / Status: ${d.status}  ·  분류 / Classification: ${d.classification.join(', ') || '—'}`);
-  line(doc, `내보낸 때 / Exported: ${when(input.exportedAt)} by ${input.exportedBy.name} (${input.exportedBy.id})`);
+  line(doc, `사건 / Case: ${d.id}  ·  상태 / Status: ${ko('status', d.status)}  ·  분류 / Classification: ${koList('classification', d.classification) || '—'}`);
+  line(doc, `내보낸 때 / Exported: ${when(input.exportedAt)} · ${input.exportedBy.name}`);
+  line(doc, `시각은 모두 기관 현지 시각 (${zone}, ${zoneName(zone)}) / All times are the site's local time`);
   if (d.summary) line(doc, d.summary);
 
   heading(doc, '사람 / People');
@@ -81,16 +86,21 @@ async function summaryPdf(input: ExportInput): Promise<Buffer> {
 
   heading(doc, '시간순 기록 / Timeline');
   const events: { at: string; text: string }[] = [
-    ...input.timeline.map((t) => ({ at: t.at.toISOString(), text: `${t.incidentId}: ${t.kind}` })),
+    ...input.timeline.map((t) => {
+      const separated = t.kind === 'victim_separated' && t.data ? separationText(t.data) : null;
+      return { at: t.at.toISOString(), text: `${shortId(t.incidentId)}: ${ko('kind', t.kind)}${separated ? ` — ${separated}` : ''}` };
+    }),
     { at: d.createdAt, text: `사건 파일 개설 / case opened by ${d.createdBy}` },
-    ...d.statements.map((s) => ({ at: s.recordedAt, text: `진술 / statement of ${s.givenBy} (taken ${s.takenOn})` })),
-    ...d.evidence.map((e) => ({ at: e.addedAt, text: `증거 / evidence added: ${e.fileName} by ${e.addedByName}` })),
-    ...d.actions.map((a) => ({ at: a.createdAt, text: `법적 조치 / legal action: ${a.kind} (${a.status})` })),
+    ...d.statements.map((s) => ({ at: s.recordedAt, text: `진술 / statement of ${s.givenBy} (진술일 / taken ${s.takenOn})` })),
+    ...d.evidence.map((e) => ({ at: e.addedAt, text: `증거 / evidence added: ${e.fileName} · ${e.addedByName}` })),
+    ...d.actions.map((a) => ({ at: a.createdAt, text: `법적 조치 / legal action: ${ko('legalAction', a.kind)} (${ko('status', a.status)})` })),
   ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   for (const e of events) line(doc, `${when(e.at)}  ${e.text}`);
 
   heading(doc, '사건 / Incidents');
-  for (const i of d.incidents) line(doc, `${i.id} — ${i.siteId} / ${i.counterId}, ${when(i.openedAt)}, ${i.status}, ${i.classification.join(', ') || '—'}`);
+  for (const i of d.incidents) {
+    line(doc, `${i.reference ?? i.id} — ${i.siteName ?? i.siteId} / ${i.counterName ?? i.counterId}, ${when(i.openedAt)}, ${ko('status', i.status)}, ${koList('classification', i.classification) || '—'}`);
+  }
 
   heading(doc, '진술 / Statements');
   if (!d.statements.length) line(doc, '—');
@@ -103,14 +113,14 @@ async function summaryPdf(input: ExportInput): Promise<Buffer> {
   heading(doc, '법적 조치 / Legal actions');
   if (!d.actions.length) line(doc, '—');
   for (const a of d.actions) {
-    line(doc, `${a.kind} — ${a.status}; filed ${a.filedOn ?? '—'}, next ${a.nextDate ?? '—'}, decided ${a.decidedOn ?? '—'}; ${a.authority} ${a.reference}`.trim());
+    line(doc, `${ko('legalAction', a.kind)} — ${ko('status', a.status)}; 제기 / filed ${a.filedOn ?? '—'}, 다음 / next ${a.nextDate ?? '—'}, 결정 / decided ${a.decidedOn ?? '—'}; ${a.authority} ${a.reference}`.trim());
     if (a.outcome) line(doc, `  결과 / Outcome: ${a.outcome}`);
   }
 
   heading(doc, '증거 목록 / Evidence');
   if (!d.evidence.length) line(doc, '—');
   d.evidence.forEach((e, i) => {
-    line(doc, `${i + 1}. ${e.fileName} (${e.mediaType}, ${e.size} bytes) — added ${when(e.addedAt)} by ${e.addedByName}`);
+    line(doc, `${i + 1}. ${e.fileName} (${e.mediaType}, ${e.size} bytes) — 추가 / added ${when(e.addedAt)} · ${e.addedByName}`);
     doc.font('regular').fontSize(8).text(`   SHA-256 ${e.sha256}`);
     doc.fontSize(10);
   });

@@ -108,7 +108,11 @@ export interface ComplainantWarning {
 export interface CaseDetailView extends CaseSummaryView {
   summary: string;
   createdBy: string;
-  incidents: { id: string; siteId: string; counterId: string; openedAt: string; status: string; classification: string[] }[];
+  incidents: {
+    id: string; siteId: string; counterId: string; openedAt: string; status: string; classification: string[];
+    /** Names and the incident's reference, where known (the summary PDF prefers them to ids). */
+    siteName?: string; counterName?: string; reference?: string;
+  }[];
   complainant: ComplainantView | null;
   complainantWarning: ComplainantWarning | null;
   statements: StatementView[];

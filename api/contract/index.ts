@@ -8,6 +8,8 @@ export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 export const CLASSIFICATIONS = [
   'verbal_abuse', 'threat', 'sexual_harassment', 'assault', 'defamation', 'obstruction_of_duty', 'property_damage', 'stalking', 'other',
+  // A bell pressed by mistake or a faulty device: closed as such, and counted apart from the kinds of abuse.
+  'false_alarm',
 ] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
@@ -28,6 +30,8 @@ export type ResponseEventType = (typeof RESPONSE_EVENT_TYPES)[number];
 
 export interface Incident {
   id: string;
+  /** A reference a person can say on the phone: per site and year, `2026-0042` (absent where not yet known). */
+  reference?: string;
   mode: Mode;
   status: IncidentStatus;
   severity: Severity;

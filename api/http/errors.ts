@@ -11,6 +11,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** The values a console needs to say the error in its user's language, next to the control (`error.<code>`). */
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
   }
@@ -56,7 +58,7 @@ export function errorHandler(logger: Logger, count: (code: string) => void): Err
     count(e.code);
     if (e.status >= 500) logger.error({ err, path: req.path }, 'request failed');
     else logger.info({ code: e.code, path: req.path, method: req.method, message: e.message }, 'request refused');
-    res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
+    res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}), ...(e.params ? { params: e.params } : {}) } });
   };
 }
 

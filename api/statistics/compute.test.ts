@@ -61,3 +61,17 @@ describe('repeat complainants', () => {
     expect(r).toEqual({ complainants: 3, items: [{ complainantId: 'c3', incidents: 3, sites: 1 }, { complainantId: 'c1', incidents: 2, sites: 2 }] });
   });
 });
+
+describe('false alarms', () => {
+  it('are counted apart, under no kind of abuse', () => {
+    const base = { mode: 'live', status: 'closed', source: 'bell', siteId: 's', siteName: 'S', counterId: 'c', counterName: 'C', timezone: 'Asia/Seoul', openedAt: new Date('2026-12-01T00:00:00Z') };
+    const seconds = { acknowledged: null, onScene: null, separated: null, policeHandover: null };
+    const s = computeStatistics([
+      { ...base, id: 'a', classification: ['false_alarm'], seconds },
+      { ...base, id: 'b', classification: ['threat'], seconds },
+    ]);
+    expect(s.total).toBe(2);
+    expect(s.falseAlarms).toBe(1);
+    expect(s.byKind).toEqual([{ key: 'threat', label: 'threat', count: 1 }]);
+  });
+});

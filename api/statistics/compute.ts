@@ -6,6 +6,8 @@ import { localDate } from '../aftercare/allowance.ts';
 
 export interface StatIncident {
   id: string;
+  /** Per site and year (`2026-0042`) where known. */
+  reference?: string | undefined;
   mode: string;
   status: string;
   source: string;
@@ -53,6 +55,8 @@ export interface Count {
 
 export interface Statistics {
   total: number;
+  /** Incidents closed as `false_alarm`: counted here, apart, and not under any kind of abuse. */
+  falseAlarms: number;
   byKind: Count[];
   bySite: Count[];
   byCounter: (Count & { siteId: string })[];
@@ -119,6 +123,8 @@ export function incidentLines(incidents: readonly StatIncident[], times: Readonl
   return incidents.map((i) => ({ ...i, seconds: secondsFromPress(i, times.get(i.id) ?? {}) }));
 }
 
+const FALSE_ALARM = 'false_alarm';
+
 export function computeStatistics(lines: readonly IncidentLine[]): Statistics {
   const kinds = new Map<string, Count>();
   const sites = new Map<string, Count>();
@@ -128,10 +134,13 @@ export function computeStatistics(lines: readonly IncidentLine[]): Statistics {
   const sources = new Map<string, Count>();
   const statuses = new Map<string, Count>();
   const durations: Record<ResponseMeasure, number[]> = { acknowledged: [], onScene: [], separated: [], policeHandover: [] };
+  let falseAlarms = 0;
   for (const i of lines) {
     // An incident of two kinds counts once under each kind; the total counts it once.
-    if (!i.classification.length) tally(kinds, 'unclassified', 'unclassified');
-    for (const k of new Set(i.classification)) tally(kinds, k, k);
+    if (i.classification.includes(FALSE_ALARM)) falseAlarms++;
+    const abuse = i.classification.filter((k) => k !== FALSE_ALARM);
+    if (!abuse.length && !i.classification.length) tally(kinds, 'unclassified', 'unclassified');
+    for (const k of new Set(abuse)) tally(kinds, k, k);
     tally(sites, i.siteId, i.siteName);
     const ck = `${i.siteId}/${i.counterId}`;
     const c = counters.get(ck);
@@ -146,6 +155,7 @@ export function computeStatistics(lines: readonly IncidentLine[]): Statistics {
   }
   return {
     total: lines.length,
+    falseAlarms,
     byKind: [...kinds.values()].sort(byCountDesc),
     bySite: [...sites.values()].sort(byCountDesc),
     byCounter: [...counters.values()].sort(byCountDesc),

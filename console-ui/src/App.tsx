@@ -50,7 +50,17 @@ export function App() {
     return () => clearTimeout(timer);
   }, [auth, loadMe]);
 
-  const lang: Lang = auth.kind === 'signedIn' ? (auth.me.language === 'en' ? 'en' : 'ko') : loginLang;
+  // A person's language is their provisioning's, unless they switched it on this device.
+  const [switched, setSwitched] = useState<Lang | null>(null);
+  const userId = auth.kind === 'signedIn' ? auth.me.id : null;
+  useEffect(() => setSwitched(userId ? storedLang(userId) : null), [userId]);
+  const lang: Lang = auth.kind === 'signedIn' ? (switched ?? (auth.me.language === 'en' ? 'en' : 'ko')) : loginLang;
+  const toggleLang = useCallback(() => {
+    if (!userId) return;
+    const next: Lang = lang === 'ko' ? 'en' : 'ko';
+    storeLang(userId, next);
+    setSwitched(next);
+  }, [userId, lang]);
   const i18n = useMemo(() => makeI18n(lang), [lang]);
 
   useEffect(() => {
@@ -97,6 +107,7 @@ export function App() {
           onSessionEnded={sessionEnded}
           onSignedInAgain={() => void loadMe()}
           onLogout={() => void logout()}
+          onToggleLang={toggleLang}
         />
       );
       break;
@@ -108,4 +119,23 @@ export function App() {
       {body}
     </I18nContext.Provider>
   );
+}
+
+const LANG_KEY = 'guardbell.lang.';
+
+function storedLang(userId: string): Lang | null {
+  try {
+    const v = window.localStorage.getItem(LANG_KEY + userId);
+    return v === 'ko' || v === 'en' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function storeLang(userId: string, lang: Lang): void {
+  try {
+    window.localStorage.setItem(LANG_KEY + userId, lang);
+  } catch {
+    // Storage off: the switch lasts until the page is reloaded.
+  }
 }

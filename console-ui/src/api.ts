@@ -26,12 +26,15 @@ export class ApiRequestError extends Error {
   readonly code: string;
   /** The error's `details` (e.g. the problems of a 422, each named by its path). */
   readonly details: unknown;
-  constructor(status: number, code: string, message: string, details?: unknown) {
+  /** The values the console puts into its own sentence for this code (`error.<code>`). */
+  readonly params: Record<string, string | number> | undefined;
+  constructor(status: number, code: string, message: string, details?: unknown, params?: Record<string, string | number>) {
     super(message);
     this.name = 'ApiRequestError';
     this.status = status;
     this.code = code;
     this.details = details;
+    this.params = params;
   }
 }
 
@@ -95,7 +98,10 @@ export async function readApiResponse<T>(response: Response, options: Pick<Reque
   }
   if (!response.ok) {
     if (response.status === 401 && options.sessionRequired !== false) onUnauthorized?.();
-    if (isApiError(parsed)) throw new ApiRequestError(response.status, parsed.error.code ?? 'error', parsed.error.message, (parsed.error as { details?: unknown }).details);
+    if (isApiError(parsed)) {
+      const e = parsed.error as { details?: unknown; params?: Record<string, string | number> };
+      throw new ApiRequestError(response.status, parsed.error.code ?? 'error', parsed.error.message, e.details, e.params);
+    }
     throw new ApiRequestError(response.status, 'http', '');
   }
   return parsed as T;
@@ -157,13 +163,29 @@ export const api = {
   },
 };
 
-/** The text to show for a failed request: the server's own message, else a generic one. */
-export function errorText(err: unknown, t: (key: 'error.network' | 'error.http', vars?: Record<string, string | number>) => string): string {
+/**
+ * The text to show for a failed request, in the user's language: the console's own sentence for the error's
+ * code (with the server's parameters) when it has one; otherwise the server's message in English, and in
+ * Korean a plain "refused" naming the code (the server's English sentence stays in `serverMessage`).
+ */
+export function errorText(err: unknown, i18n: { lang: string; t: (key: 'error.network' | 'error.http' | 'error.refused', vars?: Record<string, string | number>) => string; code: (key: string, vars?: Record<string, string | number>) => string | null }): string {
   if (err instanceof ApiRequestError) {
-    if (err.message) return err.message;
-    if (err.status === 0) return t('error.network');
-    return t('error.http', { status: err.status });
+    const own = err.code ? i18n.code(`error.${err.code}`, { ...flatDetails(err.details), ...(err.params ?? {}) }) : null;
+    if (own) return own;
+    if (err.status === 0) return i18n.t('error.network');
+    if (err.message) return i18n.lang === 'en' ? err.message : i18n.t('error.refused', { code: err.code });
+    return i18n.t('error.http', { status: err.status });
   }
   if (err instanceof Error && err.message) return err.message;
-  return t('error.network');
+  return i18n.t('error.network');
+}
+
+/** The server's English sentence behind a refusal, for a tooltip. */
+export function serverMessage(err: unknown): string | undefined {
+  return err instanceof ApiRequestError && err.message ? err.message : undefined;
+}
+
+function flatDetails(details: unknown): Record<string, string | number> {
+  if (typeof details !== 'object' || details === null || Array.isArray(details)) return {};
+  return Object.fromEntries(Object.entries(details).filter(([, v]) => typeof v === 'string' || typeof v === 'number')) as Record<string, string | number>;
 }

@@ -544,7 +544,8 @@ const coreEn: Record<keyof typeof coreKo, string> = {
   'error.http': 'The request failed (HTTP {status}).',
 };
 
-const en: Record<MessageKey, string> = {
+/** English may leave an error code out: the server's own (English) sentence is shown for it then. */
+const en: Partial<Record<MessageKey, string>> = {
   ...coreEn,
   ...placesMessages.en,
   ...adminMessages.en,
@@ -555,7 +556,7 @@ const en: Record<MessageKey, string> = {
   ...deskMessages.en,
 };
 
-export const messages: Record<Lang, Record<MessageKey, string>> = { ko, en };
+export const messages: Record<Lang, Partial<Record<MessageKey, string>>> = { ko, en };
 
 export type Vars = Record<string, string | number>;
 
@@ -567,7 +568,7 @@ export function translate(lang: Lang, key: MessageKey, vars?: Vars): string {
 
 /** Translates a key built at run time (a status, a timeline kind); falls back to the raw value. */
 export function translateDynamic(lang: Lang, key: string, fallback: string): string {
-  return key in messages[lang] ? messages[lang][key as MessageKey] : fallback;
+  return messages[lang][key as MessageKey] ?? fallback;
 }
 
 export function localeOf(lang: Lang): string {
@@ -580,6 +581,8 @@ export interface I18n {
   t: (key: MessageKey, vars?: Vars) => string;
   /** For keys built from API values: `tx('status.', incident.status)`. */
   tx: (prefix: string, value: string) => string;
+  /** A key built at run time with values (an error code's sentence), or null when there is no such key. */
+  code: (key: string, vars?: Vars) => string | null;
 }
 
 export function makeI18n(lang: Lang): I18n {
@@ -588,6 +591,7 @@ export function makeI18n(lang: Lang): I18n {
     locale: localeOf(lang),
     t: (key, vars) => translate(lang, key, vars),
     tx: (prefix, value) => translateDynamic(lang, prefix + value, value),
+    code: (key, vars) => (key in messages[lang] ? translate(lang, key as MessageKey, vars) : null),
   };
 }
 

@@ -143,6 +143,6 @@ async function readable(drills: DrillService, res: Response, drillId: string): P
 }
 
 function mapped(err: unknown): unknown {
-  if (err instanceof DrillConflict) return new HttpError(err.code === 'unknown_scenario' ? 422 : 409, err.code, err.message);
+  if (err instanceof DrillConflict) return new HttpError(err.code === 'unknown_scenario' ? 422 : 409, err.code, err.message, undefined, err.params);
   return err;
 }

@@ -58,6 +58,17 @@ describe('guardbell bell', () => {
     );
   });
 
+  it('prints each retransmission while nothing answers', async () => {
+    const { url } = await broker(cleanup);
+    await startResponder(url, cleanup, { answer: false });
+    const out = capture();
+    expect(await runBellCommand(['press', '--bell', 'B-0301', '--timeout', '2.5', ...(await base(url))], out)).toBe(1);
+    expect(out.text).toBe(
+      "B-0301 seq 1 press: no 'received' yet, sent again (attempt 2)\n"
+        + "bell B-0301 got no 'received' for press seq 1 within 2500 ms (is the gateway running and listening on guardbell/v1?).\n",
+    );
+  });
+
   it('fails with one sentence when the event is received but nobody acknowledges it', async () => {
     const { url } = await broker(cleanup);
     await startResponder(url, cleanup);

@@ -111,7 +111,11 @@ export async function runBellCommand(
   // Only acks about this event: its own seq, or the incident it joined (person-driven states carry the opening seq).
   let seq: number | undefined;
   const printed = new Set<string>();
-  bell.on('sent', (s) => (seq ??= s.seq));
+  bell.on('sent', (s: { seq: number; type: string; attempt: number }) => {
+    seq ??= s.seq;
+    // The firmware's retransmission, made visible: a newcomer sees why the gateway hears the press twice.
+    if (s.attempt > 1) out.write(`${bellId} seq ${s.seq} ${s.type}: no 'received' yet, sent again (attempt ${s.attempt})\n`);
+  });
   bell.on('ack', (ack: BellAck) => {
     const incident = seq === undefined ? undefined : bell.incidentOf(seq);
     if (ack.seq !== seq && (incident === undefined || ack.incident !== incident)) return;

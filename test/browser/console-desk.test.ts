@@ -45,7 +45,7 @@ describe('the guard desk in Chromium', () => {
     if (!existsSync(dist)) throw new Error('console-ui is not built: npm test builds it first (npm run build:console)');
     t = await startTestSystem({ db: 'pglite', broker: 'aedes', env: { SESSION_TTL_HOURS: String(TTL_MS / 3_600_000) } });
     browser = await launchChromium();
-  });
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await t?.close();
@@ -77,7 +77,7 @@ describe('the guard desk in Chromium', () => {
     } finally {
       await page.context().close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('a session that really ends is said loudly, with the trouble tone; an alarm meanwhile is shown, and signing in again keeps the console', async () => {
     const page = await guardDesk();
@@ -104,7 +104,7 @@ describe('the guard desk in Chromium', () => {
     } finally {
       await page.context().close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('a lost connection is heard, and the sound bar stops saying all is well until it is back', async () => {
     const proxy = await CuttableProxy.start(t.url);
@@ -128,7 +128,7 @@ describe('the guard desk in Chromium', () => {
       await page.context().close();
       await proxy.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('the armed sound survives a reload; a browser that blocks autoplay is told plainly and arms on the next click', async () => {
     const page = await guardDesk();
@@ -154,7 +154,7 @@ describe('the guard desk in Chromium', () => {
     } finally {
       await page.context().close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('a cancel is not an all-clear: it stays on the wall and on the staff phone until a guard records the check', async () => {
     const guard = await guardDesk();
@@ -198,7 +198,7 @@ describe('the guard desk in Chromium', () => {
       await guard.context().close();
       await staffPage.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('the panic button at 360 px: it asks for the counter first, remembers it, takes a provisioned counter, and a short press sends nothing', async () => {
     const phone = { viewport: { width: 360, height: 740 } };
@@ -250,5 +250,61 @@ describe('the guard desk in Chromium', () => {
     } finally {
       await other.close();
     }
-  }, 60_000);
+  }, 120_000);
+
+  it('the incident page reads in order: the timeline first, undelivered notifications in one Korean line with the reason', async () => {
+    const id = await raise(t, 'passport-3');
+    const page = await signIn(browser, t.url, 'guard', { viewport: { width: 1280, height: 1000 } });
+    try {
+      await page.getByTestId(`incident-row-${id}`).click();
+      const summary = page.getByTestId('undelivered-summary');
+      await summary.waitFor({ timeout: 10_000 });
+      expect(await summary.textContent()).toMatch(/알림 \d+건 전달 안 됨 — 이유: 문자·전화 발신이 설정되지 않음/);
+      // The timeline comes before the notifications, and the never-sent rows wait behind one line.
+      const timelineFirst = await page.evaluate(() => {
+        const timeline = document.querySelector('[data-testid="timeline"]');
+        const notifications = document.querySelector('[data-testid="undelivered-summary"]');
+        return Boolean(timeline && notifications && timeline.compareDocumentPosition(notifications) & Node.DOCUMENT_POSITION_FOLLOWING);
+      });
+      expect(timelineFirst).toBe(true);
+      expect(await page.locator('.not-delivered:visible').count()).toBe(0);
+      // No English server sentence on a Korean screen.
+      const text = await page.locator('body').innerText();
+      expect(text).not.toMatch(/no sms sender|not configured|Twilio is not/i);
+      await page.screenshot({ path: join(screenshots, 'incident-timeline-first.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it('a refusal is said in Korean next to its control, never as the server\'s English sentence', async () => {
+    const live = await raise(t, 'welfare-1');
+    const manager = await signIn(browser, t.url, 'manager');
+    try {
+      await manager.locator('[data-view="drills"]').click();
+      await manager.getByTestId('drills-view').waitFor();
+      await manager.getByTestId('drills-plan-participants').fill('guard-a');
+      await manager.getByTestId('drills-plan-submit').click();
+      const item = manager.locator('[data-testid^="drill-drl_"]').first();
+      await item.waitFor();
+      const drillId = (await item.getAttribute('data-testid'))!.replace('drill-', '');
+      await manager.getByTestId(`drill-start-${drillId}`).click();
+      const refusal = manager.locator('.error-text[data-code="live_incident_open"]');
+      await refusal.waitFor({ timeout: 10_000 });
+      expect(await refusal.textContent()).toContain('실제 사건이 진행 중입니다');
+      const text = await manager.locator('body').innerText();
+      expect(text).not.toContain('cannot start until it is over');
+      expect(text).not.toMatch(/is open at site|a drill cannot/);
+      expect(live).toMatch(/^inc_/);
+
+      // The language switch inside the console: the same refusal in English, and it stays after a reload.
+      await manager.getByTestId('lang-switch').click();
+      await expect.poll(() => refusal.textContent()).toContain('A live incident is open at this site');
+      await manager.reload();
+      await manager.getByTestId('lang-switch').waitFor();
+      expect(await manager.getByTestId('lang-switch').textContent()).toBe('한국어');
+    } finally {
+      await manager.close();
+    }
+  }, 120_000);
 });

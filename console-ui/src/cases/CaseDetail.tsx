@@ -6,8 +6,10 @@ import { ErrorText } from '../components/ErrorText.tsx';
 import { formatTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { casesApi } from './api.ts';
+import { api } from '../api.ts';
 
-const today = () => new Date().toISOString().slice(0, 10);
+/** Today's date at the site (a statement taken at 08:00 in Seoul is not yesterday's, as the UTC date would say). */
+export const todayAt = (timeZone: string | undefined) => new Intl.DateTimeFormat('en-CA', { timeZone: timeZone ?? undefined, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
 export function ComplainantWarningText({ w }: { w: ComplainantWarning }) {
   const { t } = useI18n();
@@ -62,7 +64,7 @@ export function CaseDetail({ id, me, onChanged }: { id: string; me: Me; onChange
       <ul data-testid="case-statements">
         {c.statements.map((s) => <li key={s.id}><strong>{s.givenBy}</strong> ({s.takenOn}): {s.text}</li>)}
       </ul>
-      {write && <StatementForm onAdd={(s) => act(() => casesApi.addStatement(c.id, s))} />}
+      {write && <StatementForm siteId={c.siteIds[0]} onAdd={(s) => act(() => casesApi.addStatement(c.id, s))} />}
 
       <h3>{t('cases.evidence')}</h3>
       <ul data-testid="case-evidence">
@@ -127,15 +129,27 @@ function EvidenceItem({ caseId, e }: { caseId: string; e: EvidenceView }) {
   );
 }
 
-function StatementForm({ onAdd }: { onAdd: (s: { givenBy: string; takenOn: string; text: string }) => Promise<void> }) {
+function StatementForm({ siteId, onAdd }: { siteId: string | undefined; onAdd: (s: { givenBy: string; takenOn: string; text: string }) => Promise<void> }) {
   const { t } = useI18n();
   const [givenBy, setGivenBy] = useState('');
-  const [takenOn, setTakenOn] = useState(today());
+  const [takenOn, setTakenOn] = useState(() => todayAt(undefined));
+  const [touched, setTouched] = useState(false);
+  useEffect(() => {
+    if (!siteId || touched) return;
+    let current = true;
+    api.sites().then((sites) => {
+      const zone = sites.find((x) => x.id === siteId)?.timezone;
+      if (current && zone) setTakenOn(todayAt(zone));
+    }, () => undefined);
+    return () => {
+      current = false;
+    };
+  }, [siteId, touched]);
   const [text, setText] = useState('');
   return (
     <form className="cases-form" onSubmit={(e) => { e.preventDefault(); void onAdd({ givenBy: givenBy.trim(), takenOn, text: text.trim() }).then(() => { setGivenBy(''); setText(''); }); }}>
       <label>{t('cases.statementBy')} <input value={givenBy} onChange={(e) => setGivenBy(e.target.value)} required maxLength={200} data-testid="case-statement-by" /></label>
-      <label>{t('cases.statementOn')} <input type="date" value={takenOn} onChange={(e) => setTakenOn(e.target.value)} required /></label>
+      <label>{t('cases.statementOn')} <input type="date" value={takenOn} onChange={(e) => { setTouched(true); setTakenOn(e.target.value); }} required data-testid="case-statement-on" /></label>
       <label>{t('cases.statementText')} <textarea value={text} onChange={(e) => setText(e.target.value)} required maxLength={20000} data-testid="case-statement-text" /></label>
       <button type="submit" data-testid="case-statement-add">{t('cases.addStatement')}</button>
     </form>

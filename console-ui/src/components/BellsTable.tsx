@@ -6,7 +6,7 @@ const LOW_BATTERY = 20;
 
 export function BellsTable({ bells, siteById }: { bells: Bell[]; siteById: ReadonlyMap<string, Site> }) {
   const i18n = useI18n();
-  const { t } = i18n;
+  const { t, tx } = i18n;
   const sorted = [...bells].sort((a, b) => Number(a.online) - Number(b.online) || a.id.localeCompare(b.id));
   return (
     <section className="panel bells" aria-labelledby="bells-heading" data-testid="bells">
@@ -44,7 +44,7 @@ export function BellsTable({ bells, siteById }: { bells: Bell[]; siteById: Reado
                     </td>
                     <td>{formatTime(bell.lastSeenAt, i18n.locale, site?.timezone)}</td>
                     <td className={bell.trouble.length ? 'warn' : ''}>
-                      {bell.trouble.length ? <>⚠ {bell.trouble.join(', ')}</> : t('common.none')}
+                      {bell.trouble.length ? <>⚠ {bell.trouble.map((code) => tx('trouble.', code)).join(', ')}</> : t('common.none')}
                     </td>
                   </tr>
                 );

@@ -31,12 +31,13 @@ interface ConsoleProps {
   onSessionEnded: () => void;
   onSignedInAgain: () => void;
   onLogout: () => void;
+  onToggleLang: () => void;
 }
 
 /** A dropped stream this long is not a blip any more: the trouble tone starts. */
 const TROUBLE_AFTER_MS = 2_000;
 
-export function Console({ me, sessionEnded, onSessionEnded, onSignedInAgain, onLogout }: ConsoleProps) {
+export function Console({ me, sessionEnded, onSessionEnded, onSignedInAgain, onLogout, onToggleLang }: ConsoleProps) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [viewId, setViewId] = useState('home');
   const live = useLiveConsole(me, selectedId);
@@ -114,7 +115,7 @@ export function Console({ me, sessionEnded, onSessionEnded, onSignedInAgain, onL
         {alarms.length > 0 && <AlarmStrip count={alarms.length} />}
       </div>
       {sessionEnded && <SessionEnded me={me} onSignedIn={signedInAgain} />}
-      <Header me={me} onLogout={onLogout} />
+      <Header me={me} onLogout={onLogout} onToggleLang={onToggleLang} />
       <PlansPreload userId={me.id} enabled={canSeeFloorPlans(me)} />
       {!staffOnly && <DutyWarningBanner warnings={live.dutyWarnings} siteById={live.siteById} />}
       {responder && <SoundControl sound={sound} receiving={!cannotReceive} />}

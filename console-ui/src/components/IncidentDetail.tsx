@@ -203,10 +203,6 @@ export function IncidentDetailView({
           {isResponder(me) && open && <ResponseActions incidentId={detail.id} onRecorded={applied} />}
           {canCloseIncidents(me) && open && <CloseForm incidentId={detail.id} onClosed={applied} />}
 
-          {(detail.escalation !== undefined || detail.notifications !== undefined) && (
-            <EscalationPanel steps={detail.escalation} notifications={detail.notifications} now={now} tz={tz} i18n={i18n} />
-          )}
-
           <h3>{t('timeline.title')}</h3>
           {detail.timeline.length === 0 ? (
             <p className="muted">{t('timeline.empty')}</p>
@@ -227,6 +223,11 @@ export function IncidentDetailView({
                 );
               })}
             </ol>
+          )}
+
+          {/* After the timeline: the story first, then who was (or could not be) reached. */}
+          {(detail.escalation !== undefined || detail.notifications !== undefined) && (
+            <EscalationPanel steps={detail.escalation} notifications={detail.notifications} now={now} tz={tz} i18n={i18n} />
           )}
         </>
       )}

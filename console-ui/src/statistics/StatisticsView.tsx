@@ -13,15 +13,26 @@ const mayImport = (me: Me) => me.roles.includes('manager') || me.roles.includes(
 
 interface ImportProblem { row: number; column: string | null; reason: string }
 
-function Bars({ title, items, testId }: { title: string; items: Count[]; testId: string }) {
-  const { tx } = useI18n();
+/** A bar's words: codes in the user's language; a counter by its own name first (a long site name cut it off). */
+function barLabel(labels: 'classification' | 'source' | 'counter' | 'plain', item: Count, i18n: ReturnType<typeof useI18n>): string {
+  if (labels === 'classification') return item.key === 'unclassified' ? i18n.tx('statistics.', 'unclassified') : i18n.tx('classification.', item.key);
+  if (labels === 'source') return (i18n.code(`source.${item.key}`, { bellId: '' }) ?? item.key).trim();
+  if (labels === 'counter') {
+    const [site, counter] = item.label.split(' · ');
+    return counter ? `${counter} (${site})` : item.label;
+  }
+  return item.label;
+}
+
+function Bars({ title, items, testId, labels = 'plain' }: { title: string; items: Count[]; testId: string; labels?: 'classification' | 'source' | 'counter' | 'plain' }) {
+  const i18n = useI18n();
   const max = Math.max(1, ...items.map((i) => i.count));
   return (
     <figure className="statistics-chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
       {items.map((i) => (
         <div key={i.key} className="statistics-bar-row">
-          <span className="statistics-bar-label">{tx('kind.', i.label)}</span>
+          <span className="statistics-bar-label" title={i.label}>{barLabel(labels, i, i18n)}</span>
           <span className="statistics-bar" style={{ width: `${(i.count / max) * 100}%` }} aria-hidden="true" />
           <span className="statistics-bar-count">{i.count}</span>
         </div>
@@ -69,6 +80,7 @@ export function StatisticsView({ me }: { me: Me }) {
         {stats && (
           <>
             <p data-testid="statistics-total">{t('statistics.total', { count: stats.total })}</p>
+            <p data-testid="statistics-false-alarms">{t('statistics.falseAlarms', { count: stats.falseAlarms ?? 0 })}</p>
             <table className="statistics-times" data-testid="statistics-times">
               <thead><tr><th>{t('statistics.measure')}</th><th>{t('statistics.count')}</th><th>{t('statistics.median')}</th><th>p90</th><th>{t('statistics.max')}</th></tr></thead>
               <tbody>
@@ -78,11 +90,11 @@ export function StatisticsView({ me }: { me: Me }) {
               </tbody>
             </table>
             <div className="statistics-charts">
-              <Bars title={t('statistics.byKind')} items={stats.byKind} testId="statistics-by-kind" />
+              <Bars title={t('statistics.byKind')} items={stats.byKind} testId="statistics-by-kind" labels="classification" />
               <Bars title={t('statistics.byMonth')} items={stats.byMonth} testId="statistics-by-month" />
               <Bars title={t('statistics.bySite')} items={stats.bySite} testId="statistics-by-site" />
-              <Bars title={t('statistics.byCounter')} items={stats.byCounter} testId="statistics-by-counter" />
-              <Bars title={t('statistics.bySource')} items={stats.bySource} testId="statistics-by-source" />
+              <Bars title={t('statistics.byCounter')} items={stats.byCounter} testId="statistics-by-counter" labels="counter" />
+              <Bars title={t('statistics.bySource')} items={stats.bySource} testId="statistics-by-source" labels="source" />
               <Bars title={t('statistics.repeatComplainants')} items={repeat.map((r) => ({ key: r.complainantId, label: `${t('statistics.complainant', { sites: r.sites })} ${r.complainantId.slice(0, 8)}`, count: r.incidents }))} testId="statistics-repeat-complainants" />
             </div>
           </>
