@@ -60,6 +60,8 @@ export function demoProvisioning(passwordOf: (username: string) => string = fixe
       demoPerson('admin-1', '윤서준', 'admin', 'admin1', '+821055500007', passwordOf),
       demoPerson('auditor-1', '한지민', 'auditor', 'auditor1', '+821055500008', passwordOf),
     ],
+    // No Zigbee2MQTT, Shelly or Tasmota fleet in the demo: its bells are native.
+    bridges: [],
   };
 }
 

@@ -146,7 +146,8 @@ describe('HTTP API: bad bodies, bad queries and refused transitions', () => {
     expectError(await guard.get('/api/v1/incidents/does-not-exist'), 404, 'not_found');
     expectError(await guard.post('/api/v1/incidents/does-not-exist/acknowledge'), 404, 'not_found');
     expectError(await guard.post('/api/v1/incidents/does-not-exist/events', { type: 'note', note: 'x' }), 404, 'not_found');
-    expectError(await guard.get(`/api/v1/incidents/${'x'.repeat(300)}`), 404, 'not_found');
+    // Longer than any id may be (PROTOCOL.md: 1–64 characters): malformed, so 400 rather than "not found".
+    expectError(await guard.get(`/api/v1/incidents/${'x'.repeat(300)}`), 400, 'invalid_id');
     for (const [method, path] of [['GET', '/api/v1/nope'], ['GET', '/api/v1'], ['DELETE', '/api/v1/incidents'], ['POST', '/api/v1/incidents/x/explode'], ['GET', '/api/v2/incidents']]) {
       const r = await guard.request(method!, path!);
       const e = expectError(r, 404, 'not_found');
