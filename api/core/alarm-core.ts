@@ -197,7 +197,7 @@ export class AlarmCore implements BellSignalSink {
       this.newRun(mem, restartCounting(mem.seq, { seq: s.seq, boot: s.boot, origin }), s, 'counter');
     } else if (verdict.kind === 'restart') this.newRun(mem, verdict.state, s, verdict.why);
     else mem.seq = verdict.state;
-    const entry: SeenEvent = { record: null, stored: false, said: { type: s.type, at: s.at } };
+    const entry: SeenEvent = { record: null, stored: false, said: { type: s.type, at: s.at, receivedAt: s.receivedAt } };
     remember(mem, s.seq, entry);
     const { write, firstAlert } = this.applyBellEvent(s, bell, entry);
     let alertStored: (ids: ReadonlySet<string>) => void = () => undefined;
@@ -221,7 +221,7 @@ export class AlarmCore implements BellSignalSink {
     } catch {
       return true; // database away: no answer, the bell retransmits
     }
-    if (!found || (ifUnseen === 'restart' && !sameEvent({ type: found.type, at: found.bellAt ?? undefined }, s))) return false;
+    if (!found || (ifUnseen === 'restart' && !sameEvent({ type: found.type, at: found.bellAt ?? undefined, receivedAt: found.receivedAt }, s))) return false;
     this.deps.metrics.retransmissions.inc({ state: 'stored' });
     const record = found.incidentId ? (this.open.get(found.incidentId) ?? (await this.deps.incidents.get(found.incidentId))) : null;
     remember(this.memory(s.bellId), s.seq, { record, stored: true });

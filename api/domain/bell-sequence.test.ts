@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeSequence, resetSequence, restartCounting, sameEvent, type SequenceState } from './bell-sequence.ts';
+import { judgeSequence, resetSequence, restartCounting, RETRANSMISSION_HORIZON_MS, sameEvent, type SequenceState } from './bell-sequence.ts';
 
 const at = (epoch: number, boot: number, seq: number): SequenceState => ({ epoch, last: { boot, seq } });
 
@@ -31,9 +31,12 @@ describe('judgeSequence', () => {
 });
 
 describe('sameEvent', () => {
-  it('a retransmission repeats type and time; a restarted counter says something else on the seq', () => {
-    expect(sameEvent({ type: 'press', at: '2026-01-01T00:00:00.000Z' }, { type: 'press', at: '2026-01-01T00:00:00.000Z' })).toBe(true);
-    expect(sameEvent({ type: 'test', at: '2026-01-01T00:00:00.000Z' }, { type: 'press', at: '2026-01-01T00:00:00.000Z' })).toBe(false);
-    expect(sameEvent({ type: 'press', at: '2026-01-01T00:00:00.000Z' }, { type: 'press', at: '2026-02-01T00:00:00.000Z' })).toBe(false);
+  const t0 = new Date('2026-01-01T00:00:00.000Z');
+  const later = (ms: number) => new Date(t0.getTime() + ms);
+  it('a retransmission repeats type and time, or comes within minutes; a restarted counter says something else on the seq', () => {
+    expect(sameEvent({ type: 'press', at: 'a', receivedAt: t0 }, { type: 'press', at: 'a', receivedAt: later(86_400_000) })).toBe(true);
+    expect(sameEvent({ type: 'press', at: 'a', receivedAt: t0 }, { type: 'press', at: 'b', receivedAt: later(4_000) })).toBe(true);
+    expect(sameEvent({ type: 'test', at: 'a', receivedAt: t0 }, { type: 'press', at: 'a', receivedAt: later(2_000) })).toBe(false);
+    expect(sameEvent({ type: 'press', at: 'a', receivedAt: t0 }, { type: 'press', at: 'b', receivedAt: later(RETRANSMISSION_HORIZON_MS) })).toBe(false);
   });
 });

@@ -63,17 +63,22 @@ export function resetSequence(state: SequenceState): SequenceState {
   return { epoch: state.epoch + 1, last: null };
 }
 
-/** What identifies an event beyond its seq: a retransmission repeats both. */
+/** What identifies an event beyond its seq: a retransmission repeats it. */
 export interface EventContent {
   type: string;
   at?: string | undefined;
+  receivedAt: Date;
 }
+
+/** A bell retransmits every 2 s only until it is answered: a copy later than this is not a retransmission. */
+export const RETRANSMISSION_HORIZON_MS = 10 * 60_000;
 
 /**
  * Whether an event on a seq already seen is that event again (a retransmission) rather than a new one on a
- * counter that started again. Bells that send neither `at` nor `boot` cannot be told apart when they reuse a
- * seq with the same type: send `at` or `boot` (PROTOCOL.md §1).
+ * counter that started again: the same type, and the same bell time or soon after (a firmware that renews `at`
+ * on each copy is still retransmitting within minutes; a restarted counter reaching an old seq is not).
  */
 export function sameEvent(seen: EventContent, now: EventContent): boolean {
-  return seen.type === now.type && (seen.at ?? '') === (now.at ?? '');
+  if (seen.type !== now.type) return false;
+  return (seen.at ?? '') === (now.at ?? '') || now.receivedAt.getTime() - seen.receivedAt.getTime() < RETRANSMISSION_HORIZON_MS;
 }

@@ -119,9 +119,9 @@ export class IncidentStore {
   }
 
   /** A stored event with what it said, to tell its retransmission from a restarted counter reusing its seq. */
-  async findStoredEvent(bellId: string, seq: number, epoch: number): Promise<{ incidentId: string | null; type: string; bellAt: string | null } | null> {
+  async findStoredEvent(bellId: string, seq: number, epoch: number): Promise<{ incidentId: string | null; type: string; bellAt: string | null; receivedAt: Date } | null> {
     const [row] = await this.db
-      .select({ incidentId: bellEvents.incidentId, type: bellEvents.type, bellAt: bellEvents.bellAt })
+      .select({ incidentId: bellEvents.incidentId, type: bellEvents.type, bellAt: bellEvents.bellAt, receivedAt: bellEvents.receivedAt })
       .from(bellEvents)
       .where(and(eq(bellEvents.bellId, bellId), eq(bellEvents.epoch, epoch), eq(bellEvents.seq, seq)));
     return row ?? null;
