@@ -1,7 +1,7 @@
 /** A test system with the people of the case-file tests: legal, an auditor, a counsellor, another site's manager. */
 import { expect } from 'vitest';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
-import { PASSWORD, testProvisioning } from '../support/fixtures.ts';
+import { PASSWORD, testHasher, testProvisioning } from '../support/fixtures.ts';
 import type { ApiClient } from '../support/http.ts';
 import { startTestSystem, type DbKind, type TestSystem } from '../support/system.ts';
 
@@ -16,7 +16,7 @@ export async function startCaseSystem(db: DbKind): Promise<{ t: TestSystem; as: 
     { id: 'auditor-1', name: 'Bae Auditor', roles: ['auditor'], siteIds: [], language: 'ko', username: 'auditor', password: PASSWORD },
     { id: 'manager-b', name: 'Shin Manager', roles: ['manager'], siteIds: ['site-b'], language: 'ko', username: 'managerb', password: PASSWORD },
   );
-  await applyProvisioning(t.system.database.db, doc);
+  await applyProvisioning(t.system.database.db, doc, { hasher: testHasher });
   await t.system.reloadDirectory();
   const as = {} as Record<Who, ApiClient>;
   for (const who of WHO) as[who] = await t.login(who);
