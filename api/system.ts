@@ -30,6 +30,7 @@ import { applyProvisioning, provisionFromText } from './provisioning/apply.ts';
 import { formatProblems } from './provisioning/index.ts';
 import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
 import { openBackupDoor } from './backup/control-socket.ts';
+import { retentionPolicyFromEnv, startRetentionTimer } from './retention/index.ts';
 import { EscalationEngine, FirstAlert, Outbox, RosterCache, systemClock, twilioRoutes, type Clock } from './escalation/index.ts';
 import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
@@ -87,6 +88,9 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     const door = await openBackupDoor(config.dataDir, database.dump, logger);
     cleanups.push(() => door.close());
   }
+
+  const retention = startRetentionTimer({ db: database.db, policy: retentionPolicyFromEnv(), logger });
+  cleanups.push(() => retention.stop());
 
   const directory = new DirectoryStore(database.db);
   const incidents = new IncidentStore(database.db, database.inEngine);

@@ -20,7 +20,7 @@ export interface Database {
   close(): Promise<void>;
   /** PGlite: runs a store procedure inside the engine's thread (pglite-procedures.ts). */
   inEngine?: RunInEngine;
-  /** PGlite: an online, consistent copy of the data folder (gzipped tar), for `guardbell backup`. */
+  /** PGlite: an online, consistent copy of the data folder (a tar), for `guardbell backup`. */
   dump?: () => Promise<Uint8Array>;
 }
 
