@@ -36,6 +36,7 @@ async function main(): Promise<number> {
     afterMs: 5_000,
     drainMs: 90_000,
     log: (line) => console.log(line),
+    logFile: `${values.out}.log`,
   });
   writeFileSync(values.out, JSON.stringify({ at: new Date().toISOString(), bells: Number(values.bells), rate: Number(values.rate), results }, null, 2));
   const lost = results.filter((r) => r.lost);

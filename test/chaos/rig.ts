@@ -24,6 +24,8 @@ export interface RigOptions {
   bells: number;
   processes: 1 | 2;
   log?: (line: string) => void;
+  /** Where the Guardbell processes' logs are written when the rig closes. */
+  logFile?: string | undefined;
 }
 
 export interface PressLog {
@@ -148,7 +150,13 @@ export class Rig {
     }
   }
 
+  /** The Guardbell processes' own logs (LOG_LEVEL warn), for the report of a run that lost something. */
+  logs(): string {
+    return this.systems.map((s, i) => `--- Guardbell process ${i} ---\n${s.log}`).join('\n');
+  }
+
   async close(): Promise<void> {
+    if (this.opts.logFile) writeFileSync(this.opts.logFile, this.logs());
     this.command({ type: 'stop' });
     await new Promise((r) => setTimeout(r, 300));
     this.fleet?.kill('SIGKILL');

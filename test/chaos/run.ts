@@ -14,6 +14,7 @@ export interface ChaosOptions {
   afterMs: number;
   drainMs: number;
   log: (line: string) => void;
+  logFile?: string | undefined;
 }
 
 /** The hold times the issue names; the others are long enough for every bell to notice. */
@@ -37,7 +38,7 @@ export async function runChaos(opts: ChaosOptions): Promise<FaultResult[]> {
     const names = opts.faults.filter((f) => (FAULTS[f]!.needsTwo ? 2 : 1) === processes);
     if (names.length === 0) continue;
     opts.log(`starting: ${processes} Guardbell process(es) on PostgreSQL behind a proxy, Mosquitto, ${opts.bells} bells`);
-    const rig = await Rig.start({ bells: opts.bells, processes, log: opts.log });
+    const rig = await Rig.start({ bells: opts.bells, processes, log: opts.log, logFile: opts.logFile && `${opts.logFile}.${processes}` });
     try {
       for (const name of names) {
         const timing: PhaseTiming = {
