@@ -14,6 +14,13 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   MQTT_URL: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt:// or mqtts://').optional(),
   MQTT_PORT: port.default(1883),
+  /** Where the embedded broker listens; HOST when unset. */
+  MQTT_HOST: z.string().optional(),
+  /** A lab setting: the embedded broker lets clients without credentials in. */
+  MQTT_ALLOW_ANONYMOUS: flag.default('0'),
+  MQTT_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+  /** Publishes per second one MQTT client may sustain on the embedded broker (bridges ten times that). */
+  MQTT_PUBLISH_RATE: z.coerce.number().positive().max(100_000).default(20),
   MQTT_USERNAME: z.string().optional(),
   MQTT_PASSWORD: z.string().optional(),
   MQTT_SHARED_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
@@ -37,6 +44,10 @@ const envSchema = z.object({
   SUPERVISION_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   ESCALATION_TICK_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** log2 of scrypt's N for people's passwords: 17 is OWASP's minimum; tests lower it to save time. */
+  PASSWORD_HASH_COST: z.coerce.number().int().min(14).max(20).default(17),
+  /** Who may read /metrics: nobody, this machine only (Prometheus beside it), or anyone who reaches the port. */
+  METRICS: z.enum(['off', 'local', 'open']).default('local'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -51,6 +62,10 @@ export interface Config {
   embeddedDbDir: string;
   mqttUrl: string | undefined;
   mqttPort: number;
+  mqttHost: string;
+  mqttAllowAnonymous: boolean;
+  mqttMaxPacketBytes: number;
+  mqttPublishRate: number;
   mqttUsername: string | undefined;
   mqttPassword: string | undefined;
   mqttSharedGroup: string | undefined;
@@ -64,6 +79,8 @@ export interface Config {
   provisionFile: string | undefined;
   adminPassword: string | undefined;
   demo: boolean;
+  /** GUARDBELL_DEMO=1 set explicitly: the demo's fixed passwords; otherwise they are generated and printed once. */
+  demoFixedPasswords: boolean;
   twilio: { accountSid: string; authToken: string; from: string; apiBase: string | undefined } | undefined;
   /** Our externally reachable base URL, for Twilio's callbacks. */
   publicUrl: string | undefined;
@@ -74,6 +91,8 @@ export interface Config {
   /** How long bell trouble changes of one site are gathered into one maintenance SMS to its admins. */
   maintenanceDigestMs: number;
   sessionTtlMs: number;
+  passwordHashLog2N: number;
+  metrics: 'off' | 'local' | 'open';
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -139,6 +158,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedDbDir: `${e.DATA_DIR.replace(/\/$/, '')}/pglite`,
     mqttUrl: e.MQTT_URL,
     mqttPort: e.MQTT_PORT,
+    mqttHost: e.MQTT_HOST ?? e.HOST,
+    mqttAllowAnonymous: e.MQTT_ALLOW_ANONYMOUS === '1',
+    mqttMaxPacketBytes: e.MQTT_MAX_PACKET_BYTES,
+    mqttPublishRate: e.MQTT_PUBLISH_RATE,
     mqttUsername: e.MQTT_USERNAME,
     mqttPassword: e.MQTT_PASSWORD,
     mqttSharedGroup: e.MQTT_SHARED_GROUP,
@@ -151,6 +174,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: e.GUARDBELL_ADMIN_PASSWORD,
     // Demo data by default only on the embedded database: a real deployment never gets demo people.
     demo: e.GUARDBELL_DEMO ? e.GUARDBELL_DEMO === '1' : !e.DATABASE_URL,
+    demoFixedPasswords: e.GUARDBELL_DEMO === '1',
     twilio: e.TWILIO_ACCOUNT_SID
       ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN!, from: e.TWILIO_FROM!, apiBase: e.TWILIO_API_BASE }
       : undefined,
@@ -161,6 +185,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     supervisionSweepMs: e.SUPERVISION_SWEEP_MS,
     maintenanceDigestMs: e.MAINTENANCE_DIGEST_SECONDS * 1000,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    passwordHashLog2N: e.PASSWORD_HASH_COST,
+    metrics: e.METRICS,
     logLevel: e.LOG_LEVEL,
   });
 }

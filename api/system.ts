@@ -14,19 +14,21 @@ import {
   RflinkRepeats, RflinkSource, rflinkMetrics,
 } from '../gateway/index.ts';
 import { DeviceAuth } from '../gateway/broker/device-auth.ts';
-import { hashPassword, verifyPassword } from './auth/passwords.ts';
+import { loadBridgeCredentials } from './provisioning/credentials.ts';
+import { PasswordHasher, verifyPassword } from './auth/passwords.ts';
+import { provisionFor } from './admin/provision.ts';
+import { refreshDemoLogins, seedDemo, type DemoLogin } from './demo/demo-logins.ts';
 import { Sessions } from './auth/sessions.ts';
 import { parseSerialPorts, type Config, type SerialPortConfig } from './config.ts';
 import { AlarmCore } from './core/alarm-core.ts';
 import { BellSupervisor } from './core/bell-supervisor.ts';
 import { coreMetrics } from './core/metrics.ts';
 import { Places } from './core/places.ts';
-import { demoProvisioning } from './demo/demo-provisioning.ts';
 import { createApp } from './http/app.ts';
 import type { ApiContext, HealthReport } from './http/context.ts';
 import { attachStream } from './http/stream.ts';
 import { LiveHub } from './live/hub.ts';
-import { applyProvisioning, provisionFromText } from './provisioning/apply.ts';
+import { provisionFromText } from './provisioning/apply.ts';
 import { formatProblems } from './provisioning/index.ts';
 import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
 import { openBackupDoor } from './backup/control-socket.ts';
@@ -58,6 +60,8 @@ export interface System {
   /** Set when the built-in admin password was generated on this start. */
   generatedAdminPassword: string | undefined;
   seededDemo: boolean;
+  /** Demo logins set on this start (generated ones are shown this once); empty when none changed. */
+  demoLogins: DemoLogin[];
   /** Reads sites, counters, bells, people and rosters again after they changed in the database (provisioning). */
   reloadDirectory(): Promise<void>;
   close(): Promise<void>;
@@ -94,18 +98,21 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
 
   const directory = new DirectoryStore(database.db);
   const incidents = new IncidentStore(database.db, database.inEngine);
-  const generatedAdminPassword = await ensureAdmin(database, config.adminPassword);
+  const hasher = new PasswordHasher({ log2N: config.passwordHashLog2N });
+  const generatedAdminPassword = await ensureAdmin(database, config.adminPassword, hasher);
   if (config.provisionFile) {
     const text = await readFile(config.provisionFile, 'utf8');
-    const result = await provisionFromText(database.db, text, config.provisionFile);
+    const result = await provisionFromText(database.db, text, config.provisionFile, { hasher, actorId: 'system' });
     if (!result.ok) throw new StartError(`${config.provisionFile} was not applied:\n${formatProblems(result.problems)}`);
     logger.info({ file: config.provisionFile, ...result.summary }, 'provisioning file applied');
   }
   let seededDemo = false;
+  let demoLogins: DemoLogin[] = [];
+  const demoOpts = { fixedPasswords: config.demoFixedPasswords, hasher };
   if (config.demo && (await directory.sites()).length === 0) {
-    await applyProvisioning(database.db, demoProvisioning());
+    demoLogins = await seedDemo(database.db, demoOpts);
     seededDemo = true;
-  }
+  } else if (config.demo) demoLogins = await refreshDemoLogins(database.db, demoOpts);
 
   const places = new Places(directory);
   await places.reload();
@@ -177,7 +184,10 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
           .where(isNotNull(schema.bells.mqttPasswordHash));
         return new Map(rows.map((r) => [r.id, r.hash!]));
       },
+      loadBridges: () => loadBridgeCredentials(database.db),
       verify: (password, hash) => verifyPassword(password, hash),
+      allowAnonymous: config.mqttAllowAnonymous,
+      publishLimit: { perSecond: config.mqttPublishRate, burst: config.mqttPublishRate * 3 },
       onRefused: (r) => {
         refused.inc({ reason: r.reason });
         authLog.warn({ reason: r.reason, clientId: r.clientId, username: r.username, topic: r.topic, detail: r.detail }, 'MQTT client refused');
@@ -187,7 +197,11 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     const auth = deviceAuth;
     cleanups.push(() => auth.stop());
     try {
-      broker = await startEmbeddedBroker({ port: config.mqttPort, auth: deviceAuth.hooks() });
+      broker = await startEmbeddedBroker({
+        port: config.mqttPort, host: config.mqttHost, auth: deviceAuth.hooks(), attach: (aedes) => auth.attach(aedes),
+        maxPacketBytes: config.mqttMaxPacketBytes, onPacketTooBig: (announced, remote) => authLog.warn({ announced, remote }, 'MQTT packet over the size limit: connection closed'),
+      });
+      if (config.mqttAllowAnonymous) logger.warn('MQTT_ALLOW_ANONYMOUS=1: the embedded broker lets clients without credentials speak for bells without credentials (a lab setting, never for a real site)');
     } catch (err) {
       if (err instanceof PortInUseError) {
         throw new StartError(
@@ -211,8 +225,8 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
   // where those bridges publish. Messages of devices that are not provisioned bells are counted and dropped.
   const thirdParty = new ThirdPartyMqttSource({
     url: mqttUrl,
-    username: config.mqttUsername,
-    password: config.mqttPassword,
+    username: deviceAuth ? deviceAuth.gatewayUsername : config.mqttUsername,
+    password: deviceAuth ? deviceAuth.gatewayPassword : config.mqttPassword,
     resolve: (adapter, deviceId) => places.thirdPartyBell(adapter, deviceId),
     sharedGroup: config.mqttUrl ? config.mqttSharedGroup : undefined,
     metrics: thirdPartyMetrics(registry),
@@ -295,7 +309,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
       ...(siaDc09 ? { siaDc09 } : {}), ...(rflink.length > 0 ? { rflink } : {}),
     };
   };
-  const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs });
+  const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs, hasher });
   const extraRoutes = config.twilio
     ? [twilioRoutes({
         db: database.db, core, outbox, logger, authToken: config.twilio.authToken,
@@ -315,12 +329,8 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     // Secure cookies whenever the console is served over https (behind a TLS proxy).
     secureCookies: config.publicUrl?.startsWith('https://') ?? false,
     sessionTtlMs: config.sessionTtlMs,
-    provision: async (text, fileName) => {
-      const result = await provisionFromText(database.db, text, fileName);
-      if (!result.ok) return result;
-      await reloadDirectory();
-      return { ok: true, summary: result.summary };
-    },
+    provision: provisionFor({ db: database.db, hasher, sessions, reloadDirectory }),
+    metricsAccess: config.metrics,
   };
   ctx.extraRoutes = [...(ctx.extraRoutes ?? []), drillRoutes(ctx, drills)];
   const server: Server = createServer(createApp(ctx));
@@ -355,6 +365,7 @@ async function boot(config: Config, logger: Logger, cleanups: (() => Promise<voi
     deviceAuth,
     generatedAdminPassword,
     seededDemo,
+    demoLogins,
     reloadDirectory,
     close: async () => {
       // Give stored-but-unacked and pending writes a moment, then stop.
@@ -378,7 +389,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /** The built-in `admin` account, created on first start with the given or a generated password. */
-async function ensureAdmin(database: Database, password: string | undefined): Promise<string | undefined> {
+async function ensureAdmin(database: Database, password: string | undefined, hasher: PasswordHasher): Promise<string | undefined> {
   const [existing] = await database.db.select().from(schema.people).where(eq(schema.people.username, 'admin'));
   if (existing) return undefined;
   const generated = password ? undefined : randomBytes(12).toString('base64url');
@@ -388,7 +399,7 @@ async function ensureAdmin(database: Database, password: string | undefined): Pr
     roles: ['admin'],
     siteIds: [],
     username: 'admin',
-    passwordHash: await hashPassword(password ?? generated!),
+    passwordHash: await hasher.hash(password ?? generated!),
   });
   return generated;
 }

@@ -6,11 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { ConfigError, configFromEnv } from '../api/config.ts';
-import { DEMO_LOGINS } from '../api/demo/demo-provisioning.ts';
 import { provisionFromText } from '../api/provisioning/apply.ts';
 import { formatProblems } from '../api/provisioning/index.ts';
-import { openDatabase, schema } from '../api/store/index.ts';
-import { hashPassword, verifyPassword } from '../api/auth/passwords.ts';
+import { openDatabase, openDatabaseEarly, schema } from '../api/store/index.ts';
+import { hashPassword, PasswordHasher, verifyPassword } from '../api/auth/passwords.ts';
 import { parseProvisioningText } from '../api/provisioning/parse.ts';
 import { provisioningContext } from '../api/provisioning/apply.ts';
 import { DEFAULT_GATEWAY_MQTT_USER, mosquittoFiles, writeMosquittoFiles } from '../gateway/broker/mosquitto-acl.ts';
@@ -27,6 +26,7 @@ const USAGE = `usage: guardbell <command>
                         legacy dry-contact bells on a serial I/O board as native bells
   devices mosquitto-acl --out DIR (--provision FILE | --generate) [--gateway-user U]
                         password file and ACL for an external Mosquitto (per-bell credentials)
+  demo remove           remove the demo's accounts (their sessions end; records they made keep them, deactivated)
   bench                 load benchmark (see README)
   backup FILE           copy the database to FILE (embedded: online, while the server runs; PostgreSQL: pg_dump)
   restore FILE          restore FILE into a fresh DATA_DIR, or an empty database of DATABASE_URL
@@ -68,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
       const { runCaseCommand } = await import('../api/cases/cli.ts');
       return runCaseCommand(rest);
     }
+    case 'demo':
+      return demo(rest);
     case 'bench': {
       const { runBench } = await import('../test/bench/bench.ts');
       return runBench(rest);
@@ -99,6 +101,8 @@ async function edgeBridge(argv: string[]): Promise<number> {
 
 async function start(): Promise<number> {
   const config = configFromEnv();
+  // The embedded database opens on its own thread while the system loads.
+  openDatabaseEarly({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   const { startSystem } = await import('../api/system.ts');
   const system = await startSystem(config);
   const lines = [
@@ -109,10 +113,13 @@ async function start(): Promise<number> {
     `  Database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${config.embeddedDbDir}`}`,
   ];
   if (system.generatedAdminPassword) lines.push(`  Admin login: admin / ${system.generatedAdminPassword}  (generated now; shown once)`);
+  if (system.demoLogins.length > 0) {
+    lines.push(`  Demo logins (username / password)${config.demoFixedPasswords ? ', fixed while GUARDBELL_DEMO=1' : ', generated now and shown once'}:`);
+    for (const l of system.demoLogins) lines.push(`    ${l.username.padEnd(11)} ${l.password.padEnd(16)} ${l.roles.join(', ')}`);
+  }
   if (config.demo) {
-    lines.push('  Demo logins (username / password):');
-    for (const l of DEMO_LOGINS) lines.push(`    ${l.username.padEnd(11)} ${l.password.padEnd(16)} ${l.roles.join(', ')}`);
     lines.push(`  Press a demo bell:  npx guardbell bell press --bell B-0101 --mqtt ${system.mqttUrl}`);
+    lines.push('  Demo accounts stop working once a real site is provisioned; `guardbell demo remove` removes them.');
   }
   console.log(lines.join('\n') + '\n');
   const stop = async (signal: string) => {
@@ -123,6 +130,26 @@ async function start(): Promise<number> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   return -1; // keep running
+}
+
+async function demo(argv: string[]): Promise<number> {
+  if (argv[0] !== 'remove' || argv.length > 1) {
+    console.error('usage: guardbell demo remove');
+    return 2;
+  }
+  const config = configFromEnv();
+  const { removeDemoAccounts } = await import('../api/demo/demo-logins.ts');
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
+  try {
+    await database.migrate();
+    const { deleted, deactivated } = await removeDemoAccounts(database.db);
+    if (deleted.length + deactivated.length === 0) console.log('no demo accounts');
+    if (deleted.length > 0) console.log(`demo accounts removed: ${deleted.join(', ')}`);
+    if (deactivated.length > 0) console.log(`demo accounts deactivated, their logins removed (records they made keep them): ${deactivated.join(', ')}`);
+    return 0;
+  } finally {
+    await database.close();
+  }
 }
 
 async function migrate(): Promise<number> {
@@ -152,7 +179,8 @@ async function provision(file: string | undefined): Promise<number> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
   try {
     await database.migrate();
-    const result = await provisionFromText(database.db, text, file);
+    const hasher = new PasswordHasher({ log2N: config.passwordHashLog2N });
+    const result = await provisionFromText(database.db, text, file, { hasher, actorId: 'cli' });
     if (!result.ok) {
       console.error(`${file}: ${result.problems.length} problem(s); nothing was applied:\n${formatProblems(result.problems)}`);
       return 1;

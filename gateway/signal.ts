@@ -21,6 +21,8 @@ export interface BellEventSignal extends SignalBase {
   rssi?: number | undefined;
   fw?: string | undefined;
   mac?: string | undefined;
+  /** The bell's boot counter (PROTOCOL.md §1, added): a higher one starts a new run of `seq`. */
+  boot?: number | undefined;
   /** Answers this event on the transport it came through. */
   reply(ack: Ack): void;
 }

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { canProvision } from '../auth/policy.ts';
+import { canProvision, selfGrantProblem } from '../auth/policy.ts';
 import { authenticate, userOf, type ApiContext } from '../http/context.ts';
 import { forbidden, HttpError, notFound, parseBody } from '../http/errors.ts';
 import { provisioningContext } from '../provisioning/apply.ts';
@@ -36,7 +36,7 @@ export function adminRoutes(ctx: ApiContext): Router {
    * Validates `doc` as a provisioning document (with `extra` problems of checks that need the database),
    * and applies it only when nothing is wrong; problems are re-rooted at `prefix`.
    */
-  const change = async (doc: Doc, prefix: string, extra: Problem[] = [], rename: Record<string, string> = {}) => {
+  const change = async (res: Response, doc: Doc, prefix: string, extra: Problem[] = [], rename: Record<string, string> = {}) => {
     if (!ctx.provision) throw new HttpError(501, 'not_available', 'administration is not available in this process');
     const checked = validateProvisioning(doc, await provisioningContext(ctx.db));
     // A check made here with the database says more than the file's own for the same field (a bell id taken at
@@ -44,7 +44,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     const ours = new Set(extra.map((p) => p.path));
     const problems = [...extra, ...(checked.ok ? [] : checked.problems.filter((p) => !ours.has(p.path)))];
     if (problems.length === 0) {
-      const applied = await ctx.provision(JSON.stringify(doc), 'admin.json');
+      const applied = await ctx.provision(JSON.stringify(doc), 'admin.json', userOf(res).id);
       if (applied.ok) return applied.summary;
       problems.push(...applied.problems);
     }
@@ -63,7 +63,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     extra.push(...onlyOwnForms(body, ['bells', 'roster'], 'sites[0]'));
     const site = { ...siteFields(body), ...(body.counters !== undefined ? { counters: body.counters } : {}) };
     extra.push(...(await managerRoleProblems(ctx, Array.isArray(body.counters) ? body.counters : [], 'sites[0].counters')));
-    const summary = await change({ sites: [site] }, 'sites[0]', extra);
+    const summary = await change(res, { sites: [site] }, 'sites[0]', extra);
     await answer(res, 201, summary, 'site', String(body.id));
   });
 
@@ -74,7 +74,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     // The policy has its own form: a site form that does not name it keeps it (a rename must not reset escalation).
     const kept = 'escalation' in body || stored.escalation === undefined ? {} : { escalation: stored.escalation };
     const site = { ...kept, ...siteFields(body), id: stored.id, counters: stored.counters, bells: stored.bells };
-    const summary = await change({ sites: [site] }, 'sites[0]', extra);
+    const summary = await change(res, { sites: [site] }, 'sites[0]', extra);
     await answer(res, 200, summary, 'site', req.params.siteId);
   });
 
@@ -93,7 +93,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     const counter = counterId !== undefined ? { ...body, id: counterId } : body;
     counters[at] = counter;
     extra.push(...(await managerRoleProblems(ctx, counters, 'sites[0].counters')).filter((p) => p.path.startsWith(prefix)));
-    const summary = await change({ sites: [{ ...siteFields(stored), counters, bells: stored.bells }] }, prefix, extra);
+    const summary = await change(res, { sites: [{ ...siteFields(stored), counters, bells: stored.bells }] }, prefix, extra);
     res.status(counterId === undefined ? 201 : 200).json({ summary, site: (await readDirectory(ctx.db)).sites.find((s) => s.id === siteId) });
   };
   r.post('/admin/sites/:siteId/counters', (req, res) => putCounter(res, req.params.siteId, undefined, req.body));
@@ -111,7 +111,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     if (typeof bell.id === 'string' && (await bellRow(ctx.db, bell.id))) extra.push({ path: `${prefix}.id`, message: `bell "${bell.id}" already exists` });
     extra.push(...(await deviceIdProblems(ctx, bell, prefix)));
     const generated = (bell.adapter ?? 'native') === 'native' && bell.key === undefined ? newBellKey() : undefined;
-    const summary = await change({ sites: [{ ...siteFields(stored), counters: stored.counters, bells: [...stored.bells, { ...bell, ...(generated ? { key: generated } : {}) }] }] }, prefix, extra);
+    const summary = await change(res, { sites: [{ ...siteFields(stored), counters: stored.counters, bells: [...stored.bells, { ...bell, ...(generated ? { key: generated } : {}) }] }] }, prefix, extra);
     const view = (await readDirectory(ctx.db)).bells.find((b) => b.id === bell.id);
     res.status(201).setHeader('Cache-Control', 'no-store').json({ summary, bell: view, ...(generated ? { key: generated } : {}) });
   });
@@ -128,7 +128,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     // Without a new key the bell keeps the one it has (a native bell changing nothing else must not lose it).
     const keep = bell.key === undefined && (bell.adapter ?? 'native') === 'native' && row.keyHex ? { key: row.keyHex } : {};
     const bells = stored.bells.map((b, i) => (i === at ? { ...bell, ...keep, id: row.id } : b));
-    const summary = await change({ sites: [{ ...siteFields(stored), counters: stored.counters, bells }] }, prefix, extra);
+    const summary = await change(res, { sites: [{ ...siteFields(stored), counters: stored.counters, bells }] }, prefix, extra);
     res.json({ summary, bell: (await readDirectory(ctx.db)).bells.find((b) => b.id === row.id) });
   });
 
@@ -139,7 +139,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     const key = newBellKey();
     const at = stored.bells.findIndex((b) => b.id === row.id);
     const bells = stored.bells.map((b, i) => (i === at ? { ...b, key } : b));
-    const summary = await change({ sites: [{ ...siteFields(stored), counters: stored.counters, bells }] }, `sites[0].bells[${at}]`);
+    const summary = await change(res, { sites: [{ ...siteFields(stored), counters: stored.counters, bells }] }, `sites[0].bells[${at}]`);
     res.setHeader('Cache-Control', 'no-store').json({ summary, bell: (await readDirectory(ctx.db)).bells.find((b) => b.id === row.id), key });
   });
 
@@ -150,7 +150,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     if (!row) throw notFound(`bell ${req.params.bellId}`);
     if (!body.inService && !body.reason) throw invalid([{ path: 'reason', message: 'say why the bell leaves service (lost, broken, counter closed…)', documentPath: 'reason' }]);
     await setBellInService(ctx.db, row.id, body.inService, userOf(res).id, body.reason ?? '');
-    await change({}, '(file)'); // reloads the running system: the bell's presses are refused from now on
+    await change(res, {}, '(file)'); // reloads the running system: the bell's presses are refused from now on
     res.json({ bell: (await readDirectory(ctx.db)).bells.find((b) => b.id === row.id) });
   });
 
@@ -159,7 +159,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     const body = formBody(req.body);
     const extra: Problem[] = [];
     if (typeof body.id === 'string' && (await personRow(ctx.db, body.id))) extra.push({ path: 'people[0].id', message: `person "${body.id}" already exists` });
-    const summary = await change({ people: [body] }, 'people[0]', extra);
+    const summary = await change(res, { people: [body] }, 'people[0]', extra);
     res.status(201).json({ summary, person: (await readDirectory(ctx.db)).people.find((p) => p.id === body.id) });
   });
 
@@ -167,7 +167,9 @@ export function adminRoutes(ctx: ApiContext): Router {
     const row = await personRow(ctx.db, req.params.personId);
     if (!row) throw notFound(`person ${req.params.personId}`);
     const body = formBody(req.body);
-    const summary = await change({ people: [{ ...body, id: row.id }] }, 'people[0]', sameId(body, row.id, 'people[0]'));
+    const granted = selfGrantProblem(userOf(res).id, row.id, row.roles, body.roles);
+    if (granted) throw new HttpError(403, 'self_grant', granted);
+    const summary = await change(res, { people: [{ ...body, id: row.id }] }, 'people[0]', sameId(body, row.id, 'people[0]'));
     ctx.sessions.forgetPerson(row.id); // new roles apply to the next request, not in 30 s
     res.json({ summary, person: (await readDirectory(ctx.db)).people.find((p) => p.id === row.id) });
   });
@@ -177,9 +179,11 @@ export function adminRoutes(ctx: ApiContext): Router {
     const row = await personRow(ctx.db, req.params.personId);
     if (!row) throw notFound(`person ${req.params.personId}`);
     if (!active && row.id === userOf(res).id) throw new HttpError(409, 'own_account', 'you cannot deactivate your own account: another admin must do it');
-    await setPersonActive(ctx.db, row.id, active);
+    await setPersonActive(ctx.db, row.id, active, userOf(res).id);
+    // Its sessions rows went with the change (setPersonActive); this closes its open streams now.
+    if (!active) ctx.sessions.ended({ personId: row.id, reason: 'deactivated' });
     ctx.sessions.forgetPerson(row.id);
-    await change({}, '(file)'); // reloads the running system: the roster forgets a deactivated guard now
+    await change(res, {}, '(file)'); // reloads the running system: the roster forgets a deactivated guard now
     res.json({ person: (await readDirectory(ctx.db)).people.find((p) => p.id === row.id) });
   });
 
@@ -190,7 +194,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     const extra = onlyKeys(body, ['roster']);
     if (body.roster === undefined) extra.push({ path: 'sites[0].roster', message: 'is required' });
     extra.push(...(await guardProblems(ctx, stored.id as string, body.roster)));
-    const summary = await change({ sites: [{ ...siteFields(stored), roster: body.roster, counters: stored.counters, bells: stored.bells }] }, 'sites[0]', extra);
+    const summary = await change(res, { sites: [{ ...siteFields(stored), roster: body.roster, counters: stored.counters, bells: stored.bells }] }, 'sites[0]', extra);
     await answer(res, 200, summary, 'site', req.params.siteId);
   });
 
@@ -202,7 +206,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     // null: the site's own policy is removed and DESIGN.md's default applies again.
     const { escalation: _old, ...rest } = siteFields(stored);
     const site = { ...rest, ...(body.escalation !== null && body.escalation !== undefined ? { escalation: body.escalation } : {}), counters: stored.counters, bells: stored.bells };
-    const summary = await change({ sites: [site] }, 'sites[0]', extra);
+    const summary = await change(res, { sites: [site] }, 'sites[0]', extra);
     await answer(res, 200, summary, 'site', req.params.siteId);
   });
 

@@ -8,6 +8,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../store/index.ts';
 import { schema } from '../store/index.ts';
+import { appendAudit } from '../audit/audit-log.ts';
 
 export interface AdminCounter { id: string; name: string; floor: string | null; managerIds: string[] }
 export interface AdminShift { personId: string; startsAt: string; endsAt: string }
@@ -132,14 +133,20 @@ export async function bellRow(db: Db, id: string) {
   return b ?? null;
 }
 
-export async function setPersonActive(db: Db, id: string, active: boolean): Promise<void> {
-  await db.update(schema.people).set({ active }).where(eq(schema.people.id, id));
-  // A deactivated person's sessions end now, not when they expire.
-  if (!active) await db.delete(schema.sessions).where(eq(schema.sessions.personId, id));
+export async function setPersonActive(db: Db, id: string, active: boolean, by: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(schema.people).set({ active }).where(eq(schema.people.id, id));
+    // A deactivated person's sessions end now, not when they expire.
+    if (!active) await tx.delete(schema.sessions).where(eq(schema.sessions.personId, id));
+    await appendAudit(tx, { actorId: by, action: 'update', recordType: 'person', recordId: id, detail: { via: 'admin', fields: ['active'], now: { active } } });
+  });
 }
 
 /** Takes a bell out of service (kept, with its history) or returns it to service. */
 export async function setBellInService(db: Db, bellId: string, inService: boolean, by: string, reason: string): Promise<void> {
-  if (inService) await db.delete(schema.bellRetirements).where(eq(schema.bellRetirements.bellId, bellId));
-  else await db.insert(schema.bellRetirements).values({ bellId, retiredBy: by, reason }).onConflictDoNothing();
+  await db.transaction(async (tx) => {
+    if (inService) await tx.delete(schema.bellRetirements).where(eq(schema.bellRetirements.bellId, bellId));
+    else await tx.insert(schema.bellRetirements).values({ bellId, retiredBy: by, reason }).onConflictDoNothing();
+    await appendAudit(tx, { actorId: by, action: 'update', recordType: 'bell', recordId: bellId, detail: { via: 'admin', fields: ['inService'], now: { inService, reason } } });
+  });
 }

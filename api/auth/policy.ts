@@ -42,3 +42,16 @@ export function canSeeAllSites(u: User): boolean {
 export function canProvision(u: User): boolean {
   return has(u, 'admin');
 }
+
+/** Roles that open secrets (counselling notes, case files, the audit log): nobody may grant them to themselves. */
+export const NOT_SELF_GRANTED: readonly Role[] = ['counselor', 'legal', 'auditor'];
+
+/**
+ * Why `actor` may not give person `personId` these roles, or null. Another administrator must grant them, so
+ * that reading a counselling note always takes two people (and both changes are in the audit log).
+ */
+export function selfGrantProblem(actorId: string, personId: string, currentRoles: readonly string[], newRoles: unknown): string | null {
+  if (actorId !== personId || !Array.isArray(newRoles)) return null;
+  const added = NOT_SELF_GRANTED.filter((r) => newRoles.includes(r) && !currentRoles.includes(r));
+  return added.length > 0 ? `you cannot give yourself the role${added.length > 1 ? 's' : ''} ${added.join(', ')}: another administrator must` : null;
+}

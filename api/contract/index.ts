@@ -54,6 +54,13 @@ export interface Incident {
   unconfirmed?: boolean;
 }
 
+/** GET /cancel-checks: a live alarm cancelled in the last day that no guard has yet checked in person. */
+export interface CancelNotice extends Incident {
+  cancelledAt: string;
+  /** At the counter (the bell's cancel) or by a manager with a reason. */
+  cancelledBy: 'counter' | 'manager';
+}
+
 export interface TimelineEntry {
   id: string;
   at: string;
@@ -135,6 +142,8 @@ export interface Me {
   username: string;
   roles: Role[];
   siteIds: string[];
+  /** The counters this person works at (provisioning); the panic button offers these first. */
+  counterIds?: string[];
   language: 'ko' | 'en';
 }
 

@@ -16,6 +16,7 @@ import type { CoreMetrics } from './metrics.ts';
 import type { Places } from './places.ts';
 import { presentIncident } from './present.ts';
 import { WriteQueue } from './write-queue.ts';
+import { judgeSequence, resetSequence, restartCounting, type SequenceState } from '../domain/bell-sequence.ts';
 
 /** The way back to bells: acks and rejections go out through the gateway. */
 export interface BellLink {
@@ -73,7 +74,7 @@ interface SeenEvent {
 }
 
 interface BellMemory {
-  lastSeq: number | null;
+  seq: SequenceState;
   events: Map<number, SeenEvent>;
 }
 
@@ -115,7 +116,7 @@ export class AlarmCore implements BellSignalSink {
   /** Loads open incidents and each bell's last sequence number, so a restart resumes where it was. */
   async start(): Promise<void> {
     for (const r of await this.deps.incidents.openIncidents()) this.remember(r);
-    for (const [bellId, seq] of await this.deps.incidents.lastSeqByBell()) this.memory(bellId).lastSeq = seq;
+    for (const [bellId, state] of await this.deps.incidents.sequenceStates()) this.memory(bellId).seq = state;
   }
 
   stop(): void {
@@ -141,18 +142,21 @@ export class AlarmCore implements BellSignalSink {
 
   private async handleEvent(s: BellEventSignal, bell: BellRecord): Promise<void> {
     const mem = this.memory(s.bellId);
-    const seen = mem.events.get(s.seq);
-    if (seen) {
-      // A retransmission: answer the current state cheaply, or stay silent until it is stored.
-      this.deps.metrics.retransmissions.inc({ state: seen.stored ? 'stored' : 'pending' });
-      if (seen.stored) this.reply(s, seen.record);
-      return;
-    }
-    if (mem.lastSeq !== null && s.seq <= mem.lastSeq) {
-      await this.answerOldSeq(s);
-      return;
-    }
-    mem.lastSeq = s.seq;
+    const verdict = judgeSequence(mem.seq, { seq: s.seq, boot: s.boot, signed: Boolean(bell.keyHex) });
+    if (verdict.kind === 'replay') return this.rejectReplay(s, verdict.detail);
+    if (verdict.kind === 'old') {
+      const seen = mem.events.get(s.seq);
+      if (seen) {
+        // A retransmission: answer the current state cheaply, or stay silent until it is stored.
+        this.deps.metrics.retransmissions.inc({ state: seen.stored ? 'stored' : 'pending' });
+        if (seen.stored) this.reply(s, seen.record);
+        return;
+      }
+      if (await this.answerOldSeq(s, mem.seq.epoch)) return;
+      if (verdict.ifUnseen === 'replay') return this.rejectReplay(s, `seq ${s.seq} is not above the last seq ${mem.seq.last?.seq} of bell ${s.bellId} and was never received`);
+      this.newRun(mem, restartCounting(mem.seq, { seq: s.seq, boot: s.boot, signed: false }), s, 'counter');
+    } else if (verdict.kind === 'restart') this.newRun(mem, verdict.state, s, verdict.why);
+    else mem.seq = verdict.state;
     const entry: SeenEvent = { record: null, stored: false };
     remember(mem, s.seq, entry);
     const { write, firstAlert } = this.applyBellEvent(s, bell, entry);
@@ -169,28 +173,41 @@ export class AlarmCore implements BellSignalSink {
     this.updateBellAfterEvent(s);
   }
 
-  /** An old seq not in memory: a retransmission of something stored long ago, or a replay. */
-  private async answerOldSeq(s: BellEventSignal): Promise<void> {
+  /** An old seq not in memory: answers it when it is a retransmission of something stored long ago (true). */
+  private async answerOldSeq(s: BellEventSignal, epoch: number): Promise<boolean> {
     let found: { incidentId: string | null } | null;
     try {
-      found = await this.deps.incidents.findEvent(s.bellId, s.seq);
+      found = await this.deps.incidents.findEvent(s.bellId, s.seq, epoch);
     } catch {
-      return; // database away: no answer, the bell retransmits
+      return true; // database away: no answer, the bell retransmits
     }
-    if (!found) {
-      this.link?.reject({
-        reason: 'replay',
-        detail: `seq ${s.seq} is not above the last seq ${this.memory(s.bellId).lastSeq} of bell ${s.bellId} and was never received`,
-        transport: s.transport,
-        bellId: s.bellId,
-        at: s.receivedAt,
-      });
-      return;
-    }
+    if (!found) return false;
     this.deps.metrics.retransmissions.inc({ state: 'stored' });
     const record = found.incidentId ? (this.open.get(found.incidentId) ?? (await this.deps.incidents.get(found.incidentId))) : null;
     remember(this.memory(s.bellId), s.seq, { record, stored: true });
     this.reply(s, record);
+    return true;
+  }
+
+  private rejectReplay(s: BellEventSignal, detail: string): void {
+    this.link?.reject({ reason: 'replay', detail, transport: s.transport, bellId: s.bellId, at: s.receivedAt });
+  }
+
+  /** The bell started counting again: what was remembered of its old run answers nothing in the new one. */
+  private newRun(mem: BellMemory, state: SequenceState, s: BellEventSignal, why: 'boot' | 'counter'): void {
+    mem.seq = state;
+    mem.events.clear();
+    this.deps.logger.info({ bellId: s.bellId, seq: s.seq, boot: s.boot, epoch: state.epoch, why }, 'bell restarted its counting');
+  }
+
+  /** An administrator's "reset sequence" (audited by the caller): the bell's next event is heard whatever its seq. */
+  async resetSequence(bellId: string): Promise<number> {
+    const mem = this.memory(bellId);
+    const next = resetSequence(mem.seq);
+    await this.deps.incidents.raiseSequenceEpoch(bellId, next.epoch);
+    mem.seq = next;
+    mem.events.clear();
+    return next.epoch;
   }
 
   /**
@@ -204,7 +221,9 @@ export class AlarmCore implements BellSignalSink {
     const decision = decideBellEvent(s.type, open);
     const event = {
       bellId: s.bellId,
+      epoch: this.memory(s.bellId).seq.epoch,
       seq: s.seq,
+      boot: s.boot ?? null,
       type: s.type,
       receivedAt: s.receivedAt,
       bellAt: s.at ?? null,
@@ -490,7 +509,7 @@ export class AlarmCore implements BellSignalSink {
   private memory(bellId: string): BellMemory {
     let m = this.bells.get(bellId);
     if (!m) {
-      m = { lastSeq: null, events: new Map() };
+      m = { seq: { epoch: 0, last: null }, events: new Map() };
       this.bells.set(bellId, m);
     }
     return m;

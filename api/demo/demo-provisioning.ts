@@ -1,7 +1,8 @@
 /**
- * The demo district office seeded by `GUARDBELL_DEMO=1` on an empty database (PROTOCOL.md §5), so that a
- * newcomer running `npm start` sees a working site at once: four counters, a bell at each, one account
- * per role. Everything here is public: the passwords and the bell key must never guard a real site.
+ * The demo district office seeded on an empty embedded database (or with `GUARDBELL_DEMO=1`; PROTOCOL.md §5), so
+ * that a newcomer running `npm start` sees a working site at once: four counters, a bell at each, one account
+ * per role. Everything here is public: the fixed passwords (used only while GUARDBELL_DEMO=1 is set) and the
+ * bell key must never guard a real site; demo accounts stop working once one exists (api/auth/demo-accounts.ts).
  */
 import type { ProvisioningDocument } from '../provisioning/document.ts';
 import type { Role } from '../contract/index.ts';
@@ -19,7 +20,11 @@ export const DEMO_KEYED_BELL = {
 
 const MANAGER = 'manager-1';
 
-export function demoProvisioning(): ProvisioningDocument {
+/** The fixed demo password of a username: memorable, and at least 8 characters as provisioning asks. */
+export const fixedDemoPassword = (username: string) => `${username}-demo`;
+
+/** The demo site and people; `passwordOf` gives each demo login its password (the fixed ones by default). */
+export function demoProvisioning(passwordOf: (username: string) => string = fixedDemoPassword): ProvisioningDocument {
   return {
     sites: [{
       id: DEMO_SITE_ID,
@@ -44,25 +49,24 @@ export function demoProvisioning(): ProvisioningDocument {
       ],
     }],
     people: [
-      demoPerson('staff-1', '김지은', 'staff', 'staff1', '+821055500001'),
-      demoPerson('guard-1', '박준호', 'guard', 'guard1', '+821055500002'),
+      demoPerson('staff-1', '김지은', 'staff', 'staff1', '+821055500001', passwordOf),
+      demoPerson('guard-1', '박준호', 'guard', 'guard1', '+821055500002', passwordOf),
       // One English-speaking account, so the console's second language is seen without changing settings.
-      { ...demoPerson('guard-2', 'Lee Seoyeon', 'guard', 'guard2', '+821055500003'), language: 'en' },
-      demoPerson(MANAGER, '최도윤', 'manager', 'manager1', '+821055500004'),
-      demoPerson('legal-1', '정하은', 'legal', 'legal1', '+821055500005'),
-      demoPerson('counselor-1', '강민재', 'counselor', 'counselor1', '+821055500006'),
-      demoPerson('admin-1', '윤서준', 'admin', 'admin1', '+821055500007'),
-      demoPerson('auditor-1', '한지민', 'auditor', 'auditor1', '+821055500008'),
+      { ...demoPerson('guard-2', 'Lee Seoyeon', 'guard', 'guard2', '+821055500003', passwordOf), language: 'en' },
+      demoPerson(MANAGER, '최도윤', 'manager', 'manager1', '+821055500004', passwordOf),
+      demoPerson('legal-1', '정하은', 'legal', 'legal1', '+821055500005', passwordOf),
+      demoPerson('counselor-1', '강민재', 'counselor', 'counselor1', '+821055500006', passwordOf),
+      demoPerson('admin-1', '윤서준', 'admin', 'admin1', '+821055500007', passwordOf),
+      demoPerson('auditor-1', '한지민', 'auditor', 'auditor1', '+821055500008', passwordOf),
     ],
   };
 }
 
-/** The password is the username with `-demo`: memorable, and at least 8 characters as provisioning asks. */
-function demoPerson(id: string, name: string, role: Role, username: string, phone: string): ProvisioningDocument['people'][number] {
-  return { id, name, roles: [role], siteIds: [DEMO_SITE_ID], phone, language: 'ko', username, password: `${username}-demo` };
+function demoPerson(id: string, name: string, role: Role, username: string, phone: string, passwordOf: (username: string) => string): ProvisioningDocument['people'][number] {
+  return { id, name, roles: [role], siteIds: [DEMO_SITE_ID], phone, language: 'ko', username, password: passwordOf(username) };
 }
 
-/** Printed at start so that the demo can be logged into at once. */
+/** The fixed logins (GUARDBELL_DEMO=1), printed at start so that the demo can be logged into at once. */
 export const DEMO_LOGINS: readonly { username: string; password: string; roles: readonly Role[] }[] = demoProvisioning().people.flatMap(
   (person) => (person.username && person.password ? [{ username: person.username, password: person.password, roles: person.roles }] : []),
 );

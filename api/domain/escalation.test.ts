@@ -45,11 +45,25 @@ describe('default escalation policy, by the clock', () => {
     const v = (s: number) => (s >= 20 ? view({ status: 'on_scene', acknowledgedAt: at(20), onSceneAt: at(90) }) : view());
     expect(timeline(v, 300)).toEqual([{ at: 0, fired: ['alert'] }]);
   });
-  it('acknowledged after 120 s and nobody there: the step fires at the acknowledgement', () => {
+  it('acknowledged after 120 s and nobody there: the guard gets the travel time before the step fires', () => {
     const v = (s: number) => (s >= 150 ? view({ status: 'acknowledged', acknowledgedAt: at(150) }) : view());
     expect(timeline(v, 300)).toEqual([
-      { at: 0, fired: ['alert'] }, { at: 30, fired: ['unacknowledged_30s'] }, { at: 60, fired: ['unacknowledged_60s'] }, { at: 150, fired: ['no_one_on_scene_120s'] },
+      { at: 0, fired: ['alert'] }, { at: 30, fired: ['unacknowledged_30s'] }, { at: 60, fired: ['unacknowledged_60s'] }, { at: 210, fired: ['no_one_on_scene_120s'] },
     ]);
+  });
+  it('a late acknowledgement followed by arrival within the travel time calls nobody about the scene', () => {
+    const v = (s: number) => (s >= 190 ? view({ status: 'on_scene', acknowledgedAt: at(150), onSceneAt: at(190) })
+      : s >= 150 ? view({ status: 'acknowledged', acknowledgedAt: at(150) }) : view());
+    expect(timeline(v, 400).map((x) => x.fired).flat()).not.toContain('no_one_on_scene_120s');
+  });
+  it('acknowledged at 100 s: the step waits for the travel time, not the 120 s mark', () => {
+    const v = (s: number) => (s >= 100 ? view({ status: 'acknowledged', acknowledgedAt: at(100) }) : view());
+    expect(timeline(v, 300).at(-1)).toEqual({ at: 160, fired: ['no_one_on_scene_120s'] });
+  });
+  it('a policy names its own travel time', () => {
+    const policy = escalationPolicySchema.parse({ steps: [{ id: 's', when: { kind: 'no_one_on_scene', afterSeconds: 120, travelSeconds: 10 }, recipients: ['guards_on_duty'], channels: ['sms'] }] });
+    const d = escalationDecision(view({ status: 'acknowledged', acknowledgedAt: at(150) }), policy, new Set(), at(159));
+    expect(d.nextDueAt).toEqual(at(160));
   });
   it('a cancelled or closed incident fires nothing more', () => {
     const d = escalationDecision(view({ status: 'cancelled' }), P, new Set(), at(100));

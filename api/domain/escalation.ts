@@ -14,7 +14,12 @@ const condition = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('immediate') }),
   z.strictObject({ kind: z.literal('violence') }),
   z.strictObject({ kind: z.literal('unacknowledged'), afterSeconds: z.number().int().min(1).max(86_400) }),
-  z.strictObject({ kind: z.literal('no_one_on_scene'), afterSeconds: z.number().int().min(1).max(86_400) }),
+  z.strictObject({
+    kind: z.literal('no_one_on_scene'),
+    afterSeconds: z.number().int().min(1).max(86_400),
+    /** The time a guard is given to reach the counter after acknowledging (DEFAULT_TRAVEL_SECONDS when absent). */
+    travelSeconds: z.number().int().min(0).max(3_600).optional(),
+  }),
 ]);
 
 export const escalationStepSchema = z.strictObject({
@@ -49,6 +54,12 @@ export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = {
     { id: 'no_one_on_scene_120s', when: { kind: 'no_one_on_scene', afterSeconds: 120 }, recipients: ['guards_on_duty', 'counter_manager', 'situation_room'], channels: ['voice', 'sms'] },
   ],
 };
+
+/**
+ * A guard who acknowledges late is on the way, not absent: the "nobody on scene" step waits this long after
+ * the acknowledgement, so it does not call the guard who has just answered (nor the situation room) at once.
+ */
+export const DEFAULT_TRAVEL_SECONDS = 60;
 
 /** What escalation needs to know of an incident; derived from the incident and its timeline. */
 export interface EscalationView {
@@ -107,10 +118,12 @@ export function stepDueAt(step: EscalationStep, v: EscalationView): Date | null 
     case 'unacknowledged':
       return after(step.when.afterSeconds);
     case 'no_one_on_scene': {
-      // "Acknowledged but nobody on scene": measured from the press, armed only once acknowledged.
+      // "Acknowledged but nobody on scene": measured from the press, armed only once acknowledged, and never
+      // sooner than the travel time after the acknowledgement.
       if (!v.acknowledgedAt) return null;
       const due = after(step.when.afterSeconds);
-      return due > v.acknowledgedAt ? due : v.acknowledgedAt;
+      const travelled = new Date(v.acknowledgedAt.getTime() + (step.when.travelSeconds ?? DEFAULT_TRAVEL_SECONDS) * 1000);
+      return due > travelled ? due : travelled;
     }
   }
 }

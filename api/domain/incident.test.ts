@@ -126,3 +126,14 @@ describe('ack states', () => {
     ['contained', 'acknowledged'], ['cancelled', 'cancelled'], ['closed', 'closed'],
   ] as const)('%s → %s', (s, a) => expect(ackStateFor(s)).toBe(a));
 });
+
+describe('a cancel is checked in person', () => {
+  it('only a cancelled alarm takes the check; the status stays cancelled and the check is on the timeline', () => {
+    const r = transition(at('cancelled'), { type: 'check_cancel', by: 'g1', note: 'she is fine' }, later(60_000));
+    expect(r.state.status).toBe('cancelled');
+    expect(r.entries).toEqual([{ kind: 'cancel_checked', at: later(60_000), actorId: 'g1', data: { note: 'she is fine' } }]);
+    for (const status of INCIDENT_STATUSES.filter((s) => s !== 'cancelled')) {
+      expect(() => transition(at(status), { type: 'check_cancel', by: 'g1' }, t0)).toThrowError(/only a cancelled alarm/);
+    }
+  });
+});

@@ -44,6 +44,7 @@ export type IncidentAction =
   | { type: 'close'; by: string; outcome: string; classification: Classification[] }
   | { type: 'cancel'; by: string; reason: string }
   | { type: 'reopen'; by: string; reason: string }
+  | { type: 'check_cancel'; by: string; note?: string | undefined }
   | { type: 'bell_cancel'; seq: number }
   | { type: 're_press'; seq: number | null; longPress: boolean };
 
@@ -132,6 +133,11 @@ export function transition(s: IncidentState, action: IncidentAction, now: Date):
       if (!action.reason.trim()) throw new DomainError('reason_required', 'reopening needs a reason');
       entries.push(entry('reopened', now, action.by, { reason: action.reason }));
       return { state: { ...s, status: 'contained', closedAt: null }, entries };
+    }
+    case 'check_cancel': {
+      // A cancel may be forced: it stays on the consoles until a guard records that they checked in person.
+      if (s.status !== 'cancelled') throw new DomainError('invalid_transition', `only a cancelled alarm is checked in person; it is ${s.status}`);
+      return { state: s, entries: [entry('cancel_checked', now, action.by, action.note ? { note: action.note } : {})] };
     }
     case 'bell_cancel': {
       const inWindow = now.getTime() - s.openedAt.getTime() <= COUNTER_CANCEL_WINDOW_MS;

@@ -7,6 +7,7 @@ import { errorHandler, forbidden, HttpError, notFoundRoute } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { authRoutes } from './routes/auth.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { cancelCheckRoutes } from '../desk/cancel-checks.ts';
 import { placeRoutes } from './routes/places.ts';
 import { escalationRoutes } from './routes/escalation.ts';
 import { aftercareRoutes } from '../aftercare/routes.ts';
@@ -18,12 +19,14 @@ import { floorPlanRoutes } from '../floor-plans/routes.ts';
 import { managerRoutes } from '../managers/routes.ts';
 import { canProvision } from '../auth/policy.ts';
 import { adminRoutes } from '../admin/routes.ts';
+import { isLoopback, securityHeaders, validPathSegments } from './headers.ts';
 
 const consoleDist = fileURLToPath(new URL('../../console-ui/dist', import.meta.url));
 
 export function createApp(ctx: ApiContext): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   const refused = new Counter({
     name: 'guardbell_http_errors_total',
     help: 'HTTP requests answered with an error, by code.',
@@ -32,6 +35,7 @@ export function createApp(ctx: ApiContext): Express {
   });
 
   const api = express.Router();
+  api.use(validPathSegments);
   // Before the API's 64 KiB JSON parser: a provisioning document may be as large in JSON as in YAML (2 MB),
   // and only an admin's body is read at all.
   const mayProvision: RequestHandler = (_req, res, next) => {
@@ -47,7 +51,7 @@ export function createApp(ctx: ApiContext): Express {
     async (req, res) => {
       if (!ctx.provision) throw new HttpError(501, 'not_available', 'provisioning is not available in this process');
       const text = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-      const result = await ctx.provision(text, typeof req.body === 'string' ? 'upload.yaml' : 'upload.json');
+      const result = await ctx.provision(text, typeof req.body === 'string' ? 'upload.yaml' : 'upload.json', userOf(res).id);
       if (!result.ok) {
         throw new HttpError(422, 'invalid_provisioning', `${result.problems.length} problem(s) in the provisioning document; nothing was applied`, result.problems);
       }
@@ -66,6 +70,7 @@ export function createApp(ctx: ApiContext): Express {
   api.use(authRoutes(ctx));
   api.use(placeRoutes(ctx));
   api.use(incidentRoutes(ctx));
+  api.use(cancelCheckRoutes(ctx));
   api.use(escalationRoutes(ctx));
   api.use(aftercareRoutes(ctx));
   api.use(statisticsRoutes(ctx));
@@ -78,7 +83,11 @@ export function createApp(ctx: ApiContext): Express {
   api.use(notFoundRoute);
   app.use('/api/v1', api);
 
-  app.get('/metrics', async (_req, res) => {
+  // Metrics name bells, sites and error counts: for the machine's own Prometheus unless METRICS=open.
+  app.get('/metrics', async (req, res) => {
+    const access = ctx.metricsAccess ?? 'local';
+    if (access === 'off') throw new HttpError(404, 'not_found', 'metrics are off (METRICS=off)');
+    if (access === 'local' && !isLoopback(req.socket.remoteAddress)) throw new HttpError(403, 'forbidden', 'metrics are served to this machine only (METRICS=local); set METRICS=open to serve them to others');
     res.setHeader('Content-Type', ctx.registry.contentType);
     res.send(await ctx.registry.metrics());
   });

@@ -40,7 +40,9 @@ export interface ApiContext {
   logger: Logger;
   health(): Promise<HealthReport>;
   /** Applies a provisioning document sent over HTTP; returns problems or a summary. */
-  provision?(text: string, fileName: string): Promise<{ ok: true; summary: unknown } | { ok: false; problems: { path: string; message: string }[] }>;
+  provision?(text: string, fileName: string, actorId?: string): Promise<{ ok: true; summary: unknown } | { ok: false; problems: { path: string; message: string }[] }>;
+  /** Who may read /metrics (METRICS): nobody, loopback clients only (the default), or anyone. */
+  metricsAccess?: 'off' | 'local' | 'open';
   secureCookies: boolean;
   sessionTtlMs: number;
 }

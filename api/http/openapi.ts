@@ -31,6 +31,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/health': { get: { summary: 'Health of the database, broker and serial lines', security: [], responses: { 200: ok('{"status":"ok"|"degraded","db","broker","pendingWrites","serial":[{"path","connected"}]}') } } },
       '/auth/login': { post: { summary: 'Log in', security: [], requestBody: json(loginBody), responses: { 200: ok('{"token"} and a session cookie'), ...errors } } },
       '/auth/logout': { post: { summary: 'Log out', responses: { 204: ok('logged out') } } },
+      '/auth/renew': { post: { summary: 'Renew the session by its full lifetime (an open console, while connected)', responses: { 200: ok('{"expiresAt","ttlMs"} and the cookie again'), ...errors } } },
       '/me': { get: { summary: 'The logged-in user', responses: { 200: ok('Me'), ...errors } } },
       '/sites': { get: { summary: 'Sites with counters', responses: { 200: ok('{"items":[Site]}') } } },
       '/bells': { get: { summary: 'Bells with health', responses: { 200: ok('{"items":[Bell]}') } } },

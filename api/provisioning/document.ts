@@ -210,6 +210,8 @@ const person = strict({
   name: text,
   roles: z.array(z.enum(ROLES)).min(1, { error: 'a person needs at least one role' }),
   siteIds: z.array(id),
+  /** The counters this person works at: the software panic button offers these first. */
+  counterIds: z.array(id).optional(),
   phone: phone.optional(),
   language: z.enum(LANGUAGES).default('ko'),
   username: z.string().regex(USERNAME_PATTERN, { error: 'must be 1 to 64 of A-Z a-z 0-9 _ . @ + - (no spaces)' }).optional(),
@@ -217,10 +219,33 @@ const person = strict({
   email: z.email({ error: (iss) => `${JSON.stringify(iss.input)} is not an e-mail address` }).optional(),
 });
 
+/**
+ * A bridge that carries third-party devices onto the broker (Zigbee2MQTT, a Shelly or Tasmota fleet): only its
+ * credential may publish under `topicPrefix/` (Tasmota also `+/topicPrefix/`). Without a password one is
+ * generated and shown once.
+ */
+export const BRIDGE_ADAPTERS = ['zigbee2mqtt', 'shelly', 'tasmota'] as const;
+const bridge = strict({
+  username: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1 to 64 of A-Z a-z 0-9 _ . -' }),
+  password: z.string().min(12, { error: 'must be at least 12 characters' }).max(256, { error: 'must be at most 256 characters' }).optional(),
+  adapter: z.enum(BRIDGE_ADAPTERS, { error: `must be one of ${BRIDGE_ADAPTERS.join(', ')}` }),
+  topicPrefix: z.string().regex(/^[^#+/\u0000$][^#+\u0000]{0,127}$/, { error: 'must be a topic without wildcards, not starting with / or $' })
+    .refine((p) => !p.endsWith('/'), { error: 'must not end with /' }),
+});
+
 export const provisioningDocumentSchema = strict({
   sites: z.array(site).default([]),
   people: z.array(person).default([]),
+  bridges: z.array(bridge).default([]),
 }).superRefine((doc, ctx) => {
+  // A bridge logs in by its username: it must not be a bell's, whose login it would shadow.
+  const bellIds = new Set(doc.sites.flatMap((s) => s.bells.map((b) => b.id)));
+  const usernames = new Set<string>();
+  doc.bridges.forEach((b, i) => {
+    if (bellIds.has(b.username)) ctx.addIssue({ code: 'custom', path: ['bridges', i, 'username'], message: `"${b.username}" is a bell's id: a bridge needs a username of its own` });
+    if (usernames.has(b.username)) ctx.addIssue({ code: 'custom', path: ['bridges', i, 'username'], message: `bridge "${b.username}" is listed twice` });
+    usernames.add(b.username);
+  });
   // One serial line belongs to one site: its frames are checked against that site's bells.
   const lines = new Map<string, string>();
   doc.sites.forEach((s, si) => (s.serialPorts ?? []).forEach((entry, pi) => {
@@ -253,11 +278,13 @@ export function normaliseDeviceId(adapter: string, deviceId: string): string {
   return zone === undefined ? account.toUpperCase() : `${account.toUpperCase()}/${Number(zone)}`;
 }
 
-export type ProvisioningDocument = z.output<typeof provisioningDocumentSchema>;
+/** `bridges` optional: documents built in code (the demo, tests) leave it out. */
+export type ProvisioningDocument = Omit<z.output<typeof provisioningDocumentSchema>, 'bridges'> & { bridges?: z.output<typeof bridge>[] };
 export type SiteDoc = z.output<typeof site>;
 export type CounterDoc = z.output<typeof counter>;
 export type BellDoc = z.output<typeof bell>;
 export type PersonDoc = z.output<typeof person>;
+export type BridgeDoc = z.output<typeof bridge>;
 export type PoliceDoc = z.output<typeof police>;
 
 /** `sites[0].bells[1].counterId`; keys that are not identifiers are quoted: `sites[0]["police channel"]`. */

@@ -30,6 +30,7 @@ interface ReferenceView {
     id?: string;
     roles?: readonly (string | undefined)[];
     siteIds?: readonly (string | undefined)[];
+    counterIds?: readonly (string | undefined)[];
     username?: string;
     password?: string;
   }[];
@@ -59,6 +60,7 @@ export function checkRawReferences(raw: unknown, context: ProvisioningContext = 
         id: asString(person.id),
         roles: asStrings(person.roles),
         siteIds: asStrings(person.siteIds),
+        counterIds: asStrings(person.counterIds),
         username: asString(person.username),
         // Only presence matters here; a password of the wrong type is the schema's problem.
         password: person.password === undefined ? undefined : String(person.password),
@@ -148,6 +150,14 @@ function checkView(doc: ReferenceView, context: ProvisioningContext): Problem[] 
     (person.siteIds ?? []).forEach((siteId, i) => {
       if (siteId !== undefined && !siteAt.has(siteId) && !context.existingSiteIds?.has(siteId)) {
         add(['people', p, 'siteIds', i], `site "${siteId}" is not ${inDatabase(context.existingSiteIds)}`);
+      }
+    });
+    // A person's counters are counters of their sites; sites only in the database are not checked here.
+    const ownSites = (doc.sites ?? []).filter((s) => s.id !== undefined && (person.siteIds ?? []).includes(s.id));
+    const checkable = ownSites.length === (person.siteIds ?? []).length;
+    (person.counterIds ?? []).forEach((counterId, i) => {
+      if (counterId !== undefined && checkable && !ownSites.some((s) => (s.counters ?? []).some((c) => c.id === counterId))) {
+        add(['people', p, 'counterIds', i], `counter "${counterId}" is not a counter of this person's sites`);
       }
     });
 

@@ -1,5 +1,6 @@
 /** Statistics to Excel (exceljs) and CSV: the same sections, the incident lines beside them. */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './excel.ts';
 import { RESPONSE_MEASURES, type Count, type IncidentLine, type RepeatComplainant, type Statistics } from './compute.ts';
 
 const SECTIONS = ['byKind', 'bySite', 'byCounter', 'byMonth', 'byMode', 'bySource', 'byStatus'] as const;
@@ -25,7 +26,7 @@ const lineRow = (l: IncidentLine) => [
 const LINE_HEADER = ['incident', 'mode', 'source', 'status', 'site', 'site name', 'counter', 'counter name', 'opened at (UTC)', 'kind', ...RESPONSE_MEASURES.map((m) => `${m} (s)`)];
 
 export async function statisticsWorkbook(s: Statistics, lines: readonly IncidentLine[], meta: ExportMeta, repeat: readonly RepeatComplainant[] = []): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = 'Guardbell';
   const summary = wb.addWorksheet('summary');
   summary.addRows([['from', meta.from ?? ''], ['to', meta.to ?? ''], ['mode', meta.mode], ['generated at', meta.generatedAt], ['incidents', s.total]]);

@@ -1,5 +1,6 @@
 /** The Excel side of the import: the template the console offers, and reading a filled one back into cells. */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './excel.ts';
 import { IMPORT_COLUMNS, type Cell, type ImportColumn, type ImportProblem, type RawRow } from './import-rows.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -13,7 +14,7 @@ export interface TemplateSite {
 }
 
 export async function importTemplate(sites: readonly TemplateSite[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = 'Guardbell';
   const ws = wb.addWorksheet(SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = IMPORT_COLUMNS.map((c) => ({ header: c.key, key: c.key, width: c.key === 'outcome' ? 40 : 22 }));
@@ -51,7 +52,7 @@ function cellValue(v: ExcelJS.CellValue): Cell {
 export type WorkbookRead = { ok: true; rows: RawRow[] } | { ok: false; problems: ImportProblem[] };
 
 export async function readImportWorkbook(bytes: Buffer): Promise<WorkbookRead> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {

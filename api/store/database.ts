@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -9,6 +8,8 @@ import pg from 'pg';
 import * as schema from './schema.ts';
 import { PgliteThread } from './pglite-thread.ts';
 import type { RunInEngine } from './pglite-procedures.ts';
+import { ensurePrivateDir, tightenTree } from './private-dir.ts';
+import { migrationsFolder } from './pglite-template.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -24,7 +25,6 @@ export interface Database {
   dump?: () => Promise<Uint8Array>;
 }
 
-const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export interface DatabaseOptions {
   /** A PostgreSQL connection string; without it, embedded PostgreSQL (PGlite). */
@@ -35,6 +35,21 @@ export interface DatabaseOptions {
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return opts.url ? openPostgres(opts.url) : openPglite(opts.dataDir);
+}
+
+const openingEarly = new Map<string, Promise<PgliteThread>>();
+
+/**
+ * Starts the embedded database's thread now, to be taken up by the next openDatabase of the same folder:
+ * opening PGlite is seconds of CPU on its own thread, which `guardbell start` overlaps with loading the
+ * rest of the system on the main thread. Nothing happens with a PostgreSQL URL.
+ */
+export function openDatabaseEarly(opts: DatabaseOptions): void {
+  if (opts.url || openingEarly.has(opts.dataDir)) return;
+  const dir = opts.dataDir;
+  const opening = (dir.startsWith('memory://') ? Promise.resolve() : ensurePrivateDir(dir)).then(() => PgliteThread.open(dir));
+  opening.catch(() => undefined); // reported by the openDatabase that takes it up
+  openingEarly.set(opts.dataDir, opening);
 }
 
 function openPostgres(url: string): Database {
@@ -58,15 +73,23 @@ function openPostgres(url: string): Database {
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
+  const onDisk = !dataDir.startsWith('memory://');
+  if (onDisk) await ensurePrivateDir(dataDir);
   // On its own thread, so the engine's work never holds up the ring (see pglite-thread.ts).
-  const client = await PgliteThread.open(dataDir);
+  const early = openingEarly.get(dataDir);
+  openingEarly.delete(dataDir);
+  const client = await (early ?? PgliteThread.open(dataDir));
+  if (onDisk) await tightenTree(dataDir); // the files PGlite made while opening
   const db = drizzlePglite(client as never, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
     migrate: () => migratePglite(drizzlePglite(client as never, { schema }), { migrationsFolder }),
     ping: (timeoutMs = 1_000) => pingWith(db, timeoutMs),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      if (onDisk) await tightenTree(dataDir).catch(() => undefined);
+    },
     inEngine: client.call,
     dump: () => client.dump(),
   };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/postgres.ts';
-import { testProvisioning } from '../../test/support/fixtures.ts';
+import { testProvisioning, testHasher } from '../../test/support/fixtures.ts';
 import { applyProvisioning } from '../provisioning/apply.ts';
 import { openDatabase, type Database } from './database.ts';
 import { DirectoryStore } from './directory-store.ts';
@@ -15,7 +15,7 @@ describe('a trouble change is claimed for a maintenance alert by one process onl
     one = await openDatabase({ url: pg.url, dataDir: 'memory://' });
     two = await openDatabase({ url: pg.url, dataDir: 'memory://' });
     await one.migrate();
-    await applyProvisioning(one.db, testProvisioning());
+    await applyProvisioning(one.db, testProvisioning(), { hasher: testHasher });
   });
   afterAll(async () => {
     await one?.close();

@@ -115,12 +115,30 @@ export class DirectoryStore {
     return row ?? null;
   }
 
+  /** Moves a live session's expiry; false when it has already ended (expired, deleted, person deactivated). */
+  async extendSession(tokenHash: string, expiresAt: Date, now: Date): Promise<boolean> {
+    const rows = await this.db.update(sessions).set({ expiresAt })
+      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
+      .returning({ personId: sessions.personId });
+    return rows.length > 0;
+  }
+
   async deleteSession(tokenHash: string): Promise<void> {
     await this.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
   }
 
   async deleteExpiredSessions(now: Date): Promise<void> {
     await this.db.delete(sessions).where(lt(sessions.expiresAt, now));
+  }
+
+  /** Ends every session of a person (deactivated, password changed); returns the ended sessions' token hashes. */
+  async deleteSessionsOf(personId: string): Promise<string[]> {
+    const rows = await this.db.delete(sessions).where(eq(sessions.personId, personId)).returning({ tokenHash: sessions.tokenHash });
+    return rows.map((r) => r.tokenHash);
+  }
+
+  async setPasswordHash(personId: string, passwordHash: string): Promise<void> {
+    await this.db.update(people).set({ passwordHash }).where(eq(people.id, personId));
   }
 
   async addSecurityAlert(a: { bellId: string; siteId: string | null; reason: string; detail: string; at: Date }): Promise<void> {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newIncidentState } from '../domain/index.ts';
 import { createTestDatabase } from '../../test/support/postgres.ts';
 import { applyProvisioning } from '../provisioning/apply.ts';
-import { testProvisioning } from '../../test/support/fixtures.ts';
+import { testProvisioning, testHasher } from '../../test/support/fixtures.ts';
 import { openDatabase, type Database } from './database.ts';
 import type { IncidentRecord } from './incident-records.ts';
 import { IncidentStore } from './incident-store.ts';
@@ -23,7 +23,7 @@ describe.each(['pglite', 'postgres'] as const)('incident store on %s', (kind) =>
     drop = pg?.drop;
     database = await openDatabase({ url: pg?.url, dataDir: 'memory://' });
     await database.migrate();
-    await applyProvisioning(database.db, testProvisioning());
+    await applyProvisioning(database.db, testProvisioning(), { hasher: testHasher });
     store = new IncidentStore(database.db, database.inEngine);
   });
   afterAll(async () => {

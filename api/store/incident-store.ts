@@ -4,7 +4,8 @@ import { transition } from '../domain/index.ts';
 import type { Db } from './database.ts';
 import type { RunInEngine } from './pglite-procedures.ts';
 import { recordFromRow, rowFromRecord, type IncidentRecord, type StoredTimelineEntry } from './incident-records.ts';
-import { bellEvents, escalationSteps, incidents, notifications, timeline } from './schema.ts';
+import { bellEvents, bells, escalationSteps, incidents, notifications, timeline } from './schema.ts';
+import type { SequenceState } from '../domain/bell-sequence.ts';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 
@@ -12,7 +13,10 @@ const CLOSED = ['closed', 'cancelled'];
 
 export interface BellEventRow {
   bellId: string;
+  /** The bell's counting epoch (api/domain/bell-sequence.ts); 0 when absent. */
+  epoch?: number | undefined;
   seq: number;
+  boot?: number | null | undefined;
   type: string;
   receivedAt: Date;
   bellAt: string | null;
@@ -77,16 +81,38 @@ export class IncidentStore {
     return rows.map(recordFromRow);
   }
 
-  async lastSeqByBell(): Promise<Map<string, number>> {
-    const rows = await this.db.select({ bellId: bellEvents.bellId, seq: max(bellEvents.seq) }).from(bellEvents).groupBy(bellEvents.bellId);
-    return new Map(rows.map((r) => [r.bellId, Number(r.seq)]));
+  /**
+   * Each bell's counting state (api/domain/bell-sequence.ts): its current epoch (the bell's own, raised by a
+   * reset, or the newest its events were stored under) and the last (boot, seq) stored in that epoch.
+   */
+  async sequenceStates(): Promise<Map<string, SequenceState>> {
+    const [runs, epochs] = await Promise.all([
+      this.db
+        .select({ bellId: bellEvents.bellId, epoch: bellEvents.epoch, seq: max(bellEvents.seq), boot: max(bellEvents.boot) })
+        .from(bellEvents)
+        .groupBy(bellEvents.bellId, bellEvents.epoch),
+      this.db.select({ id: bells.id, epoch: bells.seqEpoch }).from(bells),
+    ]);
+    const states = new Map<string, SequenceState>(epochs.map((b) => [b.id, { epoch: b.epoch, last: null }]));
+    for (const r of runs) {
+      const current = states.get(r.bellId) ?? { epoch: 0, last: null };
+      if (r.epoch < current.epoch) continue;
+      // Within one epoch the boot does not change: a new boot starts a new epoch.
+      if (r.epoch > current.epoch || current.last === null) states.set(r.bellId, { epoch: r.epoch, last: { boot: Number(r.boot ?? 0), seq: Number(r.seq) } });
+    }
+    return states;
   }
 
-  async findEvent(bellId: string, seq: number): Promise<{ incidentId: string | null } | null> {
+  /** An administrator's "reset sequence": the bell's next event is heard whatever its seq. */
+  async raiseSequenceEpoch(bellId: string, epoch: number): Promise<void> {
+    await this.db.update(bells).set({ seqEpoch: epoch }).where(eq(bells.id, bellId));
+  }
+
+  async findEvent(bellId: string, seq: number, epoch = 0): Promise<{ incidentId: string | null } | null> {
     const [row] = await this.db
       .select({ incidentId: bellEvents.incidentId })
       .from(bellEvents)
-      .where(and(eq(bellEvents.bellId, bellId), eq(bellEvents.seq, seq)));
+      .where(and(eq(bellEvents.bellId, bellId), eq(bellEvents.epoch, epoch), eq(bellEvents.seq, seq)));
     return row ?? null;
   }
 
@@ -158,7 +184,7 @@ export class IncidentStore {
         const [prior] = await tx
           .select({ incidentId: bellEvents.incidentId })
           .from(bellEvents)
-          .where(and(eq(bellEvents.bellId, w.event.bellId), eq(bellEvents.seq, w.event.seq)));
+          .where(and(eq(bellEvents.bellId, w.event.bellId), eq(bellEvents.epoch, w.event.epoch ?? 0), eq(bellEvents.seq, w.event.seq)));
         const firstAlertStored = await adoptFirstAlert(tx, w.firstAlert, prior?.incidentId ?? null);
         return { outcome: 'duplicate', incidentId: prior?.incidentId ?? null, ...(w.firstAlert ? { firstAlertStored } : {}) };
       }

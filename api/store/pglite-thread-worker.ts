@@ -1,5 +1,4 @@
 /** Inside the PGlite thread: one PGlite engine, driven by the messages of PgliteThread. */
-import { mkdirSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
@@ -8,7 +7,7 @@ import { procedures, type ProcedureName } from './pglite-procedures.ts';
 import type { Db } from './database.ts';
 import * as schema from './schema.ts';
 import { DomainError } from '../domain/index.ts';
-import { createMemoryPglite } from './pglite-memory-template.ts';
+import { createMemoryPglite, openFolderPglite } from './pglite-template.ts';
 
 // drizzle-orm/pglite asks for dates, times and intervals as PostgreSQL's text and parses them itself.
 const asText = (value: string) => value;
@@ -38,8 +37,7 @@ if (parentPort) {
   const handle = async (m: ToWorker): Promise<unknown> => {
     switch (m.op) {
       case 'open':
-        if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-        db = dataDir === 'memory://' ? await createMemoryPglite() : await PGlite.create(dataDir);
+        db = dataDir.startsWith('memory://') ? await createMemoryPglite() : await openFolderPglite(dataDir);
         return null;
       case 'query': {
         const target = m.txId === undefined ? opened() : transactions.get(m.txId)?.tx;

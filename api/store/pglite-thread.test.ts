@@ -4,7 +4,7 @@ import { PgliteThread } from './pglite-thread.ts';
 import { openDatabase, type Database } from './database.ts';
 import { IncidentStore } from './incident-store.ts';
 import { applyProvisioning } from '../provisioning/apply.ts';
-import { testProvisioning } from '../../test/support/fixtures.ts';
+import { testProvisioning, testHasher } from '../../test/support/fixtures.ts';
 
 describe('PGlite on its own thread', () => {
   let thread: PgliteThread;
@@ -73,7 +73,7 @@ describe('store procedures inside the PGlite thread', () => {
   beforeAll(async () => {
     database = await openDatabase({ dataDir: 'memory://' });
     await database.migrate();
-    await applyProvisioning(database.db, testProvisioning());
+    await applyProvisioning(database.db, testProvisioning(), { hasher: testHasher });
     store = new IncidentStore(database.db, database.inEngine);
   });
   afterAll(async () => database?.close());

@@ -41,6 +41,11 @@ export const bells = pgTable('bells', {
   keyHex: text('key_hex'),
   /** scrypt hash of the bell's MQTT password (per-bell broker credentials); null: the bell logs in anonymously. */
   mqttPasswordHash: text('mqtt_password_hash'),
+  /**
+   * The bell's counting epoch (api/domain/bell-sequence.ts): raised when its counting restarts; an
+   * administrator's "reset sequence" raises it so that the next event is heard whatever its seq.
+   */
+  seqEpoch: integer('seq_epoch').notNull().default(0),
   /** The device's own address for adapters that name it (SIA DC-09: `account` or `account/zone`). */
   deviceId: text('device_id'),
   heartbeatSeconds: integer('heartbeat_seconds').notNull().default(60),
@@ -65,12 +70,16 @@ export const people = pgTable('people', {
   name: text('name').notNull(),
   roles: jsonb('roles').$type<string[]>().notNull(),
   siteIds: jsonb('site_ids').$type<string[]>().notNull().default([]),
+  /** The counters a person works at (the panic button's choice); empty: the device remembers or asks. */
+  counterIds: jsonb('counter_ids').$type<string[]>().notNull().default([]),
   phone: text('phone'),
   email: text('email'),
   language: text('language').notNull().default('ko'),
   username: text('username').unique(),
   passwordHash: text('password_hash'),
   active: boolean('active').notNull().default(true),
+  /** Made by the demo seed: refused once a real site exists (api/auth/demo-accounts.ts). */
+  demo: boolean('demo').notNull().default(false),
 });
 
 export const sessions = pgTable(
@@ -126,7 +135,11 @@ export const bellEvents = pgTable(
   'bell_events',
   {
     bellId: text('bell_id').notNull(),
+    /** The bell's counting epoch when the event came: a bell that restarts its counting reuses seqs. */
+    epoch: integer('epoch').notNull().default(0),
     seq: bigint('seq', { mode: 'number' }).notNull(),
+    /** The bell's boot counter (PROTOCOL.md §1 `boot`), when it sends one. */
+    boot: bigint('boot', { mode: 'number' }),
     type: text('type').notNull(),
     receivedAt: at('received_at').notNull(),
     bellAt: text('bell_at'),
@@ -135,7 +148,7 @@ export const bellEvents = pgTable(
     incidentId: text('incident_id'),
     storedAt: at('stored_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.bellId, t.seq] })],
+  (t) => [primaryKey({ columns: [t.bellId, t.epoch, t.seq] })],
 );
 
 /** Append-only: a trigger in the migrations refuses UPDATE and DELETE. */
@@ -233,3 +246,4 @@ export * from './schema-floor-plans.ts';
 export * from './schema-cases.ts';
 export * from './schema-aftercare.ts';
 export * from './schema-admin.ts';
+export * from './schema-devices.ts';

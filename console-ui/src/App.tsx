@@ -10,9 +10,15 @@ type Auth =
   | { kind: 'loading' }
   | { kind: 'anonymous' }
   | { kind: 'unreachable' }
-  | { kind: 'signedIn'; me: Me };
+  /** ended: the session ended while the console was open; it stays on screen, saying so, until a new sign-in. */
+  | { kind: 'signedIn'; me: Me; ended: boolean };
 
 const RETRY_ME_MS = 3_000;
+
+/** A console whose session ends keeps showing what it had and says so; only a console never signed in shows the login form. */
+function endedOrAnonymous(current: Auth): Auth {
+  return current.kind === 'signedIn' ? { ...current, ended: true } : { kind: 'anonymous' };
+}
 
 export function App() {
   const [auth, setAuth] = useState<Auth>({ kind: 'loading' });
@@ -21,18 +27,20 @@ export function App() {
   const loadMe = useCallback(async () => {
     try {
       const me = await api.me();
-      setAuth({ kind: 'signedIn', me });
+      setAuth({ kind: 'signedIn', me, ended: false });
     } catch (err) {
-      if (err instanceof ApiRequestError && (err.status === 401 || err.status === 403)) setAuth({ kind: 'anonymous' });
+      if (err instanceof ApiRequestError && (err.status === 401 || err.status === 403)) setAuth(endedOrAnonymous);
       else setAuth({ kind: 'unreachable' });
     }
   }, []);
 
+  const sessionEnded = useCallback(() => setAuth(endedOrAnonymous), []);
+
   useEffect(() => {
     void loadMe();
-    setUnauthorizedHandler(() => setAuth({ kind: 'anonymous' }));
+    setUnauthorizedHandler(sessionEnded);
     return () => setUnauthorizedHandler(null);
-  }, [loadMe]);
+  }, [loadMe, sessionEnded]);
 
   useEffect(() => {
     if (auth.kind !== 'unreachable') return;
@@ -79,7 +87,16 @@ export function App() {
       );
       break;
     case 'signedIn':
-      body = <Console key={auth.me.id} me={auth.me} onLogout={() => void logout()} />;
+      body = (
+        <Console
+          key={auth.me.id}
+          me={auth.me}
+          sessionEnded={auth.ended}
+          onSessionEnded={sessionEnded}
+          onSignedInAgain={() => void loadMe()}
+          onLogout={() => void logout()}
+        />
+      );
       break;
   }
 

@@ -7,6 +7,7 @@ import { createContext, useContext } from 'react';
 import * as aftercareMessages from './aftercare/messages.ts';
 import * as adminMessages from './admin/messages.ts';
 import * as casesMessages from './cases/messages.ts';
+import * as deskMessages from './desk/messages.ts';
 import * as drillsMessages from './drills/messages.ts';
 import * as placesMessages from './places/messages.ts';
 import * as statisticsMessages from './statistics/messages.ts';
@@ -242,7 +243,7 @@ const coreKo = {
   'panic.button': '비상 호출',
   'panic.counter': '창구',
   'panic.noCounter': '배정된 창구가 없습니다.',
-  'panic.confirmPrompt': '비상 호출을 보낼까요? 아래 "호출 보내기"를 누르세요.',
+  'panic.confirmPrompt': '비상 호출을 보낼까요? 아래 "호출 보내기"를 길게 누르세요. 보내는 곳:',
   'panic.pending': '확인 대기 중 — 아래에서 확정하세요',
   'panic.violence': '폭력 진행 중',
   'panic.confirm': '호출 보내기',
@@ -279,6 +280,7 @@ const ko = {
   ...aftercareMessages.ko,
   ...casesMessages.ko,
   ...statisticsMessages.ko,
+  ...deskMessages.ko,
 };
 
 export type MessageKey = keyof typeof ko;
@@ -512,7 +514,7 @@ const coreEn: Record<keyof typeof coreKo, string> = {
   'panic.button': 'Call for help',
   'panic.counter': 'Counter',
   'panic.noCounter': 'No counter is assigned to you.',
-  'panic.confirmPrompt': 'Send the alarm? Press "Send alarm" below.',
+  'panic.confirmPrompt': 'Send the alarm? Press and hold "Send alarm" below. Guards go to:',
   'panic.pending': 'Waiting for confirmation below',
   'panic.violence': 'Violence in progress',
   'panic.confirm': 'Send alarm',
@@ -548,6 +550,7 @@ const en: Record<MessageKey, string> = {
   ...aftercareMessages.en,
   ...casesMessages.en,
   ...statisticsMessages.en,
+  ...deskMessages.en,
 };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { ko, en };

@@ -138,6 +138,15 @@ export class LiveStream {
     this.scheduleReconnect();
   };
 
+  /** Connect now instead of waiting for the backoff (after signing in again); refetch if already connected. */
+  reconnectNow(): void {
+    if (this.socket) {
+      if (this.socket.readyState === WebSocket.OPEN) this.handlers.onOpen();
+      return;
+    }
+    this.onOnline();
+  }
+
   private readonly onOnline = (): void => {
     if (this.stopped || this.socket) return;
     if (this.timer) clearTimeout(this.timer);

@@ -43,6 +43,10 @@ export interface LiveConsole {
   dutyWarnings: DutyWarning[];
   /** Live `notification.status` messages, for the open incident detail; returns the unsubscribe. */
   subscribeNotifications: (listener: NotificationListener) => () => void;
+  /** Changes when an alarm was cancelled (or a cancel checked) and on every reconnect: the cancel notices refetch. */
+  cancelVersion: number;
+  /** Connects (or refetches) at once: after signing in again. */
+  reconnect: () => void;
 }
 
 export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
@@ -53,6 +57,7 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
   const [streamState, setStreamState] = useState<StreamState>('disconnected');
   const [loadError, setLoadError] = useState<unknown>(null);
   const [watchedVersion, setWatchedVersion] = useState(0);
+  const [cancelVersion, setCancelVersion] = useState(0);
   const [dutyWarnings, setDutyWarnings] = useState<DutyWarning[]>([]);
 
   const staffOnly = isStaffOnly(me);
@@ -150,6 +155,7 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
       case 'incident.created':
       case 'incident.updated': {
         const incident = message.data;
+        if (incident.status === 'cancelled') setCancelVersion((v) => v + 1);
         if (staffOnly && !incidentsRef.current.has(incident.id)) {
           // Staff see only their own incidents; the server decides which those are.
           if (!staffRefetchTimer.current) {
@@ -207,10 +213,12 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
     void refetchSites().then((loaded) => refetchRosters(loaded));
     void refetchBells();
     setWatchedVersion((v) => v + 1);
+    setCancelVersion((v) => v + 1);
   }, [refetchIncidents, refetchSites, refetchRosters, refetchBells]);
   const refreshAllRef = useRef(refreshAll);
   refreshAllRef.current = refreshAll;
 
+  const streamRef = useRef<LiveStream | null>(null);
   useEffect(() => {
     refreshAllRef.current();
     const stream = new LiveStream({
@@ -219,7 +227,9 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
       onOpen: () => refreshAllRef.current(),
     });
     stream.start();
+    streamRef.current = stream;
     return () => {
+      streamRef.current = null;
       stream.stop();
       if (staffRefetchTimer.current) clearTimeout(staffRefetchTimer.current);
       staffRefetchTimer.current = null;
@@ -228,7 +238,10 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
 
   useEffect(() => {
     if (streamState !== 'disconnected') return;
-    const timer = setInterval(() => void refetchIncidents(), POLL_WHILE_DISCONNECTED_MS);
+    const timer = setInterval(() => {
+      void refetchIncidents();
+      setCancelVersion((v) => v + 1);
+    }, POLL_WHILE_DISCONNECTED_MS);
     return () => clearInterval(timer);
   }, [streamState, refetchIncidents]);
 
@@ -251,8 +264,10 @@ export function useLiveConsole(me: Me, watchedId: string | null): LiveConsole {
     setAlerts((current) => current.filter((a) => a !== alert));
   }, []);
 
+  const reconnect = useCallback(() => streamRef.current?.reconnectNow(), []);
+
   return {
     sites, siteById, incidents, bells, alerts, streamState, loadError, watchedVersion, applyIncident, dismissAlert,
-    dutyWarnings, subscribeNotifications,
+    dutyWarnings, subscribeNotifications, reconnect, cancelVersion,
   };
 }

@@ -25,6 +25,11 @@ export const bellEventSchema = z.object({
   rssi: z.number().int().min(-200).max(50).optional(),
   fw: z.string().max(64).optional(),
   mac: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits').optional(),
+  /**
+   * Added to PROTOCOL.md §1 (optional): the bell's boot counter, raised each time it starts counting `seq`
+   * again (a repair, a re-flash, a lost counter). Events are ordered by (boot, seq); the MAC covers it.
+   */
+  boot: seqSchema.optional(),
 });
 export type BellEvent = z.infer<typeof bellEventSchema>;
 

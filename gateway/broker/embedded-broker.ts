@@ -1,5 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
+import { guardPacketSize } from './packet-size-guard.ts';
+
+/** Bells send a few hundred bytes; a bridge's device list can reach a few hundred KiB. */
+export const DEFAULT_MAX_PACKET_BYTES = 256 * 1024;
 
 export interface EmbeddedBroker {
   port: number;
@@ -27,10 +31,18 @@ export async function startEmbeddedBroker(opts: {
   aedes?: Aedes;
   /** Authentication and authorization hooks (see device-auth.ts); ignored when `aedes` is given. */
   auth?: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>;
+  /** Told the broker once it exists (the device auth checks its connected clients for takeovers). */
+  attach?(aedes: Aedes): void;
+  /** A connection announcing a larger packet is closed before the packet is read. */
+  maxPacketBytes?: number;
+  onPacketTooBig?(announced: number, remote: string | undefined): void;
 }): Promise<EmbeddedBroker> {
   const aedes = opts.aedes ?? (await Aedes.createBroker({ ...(opts.auth ?? {}) }));
+  opts.attach?.(aedes);
+  const maxPacketBytes = opts.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
   const server: Server = createServer((socket: Socket) => {
     socket.setNoDelay(true);
+    guardPacketSize(socket, maxPacketBytes, (announced) => opts.onPacketTooBig?.(announced, socket.remoteAddress));
     aedes.handle(socket);
   });
   await new Promise<void>((resolve, reject) => {

@@ -29,7 +29,7 @@ async function handle(r: ChildRequest): Promise<unknown> {
     case 'usage':
       return { ...usage(), received: broker?.received ?? 0, heartbeats: fleet?.heartbeats ?? 0, disconnects: fleet?.disconnects ?? 0 };
     case 'startBroker': {
-      const auth = new DeviceAuth({ topicRoot: r.root, loadCredentials: async () => new Map(), verify: async () => false, refreshMs: 0 });
+      const auth = new DeviceAuth({ topicRoot: r.root, loadCredentials: async () => new Map(), verify: async () => false, refreshMs: 0, allowAnonymous: true });
       await auth.start();
       const b = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', auth: auth.hooks() });
       const { client, connected } = connectSubscriber({

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualBell } from '../../firmware-bridge/index.ts';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, sendPanic } from '../support/browser.ts';
 import { PASSWORD } from '../support/fixtures.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
@@ -79,8 +79,7 @@ describe('the console in Chromium', () => {
     await staff.getByTestId('login-username').fill('staff');
     await staff.getByTestId('login-password').fill(PASSWORD);
     await staff.getByTestId('login-submit').click();
-    await staff.getByTestId('panic-button').click();
-    await staff.getByTestId('panic-confirm').click();
+    await sendPanic(staff, 'site-a/passport-3');
     await staff.getByTestId('panic-sent').waitFor({ timeout: 5_000 });
     await staff.screenshot({ path: join(screenshots, 'staff-panic.png') });
 

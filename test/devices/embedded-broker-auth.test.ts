@@ -58,7 +58,8 @@ describe('per-bell MQTT credentials on the embedded broker', () => {
   it('stores only a hash of the password', async () => {
     const r = await t.system.database.db.execute(sql.raw(`select mqtt_password_hash as h from bells where id = 'B-C1'`));
     const h = (r as unknown as { rows: { h: string }[] }).rows[0]!.h;
-    expect(h).toMatch(/^scrypt\$/);
+    // A machine secret: a fast keyed hash, not scrypt (a reconnect storm must not queue behind scrypt).
+    expect(h).toMatch(/^hmac-sha256\$/);
     expect(h).not.toContain(PW1);
   });
 

@@ -39,3 +39,22 @@ export async function signIn(browser: Browser, url: string, username: string, op
   await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: opts.connectTimeoutMs ?? 10_000 });
   return page;
 }
+
+/** Chooses the counter (when the page asks) and sends the panic alarm by pressing and holding until it is sent. */
+export async function sendPanic(page: Page, counterKey?: string): Promise<void> {
+  if (counterKey) await page.getByTestId('panic-counter').selectOption(counterKey);
+  await page.getByTestId('panic-button').click();
+  await holdUntilGone(page, 'panic-confirm');
+}
+
+/** Presses the hold-to-confirm button and keeps it down until the button has done its work and gone. */
+export async function holdUntilGone(page: Page, testId: string): Promise<void> {
+  const button = page.getByTestId(testId);
+  await button.hover();
+  await page.mouse.down();
+  try {
+    await button.waitFor({ state: 'detached', timeout: 10_000 });
+  } finally {
+    await page.mouse.up();
+  }
+}

@@ -1,4 +1,9 @@
 import type { ProvisioningDocument } from '../../api/provisioning/index.ts';
+import { PasswordHasher } from '../../api/auth/passwords.ts';
+
+/** scrypt at 2^14 instead of OWASP's 2^17 (isolatedEnv's PASSWORD_HASH_COST): fixtures hash many passwords. */
+export const TEST_HASH_COST = 14;
+export const testHasher = new PasswordHasher({ log2N: TEST_HASH_COST });
 
 export const KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 export const PASSWORD = 'correct-horse';

@@ -4,7 +4,7 @@ import { configFromEnv, type Config } from '../../api/config.ts';
 import type { Clock } from '../../api/escalation/index.ts';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { startSystem, type System } from '../../api/system.ts';
-import { testProvisioning, PASSWORD } from './fixtures.ts';
+import { testProvisioning, PASSWORD, TEST_HASH_COST, testHasher } from './fixtures.ts';
 import { ApiClient } from './http.ts';
 import { RawBell, MOSQUITTO_URL } from './mqtt.ts';
 import { createTestDatabase } from './postgres.ts';
@@ -51,9 +51,12 @@ export function isolatedEnv(topicRoot: string, databaseUrl: string | undefined, 
     HOST: '127.0.0.1',
     DATA_DIR: 'memory://',
     MQTT_PORT: '0',
+    // The integration tests' bells are anonymous (a lab); test/security/ runs without this.
+    MQTT_ALLOW_ANONYMOUS: '1',
     GUARDBELL_TOPIC_ROOT: topicRoot,
     GUARDBELL_DEMO: '0',
     GUARDBELL_ADMIN_PASSWORD: opts.adminPassword ?? PASSWORD,
+    PASSWORD_HASH_COST: String(TEST_HASH_COST),
     LOG_LEVEL: opts.logLevel ?? 'silent',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
@@ -73,7 +76,7 @@ export async function startTestSystem(opts: TestSystemOptions): Promise<TestSyst
   const config: Config = { ...configFromEnv(env), embeddedDbDir: env.DATA_DIR === 'memory://' ? 'memory://' : `${env.DATA_DIR}/pglite` };
   let system = await startSystem(config, { logger: pino({ level: config.logLevel }), escalationClock: opts.escalationClock });
   if (opts.provision !== false && (await system.places.allSites()).length === 0) {
-    await applyProvisioning(system.database.db, testProvisioning());
+    await applyProvisioning(system.database.db, testProvisioning(), { hasher: testHasher });
     await system.reloadDirectory();
   }
   const bells: RawBell[] = [];

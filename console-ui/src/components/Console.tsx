@@ -19,9 +19,24 @@ import { SecurityAlerts } from './SecurityAlerts.tsx';
 import { SoundControl } from './SoundControl.tsx';
 import { StreamStatus } from './StreamStatus.tsx';
 import { PlansPreload } from '../places/plans.ts';
+import { SessionEnded } from '../desk/SessionEnded.tsx';
+import { CancelNotices, useCancelNotices } from '../desk/CancelNotices.tsx';
+import { useSessionKeeper } from '../desk/session.ts';
 import { canSeeFloorPlans } from '../places/roles.ts';
 
-export function Console({ me, onLogout }: { me: Me; onLogout: () => void }) {
+interface ConsoleProps {
+  me: Me;
+  /** The session ended while the console was open: it keeps everything on screen and says so loudly. */
+  sessionEnded: boolean;
+  onSessionEnded: () => void;
+  onSignedInAgain: () => void;
+  onLogout: () => void;
+}
+
+/** A dropped stream this long is not a blip any more: the trouble tone starts. */
+const TROUBLE_AFTER_MS = 2_000;
+
+export function Console({ me, sessionEnded, onSessionEnded, onSignedInAgain, onLogout }: ConsoleProps) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [viewId, setViewId] = useState('home');
   const live = useLiveConsole(me, selectedId);
@@ -37,7 +52,31 @@ export function Console({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const soundRef = useRef<AlarmSound | null>(null);
   if (!soundRef.current) soundRef.current = new AlarmSound();
   const sound = soundRef.current;
-  useEffect(() => () => sound.dispose(), [sound]);
+  useEffect(() => {
+    void sound.restore();
+    return () => sound.dispose();
+  }, [sound]);
+
+  useSessionKeeper(live.streamState, !sessionEnded, onSessionEnded);
+  const [droppedLong, setDroppedLong] = useState(false);
+  useEffect(() => {
+    if (live.streamState === 'connected') {
+      setDroppedLong(false);
+      return;
+    }
+    const timer = setTimeout(() => setDroppedLong(true), TROUBLE_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [live.streamState]);
+  const cannotReceive = sessionEnded || droppedLong;
+  useEffect(() => {
+    sound.setTrouble(cannotReceive);
+  }, [sound, cannotReceive]);
+  const { reconnect } = live;
+  const cancels = useCancelNotices(live.cancelVersion);
+  const signedInAgain = useCallback(() => {
+    onSignedInAgain();
+    reconnect();
+  }, [onSignedInAgain, reconnect]);
 
   const alarms = useMemo(() => (responder ? triggeredAlarms(live.incidents) : []), [responder, live.incidents]);
   useEffect(() => {
@@ -74,10 +113,11 @@ export function Console({ me, onLogout }: { me: Me; onLogout: () => void }) {
         <StreamStatus state={live.streamState} />
         {alarms.length > 0 && <AlarmStrip count={alarms.length} />}
       </div>
+      {sessionEnded && <SessionEnded me={me} onSignedIn={signedInAgain} />}
       <Header me={me} onLogout={onLogout} />
       <PlansPreload userId={me.id} enabled={canSeeFloorPlans(me)} />
       {!staffOnly && <DutyWarningBanner warnings={live.dutyWarnings} siteById={live.siteById} />}
-      {responder && <SoundControl sound={sound} />}
+      {responder && <SoundControl sound={sound} receiving={!cannotReceive} />}
       {alarms.length > 0 && (
         <AlarmBanner
           alarms={alarms}
@@ -88,6 +128,7 @@ export function Console({ me, onLogout }: { me: Me; onLogout: () => void }) {
           onOpen={openIncident}
         />
       )}
+      {(responder || staffOnly) && <CancelNotices notices={cancels.notices} siteById={live.siteById} canCheck={responder} onChecked={cancels.reload} />}
       {!staffOnly && live.alerts.length > 0 && <SecurityAlerts alerts={live.alerts} siteById={live.siteById} onDismiss={live.dismissAlert} />}
       {views.length > 0 && <ViewNav views={views} current={view ? view.id : 'home'} onSelect={setViewId} />}
       {view ? view.render({ me, live, openIncident }) : (<>

@@ -5,7 +5,26 @@ import { ErrorText } from './ErrorText.tsx';
 
 export function LoginView({ onSignedIn, onToggleLang }: { onSignedIn: () => void; onToggleLang: () => void }) {
   const { t } = useI18n();
-  const [username, setUsername] = useState('');
+  return (
+    <main className="login">
+      <div className="login-card">
+        <div className="login-top">
+          <p className="brand">Guardbell</p>
+          <button type="button" className="link-button" onClick={onToggleLang} data-testid="lang-toggle">
+            {t('lang.switch')}
+          </button>
+        </div>
+        <h1>{t('login.title')}</h1>
+        <LoginForm onSignedIn={onSignedIn} />
+      </div>
+    </main>
+  );
+}
+
+/** Username and password; also shown inside the console when its session has ended, without leaving it. */
+export function LoginForm({ onSignedIn, initialUsername = '', testId = 'login' }: { onSignedIn: () => void; initialUsername?: string; testId?: string }) {
+  const { t } = useI18n();
+  const [username, setUsername] = useState(initialUsername);
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -26,45 +45,34 @@ export function LoginView({ onSignedIn, onToggleLang }: { onSignedIn: () => void
   }
 
   return (
-    <main className="login">
-      <div className="login-card">
-        <div className="login-top">
-          <p className="brand">Guardbell</p>
-          <button type="button" className="link-button" onClick={onToggleLang} data-testid="lang-toggle">
-            {t('lang.switch')}
-          </button>
-        </div>
-        <h1>{t('login.title')}</h1>
-        <form onSubmit={submit} data-testid="login-form">
-          <label htmlFor="login-username">{t('login.username')}</label>
-          <input
-            id="login-username"
-            name="username"
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            required
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            data-testid="login-username"
-          />
-          <label htmlFor="login-password">{t('login.password')}</label>
-          <input
-            id="login-password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            data-testid="login-password"
-          />
-          <ErrorText error={error} testId="login-error" />
-          <button type="submit" className="primary" disabled={busy} data-testid="login-submit">
-            {busy ? t('login.submitting') : t('login.submit')}
-          </button>
-        </form>
-      </div>
-    </main>
+    <form onSubmit={submit} data-testid={`${testId}-form`}>
+      <label htmlFor={`${testId}-username`}>{t('login.username')}</label>
+      <input
+        id={`${testId}-username`}
+        name="username"
+        autoComplete="username"
+        autoCapitalize="none"
+        spellCheck={false}
+        required
+        value={username}
+        onChange={(e) => setUsername(e.target.value)}
+        data-testid={`${testId}-username`}
+      />
+      <label htmlFor={`${testId}-password`}>{t('login.password')}</label>
+      <input
+        id={`${testId}-password`}
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        data-testid={`${testId}-password`}
+      />
+      <ErrorText error={error} testId={`${testId}-error`} />
+      <button type="submit" className="primary" disabled={busy} data-testid={`${testId}-submit`}>
+        {busy ? t('login.submitting') : t('login.submit')}
+      </button>
+    </form>
   );
 }

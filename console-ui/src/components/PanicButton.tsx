@@ -1,7 +1,8 @@
 /**
- * The software panic button for counter staff. Two steps so it is never sent by accident, yet
- * quick: the confirm button appears somewhere else (a double click or double Enter lands on the
- * now-disabled first button or on a checkbox, never on "Send"). Silent: no sound on this screen.
+ * The software panic button for counter staff. Two steps so it is never sent by accident, yet quick: the
+ * confirm step appears somewhere else (a double click or double Enter lands on the now-disabled first button
+ * or on a checkbox), and sending is a press-and-hold with visible progress. The counter is the person's own
+ * (provisioning), else the one this device remembers; with neither, the button asks first. Silent: no sound.
  */
 import { useMemo, useRef, useState, useEffect } from 'react';
 import type { Incident, Me, Site } from '../../../api/contract/index.ts';
@@ -9,26 +10,8 @@ import { api } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { STATUS_ICON } from './IncidentList.tsx';
 import { ErrorText } from './ErrorText.tsx';
-
-interface CounterChoice {
-  key: string;
-  siteId: string;
-  counterId: string;
-  label: string;
-}
-
-function countersOf(me: Me, sites: Site[]): CounterChoice[] {
-  const mine = sites.filter((site) => me.siteIds.includes(site.id));
-  const usable = mine.length > 0 ? mine : sites;
-  return usable.flatMap((site) =>
-    site.counters.map((counter) => ({
-      key: `${site.id}/${counter.id}`,
-      siteId: site.id,
-      counterId: counter.id,
-      label: `${counter.name}${counter.floor ? ` (${counter.floor})` : ''}${usable.length > 1 ? ` — ${site.name}` : ''}`,
-    })),
-  );
-}
+import { countersOf, initialCounter, ownCounters, rememberCounter, rememberedCounter } from '../desk/counter-choice.ts';
+import { HoldButton } from '../desk/HoldButton.tsx';
 
 interface Props {
   me: Me;
@@ -41,7 +24,15 @@ interface Props {
 export function PanicButton({ me, sites, incidents, onRaised }: Props) {
   const { t, tx } = useI18n();
   const counters = useMemo(() => countersOf(me, sites), [me, sites]);
+  const own = useMemo(() => new Set(ownCounters(me, counters).map((c) => c.key)), [me, counters]);
   const [choice, setChoice] = useState<string>('');
+  const [asked, setAsked] = useState(false);
+  const [releasedEarly, setReleasedEarly] = useState(false);
+  const selectRef = useRef<HTMLSelectElement>(null);
+  // The sites arrive after the first render: choose once they do, never overriding the person's own choice.
+  useEffect(() => {
+    if (!choice && counters.length > 0) setChoice(initialCounter(me, counters, rememberedCounter(me.id)));
+  }, [counters, me, choice]);
   const [confirming, setConfirming] = useState(false);
   const [violence, setViolence] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -50,7 +41,7 @@ export function PanicButton({ me, sites, incidents, onRaised }: Props) {
   const violenceRef = useRef<HTMLInputElement>(null);
 
   const current = sent ? (incidents.get(sent.id) ?? sent) : null;
-  const selected = counters.find((c) => c.key === choice) ?? counters[0];
+  const selected = counters.find((c) => c.key === choice);
 
   useEffect(() => {
     if (confirming) violenceRef.current?.focus();
@@ -61,10 +52,17 @@ export function PanicButton({ me, sites, incidents, onRaised }: Props) {
     setViolence(false);
   }
 
+  function choose(key: string) {
+    setChoice(key);
+    setAsked(false);
+    if (key) rememberCounter(me.id, key);
+  }
+
   async function confirm() {
     if (!selected || busy) return;
     setBusy(true);
     setError(null);
+    setReleasedEarly(false);
     try {
       const incident = await api.raiseAlarm(selected.siteId, selected.counterId, violence);
       setSent(incident);
@@ -89,15 +87,19 @@ export function PanicButton({ me, sites, incidents, onRaised }: Props) {
             <label htmlFor="panic-counter">{t('panic.counter')}</label>
             <select
               id="panic-counter"
+              ref={selectRef}
               value={selected?.key ?? ''}
-              onChange={(e) => setChoice(e.target.value)}
+              onChange={(e) => choose(e.target.value)}
               disabled={confirming}
+              aria-invalid={asked}
               data-testid="panic-counter"
             >
+              {!selected && <option value="">— {t('panic.chooseCounter')} —</option>}
               {counters.map((c) => (
-                <option key={c.key} value={c.key}>{c.label}</option>
+                <option key={c.key} value={c.key}>{own.has(c.key) ? `★ ${c.label}` : c.label}</option>
               ))}
             </select>
+            {asked && <p className="error-text" role="alert" data-testid="panic-choose-first">{t('panic.chooseCounter')}</p>}
             <button
               type="button"
               className="panic-button"
@@ -107,6 +109,13 @@ export function PanicButton({ me, sites, incidents, onRaised }: Props) {
               disabled={confirming}
               onClick={() => {
                 setError(null);
+                setReleasedEarly(false);
+                if (!selected) {
+                  // No counter known: ask first, never guess.
+                  setAsked(true);
+                  selectRef.current?.focus();
+                  return;
+                }
                 setConfirming(true);
               }}
             >
@@ -115,7 +124,7 @@ export function PanicButton({ me, sites, incidents, onRaised }: Props) {
           </div>
           {confirming && (
             <div className="panic-confirm-step" id="panic-confirm-step" role="group" aria-labelledby="panic-prompt">
-              <p id="panic-prompt" className="panic-prompt">{t('panic.confirmPrompt')}</p>
+              <p id="panic-prompt" className="panic-prompt">{t('panic.confirmPrompt')} <strong data-testid="panic-where">{selected?.label}</strong></p>
               <label className="check violence-check">
                 <input
                   ref={violenceRef}
@@ -128,10 +137,17 @@ export function PanicButton({ me, sites, incidents, onRaised }: Props) {
               </label>
               <div className="panic-confirm-row">
                 <button type="button" onClick={cancel} data-testid="panic-cancel">{t('panic.cancel')}</button>
-                <button type="button" className="panic-confirm" onClick={() => void confirm()} disabled={busy} data-testid="panic-confirm">
-                  {busy ? t('panic.sending') : t('panic.confirm')}
-                </button>
+                <HoldButton
+                  className="panic-confirm"
+                  testId="panic-confirm"
+                  disabled={busy}
+                  onHeld={() => void confirm()}
+                  onReleasedEarly={() => setReleasedEarly(true)}
+                  label={busy ? t('panic.sending') : <>{t('panic.confirm')}<br /><small>{t('panic.holdHint')}</small></>}
+                  holdingLabel={(percent) => t('panic.holding', { percent })}
+                />
               </div>
+              {releasedEarly && <p className="error-text" role="alert" data-testid="panic-released-early">{t('panic.releasedEarly')}</p>}
             </div>
           )}
           <ErrorText error={error} testId="panic-error" />

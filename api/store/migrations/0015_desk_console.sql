@@ -1,0 +1,1 @@
+ALTER TABLE "people" ADD COLUMN "counter_ids" jsonb DEFAULT '[]'::jsonb NOT NULL;
