@@ -91,7 +91,8 @@ export class Rig {
   /** Starts (or restarts) Guardbell process `i` and opens a console on it. */
   async startSystem(i: number): Promise<void> {
     this.consoles[i]?.close();
-    this.systems[i] = await ChildSystem.start(this.env(), 120_000);
+    // Generous: applying the provisioning file hashes every password at scrypt cost, minutes on a loaded machine.
+    this.systems[i] = await ChildSystem.start(this.env(), 300_000);
     this.rung[i] ??= new Set();
     const guard = await ApiClient.login(this.systems[i].url, 'guard', PASSWORD);
     const stream = await guard.stream();
