@@ -30,6 +30,7 @@ import { provisionFromText } from './provisioning/apply.ts';
 import { formatProblems } from './provisioning/index.ts';
 import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
 import { openBackupDoor } from './backup/control-socket.ts';
+import { retentionPolicyFromEnv, startRetentionTimer } from './retention/index.ts';
 import { EscalationEngine, FirstAlert, Outbox, RosterCache, systemClock, twilioRoutes, type Clock } from './escalation/index.ts';
 import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
@@ -109,6 +110,13 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
     const door = await openBackupDoor(config.dataDir, database.dump, logger);
     await startAll([{ name: 'backup door', stop: () => door.close() }]);
   }
+
+  let retention: { stop(): void } | undefined;
+  await startAll([{
+    name: 'retention',
+    start: () => { retention = startRetentionTimer({ db: database.db, policy: retentionPolicyFromEnv(), logger }); },
+    stop: () => retention?.stop(),
+  }]);
 
   const directory = new DirectoryStore(database.db);
   const incidents = new IncidentStore(database.db, database.inEngine);

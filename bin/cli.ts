@@ -26,6 +26,7 @@ const USAGE = `usage: guardbell <command>
   bench                 load benchmark (see README)
   backup FILE           copy the database to FILE (embedded: online, while the server runs; PostgreSQL: pg_dump)
   restore FILE          restore FILE into a fresh DATA_DIR, or an empty database of DATABASE_URL
+  retention run         delete or anonymise what the retention policy says has expired (README)
   audit verify          verify the audit log's hash chain (exit 1 naming the first broken link)
   case verify FILE.zip  verify a case export against its manifest (exit 1 naming each changed, missing or extra file)`;
 
@@ -54,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
     case 'restore': {
       const { runBackupCommand } = await import('../api/backup/cli.ts');
       return runBackupCommand(argv);
+    }
+    case 'retention': {
+      const { runRetentionCommand } = await import('../api/retention/cli.ts');
+      return runRetentionCommand(rest);
     }
     case 'case': {
       const { runCaseCommand } = await import('../api/cases/cli.ts');

@@ -18,7 +18,7 @@ export interface BackupDoor {
   close(): Promise<void>;
 }
 
-/** Serves `POST /backup` (the gzipped data folder) on DATA_DIR's socket until closed. */
+/** Serves `POST /backup` (the data folder as a tar) on DATA_DIR's socket until closed. */
 export async function openBackupDoor(dataDir: string, dump: () => Promise<Uint8Array>, logger: Pick<Logger, 'info' | 'error'>): Promise<BackupDoor> {
   const socketPath = backupSocketPath(dataDir);
   // A socket file left by a killed server: nobody listens on it any more.
@@ -32,7 +32,7 @@ export async function openBackupDoor(dataDir: string, dump: () => Promise<Uint8A
     dump().then(
       (bytes) => {
         logger.info({ bytes: bytes.length, ms: Date.now() - started }, 'online backup taken');
-        res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': bytes.length }).end(bytes);
+        res.writeHead(200, { 'content-type': 'application/x-tar', 'content-length': bytes.length }).end(bytes);
       },
       (err: Error) => {
         logger.error({ err }, 'online backup failed');

@@ -1,6 +1,6 @@
 /**
  * Backup and restore of the embedded database (PGlite in DATA_DIR/pglite). The file is PGlite's own
- * dump of the data folder (a gzipped tar), so a restore is the same engine opening the same files.
+ * dump of the data folder (a tar), so a restore is the same engine opening the same files.
  */
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';

@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../store/index.ts';
+import { rowsOf } from '../store/rows-of.ts';
 
 export interface DatabaseSummary {
   tables: Record<string, number>;
@@ -38,9 +39,4 @@ export function formatSummary(s: DatabaseSummary): string {
     `${t.cases ?? 0} case files, ${s.evidence.items} evidence items (${s.evidence.mismatched.length} not matching their SHA-256), ` +
     `audit head seq ${s.auditHead?.seq ?? 'none'}`
   );
-}
-
-// node-postgres returns { rows }, PGlite's drizzle driver returns { rows } too; both are typed loosely by drizzle.
-function rowsOf<T>(result: unknown): T[] {
-  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
 }

@@ -21,7 +21,7 @@ export interface Database {
   close(): Promise<void>;
   /** PGlite: runs a store procedure inside the engine's thread (pglite-procedures.ts). */
   inEngine?: RunInEngine;
-  /** PGlite: an online, consistent copy of the data folder (gzipped tar), for `guardbell backup`. */
+  /** PGlite: an online, consistent copy of the data folder (a tar), for `guardbell backup`. */
   dump?: () => Promise<Uint8Array>;
 }
 
@@ -58,6 +58,10 @@ function openPostgres(url: string): Database {
   pool.on('error', () => {
     /* an idle client lost its server; the next query reports it */
   });
+  // A client checked out of the pool (a transaction in progress) that loses its server emits 'error' with no
+  // listener, and Node ends the process: a database cut killed Guardbell (brianc/node-postgres#1324). The query in
+  // flight is rejected all the same, and the pool discards the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,

@@ -65,7 +65,8 @@ if (parentPort) {
         // The engine runs one statement at a time, so this is a crash-consistent copy of one instant; a
         // transaction still open is not in it (recovery rolls it back). The checkpoint spares the restore a replay.
         await opened().exec('CHECKPOINT');
-        return new Uint8Array(await (await opened().dumpDataDir('gzip')).arrayBuffer());
+        // Uncompressed: gzip here would hold the engine (and every alarm write waiting on it) for longer.
+        return new Uint8Array(await (await opened().dumpDataDir('none')).arrayBuffer());
       }
       case 'close':
         await db?.close();

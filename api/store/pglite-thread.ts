@@ -84,7 +84,7 @@ export class PgliteThread implements PgliteLike {
   /** Runs a store procedure (pglite-procedures.ts) inside the thread, as one message. */
   readonly call: RunInEngine = ((name: string, ...args: unknown[]) => this.ask({ op: 'call', name, args })) as RunInEngine;
 
-  /** A gzipped tarball of the data folder, taken between statements while everything else keeps running. */
+  /** A tarball of the data folder, taken between statements while everything else keeps running. */
   dump(): Promise<Uint8Array> {
     return this.ask({ op: 'dump' }) as Promise<Uint8Array>;
   }

@@ -66,12 +66,16 @@ describe('backup and restore of the embedded database (PGlite in DATA_DIR)', () 
       expect(before.evidence).toEqual({ items: 2, mismatched: [] });
       expect(before.auditHead!.seq).toBeGreaterThan(0);
 
-      // A press during the backup is received as usual: the backup stops no alarm.
+      // A press during the backup rings the console at once; it is stored (and the bell told `received`) once the
+      // engine is free again: the copy holds the embedded engine for its length, never the ring.
       const bell = await t.bell('B-0302');
+      const stream = await (await t.login('guard')).stream();
       const out = capture();
       const backup = runBackupCommand(['backup', file], t.config, out);
       await bell.event(1, 'press');
-      await bell.waitForAck({ seq: 1, state: 'received' });
+      await stream.waitFor('incident.created', (i) => i.bellId === 'B-0302');
+      stream.close();
+      await bell.waitForAck({ seq: 1, state: 'received' }, 60_000);
       expect(await backup).toBe(0);
       expect(out.lines.join('\n')).toMatch(/taken by the running server/);
     } finally {
@@ -108,7 +112,7 @@ describe('backup and restore of the embedded database (PGlite in DATA_DIR)', () 
     const again = capture();
     expect(await runBackupCommand(['restore', file], fresh, again)).toBe(1);
     expect(again.lines.join('\n')).toMatch(/already holds a database: restore into a fresh DATA_DIR/);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('backup and restore on PostgreSQL (pg_dump / pg_restore)', () => {

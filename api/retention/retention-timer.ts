@@ -1,0 +1,20 @@
+/** Runs the retention job in the server once a day (first an hour after start, away from the start's own work). */
+import type { Logger } from 'pino';
+import type { Db } from '../store/index.ts';
+import type { RetentionPolicy } from './policy.ts';
+import { runRetention } from './retention-job.ts';
+
+const DAY_MS = 86_400_000;
+
+export function startRetentionTimer(deps: { db: Db; policy: RetentionPolicy; logger: Pick<Logger, 'info' | 'error'>; firstAfterMs?: number }): { stop(): void } {
+  let timer: NodeJS.Timeout;
+  const run = () => {
+    runRetention(deps.db, deps.policy).then(
+      (report) => deps.logger.info({ report }, 'retention job done'),
+      (err: unknown) => deps.logger.error({ err }, 'retention job failed; it runs again tomorrow'),
+    );
+    timer = setTimeout(run, DAY_MS).unref();
+  };
+  timer = setTimeout(run, deps.firstAfterMs ?? 3_600_000).unref();
+  return { stop: () => clearTimeout(timer) };
+}

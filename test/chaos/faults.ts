@@ -1,0 +1,81 @@
+/** The faults of the chaos run: each breaks one thing (or a few at once) for `holdMs` and then mends it. */
+import type { Rig } from './rig.ts';
+
+export interface Fault {
+  name: string;
+  /** Needs two Guardbell processes (one takes over while the other is down or frozen). */
+  needsTwo?: boolean;
+  inject(rig: Rig): Promise<void>;
+  heal(rig: Rig): Promise<void>;
+}
+
+const brokerKill: Fault = {
+  name: 'broker SIGKILL and restart (every bell reconnects at once)',
+  inject: (rig) => rig.broker.kill(),
+  heal: (rig) => rig.broker.up(),
+};
+
+const dbCut: Fault = {
+  name: 'database cut',
+  inject: async (rig) => rig.proxy.cut(),
+  heal: async (rig) => rig.proxy.restore(),
+};
+
+const dbSlow: Fault = {
+  name: 'database slow (every exchange delayed 1 s)',
+  inject: async (rig) => void (rig.proxy.delayMs = 1_000),
+  heal: async (rig) => rig.proxy.restore(),
+};
+
+const guardbellKill: Fault = {
+  name: 'Guardbell SIGKILL during presses, then restarted',
+  inject: async (rig) => {
+    const child = rig.systems[0]!.child;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  },
+  heal: (rig) => rig.startSystem(0),
+};
+
+const guardbellFrozen: Fault = {
+  name: 'Guardbell SIGSTOP (the other process must carry on), then SIGCONT',
+  needsTwo: true,
+  inject: async (rig) => void rig.systems[0]!.child.kill('SIGSTOP'),
+  heal: async (rig) => void rig.systems[0]!.child.kill('SIGCONT'),
+};
+
+const smsErrors: Fault = {
+  name: 'SMS provider answering 500',
+  inject: async (rig) => rig.twilio.failNext(1_000_000, { status: 500, code: 20500 }),
+  heal: async (rig) => rig.twilio.failNext(0, { status: 500 }),
+};
+
+const smsDown: Fault = {
+  name: 'SMS provider unreachable',
+  inject: (rig) => rig.twilio.setUnreachable(true),
+  heal: (rig) => rig.twilio.setUnreachable(false),
+};
+
+const combined = (name: string, parts: Fault[]): Fault => ({
+  name,
+  needsTwo: parts.some((p) => p.needsTwo),
+  inject: async (rig) => {
+    for (const p of parts) await p.inject(rig);
+  },
+  heal: async (rig) => {
+    for (const p of [...parts].reverse()) await p.heal(rig);
+  },
+});
+
+export const FAULTS: Record<string, Fault> = {
+  'broker-kill': brokerKill,
+  'db-cut': dbCut,
+  'db-slow': dbSlow,
+  'guardbell-kill': guardbellKill,
+  'guardbell-stop': guardbellFrozen,
+  'sms-500': smsErrors,
+  'sms-down': smsDown,
+  'broker-kill+db-cut': combined('broker SIGKILL and database cut together', [brokerKill, dbCut]),
+  'guardbell-kill+sms-500': combined('Guardbell SIGKILL while the SMS provider answers 500', [guardbellKill, smsErrors]),
+};

@@ -1,0 +1,95 @@
+/** One fault's run and its figures: presses sent, received, stored exactly once, rung on every console, SMS, recovery. */
+import type { Fault } from './faults.ts';
+import type { Rig } from './rig.ts';
+
+export interface FaultResult {
+  fault: string;
+  holdMs: number;
+  sent: number;
+  received: number;
+  /** Sent presses found in bell_events (each exactly once: the primary key allows no other). */
+  stored: number;
+  storedMoreThanOnce: number;
+  /** Told `received` but not in the database: the promise broken. */
+  receivedNotStored: number;
+  /** Never told `received` by the end of the drain. */
+  neverReceived: number;
+  /** Pressed bells shown on every console / on at least one. */
+  rungOnEveryConsole: number;
+  rungOnSomeConsole: number;
+  pressedBells: number;
+  smsSent: number;
+  smsDuplicates: number;
+  /** From the mend until every press sent before it was received. */
+  recoverMs: number | null;
+  lost: boolean;
+}
+
+export interface PhaseTiming {
+  settleMs: number;
+  holdMs: number;
+  afterMs: number;
+  drainMs: number;
+  perSecond: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runFault(rig: Rig, fault: Fault, t: PhaseTiming): Promise<FaultResult> {
+  const sentBefore = new Set(rig.presses.sent.keys());
+  const smsBefore = rig.twilio.requests.filter((r) => r.kind === 'sms').length;
+  const smsRowsBefore = await rig.smsRows();
+  for (const r of rig.rung) r.clear();
+  rig.command({ type: 'press', perSecond: t.perSecond });
+  await sleep(t.settleMs);
+  await fault.inject(rig);
+  await sleep(t.holdMs);
+  await fault.heal(rig);
+  const healedAt = Date.now();
+  await sleep(t.afterMs);
+  rig.command({ type: 'pause' });
+  const mine = () => [...rig.presses.sent.keys()].filter((k) => !sentBefore.has(k));
+  const beforeHeal = mine().filter((k) => rig.presses.sent.get(k)! <= healedAt);
+  const drainUntil = Date.now() + t.drainMs;
+  while (Date.now() < drainUntil && mine().some((k) => !rig.presses.received.has(k))) await sleep(200);
+  const keys = mine();
+  const lastBeforeHeal = Math.max(healedAt, ...beforeHeal.map((k) => rig.presses.received.get(k) ?? Infinity));
+  // The consoles get a moment to show the last presses stored.
+  await sleep(1_000);
+  const stored = await rig.stored();
+  const received = keys.filter((k) => rig.presses.received.has(k));
+  const bells = new Set(keys.map((k) => k.split('#')[0]!));
+  const consoles = rig.rung.length;
+  const rungEvery = [...bells].filter((b) => rig.rung.every((r) => r.has(b))).length;
+  const rungSome = [...bells].filter((b) => rig.rung.some((r) => r.has(b))).length;
+  const smsSent = rig.twilio.requests.filter((r) => r.kind === 'sms').length - smsBefore;
+  const smsRows = (await rig.smsRows()) - smsRowsBefore;
+  const result: FaultResult = {
+    fault: fault.name,
+    holdMs: t.holdMs,
+    sent: keys.length,
+    received: received.length,
+    stored: keys.filter((k) => stored.has(k)).length,
+    storedMoreThanOnce: keys.filter((k) => (stored.get(k) ?? 0) > 1).length,
+    receivedNotStored: received.filter((k) => !stored.has(k)).length,
+    neverReceived: keys.length - received.length,
+    rungOnEveryConsole: rungEvery,
+    rungOnSomeConsole: rungSome,
+    pressedBells: bells.size,
+    smsSent,
+    smsDuplicates: Math.max(0, smsSent - smsRows),
+    recoverMs: Number.isFinite(lastBeforeHeal) ? lastBeforeHeal - healedAt : null,
+    lost: false,
+  };
+  result.lost = result.receivedNotStored > 0 || result.neverReceived > 0 || result.storedMoreThanOnce > 0 || rungSome < bells.size || consoles === 0;
+  return result;
+}
+
+export function formatResult(r: FaultResult): string {
+  return (
+    `${r.lost ? 'LOSS' : 'ok  '} ${r.fault} (${r.holdMs / 1000} s): sent ${r.sent}, received ${r.received}, stored ${r.stored} ` +
+    `(more than once ${r.storedMoreThanOnce}, received but not stored ${r.receivedNotStored}, never received ${r.neverReceived}), ` +
+    `rung on every console ${r.rungOnEveryConsole}/${r.pressedBells} (on one at least ${r.rungOnSomeConsole}), ` +
+    `SMS ${r.smsSent} (duplicates ${r.smsDuplicates}), recovered in ${r.recoverMs === null ? 'never' : `${(r.recoverMs / 1000).toFixed(1)} s`}`
+  );
+}
