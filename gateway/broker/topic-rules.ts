@@ -44,7 +44,10 @@ export function publishProblem(ctx: TopicContext, identity: Identity, topic: str
   if (isSys(topic)) return '$SYS is the broker\'s own';
   const rel = underRoot(ctx.root, topic);
   const bellTopic = rel === null ? null : BELL_TOPIC.exec(rel);
-  if (retain && !(bellTopic && bellTopic[2] === 'status') && identity.kind !== 'bridge') {
+  // Third-party devices retain their availability (Zigbee2MQTT, Tasmota's LWT): a bridge under its prefix, or in a
+  // lab that lets anonymous clients in (MQTT_ALLOW_ANONYMOUS), those devices outside Guardbell's topics.
+  const labDevice = identity.kind === 'anonymous' && rel === null;
+  if (retain && !(bellTopic && bellTopic[2] === 'status') && identity.kind !== 'bridge' && !labDevice) {
     return 'retained messages are kept only for a bell\'s status';
   }
   switch (identity.kind) {
