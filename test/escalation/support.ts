@@ -3,13 +3,14 @@ import { FakeTwilio } from '../support/fake-twilio.ts';
 import { startTestSystem, type TestSystemOptions } from '../support/system.ts';
 
 /** The default policy's shape with seconds instead of minutes, so a test sees every step. */
+// Steps seconds apart: the walk to the counter is in their times, so a late acknowledgement adds no travel time.
 export const FAST_POLICY: EscalationPolicy = {
   steps: [
     { id: 'alert', when: { kind: 'immediate' }, recipients: ['guards_on_duty', 'counter_manager'], channels: ['console', 'sms'] },
     { id: 'violence_police', when: { kind: 'violence' }, recipients: ['police'], channels: ['sms'] },
     { id: 'unack_1s', when: { kind: 'unacknowledged', afterSeconds: 1 }, recipients: ['guards_on_duty', 'counter_manager'], channels: ['voice'] },
     { id: 'unack_2s', when: { kind: 'unacknowledged', afterSeconds: 2 }, recipients: ['police', 'site_managers'], channels: ['sms', 'voice'] },
-    { id: 'scene_3s', when: { kind: 'no_one_on_scene', afterSeconds: 3 }, recipients: ['guards_on_duty', 'counter_manager', 'situation_room'], channels: ['voice', 'sms'] },
+    { id: 'scene_3s', when: { kind: 'no_one_on_scene', afterSeconds: 3, travelSeconds: 0 }, recipients: ['guards_on_duty', 'counter_manager', 'situation_room'], channels: ['voice', 'sms'] },
   ],
 };
 
