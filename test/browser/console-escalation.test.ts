@@ -146,6 +146,9 @@ describe('escalation in the console (Chromium)', () => {
         const n = (await detailOf(manager, id)).notifications ?? [];
         return n.length >= 3 && n.every((x) => x.status === 'not_configured') ? n : undefined;
       }, 10_000, 'not_configured notifications');
+      // The never-sent notifications are summarised in one line; each is behind the summary's toggle, opened here.
+      await page.getByTestId(`not-delivered-${(rows as NotificationView[])[0]!.id}`).waitFor({ state: 'attached', timeout: 10_000 });
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
       for (const n of rows as NotificationView[]) {
         const badge = page.getByTestId(`not-delivered-${n.id}`);
         await badge.waitFor({ timeout: 5_000 });
