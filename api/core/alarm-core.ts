@@ -17,7 +17,7 @@ import type { CoreMetrics } from './metrics.ts';
 import type { Places } from './places.ts';
 import { mergeIncidentView, presentIncident } from './present.ts';
 import { WriteQueue } from './write-queue.ts';
-import { judgeSequence, resetSequence, restartCounting, sameEvent, type EventContent, type SequenceState, type UnseenOldSeq } from '../domain/bell-sequence.ts';
+import { judgeSequence, resetSequence, restartCounting, sameEvent, type EventContent, type SequenceState } from '../domain/bell-sequence.ts';
 
 /** The way back to bells: acks and rejections go out through the gateway. */
 export interface BellLink {
@@ -180,7 +180,7 @@ export class AlarmCore implements BellSignalSink {
   private async handleEvent(s: BellEventSignal, bell: BellRecord): Promise<void> {
     const mem = this.memory(s.bellId);
     const origin = bell.keyHex ? 'signed' : bell.ownCredential && s.transport === 'mqtt' ? 'own_credential' : 'unproven';
-    const verdict = judgeSequence(mem.seq, { seq: s.seq, boot: s.boot, origin, at: s.at, receivedAt: s.receivedAt });
+    const verdict = judgeSequence(mem.seq, { seq: s.seq, boot: s.boot, origin });
     if (verdict.kind === 'replay') return this.rejectReplay(s, verdict.detail);
     if (verdict.kind === 'old') {
       const seen = mem.events.get(s.seq);
@@ -194,8 +194,7 @@ export class AlarmCore implements BellSignalSink {
       }
       if (!reused && (await this.answerOldSeq(s, mem.seq.epoch, verdict.ifUnseen))) return;
       if (verdict.ifUnseen === 'replay') return this.rejectReplay(s, `seq ${s.seq} is not above the last seq ${mem.seq.last?.seq} of bell ${s.bellId} and was never received`);
-      // A late copy is stored in the current run and leaves the last pair where it is.
-      if (verdict.ifUnseen === 'restart') this.newRun(mem, restartCounting(mem.seq, { seq: s.seq, boot: s.boot, origin }), s, 'counter');
+      this.newRun(mem, restartCounting(mem.seq, { seq: s.seq, boot: s.boot, origin }), s, 'counter');
     } else if (verdict.kind === 'restart') this.newRun(mem, verdict.state, s, verdict.why);
     else mem.seq = verdict.state;
     const entry: SeenEvent = { record: null, stored: false, said: { type: s.type, at: s.at, receivedAt: s.receivedAt } };
@@ -215,7 +214,7 @@ export class AlarmCore implements BellSignalSink {
   }
 
   /** An old seq not in memory: answers it when it is a retransmission of something stored long ago (true). */
-  private async answerOldSeq(s: BellEventSignal, epoch: number, ifUnseen: UnseenOldSeq): Promise<boolean> {
+  private async answerOldSeq(s: BellEventSignal, epoch: number, ifUnseen: 'replay' | 'restart'): Promise<boolean> {
     let found: Awaited<ReturnType<IncidentStore['findStoredEvent']>>;
     try {
       found = await this.deps.incidents.findStoredEvent(s.bellId, s.seq, epoch);

@@ -23,16 +23,6 @@ describe('judgeSequence', () => {
     expect(restartCounting(at(0, 0, 4294967295), { seq: 5, origin: 'own_credential' })).toEqual(at(1, 0, 5));
   });
 
-  it('an unseen old seq of a keyed bell is a late copy while its signed time is recent, a replay after', () => {
-    const receivedAt = new Date(Date.UTC(2030, 0, 1, 9, 0, 0));
-    const bellAt = (msBefore: number) => new Date(receivedAt.getTime() - msBefore).toISOString();
-    expect(judgeSequence(at(0, 0, 50), { seq: 40, origin: 'signed', at: bellAt(4_000), receivedAt })).toEqual({ kind: 'old', ifUnseen: 'late' });
-    expect(judgeSequence(at(0, 0, 50), { seq: 40, origin: 'signed', at: bellAt(RETRANSMISSION_HORIZON_MS + 1), receivedAt })).toEqual({ kind: 'old', ifUnseen: 'replay' });
-    // Without a bell time nothing bounds a recording's age; an unproven origin may be anyone.
-    expect(judgeSequence(at(0, 0, 50), { seq: 40, origin: 'signed', receivedAt })).toEqual({ kind: 'old', ifUnseen: 'replay' });
-    expect(judgeSequence(at(0, 0, 50), { seq: 40, origin: 'unproven', at: bellAt(4_000), receivedAt })).toEqual({ kind: 'old', ifUnseen: 'replay' });
-  });
-
   it('a reset opens a new run that hears the next event whatever its boot and seq', () => {
     const reset = resetSequence(at(3, 9, 500));
     expect(reset).toEqual({ epoch: 4, last: null });

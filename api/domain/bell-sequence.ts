@@ -11,11 +11,8 @@
  * - a higher `boot` starts a new run (for a keyed bell the MAC covers `boot`, so a recording cannot);
  * - an old seq that was never stored, from a bell proven by its own broker credential and without a key, is
  *   its counter restarting (repaired, replaced, re-flashed): a new run starts;
- * - the same from a keyed bell is a late copy of a press the bell is still retransmitting when its signed bell
- *   time lies within the retransmission horizon of now (after a restart, or between two gateways, a bell's
- *   unanswered events arrive out of order: refusing the lower one would lose a real press for good); it is
- *   stored in the current run without moving the last pair, so it can silence nothing. Older than that, it is
- *   a replay of a recorded event (anyone who overheard it can send it again); from an unproven origin (a lab's anonymous client, a serial line) it may be anyone's: refused, until
+ * - the same from a keyed bell is a replay of a recorded event (anyone who overheard it can send it again),
+ *   and from an unproven origin (a lab's anonymous client, a serial line) it may be anyone's: refused, until
  *   the bell raises its `boot` or an administrator resets its sequence (a new epoch with no last pair).
  */
 
@@ -34,9 +31,6 @@ export interface SequencedEvent {
    * (only the bell's own broker login can publish it), `unproven` (anything else).
    */
   origin: 'signed' | 'own_credential' | 'unproven';
-  /** The bell's own time (covered by the MAC of a signed event), and when the gateway received the event. */
-  at?: string | undefined;
-  receivedAt?: Date | undefined;
 }
 
 export type SequenceVerdict =
@@ -45,12 +39,9 @@ export type SequenceVerdict =
   /** A new event that starts a new run: stored under the new epoch; what was remembered of the old run is forgotten. */
   | { kind: 'restart'; state: SequenceState; why: 'boot' | 'counter' }
   /** Not above the last: a retransmission if the event is stored under the current epoch, else `ifUnseen`. */
-  | { kind: 'old'; ifUnseen: UnseenOldSeq }
+  | { kind: 'old'; ifUnseen: 'replay' | 'restart' }
   /** From an earlier boot: a recording. */
   | { kind: 'replay'; detail: string };
-
-/** What an old seq that was never stored is: a replay, a restarted counter, or a late copy of a signed press. */
-export type UnseenOldSeq = 'replay' | 'restart' | 'late';
 
 export function judgeSequence(state: SequenceState, e: SequencedEvent): SequenceVerdict {
   const boot = e.boot ?? 0;
@@ -59,14 +50,7 @@ export function judgeSequence(state: SequenceState, e: SequencedEvent): Sequence
   if (boot > state.last.boot) return { kind: 'restart', state: { epoch: state.epoch + 1, last: at }, why: 'boot' };
   if (boot < state.last.boot) return { kind: 'replay', detail: `boot ${boot} is older than the bell's boot ${state.last.boot}` };
   if (e.seq > state.last.seq) return { kind: 'next', state: { epoch: state.epoch, last: at } };
-  return { kind: 'old', ifUnseen: e.origin === 'own_credential' ? 'restart' : e.origin === 'signed' && signedRecently(e) ? 'late' : 'replay' };
-}
-
-/** A signed event whose bell time is within the retransmission horizon of its receipt (the MAC covers `at`). */
-function signedRecently(e: SequencedEvent): boolean {
-  if (!e.at || !e.receivedAt) return false;
-  const bellTime = Date.parse(e.at);
-  return Number.isFinite(bellTime) && Math.abs(e.receivedAt.getTime() - bellTime) < RETRANSMISSION_HORIZON_MS;
+  return { kind: 'old', ifUnseen: e.origin === 'own_credential' ? 'restart' : 'replay' };
 }
 
 /** The new run an unseen old seq of an unkeyed bell starts (see {@link judgeSequence}). */
