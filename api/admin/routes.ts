@@ -134,28 +134,27 @@ export function adminRoutes(ctx: ApiContext): Router {
     res.json({ summary, bell: (await readDirectory(ctx.db)).bells.find((b) => b.id === row.id) });
   });
 
-  r.post('/admin/bells/:bellId/key', async (req, res) => {
-    const row = await bellRow(ctx.db, req.params.bellId);
-    if (!row) throw notFound(`bell ${req.params.bellId}`);
+  /** Applies one bell's new secret as the administrator's change of its site (audited: the field, never the value). */
+  const changeBell = async (res: Response, bellId: string, secret: { key: string } | { mqttPassword: string }) => {
+    const row = await bellRow(ctx.db, bellId);
+    if (!row) throw notFound(`bell ${bellId}`);
     const stored = (await siteDocument(ctx.db, row.siteId))!;
-    const key = newBellKey();
     const at = stored.bells.findIndex((b) => b.id === row.id);
-    const bells = stored.bells.map((b, i) => (i === at ? { ...b, key } : b));
-    const summary = await change(res, { sites: [{ ...siteFields(stored), counters: stored.counters, bells }] }, `sites[0].bells[${at}]`);
-    res.setHeader('Cache-Control', 'no-store').json({ summary, bell: (await readDirectory(ctx.db)).bells.find((b) => b.id === row.id), key });
+    const bells = stored.bells.map((b, i) => (i === at ? { ...b, ...secret } : b));
+    return { bellId: row.id, summary: await change(res, { sites: [{ ...siteFields(stored), counters: stored.counters, bells }] }, `sites[0].bells[${at}]`) };
+  };
+
+  r.post('/admin/bells/:bellId/key', async (req, res) => {
+    const key = newBellKey();
+    const { bellId, summary } = await changeBell(res, req.params.bellId, { key });
+    res.setHeader('Cache-Control', 'no-store').json({ summary, bell: (await readDirectory(ctx.db)).bells.find((b) => b.id === bellId), key });
   });
 
   // A new MQTT password for the bell (its broker login), shown in this answer only; the old one stops working.
   r.post('/admin/bells/:bellId/mqtt-password', async (req, res) => {
-    const row = await bellRow(ctx.db, req.params.bellId);
-    if (!row) throw notFound(`bell ${req.params.bellId}`);
-    const stored = (await siteDocument(ctx.db, row.siteId))!;
     const mqttPassword = newMachineSecret();
-    const at = stored.bells.findIndex((b) => b.id === row.id);
-    const bells = stored.bells.map((b, i) => (i === at ? { ...b, mqttPassword } : b));
-    // Applied as the administrator's change, so the audit log records it (the field, never the password).
-    await change(res, { sites: [{ ...siteFields(stored), counters: stored.counters, bells }] }, `sites[0].bells[${at}]`);
-    res.setHeader('Cache-Control', 'no-store').json({ bellId: row.id, username: row.id, mqttPassword });
+    const { bellId } = await changeBell(res, req.params.bellId, { mqttPassword });
+    res.setHeader('Cache-Control', 'no-store').json({ bellId, username: bellId, mqttPassword });
   });
 
   // "Reset sequence": a bell whose counting restarted without a higher boot (replaced, re-flashed) is heard again.
