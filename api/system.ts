@@ -158,6 +158,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
     people: () => roster.people,
     // One batch at a time: side-by-side batches on PostgreSQL starved the alarm write queue in the bench.
     parallel: 1,
+    onlyProcess: database.kind !== 'postgres',
   });
   const escalation = new EscalationEngine({
     db: database.db, places, logger, lateness: escalationMetrics.lateness, tickMs: config.escalationTickMs,

@@ -4,7 +4,7 @@
  * Without a sender for a channel (Twilio not configured) a row stays as `not_configured`: shown on the
  * console as NOT DELIVERED, never dropped.
  */
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { ulid } from 'ulidx';
 import type { Counter } from 'prom-client';
@@ -40,7 +40,21 @@ export interface OutboxDeps {
   parallel?: number;
   /** People (for call-back numbers) from memory (RosterCache), not one read per batch. */
   people: () => PersonRow[];
+  /**
+   * True when no other process can be sending (PGlite): rows left `sending` at start are abandoned at once.
+   * Otherwise a row is abandoned only once its lease has run out (see {@link SENDING_LEASE_MS}).
+   */
+  onlyProcess?: boolean;
 }
+
+/**
+ * How long a row may stay `sending` without a provider id before it counts as abandoned by a process that died
+ * mid-send and is queued again. Far above the senders' own request timeouts (Twilio 10 s, webhook 5 s), so a
+ * live process's request in flight is never sent a second time by a process starting beside it.
+ */
+export const SENDING_LEASE_MS = 60_000;
+/** How often a running outbox looks for rows abandoned by another process. */
+const RECLAIM_EVERY_MS = 15_000;
 
 type ApplyStatus = (status: NotificationStatus, extra?: Partial<typeof notifications.$inferInsert>) => Promise<void>;
 
@@ -70,12 +84,10 @@ export class Outbox {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Rows left `sending` by a process that died are sent again: twice is better than never for an alarm. */
   async start(): Promise<void> {
-    await this.deps.db
-      .update(notifications)
-      .set({ status: 'queued' })
-      .where(inArray(notifications.status, this.configured() ? ['sending', 'not_configured'] : ['sending']));
+    if (this.configured()) await this.deps.db.update(notifications).set({ status: 'queued' }).where(eq(notifications.status, 'not_configured'));
+    await this.reclaimAbandoned(this.deps.onlyProcess ? 0 : SENDING_LEASE_MS);
+    this.lastReclaimAt = this.now().getTime();
     this.started = true;
     // Woken by fired steps (of any process: SKIP LOCKED hands each row to one) and released escalations.
     this.unsubscribe.push(
@@ -86,6 +98,22 @@ export class Outbox {
   }
 
   private readonly unsubscribe: (() => void)[] = [];
+  private lastReclaimAt = 0;
+
+  /**
+   * Rows left `sending` by a process that died are sent again: twice is better than never for an alarm. Only
+   * rows the provider never took (no provider id) whose lease ran out: another process may still be sending the rest.
+   */
+  async reclaimAbandoned(leaseMs = SENDING_LEASE_MS): Promise<number> {
+    const before = new Date(this.now().getTime() - leaseMs);
+    const rows = await this.deps.db
+      .update(notifications)
+      .set({ status: 'queued', nextAttemptAt: this.now() })
+      .where(and(eq(notifications.status, 'sending'), isNull(notifications.providerId), lte(notifications.updatedAt, before)))
+      .returning({ id: notifications.id });
+    if (rows.length > 0) this.deps.logger.warn({ count: rows.length }, 'notifications abandoned mid-send by a stopped process are queued again');
+    return rows.length;
+  }
 
   stop(): void {
     for (const off of this.unsubscribe.splice(0)) off();
@@ -108,6 +136,10 @@ export class Outbox {
     if (this.running) return;
     this.running = true;
     try {
+      if (this.now().getTime() - this.lastReclaimAt >= RECLAIM_EVERY_MS) {
+        this.lastReclaimAt = this.now().getTime();
+        await this.reclaimAbandoned();
+      }
       const drain = async () => {
         while ((await this.sendBatch()) > 0 && !this.stopped);
       };

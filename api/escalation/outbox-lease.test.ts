@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { Counter } from 'prom-client';
+import { eq } from 'drizzle-orm';
+import { newIncidentState } from '../domain/index.ts';
+import { createTestDatabase } from '../../test/support/postgres.ts';
+import { applyProvisioning } from '../provisioning/apply.ts';
+import { testHasher, testProvisioning } from '../../test/support/fixtures.ts';
+import { openDatabase, type Database } from '../store/database.ts';
+import { IncidentStore } from '../store/incident-store.ts';
+import { schema } from '../store/index.ts';
+import { DirectoryStore } from '../store/directory-store.ts';
+import { Places } from '../core/places.ts';
+import { AlarmBus } from '../bus/index.ts';
+import { Outbox, SENDING_LEASE_MS } from './outbox.ts';
+
+const T0 = new Date('2030-05-01T09:00:00Z');
+
+describe.each(['pglite', 'postgres'] as const)('rows left sending, on %s', (kind) => {
+  let database: Database;
+  let drop: (() => Promise<void>) | undefined;
+  let now = T0;
+  beforeAll(async () => {
+    const pg = kind === 'postgres' ? await createTestDatabase() : undefined;
+    drop = pg?.drop;
+    database = await openDatabase({ url: pg?.url, dataDir: 'memory://' });
+    await database.migrate();
+    await applyProvisioning(database.db, testProvisioning(), { hasher: testHasher });
+    const incidents = new IncidentStore(database.db, database.inEngine);
+    await incidents.writeBellEvent({
+      event: { bellId: 'B-0301', seq: 1, type: 'press', receivedAt: T0, bellAt: null, battery: null, transport: 'mqtt' },
+      incident: {
+        kind: 'insert',
+        record: {
+          ...newIncidentState({ mode: 'live', violence: false, openedAt: T0 }),
+          id: 'inc_lease', siteId: 'site-a', counterId: 'passport-3', bellId: 'B-0301', openingSeq: 1, source: 'bell', raisedBy: null,
+          escalationPolicy: null, jointPoliceDrill: false, unconfirmed: false,
+        },
+      },
+      entries: [],
+    });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await drop?.();
+  });
+
+  const row = (id: string, updatedAt: Date, providerId: string | null) => ({
+    id, incidentId: 'inc_lease', stepId: `step-${id}`, recipientKey: 'guard-1', personId: null, channel: 'sms', to: '+821000000000',
+    mode: 'live', status: 'sending', providerId, createdAt: updatedAt, updatedAt, nextAttemptAt: updatedAt,
+  });
+  const statusOf = async (id: string) =>
+    (await database.db.select({ status: schema.notifications.status }).from(schema.notifications).where(eq(schema.notifications.id, id)))[0]?.status;
+  const outbox = (onlyProcess: boolean) => new Outbox({
+    db: database.db, places: new Places(new DirectoryStore(database.db)), bus: new AlarmBus({ logger: pino({ level: 'silent' }), origin: 'test' }),
+    logger: pino({ level: 'silent' }), senders: {}, people: () => [], now: () => now, onlyProcess,
+    sent: new Counter({ name: `sent_${kind}_${onlyProcess}`, help: 'x', labelNames: ['channel', 'status'], registers: [] }),
+  });
+
+  it('a process starting beside a live one leaves that one\'s sends in flight alone and takes over only abandoned ones', async () => {
+    now = new Date(T0.getTime() + 10 * 60_000);
+    await database.db.insert(schema.notifications).values([
+      row('ntf_abandoned', new Date(now.getTime() - SENDING_LEASE_MS - 1), null),
+      row('ntf_in_flight', new Date(now.getTime() - 5_000), null),
+      row('ntf_with_provider', new Date(now.getTime() - 10 * SENDING_LEASE_MS), 'SM123'),
+    ]);
+    const beside = outbox(false);
+    expect(await beside.reclaimAbandoned()).toBe(1);
+    expect(await statusOf('ntf_abandoned')).toBe('queued');
+    expect(await statusOf('ntf_in_flight')).toBe('sending');
+    // The provider took it: its callbacks say what happened; sending it again would be a duplicate.
+    expect(await statusOf('ntf_with_provider')).toBe('sending');
+
+    // Once its lease runs out, the row in flight was abandoned too (its process died).
+    now = new Date(now.getTime() + SENDING_LEASE_MS);
+    expect(await beside.reclaimAbandoned()).toBe(1);
+    expect(await statusOf('ntf_in_flight')).toBe('queued');
+  });
+
+  it('the only process (embedded database) takes back every row left sending at start, at once', async () => {
+    await database.db.insert(schema.notifications).values(row('ntf_fresh', new Date(now.getTime() - 1_000), null));
+    const only = outbox(true);
+    await only.start();
+    only.stop();
+    expect(await statusOf('ntf_fresh')).not.toBe('sending');
+  });
+});
