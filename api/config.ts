@@ -44,6 +44,7 @@ const envSchema = z.object({
   SUPERVISION_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   ESCALATION_TICK_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  EMBEDDED_DB_STALL_SECONDS: z.coerce.number().positive().max(3600).default(60),
   /** log2 of scrypt's N for people's passwords: 17 is OWASP's minimum; tests lower it to save time. */
   PASSWORD_HASH_COST: z.coerce.number().int().min(14).max(20).default(17),
   /** Who may read /metrics: nobody, this machine only (Prometheus beside it), or anyone who reaches the port. */
@@ -60,6 +61,8 @@ export interface Config {
   dataDir: string;
   /** PGlite's folder, or memory:// for tests. */
   embeddedDbDir: string;
+  /** An embedded database request unanswered this long means the engine hangs: it is opened again. */
+  embeddedDbStallMs: number;
   mqttUrl: string | undefined;
   mqttPort: number;
   mqttHost: string;
@@ -156,6 +159,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     embeddedDbDir: `${e.DATA_DIR.replace(/\/$/, '')}/pglite`,
+    embeddedDbStallMs: e.EMBEDDED_DB_STALL_SECONDS * 1000,
     mqttUrl: e.MQTT_URL,
     mqttPort: e.MQTT_PORT,
     mqttHost: e.MQTT_HOST ?? e.HOST,

@@ -30,6 +30,7 @@ import { provisionFromText } from './provisioning/apply.ts';
 import { formatProblems } from './provisioning/index.ts';
 import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
 import { openBackupDoor } from './backup/control-socket.ts';
+import { diskSpace, type DiskReport } from './store/disk-space.ts';
 import { retentionPolicyFromEnv, startRetentionTimer } from './retention/index.ts';
 import { EscalationEngine, FirstAlert, Outbox, RosterCache, systemClock, twilioRoutes, type Clock } from './escalation/index.ts';
 import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
@@ -103,7 +104,15 @@ export async function startSystem(config: Config, opts: { logger?: Logger; escal
 }
 
 async function boot(config: Config, logger: Logger, startAll: (c: Component[]) => Promise<void>, closeAll: () => Promise<void>, clock: Clock): Promise<System> {
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
+  const database = await openDatabase({
+    url: config.databaseUrl, dataDir: config.embeddedDbDir,
+    watch: {
+      stallMs: config.embeddedDbStallMs,
+      onState: (state, why) => state === 'restarting'
+        ? logger.error({ why }, 'the embedded database stopped answering: opening it again (presses still ring; bells retransmit until stored)')
+        : logger.warn({ why }, 'the embedded database answers again'),
+    },
+  });
   await startAll([{ name: 'database', start: () => database.migrate(), stop: () => database.close() }]);
   // `guardbell backup` asks the running server: PGlite has one user.
   if (database.dump && config.embeddedDbDir !== 'memory://') {
@@ -250,7 +259,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
   });
   const ctx: ApiContext = {
     core, supervisor, incidents, directory, places, sessions, hub, bus, registry, logger, extraRoutes,
-    health: () => health(database, bus, core, inputs),
+    health: () => health(database, bus, core, inputs, config.dataDir),
     db: database.db,
     escalation: escalationStore,
     // Secure cookies whenever the console is served over https (behind a TLS proxy).
@@ -327,13 +336,15 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
 // and it must not show up as the broker being down. `siaDc09` likewise, only when the receiver is configured;
 // `rflink` likewise, only when RFLINK_PORTS names receivers; `bus` while the LISTEN connection is down or
 // catching up (a console here could miss another process's alarm).
-async function health(database: Database, bus: AlarmBus, core: AlarmCore, inputs: GatewayInputs) {
+// `disk` likewise, when DATA_DIR is on disk: `full` makes the process degraded (nothing can be stored), `low` is a warning.
+async function health(database: Database, bus: AlarmBus, core: AlarmCore, inputs: GatewayInputs, dataDir: string) {
   const db = (await database.ping()) ? 'ok' : 'down';
   const i = inputs.health();
-  const ok = db === 'ok' && bus.state === 'ok' && i.ok;
-  const report: HealthReport & { bus: AlarmBus['state'] } & Omit<typeof i, 'ok'> = {
+  const disk = await diskSpace(dataDir).catch(() => undefined);
+  const ok = db === 'ok' && bus.state === 'ok' && i.ok && disk?.state !== 'full';
+  const report: HealthReport & { bus: AlarmBus['state']; disk?: DiskReport } & Omit<typeof i, 'ok'> = {
     status: ok ? 'ok' : 'degraded', db, broker: i.broker, pendingWrites: core.pendingWrites, bus: bus.state, serial: i.serial,
-    ...(i.siaDc09 ? { siaDc09: i.siaDc09 } : {}), ...(i.rflink ? { rflink: i.rflink } : {}),
+    ...(i.siaDc09 ? { siaDc09: i.siaDc09 } : {}), ...(i.rflink ? { rflink: i.rflink } : {}), ...(disk ? { disk } : {}),
   };
   return report;
 }

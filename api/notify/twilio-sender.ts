@@ -62,8 +62,11 @@ export class TwilioSender implements MessageSender {
     this.publicUrl = opts.publicUrl.replace(/\/+$/, '');
     const timeout = opts.timeoutMs ?? 10_000;
     // No autoRetry: a 429 goes back to the engine as retryable, which reschedules the step itself.
-    const httpClient = opts.apiBase ? new RebasedRequestClient(opts.apiBase, { timeout, autoRetry: false }) : undefined;
-    this.client = twilio(opts.accountSid, opts.authToken, { httpClient, timeout, autoRetry: false });
+    // The library's 20 sockets queue requests behind a slow provider until they time out while still being sent: the
+    // retry then sends the SMS twice (the chaos run's slow provider showed it). An alarm burst needs more at once.
+    const maxSockets = 100;
+    const httpClient = opts.apiBase ? new RebasedRequestClient(opts.apiBase, { timeout, autoRetry: false, maxSockets }) : undefined;
+    this.client = twilio(opts.accountSid, opts.authToken, { httpClient, timeout, autoRetry: false, maxSockets });
   }
 
   statusCallbackUrl(notificationId: string): string {

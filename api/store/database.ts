@@ -6,7 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.ts';
-import { PgliteThread } from './pglite-thread.ts';
+import { PgliteThread, type EngineWatch } from './pglite-thread.ts';
 import type { RunInEngine } from './pglite-procedures.ts';
 import { ensurePrivateDir, tightenTree } from './private-dir.ts';
 import { migrationsFolder } from './pglite-template.ts';
@@ -31,10 +31,12 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** PGlite data folder, or 'memory://' for a throwaway database. */
   dataDir: string;
+  /** PGlite: how a hung or stopped engine is noticed and opened again (pglite-thread.ts). */
+  watch?: EngineWatch | undefined;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.url ? openPostgres(opts.url) : openPglite(opts.dataDir);
+  return opts.url ? openPostgres(opts.url) : openPglite(opts.dataDir, opts.watch);
 }
 
 const openingEarly = new Map<string, Promise<PgliteThread>>();
@@ -72,13 +74,14 @@ function openPostgres(url: string): Database {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, watch: EngineWatch = {}): Promise<Database> {
   const onDisk = !dataDir.startsWith('memory://');
   if (onDisk) await ensurePrivateDir(dataDir);
   // On its own thread, so the engine's work never holds up the ring (see pglite-thread.ts).
   const early = openingEarly.get(dataDir);
   openingEarly.delete(dataDir);
   const client = await (early ?? PgliteThread.open(dataDir));
+  client.watchWith(watch);
   if (onDisk) await tightenTree(dataDir); // the files PGlite made while opening
   const db = drizzlePglite(client as never, { schema }) as unknown as Db;
   return {

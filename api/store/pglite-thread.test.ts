@@ -5,6 +5,10 @@ import { openDatabase, type Database } from './database.ts';
 import { IncidentStore } from './incident-store.ts';
 import { applyProvisioning } from '../provisioning/apply.ts';
 import { testProvisioning, testHasher } from '../../test/support/fixtures.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '../../test/support/wait.ts';
 
 describe('PGlite on its own thread', () => {
   let thread: PgliteThread;
@@ -101,5 +105,38 @@ describe('store procedures inside the PGlite thread', () => {
     expect(outcome.results).toEqual([{ outcome: 'stored', incidentId: null, cancelApplied: false }]);
     expect(outcome.error).toBeDefined();
     expect((await store.writeBellEvents([after])).results).toEqual([{ outcome: 'stored', incidentId: null, cancelApplied: false }]);
+  });
+});
+
+describe('an embedded engine that stops or hangs', () => {
+  it('is opened again from its folder: what waited is refused at once (the alarm path retries), what was committed is there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gb-engine-'));
+    const states: string[] = [];
+    const engine = await PgliteThread.open(dir, { stallMs: 500, reopenEveryMs: 100, onState: (s) => states.push(s) });
+    try {
+      await engine.query('create table t (n int)');
+      await engine.query('insert into t values (1)');
+      // A request the engine never answers, as after a checkpoint failed on a full disk: the engine is stopped.
+      const hung = engine.query('select pg_sleep(30)');
+      await expect(hung).rejects.toThrow(/embedded database is restarting: the engine did not answer a query/);
+      await expect(engine.query('select 1')).rejects.toThrow(/restarting/);
+      await waitFor(() => states.includes('ok'), 20_000, 'the engine opened again');
+      expect(states).toEqual(['restarting', 'ok']);
+      expect((await engine.query<{ n: number }>('select n from t')).rows).toEqual([{ n: 1 }]);
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an in-memory database is never stopped (it would come back empty): a slow request is waited for', async () => {
+    const states: string[] = [];
+    const engine = await PgliteThread.open('memory://', { stallMs: 300, reopenEveryMs: 100, onState: (s) => states.push(s) });
+    try {
+      await expect(engine.query('select pg_sleep(1.5)')).resolves.toBeDefined();
+      expect(states).toEqual([]);
+    } finally {
+      await engine.close();
+    }
   });
 });

@@ -14,7 +14,22 @@ import type { FromWorker, SerializedError, ToWorker } from './pglite-thread-prot
 import type { RunInEngine } from './pglite-procedures.ts';
 import { DomainError, type DomainErrorCode } from '../domain/index.ts';
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; sentAt: number; op: string };
+
+export interface EngineWatch {
+  /**
+   * A request unanswered this long (a dump excepted) means the engine hangs: PGlite spins for good after a checkpoint
+   * fails on a full disk. The thread is then stopped and the folder opened again, as a crashed server recovers.
+   */
+  stallMs?: number;
+  /** How often an engine that stopped or hung is opened again (the disk may still be full). */
+  reopenEveryMs?: number;
+  /** Told when the engine is found stopped or hung, and when it answers again. */
+  onState?: (state: 'restarting' | 'ok', why: string) => void;
+}
+
+const DEFAULT_STALL_MS = 60_000;
+const DEFAULT_REOPEN_EVERY_MS = 2_000;
 
 /** What drizzle-orm/pglite calls on its client (see drizzle-orm/pglite/session.js). */
 export interface PgliteLike {
@@ -25,38 +40,95 @@ export interface PgliteLike {
 export class PgliteThread implements PgliteLike {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Set while the engine cannot answer: requests are refused at once (the alarm path retries) instead of waiting. */
   private failure: Error | undefined;
+  private closed = false;
+  private watchdog: NodeJS.Timeout | undefined;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(private worker: Worker, private readonly dataDir: string, private watch: EngineWatch) {
+    this.listen(worker);
+    this.armWatchdog();
+  }
+
+  /** Settles how the engine is watched (a thread opened early is watched once the system knows how). */
+  watchWith(watch: EngineWatch): void {
+    this.watch = watch;
+    this.armWatchdog();
+  }
+
+  private armWatchdog(): void {
+    clearInterval(this.watchdog);
+    // A throwaway in-memory database cannot be opened again: it would come back empty.
+    if (this.dataDir.startsWith('memory://')) return;
+    this.watchdog = setInterval(() => this.checkStalled(), Math.min(1_000, this.stallMs));
+    this.watchdog.unref();
+  }
+
+  private get stallMs(): number {
+    return this.watch.stallMs ?? DEFAULT_STALL_MS;
+  }
+
+  private listen(worker: Worker): void {
     worker.on('message', (m: FromWorker) => {
+      if (worker !== this.worker) return;
       const waiting = this.pending.get(m.id);
       if (!waiting) return;
       this.pending.delete(m.id);
       if (m.ok) waiting.resolve(m.value);
       else waiting.reject(toError(m.error));
     });
-    const fail = (error: Error) => {
-      this.failure = error;
-      for (const waiting of this.pending.values()) waiting.reject(error);
-      this.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the PGlite thread stopped (exit code ${code})`)));
+    worker.on('error', (error) => worker === this.worker && this.lost(error.message));
+    worker.on('exit', (code) => worker === this.worker && this.lost(`the PGlite thread stopped (exit code ${code})`));
   }
 
   /** Starts the thread and opens the database in `dataDir` ('memory://' for a throwaway one). */
-  static async open(dataDir: string): Promise<PgliteThread> {
-    // No smaller young generation here (it saved 15 MiB at idle): the online backup's dump, JavaScript work
-    // inside this thread, then held the alarm writes past a bell's retransmission time.
-    const worker = new Worker(new URL('./pglite-thread-worker.mjs', import.meta.url), { workerData: { dataDir } });
-    const thread = new PgliteThread(worker);
-    try {
-      await thread.ask({ op: 'open' });
-    } catch (error) {
-      await worker.terminate();
-      throw error;
+  static async open(dataDir: string, watch: EngineWatch = {}): Promise<PgliteThread> {
+    return new PgliteThread(await startWorker(dataDir), dataDir, watch);
+  }
+
+  private checkStalled(): void {
+    if (this.failure || this.closed) return;
+    const now = Date.now();
+    for (const p of this.pending.values()) {
+      if (p.op !== 'dump' && now - p.sentAt > this.stallMs) {
+        this.lost(`the engine did not answer a ${p.op} for ${Math.round((now - p.sentAt) / 1000)} s`);
+        return;
+      }
     }
-    return thread;
+  }
+
+  /** The engine stopped or hangs: what waits on it is refused, and the folder is opened again until it opens. */
+  private lost(why: string): void {
+    if (this.failure || this.closed) return;
+    const error = new Error(`the embedded database is restarting: ${why}`);
+    this.failure = error;
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
+    if (this.dataDir.startsWith('memory://')) return;
+    this.watch.onState?.('restarting', why);
+    void this.reopen(why);
+  }
+
+  private async reopen(why: string): Promise<void> {
+    await this.worker.terminate().catch(() => undefined);
+    while (!this.closed) {
+      await new Promise((r) => setTimeout(r, this.watch.reopenEveryMs ?? DEFAULT_REOPEN_EVERY_MS));
+      if (this.closed) return;
+      try {
+        const worker = await startWorker(this.dataDir);
+        if (this.closed) {
+          await worker.terminate();
+          return;
+        }
+        this.worker = worker;
+        this.listen(worker);
+        this.failure = undefined;
+        this.watch.onState?.('ok', why);
+        return;
+      } catch (error) {
+        this.failure = new Error(`the embedded database is restarting: ${why}; opening it again failed: ${(error as Error).message}`);
+      }
+    }
   }
 
   query<T>(sql: string, params: unknown[] = [], options?: { rowMode?: 'array' | 'object' }): Promise<Results<T>> {
@@ -90,7 +162,12 @@ export class PgliteThread implements PgliteLike {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.watchdog);
     if (!this.failure) await this.ask({ op: 'close' }).catch(() => undefined);
+    this.closed = true;
+    this.failure = new Error('the PGlite thread stopped: the database was closed');
+    for (const waiting of this.pending.values()) waiting.reject(this.failure);
+    this.pending.clear();
     await this.worker.terminate();
   }
 
@@ -98,10 +175,38 @@ export class PgliteThread implements PgliteLike {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, sentAt: Date.now(), op: request.op });
       this.worker.postMessage({ ...request, id } as ToWorker);
     });
   }
+}
+
+/** A worker with the database opened in it; stopped again if opening fails. */
+async function startWorker(dataDir: string): Promise<Worker> {
+  // No smaller young generation here (it saved 15 MiB at idle): the online backup's dump, JavaScript work
+  // inside this thread, then held the alarm writes past a bell's retransmission time.
+  const worker = new Worker(new URL('./pglite-thread-worker.mjs', import.meta.url), { workerData: { dataDir } });
+  const opened = new Promise<void>((resolve, reject) => {
+    const onMessage = (m: FromWorker) => {
+      if (m.id !== 0) return;
+      worker.off('message', onMessage);
+      if (m.ok) resolve();
+      else reject(toError(m.error));
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the PGlite thread stopped while opening (exit code ${code})`)));
+  });
+  worker.postMessage({ op: 'open', id: 0 } as ToWorker);
+  try {
+    await opened;
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  worker.removeAllListeners('error');
+  worker.removeAllListeners('exit');
+  return worker;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -8,18 +8,6 @@ import { twilioEnv } from '../escalation/support.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
-/** Presses like firmware: the same seq again and again until the bell is told `received`. */
-function pressUntilReceived(bell: RawBell, seq: number, everyMs: number): { stop(): void } {
-  let stopped = false;
-  void (async () => {
-    while (!stopped && !bell.acks.some((a) => a.seq === seq && a.state === 'received')) {
-      await bell.event(seq, 'press').catch(() => undefined);
-      await sleep(everyMs);
-    }
-  })();
-  return { stop: () => (stopped = true) };
-}
-
 describe('the database stops while presses arrive (real PostgreSQL, stopped and started again)', () => {
   let server: PrivatePostgres;
   let t: TestSystem;
@@ -51,7 +39,7 @@ describe('the database stops while presses arrive (real PostgreSQL, stopped and 
 
     await server.stop();
     const pressedAt = Date.now();
-    const pressing = [pressUntilReceived(a, 2, 300), pressUntilReceived(b, 1, 300), pressUntilReceived(c, 1, 300)];
+    const pressing = [a.pressUntilReceived(2, 300), b.pressUntilReceived(1, 300), c.pressUntilReceived(1, 300)];
 
     // Consoles of site-a ring within 2 s, with the incident marked not yet stored.
     const ringA = await stream.waitFor('incident.created', (i) => i.bellId === 'B-0301', 2_000);

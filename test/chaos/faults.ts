@@ -57,6 +57,26 @@ const smsDown: Fault = {
   heal: (rig) => rig.twilio.setUnreachable(false),
 };
 
+const smsSlow: Fault = {
+  name: 'SMS provider answering slowly (3 s a request)',
+  inject: async (rig) => void (rig.twilio.answerDelayMs = 3_000),
+  heal: async (rig) => void (rig.twilio.answerDelayMs = 0),
+};
+
+// Past the sender's 10 s timeout: the request may have been sent, so it is sent again (twice is better than never);
+// the duplicates are counted, not hidden.
+const smsTimeout: Fault = {
+  name: 'SMS provider timing out (answers after 15 s)',
+  inject: async (rig) => void (rig.twilio.answerDelayMs = 15_000),
+  heal: async (rig) => void (rig.twilio.answerDelayMs = 0),
+};
+
+const dbPoolExhausted: Fault = {
+  name: 'database pool exhausted (every alarm write held behind a lock)',
+  inject: (rig) => rig.holdWriteLock(),
+  heal: (rig) => rig.releaseWriteLock(),
+};
+
 const combined = (name: string, parts: Fault[]): Fault => ({
   name,
   needsTwo: parts.some((p) => p.needsTwo),
@@ -74,7 +94,10 @@ export const FAULTS: Record<string, Fault> = {
   'db-slow': dbSlow,
   'guardbell-kill': guardbellKill,
   'guardbell-stop': guardbellFrozen,
+  'db-pool': dbPoolExhausted,
   'sms-500': smsErrors,
+  'sms-slow': smsSlow,
+  'sms-timeout': smsTimeout,
   'sms-down': smsDown,
   'broker-kill+db-cut': combined('broker SIGKILL and database cut together', [brokerKill, dbCut]),
   'guardbell-kill+sms-500': combined('Guardbell SIGKILL while the SMS provider answers 500', [guardbellKill, smsErrors]),

@@ -139,6 +139,28 @@ export class Rig {
     }
   }
 
+  private writeLock: pg.Client | undefined;
+
+  /**
+   * Holds, from outside, a lock that every alarm write waits for: Guardbell's pool fills with waiting writes, as it
+   * does when the database is overloaded. Reads still answer.
+   */
+  async holdWriteLock(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.database.url });
+    await client.connect();
+    await client.query('begin');
+    await client.query('lock table bell_events, incidents in exclusive mode');
+    this.writeLock = client;
+  }
+
+  async releaseWriteLock(): Promise<void> {
+    const client = this.writeLock;
+    this.writeLock = undefined;
+    if (!client) return;
+    await client.query('commit');
+    await client.end();
+  }
+
   /** SMS notification rows that were handed to the provider (one per step, recipient and channel). */
   async smsRows(): Promise<number> {
     const client = new pg.Client({ connectionString: this.database.url });
@@ -161,6 +183,7 @@ export class Rig {
     this.command({ type: 'stop' });
     await new Promise((r) => setTimeout(r, 300));
     this.fleet?.kill('SIGKILL');
+    await this.releaseWriteLock().catch(() => undefined);
     for (const c of this.consoles) c?.close();
     for (const s of this.systems) {
       if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGCONT');

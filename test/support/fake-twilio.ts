@@ -49,6 +49,8 @@ export class FakeTwilio {
   readonly callbacks: FakeCallback[] = [];
   autoStatus: { sms: string[]; call: string[] };
   statusDelayMs: number;
+  /** How long a create waits before it is answered (recorded at once: a request that times out may still have sent). */
+  answerDelayMs = 0;
   private failures: { remaining: number; status: number; code: number | undefined } = { remaining: 0, status: 500, code: undefined };
   private server: Server;
   private port = 0;
@@ -204,6 +206,8 @@ export class FakeTwilio {
     };
     if (!record.to || !record.from) return this.json(res, 400, { code: 21604, message: "A 'To' and 'From' phone number is required.", status: 400 });
     this.requests.push(record);
+    if (this.answerDelayMs > 0) await new Promise((r) => setTimeout(r, this.answerDelayMs));
+    if (res.destroyed) return;
     const now = new Date().toUTCString();
     const base = { account_sid: this.accountSid, api_version: API_VERSION, sid: record.sid, to: record.to, from: record.from, date_created: now, date_updated: now, status: 'queued', price: null };
     const uri = `/${API_VERSION}/Accounts/${this.accountSid}/${m[2]}/${record.sid}.json`;

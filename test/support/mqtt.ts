@@ -44,6 +44,18 @@ export class RawBell {
     return this.client.publishAsync(bellTopic(this.root, this.bellId, kind), payload, { qos: opts.qos ?? 1, retain: opts.retain ?? false });
   }
 
+  /** Presses like firmware: the same seq again and again until the bell is told `received`. */
+  pressUntilReceived(seq: number, everyMs: number): { stop(): void } {
+    let stopped = false;
+    void (async () => {
+      while (!stopped && !this.acks.some((a) => a.seq === seq && a.state === 'received')) {
+        await this.event(seq, 'press').catch(() => undefined);
+        await new Promise((r) => setTimeout(r, everyMs));
+      }
+    })();
+    return { stop: () => (stopped = true) };
+  }
+
   waitForAck(match: Partial<Ack>, timeoutMs = 5_000): Promise<Ack> {
     return waitFor(
       () => this.acks.find((a) => Object.entries(match).every(([k, v]) => (a as Record<string, unknown>)[k] === v)),
