@@ -5,6 +5,8 @@ export interface Fault {
   name: string;
   /** Needs two Guardbell processes (one takes over while the other is down or frozen). */
   needsTwo?: boolean;
+  /** The rig it runs on: PostgreSQL behind the proxy with the rig's Mosquitto (the default), or the embedded default. */
+  backend?: 'postgres' | 'embedded';
   inject(rig: Rig): Promise<void>;
   heal(rig: Rig): Promise<void>;
 }
@@ -77,6 +79,21 @@ const dbPoolExhausted: Fault = {
   heal: (rig) => rig.releaseWriteLock(),
 };
 
+const embeddedKill: Fault = {
+  name: 'Guardbell SIGKILL during presses, embedded database and broker, then restarted',
+  backend: 'embedded',
+  inject: guardbellKill.inject,
+  heal: guardbellKill.heal,
+};
+
+// Presses still ring; health says the disk is full; nothing told `received` is lost; it recovers when space returns.
+const diskFull: Fault = {
+  name: 'DATA_DIR full (embedded database on a tmpfs)',
+  backend: 'embedded',
+  inject: async (rig) => rig.fillDisk(),
+  heal: async (rig) => rig.freeDisk(),
+};
+
 const combined = (name: string, parts: Fault[]): Fault => ({
   name,
   needsTwo: parts.some((p) => p.needsTwo),
@@ -99,6 +116,8 @@ export const FAULTS: Record<string, Fault> = {
   'sms-slow': smsSlow,
   'sms-timeout': smsTimeout,
   'sms-down': smsDown,
+  'embedded-kill': embeddedKill,
+  'disk-full': diskFull,
   'broker-kill+db-cut': combined('broker SIGKILL and database cut together', [brokerKill, dbCut]),
   'guardbell-kill+sms-500': combined('Guardbell SIGKILL while the SMS provider answers 500', [guardbellKill, smsErrors]),
 };

@@ -29,10 +29,11 @@ function report(m: FleetReport): void {
 }
 
 async function main(): Promise<void> {
-  const { url, root, ids } = JSON.parse(process.env.CHAOS_FLEET ?? '{}') as { url: string; root: string; ids: string[] };
+  const { url, root, ids, passwords } = JSON.parse(process.env.CHAOS_FLEET ?? '{}') as { url: string; root: string; ids: string[]; passwords?: Record<string, string> };
   const bells: Bell[] = ids.map((id) => {
     const client = mqtt.connect(url, {
-      clientId: `gb-chaos-${id}`,
+      // On the embedded broker every bell speaks with its own credential (username = bell id).
+      ...(passwords?.[id] ? { clientId: id, username: id, password: passwords[id] } : { clientId: `gb-chaos-${id}` }),
       protocolVersion: 4,
       clean: true,
       reconnectPeriod: 1_000,

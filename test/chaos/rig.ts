@@ -3,8 +3,12 @@
  * two Guardbell processes (`node bin/guardbell.js start`, sharing the bell topics by a shared subscription), a
  * console on each, and the fleet in a process of its own.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { PGlite } from '@electric-sql/pglite';
+import { askRunningServer } from '../../api/backup/control-socket.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -20,9 +24,26 @@ import type { FleetCommand, FleetReport } from './fleet-child.ts';
 
 export const TOPIC_ROOT = 'guardbell/v1';
 
+/** A port free now, so a restarted embedded broker comes back where the bells look for it. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 export interface RigOptions {
   bells: number;
   processes: 1 | 2;
+  /**
+   * `postgres` (the default): PostgreSQL behind the proxy and the rig's own Mosquitto. `embedded`: one Guardbell on
+   * PGlite with its embedded broker, its DATA_DIR on a small tmpfs (root only) so the disk can be filled.
+   */
+  backend?: 'postgres' | 'embedded';
   log?: (line: string) => void;
   /** Where the Guardbell processes' logs are written when the rig closes. */
   logFile?: string | undefined;
@@ -42,29 +63,68 @@ export class Rig {
   private fleet: ChildProcess | undefined;
   private constructor(
     readonly opts: RigOptions,
-    readonly broker: BrokerProcess,
-    readonly proxy: FaultProxy,
+    private readonly brokerProcess: BrokerProcess | undefined,
+    private readonly faultProxy: FaultProxy | undefined,
     readonly twilio: FakeTwilio,
-    readonly database: { url: string; drop(): Promise<void> },
+    private readonly pgDatabase: { url: string; drop(): Promise<void> } | undefined,
     readonly bellIds: string[],
     private readonly dir: string,
   ) {}
 
   static async start(opts: RigOptions): Promise<Rig> {
-    const broker = await BrokerProcess.start();
-    const database = await createTestDatabase();
-    const target = new URL(database.url);
-    const proxy = await FaultProxy.start(target.hostname, Number(target.port || 5432));
+    const embedded = opts.backend === 'embedded';
+    const broker = embedded ? undefined : await BrokerProcess.start();
+    const database = embedded ? undefined : await createTestDatabase();
+    const target = database && new URL(database.url);
+    const proxy = target && (await FaultProxy.start(target.hostname, Number(target.port || 5432)));
     const twilio = await new FakeTwilio().start();
     const dir = mkdtempSync(join(tmpdir(), 'gb-chaos-'));
     const bellIds = Array.from({ length: opts.bells }, (_, i) => `CH-${String(i + 1).padStart(4, '0')}`);
     const doc = testProvisioning();
-    doc.sites[0]!.bells.push(...bellIds.map((id) => ({ id, counterId: 'passport-3', adapter: 'native' as const })));
+    const passwords = embedded ? Object.fromEntries(bellIds.map((id) => [id, randomBytes(18).toString('base64url')])) : undefined;
+    doc.sites[0]!.bells.push(...bellIds.map((id) => ({ id, counterId: 'passport-3', adapter: 'native' as const, ...(passwords ? { mqttPassword: passwords[id] } : {}) })));
     writeFileSync(join(dir, 'provision.json'), JSON.stringify(doc));
     const rig = new Rig(opts, broker, proxy, twilio, database, bellIds, dir);
+    rig.passwords = passwords;
+    if (embedded) {
+      mkdirSync(rig.dataMount);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256m,mode=0700', 'tmpfs', rig.dataMount]);
+      rig.embeddedMqttPort = await freePort();
+    }
     for (let i = 0; i < opts.processes; i++) await rig.startSystem(i);
     await rig.startFleet();
     return rig;
+  }
+
+  private passwords: Record<string, string> | undefined;
+  private embeddedMqttPort = 0;
+
+  get embedded(): boolean {
+    return this.opts.backend === 'embedded';
+  }
+
+  /** Where the embedded Guardbell keeps DATA_DIR: a tmpfs of its own, so the disk can be filled. */
+  get dataMount(): string {
+    return join(this.dir, 'mnt');
+  }
+
+  get broker(): BrokerProcess {
+    if (!this.brokerProcess) throw new Error('this fault needs the rig\'s own Mosquitto (the PostgreSQL rig)');
+    return this.brokerProcess;
+  }
+
+  get proxy(): FaultProxy {
+    if (!this.faultProxy) throw new Error('this fault needs PostgreSQL behind the proxy (the PostgreSQL rig)');
+    return this.faultProxy;
+  }
+
+  get database(): { url: string; drop(): Promise<void> } {
+    if (!this.pgDatabase) throw new Error('this fault needs PostgreSQL (the PostgreSQL rig)');
+    return this.pgDatabase;
+  }
+
+  private get mqttUrl(): string {
+    return this.embedded ? `mqtt://127.0.0.1:${this.embeddedMqttPort}` : this.broker.url;
   }
 
   get databaseViaProxy(): string {
@@ -75,12 +135,12 @@ export class Rig {
 
   private env(): Record<string, string> {
     return {
-      DATABASE_URL: this.databaseViaProxy,
-      MQTT_URL: this.broker.url,
+      ...(this.embedded
+        ? { MQTT_PORT: String(this.embeddedMqttPort), DATA_DIR: join(this.dataMount, 'data'), GUARDBELL_TOPIC_ROOT: TOPIC_ROOT }
+        : { DATABASE_URL: this.databaseViaProxy, MQTT_URL: this.broker.url, DATA_DIR: join(this.dir, 'data') }),
       ...(this.opts.processes > 1 ? { MQTT_SHARED_GROUP: 'chaos' } : {}),
       GUARDBELL_PROVISION: join(this.dir, 'provision.json'),
       GUARDBELL_ADMIN_PASSWORD: PASSWORD,
-      DATA_DIR: join(this.dir, 'data'),
       TWILIO_ACCOUNT_SID: this.twilio.accountSid,
       TWILIO_AUTH_TOKEN: this.twilio.authToken,
       TWILIO_FROM: '+15005550006',
@@ -107,7 +167,7 @@ export class Rig {
   private async startFleet(): Promise<void> {
     const fleet = fork(new URL('./fleet-child.ts', import.meta.url).pathname, [], {
       execArgv: ['--import', import.meta.resolve('tsx')],
-      env: { ...process.env, CHAOS_FLEET: JSON.stringify({ url: this.broker.url, root: TOPIC_ROOT, ids: this.bellIds }) },
+      env: { ...process.env, CHAOS_FLEET: JSON.stringify({ url: this.mqttUrl, root: TOPIC_ROOT, ids: this.bellIds, passwords: this.passwords }) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.fleet = fleet;
@@ -125,18 +185,34 @@ export class Rig {
     this.fleet?.send(c);
   }
 
-  /** The presses (bell#seq) stored in bell_events, read straight from PostgreSQL (not through the proxy). */
-  async stored(): Promise<Map<string, number>> {
+  /**
+   * Runs a read on the database: PostgreSQL straight (not through the proxy); the embedded one through an online
+   * backup of the running server (`guardbell backup`'s door), opened in this process.
+   */
+  private async read<T>(text: string): Promise<T[]> {
+    if (this.embedded) {
+      const tar = await askRunningServer(join(this.dataMount, 'data'));
+      if (!tar) throw new Error('the embedded Guardbell did not answer the backup door');
+      const copy = await PGlite.create({ loadDataDir: new Blob([new Uint8Array(tar)]) });
+      try {
+        return (await copy.query<T>(text)).rows;
+      } finally {
+        await copy.close();
+      }
+    }
     const client = new pg.Client({ connectionString: this.database.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ k: string; n: string }>(
-        "select bell_id || '#' || seq as k, count(*) as n from bell_events where bell_id like 'CH-%' group by 1",
-      );
-      return new Map(rows.map((r) => [r.k, Number(r.n)]));
+      return (await client.query(text)).rows as T[];
     } finally {
       await client.end();
     }
+  }
+
+  /** The presses (bell#seq) stored in bell_events, with how many times each. */
+  async stored(): Promise<Map<string, number>> {
+    const rows = await this.read<{ k: string; n: string }>("select bell_id || '#' || seq as k, count(*) as n from bell_events where bell_id like 'CH-%' group by 1");
+    return new Map(rows.map((r) => [r.k, Number(r.n)]));
   }
 
   private writeLock: pg.Client | undefined;
@@ -161,16 +237,27 @@ export class Rig {
     await client.end();
   }
 
+  /** Fills the embedded Guardbell's DATA_DIR (a tmpfs) until the file system says no more. */
+  fillDisk(): void {
+    const fd = openSync(join(this.dataMount, 'filler'), 'w');
+    const chunk = Buffer.alloc(1024 * 1024);
+    try {
+      for (;;) writeSync(fd, chunk);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  freeDisk(): void {
+    rmSync(join(this.dataMount, 'filler'), { force: true });
+  }
+
   /** SMS notification rows that were handed to the provider (one per step, recipient and channel). */
   async smsRows(): Promise<number> {
-    const client = new pg.Client({ connectionString: this.database.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ n: string }>("select count(*) as n from notifications where channel = 'sms' and provider_id is not null");
-      return Number(rows[0]?.n ?? 0);
-    } finally {
-      await client.end();
-    }
+    const rows = await this.read<{ n: string }>("select count(*) as n from notifications where channel = 'sms' and provider_id is not null");
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** The Guardbell processes' own logs (LOG_LEVEL warn), for the report of a run that lost something. */
@@ -190,9 +277,10 @@ export class Rig {
       await s.stop();
     }
     await this.twilio.close();
-    await this.proxy.close();
-    await this.broker.close();
-    await this.database.drop();
+    await this.faultProxy?.close();
+    await this.brokerProcess?.close();
+    await this.pgDatabase?.drop();
+    if (this.embedded) execFileSync('umount', ['-l', this.dataMount]);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

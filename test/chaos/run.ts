@@ -29,6 +29,8 @@ export const FULL_HOLD_MS: Record<string, number> = {
   'sms-slow': 20_000,
   'sms-timeout': 30_000,
   'sms-down': 20_000,
+  'embedded-kill': 5_000,
+  'disk-full': 30_000,
   'broker-kill+db-cut': 30_000,
   'guardbell-kill+sms-500': 10_000,
 };
@@ -37,11 +39,18 @@ export async function runChaos(opts: ChaosOptions): Promise<FaultResult[]> {
   const unknown = opts.faults.filter((f) => !FAULTS[f]);
   if (unknown.length > 0) throw new Error(`unknown fault(s) ${unknown.join(', ')}; known: ${Object.keys(FAULTS).join(', ')}`);
   const results: FaultResult[] = [];
-  for (const processes of [1, 2] as const) {
-    const names = opts.faults.filter((f) => (FAULTS[f]!.needsTwo ? 2 : 1) === processes);
+  const rigs = [
+    { processes: 1, backend: 'postgres' },
+    { processes: 2, backend: 'postgres' },
+    { processes: 1, backend: 'embedded' },
+  ] as const;
+  for (const { processes, backend } of rigs) {
+    const names = opts.faults.filter((f) => (FAULTS[f]!.needsTwo ? 2 : 1) === processes && (FAULTS[f]!.backend ?? 'postgres') === backend);
     if (names.length === 0) continue;
-    opts.log(`starting: ${processes} Guardbell process(es) on PostgreSQL behind a proxy, Mosquitto, ${opts.bells} bells`);
-    const rig = await Rig.start({ bells: opts.bells, processes, log: opts.log, logFile: opts.logFile && `${opts.logFile}.${processes}` });
+    opts.log(backend === 'embedded'
+      ? `starting: 1 Guardbell process on its embedded database and broker (DATA_DIR on a tmpfs), ${opts.bells} bells`
+      : `starting: ${processes} Guardbell process(es) on PostgreSQL behind a proxy, Mosquitto, ${opts.bells} bells`);
+    const rig = await Rig.start({ bells: opts.bells, processes, backend, log: opts.log, logFile: opts.logFile && `${opts.logFile}.${backend}-${processes}` });
     try {
       for (const name of names) {
         const timing: PhaseTiming = {
