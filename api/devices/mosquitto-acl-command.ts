@@ -20,11 +20,12 @@ import {
 } from '../../gateway/broker/mosquitto-acl.ts';
 
 export const DEVICES_USAGE = `usage: guardbell devices mosquitto-acl --out DIR (--provision FILE | --generate) [--gateway-user U] [--gateway-password P] [--topic-root R] [--owner USER]
-       [--listen [HOST:]PORT] [--gateway-listen [HOST:]PORT]
+       [--listen [HOST:]PORT] [--gateway-listen [HOST:]PORT] [--certfile F --keyfile F [--cafile F]]
   Writes DIR/passwd (bells and bridges, mosquitto_passwd's $7$ format), DIR/gateway-passwd, DIR/acl and
   DIR/mosquitto.conf, the broker's configuration (mosquitto -c DIR/mosquitto.conf): the devices' listener
   (--listen, default 1883 on every interface; client id = username) and the gateway's (--gateway-listen,
-  default 127.0.0.1:1884: point MQTT_URL there), no anonymous clients, packet and queue limits.
+  default 127.0.0.1:1884: point MQTT_URL there), no anonymous clients, packet and queue limits; with
+  --certfile/--keyfile both listeners speak TLS (mqtts://).
   --provision FILE  the bells' and bridges' passwords are the mqttPassword / password fields of FILE, which must
                     have been applied (guardbell provision FILE): the database holds only their hashes.
   --generate        a new random password for every native bell and every bridge; their hashes are stored, and
@@ -47,6 +48,7 @@ export async function runMosquittoAclCommand(argv: string[], out: Out = console)
         out: { type: 'string' }, provision: { type: 'string' }, generate: { type: 'boolean' }, owner: { type: 'string' },
         'gateway-user': { type: 'string' }, 'gateway-password': { type: 'string' }, 'topic-root': { type: 'string' },
         listen: { type: 'string' }, 'gateway-listen': { type: 'string' },
+        certfile: { type: 'string' }, keyfile: { type: 'string' }, cafile: { type: 'string' },
       },
     });
   } catch (err) {
@@ -54,7 +56,8 @@ export async function runMosquittoAclCommand(argv: string[], out: Out = console)
     return 2;
   }
   const { values, positionals } = parsed;
-  if (positionals[0] !== 'mosquitto-acl' || positionals.length > 1 || !values.out || Boolean(values.provision) === Boolean(values.generate)) {
+  const tlsHalf = Boolean(values.certfile) !== Boolean(values.keyfile) || (values.cafile && !values.certfile);
+  if (positionals[0] !== 'mosquitto-acl' || positionals.length > 1 || !values.out || Boolean(values.provision) === Boolean(values.generate) || tlsHalf) {
     out.error(DEVICES_USAGE);
     return 2;
   }
@@ -99,6 +102,7 @@ export async function runMosquittoAclCommand(argv: string[], out: Out = console)
         topicRoot: values['topic-root'] ?? config.topicRoot, gateway: { username: gatewayUser, password: gatewayPassword },
         bells: found.bells, bridges: found.bridges, newPasswords, dir: values.out,
         listen, gatewayListen, limits: { maxPacketBytes: config.mqttMaxPacketBytes },
+        ...(values.certfile && values.keyfile ? { tls: { certfile: values.certfile, keyfile: values.keyfile, cafile: values.cafile } } : {}),
       });
     } catch (err) {
       out.error(`guardbell: ${(err as Error).message}`);
@@ -106,7 +110,7 @@ export async function runMosquittoAclCommand(argv: string[], out: Out = console)
     }
     const written = await writeMosquittoFiles(values.out, files, owner);
     out.log(`${found.bells.length} bell(s), ${found.bridges.length} bridge(s) and the gateway user "${gatewayUser}" written${owner ? ` (owned by uid ${owner.uid}, for the broker)` : ''}:\n  ${written.join('\n  ')}`);
-    const gatewayUrl = `mqtt://${gatewayListen.host ?? '127.0.0.1'}:${gatewayListen.port}`;
+    const gatewayUrl = `${values.certfile ? 'mqtts' : 'mqtt'}://${gatewayListen.host ?? '127.0.0.1'}:${gatewayListen.port}`;
     out.log(`Gateway: MQTT_URL=${gatewayUrl} MQTT_USERNAME=${gatewayUser} MQTT_PASSWORD=${newPasswords[gatewayUser] ? '<in bell-credentials.json>' : '<as given>'}`);
     if (values.generate) out.log(`New passwords are in ${values.out}/bell-credentials.json (shown nowhere else): load them into the devices, then delete the file.`);
     return 0;
