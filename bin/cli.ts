@@ -21,7 +21,9 @@ const USAGE = `usage: guardbell <command>
   edge-bridge --config FILE --port PATH[@baud] [--mqtt URL]
                         legacy dry-contact bells on a serial I/O board as native bells
   devices mosquitto-acl --out DIR (--provision FILE | --generate) [--gateway-user U] [--owner USER]
-                        password file, ACL and settings for an external Mosquitto (bells and bridges)
+                        [--listen [HOST:]PORT] [--gateway-listen [HOST:]PORT] [--certfile F --keyfile F]
+                        an external Mosquitto's configuration: password files, ACL, the devices' and
+                        the gateway's listeners
   demo remove           remove the demo's accounts (their sessions end; records they made keep them, deactivated)
   bench                 load benchmark (see README)
   backup FILE           copy the database to FILE (embedded: online, while the server runs; PostgreSQL: pg_dump)

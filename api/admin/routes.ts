@@ -159,10 +159,12 @@ export function adminRoutes(ctx: ApiContext): Router {
 
   // "Reset sequence": a bell whose counting restarted without a higher boot (replaced, re-flashed) is heard again.
   r.post('/admin/bells/:bellId/reset-sequence', async (req, res) => {
+    const { reason } = parseBody(z.strictObject({ reason: z.string().trim().max(500).optional() }), req.body ?? {});
     const row = await bellRow(ctx.db, req.params.bellId);
     if (!row) throw notFound(`bell ${req.params.bellId}`);
     const epoch = await ctx.core.resetSequence(row.id);
-    await appendAudit(ctx.db, { actorId: userOf(res).id, action: 'update', recordType: 'bell', recordId: row.id, detail: { change: 'sequence_reset', epoch } });
+    const detail = { change: 'sequence_reset', epoch, ...(reason ? { reason } : {}) };
+    await appendAudit(ctx.db, { actorId: userOf(res).id, action: 'update', recordType: 'bell', recordId: row.id, detail });
     res.json({ bellId: row.id, epoch });
   });
 

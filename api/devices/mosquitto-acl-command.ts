@@ -14,11 +14,18 @@ import { formatProblems } from '../provisioning/index.ts';
 import { parseProvisioningText } from '../provisioning/parse.ts';
 import { openDatabase, schema, type Db } from '../store/index.ts';
 import { hashMachineSecret, newMachineSecret } from '../../gateway/broker/bell-secret.ts';
-import { DEFAULT_GATEWAY_MQTT_USER, mosquittoFiles, writeMosquittoFiles, type BridgeAcl, type MqttCredential } from '../../gateway/broker/mosquitto-acl.ts';
+import {
+  DEFAULT_DEVICE_LISTEN, DEFAULT_GATEWAY_LISTEN, DEFAULT_GATEWAY_MQTT_USER, mosquittoFiles, writeMosquittoFiles,
+  type BridgeAcl, type Listen, type MqttCredential,
+} from '../../gateway/broker/mosquitto-acl.ts';
 
 export const DEVICES_USAGE = `usage: guardbell devices mosquitto-acl --out DIR (--provision FILE | --generate) [--gateway-user U] [--gateway-password P] [--topic-root R] [--owner USER]
-  Writes DIR/passwd (mosquitto_passwd's $7$ format), DIR/acl and DIR/mosquitto.conf for an external Mosquitto
-  (include DIR/mosquitto.conf: allow_anonymous false, password_file, acl_file, max_packet_size).
+       [--listen [HOST:]PORT] [--gateway-listen [HOST:]PORT] [--certfile F --keyfile F [--cafile F]]
+  Writes DIR/passwd (bells and bridges, mosquitto_passwd's $7$ format), DIR/gateway-passwd, DIR/acl and
+  DIR/mosquitto.conf, the broker's configuration (mosquitto -c DIR/mosquitto.conf): the devices' listener
+  (--listen, default 1883 on every interface; client id = username) and the gateway's (--gateway-listen,
+  default 127.0.0.1:1884: point MQTT_URL there), no anonymous clients, packet and queue limits; with
+  --certfile/--keyfile both listeners speak TLS (mqtts://).
   --provision FILE  the bells' and bridges' passwords are the mqttPassword / password fields of FILE, which must
                     have been applied (guardbell provision FILE): the database holds only their hashes.
   --generate        a new random password for every native bell and every bridge; their hashes are stored, and
@@ -40,6 +47,8 @@ export async function runMosquittoAclCommand(argv: string[], out: Out = console)
       options: {
         out: { type: 'string' }, provision: { type: 'string' }, generate: { type: 'boolean' }, owner: { type: 'string' },
         'gateway-user': { type: 'string' }, 'gateway-password': { type: 'string' }, 'topic-root': { type: 'string' },
+        listen: { type: 'string' }, 'gateway-listen': { type: 'string' },
+        certfile: { type: 'string' }, keyfile: { type: 'string' }, cafile: { type: 'string' },
       },
     });
   } catch (err) {
@@ -47,12 +56,17 @@ export async function runMosquittoAclCommand(argv: string[], out: Out = console)
     return 2;
   }
   const { values, positionals } = parsed;
-  if (positionals[0] !== 'mosquitto-acl' || positionals.length > 1 || !values.out || Boolean(values.provision) === Boolean(values.generate)) {
+  const tlsHalf = Boolean(values.certfile) !== Boolean(values.keyfile) || (values.cafile && !values.certfile);
+  if (positionals[0] !== 'mosquitto-acl' || positionals.length > 1 || !values.out || Boolean(values.provision) === Boolean(values.generate) || tlsHalf) {
     out.error(DEVICES_USAGE);
     return 2;
   }
   let owner: { uid: number; gid: number } | undefined;
+  let listen: Listen;
+  let gatewayListen: Listen;
   try {
+    listen = values.listen ? parseListen('--listen', values.listen) : DEFAULT_DEVICE_LISTEN;
+    gatewayListen = values['gateway-listen'] ? parseListen('--gateway-listen', values['gateway-listen']) : DEFAULT_GATEWAY_LISTEN;
     owner = brokerOwner(values.owner);
   } catch (err) {
     out.error(`guardbell: ${(err as Error).message}`);
@@ -86,7 +100,9 @@ export async function runMosquittoAclCommand(argv: string[], out: Out = console)
     try {
       files = mosquittoFiles({
         topicRoot: values['topic-root'] ?? config.topicRoot, gateway: { username: gatewayUser, password: gatewayPassword },
-        bells: found.bells, bridges: found.bridges, newPasswords, dir: values.out, maxPacketBytes: config.mqttMaxPacketBytes,
+        bells: found.bells, bridges: found.bridges, newPasswords, dir: values.out,
+        listen, gatewayListen, limits: { maxPacketBytes: config.mqttMaxPacketBytes },
+        ...(values.certfile && values.keyfile ? { tls: { certfile: values.certfile, keyfile: values.keyfile, cafile: values.cafile } } : {}),
       });
     } catch (err) {
       out.error(`guardbell: ${(err as Error).message}`);
@@ -94,7 +110,8 @@ export async function runMosquittoAclCommand(argv: string[], out: Out = console)
     }
     const written = await writeMosquittoFiles(values.out, files, owner);
     out.log(`${found.bells.length} bell(s), ${found.bridges.length} bridge(s) and the gateway user "${gatewayUser}" written${owner ? ` (owned by uid ${owner.uid}, for the broker)` : ''}:\n  ${written.join('\n  ')}`);
-    if (newPasswords[gatewayUser]) out.log(`Gateway: MQTT_USERNAME=${gatewayUser} MQTT_PASSWORD=<in bell-credentials.json>`);
+    const gatewayUrl = `${values.certfile ? 'mqtts' : 'mqtt'}://${gatewayListen.host ?? '127.0.0.1'}:${gatewayListen.port}`;
+    out.log(`Gateway: MQTT_URL=${gatewayUrl} MQTT_USERNAME=${gatewayUser} MQTT_PASSWORD=${newPasswords[gatewayUser] ? '<in bell-credentials.json>' : '<as given>'}`);
     if (values.generate) out.log(`New passwords are in ${values.out}/bell-credentials.json (shown nowhere else): load them into the devices, then delete the file.`);
     return 0;
   } finally {
@@ -167,4 +184,12 @@ function brokerOwner(name: string | undefined): { uid: number; gid: number } | u
     if (name) throw new Error(`--owner ${name}: no such user`);
     return undefined;
   }
+}
+
+/** `[HOST:]PORT` (an IPv6 host in brackets). */
+export function parseListen(option: string, text: string): Listen {
+  const m = /^(?:(\[[^\]]+\]|[^:]+):)?(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port < 1 || port > 65535) throw new Error(`${option} ${text}: expected [HOST:]PORT, e.g. 1883 or 127.0.0.1:1884`);
+  return m[1] ? { host: m[1].replace(/^\[|\]$/g, ''), port } : { port };
 }

@@ -45,7 +45,8 @@ describe('guardbell bell', () => {
     expect(out.text).toBe('B-0301 seq 1 → received (incident inc_01JD)\nB-0301 seq 1 → acknowledged (incident inc_01JD)\n');
     const [heard] = gw.heard;
     expect(heard?.event.type).toBe('long_press');
-    expect(verifyMac(key, 'B-0301', { seq: 1, type: 'long_press', at: heard!.event.at }, heard!.event.mac!)).toBe(true);
+    // A first run of the bell: boot 1, under the MAC.
+    expect(verifyMac(key, 'B-0301', { seq: 1, type: 'long_press', at: heard!.event.at, boot: 1 }, heard!.event.mac!)).toBe(true);
   });
 
   it('fails with one sentence when nothing acks in time', async () => {

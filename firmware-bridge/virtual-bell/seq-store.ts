@@ -12,15 +12,20 @@ const LOCK_STALE_MS = 10_000;
 interface SeqFile {
   bellId: string;
   next: number;
+  /** PROTOCOL.md §1 `boot`: raised at each start of the bell; absent in files written before it (0). */
+  boot?: number;
 }
+
+type SeqState = Omit<SeqFile, 'bellId'>;
 
 // Every SeqStore of the same file in this process queues here, so two instances never read the same value.
 const inProcessQueues = new Map<string, Promise<unknown>>();
 
 /**
- * The bell's next seq, one JSON file per bell id in `stateDir`. PROTOCOL.md §1 wants seq strictly increasing
- * per bell across reboots: a seq is written to disk (tmp file, fsync, rename) before it is handed out, and a
- * lock file keeps two processes (two `guardbell bell press` at once) from handing out the same one.
+ * The bell's next seq and its boot counter, one JSON file per bell id in `stateDir`. PROTOCOL.md §1 wants seq
+ * strictly increasing per bell across reboots: a seq (or a boot) is written to disk (tmp file, fsync, rename)
+ * before it is handed out, and a lock file keeps two processes (two `guardbell bell press` at once) from
+ * handing out the same one.
  */
 export class SeqStore {
   readonly file: string;
@@ -37,16 +42,28 @@ export class SeqStore {
   /** Allocates the next seq; it is on disk as used when this resolves. New bells start at 1. */
   next(): Promise<number> {
     return this.serialised(async () => {
-      const seq = await this.read();
+      const state = await this.read();
+      const seq = state.next;
       if (seq > MAX_SEQ) throw new Error(`bell ${this.bellId} has used every 32-bit seq (${this.file})`);
-      await this.write(seq + 1);
+      await this.write({ ...state, next: seq + 1 });
       return seq;
     });
   }
 
   /** The seq the next `next()` will return, without using it. */
   peek(): Promise<number> {
-    return this.serialised(() => this.read());
+    return this.serialised(async () => (await this.read()).next);
+  }
+
+  /** Raises the boot counter for a start of the bell and returns it (on disk when this resolves). New bells boot 1. */
+  nextBoot(): Promise<number> {
+    return this.serialised(async () => {
+      const state = await this.read();
+      const boot = (state.boot ?? 0) + 1;
+      if (boot > MAX_SEQ) throw new Error(`bell ${this.bellId} has used every 32-bit boot (${this.file})`);
+      await this.write({ ...state, boot });
+      return boot;
+    });
   }
 
   private serialised<T>(fn: () => Promise<T>): Promise<T> {
@@ -90,12 +107,12 @@ export class SeqStore {
     }
   }
 
-  private async read(): Promise<number> {
+  private async read(): Promise<SeqState> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 1;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { next: 1 };
       throw err;
     }
     // Never fall back to 1 on a damaged file: reusing a seq would make the gateway drop a real press as a retransmission.
@@ -109,11 +126,16 @@ export class SeqStore {
     if (typeof next !== 'number' || !Number.isInteger(next) || next < 1) {
       throw new Error(`seq file ${this.file} is damaged; refusing to reuse sequence numbers (fix "next" or delete the file)`);
     }
-    return next;
+    const boot = parsed?.boot;
+    if (boot !== undefined && (typeof boot !== 'number' || !Number.isInteger(boot) || boot < 0)) {
+      // A lower boot would make the gateway take every later event for a replay.
+      throw new Error(`seq file ${this.file} is damaged; refusing to guess the boot counter (fix "boot" or delete the file)`);
+    }
+    return boot === undefined ? { next } : { next, boot };
   }
 
-  private async write(next: number): Promise<void> {
-    const body: SeqFile = { bellId: this.bellId, next };
+  private async write(state: SeqState): Promise<void> {
+    const body: SeqFile = { bellId: this.bellId, ...state };
     const tmp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
     try {
       const handle = await open(tmp, 'w');

@@ -10,7 +10,7 @@ import { encodeAck, type Ack } from '../protocol/index.ts';
 export interface Heard {
   bellId: string;
   payload: string;
-  event: { seq: number; type: string; at?: string; battery?: number; mac?: string };
+  event: { seq: number; type: string; at?: string; boot?: number; battery?: number; mac?: string };
 }
 
 export interface Responder {

@@ -29,11 +29,13 @@ describe('VirtualBell events', () => {
     const [heard] = gw.heard;
     expect(heard?.bellId).toBe('B-0301');
     const e = JSON.parse(heard!.payload) as Record<string, unknown>;
-    expect(Object.keys(e)).toEqual(['seq', 'type', 'at', 'battery', 'mac']);
-    expect(e).toMatchObject({ seq: 1, type: 'press', battery: 86 });
+    expect(Object.keys(e)).toEqual(['seq', 'type', 'at', 'boot', 'battery', 'mac']);
+    expect(e).toMatchObject({ seq: 1, type: 'press', boot: 1, battery: 86 });
     expect(e.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(decodeEvent(heard!.payload).ok).toBe(true);
-    expect(verifyMac(KEY, 'B-0301', { seq: 1, type: 'press', at: e.at as string }, e.mac as string)).toBe(true);
+    // The MAC covers the boot counter: `{bellId}|{seq}|{type}|{at}|{boot}`.
+    expect(verifyMac(KEY, 'B-0301', { seq: 1, type: 'press', at: e.at as string, boot: 1 }, e.mac as string)).toBe(true);
+    expect(verifyMac(KEY, 'B-0301', { seq: 1, type: 'press', at: e.at as string }, e.mac as string)).toBe(false);
   });
 
   it('leaves out mac on a bell without a key', async () => {
@@ -41,7 +43,7 @@ describe('VirtualBell events', () => {
     const gw = await startResponder(url, cleanup);
     const b = await bell({ bellId: 'B-0302', mqttUrl: url });
     await b.send('test');
-    expect(Object.keys(gw.heard[0]!.event)).toEqual(['seq', 'type', 'at']);
+    expect(Object.keys(gw.heard[0]!.event)).toEqual(['seq', 'type', 'at', 'boot']);
   });
 
   it('retransmits the identical payload until received, then stops', async () => {
@@ -75,6 +77,25 @@ describe('VirtualBell events', () => {
     const other = await bell({ bellId: 'B-0302', mqttUrl: url, stateDir });
     expect((await other.send('press')).seq).toBe(1);
     expect(gw.heard.map((h) => `${h.bellId}:${h.event.seq}`)).toEqual(['B-0301:1', 'B-0301:2', 'B-0301:3', 'B-0302:1']);
+  });
+
+  it('raises its boot counter at each start, kept with its seq, even when the seq file was reset', async () => {
+    const { url } = await broker(cleanup);
+    const gw = await startResponder(url, cleanup);
+    const stateDir = await tempDir(cleanup);
+    const first = await bell({ bellId: 'B-0301', mqttUrl: url, stateDir, keyHex: KEY });
+    expect(first.boot).toBe(1);
+    await first.send('press');
+    await first.send('cancel');
+    await first.stop();
+    // A repaired bell whose counting starts over: its seq goes back to 1, its boot still rises.
+    await writeFile(path.join(stateDir, 'B-0301.json'), JSON.stringify({ bellId: 'B-0301', next: 1, boot: 1 }));
+    const second = await bell({ bellId: 'B-0301', mqttUrl: url, stateDir, keyHex: KEY });
+    expect(second.boot).toBe(2);
+    await second.send('press');
+    const sent = gw.heard.map((h) => JSON.parse(h.payload) as { seq: number; boot: number; at: string; type: 'press' | 'cancel'; mac: string });
+    expect(sent.map((e) => [e.boot, e.seq])).toEqual([[1, 1], [1, 2], [2, 1]]);
+    for (const e of sent) expect(verifyMac(KEY, 'B-0301', e, e.mac)).toBe(true);
   });
 
   it('times out naming bell, seq and type, and stops retransmitting', async () => {
@@ -262,5 +283,17 @@ describe('SeqStore', () => {
     expect(await new SeqStore(dir, 'B-1').peek()).toBe(21);
     await writeFile(path.join(dir, 'B-2.json'), '{"next":');
     await expect(new SeqStore(dir, 'B-2').next()).rejects.toThrow(/damaged; refusing to reuse/);
+  });
+
+  it('keeps the boot counter beside the seq: a file from before it boots 1, a damaged one is refused', async () => {
+    const dir = await tempDir(cleanup);
+    await writeFile(path.join(dir, 'B-1.json'), '{"bellId":"B-1","next":7}');
+    const store = new SeqStore(dir, 'B-1');
+    expect(await store.nextBoot()).toBe(1);
+    expect(await store.next()).toBe(7);
+    expect(await new SeqStore(dir, 'B-1').nextBoot()).toBe(2);
+    expect(await store.peek()).toBe(8);
+    await writeFile(path.join(dir, 'B-2.json'), '{"bellId":"B-2","next":3,"boot":"x"}');
+    await expect(new SeqStore(dir, 'B-2').nextBoot()).rejects.toThrow(/damaged; refusing to guess the boot/);
   });
 });

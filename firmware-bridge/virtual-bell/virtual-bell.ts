@@ -108,6 +108,7 @@ export class VirtualBell extends EventEmitter<VirtualBellEvents> {
   private started = false;
   private stopped = false;
   private startedAt = 0;
+  private bootCount: number | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly pending = new Map<number, Pending>();
   private readonly book: AckBook;
@@ -127,11 +128,21 @@ export class VirtualBell extends EventEmitter<VirtualBellEvents> {
     return this.started && this.transport.connected;
   }
 
-  /** Connects (MQTT: subscribes to the ack topic and announces its status, retained; serial: opens the port). */
+  /** The boot counter of this run (PROTOCOL.md §1 `boot`), once started. */
+  get boot(): number | undefined {
+    return this.bootCount;
+  }
+
+  /**
+   * Raises the boot counter, then connects (MQTT: subscribes to the ack topic and announces its status,
+   * retained; serial: opens the port).
+   */
   async start(): Promise<void> {
     if (this.started || this.stopped) throw new Error(`bell ${this.bellId} was already started (a stopped bell cannot restart: make a new one)`);
     this.started = true;
     try {
+      // Every event of this run carries it, so the gateway hears a bell whose counting started over at once.
+      this.bootCount = await this.seqStore.nextBoot();
       await this.transport.start({
         ack: (ack) => this.onAck(ack),
         invalid: (topic, detail) => this.emit('invalid', { topic, detail }),
@@ -164,7 +175,7 @@ export class VirtualBell extends EventEmitter<VirtualBellEvents> {
     // Persisted before sending: a seq on the wire is never handed out again, whatever happens next.
     const seq = await this.seqStore.next();
     if (this.stopped) throw new BellStoppedError(`bell ${this.bellId} stopped before sending ${type} seq ${seq}`);
-    const event: BellEvent = { seq, type, at: (opts.at ?? new Date()).toISOString() };
+    const event: BellEvent = { seq, type, at: (opts.at ?? new Date()).toISOString(), boot: this.bootCount };
     const battery = opts.battery ?? this.opts.battery;
     if (battery !== undefined) event.battery = battery;
     if (opts.rssi !== undefined) event.rssi = opts.rssi;

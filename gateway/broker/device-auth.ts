@@ -32,7 +32,8 @@ export type AuthRefusal =
   | 'client_id_taken'
   | 'publish_denied'
   | 'subscribe_denied'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'credential_changed';
 
 export interface AuthRefused {
   reason: AuthRefusal;
@@ -84,6 +85,8 @@ export class DeviceAuth {
   private credentials = new Map<string, string>();
   private bridges = new Map<string, BridgeCredential>();
   private readonly identities = new WeakMap<Client, Identity>();
+  /** The stored hash each bell or bridge client logged in against: a new credential ends the older logins. */
+  private readonly loginHashes = new WeakMap<Client, string>();
   private readonly clientOwners = new Map<string, string>();
   private readonly verified = new Map<string, { digest: Buffer; hash: string; until: number }>();
   private readonly inFlight = new Map<string, Promise<boolean>>();
@@ -119,10 +122,28 @@ export class DeviceAuth {
     this.aedes = aedes;
   }
 
-  /** Reads the bells' and bridges' credentials again (after provisioning). */
+  /**
+   * Reads the bells' and bridges' credentials again (after provisioning), and closes every connection that
+   * logged in with a password that is no longer the one stored: a new password is issued because the old one
+   * may be known, so whoever holds it must not stay connected.
+   */
   async reload(): Promise<void> {
     this.credentials = await this.opts.loadCredentials();
     this.bridges = new Map((await this.opts.loadBridges?.() ?? []).map((b) => [b.username, b]));
+    this.closeStaleLogins();
+  }
+
+  private closeStaleLogins(): void {
+    const clients = this.aedes ? Object.values((this.aedes as unknown as { clients: Record<string, Client | undefined> }).clients) : [];
+    for (const client of clients) {
+      const loggedInWith = client ? this.loginHashes.get(client) : undefined;
+      if (!client || loggedInWith === undefined || client.closed) continue;
+      const username = this.usernameOf(client)!;
+      if ((this.credentials.get(username) ?? this.bridges.get(username)?.hash) === loggedInWith) continue;
+      this.verified.delete(username);
+      this.refuse({ reason: 'credential_changed', clientId: client.id, username, detail: REFUSAL_TEXT.credential_changed });
+      client.close();
+    }
   }
 
   /** Whether a bell has MQTT credentials (and so cannot be reached anonymously). */
@@ -179,6 +200,8 @@ export class DeviceAuth {
     if (typeof identity === 'string') return identity;
     if (!this.claimClientId(client, identity)) return 'client_id_taken';
     this.identities.set(client, identity);
+    const hash = username === undefined ? undefined : (this.credentials.get(username) ?? this.bridges.get(username)?.hash);
+    if (identity.kind !== 'gateway' && hash !== undefined) this.loginHashes.set(client, hash);
     return null;
   }
 
@@ -268,6 +291,7 @@ const REFUSAL_TEXT: Record<AuthRefusal, string> = {
   publish_denied: 'publish refused',
   subscribe_denied: 'subscribe refused',
   rate_limited: 'publishing faster than its limit',
+  credential_changed: 'disconnected: its password was replaced',
 };
 
 function sameText(a: string, b: string): boolean {

@@ -80,13 +80,41 @@ export function mosquittoAcl(opts: { topicRoot: string; gatewayUser: string; bel
 }
 
 export interface MosquittoFiles {
+  /** Bells and bridges: the devices' listener. */
   passwd: string;
+  /** The gateway alone: its own listener. */
+  gatewayPasswd: string;
   acl: string;
-  /** The settings that go with them, to include from the broker's configuration. */
+  /** The listeners and limits that make the files mean something: the broker's whole configuration. */
   conf: string;
   /** Written only when there are new plaintext passwords to hand over (mode 0600). */
   credentials?: Record<string, string> | undefined;
 }
+
+export interface Listen {
+  /** Absent: every interface. */
+  host?: string | undefined;
+  port: number;
+}
+
+export interface BrokerLimits {
+  maxPacketBytes: number;
+  /** Outgoing QoS 1 messages in flight per client. */
+  maxInflight: number;
+  /** QoS 1 messages queued per client beyond those in flight: the gateway's queue must hold a whole burst. */
+  maxQueued: number;
+}
+
+/** TLS for both listeners (Mosquitto reads these files itself, as its own user). */
+export interface ListenerTls {
+  certfile: string;
+  keyfile: string;
+  cafile?: string | undefined;
+}
+
+export const DEFAULT_BROKER_LIMITS: BrokerLimits = { maxPacketBytes: 256 * 1024, maxInflight: 100, maxQueued: 10_000 };
+export const DEFAULT_DEVICE_LISTEN: Listen = { port: 1883 };
+export const DEFAULT_GATEWAY_LISTEN: Listen = { host: '127.0.0.1', port: 1884 };
 
 export function mosquittoFiles(opts: {
   topicRoot: string;
@@ -96,7 +124,10 @@ export function mosquittoFiles(opts: {
   newPasswords?: Record<string, string>;
   /** Where the files will be read from by the broker (for the settings file). */
   dir: string;
-  maxPacketBytes?: number;
+  listen?: Listen;
+  gatewayListen?: Listen;
+  limits?: Partial<BrokerLimits>;
+  tls?: ListenerTls;
 }): MosquittoFiles {
   const ids = new Set<string>();
   for (const b of [...opts.bells, ...(opts.bridges ?? [])]) {
@@ -104,34 +135,59 @@ export function mosquittoFiles(opts: {
     if (ids.has(b.username)) throw new Error(`bell "${b.username}" is listed twice`);
     ids.add(b.username);
   }
-  const passwd = [opts.gateway, ...opts.bells, ...(opts.bridges ?? [])].map((c) => mosquittoPasswordLine(c.username, c.password)).join('\n') + '\n';
+  const listen = opts.listen ?? DEFAULT_DEVICE_LISTEN;
+  const gatewayListen = opts.gatewayListen ?? DEFAULT_GATEWAY_LISTEN;
+  if (listen.port === gatewayListen.port) throw new Error(`the devices' and the gateway's listeners need two ports (both are ${listen.port})`);
+  const lines = (creds: readonly MqttCredential[]) => creds.map((c) => mosquittoPasswordLine(c.username, c.password)).join('\n') + '\n';
   return {
-    passwd,
+    passwd: lines([...opts.bells, ...(opts.bridges ?? [])]),
+    gatewayPasswd: lines([opts.gateway]),
     acl: mosquittoAcl({ topicRoot: opts.topicRoot, gatewayUser: opts.gateway.username, bellIds: opts.bells.map((b) => b.username), bridges: opts.bridges ?? [] }),
-    conf: mosquittoConf(opts.dir, opts.maxPacketBytes ?? 256 * 1024),
+    conf: mosquittoConf({ dir: opts.dir, listen, gatewayListen, limits: { ...DEFAULT_BROKER_LIMITS, ...opts.limits }, tls: opts.tls }),
     credentials: opts.newPasswords,
   };
 }
 
 /**
- * The broker settings that make the files mean something: no anonymous clients, a packet size limit. Mosquitto
- * has no per-client publish rate limit, and no way to tie a client id to a username other than
- * `use_username_as_clientid` (which the gateway cannot use: it keeps several connections under one username).
+ * The broker's configuration: two listeners, no anonymous clients, limits.
+ *
+ * A client id is tied to its identity with `use_username_as_clientid` on the devices' listener: a bell's or
+ * bridge's client id is its username whatever it asks for, so no other login can take it over (Mosquitto
+ * disconnects the older of two clients with one id). The gateway keeps several connections under one username
+ * (the bells' subscriber, the third-party one, one set per process), which that option would make knock each
+ * other off, so it gets a listener of its own whose password file holds only the gateway.
+ *
+ * Mosquitto has no per-client publish rate and cannot refuse a retained flag by topic: there the ACL keeps each
+ * login to its own few topics (so a retained message can only sit there, one per topic, under the packet limit).
  */
-export function mosquittoConf(dir: string, maxPacketBytes: number): string {
+export function mosquittoConf(opts: { dir: string; listen: Listen; gatewayListen: Listen; limits: BrokerLimits; tls?: ListenerTls | undefined }): string {
+  const tls = opts.tls ? [...(opts.tls.cafile ? [`cafile ${opts.tls.cafile}`] : []), `certfile ${opts.tls.certfile}`, `keyfile ${opts.tls.keyfile}`] : [];
+  const listener = (l: Listen) => [`listener ${l.port}${l.host ? ` ${l.host}` : ''}`, ...tls].join('\n');
   return [
-    '# Generated by `guardbell devices mosquitto-acl`: include it from mosquitto.conf (include_dir, or copy the lines).',
-    'per_listener_settings false',
+    '# Generated by `guardbell devices mosquitto-acl`: the broker\'s configuration (mosquitto -c this file).',
+    'per_listener_settings true',
+    `max_packet_size ${opts.limits.maxPacketBytes}`,
+    `max_inflight_messages ${opts.limits.maxInflight}`,
+    `max_queued_messages ${opts.limits.maxQueued}`,
+    '',
+    '# Bells and bridges: the client id is the username, so no login can take over another\'s.',
+    listener(opts.listen),
     'allow_anonymous false',
-    `password_file ${join(dir, 'passwd')}`,
-    `acl_file ${join(dir, 'acl')}`,
-    `max_packet_size ${maxPacketBytes}`,
+    'use_username_as_clientid true',
+    `password_file ${join(opts.dir, 'passwd')}`,
+    `acl_file ${join(opts.dir, 'acl')}`,
+    '',
+    '# The gateway alone (several connections under one username): MQTT_URL points here.',
+    listener(opts.gatewayListen),
+    'allow_anonymous false',
+    `password_file ${join(opts.dir, 'gateway-passwd')}`,
+    `acl_file ${join(opts.dir, 'acl')}`,
     '',
   ].join('\n');
 }
 
 /**
- * Writes DIR/passwd, DIR/acl and DIR/mosquitto.conf (0600, as Mosquitto 2 wants), owned by the broker's user when
+ * Writes DIR/passwd, DIR/gateway-passwd, DIR/acl and DIR/mosquitto.conf (0600, as Mosquitto 2 wants), owned by the broker's user when
  * `owner` is given: Mosquitto started as root drops to its own user before it opens them ("Unable to open
  * pwfile" otherwise). DIR/bell-credentials.json (0600, the new plaintext passwords) stays the caller's.
  */
@@ -146,6 +202,7 @@ export async function writeMosquittoFiles(dir: string, files: MosquittoFiles, ow
     written.push(path);
   };
   await put('passwd', files.passwd, true);
+  await put('gateway-passwd', files.gatewayPasswd, true);
   await put('acl', files.acl, true);
   await put('mosquitto.conf', files.conf, true);
   if (files.credentials && Object.keys(files.credentials).length > 0) {

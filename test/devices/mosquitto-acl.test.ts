@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { testProvisioning } from '../support/fixtures.ts';
 import { connect } from '../support/mqtt.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { sleep, waitFor } from '../support/wait.ts';
-import { OwnMosquitto } from './own-mosquitto.ts';
+import { OwnMosquitto, freePort } from './own-mosquitto.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,11 +26,13 @@ describe('guardbell devices mosquitto-acl against a real Mosquitto', () => {
   let dir: string;
   let mosquitto: OwnMosquitto;
   let cliOut: string;
+  let gatewayUrl: string;
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
     dir = mkdtempSync(join(tmpdir(), 'gb-acl-'));
+    chmodSync(dir, 0o755); // the broker's user reads the generated files in place
     const doc = testProvisioning();
     for (const b of doc.sites[0]!.bells) if (b.id in PW) b.mqttPassword = PW[b.id as keyof typeof PW];
     const file = join(dir, 'provision.json');
@@ -41,11 +43,14 @@ describe('guardbell devices mosquitto-acl against a real Mosquitto', () => {
     const applied = await provisionFromText(database.db, readFileSync(file, 'utf8'), file, { issueCredentials: false });
     expect(applied.ok).toBe(true);
     await database.close();
+    const [devicePort, gatewayPort] = [await freePort(), await freePort()];
+    gatewayUrl = `mqtt://127.0.0.1:${gatewayPort}`;
     const { stdout, stderr } = await run(process.execPath, [
       'bin/guardbell.js', 'devices', 'mosquitto-acl', '--out', join(dir, 'mosq'), '--provision', file, '--gateway-password', GATEWAY.password,
+      '--listen', `127.0.0.1:${devicePort}`, '--gateway-listen', `127.0.0.1:${gatewayPort}`,
     ], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: db.url, GUARDBELL_TOPIC_ROOT: TOPIC_ROOT, LOG_LEVEL: 'warn' } });
     cliOut = stdout + stderr;
-    mosquitto = await OwnMosquitto.start({ allowAnonymous: false, passwordFile: join(dir, 'mosq', 'passwd'), aclFile: join(dir, 'mosq', 'acl') });
+    mosquitto = await OwnMosquitto.start({ generated: { conf: readFileSync(join(dir, 'mosq', 'mosquitto.conf'), 'utf8'), port: devicePort } });
   }, 90_000);
   afterAll(async () => {
     for (const c of clients) c.end(true);
@@ -54,8 +59,8 @@ describe('guardbell devices mosquitto-acl against a real Mosquitto', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const client = async (username?: string, password?: string) => {
-    const c = await connect(mosquitto.url, { username, password, reconnectPeriod: 0, protocolVersion: 4 });
+  const client = async (username?: string, password?: string, url = mosquitto.url) => {
+    const c = await connect(url, { username, password, reconnectPeriod: 0, protocolVersion: 4 });
     clients.push(c);
     return c;
   };
@@ -68,10 +73,12 @@ describe('guardbell devices mosquitto-acl against a real Mosquitto', () => {
     c.subscribeAsync(filter, { qos: 1 }).then((g) => g[0]!.qos, (err: Error) => (/Subscribe error/.test(err.message) ? 128 : Promise.reject(err)));
   const t = (bellId: string, kind: 'event' | 'heartbeat' | 'status' | 'ack') => bellTopic(TOPIC_ROOT, bellId, kind);
 
-  it('writes the files in mosquitto_passwd format, 0600, with a gateway user and one block per bell with credentials', () => {
+  it('writes the files in mosquitto_passwd format, 0600, the gateway in a file of its own and one block per bell with credentials', () => {
     const passwd = readFileSync(join(dir, 'mosq', 'passwd'), 'utf8').trim().split('\n');
-    expect(passwd.map((l) => l.split(':')[0]).sort()).toEqual(['B-0301', 'B-0302', 'guardbell-gateway']);
-    for (const line of passwd) expect(line).toMatch(/^[^:]+:\$7\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    const gatewayPasswd = readFileSync(join(dir, 'mosq', 'gateway-passwd'), 'utf8').trim().split('\n');
+    expect(passwd.map((l) => l.split(':')[0]).sort()).toEqual(['B-0301', 'B-0302']);
+    expect(gatewayPasswd.map((l) => l.split(':')[0])).toEqual(['guardbell-gateway']);
+    for (const line of [...passwd, ...gatewayPasswd]) expect(line).toMatch(/^[^:]+:\$7\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     const acl = readFileSync(join(dir, 'mosq', 'acl'), 'utf8');
     expect(acl).toContain(`user guardbell-gateway\ntopic readwrite ${TOPIC_ROOT}/#`);
     expect(acl).toContain(`topic read ${TOPIC_ROOT}/bells/B-0301/ack`);
@@ -82,7 +89,7 @@ describe('guardbell devices mosquitto-acl against a real Mosquitto', () => {
   });
 
   it('a bell publishes its event and reads its ack; the gateway user reads everything', async () => {
-    const gw = await client(GATEWAY.username, GATEWAY.password);
+    const gw = await client(GATEWAY.username, GATEWAY.password, gatewayUrl);
     const gwGot = inbox(gw);
     expect(await granted(gw, `${TOPIC_ROOT}/#`)).toBe(1);
     const bell = await client('B-0301', PW['B-0301']);
@@ -96,7 +103,7 @@ describe('guardbell devices mosquitto-acl against a real Mosquitto', () => {
   });
 
   it('a bell cannot publish as another bell nor read another bell\'s ack', async () => {
-    const gw = await client(GATEWAY.username, GATEWAY.password);
+    const gw = await client(GATEWAY.username, GATEWAY.password, gatewayUrl);
     const gwGot = inbox(gw);
     await granted(gw, `${TOPIC_ROOT}/#`);
     const bell = await client('B-0301', PW['B-0301']);
@@ -111,6 +118,11 @@ describe('guardbell devices mosquitto-acl against a real Mosquitto', () => {
     await sleep(300);
     expect(gwGot.filter((m) => m.topic === t('B-0302', 'event'))).toEqual([]);
     expect(bellGot.filter((m) => m.topic !== t('B-0301', 'ack'))).toEqual([]);
+  });
+
+  it('the gateway logs in only on its own listener, and a bell not on the gateway\'s', async () => {
+    await expect(client(GATEWAY.username, GATEWAY.password)).rejects.toThrow();
+    await expect(client('B-0301', PW['B-0301'], gatewayUrl)).rejects.toThrow();
   });
 
   it('a wrong password, an unknown user and an anonymous client are refused', async () => {

@@ -15,7 +15,12 @@ export async function freePort(): Promise<number> {
 }
 
 export interface OwnMosquittoOptions {
-  allowAnonymous: boolean;
+  allowAnonymous?: boolean;
+  /**
+   * A whole configuration with its own listeners (`guardbell devices mosquitto-acl`'s mosquitto.conf), used as it
+   * is; `port` is the listener `url` names. The other options are then ignored.
+   */
+  generated?: { conf: string; port: number };
   /** Copied into the broker's folder (Mosquitto reads them as its own user when started as root). */
   passwordFile?: string;
   aclFile?: string;
@@ -48,11 +53,15 @@ export class OwnMosquitto {
 
   static async start(opts: OwnMosquittoOptions): Promise<OwnMosquitto> {
     const dir = mkdtempSync(join(tmpdir(), 'gb-mosq-'));
+    if (opts.generated) {
+      // Mosquitto wants per_listener_settings before anything else: the generated text comes first.
+      return OwnMosquitto.run(dir, opts.generated.port, [opts.generated.conf, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning']);
+    }
     const port = await freePort();
     const lines = [
       'per_listener_settings false',
       `listener ${port} 127.0.0.1`,
-      `allow_anonymous ${opts.allowAnonymous}`,
+      `allow_anonymous ${opts.allowAnonymous ?? false}`,
       'persistence false',
       'log_dest stderr',
       'log_type error',
@@ -73,6 +82,10 @@ export class OwnMosquitto {
     if (opts.passwordFile) lines.push(`password_file ${place(opts.passwordFile, 'passwd')}`);
     if (opts.aclFile) lines.push(`acl_file ${place(opts.aclFile, 'acl')}`);
     lines.push(...(opts.extraLines ?? []));
+    return OwnMosquitto.run(dir, port, lines);
+  }
+
+  private static async run(dir: string, port: number, lines: string[]): Promise<OwnMosquitto> {
     const conf = join(dir, 'mosquitto.conf');
     writeFileSync(conf, lines.join('\n') + '\n');
     chmodSync(dir, 0o755);

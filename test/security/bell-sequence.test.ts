@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { computeMac } from '../../firmware-bridge/protocol/index.ts';
+import { VirtualBell } from '../../firmware-bridge/virtual-bell/index.ts';
 import { IncidentStore } from '../../api/store/index.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
 import type { TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
-import { CredentialBell, KEY, startSecureSystem } from './secure-system.ts';
+import { BELL_PASSWORDS, CredentialBell, KEY, startSecureSystem } from './secure-system.ts';
 
 /** No message from anyone but the bell moves its sequence, and a bell that starts counting again is heard at once. */
 describe('bell sequence', () => {
@@ -113,6 +117,32 @@ describe('bell sequence', () => {
     const ack = await b.waitForAck({ seq: 2, state: 'received' });
     expect(ack.incident).toBeDefined();
     expect(await count(`select count(*) as n from audit_log where record_type = 'bell' and record_id = 'B-K1' and detail->>'change' = 'sequence_reset'`)).toBe(1);
+  });
+
+  it('the virtual bell sends its boot counter under its MAC: re-flashed (its seq back to 1), its next press is heard at once', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'gb-sec-boot-'));
+    const run = async (type: 'test' | 'press') => {
+      const vb = new VirtualBell({
+        bellId: 'B-K1', keyHex: KEY, mqttUrl: t.mqttUrl, topicRoot: t.topicRoot, stateDir,
+        username: 'B-K1', password: BELL_PASSWORDS['B-K1'], receivedTimeoutMs: 5_000,
+      });
+      await vb.start();
+      try {
+        return { boot: vb.boot, ack: await vb.send(type) };
+      } finally {
+        await vb.stop({ announceOffline: false });
+      }
+    };
+    try {
+      const first = await run('test');
+      writeFileSync(join(stateDir, 'B-K1.json'), JSON.stringify({ bellId: 'B-K1', next: 1, boot: first.boot }));
+      const second = await run('press');
+      expect(second.boot).toBe(first.boot! + 1);
+      expect(second.ack.seq).toBe(1);
+      expect(await count(`select count(*) as n from bell_events where bell_id = 'B-K1' and seq = 1 and boot = ${second.boot}`)).toBe(1);
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 
   it('the new runs are what a restart reads back', async () => {

@@ -9,7 +9,7 @@ import type { MqttClient } from 'mqtt';
 import { provisionFromText } from '../../api/provisioning/apply.ts';
 import { openDatabase } from '../../api/store/index.ts';
 import { bellTopic } from '../../firmware-bridge/protocol/index.ts';
-import { OwnMosquitto } from '../devices/own-mosquitto.ts';
+import { OwnMosquitto, freePort } from '../devices/own-mosquitto.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
 import { connect } from '../support/mqtt.ts';
 import { createTestDatabase } from '../support/postgres.ts';
@@ -22,8 +22,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const GATEWAY = { username: 'guardbell-gateway', password: 'gateway-secret-password-0123' };
 
 /**
- * A real Mosquitto configured only from what `guardbell devices mosquitto-acl` writes (files read in place, as
- * the broker's own user), with Guardbell on it: third-party topics only from the bridge, nothing from strangers.
+ * A real Mosquitto configured only from what `guardbell devices mosquitto-acl` writes (its whole configuration,
+ * files read in place as the broker's own user), with Guardbell on the gateway's listener and the devices on
+ * theirs: third-party topics only from the bridge, nothing from strangers, no bell knocked off by another login.
  */
 describe('Mosquitto with the generated files: bridges, bells and strangers', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -46,14 +47,17 @@ describe('Mosquitto with the generated files: bridges, bells and strangers', () 
     await database.migrate();
     expect((await provisionFromText(database.db, readFileSync(file, 'utf8'), file)).ok).toBe(true);
     await database.close();
-    await run(process.execPath, ['bin/guardbell.js', 'devices', 'mosquitto-acl', '--out', join(dir, 'mosq'), '--provision', file, '--gateway-password', GATEWAY.password], {
+    const [devicePort, gatewayPort] = [await freePort(), await freePort()];
+    await run(process.execPath, [
+      'bin/guardbell.js', 'devices', 'mosquitto-acl', '--out', join(dir, 'mosq'), '--provision', file, '--gateway-password', GATEWAY.password,
+      '--listen', `127.0.0.1:${devicePort}`, '--gateway-listen', `127.0.0.1:${gatewayPort}`,
+    ], {
       cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: db.url, GUARDBELL_TOPIC_ROOT: root, LOG_LEVEL: 'warn' },
     });
-    const generated = readFileSync(join(dir, 'mosq', 'mosquitto.conf'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#') && !/^(per_listener_settings|allow_anonymous)/.test(l));
-    mosquitto = await OwnMosquitto.start({ allowAnonymous: false, extraLines: generated });
+    mosquitto = await OwnMosquitto.start({ generated: { conf: readFileSync(join(dir, 'mosq', 'mosquitto.conf'), 'utf8'), port: devicePort } });
     t = await startTestSystem({
       db: 'postgres', broker: 'mosquitto', databaseUrl: db.url, topicRoot: root, provision: false,
-      env: { MQTT_URL: mosquitto.url, MQTT_USERNAME: GATEWAY.username, MQTT_PASSWORD: GATEWAY.password, MQTT_ALLOW_ANONYMOUS: '0' },
+      env: { MQTT_URL: `mqtt://127.0.0.1:${gatewayPort}`, MQTT_USERNAME: GATEWAY.username, MQTT_PASSWORD: GATEWAY.password, MQTT_ALLOW_ANONYMOUS: '0' },
     });
     guard = await t.login('guard');
     stream = await guard.stream();
@@ -67,8 +71,8 @@ describe('Mosquitto with the generated files: bridges, bells and strangers', () 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const client = async (username?: string, password?: string) => {
-    const c = await connect(mosquitto.url, { username, password, reconnectPeriod: 0, protocolVersion: 4 });
+  const client = async (username?: string, password?: string, clientId?: string) => {
+    const c = await connect(mosquitto.url, { username, password, reconnectPeriod: 0, protocolVersion: 4, ...(clientId ? { clientId } : {}) });
     clients.push(c);
     return c;
   };
@@ -104,5 +108,32 @@ describe('Mosquitto with the generated files: bridges, bells and strangers', () 
     expect(k1.battery).not.toBe(100);
     bell.publish(bellTopic(root, 'B-0302', 'heartbeat'), Buffer.alloc(1024 * 1024, 'x'), { qos: 0 });
     await waitFor(() => !bell.connected, 5_000, 'Mosquitto to drop the oversized packet\'s connection');
+  });
+
+  it('a bell cannot press another bell\'s button', async () => {
+    const bell = await client('B-0302', BELL_PASSWORDS['B-0302']);
+    await bell.publishAsync(bellTopic(root, 'B-0301', 'event'), JSON.stringify({ seq: 7, type: 'press', at: new Date().toISOString() }), { qos: 1 });
+    // A control press that must arrive, so that "nothing" is not just "not yet".
+    await bell.publishAsync(bellTopic(root, 'B-0302', 'event'), JSON.stringify({ seq: 1, type: 'press', at: new Date().toISOString() }), { qos: 1 });
+    await stream.waitFor('incident.created', (i) => i.bellId === 'B-0302');
+    await sleep(300);
+    expect(stream.messages.filter((m) => m.type === 'incident.created' && m.data.bellId === 'B-0301')).toEqual([]);
+  });
+
+  it('another login with a bell\'s client id does not knock the bell off, and the bell is still heard', async () => {
+    const bell = await client('B-0301', BELL_PASSWORDS['B-0301'], 'B-0301');
+    const acks: string[] = [];
+    bell.on('message', (_tp, p) => acks.push(p.toString()));
+    await bell.subscribeAsync(bellTopic(root, 'B-0301', 'ack'), { qos: 1 });
+    let dropped = false;
+    bell.on('close', () => (dropped = true));
+    const other = await client('B-0302', BELL_PASSWORDS['B-0302'], 'B-0301'); // takes the name of B-0301
+    await expect(client(undefined, undefined, 'B-0301')).rejects.toThrow(); // and a stranger cannot even try
+    await sleep(500);
+    expect(dropped).toBe(false);
+    expect(other.connected).toBe(true); // it is B-0302 under its own id, beside the bell
+    await bell.publishAsync(bellTopic(root, 'B-0301', 'event'), JSON.stringify({ seq: 1, type: 'press', at: new Date().toISOString() }), { qos: 1 });
+    await waitFor(() => acks.find((a) => JSON.parse(a).state === 'received'), 5_000, 'B-0301 to get its ack');
+    expect(dropped).toBe(false);
   });
 });

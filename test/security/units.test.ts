@@ -8,6 +8,8 @@ import { maskPhone, selfGrantProblem } from '../../api/auth/policy.ts';
 import { isLoopback } from '../../api/http/headers.ts';
 import { originAllowed } from '../../api/http/origin.ts';
 import { importTemplate } from '../../api/statistics/import-workbook.ts';
+import { parseListen } from '../../api/devices/mosquitto-acl-command.ts';
+import { DEFAULT_BROKER_LIMITS, mosquittoConf, mosquittoFiles } from '../../gateway/broker/mosquitto-acl.ts';
 import { declaredZipProblem, inflatedZipProblem, type ZipLimits } from '../../api/statistics/zip-limits.ts';
 
 describe('login throttle', () => {
@@ -147,3 +149,30 @@ function lieAboutSizes(zip: Uint8Array, size: number): void {
     if (sig === 0x04034b50) view.setUint32(i + 22, size, true);
   }
 }
+
+describe('generated Mosquitto configuration', () => {
+  const base = { dir: '/etc/mosquitto/gb', listen: { port: 8883 }, gatewayListen: { host: '10.0.0.5', port: 8884 }, limits: DEFAULT_BROKER_LIMITS };
+  it('ties client ids to usernames on the devices\' listener only, and puts TLS under both listeners', () => {
+    const conf = mosquittoConf({ ...base, tls: { certfile: '/c.crt', keyfile: '/c.key', cafile: '/ca.crt' } });
+    const [head, devices, gateway] = conf.split(/\n(?=listener )/);
+    expect(head).toMatch(/^per_listener_settings true$/m);
+    expect(head).toContain(`max_packet_size ${DEFAULT_BROKER_LIMITS.maxPacketBytes}`);
+    expect(devices).toMatch(/^listener 8883\ncafile \/ca.crt\ncertfile \/c.crt\nkeyfile \/c.key\nallow_anonymous false\nuse_username_as_clientid true\npassword_file \/etc\/mosquitto\/gb\/passwd\n/);
+    expect(gateway).toMatch(/^listener 8884 10.0.0.5\ncafile/);
+    expect(gateway).toContain('password_file /etc/mosquitto/gb/gateway-passwd');
+    expect(gateway).not.toContain('use_username_as_clientid');
+  });
+  it('keeps the gateway out of the devices\' password file, and refuses one port for both listeners', () => {
+    const files = mosquittoFiles({ topicRoot: 'gb/v1', gateway: { username: 'gw', password: 'gw-password-0123' }, bells: [{ username: 'B-1', password: 'b1-password-0123' }], dir: '/d' });
+    expect(files.passwd.split('\n')[0]).toMatch(/^B-1:/);
+    expect(files.passwd).not.toMatch(/^gw:/m);
+    expect(files.gatewayPasswd).toMatch(/^gw:\$7\$/);
+    expect(() => mosquittoFiles({ topicRoot: 'gb/v1', gateway: { username: 'gw', password: 'x' }, bells: [], dir: '/d', listen: { port: 1883 }, gatewayListen: { port: 1883 } })).toThrow(/two ports/);
+  });
+  it('reads [HOST:]PORT', () => {
+    expect(parseListen('--listen', '1883')).toEqual({ port: 1883 });
+    expect(parseListen('--listen', '127.0.0.1:1884')).toEqual({ host: '127.0.0.1', port: 1884 });
+    expect(parseListen('--listen', '[::1]:1884')).toEqual({ host: '::1', port: 1884 });
+    expect(() => parseListen('--listen', 'host:99999')).toThrow(/expected \[HOST:\]PORT/);
+  });
+});

@@ -16,24 +16,33 @@ function formOf(b: AdminBell): BellForm {
   };
 }
 
-/** The key, once: after this box is closed nobody can read it again (only a new key can be made). */
-export function KeyOnce({ bellId, keyHex, onDone }: { bellId: string; keyHex: string; onDone: () => void }) {
+/** A secret the server made for a bell: its key, or its MQTT password (username = the bell id). */
+export interface BellSecret { bellId: string; kind: 'key' | 'mqttPassword'; value: string }
+
+const SECRET_TEXT = {
+  key: { testId: 'admin-key', title: 'admin.key.title', once: 'admin.key.once' },
+  mqttPassword: { testId: 'admin-mqtt-password', title: 'admin.mqtt.title', once: 'admin.mqtt.once' },
+} as const;
+
+/** The secret, once: after this box is closed nobody can read it again (only a new one can be made). */
+export function SecretOnce({ secret, onDone }: { secret: BellSecret; onDone: () => void }) {
   const { t } = useI18n();
   const [copied, setCopied] = useState(false);
   const box = useRef<HTMLDivElement>(null);
   const code = useRef<HTMLElement>(null);
+  const text = SECRET_TEXT[secret.kind];
   useEffect(() => { box.current?.focus(); }, []);
-  // The clipboard API exists only on https or localhost: elsewhere the key is selected for Ctrl+C.
+  // The clipboard API exists only on https or localhost: elsewhere the secret is selected for Ctrl+C.
   const copy = () => {
     const select = () => { if (code.current) window.getSelection()?.selectAllChildren(code.current); };
     if (!navigator.clipboard) { select(); return; }
-    navigator.clipboard.writeText(keyHex).then(() => setCopied(true), select);
+    navigator.clipboard.writeText(secret.value).then(() => setCopied(true), select);
   };
   return (
-    <div className="panel admin-key" role="alert" tabIndex={-1} ref={box} data-testid="admin-key-once">
-      <h2>{t('admin.key.title', { bell: bellId })}</h2>
-      <p className="warning-text"><strong>{t('admin.key.once')}</strong></p>
-      <code className="admin-key-value" data-testid="admin-key-value" ref={code}>{keyHex}</code>
+    <div className="panel admin-key" role="alert" tabIndex={-1} ref={box} data-testid={`${text.testId}-once`}>
+      <h2>{t(text.title, { bell: secret.bellId })}</h2>
+      <p className="warning-text"><strong>{t(text.once)}</strong></p>
+      <code className="admin-key-value" data-testid={`${text.testId}-value`} ref={code}>{secret.value}</code>
       <div className="admin-actions">
         <button type="button" onClick={copy}>{t('admin.key.copy')}</button>
         <button type="button" className="admin-primary" onClick={onDone}>{t('admin.key.done')}</button>
@@ -46,7 +55,7 @@ export function KeyOnce({ bellId, keyHex, onDone }: { bellId: string; keyHex: st
 export function BellsTab({ dir, reload }: { dir: AdminDirectory; reload: () => void }) {
   const { t } = useI18n();
   const [selected, setSelected] = useState('');
-  const [shown, setShown] = useState<{ bellId: string; key: string } | null>(null);
+  const [shown, setShown] = useState<BellSecret | null>(null);
   const bell = dir.bells.find((b) => b.id === selected);
   return (
     <div className="admin-two">
@@ -69,15 +78,18 @@ export function BellsTab({ dir, reload }: { dir: AdminDirectory; reload: () => v
         <button type="button" onClick={() => { setSelected(''); setShown(null); }}>+ {t('admin.bell.new')}</button>
       </section>
       <div>
-        {shown && <KeyOnce bellId={shown.bellId} keyHex={shown.key} onDone={() => setShown(null)} />}
+        {shown && <SecretOnce secret={shown} onDone={() => setShown(null)} />}
         <BellEditor key={selected || '(new)'} dir={dir} bell={bell}
-          onSaved={(id, key) => { setSelected(id); if (key) setShown({ bellId: id, key }); reload(); }} />
+          onSaved={(id, secret) => { setSelected(id); if (secret) setShown({ bellId: id, ...secret }); reload(); }} />
+        {bell?.adapter === 'native' && <ResetSequence key={bell.id} bellId={bell.id} />}
       </div>
     </div>
   );
 }
 
-function BellEditor({ dir, bell, onSaved }: { dir: AdminDirectory; bell: AdminBell | undefined; onSaved: (id: string, key?: string) => void }) {
+type Saved = (id: string, secret?: Omit<BellSecret, 'bellId'>) => void;
+
+function BellEditor({ dir, bell, onSaved }: { dir: AdminDirectory; bell: AdminBell | undefined; onSaved: Saved }) {
   const { t } = useI18n();
   const [f, setF] = useState<BellForm>(bell ? formOf(bell) : { siteId: dir.sites[0]?.id ?? '', id: '', counterId: dir.sites[0]?.counters[0]?.id ?? '', adapter: 'native', deviceId: '', key: '', heartbeatSeconds: '', confirmWithin: '', mqttPassword: '' });
   const { problems, error, busy, run } = useSubmit();
@@ -98,7 +110,8 @@ function BellEditor({ dir, bell, onSaved }: { dir: AdminDirectory; bell: AdminBe
       mqttPassword: f.mqttPassword === '' ? undefined : f.mqttPassword,
     });
     const r = await run(() => (bell ? adminApi.updateBell(bell.id, body) : adminApi.createBell(body)));
-    if (r) onSaved(r.bell.id, (r as { key?: string }).key);
+    const key = (r as { key?: string } | undefined)?.key;
+    if (r) onSaved(r.bell.id, key ? { kind: 'key', value: key } : undefined);
   };
   const service = async () => {
     if (!bell) return;
@@ -115,7 +128,12 @@ function BellEditor({ dir, bell, onSaved }: { dir: AdminDirectory; bell: AdminBe
   const rotate = async () => {
     if (!bell || !window.confirm(t('admin.key.rotateConfirm', { bell: bell.id }))) return;
     const r = await run(() => adminApi.newBellKey(bell.id));
-    if (r) onSaved(bell.id, r.key);
+    if (r) onSaved(bell.id, { kind: 'key', value: r.key });
+  };
+  const newMqttPassword = async () => {
+    if (!bell || !window.confirm(t('admin.mqtt.newConfirm', { bell: bell.id }))) return;
+    const r = await run(() => adminApi.newMqttPassword(bell.id));
+    if (r) onSaved(bell.id, { kind: 'mqttPassword', value: r.mqttPassword });
   };
 
   return (
@@ -152,8 +170,50 @@ function BellEditor({ dir, bell, onSaved }: { dir: AdminDirectory; bell: AdminBe
       <div className="admin-actions">
         <button type="submit" className="admin-primary" disabled={busy}>{bell ? t('admin.save') : t('admin.create')}</button>
         {bell && bell.adapter === 'native' && <button type="button" onClick={() => void rotate()} disabled={busy}>{t('admin.key.rotate')}</button>}
+        {bell && bell.adapter === 'native' && <button type="button" onClick={() => void newMqttPassword()} disabled={busy} data-testid="admin-bell-mqtt-password">{t('admin.mqtt.new')}</button>}
         {bell && <button type="button" onClick={() => void service()} disabled={busy} data-testid="admin-bell-service">{bell.inService ? t('admin.bell.retire') : t('admin.bell.restore')}</button>}
       </div>
     </form>
+  );
+}
+
+/**
+ * "Reset sequence": asked for with a reason, confirmed in place, and its result shown. For a bell whose
+ * counting started over without a higher boot, which the gateway would otherwise take for a replay.
+ */
+function ResetSequence({ bellId }: { bellId: string }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [missing, setMissing] = useState(false);
+  const [done, setDone] = useState<number | null>(null);
+  const { error, busy, run } = useSubmit();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!reason.trim()) { setMissing(true); return; }
+    const r = await run(() => adminApi.resetSequence(bellId, reason.trim()));
+    if (r) { setDone(r.epoch); setOpen(false); setReason(''); }
+  };
+  const problems = missing ? [{ path: 'reason', message: t('admin.seq.reasonNeeded') }] : [];
+  return (
+    <section className="panel admin-form" aria-labelledby="admin-seq-h" data-testid="admin-seq-reset">
+      <h2 id="admin-seq-h">{t('admin.seq.title', { bell: bellId })}</h2>
+      {done !== null && <p role="status" data-testid="admin-seq-done">{t('admin.seq.done', { bell: bellId, epoch: done })}</p>}
+      {!open ? (
+        <button type="button" onClick={() => { setOpen(true); setDone(null); }}>{t('admin.seq.reset')}</button>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <p className="warning-text">{t('admin.seq.explain')}</p>
+          <Field label={t('admin.seq.reason')} field="reason" problems={problems} hint={t('admin.seq.reasonHint')}>
+            {(p) => <input {...p} value={reason} onChange={(e) => { setReason(e.target.value); setMissing(false); }} autoFocus maxLength={500} />}
+          </Field>
+          <FormErrors error={error} problems={[]} fields={['reason']} />
+          <div className="admin-actions">
+            <button type="submit" className="admin-primary" disabled={busy}>{t('admin.seq.confirm')}</button>
+            <button type="button" onClick={() => { setOpen(false); setMissing(false); }}>{t('admin.seq.cancel')}</button>
+          </div>
+        </form>
+      )}
+    </section>
   );
 }
