@@ -155,7 +155,8 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
   const rate = positiveNumber('rate', v.rate, 50);
   const citySeconds = positiveNumber('city-seconds', v['city-seconds'], 20);
   // Each city press goes to a bell not pressed before, so that each opens an incident of its own.
-  if (!v['no-city'] && Math.floor(rate * citySeconds) > bells) {
+  const cityRuns = v.city || (!v['no-city'] && !v.console && !v.supervision);
+  if (cityRuns && Math.floor(rate * citySeconds) > bells) {
     throw new UsageError(`the city phase presses each bell at most once: --rate × --city-seconds (${Math.floor(rate * citySeconds)}) is more than the ${bells} bells`);
   }
   const compress = positiveInt('compress', v.compress, 3);
