@@ -75,4 +75,26 @@ describe('the bus between processes on real PostgreSQL (LISTEN/NOTIFY with a cat
     await waitFor(() => b.got.length - before === 5 || undefined, 10_000, 'the five events');
     expect(b.got.slice(before).map((e) => (e.d as { drillId: string }).drillId)).toEqual(['gap0', 'gap1', 'gap2', 'gap3', 'gap4']);
   });
+
+  it('a listener cut again while it catches up catches up again before it reports ok', async () => {
+    const a = await transport('a4');
+    const b = await transport('b4');
+    const cut = () => admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'bus-test b4'`);
+    // The lock holds the catch-up read, so the second cut certainly falls inside the catch-up.
+    const locker = new pg.Client({ connectionString: created.url });
+    await locker.connect();
+    await locker.query('begin');
+    await locker.query('lock table bus_events in access exclusive mode');
+    await cut();
+    await waitFor(() => b.t.state === 'catching_up' || undefined, 10_000, 'b to reconnect and start its catch-up');
+    await cut();
+    await waitFor(() => b.t.state === 'down' || undefined, 5_000, 'b to notice the second cut');
+    await locker.query('commit');
+    await locker.end();
+    await waitFor(() => b.t.state === 'ok' || undefined, 10_000, 'b to report ok');
+    // Ok means listening again: what is sent now arrives.
+    const before = b.got.length;
+    for (let i = 0; i < 5; i++) a.t.publish('drill.changed', 1, 'proc-a', { drillId: `after${i}`, siteId: null });
+    await waitFor(() => b.got.length - before === 5 || undefined, 10_000, 'the five events sent after b reported ok');
+  });
 });

@@ -134,8 +134,16 @@ export class PgBusTransport implements BusTransport {
     const client = new pg.Client({
       connectionString: this.opts.url, connectionTimeoutMillis: 2_000, keepAlive: true, application_name: this.opts.applicationName ?? 'guardbell-bus',
     });
-    client.on('error', (err) => this.lost(client, err));
-    client.on('end', () => this.lost(client, new Error('connection ended')));
+    // A connection cut before it became the listener is not the listener's loss (lost() ignores it): remembered here.
+    let cut = false;
+    client.on('error', (err) => {
+      cut = true;
+      this.lost(client, err);
+    });
+    client.on('end', () => {
+      cut = true;
+      this.lost(client, new Error('connection ended'));
+    });
     client.on('notification', (n) => {
       if (n.channel !== BUS_CHANNEL) return;
       this.enqueue(() => this.onNotification(n.payload ?? ''));
@@ -143,6 +151,7 @@ export class PgBusTransport implements BusTransport {
     try {
       await client.connect();
       await client.query(`LISTEN ${BUS_CHANNEL}`);
+      if (cut) throw new Error('LISTEN connection ended while connecting');
     } catch (err) {
       await client.end().catch(() => undefined);
       throw err;
@@ -155,7 +164,7 @@ export class PgBusTransport implements BusTransport {
     }
     // Notifications from now on queue behind the catch-up, so the order is kept.
     this.state = 'catching_up';
-    await this.enqueue(() => this.catchUp(wasLost));
+    await this.enqueue(() => this.catchUp(wasLost, client));
   }
 
   private lost(client: pg.Client, err: Error): void {
@@ -183,7 +192,7 @@ export class PgBusTransport implements BusTransport {
   }
 
   /** Reads every event the listener may have missed, in order, before reporting ok. */
-  private async catchUp(lostAt: number): Promise<void> {
+  private async catchUp(lostAt: number, client: pg.Client): Promise<void> {
     try {
       if (Date.now() - lostAt > RETENTION_MS / 2) {
         // Away longer than the table can be trusted to hold: the truth is re-read instead.
@@ -203,6 +212,9 @@ export class PgBusTransport implements BusTransport {
         this.opts.logger.info({ replayed }, 'bus: caught up after a lost LISTEN connection');
         this.opts.onCaughtUp?.(replayed);
       }
+      // Cut again while reading: what came after the read is in no notification of ours, so the next
+      // connection must catch up again (lostAt is kept) instead of reporting ok.
+      if (this.listener !== client) return;
       this.lostAt = null;
       this.state = 'ok';
     } catch (err) {

@@ -11,6 +11,9 @@
  * compressed in time, with the CPU and memory of the system per 1,000 bells beside the broker alone for the same
  * traffic, and the time from a silent bell's missed-heartbeat deadline (or a dropped connection) to `offline` at a
  * console (supervision-run.ts).
+ * Last (or alone, with --city) a city phase: `guardbell start` × 1, then × 3 on PostgreSQL and the machine's
+ * Mosquitto (shared subscription), the bells in a separate process, a console per process: press → every console
+ * beside the broker's round trip and the single process, and the consoles that missed an incident (city-run.ts).
  *
  * A report: exits 0 whether or not the target is met; non-zero on a crash, a usage error or the time limit.
  */
@@ -24,6 +27,8 @@ import { runConsole, type ConsoleResult } from './console-run.ts';
 import { consoleTargetMet, formatConsole } from './console-report.ts';
 import { formatSupervision } from './supervision-report.ts';
 import { runSupervision, type SupervisionResult } from './supervision-run.ts';
+import { cityTargetMet, runCity, type CityResult } from './city-run.ts';
+import { formatCity } from './city-report.ts';
 
 /** Setup, connecting, stragglers and teardown on top of the press phase, per database. */
 const OVERHEAD_PER_DB_MS = 240_000;
@@ -32,6 +37,8 @@ const ESCALATION_PER_DB_MS = 90_000;
 /** The supervision phase: start, provisioning, connecting (~5 ms a bell on a busy machine), warm-up, silences, teardown. */
 /** The console phase: start, Chromium, first loads, each alarm raised, shown, acknowledged (~0.5 s), teardown. */
 const consoleMs = (o: BenchOptions) => 120_000 + o.consoleAlarms * 3_000;
+/** The city phase: two rounds of a fresh database, processes started, bells connected, presses, stragglers, teardown. */
+const cityMs = (o: BenchOptions) => 2 * (150_000 + (o.citySeconds + o.stragglerSeconds) * 1000);
 const supervisionMs = (o: BenchOptions) => 240_000 + o.supervisionSeconds * 1000 + o.supervisionBells * 5 + (8 * 60_000) / o.supervisionCompress;
 
 export async function runBench(args: string[]): Promise<number> {
@@ -50,15 +57,16 @@ export async function runBench(args: string[]): Promise<number> {
   const opts = o;
 
   // The whole benchmark stops by itself: a hung connection or query ends the process, not the machine's patience.
-  // `--console` and `--supervision` each run only their phase (both given: both).
-  const only = opts.supervision === 'only' || opts.console === 'only';
+  // `--console`, `--supervision` and `--city` each run only their phase (several given: those).
+  const only = opts.supervision === 'only' || opts.console === 'only' || opts.city === 'only';
   const pressPhases = !only;
   const supervision = opts.supervision === 'only' || (!only && opts.supervision !== 'off');
   const consolePhase = opts.console === 'only' || (!only && opts.console !== 'off');
+  const cityPhase = opts.city === 'only' || (!only && opts.city !== 'off');
   const perDbMs =
     (pressPhases ? opts.seconds * 1000 + OVERHEAD_PER_DB_MS + (opts.escalation ? ESCALATION_PER_DB_MS : 0) : 0) + (supervision ? supervisionMs(opts) : 0);
   // The broker baseline of the supervision phase runs once, before the first database's supervision phase.
-  const limitMs = opts.dbs.length * perDbMs + (supervision ? supervisionMs(opts) : 0) + (consolePhase ? consoleMs(opts) : 0);
+  const limitMs = opts.dbs.length * perDbMs + (supervision ? supervisionMs(opts) : 0) + (consolePhase ? consoleMs(opts) : 0) + (cityPhase ? cityMs(opts) : 0);
   const watchdog = setTimeout(() => {
     console.error(`guardbell bench: time limit of ${Math.round(limitMs / 1000)} s exceeded; stopping`);
     process.exit(3);
@@ -68,7 +76,9 @@ export async function runBench(args: string[]): Promise<number> {
   const sup = supervision
     ? `supervision phase with ${opts.supervisionBells} bells heartbeating every ${60 / opts.supervisionCompress} s standing for 60 s (${opts.supervisionCompress}× compressed), ${opts.supervisionBells === 1 ? '' : `${opts.supervisionPerConnection} per MQTT connection, `}beside the broker alone`
     : '';
-  console.log(
+  const city = `a city phase: guardbell start × 1, then × 3, on PostgreSQL and the machine's Mosquitto (shared subscription), ${opts.bells} bells in a separate process at ${opts.rate} presses/s for ${opts.citySeconds} s, a guard console per process`;
+  if (!pressPhases && !supervision && !consolePhase) console.log(`Guardbell bench, city only: ${city} (${process.platform}, node ${process.version}${codeVersion()}).`);
+  else console.log(
     (!pressPhases && !supervision
       ? `Guardbell bench, console only: ${opts.consoleAlarms} alarms in Chromium on ${opts.dbs[0]}, and the console's first load (${process.platform}, node ${process.version}${codeVersion()}).`
       : pressPhases
@@ -77,13 +87,15 @@ export async function runBench(args: string[]): Promise<number> {
           `Bells, broker, gateway, API, console client and fake Twilio (a worker thread) share this process (${process.platform}, node ${process.version}${codeVersion()}).`
       : `Guardbell bench, supervision only: a ${sup}, on ${opts.dbs.join(' and ')}. Broker, gateway, API and console client share this process; ` +
           `the bells and the broker-alone baseline are child processes (${process.platform}, node ${process.version}${codeVersion()}).`) +
-      (consolePhase && (pressPhases || supervision) ? ` Last, a console phase: ${opts.consoleAlarms} alarms in Chromium on ${opts.dbs[0]}.` : ''),
+      (consolePhase && (pressPhases || supervision) ? ` Then a console phase: ${opts.consoleAlarms} alarms in Chromium on ${opts.dbs[0]}.` : '') +
+      (cityPhase ? ` Last, ${city}.` : ''),
   );
   const started = Date.now();
   const runs: DbRunResult[] = [];
   const escalations: EscalationResult[] = [];
   const supervisions: SupervisionResult[] = [];
   const consoles: ConsoleResult[] = [];
+  const cities: CityResult[] = [];
   let broker: BrokerBaseline | undefined;
   try {
     for (const db of opts.dbs) {
@@ -122,6 +134,13 @@ export async function runBench(args: string[]): Promise<number> {
       console.log('');
       console.log(formatConsole(c));
     }
+    if (cityPhase) {
+      console.log(`\ncity phase: guardbell start × 1, then × 3, on PostgreSQL and Mosquitto…`);
+      const c = await runCity(opts, Date.now() + cityMs(opts), (line) => console.log(line));
+      cities.push(c);
+      console.log('');
+      console.log(formatCity(c));
+    }
     console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     clearTimeout(watchdog);
@@ -130,6 +149,7 @@ export async function runBench(args: string[]): Promise<number> {
     console.log('');
     const summary = JSON.parse(jsonSummary(runs, escalations, { baseline: broker, runs: supervisions })) as Record<string, unknown>;
     summary.console = consoles.map((c) => ({ ...c, targetMet: consoleTargetMet(c) }));
+    summary.city = cities.map((c) => ({ ...c, targetMet: cityTargetMet(c) }));
     console.log(JSON.stringify(summary, null, 2));
   }
   return 0;

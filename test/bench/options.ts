@@ -44,6 +44,10 @@ export interface BenchOptions {
   console: 'after' | 'only' | 'off';
   /** Alarms raised one after another in the console phase. */
   consoleAlarms: number;
+  /** The city phase (city-run.ts, PostgreSQL and the machine's Mosquitto): `after` the others, `only` (`--city`), or `off`. */
+  city: 'after' | 'only' | 'off';
+  /** Length of each of its two press runs (one process, three); at most one press per bell. */
+  citySeconds: number;
 }
 
 export const BENCH_USAGE = `usage: guardbell bench [options]
@@ -73,6 +77,12 @@ console phase (Chromium, once, on the first --db; needs npm run build:console):
   --console               run only the console phase
   --no-console            skip it
   --console-alarms N      alarms timed from incident.created to painted   (50)
+city phase (PostgreSQL, the machine's Mosquitto at TEST_MOSQUITTO_URL or 127.0.0.1:1883; after the others):
+  guardbell start × 1, then × 3 with a shared subscription; --bells bells in a separate process at
+  --rate presses/s, one guard console per process
+  --city                  run only the city phase
+  --no-city               skip it
+  --city-seconds S        length of each press run; rate × S at most --bells (20)
 output:
   --json                  also print a JSON summary
   --csv FILE              write per-press timings (ms) to FILE (one file per database: FILE.pglite.csv …)`;
@@ -122,6 +132,9 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
         console: { type: 'boolean', default: false },
         'no-console': { type: 'boolean', default: false },
         'console-alarms': { type: 'string' },
+        city: { type: 'boolean', default: false },
+        'no-city': { type: 'boolean', default: false },
+        'city-seconds': { type: 'string' },
         json: { type: 'boolean', default: false },
         csv: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -138,6 +151,14 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
   if (bells > 99_999) throw new UsageError('--bells must be at most 99999');
   if (v.console && v['no-console']) throw new UsageError('--console and --no-console contradict each other');
   if (v.supervision && v['no-supervision']) throw new UsageError('--supervision and --no-supervision contradict each other');
+  if (v.city && v['no-city']) throw new UsageError('--city and --no-city contradict each other');
+  const rate = positiveNumber('rate', v.rate, 50);
+  const citySeconds = positiveNumber('city-seconds', v['city-seconds'], 20);
+  // Each city press goes to a bell not pressed before, so that each opens an incident of its own.
+  const cityRuns = v.city || (!v['no-city'] && !v.console && !v.supervision);
+  if (cityRuns && Math.floor(rate * citySeconds) > bells) {
+    throw new UsageError(`the city phase presses each bell at most once: --rate × --city-seconds (${Math.floor(rate * citySeconds)}) is more than the ${bells} bells`);
+  }
   const compress = positiveInt('compress', v.compress, 3);
   if (!(COMPRESS_FACTORS as readonly number[]).includes(compress)) throw new UsageError(`--compress must be one of ${COMPRESS_FACTORS.join(', ')}, not "${v.compress}"`);
   const supervisionBells = positiveInt('supervision-bells', v['supervision-bells'], 10_000);
@@ -149,7 +170,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
   }
   return {
     bells,
-    rate: positiveNumber('rate', v.rate, 50),
+    rate,
     seconds: positiveNumber('seconds', v.seconds, 30),
     dbs: db === 'both' ? ['pglite', 'postgres'] : [db as BenchDb],
     heartbeatSeconds: positiveNumber('heartbeat-seconds', v['heartbeat-seconds'], 10),
@@ -171,5 +192,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
     supervisionPerConnection: positiveInt('bells-per-connection', v['bells-per-connection'], 1),
     console: v.console ? 'only' : v['no-console'] ? 'off' : 'after',
     consoleAlarms: positiveInt('console-alarms', v['console-alarms'], 50),
+    city: v.city ? 'only' : v['no-city'] ? 'off' : 'after',
+    citySeconds,
   };
 }

@@ -19,7 +19,7 @@ import { bellId } from './fleet.ts';
 import type { BenchDb } from './options.ts';
 
 export const SITE_ID = 'bench-site';
-const PASSWORD = 'bench-password-1';
+export const BENCH_PASSWORD = 'bench-password-1';
 const BELLS_PER_COUNTER = 20;
 /** With `phones`, the guard (the console) and the manager (the closer) have these: every alarm's `alert` step texts both. */
 export const BENCH_PHONES = { guard: '+821000009001', manager: '+821000009002' } as const;
@@ -31,12 +31,15 @@ export interface BenchSystem {
   close(): Promise<void>;
 }
 
-/** `extraEnv`: e.g. the Twilio settings of a fake Twilio (see twilio.ts). */
-export async function startBenchSystem(db: BenchDb, extraEnv: Record<string, string> = {}): Promise<BenchSystem> {
-  const created = db === 'postgres' ? await createTestDatabase() : undefined;
+/**
+ * `extraEnv`: e.g. the Twilio settings of a fake Twilio (see twilio.ts). `databaseUrl`: a PostgreSQL database the
+ * caller created and drops (it outlives this system), instead of a fresh one dropped at close.
+ */
+export async function startBenchSystem(db: BenchDb, extraEnv: Record<string, string> = {}, databaseUrl?: string): Promise<BenchSystem> {
+  const created = db === 'postgres' && databaseUrl === undefined ? await createTestDatabase() : undefined;
   const runTag = randomBytes(4).toString('hex');
   const topicRoot = `gbbench-${runTag}/v1`;
-  const env: Record<string, string> = { ...isolatedEnv(topicRoot, created?.url, { adminPassword: PASSWORD }), ...extraEnv };
+  const env: Record<string, string> = { ...isolatedEnv(topicRoot, databaseUrl ?? created?.url, { adminPassword: BENCH_PASSWORD }), ...extraEnv };
   const config: Config = { ...configFromEnv(env), embeddedDbDir: 'memory://' };
   let system: System;
   try {
@@ -82,8 +85,8 @@ export function benchProvisioning(bells: number, opts: { counters?: number; phon
       },
     ],
     people: [
-      { id: 'bench-guard', name: 'Bench Guard', roles: ['guard'], siteIds: [SITE_ID], language: 'en', username: 'bench-guard', password: PASSWORD, ...phone(BENCH_PHONES.guard) },
-      { id: 'bench-manager', name: 'Bench Manager', roles: ['manager'], siteIds: [SITE_ID], language: 'en', username: 'bench-manager', password: PASSWORD, ...phone(BENCH_PHONES.manager) },
+      { id: 'bench-guard', name: 'Bench Guard', roles: ['guard'], siteIds: [SITE_ID], language: 'en', username: 'bench-guard', password: BENCH_PASSWORD, ...phone(BENCH_PHONES.guard) },
+      { id: 'bench-manager', name: 'Bench Manager', roles: ['manager'], siteIds: [SITE_ID], language: 'en', username: 'bench-manager', password: BENCH_PASSWORD, ...phone(BENCH_PHONES.manager) },
     ],
   };
 }
@@ -100,8 +103,8 @@ export async function provisionBench(system: System, bells: number, opts: { coun
 }
 
 /** `admin` is the built-in administrator (GUARDBELL_ADMIN_PASSWORD is the bench password). */
-export function login(system: System, username: 'bench-guard' | 'bench-manager' | 'admin'): Promise<ApiClient> {
-  return ApiClient.login(system.url, username, PASSWORD);
+export function login(system: System | { url: string }, username: 'bench-guard' | 'bench-manager' | 'admin'): Promise<ApiClient> {
+  return ApiClient.login(system.url, username, BENCH_PASSWORD);
 }
 
 /** The console: one WebSocket stream as the guard; `incident.created` of bench bells timed on arrival. */

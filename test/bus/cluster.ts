@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
+import pg from 'pg';
+import type { Incident, StreamMessage } from '../../api/contract/index.ts';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { bellTopic, type Ack } from '../../firmware-bridge/protocol/index.ts';
 import { ChildSystem } from '../support/child-system.ts';
@@ -22,7 +24,8 @@ export interface Member {
 
 /**
  * Guardbell as an operator runs it for availability: one PostgreSQL, the machine's Mosquitto with a shared
- * subscription, the test's own process plus `children` real OS processes (`guardbell start`).
+ * subscription, `children` real OS processes (`guardbell start`). The test's own process only migrates and
+ * provisions the database, then stops: every press and every console is served by a child.
  */
 export class Cluster {
   readonly children: (ChildSystem & { url: string })[] = [];
@@ -30,8 +33,16 @@ export class Cluster {
   private readonly dirs: string[] = [];
   private readonly clients: MqttClient[] = [];
   readonly acks = new Map<string, Ack>();
+  private readonly pool: pg.Pool;
 
-  private constructor(readonly t: TestSystem, readonly bellIds: string[]) {}
+  private constructor(readonly t: TestSystem, readonly bellIds: string[]) {
+    this.pool = new pg.Pool({ connectionString: t.databaseUrl, max: 2 });
+  }
+
+  /** A query on the cluster's database, as the operator's psql would run it. */
+  async rows<T>(query: string): Promise<T[]> {
+    return (await this.pool.query(query)).rows as T[];
+  }
 
   static async start(opts: { children: number; bells: number }): Promise<Cluster> {
     const group = `gb${process.pid}`;
@@ -40,7 +51,8 @@ export class Cluster {
     const doc = testProvisioning();
     doc.sites[0]!.bells!.push(...bellIds.map((id) => ({ id, counterId: 'passport-3', adapter: 'native' as const })));
     await applyProvisioning(t.system.database.db, doc);
-    await t.system.reloadDirectory();
+    // The database is migrated and provisioned: from here on only the children take presses and serve consoles.
+    await t.stop();
     const cluster = new Cluster(t, bellIds);
     const started = await Promise.all(Array.from({ length: opts.children }, () => {
       const dir = mkdtempSync(join(tmpdir(), 'gb-cluster-'));
@@ -51,11 +63,10 @@ export class Cluster {
       }, 120_000);
     }));
     cluster.children.push(...started);
-    const urls = [t.url, ...started.map((c) => c.url)];
-    for (const [i, url] of urls.entries()) {
+    for (const [i, { url }] of started.entries()) {
       const guard = await ApiClient.login(url, 'guard', PASSWORD);
       const manager = await ApiClient.login(url, 'manager', PASSWORD);
-      cluster.members.push({ name: i === 0 ? 'parent' : `child ${i}`, url, guard, manager, stream: await guard.stream() });
+      cluster.members.push({ name: `process ${i + 1}`, url, guard, manager, stream: await guard.stream() });
     }
     const client = await connect(MOSQUITTO_URL, { clientId: `gb-cluster-bells-${process.pid}-${Date.now()}` });
     cluster.clients.push(client);
@@ -91,10 +102,22 @@ export class Cluster {
     return seen;
   }
 
+  /** Each incident's newest view among stream messages (and listed incidents), by revision as the console keeps it. */
+  latest(messages: readonly StreamMessage[]): Map<string, Incident> {
+    const view = new Map<string, Incident>();
+    for (const msg of messages) {
+      if (msg.type !== 'incident.created' && msg.type !== 'incident.updated') continue;
+      const held = view.get(msg.data.id);
+      if (!held || (msg.data.revision ?? 0) >= (held.revision ?? 0)) view.set(msg.data.id, msg.data);
+    }
+    return view;
+  }
+
   async close(): Promise<void> {
     for (const m of this.members) m.stream.close();
     for (const c of this.clients) c.end(true);
     await Promise.all(this.children.map((c) => c.stop()));
+    await this.pool.end();
     await this.t.close();
     for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
   }

@@ -1,25 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
-import { Cluster } from './cluster.ts';
+import type { Incident } from '../../api/contract/index.ts';
+import { Cluster, type Member } from './cluster.ts';
 import { waitFor } from '../support/wait.ts';
 
 /**
- * Several `guardbell start` processes on one PostgreSQL and the machine's Mosquitto (shared subscription):
- * every console rings for every press, whichever process took it (issue: "one system, however many processes").
+ * Three `guardbell start` processes on one PostgreSQL and the machine's Mosquitto (shared subscription), a guard's
+ * console on each: every console rings for every press, whichever process took it.
  */
 describe('one system, three processes (real PostgreSQL, Mosquitto and OS processes)', () => {
   let c: Cluster;
   beforeAll(async () => {
-    c = await Cluster.start({ children: 2, bells: 60 });
+    c = await Cluster.start({ children: 3, bells: 60 });
   }, 240_000);
   afterAll(async () => {
     await c?.close();
   });
 
-  const rows = async <T>(query: string): Promise<T[]> => {
-    const r = await c.t.system.database.db.execute(sql.raw(query));
-    return (r as unknown as { rows: T[] }).rows;
-  };
+  const rows = <T>(query: string): Promise<T[]> => c.rows<T>(query);
 
   it('50 presses spread over the processes: the console on each process hears every incident, stored', async () => {
     const bells = c.bellIds.slice(0, 50);
@@ -48,8 +45,40 @@ describe('one system, three processes (real PostgreSQL, Mosquitto and OS process
     // The resolved policy is frozen on each incident when it opens (the site runs on the default).
     const frozen = await rows<{ policy: { steps: { id: string }[] } | null }>(`select escalation_policy as policy from incidents where id in (${[...ids].map((id) => `'${id}'`).join(',')})`);
     expect(frozen.every((r) => r.policy?.steps.map((st) => st.id).includes('alert'))).toBe(true);
-    for (const id of ids) await c.members[0]!.guard.post(`/api/v1/incidents/${id}/acknowledge`);
+    // Acknowledged on the three processes in turn: every console ends on each incident's stored revision.
+    const list = [...ids];
+    for (const [i, id] of list.entries()) expect((await c.members[i % 3]!.guard.post(`/api/v1/incidents/${id}/acknowledge`)).status).toBe(200);
+    const stored = new Map((await rows<{ id: string; revision: number }>(`select id, revision from incidents where id in (${list.map((id) => `'${id}'`).join(',')})`)).map((r) => [r.id, r.revision]));
+    for (const m of c.members) {
+      await waitFor(() => list.every((id) => c.heard(m).get(id)?.status === 'acknowledged') || undefined, 30_000, `${m.name}'s console to hear all 50 acknowledged`);
+      const last = c.latest(m.stream.messages);
+      expect(list.filter((id) => last.get(id)?.revision !== stored.get(id)), `${m.name}: incidents whose last revision shown is not the stored one`).toEqual([]);
+    }
   }, 120_000);
+
+  it('a console that reconnects to another process catches up on what changed while it was away', async () => {
+    const [a, b, cc] = c.members as [Member, Member, Member];
+    const before = await a.guard.stream();
+    const x = (await c.press(c.bellIds[56]!, 1)).incident!;
+    await waitFor(() => c.latest(before.messages).get(x)?.stored || undefined, 15_000, `process 1's console to hear ${x} stored`);
+    before.close();
+    // While it is away: X is acknowledged on B and a new incident Y opens (on whichever process takes the press).
+    expect((await b.guard.post(`/api/v1/incidents/${x}/acknowledge`)).status).toBe(200);
+    const y = (await c.press(c.bellIds[57]!, 1)).incident!;
+    expect(y).not.toBe(x);
+    // Back, on C, as the console does on every (re)connect: the stream first, then the open list read from the
+    // store; stream messages that arrive meanwhile are applied on top, newer revision first.
+    const back = await cc.guard.stream();
+    const open = await cc.guard.get<{ items: Incident[] }>('/api/v1/incidents?status=open');
+    expect(open.status).toBe(200);
+    const view = c.latest([...open.body.items.map((data) => ({ type: 'incident.updated' as const, data })), ...back.messages]);
+    expect(view.get(x)?.status).toBe('acknowledged');
+    expect(view.get(y)?.status).toBe('triggered');
+    // And the new stream goes on ringing: Y acknowledged on A reaches the console on C.
+    expect((await a.guard.post(`/api/v1/incidents/${y}/acknowledge`)).status).toBe(200);
+    await back.waitFor('incident.updated', (i) => i.id === y && i.status === 'acknowledged', 15_000);
+    back.close();
+  }, 60_000);
 
   it('close on one process, press on another at once: a new incident every time', async () => {
     const bell = c.bellIds[55]!;
@@ -78,8 +107,9 @@ describe('one system, three processes (real PostgreSQL, Mosquitto and OS process
   }, 180_000);
 
   it('the LISTEN connection terminated (pg_terminate_backend): the process catches up, no event lost', async () => {
+    // The cut process's own console: the presses the other processes take reach it only through the bus.
     const child = c.children[0]!;
-    const member = c.members[1]!;
+    const member = c.members[0]!;
     const listening = async () => rows<{ pid: number }>(`select pid from pg_stat_activity where application_name like 'guardbell-bus %:${child.child.pid}:%'`);
     expect((await listening()).length).toBe(1);
     const replayed = async () => Number(/^guardbell_bus_replayed_total (\d+)/m.exec(await fetch(`${child.url}/metrics`).then((r) => r.text()))?.[1] ?? 0);
@@ -110,7 +140,7 @@ describe('one system, three processes (real PostgreSQL, Mosquitto and OS process
     const acks = await burst;
     const stored = await rows<{ n: string }>(`select count(*) as n from bell_events where seq = 2 and bell_id in (${bells.map((b) => `'${b}'`).join(',')})`);
     expect(Number(stored[0]!.n)).toBe(40);
-    for (const m of c.members.slice(0, 2)) {
+    for (const m of [c.members[0]!, c.members[2]!]) {
       await waitFor(() => acks.every((a) => c.heard(m).has(a.incident!)) || undefined, 30_000, `${m.name} to hear every press`);
     }
   }, 180_000);
