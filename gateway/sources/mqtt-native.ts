@@ -21,53 +21,34 @@ export interface MqttNativeOptions {
 export class MqttNativeSource implements BellSource {
   readonly name = 'mqtt-native';
   private client: MqttClient | undefined;
-  /** With a shared group: the connection on which this process hears every bell's heartbeats and status. */
-  private watcher: MqttClient | undefined;
 
   constructor(private readonly opts: MqttNativeOptions) {}
 
   get connected(): boolean {
-    return (this.client?.connected ?? false) && (this.watcher?.connected ?? true);
+    return this.client?.connected ?? false;
   }
 
   async start(handlers: { signal(s: BellSignal): void; rejected(r: Rejection): void }): Promise<void> {
     const now = this.opts.now ?? (() => new Date());
-    const root = this.opts.topicRoot;
-    const onSubscribeError = (err: Error) => handlers.rejected({ reason: 'wrong_topic', detail: `subscribe failed: ${err.message}`, transport: 'mqtt', at: now() });
-    const listen = (client: MqttClient, skipEvents: boolean) =>
-      client.on('message', (topic, payload) => {
-        const receivedAt = now();
-        try {
-          this.onMessage(topic, payload, receivedAt, handlers, skipEvents);
-        } catch (err) {
-          handlers.rejected({ reason: 'invalid_field', detail: `internal: ${(err as Error).message}`, transport: 'mqtt', topic, at: receivedAt });
-        }
-      });
-    if (!this.opts.sharedGroup) {
+    const prefix = this.opts.sharedGroup ? `$share/${this.opts.sharedGroup}/` : '';
+    const { client, connected } = connectSubscriber({
+      ...this.opts,
+      clientIdPrefix: 'guardbell-gw',
       // Everything under the root, so that a message on a wrong topic is counted and logged rather than
       // never seen; our own acks come back too and are dropped without a word.
-      const { client, connected } = connectSubscriber({ ...this.opts, clientIdPrefix: 'guardbell-gw', filters: [`${root}/#`], onSubscribeError });
-      this.client = client;
-      listen(client, false);
-      this.startedConnected = await connected;
-      return;
-    }
-    // Several gateways: each press goes to one of them (the shared subscription), but every process hears every
-    // heartbeat and status. Split, each process saw a third of a bell's heartbeats, took live bells for offline and
-    // back, and its health traffic and writes held the presses up by seconds (the city bench: 7 s at three processes).
-    const shared = connectSubscriber({
-      ...this.opts, clientIdPrefix: 'guardbell-gw', filters: [`$share/${this.opts.sharedGroup}/${root}/bells/+/event`], onSubscribeError,
+      filters: [`${prefix}${this.opts.topicRoot}/#`],
+      onSubscribeError: (err) => handlers.rejected({ reason: 'wrong_topic', detail: `subscribe failed: ${err.message}`, transport: 'mqtt', at: now() }),
     });
-    const watcher = connectSubscriber({
-      ...this.opts, ...(this.opts.clientId ? { clientId: `${this.opts.clientId}-watch` } : {}), clientIdPrefix: 'guardbell-gw-watch',
-      filters: [`${root}/#`], onSubscribeError,
+    this.client = client;
+    client.on('message', (topic, payload) => {
+      const receivedAt = now();
+      try {
+        this.onMessage(topic, payload, receivedAt, handlers);
+      } catch (err) {
+        handlers.rejected({ reason: 'invalid_field', detail: `internal: ${(err as Error).message}`, transport: 'mqtt', topic, at: receivedAt });
+      }
     });
-    this.client = shared.client;
-    this.watcher = watcher.client;
-    listen(shared.client, false);
-    listen(watcher.client, true);
-    const [a, b] = await Promise.all([shared.connected, watcher.connected]);
-    this.startedConnected = a && b;
+    this.startedConnected = await connected;
   }
 
   /** Whether the first connection succeeded within the start timeout. */
@@ -78,8 +59,6 @@ export class MqttNativeSource implements BellSource {
     payload: Buffer,
     receivedAt: Date,
     handlers: { signal(s: BellSignal): void; rejected(r: Rejection): void },
-    /** Events come on the shared subscription; the watching connection leaves them to it. */
-    skipEvents: boolean,
   ): void {
     const parsed = parseBellTopic(this.opts.topicRoot, topic);
     if (!parsed.ok) {
@@ -92,7 +71,6 @@ export class MqttNativeSource implements BellSource {
       handlers.rejected({ reason, detail, transport: 'mqtt', bellId, topic, at: receivedAt });
     switch (parsed.kind) {
       case 'event': {
-        if (skipEvents) return;
         const d = decodeEvent(payload);
         if (!d.ok) return reject(d.reason, d.detail);
         handlers.signal({ ...base, kind: 'event', ...d.value, reply: (ack) => this.sendAck(bellId, ack) });
@@ -123,6 +101,6 @@ export class MqttNativeSource implements BellSource {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.client?.endAsync(), this.watcher?.endAsync()]);
+    await this.client?.endAsync();
   }
 }
