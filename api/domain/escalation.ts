@@ -35,7 +35,7 @@ export const escalationPolicySchema = z
   .superRefine((p, ctx) => {
     const seen = new Set<string>();
     p.steps.forEach((s, i) => {
-      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${s.id}"` });
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${s.id}"`, params: { code: 'duplicate', value: s.id } });
       seen.add(s.id);
     });
   });

@@ -39,4 +39,12 @@ describe('zod issues as codes a console can say', () => {
     expect(missing.map((i) => i.code)).toEqual(Array(6).fill('required'));
     expect(missing[0]!.message).toMatch(/expected string/);
   });
+
+  it('a refinement says its own code', () => {
+    const unique = z.array(z.string()).superRefine((xs, ctx) => {
+      if (new Set(xs).size < xs.length) ctx.addIssue({ code: 'custom', path: [1], message: 'twice', params: { code: 'duplicate', value: xs[1]! } });
+      if (xs.includes('?')) ctx.addIssue({ code: 'custom', message: 'a question' });
+    });
+    expect(issues(unique, ['a', 'a', '?']).map((i) => [i.path, i.code, i.params])).toEqual([['1', 'duplicate', { value: 'a' }], ['', 'invalid', undefined]]);
+  });
 });

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 
 export const FIELD_ISSUE_CODES = [
-  'required', 'wrong_type', 'too_short', 'too_long', 'too_small', 'too_big', 'bad_format', 'not_one_of', 'unknown_keys', 'invalid',
+  'required', 'wrong_type', 'too_short', 'too_long', 'too_small', 'too_big', 'bad_format', 'not_one_of', 'unknown_keys', 'duplicate', 'invalid',
 ] as const;
 export type FieldIssueCode = (typeof FIELD_ISSUE_CODES)[number];
 
@@ -61,6 +61,13 @@ function codeOf(issue: Issue): { code: FieldIssueCode; params?: Record<string, s
     case 'invalid_union':
       // A discriminated union whose tag is wrong reports the allowed tags; any other union is simply invalid.
       return { code: 'invalid' };
+    case 'custom': {
+      // A refinement names its code in its params (`{ code: 'duplicate', value }`), or is merely invalid.
+      const { code, ...params } = (issue.params ?? {}) as { code?: unknown } & Record<string, string | number>;
+      return typeof code === 'string' && (FIELD_ISSUE_CODES as readonly string[]).includes(code)
+        ? { code: code as FieldIssueCode, ...(Object.keys(params).length > 0 ? { params } : {}) }
+        : { code: 'invalid' };
+    }
     default:
       return { code: 'invalid' };
   }

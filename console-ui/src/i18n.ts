@@ -9,6 +9,7 @@ import * as adminMessages from './admin/messages.ts';
 import * as casesMessages from './cases/messages.ts';
 import * as deskMessages from './desk/messages.ts';
 import * as drillsMessages from './drills/messages.ts';
+import * as formMessages from './forms/messages.ts';
 import * as placesMessages from './places/messages.ts';
 import * as statisticsMessages from './statistics/messages.ts';
 
@@ -288,6 +289,7 @@ const ko = {
   ...casesMessages.ko,
   ...statisticsMessages.ko,
   ...deskMessages.ko,
+  ...formMessages.ko,
 };
 
 export type MessageKey = keyof typeof ko;
@@ -566,6 +568,7 @@ const en: Partial<Record<MessageKey, string>> = {
   ...casesMessages.en,
   ...statisticsMessages.en,
   ...deskMessages.en,
+  ...formMessages.en,
 };
 
 export const messages: Record<Lang, Partial<Record<MessageKey, string>>> = { ko, en };
