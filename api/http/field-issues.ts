@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 
 export const FIELD_ISSUE_CODES = [
-  'required', 'wrong_type', 'too_short', 'too_long', 'too_small', 'too_big', 'bad_format', 'not_one_of', 'unknown_keys', 'duplicate', 'invalid',
+  'required', 'wrong_type', 'too_short', 'too_long', 'too_few', 'too_many', 'too_small', 'too_big', 'bad_format', 'not_one_of', 'unknown_keys', 'duplicate', 'invalid',
 ] as const;
 export type FieldIssueCode = (typeof FIELD_ISSUE_CODES)[number];
 
@@ -19,8 +19,8 @@ export interface FieldIssue {
 
 type Issue = z.core.$ZodIssue;
 
-/** Strings and lists are short or long; numbers and dates small or big. */
-const LENGTHY = new Set(['string', 'array', 'set', 'file']);
+/** Texts are short or long, lists have too few or too many, numbers and dates are small or big. */
+const LISTS = new Set(['array', 'set']);
 
 /** `input` is what was parsed: a field missing from it is `required`, whatever the schema expected there. */
 export function fieldIssue(issue: Issue, input?: unknown): FieldIssue {
@@ -44,14 +44,17 @@ function codeOf(issue: Issue): { code: FieldIssueCode; params?: Record<string, s
     case 'invalid_type':
       // zod 4 names a missing value only in its message (the input itself is not kept by default).
       return /received undefined/.test(issue.message) ? { code: 'required' } : { code: 'wrong_type', params: { expected: issue.expected } };
-    case 'too_small':
-      return LENGTHY.has(issue.origin)
-        ? { code: 'too_short', params: { min: Number(issue.minimum) } }
-        : { code: 'too_small', params: { min: Number(issue.minimum) } };
-    case 'too_big':
-      return LENGTHY.has(issue.origin)
-        ? { code: 'too_long', params: { max: Number(issue.maximum) } }
-        : { code: 'too_big', params: { max: Number(issue.maximum) } };
+    case 'too_small': {
+      const min = Number(issue.minimum);
+      // An empty text where one is needed is simply missing.
+      if (issue.origin === 'string') return min <= 1 ? { code: 'required' } : { code: 'too_short', params: { min } };
+      return { code: LISTS.has(issue.origin) ? 'too_few' : 'too_small', params: { min } };
+    }
+    case 'too_big': {
+      const max = Number(issue.maximum);
+      if (issue.origin === 'string') return { code: 'too_long', params: { max } };
+      return { code: LISTS.has(issue.origin) ? 'too_many' : 'too_big', params: { max } };
+    }
     case 'invalid_format':
       return { code: 'bad_format', params: { format: issue.format } };
     case 'invalid_value':

@@ -42,6 +42,10 @@ export function ScenarioForm({ onSaved, milestoneName }: { onSaved: () => void; 
     return Number.isInteger(index) ? `${noun} ${index + 1}` : null;
   };
 
+  // A step listed twice is named as the list names it, not by its code.
+  const namedMilestone = (issue: FieldIssue): FieldIssue =>
+    issue.code === 'duplicate' && issue.params?.value !== undefined ? { ...issue, params: { ...issue.params, value: milestoneName(String(issue.params.value)) } } : issue;
+
   async function save(e: FormEvent) {
     e.preventDefault();
     let body: unknown = draft;
@@ -131,7 +135,7 @@ export function ScenarioForm({ onSaved, milestoneName }: { onSaved: () => void; 
               onClick={() => set('steps', [...draft.steps, { milestone: DRILL_MILESTONES.find((m) => !draft.steps.some((s) => s.milestone === m)) ?? 'contained', targetSeconds: 300, required: false }])}>
               {t('scenario.addStep')}
             </button>
-            <FieldIssues issues={at('steps')} testId="scenario-steps-issues" label={part(t('drills.step'))} />
+            <FieldIssues issues={at('steps').map(namedMilestone)} testId="scenario-steps-issues" label={part(t('drills.step'))} />
           </fieldset>
           <FieldIssues issues={issuesElsewhere(error, FIELDS)} />
         </>
