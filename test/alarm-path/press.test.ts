@@ -35,6 +35,10 @@ describe.each(MATRIX)('alarm path on $db + $broker', ({ db, broker }) => {
     const received = await bell.waitForAck({ seq: 1, state: 'received' });
     expect(received.incident).toBe(created.data.id);
     expect(await count(`select count(*) as n from bell_events where bell_id = 'B-0301' and seq = 1`)).toBe(1);
+    // Once stored, consoles hear the incident again with the reference the database gave it, as the API says it.
+    const referenced = await stream.waitFor('incident.updated', (i) => i.id === created.data.id && Boolean(i.reference));
+    expect(referenced.data.reference).toMatch(/^\d{4}-\d{4}$/);
+    expect((await guard.get(`/api/v1/incidents/${created.data.id}`)).body.reference).toBe(referenced.data.reference);
 
     // Retransmissions of the same seq: answered again, never a second incident or row.
     await bell.event(1, 'press');
