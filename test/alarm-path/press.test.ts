@@ -79,6 +79,21 @@ describe.each(MATRIX)('alarm path on $db + $broker', ({ db, broker }) => {
     expect(second.data.status).toBe('triggered');
   });
 
+  it('an incident is found by the reference a caller reads out, within the searcher\'s own sites', async () => {
+    const [first] = (await guard.get('/api/v1/incidents?status=all')).body.items.filter((i: { bellId: string | null }) => i.bellId === 'B-0301').slice(-1);
+    const reference = first.reference as string;
+    const number = reference.split('-')[1]!;
+    const found = await guard.get(`/api/v1/incidents?reference=${number}`);
+    expect(found.status).toBe(200);
+    expect(found.body.items.map((i: { id: string }) => i.id)).toContain(first.id);
+    expect((await guard.get(`/api/v1/incidents?reference=${reference}`)).body.items.map((i: { reference: string }) => i.reference)).toEqual([reference]);
+    // Another site's guard finds nothing there, whatever the number.
+    expect((await (await t.login('guardb')).get(`/api/v1/incidents?reference=${reference}`)).body.items).toEqual([]);
+    const bad = await guard.get('/api/v1/incidents?reference=inc_01%25');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ path: 'reference', code: 'bad_format' })]);
+  });
+
   it('a long press opens an incident marked violence in progress', async () => {
     const bell = await t.bell('B-0302');
     await bell.event(10, 'long_press');
