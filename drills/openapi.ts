@@ -19,6 +19,7 @@ export function drillsOpenApiPaths(): Record<string, unknown> {
       get: { summary: 'The scenario library and managers\' own scenarios', responses: { 200: ok('{"items":[Scenario]}'), ...errors } },
       post: { summary: 'Write an own scenario (managers, admins); a built-in id is refused (409)', requestBody: json(scenarioSchema), responses: { 201: ok('Scenario'), ...errors } },
     },
+    '/drills/people': { get: { summary: 'The people of a site a planner picks drill participants from, by name (?siteId=): id, name, roles', responses: { 200: ok('{"items":[{"id","name","roles"}]}'), ...errors } } },
     '/drills/coverage': { get: { summary: 'Per site: completed drills this half-year (site time zone), last drill, planned; `uncovered` lists the sites not drilled', responses: { 200: ok('{"items":[CoverageRow],"uncovered":[siteId]}'), ...errors } } },
     '/drills/trends': { get: { summary: 'A site\'s completed drills, oldest first: score and seconds per step (?siteId=&limit=)', responses: { 200: ok('{"siteId","items":[TrendPoint]}'), ...errors } } },
     '/drills/{id}': { get: { summary: 'A drill with its incident and its score so far (frozen once ended)', parameters: idParam, responses: { 200: ok('DrillReport'), ...errors } } },

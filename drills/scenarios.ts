@@ -5,13 +5,9 @@
  */
 import { z } from 'zod';
 import { CLASSIFICATIONS } from '../api/contract/index.ts';
+import { DRILL_MILESTONES, type DrillMilestone } from './milestones.ts';
 
-/** Milestones a drill is timed on: timeline entry kinds of the response (api/domain/incident.ts). */
-export const DRILL_MILESTONES = [
-  'acknowledged', 'responding', 'on_scene', 'victim_separated', 'protective_equipment_used', 'police_called', 'police_arrived',
-  'police_handover', 'contained',
-] as const;
-export type DrillMilestone = (typeof DRILL_MILESTONES)[number];
+export { DRILL_MILESTONES, type DrillMilestone } from './milestones.ts';
 
 const text = z.string().trim().min(1).max(2_000);
 const bilingual = z.strictObject({ ko: text, en: text });
@@ -33,7 +29,7 @@ export const scenarioSchema = z.strictObject({
   })).min(1).superRefine((steps, ctx) => {
     const seen = new Set<string>();
     steps.forEach((s, i) => {
-      if (seen.has(s.milestone)) ctx.addIssue({ code: 'custom', path: [i, 'milestone'], message: `${s.milestone} is listed twice` });
+      if (seen.has(s.milestone)) ctx.addIssue({ code: 'custom', path: [i, 'milestone'], message: `${s.milestone} is listed twice`, params: { code: 'duplicate', value: s.milestone } });
       seen.add(s.milestone);
     });
   }),

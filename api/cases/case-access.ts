@@ -43,7 +43,14 @@ export async function caseDetail(ctx: ApiContext, store: CaseStore, complainants
   const incidents = [];
   for (const id of c.incidentIds) {
     const i = await ctx.incidents.get(id);
-    if (i) incidents.push({ id: i.id, siteId: i.siteId, counterId: i.counterId, openedAt: i.openedAt.toISOString(), status: i.status, classification: [...i.classification] });
+    if (!i) continue;
+    // Names and the reference, as people know the incident (the page and the summary PDF prefer them to ids).
+    const siteName = ctx.places.site(i.siteId)?.name;
+    const counterName = ctx.places.counter(i.siteId, i.counterId)?.name;
+    incidents.push({
+      id: i.id, ...(i.reference ? { reference: i.reference } : {}), ...(siteName ? { siteName } : {}), ...(counterName ? { counterName } : {}),
+      siteId: i.siteId, counterId: i.counterId, openedAt: i.openedAt.toISOString(), status: i.status, classification: [...i.classification],
+    });
   }
   const custody = await Promise.all(evidence.map((e) => store.custody(e.id)));
   const counts = (await store.counts([c.id])).get(c.id)!;

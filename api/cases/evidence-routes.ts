@@ -79,7 +79,6 @@ export function evidenceRoutes(ctx: ApiContext): Router {
     for (const incidentId of c.incidentIds) {
       for (const t of await ctx.incidents.timeline(incidentId)) timeline.push({ incidentId, at: t.at, kind: t.kind, data: t.data });
     }
-    for (const i of detail.incidents) Object.assign(i, { siteName: ctx.places.site(i.siteId)?.name, counterName: ctx.places.counter(i.siteId, i.counterId)?.name });
     const timeZone = ctx.places.site(detail.incidents[0]?.siteId ?? '')?.timezone;
     const names = await personNames(ctx);
     const exportedAt = new Date();

@@ -393,6 +393,7 @@ export class AlarmCore implements BellSignalSink {
       entry.stored = true;
       const record = entry.record;
       if (record && result.revision !== undefined) record.revision = Math.max(record.revision ?? 0, result.revision);
+      if (record && result.reference) record.reference = result.reference;
       // A new incident stored with its steps (the first alert's plan) is armed already.
       const escalation = (change?.kind === 'insert' && !write.firstAlert) || change?.kind === 'cancel_at_counter' || (change?.kind === 'raise' && (change.violence || change.confirm === true));
       if (provisional && record) this.settleUnstored(provisional);

@@ -7,6 +7,7 @@ export function presentIncident(r: IncidentRecord, places: Places, stored = true
   const counter = places.counter(r.siteId, r.counterId);
   return {
     id: r.id,
+    ...(r.reference ? { reference: r.reference } : {}),
     mode: r.mode,
     status: r.status,
     severity: r.severity,
@@ -40,6 +41,7 @@ export function mergeIncidentView(r: IncidentRecord, v: Incident): void {
   r.outcome = v.outcome;
   r.unconfirmed = v.unconfirmed ?? r.unconfirmed;
   r.revision = v.revision ?? r.revision;
+  r.reference = v.reference ?? r.reference;
 }
 
 export function presentTimelineEntry(e: StoredTimelineEntry, names: ReadonlyMap<string, string>): TimelineEntry {

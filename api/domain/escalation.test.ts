@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_ESCALATION_POLICY as P, escalationDecision, escalationPolicySchema, escalationView, policeTargets, type EscalationView,
+  DEFAULT_ESCALATION_POLICY as P, escalationDecision, escalationPolicySchema, escalationView, policeTargets, sparedFromStep, type EscalationView,
 } from './escalation.ts';
 
 const t0 = new Date('2026-11-23T09:15:00.000Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
 const view = (over: Partial<EscalationView> = {}): EscalationView => ({
-  status: 'triggered', mode: 'live', openedAt: t0, acknowledgedAt: null, onSceneAt: null, violenceAt: null, unconfirmed: false, ...over,
+  status: 'triggered', mode: 'live', openedAt: t0, acknowledgedAt: null, onSceneAt: null, violenceAt: null, unconfirmed: false, responders: [], ...over,
 });
 const ids = (steps: { id: string }[]) => steps.map((s) => s.id);
 /** Runs the decision like the engine does: repeatedly, marking fired and skipped steps done. */
@@ -131,5 +131,25 @@ describe('an unconfirmed incident (the bell confirmation rule)', () => {
   it('escalationView reads the flag from the incident', () => {
     const v = escalationView({ status: 'triggered', mode: 'live', openedAt: t0, acknowledgedAt: null, violence: false, unconfirmed: true }, []);
     expect(v.unconfirmed).toBe(true);
+  });
+});
+
+describe('who a step spares (a late acknowledgement)', () => {
+  const step = (id: string) => P.steps.find((s) => s.id === id)!;
+  it('the nobody-on-scene step spares whoever acknowledged or is on the way', () => {
+    const v = escalationView(
+      { status: 'responding', mode: 'live', openedAt: t0, acknowledgedAt: at(150), acknowledgedBy: 'guard-a', violence: false },
+      [{ kind: 'acknowledged', at: at(150), actorId: 'guard-a' }, { kind: 'responding', at: at(160), actorId: 'guard-b' }, { kind: 'note', at: at(170), actorId: 'guard-c' }],
+    );
+    expect([...sparedFromStep(step('no_one_on_scene_120s'), v)].sort()).toEqual(['guard-a', 'guard-b']);
+  });
+  it('the acknowledger is spared even when the timeline has not been read', () => {
+    const v = escalationView({ status: 'acknowledged', mode: 'live', openedAt: t0, acknowledgedAt: at(5), acknowledgedBy: 'guard-a', violence: false }, []);
+    expect([...sparedFromStep(step('no_one_on_scene_120s'), v)]).toEqual(['guard-a']);
+  });
+  it('other steps spare nobody, and nobody is spared before anyone answers', () => {
+    expect(sparedFromStep(step('unacknowledged_30s'), view({ responders: ['guard-a'] })).size).toBe(0);
+    expect(sparedFromStep(step('alert'), view({ responders: ['guard-a'] })).size).toBe(0);
+    expect(sparedFromStep(step('no_one_on_scene_120s'), view()).size).toBe(0);
   });
 });

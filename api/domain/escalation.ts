@@ -35,7 +35,7 @@ export const escalationPolicySchema = z
   .superRefine((p, ctx) => {
     const seen = new Set<string>();
     p.steps.forEach((s, i) => {
-      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${s.id}"` });
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${s.id}"`, params: { code: 'duplicate', value: s.id } });
       seen.add(s.id);
     });
   });
@@ -72,6 +72,8 @@ export interface EscalationView {
   violenceAt: Date | null;
   /** A first press awaiting confirmation (the bell's confirmation rule): only guards are reached. */
   unconfirmed: boolean;
+  /** People who have taken the alarm: the one who acknowledged and whoever reported being on the way. */
+  responders: string[];
 }
 
 /** Who an unconfirmed incident may reach: the guards, who go and check (never police, managers, the situation room). */
@@ -86,8 +88,11 @@ const ACTIVE: readonly IncidentStatus[] = ['triggered', 'acknowledged', 'respond
 
 /** Derives the view from the incident's own fields and its timeline: time is data, never kept by hand. */
 export function escalationView(
-  incident: { status: IncidentStatus; mode: Mode; openedAt: Date; acknowledgedAt: Date | null; violence: boolean; unconfirmed?: boolean | undefined },
-  timeline: readonly { kind: string; at: Date }[],
+  incident: {
+    status: IncidentStatus; mode: Mode; openedAt: Date; acknowledgedAt: Date | null; acknowledgedBy?: string | null | undefined;
+    violence: boolean; unconfirmed?: boolean | undefined;
+  },
+  timeline: readonly { kind: string; at: Date; actorId?: string | null | undefined }[],
 ): EscalationView {
   const first = (...kinds: string[]) => timeline.find((e) => kinds.includes(e.kind))?.at ?? null;
   const onScene = first('on_scene');
@@ -101,7 +106,27 @@ export function escalationView(
     onSceneAt: onScene ?? contained,
     violenceAt: incident.violence ? (first('severity_raised') ?? incident.openedAt) : null,
     unconfirmed: incident.unconfirmed ?? false,
+    responders: respondersOf(incident.acknowledgedBy ?? null, timeline),
   };
+}
+
+/** Timeline entries whose actor has taken the alarm and is on the way to the counter. */
+const RESPONDING_KINDS: readonly string[] = ['acknowledged', 'responding'];
+
+function respondersOf(acknowledgedBy: string | null, timeline: readonly { kind: string; actorId?: string | null | undefined }[]): string[] {
+  const ids = new Set<string>(acknowledgedBy ? [acknowledgedBy] : []);
+  for (const e of timeline) if (e.actorId && RESPONDING_KINDS.includes(e.kind)) ids.add(e.actorId);
+  return [...ids];
+}
+
+/**
+ * The people a step must not call. A "nobody on scene" step asks for someone to go to the counter; the guard
+ * who acknowledged (late or not) or reported being on the way is that someone, and a call to them while they
+ * run is noise that costs them seconds. The step still reaches everyone else it names (other guards, the
+ * counter's manager, the situation room). Other steps spare nobody.
+ */
+export function sparedFromStep(step: EscalationStep, v: Pick<EscalationView, 'responders'>): ReadonlySet<string> {
+  return step.when.kind === 'no_one_on_scene' ? new Set(v.responders) : new Set();
 }
 
 /** When a step becomes due, or null while its condition cannot be met yet. */

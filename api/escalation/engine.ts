@@ -8,8 +8,8 @@ import type { Logger } from 'pino';
 import { ulid } from 'ulidx';
 import type { Histogram } from 'prom-client';
 import {
-  policyOf, escalationDecision, escalationView, stepDueAt, stepStopped,
-  type EscalationStep,
+  policyOf, escalationDecision, escalationView, sparedFromStep, stepDueAt, stepStopped,
+  type EscalationStep, type EscalationView,
 } from '../domain/index.ts';
 import type { Db, IncidentRecord } from '../store/index.ts';
 import { recordFromRow, schema } from '../store/index.ts';
@@ -251,7 +251,7 @@ export class EscalationEngine {
     const [row] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
     if (!row) return 0;
     const record = recordFromRow(row);
-    const entries = await tx.select({ kind: timeline.kind, at: timeline.at }).from(timeline).where(eq(timeline.incidentId, incidentId)).orderBy(asc(timeline.id));
+    const entries = await tx.select({ kind: timeline.kind, at: timeline.at, actorId: timeline.actorId }).from(timeline).where(eq(timeline.incidentId, incidentId)).orderBy(asc(timeline.id));
     const view = escalationView(record, entries);
     const policy = policyOf(record);
     const all = await tx.select().from(escalationSteps).where(eq(escalationSteps.incidentId, incidentId));
@@ -267,7 +267,7 @@ export class EscalationEngine {
     }
     for (const step of decision.fire.filter((s) => claimedIds.has(s.id))) {
       const dueAt = claimed.find((c) => c.stepId === step.id)?.dueAt ?? now;
-      const partial = await this.fire(tx, record, step, roster, now);
+      const partial = await this.fire(tx, record, step, view, roster, now);
       await setStep(step.id, { status: 'fired', firedAt: now, ...(partial ? { reason: GUARDS_ONLY_UNCONFIRMED } : {}) });
       this.deps.lateness.observe(Math.max(0, now.getTime() - dueAt.getTime()) / 1000);
       handled++;
@@ -286,13 +286,15 @@ export class EscalationEngine {
   }
 
   /** Returns true when the step reached only the guards of an unconfirmed incident (the rest follow on confirmation). */
-  private async fire(tx: Tx, record: IncidentRecord, step: EscalationStep, roster: RosterSnapshot, now: Date): Promise<boolean> {
+  private async fire(tx: Tx, record: IncidentRecord, step: EscalationStep, view: EscalationView, roster: RosterSnapshot, now: Date): Promise<boolean> {
     const site = this.deps.places.site(record.siteId);
     if (!site) return false;
     const partial = reachesOnlyGuards(step, record);
-    const planned = planStep(step, record, site, this.deps.places.counter(record.siteId, record.counterId), roster);
+    const spared = sparedFromStep(step, view);
+    const planned = planStep(step, record, site, this.deps.places.counter(record.siteId, record.counterId), roster, spared);
     if (planned.length > 0) await tx.insert(notifications).values(planned.map((p) => notificationRow(p, record, now, 'queued'))).onConflictDoNothing();
-    await tx.insert(timeline).values({ incidentId: record.id, at: now, kind: 'escalation_step', actorId: null, data: stepEntryData(step, planned, record) });
+    const extra = spared.size > 0 ? { spared: [...spared] } : {};
+    await tx.insert(timeline).values({ incidentId: record.id, at: now, kind: 'escalation_step', actorId: null, data: stepEntryData(step, planned, record, extra) });
     return partial;
   }
 

@@ -63,10 +63,12 @@ export function planStep(
   site: SiteRow,
   counter: CounterRow | undefined,
   roster: RosterSnapshot,
+  /** People this step must not call (sparedFromStep: the guard already on the way). */
+  spared: ReadonlySet<string> = new Set(),
 ): PlannedNotification[] {
   const out: PlannedNotification[] = [];
   const personChannels = step.channels.filter((c): c is 'sms' | 'voice' => c !== 'console');
-  const seen = new Set<string>();
+  const seen = new Set<string>(spared);
   // While unconfirmed only the guards are told (the bell's confirmation rule).
   for (const r of reachableRecipients(step.recipients, incident.unconfirmed)) {
     if (r === 'police') {

@@ -11,6 +11,8 @@ export const incidentListQuery = z.object({
   status: z.enum(['open', 'closed', 'all']).default('all'),
   mode: z.enum(['live', 'drill']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
+  /** Part of a reference as a person reads it out (`2026-0042`, `0042`, `42`): the incidents whose reference contains it. */
+  reference: z.string().trim().regex(/^[0-9Dd-]{1,16}$/, 'digits, D and -, as in 2026-0042').optional(),
 });
 
 export const raiseIncidentBody = z.strictObject({

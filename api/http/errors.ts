@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { DomainError } from '../domain/index.ts';
 import { NotFoundError } from '../core/alarm-core.ts';
+import { fieldIssue } from './field-issues.ts';
 
 /** An error with a stable machine-readable code (STYLE.md: Outline's server/errors.ts). */
 export class HttpError extends Error {
@@ -29,21 +30,22 @@ const DOMAIN_STATUS: Record<DomainError['code'], number> = {
   reason_required: 422,
 };
 
-export function validationError(error: z.ZodError, where: string): HttpError {
-  const details = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+export function validationError(error: z.ZodError, where: string, input?: unknown): HttpError {
+  // Each problem names its field with a code and parameters, so a console says it in Korean beside the control.
+  const details = error.issues.map((i) => fieldIssue(i, input));
   const text = details.map((d) => `${d.path || where}: ${d.message}`).join('; ');
   return new HttpError(400, 'invalid_request', `invalid ${where}: ${text}`, details);
 }
 
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body ?? {});
-  if (!r.success) throw validationError(r.error, 'body');
+  if (!r.success) throw validationError(r.error, 'body', body ?? {});
   return r.data;
 }
 
 export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
   const r = schema.safeParse(query ?? {});
-  if (!r.success) throw validationError(r.error, 'query');
+  if (!r.success) throw validationError(r.error, 'query', query ?? {});
   return r.data;
 }
 

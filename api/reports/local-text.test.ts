@@ -1,8 +1,3 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
@@ -12,18 +7,9 @@ import { statisticsWorkbook } from '../statistics/export.ts';
 import { computeStatistics, type IncidentLine } from '../statistics/compute.ts';
 import { drillReportPdf } from '../../drills/pdf.ts';
 import type { DrillReport } from '../../drills/service.ts';
+import { pdfText } from '../../test/support/pdf-text.ts';
 import { ko, separationText, siteDate, siteDateTime } from './local-text.ts';
 
-const run = promisify(execFile);
-
-/** The text a reader's PDF program would show (poppler's pdftotext, as a person would check it). */
-async function pdfText(bytes: Uint8Array): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'gb-pdf-'));
-  const file = join(dir, 'doc.pdf');
-  await writeFile(file, bytes);
-  const { stdout } = await run('pdftotext', ['-layout', file, '-']);
-  return stdout;
-}
 
 // 21:42:48 UTC on 1 December is 06:42 on 2 December in Seoul.
 const pressed = new Date('2026-12-01T21:42:48.000Z');

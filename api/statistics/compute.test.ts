@@ -30,6 +30,9 @@ describe('statistics from the timeline', () => {
     expect(s.byMonth).toEqual([{ key: '2026-01', label: '2026-01', count: 1 }, { key: '2026-02', label: '2026-02', count: 2 }]);
     expect(s.byKind.map((k) => [k.key, k.count])).toEqual([['assault', 1], ['threat', 1], ['unclassified', 1], ['verbal_abuse', 1]]);
     expect(s.byCounter.map((c) => [c.key, c.count])).toEqual([['site-a/passport-3', 2], ['site-a/welfare-1', 1]]);
+    // A chart names each bar by its counter: the counter's own name travels beside the combined label.
+    expect(s.byCounter[0]).toMatchObject({ counterName: expect.any(String), siteName: expect.any(String) });
+    expect(s.byCounter[0]!.label).toBe(`${s.byCounter[0]!.siteName} · ${s.byCounter[0]!.counterName}`);
     expect(s.bySource).toEqual([{ key: 'bell', label: 'bell', count: 2 }, { key: 'import', label: 'import', count: 1 }]);
     expect(s.responseTimes.acknowledged).toEqual({ count: 0, medianSeconds: null, p90Seconds: null, meanSeconds: null, maxSeconds: null });
   });

@@ -59,7 +59,8 @@ export interface Statistics {
   falseAlarms: number;
   byKind: Count[];
   bySite: Count[];
-  byCounter: (Count & { siteId: string })[];
+  /** `label` reads "site · counter"; a chart names the counter first (`counterName`), its site after. */
+  byCounter: (Count & { siteId: string; siteName: string; counterName: string })[];
   byMonth: Count[];
   byMode: Count[];
   bySource: Count[];
@@ -128,7 +129,7 @@ const FALSE_ALARM = 'false_alarm';
 export function computeStatistics(lines: readonly IncidentLine[]): Statistics {
   const kinds = new Map<string, Count>();
   const sites = new Map<string, Count>();
-  const counters = new Map<string, Count & { siteId: string }>();
+  const counters = new Map<string, Count & { siteId: string; siteName: string; counterName: string }>();
   const months = new Map<string, Count>();
   const modes = new Map<string, Count>();
   const sources = new Map<string, Count>();
@@ -145,7 +146,7 @@ export function computeStatistics(lines: readonly IncidentLine[]): Statistics {
     const ck = `${i.siteId}/${i.counterId}`;
     const c = counters.get(ck);
     if (c) c.count++;
-    else counters.set(ck, { key: ck, label: `${i.siteName} · ${i.counterName}`, count: 1, siteId: i.siteId });
+    else counters.set(ck, { key: ck, label: `${i.siteName} · ${i.counterName}`, count: 1, siteId: i.siteId, siteName: i.siteName, counterName: i.counterName });
     const month = localDate(i.openedAt, i.timezone).slice(0, 7);
     tally(months, month, month);
     tally(modes, i.mode, i.mode);

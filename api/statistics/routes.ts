@@ -124,7 +124,7 @@ async function loadWithFilter(ctx: ApiContext, store: StatisticsStore, res: Resp
   const incidents: StatIncident[] = rows.map((i) => {
     const site = ctx.places.site(i.siteId);
     return {
-      id: i.id, mode: i.mode, status: i.status, source: i.source, siteId: i.siteId, siteName: site?.name ?? i.siteId,
+      id: i.id, reference: i.reference ?? undefined, mode: i.mode, status: i.status, source: i.source, siteId: i.siteId, siteName: site?.name ?? i.siteId,
       counterId: i.counterId, counterName: ctx.places.counter(i.siteId, i.counterId)?.name ?? i.counterId,
       timezone: site?.timezone ?? 'UTC', openedAt: i.openedAt, classification: i.classification,
     };

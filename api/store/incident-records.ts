@@ -18,6 +18,8 @@ export interface IncidentRecord extends IncidentState {
   unconfirmed: boolean;
   /** Raised by every stored change (absent on an incident known only in memory). */
   revision?: number | undefined;
+  /** The per-site, per-year reference (2026-0042), given when the incident is stored (absent before). */
+  reference?: string | null | undefined;
 }
 
 export interface StoredTimelineEntry extends TimelineDraft {
@@ -48,6 +50,7 @@ export function recordFromRow(row: typeof incidents.$inferSelect): IncidentRecor
     jointPoliceDrill: row.jointPoliceDrill,
     unconfirmed: row.unconfirmed,
     revision: row.revision,
+    reference: row.reference,
   };
 }
 

@@ -12,6 +12,8 @@ const record = (id: string, openedAt: Date): IncidentRecord => ({
   id, siteId: 'site-a', counterId: 'passport-3', bellId: 'B-0301', openingSeq: 1, source: 'bell', raisedBy: null,
   escalationPolicy: null, jointPoliceDrill: false, unconfirmed: false,
 });
+/** The year on a Seoul wall clock (the test sites' time zone): references count per site and local year. */
+const year = (t: Date) => new Date(t.getTime() + 9 * 3_600_000).getUTCFullYear();
 const event = (seq: number, at: Date) => ({ bellId: 'B-0301', seq, type: 'press', receivedAt: at, bellAt: null, battery: null, transport: 'mqtt' });
 
 describe.each(['pglite', 'postgres'] as const)('incident store on %s', (kind) => {
@@ -34,7 +36,7 @@ describe.each(['pglite', 'postgres'] as const)('incident store on %s', (kind) =>
   it('stores a bell event once; a second write of the same (bell, seq) is a duplicate and changes nothing', async () => {
     const t = new Date();
     const first = await store.writeBellEvent({ event: event(1, t), incident: { kind: 'insert', record: record('inc_a', t) }, entries: [{ kind: 'press', at: t, actorId: null, data: {} }] });
-    expect(first).toEqual({ outcome: 'stored', incidentId: 'inc_a', cancelApplied: false });
+    expect(first).toEqual({ outcome: 'stored', incidentId: 'inc_a', cancelApplied: false, reference: `${year(t)}-0001` });
     const again = await store.writeBellEvent({ event: event(1, t), incident: { kind: 'insert', record: record('inc_b', t) }, entries: [] });
     expect(again).toEqual({ outcome: 'duplicate', incidentId: 'inc_a' });
     expect(await store.get('inc_b')).toBeNull();
@@ -57,7 +59,7 @@ describe.each(['pglite', 'postgres'] as const)('incident store on %s', (kind) =>
     await store.applyAction('inc_a', { type: 'acknowledge', by: 'guard-a' }, t);
     await store.applyAction('inc_a', { type: 'close', by: 'manager-a', outcome: 'done', classification: ['other'] }, t);
     const opened = await store.writeBellEvent({ event: event(4, t), incident: { kind: 'raise', id: 'inc_never', violence: false }, entries: [], fallback: record('inc_fb2', t) });
-    expect(opened).toEqual({ outcome: 'joined_existing', incidentId: 'inc_fb2' });
+    expect(opened).toEqual({ outcome: 'joined_existing', incidentId: 'inc_fb2', reference: `${year(t)}-0002` });
     expect((await store.get('inc_fb2'))!.status).toBe('triggered');
     expect(await store.findEvent('B-0301', 4)).toEqual({ incidentId: 'inc_fb2' });
   });

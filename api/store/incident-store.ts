@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, max, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, like, max, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { IncidentAction, TimelineDraft } from '../domain/index.ts';
 import { transition } from '../domain/index.ts';
 import type { Db } from './database.ts';
@@ -63,6 +63,8 @@ export type BellEventWriteResult = (
   revision?: number | undefined;
   /** Ids of the first alert's notification rows now in the database (under whichever incident the event went to). */
   firstAlertStored?: string[];
+  /** The reference the database gave the incident this write inserted. */
+  reference?: string | undefined;
 };
 
 export interface IncidentFilter {
@@ -70,6 +72,8 @@ export interface IncidentFilter {
   mode?: 'live' | 'drill' | undefined;
   siteIds?: string[] | undefined;
   raisedBy?: string | undefined;
+  /** Part of a reference (`2026-0042`, `0042`): matched within the reference. */
+  reference?: string | undefined;
   limit?: number | undefined;
 }
 
@@ -139,6 +143,7 @@ export class IncidentStore {
     if (f.mode) where.push(eq(incidents.mode, f.mode));
     if (f.siteIds) where.push(f.siteIds.length ? inArray(incidents.siteId, f.siteIds) : sql`false`);
     if (f.raisedBy) where.push(eq(incidents.raisedBy, f.raisedBy));
+    if (f.reference) where.push(like(incidents.reference, `%${f.reference.toUpperCase()}%`));
     const rows = await this.db
       .select()
       .from(incidents)
@@ -159,6 +164,10 @@ export class IncidentStore {
    */
   async writeBellEvents(writes: BellEventWrite[]): Promise<{ results: BellEventWriteResult[]; error?: unknown }> {
     if (this.inEngine) return this.inEngine('writeBellEvents', writes);
+    return this.writeEach(writes);
+  }
+
+  private async writeEach(writes: BellEventWrite[]): Promise<{ results: BellEventWriteResult[]; error?: unknown }> {
     const results: BellEventWriteResult[] = [];
     for (const write of writes) {
       try {
@@ -213,11 +222,13 @@ export class IncidentStore {
 
   /** A console alarm (software panic button): no bell event, stored before anyone is told. */
   async insertIncident(record: IncidentRecord, entries: TimelineDraft[], firstAlert?: FirstAlertRows): Promise<string[]> {
-    return this.db.transaction(async (tx) => {
-      await tx.insert(incidents).values(rowFromRecord(record));
+    const { stored, reference } = await this.db.transaction(async (tx) => {
+      const [row] = await tx.insert(incidents).values(rowFromRecord(record)).returning({ reference: incidents.reference });
       await insertEntries(tx, record.id, entries);
-      return insertFirstAlert(tx, record.id, firstAlert);
+      return { stored: await insertFirstAlert(tx, record.id, firstAlert), reference: row?.reference ?? null };
     });
+    record.reference = reference;
+    return stored;
   }
 }
 
@@ -258,13 +269,15 @@ async function writeInTransaction(tx: Tx, write: BellEventWrite): Promise<BellEv
   }
   let firstAlertStored: string[] | undefined;
   let revision: number | undefined;
+  let reference: string | undefined;
   if (insert) {
-    await tx.insert(incidents).values(rowFromRecord(insert));
+    const [row] = await tx.insert(incidents).values(rowFromRecord(insert)).returning({ reference: incidents.reference });
+    reference = row?.reference ?? undefined;
     revision = 0;
     firstAlertStored = await insertFirstAlert(tx, insert.id, w.firstAlert);
     if (redirected) {
       await insertEntries(tx, insert.id, w.entries);
-      return { outcome: 'joined_existing', incidentId: insert.id, revision };
+      return { outcome: 'joined_existing', incidentId: insert.id, revision, reference };
     }
   } else if (change?.kind === 'raise') {
     revision = await bump(tx, change.id, {
@@ -287,7 +300,7 @@ async function writeInTransaction(tx: Tx, write: BellEventWrite): Promise<BellEv
   const id = incidentIdOf(w);
   if (id) await insertEntries(tx, id, entries);
   return {
-    outcome: redirected ? 'joined_existing' : 'stored', incidentId: id, cancelApplied, revision,
+    outcome: redirected ? 'joined_existing' : 'stored', incidentId: id, cancelApplied, revision, ...(reference ? { reference } : {}),
     ...(w.firstAlert ? { firstAlertStored: firstAlertStored ?? [] } : {}),
   } as BellEventWriteResult;
 }

@@ -121,6 +121,8 @@ export const incidents = pgTable(
     unconfirmed: boolean('unconfirmed').notNull().default(false),
     /** Raised by every stored change: consoles on several processes keep the newest view of an incident. */
     revision: integer('revision').notNull().default(0),
+    /** What a person says on the phone: 2026-0042 (drills 2026-D0007), set by the insert trigger (migration 0019). */
+    reference: text('reference'),
   },
   (t) => [
     // One open incident per bell and mode: a re-press joins it, also across several API processes.
@@ -129,7 +131,20 @@ export const incidents = pgTable(
       .where(sql`${t.bellId} is not null and ${t.status} not in ('closed', 'cancelled')`),
     index('incidents_status_idx').on(t.status, t.openedAt),
     index('incidents_site_idx').on(t.siteId, t.openedAt),
+    uniqueIndex('incidents_site_reference').on(t.siteId, t.reference),
   ],
+);
+
+/** The last incident reference given per site, year (the site's) and mode: locked by the insert that takes the next. */
+export const incidentReferenceCounters = pgTable(
+  'incident_reference_counters',
+  {
+    siteId: text('site_id').notNull(),
+    year: integer('year').notNull(),
+    mode: text('mode').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ name: 'incident_reference_counters_pk', columns: [t.siteId, t.year, t.mode] })],
 );
 
 /** Every event a bell sent that was answered `received`: the primary key makes "stored exactly once" a fact. */

@@ -134,6 +134,10 @@ export const api = {
   async openIncidents(): Promise<Incident[]> {
     return (await request<Items<Incident>>('GET', '/incidents?status=open')).items;
   },
+  /** Incidents of any status whose reference contains what a person read out (`2026-0042`, `0042`). */
+  async findByReference(reference: string): Promise<Incident[]> {
+    return (await request<Items<Incident>>('GET', `/incidents?status=all&limit=20&reference=${encodeURIComponent(reference)}`)).items;
+  },
   incident(id: string): Promise<IncidentDetail> {
     return request('GET', `/incidents/${encodeURIComponent(id)}`);
   },

@@ -9,6 +9,7 @@ import * as adminMessages from './admin/messages.ts';
 import * as casesMessages from './cases/messages.ts';
 import * as deskMessages from './desk/messages.ts';
 import * as drillsMessages from './drills/messages.ts';
+import * as formMessages from './forms/messages.ts';
 import * as placesMessages from './places/messages.ts';
 import * as statisticsMessages from './statistics/messages.ts';
 
@@ -198,6 +199,12 @@ const coreKo = {
   'list.myTitle': '내 사건',
   'list.empty': '진행 중인 사건이 없습니다.',
   'list.violence': '폭력',
+  'list.search': '사건 번호로 찾기',
+  'list.searchHint': '예: 2026-0042 또는 42',
+  'list.searchButton': '찾기',
+  'list.searchNone': '{reference}에 해당하는 사건이 없습니다.',
+  'list.searchResults': '찾은 사건',
+  'field.reference': '사건 번호',
 
   'detail.title': '사건 상세',
   'detail.back': '상세 닫기',
@@ -282,6 +289,7 @@ const ko = {
   ...casesMessages.ko,
   ...statisticsMessages.ko,
   ...deskMessages.ko,
+  ...formMessages.ko,
 };
 
 export type MessageKey = keyof typeof ko;
@@ -470,6 +478,12 @@ const coreEn: Record<keyof typeof coreKo, string> = {
   'list.myTitle': 'My incidents',
   'list.empty': 'No open incidents.',
   'list.violence': 'Violence',
+  'list.search': 'Find by reference',
+  'list.searchHint': 'e.g. 2026-0042 or 42',
+  'list.searchButton': 'Find',
+  'list.searchNone': 'No incident matches {reference}.',
+  'list.searchResults': 'Found',
+  'field.reference': 'Reference',
 
   'detail.title': 'Incident',
   'detail.back': 'Close details',
@@ -554,6 +568,7 @@ const en: Partial<Record<MessageKey, string>> = {
   ...casesMessages.en,
   ...statisticsMessages.en,
   ...deskMessages.en,
+  ...formMessages.en,
 };
 
 export const messages: Record<Lang, Partial<Record<MessageKey, string>>> = { ko, en };

@@ -3,6 +3,11 @@ import type { Incident, IncidentStatus, ResponseEventType } from '../../api/cont
 
 export const FINISHED_STATUSES: readonly IncidentStatus[] = ['closed', 'cancelled'];
 
+/** What a person says on the phone: the reference (2026-0042) once the incident is stored, its id before. */
+export function incidentLabel(incident: Pick<Incident, 'id' | 'reference'>): string {
+  return incident.reference ?? incident.id;
+}
+
 export function isOpen(incident: Incident): boolean {
   return !FINISHED_STATUSES.includes(incident.status);
 }

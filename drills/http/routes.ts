@@ -31,6 +31,7 @@ const listQuery = z.strictObject({
   siteId: id.optional(),
   status: z.enum(['scheduled', 'running', 'paused', 'completed', 'cancelled']).optional(),
 });
+const peopleQuery = z.strictObject({ siteId: id });
 const trendQuery = z.strictObject({ siteId: id, limit: z.coerce.number().int().min(1).max(50).default(10) });
 
 export function drillRoutes(ctx: ApiContext, drills: DrillService): Router {
@@ -52,6 +53,14 @@ export function drillRoutes(ctx: ApiContext, drills: DrillService): Router {
     }
     await drills.store.saveScenario(scenario.id, scenario as unknown as Record<string, unknown>, user.id);
     res.status(201).json({ ...scenario, builtIn: false });
+  });
+
+  // The people a planner picks participants from, by name: the site's active people (never their contact details).
+  r.get('/drills/people', async (req, res) => {
+    const q = parseQuery(peopleQuery, req.query);
+    if (!canPlanDrills(userOf(res), q.siteId)) throw forbidden(`plan drills at site ${q.siteId}`);
+    const people = (await ctx.directory.people()).filter((p) => mayTakePart(p, q.siteId));
+    res.json({ items: people.map((p) => ({ id: p.id, name: p.name, roles: p.roles })).sort((a, b) => a.name.localeCompare(b.name, 'ko')) });
   });
 
   r.get('/drills/coverage', async (_req, res) => {
@@ -92,8 +101,10 @@ export function drillRoutes(ctx: ApiContext, drills: DrillService): Router {
       throw new HttpError(422, 'no_drill_liaison', `site ${body.siteId} has no drill liaison numbers: a joint police drill would have nobody to reach (provisioning drillLiaison)`);
     }
     const people = await ctx.directory.people();
-    const unknown = body.participants.filter((p) => !people.some((x) => x.id === p && x.active && (x.siteIds.includes(body.siteId) || x.roles.includes('admin'))));
-    if (unknown.length > 0) throw new HttpError(422, 'unknown_participants', `not people of site ${body.siteId}: ${unknown.join(', ')}`);
+    const problems = participantProblems(body.participants, body.siteId, people);
+    if (problems.length > 0) {
+      throw new HttpError(422, 'unknown_participants', `not people of site ${body.siteId}: ${problems.map((p) => p.params.id).join(', ')}`, problems, { ids: problems.map((p) => p.params.id).join(', ') });
+    }
     try {
       const row = await drills.schedule({ ...body, scheduledAt: new Date(body.scheduledAt) }, user.id);
       res.status(201).json(presentDrill(row));
@@ -145,4 +156,18 @@ async function readable(drills: DrillService, res: Response, drillId: string): P
 function mapped(err: unknown): unknown {
   if (err instanceof DrillConflict) return new HttpError(err.code === 'unknown_scenario' ? 422 : 409, err.code, err.message, undefined, err.params);
   return err;
+}
+
+/** Who may take part in a site's drill: its active people, and administrators (they run drills anywhere). */
+function mayTakePart(p: { active: boolean; siteIds: string[]; roles: string[] }, siteId: string): boolean {
+  return p.active && (p.siteIds.includes(siteId) || p.roles.includes('admin'));
+}
+
+/** Each participant id that is no person of the site, as a problem of its own entry of `participants`. */
+export function participantProblems(ids: readonly string[], siteId: string, people: readonly { id: string; active: boolean; siteIds: string[]; roles: string[] }[]) {
+  return ids.flatMap((id, i) => {
+    const person = people.find((p) => p.id === id);
+    return person && mayTakePart(person, siteId) ? []
+      : [{ path: `participants.${i}`, message: `${id} is not a person of site ${siteId}`, code: 'unknown_person' as const, params: { id } }];
+  });
 }

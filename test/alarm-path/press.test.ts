@@ -35,6 +35,10 @@ describe.each(MATRIX)('alarm path on $db + $broker', ({ db, broker }) => {
     const received = await bell.waitForAck({ seq: 1, state: 'received' });
     expect(received.incident).toBe(created.data.id);
     expect(await count(`select count(*) as n from bell_events where bell_id = 'B-0301' and seq = 1`)).toBe(1);
+    // Once stored, consoles hear the incident again with the reference the database gave it, as the API says it.
+    const referenced = await stream.waitFor('incident.updated', (i) => i.id === created.data.id && Boolean(i.reference));
+    expect(referenced.data.reference).toMatch(/^\d{4}-\d{4}$/);
+    expect((await guard.get(`/api/v1/incidents/${created.data.id}`)).body.reference).toBe(referenced.data.reference);
 
     // Retransmissions of the same seq: answered again, never a second incident or row.
     await bell.event(1, 'press');
@@ -73,6 +77,21 @@ describe.each(MATRIX)('alarm path on $db + $broker', ({ db, broker }) => {
     await bell.event(3, 'press');
     const second = await stream.waitFor('incident.created', (i) => i.bellId === 'B-0301' && i.id !== created.data.id);
     expect(second.data.status).toBe('triggered');
+  });
+
+  it('an incident is found by the reference a caller reads out, within the searcher\'s own sites', async () => {
+    const [first] = (await guard.get('/api/v1/incidents?status=all')).body.items.filter((i: { bellId: string | null }) => i.bellId === 'B-0301').slice(-1);
+    const reference = first.reference as string;
+    const number = reference.split('-')[1]!;
+    const found = await guard.get(`/api/v1/incidents?reference=${number}`);
+    expect(found.status).toBe(200);
+    expect(found.body.items.map((i: { id: string }) => i.id)).toContain(first.id);
+    expect((await guard.get(`/api/v1/incidents?reference=${reference}`)).body.items.map((i: { reference: string }) => i.reference)).toEqual([reference]);
+    // Another site's guard finds nothing there, whatever the number.
+    expect((await (await t.login('guardb')).get(`/api/v1/incidents?reference=${reference}`)).body.items).toEqual([]);
+    const bad = await guard.get('/api/v1/incidents?reference=inc_01%25');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ path: 'reference', code: 'bad_format' })]);
   });
 
   it('a long press opens an incident marked violence in progress', async () => {

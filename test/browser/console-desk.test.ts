@@ -283,7 +283,7 @@ describe('the guard desk in Chromium', () => {
     try {
       await manager.locator('[data-view="drills"]').click();
       await manager.getByTestId('drills-view').waitFor();
-      await manager.getByTestId('drills-plan-participants').fill('guard-a');
+      await manager.getByTestId('drills-participant-guard-a').check();
       await manager.getByTestId('drills-plan-submit').click();
       const item = manager.locator('[data-testid^="drill-drl_"]').first();
       await item.waitFor();

@@ -38,11 +38,18 @@ describe('the drills view (Chromium)', () => {
     await manager.getByTestId('drills-view').waitFor();
     // site-a has not drilled this half-year.
     await expect.poll(() => manager.getByTestId('drills-coverage-site-a').textContent()).toMatch(/미실시/);
-    await manager.getByTestId('drills-plan-participants').fill('guard-a');
+    // Participants by name: the site's people, found by typing part of a name, ticked.
+    await manager.getByTestId('drills-plan-participants-search').fill('Kim');
+    await manager.getByTestId('drills-participant-guard-a').check();
+    await manager.getByTestId('drills-plan-participants-search').fill('');
+    expect(await manager.getByTestId('drills-plan-participants').textContent()).toContain('1명 선택');
+    expect(await manager.getByTestId('drills-plan-counter').locator('option:checked').textContent()).toMatch(/Passport counter 3/);
     await manager.getByTestId('drills-plan-submit').click();
     const item = manager.locator('[data-testid^="drill-drl_"]').first();
     await item.waitFor();
     const drillId = (await item.getAttribute('data-testid'))!.replace('drill-', '');
+    // The list names the counter, not its id.
+    expect(await item.textContent()).toContain('Passport counter 3');
     await manager.getByTestId(`drill-start-${drillId}`).click();
     await expect.poll(() => manager.getByTestId(`drill-status-${drillId}`).textContent(), { timeout: 10_000 }).toBe('진행 중');
 

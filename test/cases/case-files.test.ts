@@ -13,6 +13,7 @@ import { START_TIMEOUT_MS, expectError } from '../api/api-expect.ts';
 import type { ApiClient } from '../support/http.ts';
 import type { TestSystem } from '../support/system.ts';
 import { download, raiseIncident, startCaseSystem, upload, WHO, type Who } from './fixture.ts';
+import { pdfText } from '../support/pdf-text.ts';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../bin/guardbell.js', import.meta.url));
@@ -156,7 +157,15 @@ describe.each(['pglite', 'postgres'] as const)('case files (%s)', (db) => {
     expect(paths[0]).toBe('summary.pdf');
     const photoPath = paths.find((p: string) => p.endsWith('CCTV 정지화면.jpg'));
     expect(manifest.files.find((f: { path: string }) => f.path === photoPath)).toMatchObject({ sha256: sha(photo), size: photo.length, evidenceId });
-    expect((await zip.file('summary.pdf')!.async('nodebuffer')).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const summary = await zip.file('summary.pdf')!.async('nodebuffer');
+    expect(summary.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // The case's incidents by the references people say, with the names of their office and counter.
+    const detail = (await as.legal.get(`/api/v1/cases/${caseId}`)).body;
+    const linked = detail.incidents.find((i: { id: string }) => i.id === incidentA);
+    expect(linked).toMatchObject({ reference: expect.stringMatching(/^\d{4}-\d{4}$/), siteName: 'Nowon-gu Office', counterName: expect.any(String) });
+    const text = await pdfText(summary);
+    expect(text).toContain(linked.reference);
+    expect(text).not.toContain(incidentA);
     // The export is in the audit log with its manifest's hash, for the case and each evidence item.
     const caseRows = await auditTrail(t.system.database.db, 'case', caseId);
     expect(caseRows.filter((r) => r.action === 'export').at(-1)).toMatchObject({ actorId: 'legal-1', detail: { manifestSha256: verdict.manifestSha256 } });

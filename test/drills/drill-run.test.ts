@@ -8,6 +8,7 @@ import type { ApiClient, StreamClient } from '../support/http.ts';
 import { LIAISON, POLICE } from '../support/fixtures.ts';
 import { MATRIX } from '../support/system.ts';
 import { waitFor } from '../support/wait.ts';
+import { pdfText } from '../support/pdf-text.ts';
 import { FAST_POLICY, PHONES, smsTo, startWithTwilio } from '../escalation/support.ts';
 
 describe.each(MATRIX)('a drill run on $db with $broker', ({ db, broker }) => {
@@ -101,7 +102,11 @@ describe.each(MATRIX)('a drill run on $db with $broker', ({ db, broker }) => {
     const pdf = await fetch(`${t.url}/api/v1/drills/${planned.body.id}/report.pdf`, { headers: { authorization: `Bearer ${manager.token}` } });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    // The drill incident by the reference a person can say (drills count apart: D), in the report and its PDF.
+    expect(report.body.incident.reference).toMatch(/^\d{4}-D\d{4}$/);
+    expect(await pdfText(bytes)).toContain(report.body.incident.reference);
 
     // The drill's bell is gone: a press on it now is refused as an unknown bell, never an incident.
     const bells = await manager.get('/api/v1/bells');

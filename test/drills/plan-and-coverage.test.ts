@@ -51,6 +51,28 @@ describe('planning drills and coverage', () => {
     expect([joint.status, joint.body.error.code]).toEqual([422, 'no_drill_liaison']);
   });
 
+  it('offers the site\'s people by name, and refuses an unknown participant beside its own entry', async () => {
+    const people = await manager.get('/api/v1/drills/people?siteId=site-a');
+    expect(people.status).toBe(200);
+    const ids = people.body.items.map((p: { id: string }) => p.id);
+    expect(ids).toEqual(expect.arrayContaining(['guard-a', 'guard-a2', 'manager-a']));
+    expect(ids).not.toContain('guard-b');
+    expect(people.body.items.find((p: { id: string }) => p.id === 'guard-a')).toEqual({ id: 'guard-a', name: 'Kim Guard', roles: ['guard'] });
+    expect((await manager.get('/api/v1/drills/people?siteId=site-b')).status).toBe(403);
+    expect((await (await t.login('guard')).get('/api/v1/drills/people?siteId=site-a')).status).toBe(403);
+
+    const r = await manager.post('/api/v1/drills', body({ participants: ['guard-a', 'guard-b', 'nobody'] }));
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatchObject({ code: 'unknown_participants', params: { ids: 'guard-b, nobody' } });
+    expect(r.body.error.details).toEqual([
+      { path: 'participants.1', code: 'unknown_person', params: { id: 'guard-b' }, message: expect.any(String) },
+      { path: 'participants.2', code: 'unknown_person', params: { id: 'nobody' }, message: expect.any(String) },
+    ]);
+    // A malformed field is named by its path with a code the console says in Korean.
+    const bad = await manager.post('/api/v1/drills', body({ scheduledAt: 'tomorrow', trigger: 'siren' }));
+    expect(bad.body.error.details.map((d: { path: string; code: string }) => [d.path, d.code])).toEqual([['scheduledAt', 'bad_format'], ['trigger', 'not_one_of']]);
+  });
+
   it('lets managers write scenarios of their own, validated, never over a built-in one', async () => {
     const mine = {
       id: 'queue-dispute', title: { ko: '대기 순번 다툼', en: 'Queue dispute' }, script: [{ ko: '민원인이 순번에 항의한다.', en: 'A complainant protests the queue.' }],

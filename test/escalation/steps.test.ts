@@ -105,7 +105,7 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     await setPolicy(FAST_POLICY);
   });
 
-  it('pressing 1 on the call acknowledges; nobody on scene at 3 s calls again; on scene stops it', async () => {
+  it('pressing 1 on the call acknowledges; nobody on scene at 3 s calls the others, not the guard on the way', async () => {
     const bell = await t.bell('B-0301');
     await bell.event(2, 'press');
     const incident = (await bell.waitForAck({ seq: 2, state: 'received' })).incident!;
@@ -117,7 +117,16 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     expect(d.acknowledgedAt).not.toBeNull();
     expect(d.timeline.find((e: { kind: string }) => e.kind === 'acknowledged').actorName).toBe('Kim Guard');
     await at(incident, 3);
-    await waitFor(() => smsTo(reqs(), PHONES.guardA).length === 2, 5_000, 'the nobody-on-scene step at 3 s');
+    // The other guard's SMS: the alert's, then this step's (a manager may also have had the 2 s step's).
+    await waitFor(() => smsTo(reqs(), PHONES.guardA2).length === 2, 5_000, 'the nobody-on-scene step at 3 s');
+    await sleep(200); // an outbox tick: a message to the acknowledging guard would be sent by now
+    // Kim Guard answered and is on the way: the step asks the others, and does not ring the one who is running.
+    expect(smsTo(reqs(), PHONES.guardA)).toHaveLength(1);
+    expect(callsTo(reqs(), PHONES.guardA)).toHaveLength(1);
+    const scene = (await detail(incident)).timeline.find((e: { kind: string; data: { step?: string } }) => e.kind === 'escalation_step' && e.data.step === 'scene_3s');
+    const acknowledgedBy = d.timeline.find((e: { kind: string }) => e.kind === 'acknowledged').actorId;
+    expect(scene.data.spared).toEqual([acknowledgedBy]);
+    expect(scene.data.recipients.map((r: { key: string }) => r.key)).not.toContain(acknowledgedBy);
     await finish(incident);
   });
 

@@ -161,6 +161,10 @@ describe.each(['pglite', 'postgres'] as const)('statistics and import (%s)', (db
     expect(wb.worksheets.map((w) => w.name)).toEqual(['summary', 'byKind', 'bySite', 'byCounter', 'byMonth', 'byMode', 'bySource', 'byStatus', 'repeatComplainants', 'incidents']);
     expect(wb.getWorksheet('repeatComplainants')!.getRow(2).values).toEqual([undefined, 'cmp-1', 2, 1]);
     expect(wb.getWorksheet('incidents')!.rowCount).toBe(1 + 4);
+    // Each incident by its reference (per site and the site's year), imported ones too: never an internal id.
+    const references = (wb.getWorksheet('incidents')!.getColumn(1).values as unknown[]).slice(2);
+    expect(references).toHaveLength(4);
+    for (const r of references) expect(String(r)).toMatch(/^\d{4}-\d{4}$/);
     const bytes = Buffer.from(await (await fetch(`${t.url}/api/v1/statistics/export.csv`, { headers: auth })).arrayBuffer());
     // A byte-order mark first, so that Excel reads the Korean names as UTF-8.
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

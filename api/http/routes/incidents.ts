@@ -20,11 +20,11 @@ export function incidentRoutes(ctx: ApiContext): Router {
     const scope = scopeFor(user);
     let records: IncidentRecord[];
     try {
-      records = await ctx.incidents.list({ status: q.status, mode: q.mode, limit: q.limit, ...scope });
+      records = await ctx.incidents.list({ status: q.status, mode: q.mode, limit: q.limit, reference: q.reference, ...scope });
     } catch (err) {
       // Database away: open incidents are still known in memory, and a console that reconnects must see them.
       if (q.status !== 'open') throw err;
-      records = ctx.core.openIncidentsInMemory().filter((i) => !q.mode || i.mode === q.mode);
+      records = ctx.core.openIncidentsInMemory().filter((i) => (!q.mode || i.mode === q.mode) && (!q.reference || (i.reference ?? '').includes(q.reference.toUpperCase())));
       res.setHeader('X-Guardbell-Degraded', 'database unavailable; open incidents from memory');
     }
     const items = records.filter((i) => canReadIncident(user, i)).map((i) => presentIncident(i, ctx.places));

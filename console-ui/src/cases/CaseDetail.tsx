@@ -53,7 +53,7 @@ export function CaseDetail({ id, me, onChanged }: { id: string; me: Me; onChange
       {write && <ComplainantPicker current={c.complainantId} onPick={(complainantId) => act(() => casesApi.update(c.id, { complainantId }))} />}
       <p>{t('cases.assigned')}: {c.assignees.map((a) => a.name).join(', ') || '—'}</p>
       <h3>{t('cases.incidents')}</h3>
-      <ul>{c.incidents.map((i) => <li key={i.id}>{formatTime(i.openedAt, locale, undefined)} · {i.siteId} / {i.counterId} · {tx('status.', i.status)}</li>)}</ul>
+      <ul>{c.incidents.map((i) => <li key={i.id}>{i.reference && <strong>{i.reference} · </strong>}{formatTime(i.openedAt, locale, undefined)} · {i.siteName ?? i.siteId} / {i.counterName ?? i.counterId} · {tx('status.', i.status)}</li>)}</ul>
       {write && (
         <button type="button" data-testid="case-toggle-status" onClick={() => void act(() => casesApi.update(c.id, { status: c.status === 'open' ? 'closed' : 'open' }))}>
           {c.status === 'open' ? t('cases.close') : t('cases.reopen')}

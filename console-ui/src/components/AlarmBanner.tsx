@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { Incident, Site } from '../../../api/contract/index.ts';
 import { formatAge, formatTime, useNow } from '../format.ts';
 import { useI18n, type I18n } from '../i18n.ts';
+import { incidentLabel } from '../incidents.ts';
 import { ErrorText } from './ErrorText.tsx';
 import { CounterOnPlan } from '../places/CounterOnPlan.tsx';
 
@@ -89,6 +90,7 @@ export function AlarmBanner({ alarms, siteById, acking, errors, onAcknowledge, o
                   {' · '}
                   <strong>{incident.counterName || incident.counterId}</strong>
                 </p>
+                {incident.reference && <p className="alarm-reference" data-testid={`alarm-reference-${incident.id}`}>{t('field.reference')} {incident.reference}</p>}
                 <p className="alarm-when">
                   <span data-testid={`alarm-age-${incident.id}`}>{formatAge(incident.openedAt, now, i18n)}</span>
                   {' ('}{t('alarm.openedAt', { time: formatTime(incident.openedAt, i18n.locale, site?.timezone) })}{')'}
@@ -96,7 +98,7 @@ export function AlarmBanner({ alarms, siteById, acking, errors, onAcknowledge, o
                 </p>
                 <CounterOnPlan compact siteId={incident.siteId} siteName={incident.siteName || site?.name || incident.siteId} counterId={incident.counterId} counterName={incident.counterName || incident.counterId} testId={`alarm-plan-${incident.id}`} />
                 <button type="button" className="link-button alarm-open" onClick={() => onOpen(incident.id)}>
-                  {t('detail.title')} {incident.id}
+                  {t('detail.title')} {incidentLabel(incident)}
                 </button>
                 <ErrorText error={errors.get(incident.id)} />
               </div>

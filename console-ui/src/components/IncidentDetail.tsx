@@ -8,7 +8,7 @@ import { api } from '../api.ts';
 import { applyNotifications, nextDueAt } from '../escalation.ts';
 import { formatAge, formatTime, useNow } from '../format.ts';
 import { useI18n, type I18n } from '../i18n.ts';
-import { isOpen } from '../incidents.ts';
+import { incidentLabel, isOpen } from '../incidents.ts';
 import { canCloseIncidents, isResponder } from '../roles.ts';
 import { sourceText } from './AlarmBanner.tsx';
 import { CloseForm } from './CloseForm.tsx';
@@ -131,7 +131,7 @@ export function IncidentDetailView({
   return (
     <section className="panel incident-detail" data-testid="incident-detail" aria-labelledby="detail-heading">
       <div className="detail-top">
-        <h2 id="detail-heading" ref={headingRef} tabIndex={-1}>{t('detail.title')} {id}</h2>
+        <h2 id="detail-heading" ref={headingRef} tabIndex={-1}>{t('detail.title')} {detail ? incidentLabel(detail) : id}</h2>
         <button type="button" onClick={onClose} data-testid="detail-close">{t('detail.back')}</button>
       </div>
       <ErrorText error={error} testId="detail-error" />
@@ -143,6 +143,12 @@ export function IncidentDetailView({
           {detail.violence && <p className="violence-tag">⚠ {t('alarm.violence')}</p>}
           {!detail.stored && <p className="warning-text">⚠ {t('detail.notStored')}</p>}
           <dl className="fields">
+            {detail.reference && (
+              <>
+                <dt>{t('field.reference')}</dt>
+                <dd data-testid="detail-reference">{detail.reference}</dd>
+              </>
+            )}
             <dt>{t('field.status')}</dt>
             <dd data-testid="detail-status"><span aria-hidden="true">{STATUS_ICON[detail.status] ?? '•'} </span>{tx('status.', detail.status)}</dd>
             <dt>{t('field.site')}</dt>

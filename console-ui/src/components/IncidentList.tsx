@@ -1,8 +1,9 @@
 import type { Incident, Site } from '../../../api/contract/index.ts';
 import { formatAge, useNow } from '../format.ts';
 import { useI18n, type MessageKey } from '../i18n.ts';
-import { sortIncidents } from '../incidents.ts';
+import { incidentLabel, sortIncidents } from '../incidents.ts';
 import { ErrorText } from './ErrorText.tsx';
+import { ReferenceSearch } from './ReferenceSearch.tsx';
 
 interface Props {
   title: MessageKey;
@@ -26,6 +27,7 @@ export function IncidentList({ title, incidents, siteById, selectedId, loadError
     <section className="panel incident-list" aria-labelledby="incident-list-heading">
       <h2 id="incident-list-heading">{t(title)} <span className="count">({items.length})</span></h2>
       <ErrorText error={loadError} testId="incidents-error" />
+      <ReferenceSearch onSelect={onSelect} />
       {items.length === 0 ? (
         <p className="muted" data-testid="incidents-empty">{t('list.empty')}</p>
       ) : (
@@ -48,6 +50,7 @@ export function IncidentList({ title, incidents, siteById, selectedId, loadError
                     {tx('status.', incident.status)}
                   </span>
                   <span className="row-where">
+                    {incident.reference && <span className="row-reference" data-testid={`incident-reference-${incident.id}`}>{incidentLabel(incident)} · </span>}
                     <strong>{incident.counterName || incident.counterId}</strong>
                     {incident.floor && <> · {incident.floor}</>}
                     <span className="muted"> · {incident.siteName || site?.name || incident.siteId}</span>

@@ -5,13 +5,22 @@ import type { TrendPoint } from '../../../drills/analysis.ts';
 import { api } from '../api.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { useI18n } from '../i18n.ts';
+import { FieldIssues } from '../forms/FieldIssues.tsx';
+import { issuesAt, issuesElsewhere } from '../forms/field-issues.ts';
 import { drillsApi, type DrillReportView, type DrillView, type ScenarioView } from './api.ts';
+import { ParticipantPicker } from './ParticipantPicker.tsx';
+import { ScenarioForm } from './ScenarioForm.tsx';
 
 export function canSeeDrills(me: Me): boolean {
   return me.roles.includes('admin') || (me.roles.includes('manager') && me.siteIds.length > 0);
 }
 
 const ACTIVE = ['running', 'paused'];
+
+/** A drill's counter by the name people know it by (its id only if the site no longer has it). */
+function counterName(sites: readonly Site[], d: Pick<DrillView, 'siteId' | 'counterId'>): string {
+  return sites.find((s) => s.id === d.siteId)?.counters.find((c) => c.id === d.counterId)?.name ?? d.counterId;
+}
 
 /** A milestone's name as the incident timeline shows it. */
 function milestone(tx: (prefix: string, value: string) => string, m: string): string {
@@ -98,7 +107,7 @@ export function DrillsView({ me, openIncident }: { me: Me; openIncident: (id: st
           <ul className="drills-list" data-testid="drills-list">
             {drills.map((d) => (
               <li key={d.id} className={`drills-item drills-${d.status}`} data-testid={`drill-${d.id}`}>
-                <strong>{title(d)}</strong> · {sites.find((s) => s.id === d.siteId)?.name ?? d.siteId} / {d.counterId} · {new Date(d.scheduledAt).toLocaleString()}
+                <strong>{title(d)}</strong> · {sites.find((s) => s.id === d.siteId)?.name ?? d.siteId} / {counterName(sites, d)} · {new Date(d.scheduledAt).toLocaleString()}
                 {' '}<span className="tag drill-tag-small" data-testid={`drill-status-${d.id}`}>{tx('drills.status.', d.status)}</span>
                 {d.jointPolice && <span className="tag">{t('drills.jointPolice')}</span>}
                 <div className="drills-actions">
@@ -124,18 +133,22 @@ export function DrillsView({ me, openIncident }: { me: Me; openIncident: (id: st
   );
 }
 
+/** The fields of the plan form, by the server's paths: a problem under any other path is said above the button. */
+const PLAN_FIELDS = ['siteId', 'counterId', 'scenarioId', 'scheduledAt', 'participants', 'jointPolice', 'trigger'] as const;
+
 function PlanForm({ sites, scenarios, onPlanned }: { sites: Site[]; scenarios: ScenarioView[]; onPlanned: () => void }) {
   const { t, lang } = useI18n();
   const [siteId, setSiteId] = useState('');
   const [counterId, setCounterId] = useState('');
   const [scenarioId, setScenarioId] = useState('');
   const [when, setWhen] = useState('');
-  const [participants, setParticipants] = useState('');
+  const [participants, setParticipants] = useState<string[]>([]);
   const [announced, setAnnounced] = useState(true);
   const [jointPolice, setJointPolice] = useState(false);
   const [trigger, setTrigger] = useState<'virtual_bell' | 'real_bell'>('virtual_bell');
   const [error, setError] = useState<unknown>(null);
   const site = sites.find((s) => s.id === (siteId || sites[0]?.id));
+  const at = (field: string) => issuesAt(error, field);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -143,8 +156,7 @@ function PlanForm({ sites, scenarios, onPlanned }: { sites: Site[]; scenarios: S
     try {
       await drillsApi.schedule({
         siteId: site.id, counterId: counterId || site.counters[0]?.id, scenarioId: scenarioId || scenarios[0]?.id,
-        scheduledAt: (when ? new Date(when) : new Date()).toISOString(),
-        participants: participants.split(',').map((p) => p.trim()).filter(Boolean), announced, jointPolice, trigger,
+        scheduledAt: (when ? new Date(when) : new Date()).toISOString(), participants, announced, jointPolice, trigger,
       });
       setError(null);
       onPlanned();
@@ -157,30 +169,35 @@ function PlanForm({ sites, scenarios, onPlanned }: { sites: Site[]; scenarios: S
       <h2>{t('drills.plan')}</h2>
       <form className="drills-plan" onSubmit={(e) => void submit(e)} data-testid="drills-plan">
         <label>{t('drills.site')}
-          <select value={site?.id ?? ''} onChange={(e) => { setSiteId(e.target.value); setCounterId(''); }} data-testid="drills-plan-site">
+          <select value={site?.id ?? ''} onChange={(e) => { setSiteId(e.target.value); setCounterId(''); setParticipants([]); }} data-testid="drills-plan-site">
             {sites.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
           </select>
         </label>
         <label>{t('drills.counter')}
           <select value={counterId || site?.counters[0]?.id || ''} onChange={(e) => setCounterId(e.target.value)} data-testid="drills-plan-counter">
-            {site?.counters.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+            {site?.counters.map((c) => <option key={c.id} value={c.id}>{c.name}{c.floor ? ` · ${c.floor}` : ''}</option>)}
           </select>
         </label>
+        <FieldIssues issues={at('counterId')} testId="drills-plan-counter-issues" />
         <label>{t('drills.scenario')}
           <select value={scenarioId || scenarios[0]?.id || ''} onChange={(e) => setScenarioId(e.target.value)} data-testid="drills-plan-scenario">
             {scenarios.map((s) => <option key={s.id} value={s.id}>{s.title[lang]}</option>)}
           </select>
         </label>
+        <FieldIssues issues={at('scenarioId')} />
         <label>{t('drills.when')}<input type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} /></label>
-        <label>{t('drills.participants')}<input value={participants} onChange={(e) => setParticipants(e.target.value)} data-testid="drills-plan-participants" /></label>
+        <FieldIssues issues={at('scheduledAt')} testId="drills-plan-when-issues" />
+        <ParticipantPicker siteId={site?.id} value={participants} onChange={setParticipants} issues={at('participants')} />
         <label><input type="checkbox" checked={announced} onChange={(e) => setAnnounced(e.target.checked)} />{t('drills.announced')}</label>
         <label><input type="checkbox" checked={jointPolice} onChange={(e) => setJointPolice(e.target.checked)} data-testid="drills-plan-joint" />{t('drills.jointPolice')}</label>
+        <FieldIssues issues={at('jointPolice')} />
         <label>{t('drills.trigger')}
           <select value={trigger} onChange={(e) => setTrigger(e.target.value as typeof trigger)}>
             <option value="virtual_bell">{t('drills.trigger.virtual_bell')}</option>
             <option value="real_bell">{t('drills.trigger.real_bell')}</option>
           </select>
         </label>
+        <FieldIssues issues={[...at('trigger'), ...issuesElsewhere(error, PLAN_FIELDS)]} />
         <button type="submit" data-testid="drills-plan-submit">{t('drills.schedule')}</button>
       </form>
       <ErrorText error={error} testId="drills-plan-error" />
@@ -257,30 +274,10 @@ function Trends({ sites, version }: { sites: Site[]; version: number }) {
 
 function Scenarios({ scenarios, onSaved }: { scenarios: ScenarioView[]; onSaved: () => void }) {
   const { t, tx, lang } = useI18n();
-  const [text, setText] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  async function save(e: FormEvent) {
-    e.preventDefault();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      setError(t('drills.badJson'));
-      return;
-    }
-    try {
-      await drillsApi.saveScenario(parsed);
-      setError(null);
-      setText('');
-      onSaved();
-    } catch (err) {
-      setError(err);
-    }
-  }
   return (
     <section className="panel">
       <h2>{t('drills.scenarios')}</h2>
-      <ul className="drills-scenarios">
+      <ul className="drills-scenarios" data-testid="drills-scenarios">
         {scenarios.map((s) => (
           <li key={s.id}>
             <strong>{s.title[lang]}</strong> ({s.builtIn ? t('drills.builtIn') : t('drills.own')})
@@ -288,11 +285,7 @@ function Scenarios({ scenarios, onSaved }: { scenarios: ScenarioView[]; onSaved:
           </li>
         ))}
       </ul>
-      <form onSubmit={(e) => void save(e)}>
-        <label>{t('drills.newScenario')}<textarea rows={6} value={text} onChange={(e) => setText(e.target.value)} /></label>
-        <button type="submit">{t('drills.saveScenario')}</button>
-      </form>
-      <ErrorText error={error} />
+      <ScenarioForm onSaved={onSaved} milestoneName={(m) => milestone(tx, m)} />
     </section>
   );
 }

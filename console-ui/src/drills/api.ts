@@ -24,6 +24,9 @@ export interface DrillReportView {
 
 export type ScenarioView = Scenario & { builtIn: boolean };
 
+/** A person a planner can pick as a drill participant. */
+export interface DrillPerson { id: string; name: string; roles: string[] }
+
 const call = apiRequest;
 
 const enc = encodeURIComponent;
@@ -32,6 +35,7 @@ export const drillsApi = {
   list: async () => (await call<{ items: DrillView[] }>('GET', '/drills')).items,
   scenarios: async () => (await call<{ items: ScenarioView[] }>('GET', '/drills/scenarios')).items,
   saveScenario: (s: unknown) => call<ScenarioView>('POST', '/drills/scenarios', s),
+  people: async (siteId: string) => (await call<{ items: DrillPerson[] }>('GET', `/drills/people?siteId=${enc(siteId)}`)).items,
   coverage: async () => (await call<{ items: CoverageRow[] }>('GET', '/drills/coverage')).items,
   trends: async (siteId: string) => (await call<{ items: TrendPoint[] }>('GET', `/drills/trends?siteId=${enc(siteId)}`)).items,
   schedule: (body: Record<string, unknown>) => call<DrillView>('POST', '/drills', body),

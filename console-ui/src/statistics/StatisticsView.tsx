@@ -14,17 +14,19 @@ const mayImport = (me: Me) => me.roles.includes('manager') || me.roles.includes(
 interface ImportProblem { row: number; column: string | null; reason: string }
 
 /** A bar's words: codes in the user's language; a counter by its own name first (a long site name cut it off). */
-function barLabel(labels: 'classification' | 'source' | 'counter' | 'plain', item: Count, i18n: ReturnType<typeof useI18n>): string {
+function barLabel(labels: 'classification' | 'source' | 'counter' | 'plain', item: Count & { siteName?: string; counterName?: string }, i18n: ReturnType<typeof useI18n>): string {
   if (labels === 'classification') return item.key === 'unclassified' ? i18n.tx('statistics.', 'unclassified') : i18n.tx('classification.', item.key);
   if (labels === 'source') return (i18n.code(`source.${item.key}`, { bellId: '' }) ?? item.key).trim();
   if (labels === 'counter') {
+    // The counter is what tells the bars apart (every bar of one office would read its long name first).
+    if (item.counterName) return item.siteName ? `${item.counterName} (${item.siteName})` : item.counterName;
     const [site, counter] = item.label.split(' · ');
     return counter ? `${counter} (${site})` : item.label;
   }
   return item.label;
 }
 
-function Bars({ title, items, testId, labels = 'plain' }: { title: string; items: Count[]; testId: string; labels?: 'classification' | 'source' | 'counter' | 'plain' }) {
+function Bars({ title, items, testId, labels = 'plain' }: { title: string; items: (Count & { siteName?: string; counterName?: string })[]; testId: string; labels?: 'classification' | 'source' | 'counter' | 'plain' }) {
   const i18n = useI18n();
   const max = Math.max(1, ...items.map((i) => i.count));
   return (
