@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { ulid } from 'ulidx';
 import type { BellSignalSink } from '../../gateway/index.ts';
 import type { IncidentAction } from '../domain/index.ts';
-import type { IncidentRecord, IncidentStore } from '../store/index.ts';
+import type { IncidentRecord } from '../store/index.ts';
 import { BellEventEffects } from './bell-event-effects.ts';
 import { BellIntake } from './bell-intake.ts';
 import { bellSink } from './bell-sink.ts';
@@ -19,13 +19,15 @@ import type { BellSupervisor } from './bell-supervisor.ts';
 import { IncidentActions, type ConsoleAlarm } from './incident-actions.ts';
 import type { CoreMetrics } from './metrics.ts';
 import { OpenIncidents } from './open-incidents.ts';
-import type { BellLink, BusPort, DrillModePort, FirstAlertPort, Now, PlaceBook } from './ports.ts';
+import type {
+  BellEventWrites, BellHealthHearing, BellLink, BusPort, DrillModePort, FirstAlertPort, IncidentReads, IncidentWrites, Now, PlaceBook,
+} from './ports.ts';
 
 export { NotFoundError } from './incident-actions.ts';
 export type { BellLink, DrillModeDecision, DrillModePort, FirstAlertPlan, FirstAlertPort } from './ports.ts';
 
 export interface AlarmCoreDeps {
-  incidents: IncidentStore;
+  incidents: BellEventWrites & IncidentReads & IncidentWrites;
   places: PlaceBook;
   /** Consoles, escalation, drills and the other processes hear of every change through the bus. */
   bus: BusPort;
@@ -33,7 +35,9 @@ export interface AlarmCoreDeps {
   logger: Logger;
   now?: Now;
   newIncidentId?: () => string;
-  supervisor: BellSupervisor;
+  supervisor: BellHealthHearing & Pick<BellSupervisor, 'onHeartbeat' | 'onStatus' | 'onRejected'>;
+  /** The write queue's retry timing (tests shorten it). */
+  retry?: { maxBatch: number; initialMs: number; maxMs: number };
   /** Sends a new incident's at-once escalation steps from memory (principle 1); without it the engine does, once stored. */
   firstAlert?: FirstAlertPort;
   /** Decides, from memory, whether a bell event belongs to a running drill (drills/routing.ts); without it every press is live. */
@@ -53,7 +57,7 @@ export class AlarmCore {
     const { bus, places, metrics, logger, firstAlert } = deps;
     this.open = new OpenIncidents({ store: deps.incidents, bus, places, logger });
     const effects = new BellEventEffects({ incidents: this.open, places, metrics, logger, now, newIncidentId, firstAlert, drills: deps.drills });
-    this.intake = new BellIntake({ store: deps.incidents, incidents: this.open, effects, bus, health: deps.supervisor, metrics, logger, now, firstAlert });
+    this.intake = new BellIntake({ store: deps.incidents, incidents: this.open, effects, bus, health: deps.supervisor, metrics, logger, now, firstAlert, retry: deps.retry });
     this.actions = new IncidentActions({ store: deps.incidents, incidents: this.open, places, metrics, logger, now, newIncidentId, firstAlert });
     this.sink = bellSink(this.intake, deps.supervisor);
   }
