@@ -85,6 +85,27 @@ describe('bell intake (fake store, fake clock)', () => {
     expect(store.storedSeqs('B-1')).toEqual(['0:50']);
   });
 
+  it('unanswered presses arriving out of order (6, then 5) are both stored once, in the current run; the last stays 6', async () => {
+    for (const bell of [{ keyHex: KEY }, { ownCredential: true }, {}]) {
+      const { store, core, bell: b, send, clock } = await coreRig({ bell });
+      const pressedAt = (msAgo: number) => new Date(clock.now().getTime() - msAgo).toISOString();
+      send(6, { at: pressedAt(4_000) });
+      await core.idle(1_000);
+      send(5, { at: pressedAt(6_000) });
+      await settle();
+      await core.idle(1_000);
+      send(5, { at: pressedAt(6_000) });
+      send(7, { at: pressedAt(0) });
+      await settle();
+      await core.idle(1_000);
+      expect(b.rejected, JSON.stringify(bell)).toEqual([]);
+      expect(store.storedSeqs('B-1').sort()).toEqual(['0:5', '0:6', '0:7']);
+      expect(b.acks.map((a) => a.seq)).toEqual([6, 5, 5, 7]);
+      expect(new Set(b.acks.map((a) => a.incident)).size).toBe(1);
+      expect((await store.sequenceStates()).get('B-1')).toEqual({ epoch: 0, last: { boot: 0, seq: 7 } });
+    }
+  });
+
   it('an old seq stored before this memory (a restart, another process) is answered from the database', async () => {
     const first = await coreRig();
     first.send(7);

@@ -92,21 +92,24 @@ export class BellIntake {
     // Only a bell forgotten on another process's word waits (for its read); the rest keeps the arrival order.
     const mem = got instanceof Promise ? await got : got;
     const origin = bell.keyHex ? 'signed' : bell.ownCredential && s.transport === 'mqtt' ? 'own_credential' : 'unproven';
-    const verdict = judgeSequence(mem.seq, { seq: s.seq, boot: s.boot, origin });
+    const verdict = judgeSequence(mem.seq, { seq: s.seq, boot: s.boot, origin, at: s.at, receivedAt: s.receivedAt });
     if (verdict.kind === 'replay') return this.rejectReplay(s, verdict.detail);
     if (verdict.kind === 'old') {
       const seen = mem.events.get(s.seq);
       // A retransmission repeats its event; from the bell's own login, other content on the seq is a restarted counter.
-      const reused = verdict.ifUnseen === 'restart' && seen?.said !== undefined && !sameEvent(seen.said, s);
+      const counterMayRestart = origin === 'own_credential';
+      const reused = counterMayRestart && seen?.said !== undefined && !sameEvent(seen.said, s);
       if (seen && !reused) {
         // A retransmission: answer the current state cheaply, or stay silent until it is stored.
         this.deps.metrics.retransmissions.inc({ state: seen.stored ? 'stored' : 'pending' });
         if (seen.stored) this.reply(s, seen.record);
         return;
       }
-      if (!reused && (await this.answerOldSeq(s, mem, verdict.ifUnseen))) return;
+      const known = reused ? 'reused' : await this.answerOldSeq(s, mem, counterMayRestart);
+      if (known === 'answered') return;
       if (verdict.ifUnseen === 'replay') return this.rejectReplay(s, `seq ${s.seq} is not above the last seq ${mem.seq.last?.seq} of bell ${s.bellId} and was never received`);
-      this.newRun(mem, restartCounting(mem.seq, { seq: s.seq, boot: s.boot, origin }), s, 'counter');
+      // A late copy is stored in the current run and leaves the last pair where it is; a reused seq starts a run.
+      if (verdict.ifUnseen === 'restart' || known === 'reused') this.newRun(mem, restartCounting(mem.seq, { seq: s.seq, boot: s.boot, origin }), s, 'counter');
     } else if (verdict.kind === 'restart') this.newRun(mem, verdict.state, s, verdict.why);
     else mem.seq = verdict.state;
     const entry: SeenEvent = { record: null, stored: false, said: { type: s.type, at: s.at, receivedAt: s.receivedAt } };
@@ -126,20 +129,25 @@ export class BellIntake {
     this.deps.health.heardEvent(s);
   }
 
-  /** An old seq not in memory: answers it when it is a retransmission of something stored long ago (true). */
-  private async answerOldSeq(s: BellEventSignal, mem: BellMemory, ifUnseen: 'replay' | 'restart'): Promise<boolean> {
+  /**
+   * An old seq not in memory: answered when it is a retransmission of something stored long ago (or while the
+   * database is away: no answer, the bell retransmits); `unseen` if never stored; `reused` if stored with other
+   * content by a bell whose counter may restart.
+   */
+  private async answerOldSeq(s: BellEventSignal, mem: BellMemory, counterMayRestart: boolean): Promise<'answered' | 'unseen' | 'reused'> {
     let found: Awaited<ReturnType<IncidentStore['findStoredEvent']>>;
     try {
       found = await this.deps.store.findStoredEvent(s.bellId, s.seq, mem.seq.epoch);
     } catch {
-      return true; // database away: no answer, the bell retransmits
+      return 'answered';
     }
-    if (!found || (ifUnseen === 'restart' && !sameEvent({ type: found.type, at: found.bellAt ?? undefined, receivedAt: found.receivedAt }, s))) return false;
+    if (!found) return 'unseen';
+    if (counterMayRestart && !sameEvent({ type: found.type, at: found.bellAt ?? undefined, receivedAt: found.receivedAt }, s)) return 'reused';
     this.deps.metrics.retransmissions.inc({ state: 'stored' });
     const record = found.incidentId ? (this.deps.incidents.get(found.incidentId) ?? (await this.deps.incidents.refresh(found.incidentId))) : null;
     this.memories.remember(mem, s.seq, { record, stored: true });
     this.reply(s, record);
-    return true;
+    return 'answered';
   }
 
   private rejectReplay(s: BellEventSignal, detail: string): void {
