@@ -222,7 +222,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
         }),
         bus.onResync(async () => {
           await reloadCaches();
-          await core.reloadOpen();
+          await core.resync();
         }),
       ];
     },

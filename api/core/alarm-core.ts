@@ -83,6 +83,12 @@ export class AlarmCore {
     return this.open.reload();
   }
 
+  /** Reads what memory holds again after the bus may have missed events: open incidents and bells' sequences. */
+  async resync(): Promise<void> {
+    await this.open.reload();
+    await this.intake.reloadSequences();
+  }
+
   /** Resolves when every event shown to consoles has been stored. */
   idle(timeoutMs?: number): Promise<boolean> {
     return this.intake.idle(timeoutMs);

@@ -155,6 +155,23 @@ describe('sequence memory kept true by the bus', () => {
     expect(a.store.storedSeqs('B-1')).toContain(`${epoch}:2`);
   });
 
+  it('after the bus may have missed events (a resync), a reset served elsewhere is read again', async () => {
+    // Two processes whose buses do not reach each other: b hears nothing of a's reset until it resyncs.
+    const a = await coreRig({ bell: { keyHex: KEY }, name: 'a' });
+    a.send(10);
+    await a.core.idle(1_000);
+    const b = await coreRig({ bell: { keyHex: KEY }, store: a.store, name: 'b' });
+    const epoch = await a.core.resetSequence('B-1');
+    b.send(1);
+    await settle();
+    expect(b.bell.rejected.map((r) => r.reason)).toEqual(['replay']);
+    await b.core.resync();
+    b.send(1);
+    await settle();
+    await b.core.idle(1_000);
+    expect(a.store.storedSeqs('B-1')).toContain(`${epoch}:1`);
+  });
+
   it('a bell forgotten while the database is away is heard under the announced epoch', async () => {
     const link = new LinkedBuses();
     const a = await coreRig({ bell: { keyHex: KEY }, bus: link.bus('a'), name: 'a' });

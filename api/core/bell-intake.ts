@@ -63,6 +63,11 @@ export class BellIntake {
     this.queue.stop();
   }
 
+  /** Reads every bell's sequence again, after the bus may have missed events. */
+  reloadSequences(): Promise<void> {
+    return this.memories.reloadAll();
+  }
+
   /** Resolves when every event shown to consoles has been stored. */
   idle(timeoutMs?: number): Promise<boolean> {
     return this.queue.idle(timeoutMs);

@@ -35,6 +35,19 @@ export class BellMemories {
     for (const [bellId, state] of await this.deps.store.sequenceStates()) this.of(bellId).seq = state;
   }
 
+  /**
+   * Reads every bell's sequence again (the bus may have missed another process's change): a later epoch in the
+   * database replaces memory, a higher last seq in the same run advances it; memory ahead of the database
+   * (events not yet stored) is kept.
+   */
+  async reloadAll(): Promise<void> {
+    for (const [bellId, state] of await this.deps.store.sequenceStates()) {
+      const mem = this.of(bellId);
+      if (state.epoch > mem.seq.epoch) this.newRun(mem, state);
+      else if (state.epoch === mem.seq.epoch && state.last && (!mem.seq.last || isAfter(state.last, mem.seq.last))) mem.seq = state;
+    }
+  }
+
   /** The bell's memory (a new bell's is empty); a forgotten bell is read again first (only then a promise). */
   get(bellId: string): BellMemory | Promise<BellMemory> {
     return this.stale.has(bellId) ? this.reload(bellId) : this.of(bellId);
@@ -95,3 +108,5 @@ export class BellMemories {
     return mem;
   }
 }
+
+const isAfter = (a: { boot: number; seq: number }, b: { boot: number; seq: number }) => a.boot > b.boot || (a.boot === b.boot && a.seq > b.seq);
