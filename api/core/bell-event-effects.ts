@@ -40,12 +40,13 @@ export class BellEventEffects {
   constructor(private readonly deps: BellEventEffectsDeps) {}
 
   /** Decides the event's effect in memory, tells the consoles, and returns the write that makes it durable. */
-  apply(s: BellEventSignal, bell: BellRecord, epoch: number): BellEventEffect {
+  apply(s: BellEventSignal, bell: BellRecord, run: { epoch: number; late: boolean }): BellEventEffect {
     const { incidents } = this.deps;
+    const { epoch } = run;
     const drill = this.drillRoute(s, bell);
     const mode: Mode = drill ? 'drill' : 'live';
     const open = incidents.ofBell(s.bellId, mode);
-    const decision = decideBellEvent(s.type, open);
+    const decision = decideBellEvent(s.type, open, { late: run.late });
     const event = {
       bellId: s.bellId, epoch, seq: s.seq, boot: s.boot ?? null, type: s.type, receivedAt: s.receivedAt, bellAt: s.at ?? null,
       battery: s.battery ?? null, transport: s.transport,
@@ -113,6 +114,10 @@ export class BellEventEffects {
               }
             : undefined;
         return { write: { event, incident: change, entries: entries.map((e) => ({ ...e, data: { ...data, ...e.data } })), fallback }, record };
+      }
+      case 'late_cancel': {
+        const record = open!;
+        return { write: { event, incident: { kind: 'link', id: record.id }, entries: [{ kind: 'cancel_pressed_late', at: s.receivedAt, actorId: null, data: { ...data, late: true } }] }, record };
       }
       case 'record_only':
         return { write: { event, entries: [] }, record: null };

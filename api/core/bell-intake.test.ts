@@ -106,6 +106,20 @@ describe('bell intake (fake store, fake clock)', () => {
     }
   });
 
+  it('a late copy of a cancel pressed before a later press never cancels it: kept as a note', async () => {
+    const { store, core, bell, send, clock } = await coreRig();
+    const pressedAt = (msAgo: number) => new Date(clock.now().getTime() - msAgo).toISOString();
+    send(6, { at: pressedAt(2_000) });
+    await core.idle(1_000);
+    send(5, { type: 'cancel', at: pressedAt(3_000) });
+    await settle();
+    await core.idle(1_000);
+    const id = bell.acks[0]!.incident!;
+    expect(bell.acks[1]).toEqual({ seq: 5, incident: id, state: 'received' });
+    expect(store.incidents.get(id)?.status).toBe('triggered');
+    expect(store.timeline.filter((e) => e.incidentId === id).map((e) => e.kind)).toEqual(['press', 'cancel_pressed_late']);
+  });
+
   it('an old seq stored before this memory (a restart, another process) is answered from the database', async () => {
     const first = await coreRig();
     first.send(7);

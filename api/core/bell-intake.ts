@@ -119,7 +119,8 @@ export class BellIntake {
     else mem.seq = verdict.state;
     const entry: SeenEvent = { record: null, stored: false, said: { type: s.type, at: s.at, receivedAt: s.receivedAt } };
     this.memories.remember(mem, s.seq, entry);
-    const { write, record, firstAlert } = this.deps.effects.apply(s, bell, mem.seq.epoch);
+    const late = verdict.kind === 'old' && verdict.ifUnseen === 'late' && mem.seq.last !== null && s.seq < mem.seq.last.seq;
+    const { write, record, firstAlert } = this.deps.effects.apply(s, bell, { epoch: mem.seq.epoch, late });
     entry.record = record;
     let alertStored: (ids: ReadonlySet<string>) => void = () => undefined;
     const stored = new Promise<ReadonlySet<string>>((resolve) => (alertStored = resolve));
