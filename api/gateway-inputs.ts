@@ -8,7 +8,7 @@ import { Counter, type Registry } from 'prom-client';
 import { isNotNull } from 'drizzle-orm';
 import {
   Gateway, gatewayMetrics, MqttNativeSource, PortInUseError, SerialAckRoutes, SerialSource, serialMetrics, SiaDc09Source, siaMetrics,
-  startEmbeddedBroker, ThirdPartyMqttSource, thirdPartyMetrics, type EmbeddedBroker, type BellSignalSink,
+  startEmbeddedBroker, ThirdPartyMqttSource, thirdPartyMetrics, type EmbeddedBroker,
   RflinkRepeats, RflinkSource, rflinkMetrics,
 } from '../gateway/index.ts';
 import { DeviceAuth } from '../gateway/broker/device-auth.ts';
@@ -87,7 +87,7 @@ export class GatewayInputs {
   ) {}
 
   /** The gateway as a component; built at start, when the broker's address is known. */
-  component(core: AlarmCore & BellSignalSink) {
+  component(core: AlarmCore) {
     return {
       name: 'gateway',
       start: () => this.start(core),
@@ -141,7 +141,7 @@ export class GatewayInputs {
     this.sia = sia;
     const gateway = new Gateway({
       sources: [...(sia ? [sia] : []), this.source, thirdParty, ...this.serialSources, ...this.rflinkSources],
-      directory: places, sink: core, metrics: gatewayMetrics(registry), logger,
+      directory: places, sink: core.sink, metrics: gatewayMetrics(registry), logger,
     });
     this.gateway = gateway;
     core.attach({ sendAck: (bellId, ack) => gateway.sendAck(bellId, ack), reject: (r) => gateway.reject(r) });

@@ -185,7 +185,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
   const supervisor = new BellSupervisor({ directory, bus, logger, sweepMs: config.supervisionSweepMs });
   // Drills: which presses belong to a running drill, decided at the edge from memory.
   const drillRouting = new DrillRouting(bus);
-  const core = new AlarmCore({ incidents, directory, places, bus, supervisor, metrics: coreMetrics(registry), logger, firstAlert, drills: drillRouting });
+  const core = new AlarmCore({ incidents, places, bus, supervisor, metrics: coreMetrics(registry), logger, firstAlert, drills: drillRouting });
   const deviceAuth = config.mqttUrl ? undefined : embeddedBrokerAuth(config, database, registry, logger);
   let broker: EmbeddedBroker | undefined;
   const brokerComponent: Component = {
@@ -232,7 +232,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
         }),
         bus.onResync(async () => {
           await reloadCaches();
-          await core.reloadOpen();
+          await core.resync();
         }),
       ];
     },

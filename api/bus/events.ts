@@ -29,6 +29,8 @@ export const BUS_EVENTS = {
   'escalation.changed': { version: 1, schema: z.object({ incidentId: z.string() }) },
   'notification.changed': { version: 1, schema: z.object({ notification: z.looseObject({ id: z.string(), incidentId: z.string() }), siteId: z.string().nullable() }) },
   'bell.health': { version: 1, schema: z.object({ bell: z.looseObject({ id: z.string(), siteId: z.string() }), troubleChanged: z.boolean() }) },
+  /** A bell's sequence was changed by this process (an administrator's reset): the others read it again. */
+  'bell.sequence': { version: 1, schema: z.object({ bellId: z.string(), epoch: z.number().int().nonnegative(), why: z.string() }) },
   'security.alert': { version: 1, schema: z.object({ alert: z.looseObject({ bellId: z.string(), siteId: z.string().nullable() }) }) },
   /** Sites, counters, bells, people, rosters or credentials changed (provisioning, administration, drills' bells). */
   'directory.changed': { version: 1, schema: z.object({ reason: z.string() }) },
@@ -58,6 +60,8 @@ export interface BusEvents {
   'escalation.changed': { incidentId: string };
   'notification.changed': { notification: NotificationView; siteId: string | null };
   'bell.health': { bell: Bell; troubleChanged: boolean };
+  /** `why`: `reset` (an administrator's); a reason this version does not know still forgets the bell's memory. */
+  'bell.sequence': { bellId: string; epoch: number; why: string };
   'security.alert': { alert: SecurityAlert };
   'directory.changed': { reason: string };
   'drill.changed': { drillId: string; siteId: string | null };

@@ -1,11 +1,14 @@
 /**
- * Keeps each bell's health and troubles (gateway/supervision.ts decides them) for the bell health board.
+ * Keeps each bell's health and troubles (gateway/supervision.ts decides them) for the bell health board, from
+ * what the gateway hears: heartbeats, online/offline status, and what bell events say of the bell (battery,
+ * test, tamper, clock skew). Security rejections of a bell become security alerts here.
  * Health lives in memory and is written to the store in one batched statement every sweep: a heartbeat
  * must not cost a database write (a thousand bells heartbeating would otherwise crowd out the alarms).
  * A change of troubles or of being online is written and pushed at once.
  */
 import type { Logger } from 'pino';
-import { troublesOf, type BellHealth } from '../../gateway/index.ts';
+import type { BellEventSignal, BellHeartbeatSignal, BellRecord, BellStatusSignal, Rejection } from '../../gateway/index.ts';
+import { clockSkewMs, isSecurityRejection, LOW_BATTERY_PERCENT, troublesOf, type BellHealth } from '../../gateway/index.ts';
 import type { BusPort } from '../bus/index.ts';
 import type { BellHealthPatch, BellRow, DirectoryStore } from '../store/index.ts';
 import { presentBell } from './present.ts';
@@ -88,6 +91,43 @@ export class BellSupervisor {
     const changed = this.settle(row);
     if (changed || known.battery !== row.battery) this.publish(this.bells.get(bellId)!);
     if (changed) this.flush().catch((err: unknown) => this.deps.logger.debug({ err }, 'bell health not stored'));
+  }
+
+  onHeartbeat(s: BellHeartbeatSignal): void {
+    this.observe(s.bellId, {
+      online: true,
+      lastSeenAt: s.receivedAt,
+      ...(s.battery !== undefined ? { battery: s.battery } : {}),
+      ...(s.rssi !== undefined ? { rssi: s.rssi } : {}),
+      ...(s.fw !== undefined ? { fw: s.fw } : {}),
+    });
+  }
+
+  onStatus(s: BellStatusSignal): void {
+    this.observe(s.bellId, s.online ? { online: true, lastSeenAt: s.receivedAt } : { online: false });
+  }
+
+  /** A bell event that was taken (not refused) also tells of the bell itself. */
+  heardEvent(s: BellEventSignal): void {
+    const skew = clockSkewMs(s.at, s.receivedAt);
+    this.observe(s.bellId, {
+      online: true,
+      lastSeenAt: s.receivedAt,
+      ...(s.battery !== undefined ? { battery: s.battery } : {}),
+      // A low-battery report without a level still means "low": record it just under the threshold.
+      ...(s.type === 'low_battery' && s.battery === undefined ? { battery: LOW_BATTERY_PERCENT - 1 } : {}),
+      ...(s.type === 'test' ? { lastTestAt: s.receivedAt } : {}),
+      ...(s.type === 'tamper' ? { tamperAt: s.receivedAt } : {}),
+      ...(skew !== null ? { clockSkewMs: skew } : {}),
+    });
+  }
+
+  /** A security rejection (the gateway rings once per burst) is an alert on the bus and in the store. */
+  onRejected(r: Rejection, bell: BellRecord | undefined): void {
+    if (!isSecurityRejection(r.reason) || !r.bellId) return;
+    const alert = { bellId: r.bellId, siteId: bell?.siteId ?? null, reason: r.reason, detail: r.detail, at: r.at };
+    this.deps.bus.emit('security.alert', { alert: { ...alert, at: r.at.toISOString() } });
+    this.deps.directory.addSecurityAlert(alert).catch((err: unknown) => this.deps.logger.warn({ err }, 'security alert not stored'));
   }
 
   /** Flushes health, merges what other processes stored, and settles troubles (offline deadlines pass here). */

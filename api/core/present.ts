@@ -2,7 +2,7 @@ import type { Bell, Incident, TimelineEntry } from '../contract/index.ts';
 import type { BellRow, IncidentRecord, StoredTimelineEntry } from '../store/index.ts';
 import type { Places } from './places.ts';
 
-export function presentIncident(r: IncidentRecord, places: Places, stored = true): Incident {
+export function presentIncident(r: IncidentRecord, places: Pick<Places, 'site' | 'counter'>, stored = true): Incident {
   const site = places.site(r.siteId);
   const counter = places.counter(r.siteId, r.counterId);
   return {

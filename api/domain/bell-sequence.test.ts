@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeSequence, resetSequence, restartCounting, RETRANSMISSION_HORIZON_MS, sameEvent, type SequenceState } from './bell-sequence.ts';
+import { judgeSequence, LATE_COPY_WINDOW, resetSequence, restartCounting, RETRANSMISSION_HORIZON_MS, sameEvent, type SequenceState } from './bell-sequence.ts';
 
 const at = (epoch: number, boot: number, seq: number): SequenceState => ({ epoch, last: { boot, seq } });
 
@@ -21,6 +21,36 @@ describe('judgeSequence', () => {
     expect(judgeSequence(at(0, 0, 50), { seq: 40, origin: 'signed' })).toEqual({ kind: 'old', ifUnseen: 'replay' });
     expect(judgeSequence(at(0, 0, 50), { seq: 40, origin: 'unproven' })).toEqual({ kind: 'old', ifUnseen: 'replay' });
     expect(restartCounting(at(0, 0, 4294967295), { seq: 5, origin: 'own_credential' })).toEqual(at(1, 0, 5));
+  });
+
+  describe('a late copy: an unseen seq a little below the last, with a recent bell time', () => {
+    const receivedAt = new Date('2026-03-02T09:00:00.000Z');
+    const bellAt = (msBefore: number) => new Date(receivedAt.getTime() - msBefore).toISOString();
+
+    it('is stored in the current run, whatever the origin, and moves nothing (the verdict carries no new state)', () => {
+      for (const origin of ['signed', 'own_credential', 'unproven'] as const) {
+        expect(judgeSequence(at(3, 0, 6), { seq: 5, origin, at: bellAt(8_000), receivedAt })).toEqual({ kind: 'old', ifUnseen: 'late' });
+      }
+      expect(judgeSequence(at(3, 0, 100), { seq: 100 - LATE_COPY_WINDOW, origin: 'signed', at: bellAt(0), receivedAt })).toEqual({ kind: 'old', ifUnseen: 'late' });
+    });
+
+    it('a stale bell time is a recording (keyed) or a restarted counter (own credential), as without the rule', () => {
+      expect(judgeSequence(at(0, 0, 50), { seq: 40, origin: 'signed', at: bellAt(RETRANSMISSION_HORIZON_MS), receivedAt })).toEqual({ kind: 'old', ifUnseen: 'replay' });
+      expect(judgeSequence(at(0, 0, 50), { seq: 40, origin: 'own_credential', at: bellAt(RETRANSMISSION_HORIZON_MS + 1), receivedAt })).toEqual({ kind: 'old', ifUnseen: 'restart' });
+      // A bell time far in the future is no better than one far in the past.
+      expect(judgeSequence(at(0, 0, 50), { seq: 40, origin: 'signed', at: bellAt(-RETRANSMISSION_HORIZON_MS), receivedAt })).toEqual({ kind: 'old', ifUnseen: 'replay' });
+    });
+
+    it('outside the window, without a bell time, or with one that is not a time, it is judged as without the rule', () => {
+      expect(judgeSequence(at(0, 0, 100), { seq: 99 - LATE_COPY_WINDOW, origin: 'signed', at: bellAt(0), receivedAt })).toEqual({ kind: 'old', ifUnseen: 'replay' });
+      expect(judgeSequence(at(0, 0, 4294967295), { seq: 5, origin: 'own_credential', at: bellAt(0), receivedAt })).toEqual({ kind: 'old', ifUnseen: 'restart' });
+      expect(judgeSequence(at(0, 0, 50), { seq: 40, origin: 'signed', receivedAt })).toEqual({ kind: 'old', ifUnseen: 'replay' });
+      expect(judgeSequence(at(0, 0, 50), { seq: 40, origin: 'unproven', at: 'yesterday', receivedAt })).toEqual({ kind: 'old', ifUnseen: 'replay' });
+    });
+
+    it('an older boot stays a replay, however recent its time', () => {
+      expect(judgeSequence(at(1, 2, 6), { seq: 5, boot: 1, origin: 'signed', at: bellAt(0), receivedAt })).toMatchObject({ kind: 'replay' });
+    });
   });
 
   it('a reset opens a new run that hears the next event whatever its boot and seq', () => {

@@ -117,6 +117,10 @@ describe('bell event policy', () => {
   });
   it('a press after the incident closed opens a new one', () => {
     expect(decideBellEvent('press', at('closed'))).toEqual({ kind: 'open', violence: false });
+    // A late copy of a cancel (pressed before an event already taken) never cancels; a late press still joins.
+    expect(decideBellEvent('cancel', at('triggered'), { late: true })).toEqual({ kind: 'late_cancel' });
+    expect(decideBellEvent('cancel', null, { late: true })).toEqual({ kind: 'record_only', why: 'cancel_without_incident' });
+    expect(decideBellEvent('press', at('triggered'), { late: true })).toEqual({ kind: 'join', longPress: false });
   });
 });
 

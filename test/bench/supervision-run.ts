@@ -250,18 +250,18 @@ function timeSweeps(system: System): { stop(): SweepReport } {
   };
 }
 
-/** Heartbeats that reached the alarm core (gateway decoded and matched them to a bell). */
+/** Heartbeats that reached the bell supervisor (gateway decoded and matched them to a bell). */
 function countHeartbeats(system: System): { stop(): number } {
-  const core = system.core as unknown as { onHeartbeat: (...a: unknown[]) => unknown };
-  const original = core.onHeartbeat;
+  const supervisor = system.supervisor as unknown as { onHeartbeat: (...a: unknown[]) => unknown };
+  const original = supervisor.onHeartbeat;
   let n = 0;
-  core.onHeartbeat = function counted(...args: unknown[]) {
+  supervisor.onHeartbeat = function counted(...args: unknown[]) {
     n++;
-    return original.apply(system.core, args);
+    return original.apply(system.supervisor, args);
   };
   return {
     stop: () => {
-      delete (core as Partial<typeof core>).onHeartbeat;
+      delete (supervisor as Partial<typeof supervisor>).onHeartbeat;
       return n;
     },
   };

@@ -161,6 +161,10 @@ export class Rig {
       const m = JSON.parse(data.toString()) as { type: string; data?: { bellId?: string } };
       if ((m.type === 'incident.created' || m.type === 'incident.updated') && m.data?.bellId) seen.add(m.data.bellId);
     });
+    // A console that (re)connects shows the open incidents it loads (console-ui/src/api.ts), then the stream: with
+    // one process, presses taken while it restarted ring there, before any console could be connected to hear them.
+    const open = await guard.get<{ items: { bellId: string | null }[] }>('/api/v1/incidents?status=open');
+    for (const incident of open.body.items) if (incident.bellId) seen.add(incident.bellId);
     this.consoles[i] = stream;
   }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { computeMac } from '../../firmware-bridge/protocol/index.ts';
+import { RETRANSMISSION_HORIZON_MS } from '../../api/domain/bell-sequence.ts';
 import { KEY } from '../support/fixtures.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
@@ -31,10 +32,11 @@ describe('MAC replay protection on a keyed bell', () => {
     return Number((r as unknown as { rows: { n: string | number }[] }).rows[0]!.n);
   };
 
-  it('an old seq with a valid MAC that was never received is refused as a replay; an exact copy of a stored event is answered and changes nothing', async () => {
+  it('an old seq with a valid MAC and an old signed time that was never received is refused as a replay; an exact copy of a stored event is answered and changes nothing', async () => {
     const bell = await t.bell('B-K1');
-    // Recorded by an attacker: a validly signed cancel with seq 20, never delivered.
-    const capturedOld = signed('B-K1', 20, 'cancel', new Date(Date.now() - 60_000).toISOString());
+    // Recorded by an attacker: a validly signed cancel with seq 20, never delivered, played back later than any
+    // bell retransmits (its signed time tells).
+    const capturedOld = signed('B-K1', 20, 'cancel', new Date(Date.now() - RETRANSMISSION_HORIZON_MS - 60_000).toISOString());
     // The bell's real press, seq 21, is stored.
     const press = signed('B-K1', 21, 'press', new Date().toISOString());
     await bell.publish('event', press);
@@ -65,5 +67,26 @@ describe('MAC replay protection on a keyed bell', () => {
     expect(await count(`select count(*) as n from timeline where incident_id = '${incident}'`)).toBe(timelineBefore);
     expect(await count(`select count(*) as n from incidents where bell_id = 'B-K1'`)).toBe(1);
     expect(stream.messages.filter((m) => m.type === 'security.alert' && m.data.bellId === 'B-K1' && m.data.reason !== 'replay')).toEqual([]);
+  });
+
+  it('an old seq with a valid MAC and a recent signed time that was never received is a late copy: stored once, answered, the last seq kept', async () => {
+    // Why it is a real press: the MAC covers `at`, so only the bell could sign an event minutes old, and a bell
+    // retransmits each press until it is answered. Never stored, it is one of its own unanswered presses that
+    // arrived after a later one (a restart of Guardbell, two gateways): refusing it would lose it for good.
+    const bell = await t.bell('B-K1');
+    const alertsBefore = stream.messages.filter((m) => m.type === 'security.alert' && m.data.bellId === 'B-K1').length;
+    const late = signed('B-K1', 40, 'press', new Date(Date.now() - 8_000).toISOString());
+    await bell.publish('event', signed('B-K1', 41, 'press', new Date(Date.now() - 6_000).toISOString()));
+    await bell.waitForAck({ seq: 41, state: 'received' });
+    await bell.publish('event', late);
+    const ack = await bell.waitForAck({ seq: 40, state: 'received' });
+    expect(ack.incident).toBe(bell.acks.find((a) => a.seq === 41)!.incident);
+    // Its retransmission is answered again and stored nothing more; the next press is next, not a replay.
+    await bell.publish('event', late);
+    await waitFor(() => bell.acks.filter((a) => a.seq === 40).length > 1, 5_000, 'the copy of the late press to be answered');
+    await bell.publish('event', signed('B-K1', 42, 'press', new Date().toISOString()));
+    await bell.waitForAck({ seq: 42, state: 'received' });
+    expect(await count(`select count(*) as n from bell_events where bell_id = 'B-K1' and seq in (40, 41, 42)`)).toBe(3);
+    expect(stream.messages.filter((m) => m.type === 'security.alert' && m.data.bellId === 'B-K1').length).toBe(alertsBefore);
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { computeMac } from '../../firmware-bridge/protocol/index.ts';
 import { VirtualBell } from '../../firmware-bridge/virtual-bell/index.ts';
 import { IncidentStore } from '../../api/store/index.ts';
+import { RETRANSMISSION_HORIZON_MS } from '../../api/domain/bell-sequence.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
 import type { TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
@@ -89,7 +90,8 @@ describe('bell sequence', () => {
 
   it('one security alert per burst of replays, however often the copy is retransmitted', async () => {
     const b = await bell('B-K1');
-    const at = new Date(Date.now() - 1_000).toISOString();
+    // Played back later than a bell retransmits (a recent one would be the bell's own late copy, and stored).
+    const at = new Date(Date.now() - RETRANSMISSION_HORIZON_MS - 1_000).toISOString();
     const recorded = JSON.stringify({ seq: 0, type: 'cancel', at, boot: 1, mac: computeMac(KEY, 'B-K1', { seq: 0, type: 'cancel', at, boot: 1 }) });
     const alertsBefore = stream.messages.filter((m) => m.type === 'security.alert' && m.data.bellId === 'B-K1' && m.data.reason === 'replay').length;
     for (let i = 0; i < 6; i++) await b.publishRaw(recorded);
