@@ -3,10 +3,8 @@ import pino from 'pino';
 import { Counter } from 'prom-client';
 import { eq } from 'drizzle-orm';
 import { newIncidentState } from '../domain/index.ts';
-import { createTestDatabase } from '../../test/support/postgres.ts';
-import { applyProvisioning } from '../provisioning/apply.ts';
-import { testHasher, testProvisioning } from '../../test/support/fixtures.ts';
-import { openDatabase, type Database } from '../store/database.ts';
+import { openStoreDatabase, type StoreDatabase } from '../../test/support/store-database.ts';
+import type { Database } from '../store/database.ts';
 import { IncidentStore } from '../store/incident-store.ts';
 import { schema } from '../store/index.ts';
 import { DirectoryStore } from '../store/directory-store.ts';
@@ -18,14 +16,11 @@ const T0 = new Date('2030-05-01T09:00:00Z');
 
 describe.each(['pglite', 'postgres'] as const)('rows left sending, on %s', (kind) => {
   let database: Database;
-  let drop: (() => Promise<void>) | undefined;
+  let opened: StoreDatabase | undefined;
   let now = T0;
   beforeAll(async () => {
-    const pg = kind === 'postgres' ? await createTestDatabase() : undefined;
-    drop = pg?.drop;
-    database = await openDatabase({ url: pg?.url, dataDir: 'memory://' });
-    await database.migrate();
-    await applyProvisioning(database.db, testProvisioning(), { hasher: testHasher });
+    opened = await openStoreDatabase(kind);
+    database = opened.database;
     const incidents = new IncidentStore(database.db, database.inEngine);
     await incidents.writeBellEvent({
       event: { bellId: 'B-0301', seq: 1, type: 'press', receivedAt: T0, bellAt: null, battery: null, transport: 'mqtt' },
@@ -41,8 +36,7 @@ describe.each(['pglite', 'postgres'] as const)('rows left sending, on %s', (kind
     });
   });
   afterAll(async () => {
-    await database?.close();
-    await drop?.();
+    await opened?.close();
   });
 
   const row = (id: string, updatedAt: Date, providerId: string | null) => ({

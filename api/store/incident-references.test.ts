@@ -2,10 +2,8 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newIncidentState } from '../domain/index.ts';
-import { createTestDatabase } from '../../test/support/postgres.ts';
-import { applyProvisioning } from '../provisioning/apply.ts';
-import { testProvisioning, testHasher } from '../../test/support/fixtures.ts';
 import { openDatabase, type Database } from './database.ts';
+import { openStoreDatabase, type StoreDatabase } from '../../test/support/store-database.ts';
 import type { IncidentRecord } from './incident-records.ts';
 import { IncidentStore } from './incident-store.ts';
 
@@ -22,21 +20,16 @@ const press = (bellId: string, seq: number, at: Date) => ({ bellId, seq, type: '
 
 describe.each(['pglite', 'postgres'] as const)('incident references on %s', (kind) => {
   let database: Database;
-  let drop: (() => Promise<void>) | undefined;
+  let opened: StoreDatabase | undefined;
   let store: IncidentStore;
   let url: string | undefined;
   beforeAll(async () => {
-    const pg = kind === 'postgres' ? await createTestDatabase() : undefined;
-    drop = pg?.drop;
-    url = pg?.url;
-    database = await openDatabase({ url, dataDir: 'memory://' });
-    await database.migrate();
-    await applyProvisioning(database.db, testProvisioning(), { hasher: testHasher });
+    opened = await openStoreDatabase(kind);
+    ({ database, url } = opened);
     store = new IncidentStore(database.db, database.inEngine);
   });
   afterAll(async () => {
-    await database?.close();
-    await drop?.();
+    await opened?.close();
   });
 
   it('numbers a site\'s incidents per year of its own clock: 23:30 on New Year\'s Eve in Seoul is still the old year', async () => {

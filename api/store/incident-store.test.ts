@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newIncidentState } from '../domain/index.ts';
-import { createTestDatabase } from '../../test/support/postgres.ts';
-import { applyProvisioning } from '../provisioning/apply.ts';
-import { testProvisioning, testHasher } from '../../test/support/fixtures.ts';
-import { openDatabase, type Database } from './database.ts';
+import type { Database } from './database.ts';
+import { openStoreDatabase, type StoreDatabase } from '../../test/support/store-database.ts';
 import type { IncidentRecord } from './incident-records.ts';
 import { IncidentStore } from './incident-store.ts';
 
@@ -18,19 +16,15 @@ const event = (seq: number, at: Date) => ({ bellId: 'B-0301', seq, type: 'press'
 
 describe.each(['pglite', 'postgres'] as const)('incident store on %s', (kind) => {
   let database: Database;
-  let drop: (() => Promise<void>) | undefined;
+  let opened: StoreDatabase | undefined;
   let store: IncidentStore;
   beforeAll(async () => {
-    const pg = kind === 'postgres' ? await createTestDatabase() : undefined;
-    drop = pg?.drop;
-    database = await openDatabase({ url: pg?.url, dataDir: 'memory://' });
-    await database.migrate();
-    await applyProvisioning(database.db, testProvisioning(), { hasher: testHasher });
+    opened = await openStoreDatabase(kind);
+    database = opened.database;
     store = new IncidentStore(database.db, database.inEngine);
   });
   afterAll(async () => {
-    await database?.close();
-    await drop?.();
+    await opened?.close();
   });
 
   it('stores a bell event once; a second write of the same (bell, seq) is a duplicate and changes nothing', async () => {

@@ -4,7 +4,8 @@
  * checkpoint that failed for want of space (PGlite spins for good then; it is stopped and opened again).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { fillUntilFull } from '../support/disk.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -15,19 +16,6 @@ import { waitFor } from '../support/wait.ts';
 
 // Mounting a tmpfs needs root, which the CI machine (and .ci/run) has.
 const canMount = process.getuid?.() === 0;
-
-/** Writes zeros until the file system says no more. */
-function fill(path: string): void {
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(1024 * 1024);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 describe.skipIf(!canMount)('DATA_DIR full under the embedded database (tmpfs)', () => {
   let mount: string;
@@ -58,7 +46,7 @@ describe.skipIf(!canMount)('DATA_DIR full under the embedded database (tmpfs)', 
     await a.waitForAck({ seq: 1, state: 'received' }, 20_000);
 
     const filler = join(mount, 'filler');
-    fill(filler);
+    fillUntilFull(filler);
     const full = (await (await fetch(`${t.url}/api/v1/health`)).json()) as { status: string; disk?: { state: string } };
     expect(full.disk?.state).toBe('full');
     expect(full.status).toBe('degraded');

@@ -5,7 +5,8 @@
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fillUntilFull } from '../support/disk.ts';
 import { createServer } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { askRunningServer } from '../../api/backup/control-socket.ts';
@@ -243,15 +244,7 @@ export class Rig {
 
   /** Fills the embedded Guardbell's DATA_DIR (a tmpfs) until the file system says no more. */
   fillDisk(): void {
-    const fd = openSync(join(this.dataMount, 'filler'), 'w');
-    const chunk = Buffer.alloc(1024 * 1024);
-    try {
-      for (;;) writeSync(fd, chunk);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-    } finally {
-      closeSync(fd);
-    }
+    fillUntilFull(join(this.dataMount, 'filler'));
   }
 
   freeDisk(): void {
