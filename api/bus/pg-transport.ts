@@ -60,6 +60,10 @@ export class PgBusTransport implements BusTransport {
   constructor(private readonly opts: PgTransportOptions) {
     this.pool = new pg.Pool({ connectionString: opts.url, max: 2, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 30_000 });
     this.pool.on('error', () => undefined);
+    // A client that loses its server while a query is in flight emits 'error' with no listener of the pool's, and Node
+    // ends the process (brianc/node-postgres#1324): a database restart ended the process through the bus. The query
+    // is rejected all the same, and the pool drops the client when it is released.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async start(deliver: (e: Envelope) => void, resync: (why: string) => void): Promise<void> {
