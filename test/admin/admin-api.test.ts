@@ -10,7 +10,7 @@ import { waitFor } from '../support/wait.ts';
 import { MATRIX, startTestSystem, type TestSystem } from '../support/system.ts';
 import { START_TIMEOUT_MS, expectError } from '../api/api-expect.ts';
 
-type Problem = { path: string; message: string; documentPath: string };
+type Problem = { path: string; message: string; code?: string; params?: Record<string, string | number>; documentPath: string };
 
 describe.each(MATRIX)('admin API on $db with $broker', ({ db, broker }) => {
   let t: TestSystem;
