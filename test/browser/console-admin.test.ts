@@ -157,6 +157,17 @@ describe('administration in the console (Chromium)', () => {
     await page.getByTestId('problem-timezone').waitFor();
     expect(await page.getByTestId('problem-timezone').textContent()).toContain("'+09:00'은(는) 시간대 이름이 아닙니다. 'Asia/Seoul'처럼 쓰세요.");
     expect(await site.textContent()).not.toContain('IANA');
+
+    // A counter's managers: each named by the problem itself, the role in the console's own word.
+    await page.getByTestId('admin-site-list').getByRole('button', { name: /\(site-a,/ }).click();
+    const counter = page.getByTestId('admin-counter-form');
+    await counter.getByLabel('ID', { exact: true }).fill('new-ko');
+    await counter.getByLabel('이름').fill('새 창구');
+    await counter.getByLabel('담당 관리자 ID').fill('guard-a, nobody');
+    await counter.getByRole('button', { name: '창구 추가' }).click();
+    const managers = counter.getByTestId('problem-managerIds');
+    await managers.waitFor();
+    expect(await managers.locator('li').allTextContents()).toEqual(["⚠ 'guard-a'에게 관리자 역할이 없습니다.", "⚠ 'nobody'을(를) 찾을 수 없습니다."]);
     await page.close();
   });
 

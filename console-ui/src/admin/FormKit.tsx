@@ -31,8 +31,14 @@ export function Problems({ problems, field, id, testId, label }: {
   const sayable = problems.map((p) => (typeof p.params?.role === 'string' ? { ...p, params: { ...p.params, role: tx('role.', p.params.role) } } : p));
   return (
     <FieldIssues issues={sayable} id={id} testId={testId} className="admin-problems" englishFromServer
-      label={label ?? ((p) => (p.path === field ? null : p.path))} />
+      label={label ?? ((p) => (p.path === field || namesItsItem(p, field) ? null : p.path))} />
   );
+}
+
+/** A list item's problem that names the item itself (`'nobody'을(를) 찾을 수 없습니다`) needs no `managerIds[1]` before it. */
+function namesItsItem(p: FieldProblem, field: string | undefined): boolean {
+  return field !== undefined && /^\[\d+\]$/.test(p.path.slice(field.length)) && p.path.startsWith(field)
+    && (p.params?.id !== undefined || p.params?.value !== undefined);
 }
 
 export function Field({ label, field, problems, hint, children }: {
