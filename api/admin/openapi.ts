@@ -1,6 +1,6 @@
 /** The admin routes in the OpenAPI document. Bodies are the provisioning file's own shapes (PROTOCOL.md §5). */
 const ok = (description: string) => ({ description });
-const invalid = { 422: ok('{"error":{"code":"invalid_provisioning","details":[{"path","message","documentPath"}]}}: nothing changed'), '4XX': ok('Error: {"error":{"code","message"}}') };
+const invalid = { 422: ok('{"error":{"code":"invalid_provisioning","details":[{"path","message","code","params"?,"documentPath"}]}}: nothing changed'), '4XX': ok('Error: {"error":{"code","message"}}') };
 const path = (...names: string[]) => names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
 
 export function adminOpenApiPaths(): Record<string, unknown> {

@@ -21,6 +21,16 @@ describe('reroot', () => {
     ], 'sites[0]', { escalation: 'policy' });
     expect(out.map((p) => p.path)).toEqual(['roster[1].personId', 'policy.steps[0].id']);
   });
+
+  it('carries each problem\'s code and params, for the console to say in the user\'s language', () => {
+    const [out] = reroot([
+      { path: 'sites[0].bells[2].counterId', message: 'counter "x" is not a counter of site "s"', code: 'unknown_reference', params: { kind: 'counter', id: 'x', site: 's' } },
+    ], 'sites[0].bells[2]');
+    expect(out).toEqual({
+      path: 'counterId', message: 'counter "x" is not a counter of site "s"', code: 'unknown_reference',
+      params: { kind: 'counter', id: 'x', site: 's' }, documentPath: 'sites[0].bells[2].counterId',
+    });
+  });
 });
 
 describe('asBody', () => {

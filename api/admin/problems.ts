@@ -2,7 +2,8 @@
  * The admin screens send one site, counter, bell or person at a time; the server places it in a provisioning
  * document and validates that document exactly as a provisioning file is validated. These pure helpers turn
  * the document's problem paths (`sites[0].bells[2].key`) back into paths of the form that was sent (`key`),
- * so that the console can show each message next to its field, in the words of the provisioning validation.
+ * so that the console can show each problem next to its field, by its code in the user's language (the
+ * provisioning validation's English message stays beside it).
  */
 import type { Problem } from '../provisioning/index.ts';
 
@@ -24,7 +25,7 @@ export function reroot(problems: readonly Problem[], prefix: string, rename: Rea
     else if (p.path.startsWith(`${prefix}[`)) path = p.path.slice(prefix.length);
     const top = /^[A-Za-z_$][\w$]*/.exec(path)?.[0];
     if (top && path !== p.path && rename[top]) path = rename[top] + path.slice(top.length);
-    return { path, message: p.message, documentPath: p.path };
+    return { ...p, path, documentPath: p.path };
   });
 }
 

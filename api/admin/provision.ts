@@ -29,7 +29,7 @@ export function provisionFor(deps: ProvisionDeps) {
       if (own < 0) return [];
       const [current] = await deps.db.select({ roles: schema.people.roles }).from(schema.people).where(eq(schema.people.id, actorId));
       const problem = selfGrantProblem(actorId, actorId, current?.roles ?? [], doc.people[own]!.roles);
-      return problem ? [{ path: `people[${own}].roles`, message: problem }] : [];
+      return problem ? [{ path: `people[${own}].roles`, message: problem, code: 'self_grant' as const }] : [];
     };
     const result = await provisionFromText(deps.db, text, fileName, { hasher: deps.hasher, actorId, changes, refuse, issueCredentials: deps.issueCredentials });
     if (!result.ok) return result;

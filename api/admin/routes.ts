@@ -61,7 +61,7 @@ export function adminRoutes(ctx: ApiContext): Router {
   r.post('/admin/sites', async (req, res) => {
     const body = formBody(req.body);
     const extra: Problem[] = [];
-    if (typeof body.id === 'string' && (await siteDocument(ctx.db, body.id))) extra.push({ path: 'sites[0].id', message: `site "${body.id}" already exists` });
+    if (typeof body.id === 'string' && (await siteDocument(ctx.db, body.id))) extra.push({ path: 'sites[0].id', message: `site "${body.id}" already exists`, code: 'already_exists', params: { kind: 'site', id: body.id } });
     extra.push(...onlyOwnForms(body, ['bells', 'roster'], 'sites[0]'));
     const site = { ...siteFields(body), ...(body.counters !== undefined ? { counters: body.counters } : {}) };
     extra.push(...(await managerRoleProblems(ctx, Array.isArray(body.counters) ? body.counters : [], 'sites[0].counters')));
@@ -87,7 +87,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     const counters = [...stored.counters];
     let at = counters.findIndex((c) => c.id === (counterId ?? body.id));
     const extra: Problem[] = [];
-    if (counterId === undefined && at >= 0) extra.push({ path: `sites[0].counters[${counters.length}].id`, message: `counter "${String(body.id)}" already exists at site "${siteId}"` });
+    if (counterId === undefined && at >= 0) extra.push({ path: `sites[0].counters[${counters.length}].id`, message: `counter "${String(body.id)}" already exists at site "${siteId}"`, code: 'already_exists', params: { kind: 'counter', id: String(body.id), site: siteId } });
     if (counterId !== undefined && at < 0) throw notFound(`counter ${counterId} of site ${siteId}`);
     if (counterId === undefined || at < 0) at = counters.length;
     const prefix = `sites[0].counters[${at}]`;
@@ -104,13 +104,13 @@ export function adminRoutes(ctx: ApiContext): Router {
   // Bells: the key is generated here when none is given, and shown in this answer only.
   r.post('/admin/bells', async (req, res) => {
     const { siteId, ...bell } = formBody(req.body);
-    if (typeof siteId !== 'string' || siteId === '') throw invalid([{ path: 'siteId', message: 'is required', documentPath: 'siteId' }]);
+    if (typeof siteId !== 'string' || siteId === '') throw invalid([{ path: 'siteId', message: 'is required', code: 'required', documentPath: 'siteId' }]);
     const stored = await siteDocument(ctx.db, siteId);
-    if (!stored) throw invalid([{ path: 'siteId', message: `site "${siteId}" does not exist`, documentPath: 'siteId' }]);
+    if (!stored) throw invalid([{ path: 'siteId', message: `site "${siteId}" does not exist`, code: 'unknown_reference', params: { kind: 'site', id: siteId }, documentPath: 'siteId' }]);
     const at = stored.bells.length;
     const prefix = `sites[0].bells[${at}]`;
     const extra: Problem[] = [];
-    if (typeof bell.id === 'string' && (await bellRow(ctx.db, bell.id))) extra.push({ path: `${prefix}.id`, message: `bell "${bell.id}" already exists` });
+    if (typeof bell.id === 'string' && (await bellRow(ctx.db, bell.id))) extra.push({ path: `${prefix}.id`, message: `bell "${bell.id}" already exists`, code: 'already_exists', params: { kind: 'bell', id: bell.id } });
     extra.push(...(await deviceIdProblems(ctx, bell, prefix)));
     const generated = (bell.adapter ?? 'native') === 'native' && bell.key === undefined ? newBellKey() : undefined;
     const summary = await change(res, { sites: [{ ...siteFields(stored), counters: stored.counters, bells: [...stored.bells, { ...bell, ...(generated ? { key: generated } : {}) }] }] }, prefix, extra);
@@ -126,7 +126,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     const at = stored.bells.findIndex((b) => b.id === row.id);
     const prefix = `sites[0].bells[${at}]`;
     const extra = [...sameId(bell, row.id, prefix), ...(await deviceIdProblems(ctx, { ...bell, id: row.id }, prefix))];
-    if (siteId !== undefined && siteId !== row.siteId) extra.push({ path: 'siteId', message: `a bell cannot move to another site: create a new bell there (this one is at site "${row.siteId}")` });
+    if (siteId !== undefined && siteId !== row.siteId) extra.push({ path: 'siteId', message: `a bell cannot move to another site: create a new bell there (this one is at site "${row.siteId}")`, code: 'bell_cannot_move', params: { site: row.siteId } });
     // Without a new key the bell keeps the one it has (a native bell changing nothing else must not lose it).
     const keep = bell.key === undefined && (bell.adapter ?? 'native') === 'native' && row.keyHex ? { key: row.keyHex } : {};
     const bells = stored.bells.map((b, i) => (i === at ? { ...bell, ...keep, id: row.id } : b));
@@ -173,7 +173,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     const body = parseBody(z.strictObject({ inService: z.boolean(), reason: z.string().trim().max(500).optional() }), req.body);
     const row = await bellRow(ctx.db, req.params.bellId);
     if (!row) throw notFound(`bell ${req.params.bellId}`);
-    if (!body.inService && !body.reason) throw invalid([{ path: 'reason', message: 'say why the bell leaves service (lost, broken, counter closed…)', documentPath: 'reason' }]);
+    if (!body.inService && !body.reason) throw invalid([{ path: 'reason', message: 'say why the bell leaves service (lost, broken, counter closed…)', code: 'required', documentPath: 'reason' }]);
     await setBellInService(ctx.db, row.id, body.inService, userOf(res).id, body.reason ?? '');
     await change(res, {}, '(file)'); // reloads the running system: the bell's presses are refused from now on
     res.json({ bell: (await readDirectory(ctx.db)).bells.find((b) => b.id === row.id) });
@@ -183,7 +183,7 @@ export function adminRoutes(ctx: ApiContext): Router {
   r.post('/admin/people', async (req, res) => {
     const body = formBody(req.body);
     const extra: Problem[] = [];
-    if (typeof body.id === 'string' && (await personRow(ctx.db, body.id))) extra.push({ path: 'people[0].id', message: `person "${body.id}" already exists` });
+    if (typeof body.id === 'string' && (await personRow(ctx.db, body.id))) extra.push({ path: 'people[0].id', message: `person "${body.id}" already exists`, code: 'already_exists', params: { kind: 'person', id: body.id } });
     const summary = await change(res, { people: [body] }, 'people[0]', extra);
     res.status(201).json({ summary, person: (await readDirectory(ctx.db)).people.find((p) => p.id === body.id) });
   });
@@ -217,7 +217,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     const stored = await siteDocumentOr404(ctx, req.params.siteId);
     const body = formBody(req.body);
     const extra = onlyKeys(body, ['roster']);
-    if (body.roster === undefined) extra.push({ path: 'sites[0].roster', message: 'is required' });
+    if (body.roster === undefined) extra.push({ path: 'sites[0].roster', message: 'is required', code: 'required' });
     extra.push(...(await guardProblems(ctx, stored.id as string, body.roster)));
     const summary = await change(res, { sites: [{ ...siteFields(stored), roster: body.roster, counters: stored.counters, bells: stored.bells }] }, 'sites[0]', extra);
     await answer(res, 200, summary, 'site', req.params.siteId);
@@ -227,7 +227,7 @@ export function adminRoutes(ctx: ApiContext): Router {
     const stored = await siteDocumentOr404(ctx, req.params.siteId);
     const body = formBody(req.body);
     const extra = onlyKeys(body, ['escalation']);
-    if (body.escalation === undefined) extra.push({ path: 'sites[0].escalation', message: 'is required (null returns the site to the default policy)' });
+    if (body.escalation === undefined) extra.push({ path: 'sites[0].escalation', message: 'is required (null returns the site to the default policy)', code: 'required' });
     // null: the site's own policy is removed and DESIGN.md's default applies again.
     const { escalation: _old, ...rest } = siteFields(stored);
     const site = { ...rest, ...(body.escalation !== null && body.escalation !== undefined ? { escalation: body.escalation } : {}), counters: stored.counters, bells: stored.bells };
@@ -247,7 +247,7 @@ function invalid(problems: AdminProblem[]): HttpError {
 
 function formBody(value: unknown): Record<string, unknown> {
   const body = asBody(value);
-  if (!body) throw invalid([{ path: '(form)', message: 'expected an object', documentPath: '(file)' }]);
+  if (!body) throw invalid([{ path: '(form)', message: 'expected an object', code: 'wrong_type', params: { expected: 'object' }, documentPath: '(file)' }]);
   return body;
 }
 
@@ -258,15 +258,15 @@ async function siteDocumentOr404(ctx: ApiContext, siteId: string) {
 }
 
 function sameId(body: Record<string, unknown>, id: string, prefix: string): Problem[] {
-  return body.id !== undefined && body.id !== id ? [{ path: `${prefix}.id`, message: `an id cannot be changed (this is "${id}")` }] : [];
+  return body.id !== undefined && body.id !== id ? [{ path: `${prefix}.id`, message: `an id cannot be changed (this is "${id}")`, code: 'id_unchangeable', params: { id } }] : [];
 }
 
 function onlyOwnForms(body: Record<string, unknown>, keys: string[], prefix: string): Problem[] {
-  return keys.filter((k) => k in body).map((k) => ({ path: `${prefix}.${k}`, message: `${k} have their own form` }));
+  return keys.filter((k) => k in body).map((k) => ({ path: `${prefix}.${k}`, message: `${k} have their own form`, code: 'own_form', params: { field: k } }));
 }
 
 function onlyKeys(body: Record<string, unknown>, allowed: string[]): Problem[] {
-  return Object.keys(body).filter((k) => !allowed.includes(k)).map((k) => ({ path: `sites[0].${k}`, message: `unknown key "${k}" (allowed: ${allowed.join(', ')})` }));
+  return Object.keys(body).filter((k) => !allowed.includes(k)).map((k) => ({ path: `sites[0].${k}`, message: `unknown key "${k}" (allowed: ${allowed.join(', ')})`, code: 'unknown_keys', params: { keys: k } }));
 }
 
 /** The file's reference checks trust people already in the database; the form can check their roles too. */
@@ -276,7 +276,7 @@ async function managerRoleProblems(ctx: ApiContext, counters: unknown[], prefix:
     const ids = asBody(c)?.managerIds;
     return (Array.isArray(ids) ? ids : []).flatMap((id, mi) => {
       const p = typeof id === 'string' ? people.get(id) : undefined;
-      return p && !p.roles.includes('manager') ? [{ path: `${prefix}[${ci}].managerIds[${mi}]`, message: `person "${p.id}" does not have the role "manager"` }] : [];
+      return p && !p.roles.includes('manager') ? [{ path: `${prefix}[${ci}].managerIds[${mi}]`, message: `person "${p.id}" does not have the role "manager"`, code: 'missing_role', params: { id: p.id, role: 'manager' } }] : [];
     });
   });
 }
@@ -284,14 +284,14 @@ async function managerRoleProblems(ctx: ApiContext, counters: unknown[], prefix:
 async function guardProblems(ctx: ApiContext, siteId: string, roster: unknown): Promise<Problem[]> {
   if (!Array.isArray(roster)) return [];
   const people = new Map((await ctx.directory.people()).map((p) => [p.id, p]));
-  return roster.flatMap((shift, i) => {
+  return roster.flatMap((shift, i): Problem[] => {
     const id = asBody(shift)?.personId;
     const p = typeof id === 'string' ? people.get(id) : undefined;
     const path = `sites[0].roster[${i}].personId`;
     if (!p) return [];
-    if (!p.roles.includes('guard')) return [{ path, message: `person "${p.id}" does not have the role "guard"` }];
-    if (!p.siteIds.includes(siteId)) return [{ path, message: `person "${p.id}" is not a person of site "${siteId}"` }];
-    if (!p.active) return [{ path, message: `person "${p.id}" is deactivated` }];
+    if (!p.roles.includes('guard')) return [{ path, message: `person "${p.id}" does not have the role "guard"`, code: 'missing_role', params: { id: p.id, role: 'guard' } }];
+    if (!p.siteIds.includes(siteId)) return [{ path, message: `person "${p.id}" is not a person of site "${siteId}"`, code: 'not_of_site', params: { id: p.id, site: siteId } }];
+    if (!p.active) return [{ path, message: `person "${p.id}" is deactivated`, code: 'deactivated', params: { id: p.id } }];
     return [];
   });
 }
@@ -302,5 +302,5 @@ async function deviceIdProblems(ctx: ApiContext, bell: Record<string, unknown>, 
   const adapter = typeof bell.adapter === 'string' ? bell.adapter : 'native';
   const wanted = normaliseDeviceId(adapter, bell.deviceId);
   const other = (await ctx.directory.bells()).find((b) => b.id !== bell.id && b.adapter === adapter && b.deviceId === wanted);
-  return other ? [{ path: `${prefix}.deviceId`, message: `device id ${JSON.stringify(bell.deviceId)} is already used by bell "${other.id}"` }] : [];
+  return other ? [{ path: `${prefix}.deviceId`, message: `device id ${JSON.stringify(bell.deviceId)} is already used by bell "${other.id}"`, code: 'duplicate_id', params: { id: bell.deviceId, first: other.id } }] : [];
 }

@@ -7,7 +7,7 @@ import { hashPassword, PasswordHasher, verifyPassword } from '../auth/passwords.
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Db } from '../store/index.ts';
 import { schema } from '../store/index.ts';
-import { normaliseDeviceId, type ProvisioningDocument } from './document.ts';
+import { normaliseDeviceId, type Problem, type ProvisioningDocument } from './document.ts';
 import { parseProvisioningText, type ProvisioningResult } from './parse.ts';
 import { hashIfChanged, issueSecret, type IssuedCredentials } from './credentials.ts';
 import type { ProvisioningContext } from './references.ts';
@@ -21,7 +21,7 @@ export interface ApplyOptions {
   /** Filled with what changed, so the caller can end sessions (passwords) and streams (rights). */
   changes?: ChangeLog;
   /** Checks that need the actor (granting oneself a role): any problem and nothing is applied. */
-  refuse?: (doc: ProvisioningDocument) => Promise<{ path: string; message: string }[]>;
+  refuse?: (doc: ProvisioningDocument) => Promise<Problem[]>;
   /**
    * Give every native bell without an MQTT password (in the file or the database) a generated one, and every
    * bridge without a password likewise. On for files a person applies (the CLI, the API, GUARDBELL_PROVISION),

@@ -11,11 +11,23 @@ import { escalationPolicySchema } from '../domain/escalation.ts';
 import { ID_PATTERN } from '../../firmware-bridge/protocol/ids.ts';
 // The pure file, not the folder's index: the document stays free of the serial port library.
 import { normaliseRflinkDeviceId, RFLINK_DEVICE_ID_HINT, RFLINK_DEVICE_ID_PATTERN } from '../../gateway/sources/rflink/device-id.ts';
+import { fieldIssue } from '../http/field-issues.ts';
+import { isProvisioningProblemCode, type ProvisioningProblemCode } from './problem-codes.ts';
 
 export interface Problem {
   /** Where in the file, e.g. `sites[0].bells[1].counterId`; `(file)` for the file as a whole. */
   path: string;
+  /** In English, for files, logs and the CLI. */
   message: string;
+  /** What the problem is, for a console to say in its user's language (problem-codes.ts). */
+  code?: ProvisioningProblemCode;
+  /** The values the sentence of `code` names (the id that is unknown, the role that is missing). */
+  params?: Record<string, string | number>;
+}
+
+/** A custom zod issue's params that name its code and values: `issueProblems` carries them onto the problem. */
+function coded(code: ProvisioningProblemCode, params: Record<string, string | number> = {}) {
+  return { params: { ...params, code } };
 }
 
 export const ADAPTERS = ['native', 'zigbee2mqtt', 'shelly', 'tasmota', 'rflink', 'sia-dc09', 'serial'] as const;
@@ -31,17 +43,21 @@ const USERNAME_PATTERN = /^[A-Za-z0-9_.@+-]{1,64}$/;
 
 /** A valid IANA zone in its canonical spelling. Offsets (`+09:00`) are refused: they ignore summer time. */
 export function timezoneProblem(zone: string): string | null {
+  return timezoneIssue(zone)?.message ?? null;
+}
+
+function timezoneIssue(zone: string): { message: string; params: Record<string, string> } | null {
   if (/^[+-]\d/.test(zone) || /^(?:GMT|UTC)[+-]/i.test(zone)) {
-    return `"${zone}" is an offset, not an IANA time zone: write a zone such as "Asia/Seoul"`;
+    return { message: `"${zone}" is an offset, not an IANA time zone: write a zone such as "Asia/Seoul"`, params: { zone } };
   }
   let resolved: string;
   try {
     resolved = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
-    return `"${zone}" is not an IANA time zone (such as "Asia/Seoul")`;
+    return { message: `"${zone}" is not an IANA time zone (such as "Asia/Seoul")`, params: { zone } };
   }
   // Intl accepts any letter case; the stored spelling should be the one every other tool expects.
-  if (resolved !== zone && resolved.toLowerCase() === zone.toLowerCase()) return `write the time zone as "${resolved}"`;
+  if (resolved !== zone && resolved.toLowerCase() === zone.toLowerCase()) return { message: `write the time zone as "${resolved}"`, params: { zone, suggestion: resolved } };
   return null;
 }
 
@@ -75,9 +91,9 @@ const police = strict({
   if (value.channel === 'webhook') {
     let ok = false;
     try { ok = new URL(value.to).protocol === 'https:'; } catch { /* not a URL */ }
-    if (!ok) ctx.addIssue({ code: 'custom', path: ['to'], message: `${JSON.stringify(value.to)} is not an https:// URL` });
+    if (!ok) ctx.addIssue({ code: 'custom', path: ['to'], message: `${JSON.stringify(value.to)} is not an https:// URL`, ...coded('not_https_url') });
   } else if (!E164_PATTERN.test(value.to)) {
-    ctx.addIssue({ code: 'custom', path: ['to'], message: `${JSON.stringify(value.to)} is not an E.164 phone number (such as "+82112")` });
+    ctx.addIssue({ code: 'custom', path: ['to'], message: `${JSON.stringify(value.to)} is not an E.164 phone number (such as "+82112")`, ...coded('bad_phone', { value: value.to }) });
   }
 });
 
@@ -150,20 +166,20 @@ const bell = strict({
 }).superRefine((value, ctx) => {
   // Only native MQTT bells sign their events (PROTOCOL.md §1); any other adapter's events would all be refused as missing_mac.
   if (value.key !== undefined && value.adapter !== 'native') {
-    ctx.addIssue({ code: 'custom', path: ['key'], message: `a ${value.adapter} bell cannot sign its events: only native bells take a key` });
+    ctx.addIssue({ code: 'custom', path: ['key'], message: `a ${value.adapter} bell cannot sign its events: only native bells take a key`, ...coded('key_not_signed', { adapter: value.adapter }) });
   }
   // Issue 7: `drill:` device ids mark the drills' own virtual bells, whose every press is a drill: never a real bell's.
   if (value.deviceId?.toLowerCase().startsWith('drill:')) {
-    ctx.addIssue({ code: 'custom', path: ['deviceId'], message: 'device ids starting with "drill:" are reserved for the bells drills create' });
+    ctx.addIssue({ code: 'custom', path: ['deviceId'], message: 'device ids starting with "drill:" are reserved for the bells drills create', ...coded('reserved_device_id') });
   }
   const rule = DEVICE_ID_RULES[value.adapter];
   if (rule && value.deviceId === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['deviceId'], message: `a ${value.adapter} bell needs its deviceId, the address its events carry` });
+    ctx.addIssue({ code: 'custom', path: ['deviceId'], message: `a ${value.adapter} bell needs its deviceId, the address its events carry`, ...coded('device_id_needed', { adapter: value.adapter }) });
     return;
   }
   if (!rule || value.deviceId === undefined) return;
   if (!rule.pattern.test(value.deviceId)) {
-    ctx.addIssue({ code: 'custom', path: ['deviceId'], message: `${JSON.stringify(value.deviceId)} ${rule.hint}` });
+    ctx.addIssue({ code: 'custom', path: ['deviceId'], message: `${JSON.stringify(value.deviceId)} ${rule.hint}`, ...coded('bad_device_id', { adapter: value.adapter, value: value.deviceId }) });
   }
 });
 
@@ -172,7 +188,7 @@ const shift = strict({
   startsAt: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 time such as "2026-11-23T09:00:00+09:00"' }),
   endsAt: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 time such as "2026-11-23T18:00:00+09:00"' }),
 }).superRefine((value, ctx) => {
-  if (Date.parse(value.endsAt) <= Date.parse(value.startsAt)) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'a shift must end after it starts' });
+  if (Date.parse(value.endsAt) <= Date.parse(value.startsAt)) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'a shift must end after it starts', ...coded('shift_order') });
 });
 
 const site = strict({
@@ -180,8 +196,8 @@ const site = strict({
   name: text,
   address: text,
   timezone: z.string().superRefine((zone, ctx) => {
-    const problem = timezoneProblem(zone);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    const problem = timezoneIssue(zone);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, ...coded('bad_timezone', problem.params) });
   }),
   police: police.optional(),
   /** Numbers that a joint police drill reaches instead of the police channel (DESIGN.md principle 2). */
@@ -242,8 +258,8 @@ export const provisioningDocumentSchema = strict({
   const bellIds = new Set(doc.sites.flatMap((s) => s.bells.map((b) => b.id)));
   const usernames = new Set<string>();
   doc.bridges.forEach((b, i) => {
-    if (bellIds.has(b.username)) ctx.addIssue({ code: 'custom', path: ['bridges', i, 'username'], message: `"${b.username}" is a bell's id: a bridge needs a username of its own` });
-    if (usernames.has(b.username)) ctx.addIssue({ code: 'custom', path: ['bridges', i, 'username'], message: `bridge "${b.username}" is listed twice` });
+    if (bellIds.has(b.username)) ctx.addIssue({ code: 'custom', path: ['bridges', i, 'username'], message: `"${b.username}" is a bell's id: a bridge needs a username of its own`, ...coded('duplicate_id', { id: b.username, first: 'bell' }) });
+    if (usernames.has(b.username)) ctx.addIssue({ code: 'custom', path: ['bridges', i, 'username'], message: `bridge "${b.username}" is listed twice`, ...coded('duplicate', { value: b.username }) });
     usernames.add(b.username);
   });
   // One serial line belongs to one site: its frames are checked against that site's bells.
@@ -251,7 +267,7 @@ export const provisioningDocumentSchema = strict({
   doc.sites.forEach((s, si) => (s.serialPorts ?? []).forEach((entry, pi) => {
     const path = entry.split('@')[0]!;
     const first = lines.get(path);
-    if (first) ctx.addIssue({ code: 'custom', path: ['sites', si, 'serialPorts', pi], message: `serial line ${path} is already site "${first}"'s` });
+    if (first) ctx.addIssue({ code: 'custom', path: ['sites', si, 'serialPorts', pi], message: `serial line ${path} is already site "${first}"'s`, ...coded('duplicate_id', { id: path, first }) });
     else lines.set(path, s.id);
   }));
   // Two bells on one panel address would make an alarm land on whichever was loaded last.
@@ -260,7 +276,7 @@ export const provisioningDocumentSchema = strict({
     if (b.deviceId === undefined) return;
     const key = `${b.adapter}|${normaliseDeviceId(b.adapter, b.deviceId)}`;
     const first = seen.get(key);
-    if (first) ctx.addIssue({ code: 'custom', path: ['sites', si, 'bells', bi, 'deviceId'], message: `device id ${JSON.stringify(b.deviceId)} is already used by bell "${first}"` });
+    if (first) ctx.addIssue({ code: 'custom', path: ['sites', si, 'bells', bi, 'deviceId'], message: `device id ${JSON.stringify(b.deviceId)} is already used by bell "${first}"`, ...coded('duplicate_id', { id: b.deviceId, first }) });
     else seen.set(key, b.id);
   }));
 });
@@ -306,19 +322,26 @@ function describe(value: unknown): string {
   return `the ${typeof value} ${String(value)}`;
 }
 
-/** One zod issue as problems in the words of the file's author (several for unknown keys). */
-export function issueProblems(issue: z.core.$ZodIssue): Problem[] {
+/**
+ * One zod issue as problems in the words of the file's author (several for unknown keys), each with its code:
+ * a refinement's own (`coded`), else the code the API gives the same issue (api/http/field-issues.ts).
+ * `input` is the whole document, so that a missing field is told apart from a wrong one.
+ */
+export function issueProblems(issue: z.core.$ZodIssue, input?: unknown): Problem[] {
   const at = formatPath(issue.path);
+  const { code, params } = problemCode(issue, input);
+  const withCode = (path: string, message: string, own = params): Problem => ({ path, message, code, ...(own ? { params: own } : {}) });
   switch (issue.code) {
     case 'unrecognized_keys': {
       const lines = issue.message.split('\n');
-      return issue.keys.map((key, i) => ({
-        path: formatPath([...issue.path, key]),
-        message: lines.length === issue.keys.length ? lines[i]! : `unknown key "${key}"`,
-      }));
+      return issue.keys.map((key, i) => withCode(
+        formatPath([...issue.path, key]),
+        lines.length === issue.keys.length ? lines[i]! : `unknown key "${key}"`,
+        { keys: key },
+      ));
     }
     case 'invalid_type': {
-      if (issue.input === undefined) return [{ path: at, message: 'is required' }];
+      if (issue.input === undefined) return [{ path: at, message: 'is required', code: 'required' }];
       const names: Record<string, string> = { array: 'a list', object: 'an object', int: 'a whole number', string: 'text' };
       const expected = names[issue.expected] ?? `a ${issue.expected}`;
       // YAML reads unquoted +821012345678, 0101 or a hex key of digits only as numbers.
@@ -326,19 +349,32 @@ export function issueProblems(issue: z.core.$ZodIssue): Problem[] {
       // Problems are printed and logged: never echo a password or a bell key.
       const secret = ['password', 'key', 'mqttPassword'].includes(String(issue.path.at(-1)));
       const got = secret ? (typeof issue.input === 'object' ? describe(issue.input) : `a ${typeof issue.input}`) : describe(issue.input);
-      return [{ path: at, message: `expected ${expected}, got ${got}${hint}` }];
+      return [withCode(at, `expected ${expected}, got ${got}${hint}`)];
     }
     case 'invalid_value': {
       const options = issue.values.map((v) => String(v));
       const near = typeof issue.input === 'string' ? closest(issue.input, options) : null;
-      return [{
-        path: at,
-        message: `${describe(issue.input)} is not one of ${options.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`,
-      }];
+      return [withCode(at, `${describe(issue.input)} is not one of ${options.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`)];
     }
     default:
-      return [{ path: at, message: issue.message }];
+      return [withCode(at, issue.message)];
   }
+}
+
+/** An id's or a phone number's pattern says more than "not in the expected format". */
+const PATTERN_CODES = new Map<string, ProvisioningProblemCode>([[ID_PATTERN.toString(), 'bad_id'], [E164_PATTERN.toString(), 'bad_phone']]);
+
+function problemCode(issue: z.core.$ZodIssue, input: unknown): { code: ProvisioningProblemCode; params?: Record<string, string | number> } {
+  if (issue.code === 'custom') {
+    const { code, ...params } = (issue.params ?? {}) as { code?: unknown } & Record<string, string | number>;
+    if (isProvisioningProblemCode(code)) return Object.keys(params).length > 0 ? { code, params } : { code };
+  }
+  if (issue.code === 'invalid_format' && issue.format === 'regex') {
+    const own = PATTERN_CODES.get(String(issue.pattern));
+    if (own) return typeof issue.input === 'string' ? { code: own, params: { value: issue.input } } : { code: own };
+  }
+  const { code, params } = fieldIssue(issue, input);
+  return params ? { code, params } : { code };
 }
 
 /** The closest candidate within a couple of typos, for "did you mean" hints. */

@@ -15,7 +15,7 @@ const FILE = '(file)';
 /** Parse by file name: `.json` as JSON, `.yaml`/`.yml` as YAML, anything else JSON first, then YAML. */
 export function parseProvisioningText(text: string, fileName: string, context?: ProvisioningContext): ProvisioningResult {
   const source = text.replace(/^\uFEFF/, ''); // editors on Windows like to add a byte-order mark
-  if (source.trim() === '') return { ok: false, problems: [{ path: FILE, message: 'the file is empty' }] };
+  if (source.trim() === '') return { ok: false, problems: [{ path: FILE, code: 'unreadable_file', message: 'the file is empty' }] };
   const extension = /\.[^./\\]*$/.exec(fileName)?.[0].toLowerCase();
   let decoded: Decoded;
   if (extension === '.json') decoded = decodeJson(source);
@@ -36,7 +36,7 @@ export function validateProvisioning(value: unknown, context?: ProvisioningConte
     return problems.length === 0 ? { ok: true, document: result.data } : { ok: false, problems };
   }
   // Reference checks run on what can be read of the invalid input, so one round names every problem.
-  const problems = [...result.error.issues.flatMap(issueProblems), ...checkRawReferences(value, context)];
+  const problems = [...result.error.issues.flatMap((issue) => issueProblems(issue, value)), ...checkRawReferences(value, context)];
   return { ok: false, problems };
 }
 
@@ -56,13 +56,13 @@ function decodeJson(text: string): Decoded {
       .replace(/, ".*"(?:\.\.\.)? is not valid JSON$/s, '').replace(/ (?:in|after) JSON at position \d+.*$/s, '');
     const offset = jsonErrorOffset(text);
     const where = offset >= 0 ? ` at ${lineColumn(text, offset)}` : '';
-    return { ok: false, problems: [{ path: FILE, message: `JSON syntax error${where}: ${reason}` }] };
+    return { ok: false, problems: [{ path: FILE, code: 'unreadable_file', message: `JSON syntax error${where}: ${reason}` }] };
   }
   // JSON.parse keeps the last of two equal keys without a word; in a safety configuration the first one
   // was probably meant. JSON is YAML 1.2, so the YAML parser finds them, with their line and column.
   const duplicates = YAML.parseDocument(text, { uniqueKeys: true }).errors.filter((e) => e.code === 'DUPLICATE_KEY');
   if (duplicates.length > 0) {
-    return { ok: false, problems: duplicates.map((e) => ({ path: FILE, message: `JSON error: ${firstLine(e.message)}` })) };
+    return { ok: false, problems: duplicates.map((e) => ({ path: FILE, code: 'unreadable_file', message: `JSON error: ${firstLine(e.message)}` })) };
   }
   return { ok: true, value };
 }
@@ -75,6 +75,7 @@ function decodeYaml(text: string): Decoded {
       ok: false,
       problems: document.errors.map((e) => ({
         path: FILE,
+        code: 'unreadable_file',
         // The library's own wording for this one names its API, which means nothing to the file's author.
         message: e.code === 'MULTIPLE_DOCS'
           ? `the file holds more than one YAML document (a second "---" at ${lineColumn(text, e.pos[0])}): put everything in one`
@@ -86,7 +87,7 @@ function decodeYaml(text: string): Decoded {
     // maxAliasCount stops a "billion laughs" file from expanding aliases without bound.
     return { ok: true, value: document.toJS({ maxAliasCount: 100 }) };
   } catch (error) {
-    return { ok: false, problems: [{ path: FILE, message: `YAML error: ${error instanceof Error ? error.message : String(error)}` }] };
+    return { ok: false, problems: [{ path: FILE, code: 'unreadable_file', message: `YAML error: ${error instanceof Error ? error.message : String(error)}` }] };
   }
 }
 

@@ -113,6 +113,19 @@ describe('parseProvisioningText', () => {
       'sites[1].timezone',
     ]);
     expect(problems).toHaveLength(byPath.size);
+    // Each also has a code, which a console says in its user's language next to the field.
+    expect(Object.fromEntries(problems.map((p) => [p.path, p.code]))).toEqual({
+      'people[0].phone': 'bad_phone',
+      'people[0].roles[0]': 'not_one_of',
+      'people[1].password': 'too_short',
+      'sites[0].bells[0].adaptor': 'unknown_keys',
+      'sites[0].bells[1].counterId': 'unknown_reference',
+      'sites[1].bells[0].counterId': 'unknown_reference',
+      'sites[1].bells[0].id': 'duplicate_id',
+      'sites[1].id': 'bad_id',
+      'sites[1].timezone': 'bad_timezone',
+    });
+    expect(problems.find((p) => p.path === 'sites[0].bells[1].counterId')?.params).toEqual({ kind: 'counter', id: 'passport-9', site: 'nowon-hq' });
     expect(byPath.get('sites[0].bells[0].adaptor')).toBe('unknown key "adaptor" (did you mean "adapter"?)');
     expect(byPath.get('sites[1].bells[0].id')).toBe('bell id "B-0301" is already used by sites[0].bells[0]');
     expect(byPath.get('people[0].roles[0]')).toContain('did you mean "guard"?');
@@ -140,8 +153,8 @@ describe('parseProvisioningText', () => {
     const yaml = protocolExampleYaml.replace('"+821012345678"', '+821012345678').replace('correct-horse', '12345678');
     const problems = problemsOf(parseProvisioningText(yaml, 'x.yaml'));
     expect(problems).toEqual([
-      { path: 'people[0].phone', message: 'expected text, got the number 821012345678 (in YAML, put it in quotes)' },
-      { path: 'people[0].password', message: 'expected text, got a number (in YAML, put it in quotes)' },
+      { path: 'people[0].phone', message: 'expected text, got the number 821012345678 (in YAML, put it in quotes)', code: 'wrong_type', params: { expected: 'string' } },
+      { path: 'people[0].password', message: 'expected text, got a number (in YAML, put it in quotes)', code: 'wrong_type', params: { expected: 'string' } },
     ]);
   });
 
@@ -159,7 +172,7 @@ describe('references and context', () => {
 
   it('accepts a site that already exists in the database', () => {
     expect(problemsOf(validateProvisioning(person({})))).toEqual([
-      { path: 'people[0].siteIds[0]', message: 'site "old-site" is not in this file' },
+      { path: 'people[0].siteIds[0]', message: 'site "old-site" is not in this file', code: 'unknown_reference', params: { kind: 'site', id: 'old-site' } },
     ]);
     expect(validateProvisioning(person({}), { existingSiteIds: new Set(['old-site']) }).ok).toBe(true);
   });
@@ -170,7 +183,7 @@ describe('references and context', () => {
     expect(problemsOf(validateProvisioning(doc, context)).map((p) => p.path)).toEqual(['people[0].password']);
     expect(validateProvisioning(doc, { ...context, existingUsernames: new Set(['kim']) }).ok).toBe(true);
     const taken = problemsOf(validateProvisioning(doc, { ...context, existingUsernames: new Map([['kim', 'someone-else']]) }));
-    expect(taken).toEqual([{ path: 'people[0].username', message: 'username "kim" already belongs to person "someone-else"' }]);
+    expect(taken).toEqual([{ path: 'people[0].username', message: 'username "kim" already belongs to person "someone-else"', code: 'username_taken', params: { username: 'kim', owner: 'someone-else' } }]);
   });
 
   it('checks counter managers and duplicate ids and usernames', () => {

@@ -7,6 +7,7 @@
  * the author then gets every problem in one pass instead of fixing the file one round at a time.
  */
 import { formatPath, type Problem, type ProvisioningDocument } from './document.ts';
+import type { ProvisioningProblemCode } from './problem-codes.ts';
 
 export interface ProvisioningContext {
   existingSiteIds?: ReadonlySet<string>;
@@ -71,7 +72,8 @@ export function checkRawReferences(raw: unknown, context: ProvisioningContext = 
 
 function checkView(doc: ReferenceView, context: ProvisioningContext): Problem[] {
   const problems: Problem[] = [];
-  const add = (path: PropertyKey[], message: string) => problems.push({ path: formatPath(path), message });
+  const add = (path: PropertyKey[], message: string, code: ProvisioningProblemCode, params?: Record<string, string>) =>
+    problems.push({ path: formatPath(path), message, code, ...(params ? { params } : {}) });
   const sites = doc.sites ?? [];
   const people = doc.people ?? [];
   const inDatabase = (known: ReadonlySet<string> | undefined) => (known ? 'in this file or the database' : 'in this file');
@@ -81,7 +83,7 @@ function checkView(doc: ReferenceView, context: ProvisioningContext): Problem[] 
   people.forEach((person, p) => {
     if (person.id === undefined) return;
     const first = personAt.get(person.id);
-    if (first !== undefined) add(['people', p, 'id'], `person id "${person.id}" is already used by people[${first}]`);
+    if (first !== undefined) add(['people', p, 'id'], `person id "${person.id}" is already used by people[${first}]`, 'duplicate_id', { id: person.id, first: `people[${first}]` });
     else personAt.set(person.id, p);
   });
 
@@ -92,7 +94,7 @@ function checkView(doc: ReferenceView, context: ProvisioningContext): Problem[] 
     const siteName = site.id === undefined ? `sites[${s}]` : `"${site.id}"`;
     if (site.id !== undefined) {
       const first = siteAt.get(site.id);
-      if (first !== undefined) add(['sites', s, 'id'], `site id "${site.id}" is already used by sites[${first}]`);
+      if (first !== undefined) add(['sites', s, 'id'], `site id "${site.id}" is already used by sites[${first}]`, 'duplicate_id', { id: site.id, first: `sites[${first}]` });
       else siteAt.set(site.id, s);
     }
 
@@ -100,7 +102,7 @@ function checkView(doc: ReferenceView, context: ProvisioningContext): Problem[] 
     (site.counters ?? []).forEach((counter, c) => {
       if (counter.id !== undefined) {
         const first = counterAt.get(counter.id);
-        if (first !== undefined) add(['sites', s, 'counters', c, 'id'], `counter id "${counter.id}" is already used by sites[${s}].counters[${first}]`);
+        if (first !== undefined) add(['sites', s, 'counters', c, 'id'], `counter id "${counter.id}" is already used by sites[${s}].counters[${first}]`, 'duplicate_id', { id: counter.id, first: `sites[${s}].counters[${first}]` });
         else counterAt.set(counter.id, c);
       }
       (counter.managerIds ?? []).forEach((managerId, m) => {
@@ -109,9 +111,9 @@ function checkView(doc: ReferenceView, context: ProvisioningContext): Problem[] 
         const p = personAt.get(managerId);
         // People only in the database are taken on trust: their roles are not known here.
         if (p !== undefined) {
-          if (!(people[p]!.roles ?? []).includes('manager')) add(path, `person "${managerId}" does not have the role "manager"`);
+          if (!(people[p]!.roles ?? []).includes('manager')) add(path, `person "${managerId}" does not have the role "manager"`, 'missing_role', { id: managerId, role: 'manager' });
         } else if (!context.existingPersonIds?.has(managerId)) {
-          add(path, `person "${managerId}" is not ${inDatabase(context.existingPersonIds)}`);
+          add(path, `person "${managerId}" is not ${inDatabase(context.existingPersonIds)}`, 'unknown_reference', { kind: 'person', id: managerId });
         }
       });
     });
@@ -119,11 +121,11 @@ function checkView(doc: ReferenceView, context: ProvisioningContext): Problem[] 
     (site.bells ?? []).forEach((bell, b) => {
       if (bell.id !== undefined) {
         const first = bellAt.get(bell.id);
-        if (first !== undefined) add(['sites', s, 'bells', b, 'id'], `bell id "${bell.id}" is already used by ${first}`);
+        if (first !== undefined) add(['sites', s, 'bells', b, 'id'], `bell id "${bell.id}" is already used by ${first}`, 'duplicate_id', { id: bell.id, first });
         else bellAt.set(bell.id, `sites[${s}].bells[${b}]`);
       }
       if (bell.counterId !== undefined && !counterAt.has(bell.counterId)) {
-        add(['sites', s, 'bells', b, 'counterId'], `counter "${bell.counterId}" is not a counter of site ${siteName}`);
+        add(['sites', s, 'bells', b, 'counterId'], `counter "${bell.counterId}" is not a counter of site ${siteName}`, 'unknown_reference', { kind: 'counter', id: bell.counterId, ...(site.id !== undefined ? { site: site.id } : {}) });
       }
     });
   });
@@ -136,10 +138,10 @@ function checkView(doc: ReferenceView, context: ProvisioningContext): Problem[] 
       const p = personAt.get(shift.personId);
       if (p !== undefined) {
         const person = people[p]!;
-        if (!(person.roles ?? []).includes('guard')) add(path, `person "${shift.personId}" does not have the role "guard"`);
-        else if (site.id !== undefined && !(person.siteIds ?? []).includes(site.id)) add(path, `person "${shift.personId}" is not a person of site "${site.id}"`);
+        if (!(person.roles ?? []).includes('guard')) add(path, `person "${shift.personId}" does not have the role "guard"`, 'missing_role', { id: shift.personId, role: 'guard' });
+        else if (site.id !== undefined && !(person.siteIds ?? []).includes(site.id)) add(path, `person "${shift.personId}" is not a person of site "${site.id}"`, 'not_of_site', { id: shift.personId, site: site.id });
       } else if (!context.existingPersonIds?.has(shift.personId)) {
-        add(path, `person "${shift.personId}" is not ${inDatabase(context.existingPersonIds)}`);
+        add(path, `person "${shift.personId}" is not ${inDatabase(context.existingPersonIds)}`, 'unknown_reference', { kind: 'person', id: shift.personId });
       }
     });
   });
@@ -149,7 +151,7 @@ function checkView(doc: ReferenceView, context: ProvisioningContext): Problem[] 
   people.forEach((person, p) => {
     (person.siteIds ?? []).forEach((siteId, i) => {
       if (siteId !== undefined && !siteAt.has(siteId) && !context.existingSiteIds?.has(siteId)) {
-        add(['people', p, 'siteIds', i], `site "${siteId}" is not ${inDatabase(context.existingSiteIds)}`);
+        add(['people', p, 'siteIds', i], `site "${siteId}" is not ${inDatabase(context.existingSiteIds)}`, 'unknown_reference', { kind: 'site', id: siteId });
       }
     });
     // A person's counters are counters of their sites; sites only in the database are not checked here.
@@ -157,27 +159,27 @@ function checkView(doc: ReferenceView, context: ProvisioningContext): Problem[] 
     const checkable = ownSites.length === (person.siteIds ?? []).length;
     (person.counterIds ?? []).forEach((counterId, i) => {
       if (counterId !== undefined && checkable && !ownSites.some((s) => (s.counters ?? []).some((c) => c.id === counterId))) {
-        add(['people', p, 'counterIds', i], `counter "${counterId}" is not a counter of this person's sites`);
+        add(['people', p, 'counterIds', i], `counter "${counterId}" is not a counter of this person's sites`, 'unknown_reference', { kind: 'counter', id: counterId });
       }
     });
 
     const username = person.username;
     if (username === undefined) {
       // A password nobody can log in with is a mistake, not something to drop quietly.
-      if (person.password !== undefined) add(['people', p, 'password'], 'a password without a username: add the username it belongs to');
+      if (person.password !== undefined) add(['people', p, 'password'], 'a password without a username: add the username it belongs to', 'password_without_username');
       return;
     }
     const first = usernameAt.get(username);
-    if (first !== undefined) add(['people', p, 'username'], `username "${username}" is already used by people[${first}]`);
+    if (first !== undefined) add(['people', p, 'username'], `username "${username}" is already used by people[${first}]`, 'duplicate_id', { id: username, first: `people[${first}]` });
     else usernameAt.set(username, p);
 
     const owner = existing instanceof Map ? existing.get(username) : undefined;
     if (owner !== undefined && person.id !== undefined && owner !== person.id) {
-      add(['people', p, 'username'], `username "${username}" already belongs to person "${owner}"`);
+      add(['people', p, 'username'], `username "${username}" already belongs to person "${owner}"`, 'username_taken', { username, owner });
     }
     // An existing account keeps its password when the file gives none; a new account would have none.
     if (person.password === undefined && !existing?.has(username)) {
-      add(['people', p, 'password'], `username "${username}" is a new account: give it a password (at least 8 characters)`);
+      add(['people', p, 'password'], `username "${username}" is a new account: give it a password (at least 8 characters)`, 'password_needed', { username });
     }
   });
 

@@ -23,22 +23,22 @@ describe('RFLink bells (adapter rflink, deviceId NAME/ID/SWITCH)', () => {
 
   it.each(['EV1527', 'EV1527/zz7499/4', 'EV1527/F7499/4/1', '20;77;EV1527;ID=0f7499;SWITCH=04;CMD=ON;', 'EV1527/F7499/'])('refuses %s, naming the field', (deviceId) => {
     expect(problems(validateProvisioning(doc({ deviceId })))).toEqual([
-      { path: 'sites[0].bells[0].deviceId', message: expect.stringContaining(`${JSON.stringify(deviceId)} is not an RFLink device id`) },
+      { path: 'sites[0].bells[0].deviceId', message: expect.stringContaining(`${JSON.stringify(deviceId)} is not an RFLink device id`), code: 'bad_device_id', params: { adapter: 'rflink', value: deviceId } },
     ]);
   });
 
   it('two spellings of one device are one device: the second bell is refused', () => {
     expect(problems(validateProvisioning(doc({ deviceId: 'EV1527/0f7499/04' }, { deviceId: 'EV1527/F7499/4' })))).toEqual([
-      { path: 'sites[0].bells[1].deviceId', message: 'device id "EV1527/F7499/4" is already used by bell "b1"' },
+      { path: 'sites[0].bells[1].deviceId', message: 'device id "EV1527/F7499/4" is already used by bell "b1"', code: 'duplicate_id', params: { id: 'EV1527/F7499/4', first: 'b1' } },
     ]);
   });
 
   it('needs its deviceId, and refuses a key (433 MHz frames carry no MAC: every event would be refused)', () => {
     expect(problems(validateProvisioning(doc({})))).toEqual([
-      { path: 'sites[0].bells[0].deviceId', message: 'a rflink bell needs its deviceId, the address its events carry' },
+      { path: 'sites[0].bells[0].deviceId', message: 'a rflink bell needs its deviceId, the address its events carry', code: 'device_id_needed', params: { adapter: 'rflink' } },
     ]);
     expect(problems(validateProvisioning(doc({ deviceId: 'EV1527/F7499/4', key: '00112233445566778899aabbccddeeff' })))).toEqual([
-      { path: 'sites[0].bells[0].key', message: 'a rflink bell cannot sign its events: only native bells take a key' },
+      { path: 'sites[0].bells[0].key', message: 'a rflink bell cannot sign its events: only native bells take a key', code: 'key_not_signed', params: { adapter: 'rflink' } },
     ]);
   });
 });

@@ -28,7 +28,7 @@ describe('third-party bell device ids and the confirmation rule', () => {
     ['tasmota', 'tasmota +'],
   ])('%s refuses %s, naming the field', (adapter, deviceId) => {
     expect(problems(validateProvisioning(doc({ adapter, deviceId })))).toEqual([
-      { path: 'sites[0].bells[0].deviceId', message: expect.stringContaining(JSON.stringify(deviceId)) },
+      { path: 'sites[0].bells[0].deviceId', message: expect.stringContaining(JSON.stringify(deviceId)), code: 'bad_device_id', params: { adapter, value: deviceId } },
     ]);
   });
 
@@ -42,7 +42,7 @@ describe('third-party bell device ids and the confirmation rule', () => {
     expect(ok.ok && ok.document.sites[0]!.bells[0]!.confirm).toEqual({ within: 10 });
     const off = validateProvisioning(doc({ adapter: 'native' }));
     expect(off.ok && off.document.sites[0]!.bells[0]!.confirm).toBeUndefined();
-    expect(problems(validateProvisioning(doc({ confirm: { within: 0 } })))).toEqual([{ path: 'sites[0].bells[0].confirm.within', message: 'must be at least 2 seconds' }]);
+    expect(problems(validateProvisioning(doc({ confirm: { within: 0 } })))).toEqual([{ path: 'sites[0].bells[0].confirm.within', message: 'must be at least 2 seconds', code: 'too_small', params: { min: 2 } }]);
     expect(problems(validateProvisioning(doc({ confirm: { witin: 10 } }))).map((p) => p.path)).toContain('sites[0].bells[0].confirm.witin');
   });
 });

@@ -10,7 +10,7 @@ import { waitFor } from '../support/wait.ts';
 import { MATRIX, startTestSystem, type TestSystem } from '../support/system.ts';
 import { START_TIMEOUT_MS, expectError } from '../api/api-expect.ts';
 
-type Problem = { path: string; message: string; documentPath: string };
+type Problem = { path: string; message: string; code?: string; params?: Record<string, string | number>; documentPath: string };
 
 describe.each(MATRIX)('admin API on $db with $broker', ({ db, broker }) => {
   let t: TestSystem;
@@ -76,7 +76,7 @@ describe.each(MATRIX)('admin API on $db with $broker', ({ db, broker }) => {
     expect(await directory()).toEqual(before);
 
     const dup = await admin.request('POST', '/api/v1/admin/sites', { id: 'site-a', name: 'Again', address: 'x', timezone: 'Asia/Seoul' });
-    expect(problems(dup)).toEqual([{ path: 'id', message: 'site "site-a" already exists', documentPath: 'sites[0].id' }]);
+    expect(problems(dup)).toEqual([{ path: 'id', message: 'site "site-a" already exists', code: 'already_exists', params: { kind: 'site', id: 'site-a' }, documentPath: 'sites[0].id' }]);
     const counter = await admin.request('POST', '/api/v1/admin/sites/site-a/counters', { id: 'new-1', name: 'New', managerIds: ['guard-a', 'nobody'] });
     expect(problems(counter).map((p) => `${p.path}: ${p.message}`).sort()).toEqual([
       'managerIds[0]: person "guard-a" does not have the role "manager"',
@@ -165,12 +165,16 @@ describe.each(MATRIX)('admin API on $db with $broker', ({ db, broker }) => {
       heartbeatSeconds: 'must be at least 10 seconds',
       deviceId: 'a zigbee2mqtt bell needs its deviceId, the address its events carry',
     });
+    // Each with the code the console says in its user's language.
+    expect(Object.fromEntries(problems(r).map((p) => [p.path, p.code]))).toEqual({
+      id: 'already_exists', counterId: 'unknown_reference', key: 'key_not_signed', heartbeatSeconds: 'too_small', deviceId: 'device_id_needed',
+    });
     expect(problems(await admin.request('POST', '/api/v1/admin/bells', { siteId: 'site-a', id: 'B-Y', counterId: 'welfare-1', key: 'abc', mqttPassword: 'short' }))
       .map((p) => `${p.path}: ${p.message}`)).toEqual([
       'key: must be 32 to 128 hex digits (16 to 64 bytes), an even number of them',
       'mqttPassword: must be at least 12 characters',
     ]);
-    expect(problems(await admin.request('POST', '/api/v1/admin/bells', { id: 'B-X', counterId: 'c' }))).toEqual([{ path: 'siteId', message: 'is required', documentPath: 'siteId' }]);
+    expect(problems(await admin.request('POST', '/api/v1/admin/bells', { id: 'B-X', counterId: 'c' }))).toEqual([{ path: 'siteId', message: 'is required', code: 'required', documentPath: 'siteId' }]);
     expect(problems(await admin.request('POST', '/api/v1/admin/bells', [1]))[0]!.path).toBe('(form)');
     expect(await directory()).toEqual(before);
   });

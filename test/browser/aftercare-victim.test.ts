@@ -69,7 +69,15 @@ describe('the victim views (Chromium)', () => {
     await counsellor.getByTestId('aftercare-claim-amount').fill('200000');
     await counsellor.getByTestId('aftercare-claim-submit').click();
     await expect.poll(() => counsellor.getByTestId('aftercare-form-error').textContent()).toContain('exceptionReason');
+    // Said in the claim's own form, next to the exception it asks for.
+    const claimForm = counsellor.locator('form', { has: counsellor.getByTestId('aftercare-claim-amount') });
+    expect(await claimForm.getByTestId('aftercare-form-error').count()).toBe(1);
     expect(await remaining.textContent()).toContain('잔액 100,000원');
+    // A field's problem is said under that field, in Korean.
+    await counsellor.getByTestId('aftercare-claim-amount').fill('');
+    await counsellor.getByTestId('aftercare-claim-submit').click();
+    await expect.poll(() => counsellor.getByTestId('aftercare-claim-amount-issues').textContent()).toContain('1 이상이어야 합니다.');
+    expect(await claimForm.textContent()).not.toContain('Too small');
     await counsellor.getByTestId('aftercare-status-in_care').click();
     await expect.poll(() => counsellor.getByTestId('aftercare-status').textContent()).toBe('보호 중');
     await counsellor.screenshot({ path: join(screenshots, 'aftercare-counsellor.png'), fullPage: true });

@@ -127,6 +127,50 @@ describe('administration in the console (Chromium)', () => {
     await page.close();
   });
 
+  it('says each problem in Korean on a Korean screen, by its code, under its field', async () => {
+    const page = await signIn(browser, t.url, 'admin');
+    await page.locator('[data-view="admin"]').click();
+    await page.getByRole('tab', { name: '비상벨' }).click();
+    const form = page.getByTestId('admin-bell-form');
+    await form.getByLabel('청사').selectOption('site-a');
+    await form.getByLabel('창구').selectOption('welfare-1');
+    await form.getByLabel('ID', { exact: true }).fill('B-0301');
+    await form.getByLabel('상태 보고 주기 (초)').fill('5');
+    await form.getByRole('button', { name: '만들기' }).click();
+    const id = page.getByTestId('problem-id');
+    await id.waitFor();
+    // The reference check of the server (already_exists) and zod's bound (too_small), both in Korean.
+    expect(await id.textContent()).toContain("'B-0301'은(는) 이미 있습니다.");
+    expect(await id.locator('li').getAttribute('data-code')).toBe('already_exists');
+    expect(await page.getByTestId('problem-heartbeatSeconds').textContent()).toContain('10 이상이어야 합니다.');
+    // The English sentence stays out of sight (a tooltip for whoever needs it).
+    expect(await form.textContent()).not.toContain('already exists');
+    expect(await form.textContent()).not.toContain('must be at least');
+
+    await page.getByRole('tab', { name: '청사·창구' }).click();
+    const site = page.getByTestId('admin-site-form');
+    await site.getByLabel('ID', { exact: true }).fill('site-ko');
+    await site.getByLabel('이름').fill('한국 청사');
+    await site.getByLabel('주소').fill('서울');
+    await site.getByLabel('시간대').fill('+09:00');
+    await site.getByRole('button', { name: '만들기' }).click();
+    await page.getByTestId('problem-timezone').waitFor();
+    expect(await page.getByTestId('problem-timezone').textContent()).toContain("'+09:00'은(는) 시간대 이름이 아닙니다. 'Asia/Seoul'처럼 쓰세요.");
+    expect(await site.textContent()).not.toContain('IANA');
+
+    // A counter's managers: each named by the problem itself, the role in the console's own word.
+    await page.getByTestId('admin-site-list').getByRole('button', { name: /\(site-a,/ }).click();
+    const counter = page.getByTestId('admin-counter-form');
+    await counter.getByLabel('ID', { exact: true }).fill('new-ko');
+    await counter.getByLabel('이름').fill('새 창구');
+    await counter.getByLabel('담당 관리자 ID').fill('guard-a, nobody');
+    await counter.getByRole('button', { name: '창구 추가' }).click();
+    const managers = counter.getByTestId('problem-managerIds');
+    await managers.waitFor();
+    expect(await managers.locator('li').allTextContents()).toEqual(["⚠ 'guard-a'에게 관리자 역할이 없습니다.", "⚠ 'nobody'을(를) 찾을 수 없습니다."]);
+    await page.close();
+  });
+
   it('creates a person with roles and a password, puts a guard on the roster and names a bad shift in its row', async () => {
     const page = await signIn(browser, t.url, 'admin1');
     const errors: string[] = [];
@@ -163,7 +207,8 @@ describe('administration in the console (Chromium)', () => {
     await row.getByLabel('To').fill('2026-11-23T09:00');
     await roster.getByRole('button', { name: 'Save' }).click();
     await page.getByTestId('problem-roster-0').waitFor();
-    expect(await page.getByTestId('problem-roster-0').textContent()).toContain('endsAt: a shift must end after it starts');
+    // Named by its column, as the row shows it.
+    expect(await page.getByTestId('problem-roster-0').textContent()).toContain('To: a shift must end after it starts');
     await row.getByLabel('To').fill('2026-11-24T02:00');
     await roster.getByRole('button', { name: 'Save' }).click();
     await roster.getByText('Saved.').waitFor();

@@ -58,8 +58,8 @@ describe("a site's own serial line, provisioned while running (PGlite + aedes)",
     doc.sites[1]!.serialPorts = ['/dev/ttyUSB1@9600'];
     const result = validateProvisioning(doc);
     expect(result.ok ? [] : result.problems).toEqual([
-      { path: 'sites[0].serialPorts[0]', message: expect.stringContaining('"ttyUSB0" is not path[@baud]') },
-      { path: 'sites[1].serialPorts[0]', message: 'serial line /dev/ttyUSB1 is already site "site-a"\'s' },
+      { path: 'sites[0].serialPorts[0]', message: expect.stringContaining('"ttyUSB0" is not path[@baud]'), code: 'bad_format', params: { format: 'regex' } },
+      { path: 'sites[1].serialPorts[0]', message: 'serial line /dev/ttyUSB1 is already site "site-a"\'s', code: 'duplicate_id', params: { id: '/dev/ttyUSB1', first: 'site-a' } },
     ]);
   });
 });

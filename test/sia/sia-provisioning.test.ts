@@ -30,10 +30,10 @@ describe('deviceId in the provisioning document', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems).toEqual(expect.arrayContaining([
-      { path: 'sites[0].bells[0].deviceId', message: expect.stringMatching(/^"12" is not a SIA DC-09 device id: write the panel account \(3 to 16 hex digits, such as "1234"\) or account\/zone \(such as "1234\/005"\)$/) },
-      { path: 'sites[0].bells[1].deviceId', message: expect.stringMatching(/"1234\/zone5" is not a SIA DC-09 device id/) },
-      { path: 'sites[0].bells[2].deviceID', message: 'unknown key "deviceID" (did you mean "deviceId"?)' },
-      { path: 'sites[0].bells[3].deviceId', message: 'must not be empty' },
+      { path: 'sites[0].bells[0].deviceId', message: expect.stringMatching(/^"12" is not a SIA DC-09 device id: write the panel account \(3 to 16 hex digits, such as "1234"\) or account\/zone \(such as "1234\/005"\)$/), code: 'bad_device_id', params: { adapter: 'sia-dc09', value: '12' } },
+      { path: 'sites[0].bells[1].deviceId', message: expect.stringMatching(/"1234\/zone5" is not a SIA DC-09 device id/), code: 'bad_device_id', params: { adapter: 'sia-dc09', value: '1234/zone5' } },
+      { path: 'sites[0].bells[2].deviceID', message: 'unknown key "deviceID" (did you mean "deviceId"?)', code: 'unknown_keys', params: { keys: 'deviceID' } },
+      { path: 'sites[0].bells[3].deviceId', message: 'must not be empty', code: 'required' },
     ]));
   });
 

@@ -5,6 +5,8 @@
 import { useId, useState, type ReactNode } from 'react';
 import { ApiRequestError } from '../api.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { FieldIssues } from '../forms/FieldIssues.tsx';
+import { useI18n } from '../i18n.ts';
 import { FormProblems, type FieldProblem } from './api.ts';
 
 /** The problems of one field: its own path, or a path inside it (`police.to` for `police`, `roster[2]` …). */
@@ -15,6 +17,28 @@ export function problemsAt(problems: readonly FieldProblem[], field: string): Fi
 /** Problems no field of the form claims, shown above the buttons so none is ever hidden. */
 export function unclaimed(problems: readonly FieldProblem[], fields: readonly string[]): FieldProblem[] {
   return problems.filter((p) => !fields.some((f) => problemsAt([p], f).length > 0));
+}
+
+/**
+ * Problems under a field, in the user's language by their code (English screens keep provisioning's own
+ * sentence); `label` names the part a nested problem is about, by default the rest of its path.
+ */
+export function Problems({ problems, field, id, testId, label }: {
+  problems: readonly FieldProblem[]; field?: string; id?: string; testId?: string; label?: (p: FieldProblem) => string | null;
+}) {
+  const { tx } = useI18n();
+  // A role is a word of the console's own (보안 요원), not the server's `guard`.
+  const sayable = problems.map((p) => (typeof p.params?.role === 'string' ? { ...p, params: { ...p.params, role: tx('role.', p.params.role) } } : p));
+  return (
+    <FieldIssues issues={sayable} id={id} testId={testId} className="admin-problems" englishFromServer
+      label={label ?? ((p) => (p.path === field || namesItsItem(p, field) ? null : p.path))} />
+  );
+}
+
+/** A list item's problem that names the item itself (`'nobody'을(를) 찾을 수 없습니다`) needs no `managerIds[1]` before it. */
+function namesItsItem(p: FieldProblem, field: string | undefined): boolean {
+  return field !== undefined && /^\[\d+\]$/.test(p.path.slice(field.length)) && p.path.startsWith(field)
+    && (p.params?.id !== undefined || p.params?.value !== undefined);
 }
 
 export function Field({ label, field, problems, hint, children }: {
@@ -29,11 +53,7 @@ export function Field({ label, field, problems, hint, children }: {
       <label htmlFor={id}>{label}</label>
       {children({ id, name: field, 'aria-invalid': mine.length > 0, ...(describedBy ? { 'aria-describedby': describedBy } : {}) })}
       {hint && <p className="admin-hint muted" id={`${id}-hint`}>{hint}</p>}
-      {mine.length > 0 && (
-        <ul className="admin-problems" id={`${id}-err`} data-testid={`problem-${field}`}>
-          {mine.map((p, i) => <li key={i}><span aria-hidden="true">⚠ </span>{p.path === field ? p.message : `${p.path}: ${p.message}`}</li>)}
-        </ul>
-      )}
+      <Problems problems={mine} field={field} id={`${id}-err`} testId={`problem-${field}`} />
     </div>
   );
 }
@@ -54,11 +74,7 @@ export function Checks({ legend, field, options, value, onChange, problems }: {
           {o.label}
         </label>
       ))}
-      {mine.length > 0 && (
-        <ul className="admin-problems" data-testid={`problem-${field}`}>
-          {mine.map((p, i) => <li key={i}><span aria-hidden="true">⚠ </span>{p.path === field ? p.message : `${p.path}: ${p.message}`}</li>)}
-        </ul>
-      )}
+      <Problems problems={mine} field={field} testId={`problem-${field}`} />
     </fieldset>
   );
 }
@@ -97,11 +113,7 @@ export function FormErrors({ error, problems, fields }: { error: unknown; proble
   return (
     <>
       <ErrorText error={error} testId="admin-form-error" />
-      {rest.length > 0 && (
-        <ul className="admin-problems" data-testid="problem-other">
-          {rest.map((p, i) => <li key={i}><span aria-hidden="true">⚠ </span>{`${p.path}: ${p.message}`}</li>)}
-        </ul>
-      )}
+      <Problems problems={rest} testId="problem-other" />
     </>
   );
 }

@@ -2,7 +2,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n.ts';
 import { adminApi, type AdminDirectory, type AdminSite } from './api.ts';
-import { FormErrors, problemsAt, useSubmit } from './FormKit.tsx';
+import { FormErrors, Problems, problemsAt, useSubmit } from './FormKit.tsx';
 
 /** `2026-11-23T09:00` in the browser's zone, for a datetime-local input. */
 function localInput(iso: string): string {
@@ -40,6 +40,9 @@ export function RosterTab({ dir, reload }: { dir: AdminDirectory; reload: () => 
 
 function RosterEditor({ dir, site, onSaved }: { dir: AdminDirectory; site: AdminSite; onSaved: () => void }) {
   const { t } = useI18n();
+  // A shift's problem names its column (경비원, 시작, 종료), not the file's key.
+  const columns: Record<string, string> = { personId: t('admin.roster.guard'), startsAt: t('admin.roster.from'), endsAt: t('admin.roster.to') };
+  const shiftPart = (rest: string) => (rest === '' ? null : columns[rest] ?? rest);
   const guards = dir.people.filter((p) => p.active && p.roles.includes('guard') && p.siteIds.includes(site.id));
   const [rows, setRows] = useState(site.roster.map((s) => ({ personId: s.personId, startsAt: localInput(s.startsAt), endsAt: localInput(s.endsAt) })));
   const [saved, setSaved] = useState(false);
@@ -68,11 +71,7 @@ function RosterEditor({ dir, site, onSaved }: { dir: AdminDirectory; site: Admin
             <label>{t('admin.roster.from')}<input type="datetime-local" value={row.startsAt} onChange={(e) => update(i, 'startsAt', e.target.value)} aria-invalid={cell(i, 'startsAt').length > 0} /></label>
             <label>{t('admin.roster.to')}<input type="datetime-local" value={row.endsAt} onChange={(e) => update(i, 'endsAt', e.target.value)} aria-invalid={cell(i, 'endsAt').length > 0} /></label>
             <button type="button" onClick={() => setRows(rows.filter((_, j) => j !== i))}>{t('admin.roster.remove')}</button>
-            {problemsAt(problems, `roster[${i}]`).length > 0 && (
-              <ul className="admin-problems" data-testid={`problem-roster-${i}`}>
-                {problemsAt(problems, `roster[${i}]`).map((p, k) => <li key={k}><span aria-hidden="true">⚠ </span>{`${p.path.replace(/^roster\[\d+\]\.?/, '')}: ${p.message}`}</li>)}
-              </ul>
-            )}
+            <Problems problems={problemsAt(problems, `roster[${i}]`)} testId={`problem-roster-${i}`} label={(p) => shiftPart(p.path.replace(/^roster\[\d+\]\.?/, ''))} />
           </li>
         ))}
       </ol>
@@ -133,11 +132,7 @@ function EscalationEditor({ site, onSaved }: { site: AdminSite; onSaved: () => v
         onChange={(e) => { setText(e.target.value); setSaved(false); }} />
       <div id="admin-policy-err">
         {syntax && <p className="error-text" role="status">{t('admin.escalation.syntax', { error: syntax })}</p>}
-        {mine.length > 0 && (
-          <ul className="admin-problems" data-testid="problem-escalation">
-            {mine.map((p, i) => <li key={i}><span aria-hidden="true">⚠ </span>{`${p.path}: ${p.message}`}</li>)}
-          </ul>
-        )}
+        <Problems problems={mine} testId="problem-escalation" />
       </div>
       <FormErrors error={error} problems={problems} fields={['escalation']} />
       {saved && <p className="admin-saved" role="status">{t('admin.saved')}</p>}

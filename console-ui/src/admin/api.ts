@@ -1,10 +1,12 @@
 /** HTTP client of the admin routes: a refused change keeps its problems by path, so the form shows each by its field. */
 import type { AdminBell, AdminDirectory, AdminPerson, AdminSite } from '../../../api/admin/store.ts';
 import { apiRequest, ApiRequestError } from '../api.ts';
+import type { FieldIssue } from '../forms/field-issues.ts';
 
 export type { AdminBell, AdminDirectory, AdminPerson, AdminSite };
 
-export interface FieldProblem { path: string; message: string }
+/** A provisioning problem by the form's path: its code and params say it in the user's language (api/admin/problems.ts). */
+export type FieldProblem = FieldIssue;
 
 /** A 422 from the admin routes: every problem named by the path of the form that was sent. */
 export class FormProblems extends ApiRequestError {

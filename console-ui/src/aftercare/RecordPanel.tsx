@@ -2,6 +2,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { AftercareDetailView, AftercareStatusView } from '../../../api/aftercare/types.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { FieldIssues } from '../forms/FieldIssues.tsx';
+import { issuesAt, issuesElsewhere } from '../forms/field-issues.ts';
 import { formatTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { aftercareApi } from './api.ts';
@@ -104,11 +106,20 @@ function StatementForm({ id, onChanged }: { id: string; onChanged: () => void })
   return (
     <form className="aftercare-form" onSubmit={(e) => void submit(e)}>
       <label>{t('aftercare.statement')}<textarea value={text} onChange={(e) => setText(e.target.value)} data-testid="aftercare-statement-text" /></label>
+      <FieldIssues issues={issuesAt(error, 'text')} testId="aftercare-statement-issues" />
       <button type="submit" data-testid="aftercare-statement-submit">{t('aftercare.addStatement')}</button>
       <ErrorText error={error} testId="aftercare-statement-error" />
     </form>
   );
 }
+
+/** The fields of each counsellor's form, by the paths the server names them with (api/aftercare/routes.ts). */
+const FIELDS = {
+  entry: ['kind', 'summary', 'note'],
+  claim: ['kind', 'amountKrw', 'claimDate', 'exceptionReason'],
+  leave: ['recoveryLeaveDays', 'transfer'],
+  status: [],
+} as const satisfies Record<string, readonly string[]>;
 
 function CounsellorForms({ record, onChanged }: { record: AftercareDetailView; onChanged: () => void }) {
   const { t, tx } = useI18n();
@@ -123,24 +134,37 @@ function CounsellorForms({ record, onChanged }: { record: AftercareDetailView; o
   const [transferTo, setTransferTo] = useState(record.transfer?.to ?? '');
   const [transferOutcome, setTransferOutcome] = useState(record.transfer?.outcome ?? 'pending');
   const [error, setError] = useState<unknown>(null);
+  // Which of the forms was refused: its problems are shown in it, next to its own controls.
+  const [failed, setFailed] = useState<keyof typeof FIELDS | null>(null);
 
-  async function run(work: () => Promise<unknown>, after?: () => void) {
+  async function run(form: keyof typeof FIELDS, work: () => Promise<unknown>, after?: () => void) {
     try {
       await work();
       setError(null);
+      setFailed(null);
       after?.();
       onChanged();
     } catch (err) {
       setError(err);
+      setFailed(form);
     }
   }
+  const errorOf = (form: keyof typeof FIELDS) => (failed === form ? error : null);
+  const at = (form: keyof typeof FIELDS, field: string) => issuesAt(errorOf(form), field);
+  /** The refusal of a form, and the problems none of its fields shows. */
+  const rest = (form: keyof typeof FIELDS) => (
+    <>
+      <FieldIssues issues={issuesElsewhere(errorOf(form), FIELDS[form])} />
+      <ErrorText error={errorOf(form)} testId="aftercare-form-error" />
+    </>
+  );
   const entry = (e: FormEvent) => {
     e.preventDefault();
-    void run(() => aftercareApi.addEntry(record.id, { kind, ...(summary.trim() ? { summary: summary.trim() } : {}), ...(note.trim() ? { note: note.trim() } : {}) }), () => { setSummary(''); setNote(''); });
+    void run('entry', () => aftercareApi.addEntry(record.id, { kind, ...(summary.trim() ? { summary: summary.trim() } : {}), ...(note.trim() ? { note: note.trim() } : {}) }), () => { setSummary(''); setNote(''); });
   };
   const claim = (e: FormEvent) => {
     e.preventDefault();
-    void run(() => aftercareApi.addClaim(record.id, {
+    void run('claim', () => aftercareApi.addClaim(record.id, {
       kind: claimKind, amountKrw: Number(amount), approve: true, ...(claimDate ? { claimDate } : {}), ...(reason.trim() ? { exceptionReason: reason.trim() } : {}),
     }), () => { setAmount(''); setReason(''); });
   };
@@ -151,8 +175,12 @@ function CounsellorForms({ record, onChanged }: { record: AftercareDetailView; o
         <select value={kind} onChange={(e) => setKind(e.target.value)} data-testid="aftercare-entry-kind">
           {['referral', 'session', 'programme'].map((k) => <option key={k} value={k}>{tx('aftercare.kind.', k)}</option>)}
         </select>
+        <FieldIssues issues={at('entry', 'kind')} />
         <label>{t('aftercare.summary')}<input value={summary} onChange={(e) => setSummary(e.target.value)} data-testid="aftercare-entry-summary" /></label>
+        <FieldIssues issues={at('entry', 'summary')} />
         <label>{t('aftercare.noteConfidential')}<textarea value={note} onChange={(e) => setNote(e.target.value)} data-testid="aftercare-entry-note" /></label>
+        <FieldIssues issues={at('entry', 'note')} />
+        {rest('entry')}
         <button type="submit" data-testid="aftercare-entry-submit">{t('aftercare.save')}</button>
       </form>
       <form className="aftercare-form" onSubmit={claim}>
@@ -160,28 +188,37 @@ function CounsellorForms({ record, onChanged }: { record: AftercareDetailView; o
         <select value={claimKind} onChange={(e) => setClaimKind(e.target.value)} data-testid="aftercare-claim-kind">
           {['medical', 'treatment'].map((k) => <option key={k} value={k}>{tx('aftercare.claimKind.', k)}</option>)}
         </select>
+        <FieldIssues issues={at('claim', 'kind')} />
         <label>{t('aftercare.amount')}<input inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} data-testid="aftercare-claim-amount" /></label>
+        <FieldIssues issues={at('claim', 'amountKrw')} testId="aftercare-claim-amount-issues" />
         <label>{t('aftercare.claimDate')}<input type="date" value={claimDate} onChange={(e) => setClaimDate(e.target.value)} data-testid="aftercare-claim-date" /></label>
+        <FieldIssues issues={at('claim', 'claimDate')} />
         <label>{t('aftercare.exception')}<input value={reason} onChange={(e) => setReason(e.target.value)} data-testid="aftercare-claim-reason" /></label>
+        <FieldIssues issues={at('claim', 'exceptionReason')} />
+        {/* Over the allowance, the refusal asks for the exception: said under that field. */}
+        {rest('claim')}
         <button type="submit" data-testid="aftercare-claim-submit">{t('aftercare.approveClaim')}</button>
       </form>
-      <form className="aftercare-form" onSubmit={(e) => { e.preventDefault(); void run(() => aftercareApi.update(record.id, { recoveryLeaveDays: Number(leave), ...(transferTo.trim() ? { transfer: { to: transferTo.trim(), outcome: transferOutcome } } : {}) })); }}>
+      <form className="aftercare-form" onSubmit={(e) => { e.preventDefault(); void run('leave', () => aftercareApi.update(record.id, { recoveryLeaveDays: Number(leave), ...(transferTo.trim() ? { transfer: { to: transferTo.trim(), outcome: transferOutcome } } : {}) })); }}>
         <h4>{t('aftercare.leaveAndTransfer')}</h4>
         <label>{t('aftercare.leaveDays')}<input inputMode="numeric" value={leave} onChange={(e) => setLeave(e.target.value)} data-testid="aftercare-leave-input" /></label>
+        <FieldIssues issues={at('leave', 'recoveryLeaveDays')} testId="aftercare-leave-issues" />
         <label>{t('aftercare.transferTo')}<input value={transferTo} onChange={(e) => setTransferTo(e.target.value)} data-testid="aftercare-transfer-to" /></label>
+        <FieldIssues issues={at('leave', 'transfer')} />
         <select value={transferOutcome} onChange={(e) => setTransferOutcome(e.target.value as typeof transferOutcome)}>
           {['pending', 'approved', 'refused'].map((k) => <option key={k} value={k}>{tx('aftercare.transferOutcome.', k)}</option>)}
         </select>
+        {rest('leave')}
         <button type="submit" data-testid="aftercare-leave-submit">{t('aftercare.save')}</button>
       </form>
       <div className="aftercare-form">
         <h4>{t('aftercare.setStatus')}</h4>
         {(['open', 'in_care', 'closed'] as const).map((s) => (
           <button key={s} type="button" disabled={record.status === s} data-testid={`aftercare-status-${s}`}
-            onClick={() => void run(() => aftercareApi.update(record.id, { status: s }))}>{tx('aftercare.status.', s)}</button>
+            onClick={() => void run('status', () => aftercareApi.update(record.id, { status: s }))}>{tx('aftercare.status.', s)}</button>
         ))}
+        {rest('status')}
       </div>
-      <ErrorText error={error} testId="aftercare-form-error" />
     </div>
   );
 }

@@ -8,6 +8,8 @@ import type { Incident, Me } from '../../../api/contract/index.ts';
 import { CLASSIFICATIONS } from '../../../api/contract/index.ts';
 import type { CaseExistsView, CaseSummaryView, ComplainantView } from '../../../api/cases/types.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { FieldIssues } from '../forms/FieldIssues.tsx';
+import { issuesAt, issuesElsewhere } from '../forms/field-issues.ts';
 import { formatTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { casesApi } from './api.ts';
@@ -53,6 +55,10 @@ export function CasesView({ me }: { me: Me }) {
   );
 }
 
+/** The fields of the two forms, by the paths the server names them with (api/cases/bodies.ts). */
+const CASE_FIELDS = ['title', 'incidentIds', 'classification', 'complainantId'];
+const COMPLAINANT_FIELDS = ['name', 'description', 'identifiers'];
+
 function NewCaseForm({ onOpened }: { onOpened: (id: string) => void }) {
   const { t, tx, locale } = useI18n();
   const [incidents, setIncidents] = useState<Incident[]>([]);
@@ -87,6 +93,7 @@ function NewCaseForm({ onOpened }: { onOpened: (id: string) => void }) {
     <form className="panel cases-new" onSubmit={submit} data-testid="case-new-form">
       <h2>{t('cases.new')}</h2>
       <label>{t('cases.newTitle')} <input value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={200} data-testid="case-new-title" /></label>
+      <FieldIssues issues={issuesAt(error, 'title')} testId="case-new-title-issues" />
       <fieldset>
         <legend>{t('cases.pickIncidents')}</legend>
         {incidents.length === 0 && <p className="muted">{t('cases.noIncidents')}</p>}
@@ -96,6 +103,7 @@ function NewCaseForm({ onOpened }: { onOpened: (id: string) => void }) {
             {formatTime(i.openedAt, locale, undefined)} · {i.siteName || i.siteId} / {i.counterName || i.counterId} · {tx('status.', i.status)}
           </label>
         ))}
+        <FieldIssues issues={issuesAt(error, 'incidentIds')} />
       </fieldset>
       <fieldset>
         <legend>{t('cases.classification')}</legend>
@@ -105,6 +113,7 @@ function NewCaseForm({ onOpened }: { onOpened: (id: string) => void }) {
             {tx('classification.', c)}
           </label>
         ))}
+        <FieldIssues issues={issuesAt(error, 'classification')} />
       </fieldset>
       <label>{t('cases.complainant')}{' '}
         <select value={complainantId} onChange={(e) => setComplainantId(e.target.value)} data-testid="case-new-complainant">
@@ -112,6 +121,7 @@ function NewCaseForm({ onOpened }: { onOpened: (id: string) => void }) {
           {complainants.map((c) => <option key={c.id} value={c.id}>{c.name ?? t('cases.unknownName')} — {c.description}</option>)}
         </select>
       </label>
+      <FieldIssues issues={[...issuesAt(error, 'complainantId'), ...issuesElsewhere(error, CASE_FIELDS)]} />
       <ErrorText error={error} testId="case-new-error" />
       <button type="submit" disabled={busy || !picked.length || !title.trim()} data-testid="case-new-submit">{t('cases.open')}</button>
       <NewComplainantForm incidentIds={picked} onAdded={(c) => { setComplainants([...complainants, c]); setComplainantId(c.id); }} />
@@ -138,8 +148,12 @@ function NewComplainantForm({ incidentIds, onAdded }: { incidentIds: string[]; o
     <details className="cases-complainant-new">
       <summary>{t('cases.newComplainant')}</summary>
       <label>{t('cases.complainantName')} <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} /></label>
+      <FieldIssues issues={issuesAt(error, 'name')} />
       <label>{t('cases.complainantDescription')} <input value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} /></label>
+      <FieldIssues issues={issuesAt(error, 'description')} />
       <label>{t('cases.complainantIds')} <input value={ids} onChange={(e) => setIds(e.target.value)} /></label>
+      <FieldIssues issues={issuesAt(error, 'identifiers')} testId="case-complainant-ids-issues" />
+      <FieldIssues issues={issuesElsewhere(error, COMPLAINANT_FIELDS)} testId="case-complainant-issues" />
       <ErrorText error={error} />
       <button type="button" onClick={() => void add()}>{t('cases.addComplainant')}</button>
     </details>

@@ -28,8 +28,12 @@ export function issuesElsewhere(error: unknown, fields: readonly string[]): Fiel
   return fieldIssues(error).filter((i) => !fields.some((f) => i.path === f || i.path.startsWith(`${f}.`)));
 }
 
-/** The sentence in the user's language; the server's English only on an English screen when no code is known. */
-export function issueText(issue: FieldIssue, i18n: Pick<I18n, 'lang' | 'code'>): string {
+/**
+ * The sentence in the user's language; the server's English only on an English screen when no code is known,
+ * or always there with `englishFromServer` (the admin forms: provisioning's English names the exact rule).
+ */
+export function issueText(issue: FieldIssue, i18n: Pick<I18n, 'lang' | 'code'>, options: { englishFromServer?: boolean } = {}): string {
+  if (options.englishFromServer && i18n.lang === 'en') return issue.message;
   const own = issue.code ? i18n.code(`issue.${issue.code}`, issue.params) : null;
   if (own) return own;
   return i18n.lang === 'en' ? issue.message : (i18n.code('issue.invalid') ?? issue.message);
