@@ -68,7 +68,7 @@ describe('the victim views (Chromium)', () => {
     // Over the remaining allowance without a stated exception: refused, and the allowance is unchanged.
     await counsellor.getByTestId('aftercare-claim-amount').fill('200000');
     await counsellor.getByTestId('aftercare-claim-submit').click();
-    await expect.poll(() => counsellor.getByTestId('aftercare-form-error').textContent()).toContain('exceptionReason');
+    await expect.poll(() => counsellor.getByTestId('aftercare-form-error').textContent()).toContain('예외 사유를 적으세요');
     // Said in the claim's own form, next to the exception it asks for.
     const claimForm = counsellor.locator('form', { has: counsellor.getByTestId('aftercare-claim-amount') });
     expect(await claimForm.getByTestId('aftercare-form-error').count()).toBe(1);

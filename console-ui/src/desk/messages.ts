@@ -63,7 +63,7 @@ export const ko = {
   'error.unknown_scenario': '없는 시나리오입니다.',
   'error.unknown_participants': '이 기관의 사람이 아닌 참가자가 있습니다.',
   'error.no_drill_liaison': '이 기관에 훈련 연락 담당 번호가 없어 경찰 합동 훈련을 할 수 없습니다.',
-  'error.exception_required': '남은 지원 한도({remainingKrw}원, {year}년)를 {overByKrw}원 넘습니다. 승인하려면 예외 사유(exceptionReason)를 적으세요.',
+  'error.exception_required': '남은 지원 한도({remainingKrw}원, {year}년)를 {overByKrw}원 넘습니다. 승인하려면 예외 사유를 적으세요.',
   'error.claim_decided': '이미 결정된 청구입니다.',
   'error.aftercare_exists': '이 사건의 이 직원 보호 기록이 이미 있습니다.',
   'error.invalid_separation': '분리 정보를 확인하세요.',
