@@ -6,6 +6,8 @@ export default defineConfig({
     exclude: ['node_modules/**', 'console-ui/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll's own default (1 s) is a race with a loaded machine: a browser repaint after a click can take longer.
+    expect: { poll: { timeout: 10_000 } },
     // Integration tests share the machine's PostgreSQL and Mosquitto; files isolate by database and topic root.
     fileParallelism: true,
     maxWorkers: 2,

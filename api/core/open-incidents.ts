@@ -23,6 +23,9 @@ export interface TellOptions {
   escalation?: boolean;
 }
 
+/** Reads of other processes' incidents at once: the alarm writes keep the rest of the pool. */
+const OTHER_PROCESS_READS = 2;
+
 export class OpenIncidents {
   private readonly open = new Map<string, IncidentRecord>();
   private readonly openByBell = new Map<string, IncidentRecord>();
@@ -30,6 +33,9 @@ export class OpenIncidents {
   private readonly lastPressAt = new Map<string, Date>();
   private readonly unstored = new Map<string, { done: Promise<void>; settle: () => void }>();
   private readonly refreshing = new Set<string>();
+  /** Incidents of other processes waiting to be read, a few at a time (see {@link heard}). */
+  private readonly toRead: string[] = [];
+  private reading = 0;
   private unsubscribe: (() => void)[] = [];
 
   constructor(private readonly deps: { store: IncidentReads; bus: BusPort; places: PlaceBook; logger: Logger }) {}
@@ -142,8 +148,27 @@ export class OpenIncidents {
     }
     if (!isActive(view.status as IncidentRecord['status']) || this.refreshing.has(view.id)) return;
     this.refreshing.add(view.id);
-    this.refresh(view.id)
-      .catch((err: unknown) => this.deps.logger.warn({ err, incidentId: view.id }, 'incident of another process not read'))
-      .finally(() => this.refreshing.delete(view.id));
+    this.toRead.push(view.id);
+    this.readSome();
+  }
+
+  /**
+   * Reads other processes' incidents a few at a time. Read all at once, a burst of other processes' presses took
+   * every connection of the pool, and this process's own alarm writes waited for one until they timed out (the
+   * city bench: presses stored seconds late). Nothing waits on these reads: a press here on such a bell is decided
+   * against the database in its own write.
+   */
+  private readSome(): void {
+    while (this.reading < OTHER_PROCESS_READS && this.toRead.length > 0) {
+      const id = this.toRead.shift()!;
+      this.reading++;
+      this.refresh(id)
+        .catch((err: unknown) => this.deps.logger.warn({ err, incidentId: id }, 'incident of another process not read'))
+        .finally(() => {
+          this.refreshing.delete(id);
+          this.reading--;
+          this.readSome();
+        });
+    }
   }
 }

@@ -41,15 +41,39 @@ export class MaintenanceAlerts {
 
   constructor(private readonly deps: MaintenanceAlertDeps) {}
 
+  /** Bells whose latest change of troubles is still to be claimed, in the order they changed. */
+  private readonly toClaim = new Map<string, MaintainedBell>();
+  private claiming = false;
+
   /** The supervisor saw a bell's troubles change. */
   troubleChanged(bell: MaintainedBell): void {
     if (this.stopped) return;
-    this.deps.directory
-      .claimTroubleNotice(bell.id, bell.trouble)
-      .then((diff) => {
-        if (diff) this.gather(bell, diff);
-      })
-      .catch((err: unknown) => this.deps.logger.warn({ err, bellId: bell.id }, 'maintenance alert not claimed; the next change is'));
+    this.toClaim.delete(bell.id);
+    this.toClaim.set(bell.id, bell);
+    void this.claimQueued();
+  }
+
+  /**
+   * Claims one change at a time: a thousand bells coming online at once were a thousand claims side by side, which
+   * took every connection of the pool while the presses' writes waited for one (the city bench).
+   */
+  private async claimQueued(): Promise<void> {
+    if (this.claiming) return;
+    this.claiming = true;
+    try {
+      for (const [id, bell] of this.toClaim) {
+        if (this.stopped) return;
+        this.toClaim.delete(id);
+        try {
+          const diff = await this.deps.directory.claimTroubleNotice(bell.id, bell.trouble);
+          if (diff) this.gather(bell, diff);
+        } catch (err) {
+          this.deps.logger.warn({ err, bellId: bell.id }, 'maintenance alert not claimed; the next change is');
+        }
+      }
+    } finally {
+      this.claiming = false;
+    }
   }
 
   stop(): void {

@@ -53,7 +53,8 @@ export class DirectoryStore {
    */
   async claimTroubleNotice(bellId: string, trouble: string[]): Promise<{ raised: string[]; cleared: string[] } | null> {
     return this.db.transaction(async (tx) => {
-      const [row] = await tx.select({ notified: bells.notifiedTrouble }).from(bells).where(eq(bells.id, bellId)).for('update');
+      // No key update: a press being stored for this bell (its foreign key takes a key-share lock) does not wait on it.
+      const [row] = await tx.select({ notified: bells.notifiedTrouble }).from(bells).where(eq(bells.id, bellId)).for('no key update');
       if (!row) return null;
       const raised = trouble.filter((t) => !row.notified.includes(t));
       const cleared = row.notified.filter((t) => !trouble.includes(t));

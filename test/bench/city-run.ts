@@ -6,7 +6,7 @@
  * Every press is checked at every console, and every incident the store holds is counted at every console.
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,9 @@ import type { CityLoadPlan, CityLoadResult } from './city-load.ts';
 import type { BenchOptions } from './options.ts';
 import { BENCH_PASSWORD, login, provisionBench, startBenchSystem } from './setup.ts';
 import { summarize, type Summary } from './stats.ts';
+
+/** Where the city phase leaves each process's log (beside the bench's other output, ignored by git). */
+const LOG_DIR = '.bench';
 
 /** The issue's target: every console's p99 within twice the single process's, and no console missing an incident. */
 export const CITY_P99_FACTOR = 2;
@@ -108,6 +111,9 @@ async function runRound(processes: number, o: BenchOptions, deadline: number): P
   } finally {
     await db.end().catch(() => undefined);
     await Promise.all(children.map((c) => c.stop()));
+    // Each process's own log (warnings and errors), to see where a slow round's time went.
+    mkdirSync(LOG_DIR, { recursive: true });
+    children.forEach((c, i) => writeFileSync(join(LOG_DIR, `city-${processes}p-process${i + 1}.log`), c.log));
     await created.drop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }

@@ -27,7 +27,7 @@ describe('one system, three processes (real PostgreSQL, Mosquitto and OS process
       await waitFor(() => {
         const heard = c.heard(m);
         return [...ids].every((id) => heard.get(id)?.stored) || undefined;
-      }, 30_000, `${m.name}'s console to hear all 50 incidents stored`);
+      }, 60_000, `${m.name}'s console to hear all 50 incidents stored`);
     }
     // The presses really were spread: every process stored some of them.
     const origins = await rows<{ n: string }>(`select count(distinct origin) as n from bus_events where type = 'incident.opened'`);
@@ -50,7 +50,7 @@ describe('one system, three processes (real PostgreSQL, Mosquitto and OS process
     for (const [i, id] of list.entries()) expect((await c.members[i % 3]!.guard.post(`/api/v1/incidents/${id}/acknowledge`)).status).toBe(200);
     const stored = new Map((await rows<{ id: string; revision: number }>(`select id, revision from incidents where id in (${list.map((id) => `'${id}'`).join(',')})`)).map((r) => [r.id, r.revision]));
     for (const m of c.members) {
-      await waitFor(() => list.every((id) => c.heard(m).get(id)?.status === 'acknowledged') || undefined, 30_000, `${m.name}'s console to hear all 50 acknowledged`);
+      await waitFor(() => list.every((id) => c.heard(m).get(id)?.status === 'acknowledged') || undefined, 60_000, `${m.name}'s console to hear all 50 acknowledged`);
       const last = c.latest(m.stream.messages);
       expect(list.filter((id) => last.get(id)?.revision !== stored.get(id)), `${m.name}: incidents whose last revision shown is not the stored one`).toEqual([]);
     }
