@@ -1,5 +1,5 @@
 /**
- * Administration (issue 5): sites with counters, bells, people and roles, rosters and escalation policies.
+ * Administration: sites with counters, bells, people and roles, rosters and escalation policies.
  *
  * Every change is a provisioning document built on the server: the stored site (with its counters and bells)
  * or person, with the one change made. It is validated by the provisioning validation itself, then applied by

@@ -1,5 +1,5 @@
 /**
- * The annual treatment-expense allowance per person (issue 6), as pure arithmetic.
+ * The annual treatment-expense allowance per person, as pure arithmetic.
  *
  * Year: a claim counts against the calendar year of its own date (the day of the expense, YYYY-MM-DD, in the
  * site's time zone); "today" for a claim without a date is the site's local date, so a claim entered at

@@ -1,5 +1,5 @@
 /**
- * "One member of staff is targeted repeatedly" (issue 6). Pure.
+ * "One member of staff is targeted repeatedly". Pure.
  * Choice: a warning when the person was a victim of at least REPEAT_THRESHOLD earlier live incidents in the
  * REPEAT_WINDOW_DAYS before the incident at hand (i.e. this is at least their third in twelve months).
  */

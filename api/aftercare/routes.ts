@@ -1,4 +1,4 @@
-/** /api/v1/aftercare: the victim's aftercare record (issue 6). validate → authorize (policy.ts) → store → present. */
+/** /api/v1/aftercare: the victim's aftercare record. validate → authorize (policy.ts) → store → present. */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { canRespond, type User } from '../auth/policy.ts';

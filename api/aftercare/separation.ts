@@ -1,5 +1,5 @@
 /**
- * The separation of victims, recorded on the incident timeline as `victim_separated` (issue 6). Pure.
+ * The separation of victims, recorded on the incident timeline as `victim_separated`. Pure.
  * The existing contract stays: a bare `{"type":"victim_separated"}` is still accepted. Added, optional:
  * `victims` (people with role staff by id, or names not in the directory), `separatedTo`, `separatedBy`.
  * The timeline entry's data carries `victims: [{personId|null, name}]`, `victimIds` (for lookups),

@@ -1,5 +1,5 @@
 /**
- * /api/v1/cases, /complainants, /incidents/{id}/case-files: the legal team's case files (issue 6).
+ * /api/v1/cases, /complainants, /incidents/{id}/case-files: the legal team's case files.
  * validate → authorize (policy.ts) → store → present; every read and write is in the audit log.
  * The evidence upload, download and export are in evidence-routes.ts.
  */

@@ -1,5 +1,5 @@
 /**
- * Floor plans (issue 5, "where"): each site uploads a plan image per floor and places its counters on it;
+ * Floor plans ("where"): each site uploads a plan image per floor and places its counters on it;
  * consoles show the counter of an alarm on its plan.
  *
  *   GET    /floor-plans                                           plans of every site the user may see

@@ -30,7 +30,7 @@ export const responseEventBody = z.strictObject({
   type: z.enum(RESPONSE_EVENT_TYPES),
   note: text(2000).optional(),
   data: z.record(z.string(), z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
-  /** victim_separated only (issue 6): who was separated, where to, and by whom (default: the one recording). */
+  /** victim_separated only: who was separated, where to, and by whom (default: the one recording). */
   victims: z.array(separatedVictim).min(1).max(20).optional(),
   separatedTo: text(200).optional(),
   separatedBy: id.optional(),

@@ -1,5 +1,5 @@
 /**
- * The managers' board (issue 5):
+ * The managers' board:
  *   GET /managers/open     every open incident of the manager's sites with its escalation (which step, who was
  *                          reached, who was not) and its response times so far
  *   GET /managers/history  incidents by site, counter, kind, date and mode, each with its response times

@@ -222,7 +222,7 @@ async function replaceRoster(tx: Tx, summary: ApplySummary, siteId: string, rost
   return true;
 }
 
-/** A site's own aftercare allowance (issue 6); like the site's other fields, leaving it out returns to the default. */
+/** A site's own aftercare allowance; like the site's other fields, leaving it out returns to the default. */
 async function applyAftercareAllowance(tx: Tx, siteId: string, allowanceKrw: number | undefined): Promise<void> {
   const table = schema.aftercareSiteSettings;
   if (allowanceKrw === undefined) {

@@ -168,7 +168,7 @@ const bell = strict({
   if (value.key !== undefined && value.adapter !== 'native') {
     ctx.addIssue({ code: 'custom', path: ['key'], message: `a ${value.adapter} bell cannot sign its events: only native bells take a key`, ...coded('key_not_signed', { adapter: value.adapter }) });
   }
-  // Issue 7: `drill:` device ids mark the drills' own virtual bells, whose every press is a drill: never a real bell's.
+  // `drill:` device ids mark the drills' own virtual bells, whose every press is a drill: never a real bell's.
   if (value.deviceId?.toLowerCase().startsWith('drill:')) {
     ctx.addIssue({ code: 'custom', path: ['deviceId'], message: 'device ids starting with "drill:" are reserved for the bells drills create', ...coded('reserved_device_id') });
   }
@@ -215,7 +215,7 @@ const site = strict({
   })).optional(),
   /** Guard shifts; when given, they replace the site's roster. Without any roster every guard is on duty. */
   roster: z.array(shift).optional(),
-  /** The annual aftercare treatment-expense allowance per person in KRW (issue 6); without it 500,000. */
+  /** The annual aftercare treatment-expense allowance per person in KRW; without it 500,000. */
   aftercareAllowanceKrw: z.number().int().min(0).max(100_000_000).optional(),
   counters: z.array(counter).default([]),
   bells: z.array(bell).default([]),

@@ -1,5 +1,5 @@
 /**
- * The import of incidents recorded before Guardbell or by other offices (issue 6), row by row. Pure: the
+ * The import of incidents recorded before Guardbell or by other offices, row by row. Pure: the
  * spreadsheet's cells in, either every row ready to store or every bad cell named (row, column, reason).
  * Times are the site's wall-clock times (`YYYY-MM-DD HH:mm` text or an Excel date cell).
  */

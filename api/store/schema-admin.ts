@@ -1,5 +1,5 @@
 /**
- * Administration (issue 5): bells taken out of service (re-exported by schema.ts). A bell is never deleted: its
+ * Administration: bells taken out of service (re-exported by schema.ts). A bell is never deleted: its
  * incidents and events keep pointing at it. Out of service, it is left out of the directory the alarm path,
  * the broker's credentials and the health board read, so its presses are refused as an unknown bell.
  */

@@ -4,7 +4,7 @@ import { incidents, people, sites } from './schema.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
-/** One aftercare record per victim and incident (issue 6): status, leave, transfer; the care itself is in entries and claims. */
+/** One aftercare record per victim and incident: status, leave, transfer; the care itself is in entries and claims. */
 export const aftercareRecords = pgTable(
   'aftercare_records',
   {

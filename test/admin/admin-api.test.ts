@@ -1,5 +1,5 @@
 /**
- * Administration over HTTP (issue 5): every change goes through the provisioning validation, problems are
+ * Administration over HTTP: every change goes through the provisioning validation, problems are
  * named by the form's paths, nothing changes on a problem, reads never carry secrets, only admins may do it,
  * and a bell created here presses through the real broker at once.
  */

@@ -1,4 +1,4 @@
-/** Issue 6: who may read and write aftercare records (need-to-know), on a real system, on both databases. */
+/** Who may read and write aftercare records (need-to-know), on a real system, on both databases. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { START_TIMEOUT_MS, expectError } from '../api/api-expect.ts';
 import { auditTrail } from '../../api/audit/audit-log.ts';

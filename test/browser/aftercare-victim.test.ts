@@ -1,5 +1,5 @@
 /**
- * Issue 6 in Chromium: a guard separates the victim; a counsellor opens their aftercare, records a session note and
+ * In Chromium: a guard separates the victim; a counsellor opens their aftercare, records a session note and
  * claims (the remaining allowance shown; over it without a reason refused); the staff member sees their support in
  * their language and adds a statement, never the note; the manager sees the status only.
  */

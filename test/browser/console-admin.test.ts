@@ -1,5 +1,5 @@
 /**
- * The admin screens in Chromium (issue 5): a bell created with its key shown once (and never again, and it
+ * The admin screens in Chromium: a bell created with its key shown once (and never again, and it
  * presses), a bad field's message next to the field, Korean and English, usable at 360 px; only admins see
  * them. And the counter staff's panic button: a double click never sends, the confirm does, and staff see
  * their own incidents only.

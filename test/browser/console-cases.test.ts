@@ -1,5 +1,5 @@
 /**
- * Issue 6 in Chromium, the legal views: a legal user opens a case from an incident, records the complainant
+ * In Chromium, the legal views: a legal user opens a case from an incident, records the complainant
  * (the console warns when a known complainant is involved again), uploads evidence, adds a legal action and
  * downloads the export, which verifies; an admin has no case view and the API refuses them the case.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 5 in Chromium: the alarm shows its counter on the floor plan; a dropped socket is reported at once and
+ * In Chromium: the alarm shows its counter on the floor plan; a dropped socket is reported at once and
  * the alarm raised meanwhile shows after the reconnect; Korean and English; what staff, guards and managers see;
  * the console at 360 px; alarms announced by aria-live; managers edit plans with the mouse and the keyboard.
  */

@@ -1,5 +1,5 @@
 /**
- * Saves a screenshot of each main view of issue 5 to docs/screenshots/ (shown in README.md): the alarm wall with
+ * Saves a screenshot of each places view to docs/screenshots/ (shown in README.md): the alarm wall with
  * the counter on its floor plan, an incident with its timeline, the floor-plan editor, the managers' board and
  * the bell health board. Real server, real bells over MQTT, Debian's Chromium, Korean (the default language).
  * Run: npm run build:console && npx vitest run test/browser/places-screenshots.test.ts
@@ -28,7 +28,7 @@ async function fullShot(page: Page, name: string, width = 1280): Promise<void> {
 
 const imagesLoaded = (page: Page) => page.waitForFunction(() => [...document.querySelectorAll('img')].every((i) => i.complete && i.naturalWidth > 0));
 
-describe('screenshots of the issue 5 views (Chromium)', () => {
+describe('screenshots of the places views (Chromium)', () => {
   let t: TestSystem;
   let browser: Browser;
   let staff: ApiClient;

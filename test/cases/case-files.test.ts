@@ -1,4 +1,4 @@
-/** Issue 6: the legal team's case files on a real system, on both databases: role matrix, evidence, export, complainants, audit. */
+/** The legal team's case files on a real system, on both databases: role matrix, evidence, export, complainants, audit. */
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

@@ -1,4 +1,4 @@
-/** Issue 5, "where": floor plans per site and floor, in the database, and counters placed on them (both databases). */
+/** Floor plans ("where") per site and floor, in the database, and counters placed on them (both databases). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PLAN_BYTES } from '../../api/floor-plans/image.ts';
 import type { FloorPlanView } from '../../api/floor-plans/types.ts';

@@ -1,4 +1,4 @@
-/** Issue 5, managers: open incidents with their escalation, and history with filters and response times (both databases). */
+/** The managers' board: open incidents with their escalation, and history with filters and response times (both databases). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagerHistory, ManagerOpenIncident } from '../../api/managers/types.ts';
 import { START_TIMEOUT_MS, expectError } from '../api/api-expect.ts';

@@ -1,4 +1,4 @@
-/** Issue 6: statistics from the timeline, their exports, and the Excel import of earlier incidents (bad rows, twice). */
+/** Statistics from the timeline, their exports, and the Excel import of earlier incidents (bad rows, twice). */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../api/store/schema.ts';

@@ -75,7 +75,7 @@ export function incidentRoutes(ctx: ApiContext): Router {
     const user = userOf(res);
     const action = toAction(body, user.id);
     if (action.type === 'side_event' && action.event === 'victim_separated' && (body.victims || body.separatedTo || body.separatedBy)) {
-      // Issue 6: victims, where to and by whom, checked against the directory (added, optional data) — only
+      // Victims, where to and by whom, checked against the directory (added, optional data) — only
       // for someone who may respond here, so that the check tells nobody else which people exist.
       const record = await readable(ctx, res, req.params.id);
       if (!canRespond(user, record.siteId)) throw forbidden('record response events');

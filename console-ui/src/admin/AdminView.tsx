@@ -1,5 +1,5 @@
 /**
- * Administration (issue 5): sites with counters, bells, people and roles, rosters, escalation policies.
+ * Administration: sites with counters, bells, people and roles, rosters, escalation policies.
  * Shown to admins only; the server refuses everyone else on every admin route anyway.
  */
 import { useCallback, useEffect, useState, type KeyboardEvent } from 'react';

@@ -1,5 +1,5 @@
 /**
- * The victim view (issue 6). Counsellors and managers: victims awaiting aftercare, staff targeted repeatedly,
+ * The victim view. Counsellors and managers: victims awaiting aftercare, staff targeted repeatedly,
  * the records (whole for counsellors, status only for managers). Staff: their own incidents and support.
  */
 import { useCallback, useEffect, useState } from 'react';

@@ -1,5 +1,5 @@
 /**
- * The legal team's view (issue 6): case files, opened from incidents, with statements, evidence (upload,
+ * The legal team's view: case files, opened from incidents, with statements, evidence (upload,
  * download, chain of custody), legal actions and the export. Legal writes; auditors read. Admins never see it
  * (the server refuses them anyway).
  */

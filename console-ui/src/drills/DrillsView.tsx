@@ -1,4 +1,4 @@
-/** Mock drills (issue 7): coverage, planning, running (start, resume, end), the report and PDF, trends, scenarios. */
+/** Mock drills: coverage, planning, running (start, resume, end), the report and PDF, trends, scenarios. */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Me, Site } from '../../../api/contract/index.ts';
 import type { TrendPoint } from '../../../drills/analysis.ts';

@@ -1,4 +1,4 @@
-/** Statistics (issue 6): counts by kind, site, counter, month, mode; response times; exports; the import of earlier incidents. */
+/** Statistics: counts by kind, site, counter, month, mode; response times; exports; the import of earlier incidents. */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Me } from '../../../api/contract/index.ts';
 import type { Count, Statistics } from '../../../api/statistics/compute.ts';
