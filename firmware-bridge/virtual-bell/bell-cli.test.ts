@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyMac } from '../protocol/index.ts';
 import { BELL_USAGE, runBellCommand } from './bell-cli.ts';
-import { Cleanup, broker, startResponder, tempDir } from './test-helpers.ts';
+import { Cleanup, broker, startResponder, tempDir } from '../../test/support/bell-rig.ts';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());

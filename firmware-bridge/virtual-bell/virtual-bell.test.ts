@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedBroker } from '../../gateway/broker/embedded-broker.ts';
 import { decodeEvent, decodeHeartbeat, verifyMac } from '../protocol/index.ts';
 import { SeqStore } from './seq-store.ts';
-import { Cleanup, broker, freePort, collect, connect, nextMessage, sleep, startResponder, tempDir, until } from './test-helpers.ts';
+import { Cleanup, broker, freePort, collect, connect, nextMessage, sleep, startResponder, tempDir, until } from '../../test/support/bell-rig.ts';
 import { BellStoppedError, BellTimeoutError, VirtualBell, type BellAck, type VirtualBellOptions } from './virtual-bell.ts';
 
 const KEY = '5f2b'.repeat(8);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EdgeBridge, parseEdgeBridgeConfig } from '../../firmware-bridge/edge-bridge/index.ts';
-import { Cleanup, freePort, startResponder, sleep, tempDir, until } from '../../firmware-bridge/virtual-bell/test-helpers.ts';
+import { Cleanup, freePort, startResponder, sleep, tempDir, until } from '../support/bell-rig.ts';
 import { startEmbeddedBroker } from '../../gateway/broker/embedded-broker.ts';
 import { BellLine } from '../serial/line.ts';
 import { PtyPair } from '../serial/pty.ts';

@@ -1,11 +1,11 @@
-// Test-only helpers: an embedded broker and a tiny stand-in for the gateway. Not exported from index.ts.
+// The virtual bell's tests: an embedded broker and a tiny stand-in for the gateway (kept in test/: firmware-bridge never imports the gateway).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../gateway/broker/embedded-broker.ts';
-import { encodeAck, type Ack } from '../protocol/index.ts';
+import { encodeAck, type Ack } from '../../firmware-bridge/protocol/index.ts';
 
 export interface Heard {
   bellId: string;
