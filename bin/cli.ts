@@ -1,5 +1,5 @@
 /**
- * `guardbell` command line: start, migrate, provision FILE, bell …, edge-bridge …, bench.
+ * `guardbell` command line: start, migrate, provision FILE, bell …, edge-bridge …
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError, configFromEnv } from '../api/config.ts';
@@ -25,7 +25,6 @@ const USAGE = `usage: guardbell <command>
                         an external Mosquitto's configuration: password files, ACL, the devices' and
                         the gateway's listeners
   demo remove           remove the demo's accounts (their sessions end; records they made keep them, deactivated)
-  bench                 load benchmark (see README)
   backup FILE           copy the database to FILE (embedded: online, while the server runs; PostgreSQL: pg_dump)
   restore FILE          restore FILE into a fresh DATA_DIR, or an empty database of DATABASE_URL
   retention run         delete or anonymise what the retention policy says has expired (README)
@@ -68,10 +67,6 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'demo':
       return demo(rest);
-    case 'bench': {
-      const { runBench } = await import('../test/bench/bench.ts');
-      return runBench(rest);
-    }
     case undefined:
     case 'help':
     case '--help':

@@ -1,5 +1,5 @@
 /**
- * `guardbell bench` (npm run bench): N virtual bells (each its own MQTT connection, heartbeating) on the
+ * `npm run bench`: N virtual bells (each its own MQTT connection, heartbeating) on the
  * embedded broker of a Guardbell process started here, presses at R per second for S seconds, and the
  * latency of press → `received` at the bell and press → `incident.created` at a WebSocket console, beside
  * the broker's own publish → subscribe latency in the same run, with the process's peak memory; on PGlite
@@ -47,7 +47,7 @@ export async function runBench(args: string[]): Promise<number> {
     o = parseBenchArgs(args);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    console.error(`guardbell bench: ${err.message}\n${BENCH_USAGE}`);
+    console.error(`bench: ${err.message}\n${BENCH_USAGE}`);
     return 2;
   }
   if (o === 'help') {
@@ -68,7 +68,7 @@ export async function runBench(args: string[]): Promise<number> {
   // The broker baseline of the supervision phase runs once, before the first database's supervision phase.
   const limitMs = opts.dbs.length * perDbMs + (supervision ? supervisionMs(opts) : 0) + (consolePhase ? consoleMs(opts) : 0) + (cityPhase ? cityMs(opts) : 0);
   const watchdog = setTimeout(() => {
-    console.error(`guardbell bench: time limit of ${Math.round(limitMs / 1000)} s exceeded; stopping`);
+    console.error(`bench: time limit of ${Math.round(limitMs / 1000)} s exceeded; stopping`);
     process.exit(3);
   }, limitMs);
   watchdog.unref();

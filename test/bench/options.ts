@@ -1,4 +1,4 @@
-/** Command-line options of `guardbell bench` (node:util parseArgs). */
+/** Command-line options of `npm run bench` (node:util parseArgs). */
 import { parseArgs } from 'node:util';
 import { COMPRESS_FACTORS } from './supervision-baseline.ts';
 
@@ -50,7 +50,7 @@ export interface BenchOptions {
   citySeconds: number;
 }
 
-export const BENCH_USAGE = `usage: guardbell bench [options]
+export const BENCH_USAGE = `usage: npm run bench -- [options]
 press and escalation phases:
   --bells N               virtual bells, each its own MQTT connection   (1000)
   --rate R                presses per second, round-robin over bells    (50)
