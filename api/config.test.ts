@@ -25,3 +25,11 @@ describe('SIA_DC09_KEYS', () => {
     expect(() => configFromEnv({ SIA_DC09_KEYS: 'nope' })).toThrow(ConfigError);
   });
 });
+
+describe('RETENTION_*_DAYS', () => {
+  it('is read once into the frozen configuration; a bad value is a configuration error naming the setting', () => {
+    expect(configFromEnv({ RETENTION_BELL_EVENTS_DAYS: '90' }).retention.bellEvents).toBe(90);
+    expect(() => configFromEnv({ RETENTION_CASE_FILES_DAYS: 'ever' })).toThrow(ConfigError);
+    expect(() => configFromEnv({ RETENTION_CASE_FILES_DAYS: 'ever' })).toThrow(/RETENTION_CASE_FILES_DAYS/);
+  });
+});

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_TOPIC_ROOT } from '../firmware-bridge/protocol/index.ts';
 import { parseSerialSpec, type SerialSpec } from '../firmware-bridge/serial-line/serial-spec.ts';
 import { dc09Key, type Dc09Key } from '../gateway/sources/sia-dc09/index.ts';
+import { RetentionConfigError, retentionPolicyFromEnv, type RetentionPolicy } from './retention/policy.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z.enum(['0', '1']);
@@ -63,6 +64,8 @@ export interface Config {
   embeddedDbDir: string;
   /** An embedded database request unanswered this long means the engine hangs: it is opened again. */
   embeddedDbStallMs: number;
+  /** How long each kind of record is kept (RETENTION_*_DAYS). */
+  retention: RetentionPolicy;
   mqttUrl: string | undefined;
   mqttPort: number;
   mqttHost: string;
@@ -100,6 +103,15 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+function retentionFrom(env: Record<string, string | undefined>): RetentionPolicy {
+  try {
+    return retentionPolicyFromEnv(env);
+  } catch (err) {
+    if (err instanceof RetentionConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
 
 export function parseSerialPorts(text: string | undefined, variable = 'SERIAL_PORTS', defaultBaud = 115200): SerialPortConfig[] {
   if (!text?.trim()) return [];
@@ -160,6 +172,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     embeddedDbDir: `${e.DATA_DIR.replace(/\/$/, '')}/pglite`,
     embeddedDbStallMs: e.EMBEDDED_DB_STALL_SECONDS * 1000,
+    retention: retentionFrom(env),
     mqttUrl: e.MQTT_URL,
     mqttPort: e.MQTT_PORT,
     mqttHost: e.MQTT_HOST ?? e.HOST,

@@ -31,7 +31,7 @@ import { formatProblems } from './provisioning/index.ts';
 import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, type Database } from './store/index.ts';
 import { openBackupDoor } from './backup/control-socket.ts';
 import { diskSpace, type DiskReport } from './store/disk-space.ts';
-import { retentionPolicyFromEnv, startRetentionTimer } from './retention/index.ts';
+import { startRetentionTimer } from './retention/index.ts';
 import { EscalationEngine, FirstAlert, Outbox, RosterCache, systemClock, twilioRoutes, type Clock } from './escalation/index.ts';
 import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
@@ -123,7 +123,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
   let retention: { stop(): void } | undefined;
   await startAll([{
     name: 'retention',
-    start: () => { retention = startRetentionTimer({ db: database.db, policy: retentionPolicyFromEnv(), logger }); },
+    start: () => { retention = startRetentionTimer({ db: database.db, policy: config.retention, logger }); },
     stop: () => retention?.stop(),
   }]);
 
