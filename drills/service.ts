@@ -21,7 +21,7 @@ import type { BusEvents, BusPort } from '../api/bus/index.ts';
 import { isActive } from '../api/domain/index.ts';
 import { presentIncident } from '../api/core/present.ts';
 import type { Db, DirectoryStore, EscalationStore, IncidentStore } from '../api/store/index.ts';
-import { hashPassword } from '../api/auth/passwords.ts';
+import { hashMachineSecret, newMachineSecret } from '../gateway/broker/bell-secret.ts';
 import { drillReportFacts, type DrillReportFacts, type Pause } from './analysis.ts';
 import { DRILL_DEVICE_PREFIX, DrillRouting, type DrillRoute } from './routing.ts';
 import { SCENARIO_LIBRARY, scenarioSchema, type Scenario } from './scenarios.ts';
@@ -161,11 +161,12 @@ export class DrillService {
     }
     const bellId = `DRILL-${id.slice(-10)}`;
     const keyHex = randomBytes(32).toString('hex');
-    const password = randomBytes(18).toString('base64url');
+    // A random machine secret: the fast keyed hash, as for every bell (scrypt is for people's passwords).
+    const password = newMachineSecret();
     await this.store.addBell({
       // `drill:` marks it in the directory: every process takes its presses as a drill, even before reading the drill.
       id: bellId, siteId: drill.siteId, counterId: drill.counterId, adapter: 'native', keyHex, deviceId: `${DRILL_DEVICE_PREFIX}${id}`,
-      mqttPasswordHash: this.deps.mqtt.perBellCredentials ? await hashPassword(password) : null,
+      mqttPasswordHash: this.deps.mqtt.perBellCredentials ? hashMachineSecret(password) : null,
       // A drill bell sends no heartbeats: it must never look offline to supervision (and its maintenance SMS).
       heartbeatSeconds: 86_400, online: true, lastSeenAt: now, lastTestAt: now,
     });
