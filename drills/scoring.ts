@@ -4,6 +4,7 @@
  * reached and who was not, and how the notifications were delivered. A pure function.
  */
 import type { DrillMilestone, Scenario } from './scenarios.ts';
+import { DELIVERED_STATUSES as DELIVERED, FAILED_STATUSES as FAILED } from '../api/contract/index.ts';
 
 export interface ScoredStep {
   milestone: DrillMilestone;
@@ -37,8 +38,6 @@ export interface DrillRecord {
   notifications: readonly { personId: string | null; status: string; isPolice: boolean }[];
 }
 
-const DELIVERED = ['delivered', 'answered', 'acknowledged'];
-const FAILED = ['failed', 'no_answer', 'busy', 'cancelled', 'not_configured'];
 /** Police milestones are required only in a joint police drill: otherwise the police are not part of it. */
 const POLICE_MILESTONES: readonly DrillMilestone[] = ['police_called', 'police_arrived', 'police_handover'];
 /** A later milestone implies the earlier ones of the status ladder (nobody records "on my way" once on scene). */

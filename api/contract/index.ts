@@ -5,6 +5,13 @@
 
 export const INCIDENT_STATUSES = ['triggered', 'acknowledged', 'responding', 'on_scene', 'contained', 'closed', 'cancelled'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+/** Incidents that are over (everything else is open). */
+export const CLOSED_STATUSES: readonly IncidentStatus[] = ['closed', 'cancelled'];
+
+/** A notification that reached its person: the one definition for the console, the managers' board and drill scores. */
+export const DELIVERED_STATUSES: readonly string[] = ['delivered', 'answered', 'acknowledged'];
+/** Final statuses of a notification that reached nobody. */
+export const FAILED_STATUSES: readonly string[] = ['not_configured', 'failed', 'no_answer', 'busy', 'cancelled'];
 
 export const CLASSIFICATIONS = [
   'verbal_abuse', 'threat', 'sexual_harassment', 'assault', 'defamation', 'obstruction_of_duty', 'property_damage', 'stalking', 'other',

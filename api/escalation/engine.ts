@@ -17,6 +17,7 @@ import type { Places } from '../core/places.ts';
 import { notificationRow, planStep, reachesOnlyGuards, stepEntryData, type RosterSnapshot } from './recipients.ts';
 import { CANCEL_NOTICE_STEP } from './outbox.ts';
 import type { BusPort } from '../bus/index.ts';
+import { CLOSED_STATUSES } from '../contract/index.ts';
 
 const { escalationSteps, incidents, notifications, timeline } = schema;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -65,7 +66,7 @@ export class EscalationEngine {
 
   /** Re-arms every open incident's steps (a restart resumes on time) and starts the clock. */
   async start(): Promise<void> {
-    const open = await this.deps.db.select({ id: incidents.id }).from(incidents).where(notInArray(incidents.status, ['closed', 'cancelled']));
+    const open = await this.deps.db.select({ id: incidents.id }).from(incidents).where(notInArray(incidents.status, [...CLOSED_STATUSES]));
     for (const { id } of open) await this.arm(id);
     const { bus } = this.deps;
     // The process that changed an incident re-arms it (the others see the new due times on their next poll).

@@ -8,7 +8,7 @@ import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { ulid } from 'ulidx';
 import type { Counter } from 'prom-client';
-import type { NotificationView } from '../contract/index.ts';
+import { DELIVERED_STATUSES, type NotificationView } from '../contract/index.ts';
 import type { Places } from '../core/places.ts';
 import type { BusPort } from '../bus/index.ts';
 import { alarmText, cancelledAtCounterText, policeWebhookPayload, voiceText } from '../notify/messages.ts';
@@ -381,7 +381,7 @@ export function presentNotification(row: NotificationRow): NotificationView {
     isPolice: row.isPolice,
     mode: row.mode as NotificationView['mode'],
     status: row.status,
-    delivered: ['delivered', 'answered', 'acknowledged'].includes(row.status),
+    delivered: DELIVERED_STATUSES.includes(row.status),
     attempts: row.attempts,
     lastError: row.lastError,
     fallbackOf: row.fallbackOf,

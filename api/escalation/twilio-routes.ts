@@ -14,6 +14,7 @@ import {
 import type { Db } from '../store/index.ts';
 import { schema } from '../store/index.ts';
 import type { Outbox } from './outbox.ts';
+import { CLOSED_STATUSES } from '../contract/index.ts';
 
 const { incidents, notifications, people } = schema;
 
@@ -78,7 +79,7 @@ export function twilioRoutes(deps: TwilioRouteDeps): Router {
       .select({ n: notifications })
       .from(notifications)
       .innerJoin(incidents, eq(incidents.id, notifications.incidentId))
-      .where(and(eq(notifications.personId, person.id), notInArray(incidents.status, ['closed', 'cancelled'])))
+      .where(and(eq(notifications.personId, person.id), notInArray(incidents.status, [...CLOSED_STATUSES])))
       .orderBy(desc(notifications.createdAt))
       .limit(1);
     const language = person.language === 'en' ? 'en' : 'ko';

@@ -1,13 +1,12 @@
 /** One incident's escalation in a line for managers: which step, who was reached, who was not. Pure. */
 import type { EscalationSummary, RecipientView } from './types.ts';
+import { DELIVERED_STATUSES as DELIVERED, FAILED_STATUSES as FAILED } from '../contract/index.ts';
 
 export interface StepRow { stepId: string; status: string; dueAt: Date | null; firedAt: Date | null }
 export interface NotificationRow {
   recipientKey: string; personId: string | null; channel: string; to: string; isPolice: boolean; status: string; createdAt: Date; updatedAt: Date;
 }
 
-const DELIVERED = ['delivered', 'answered', 'acknowledged'];
-const FAILED = ['not_configured', 'failed', 'no_answer', 'busy', 'cancelled'];
 /** In flight longer than this counts as not reached (the console's NOT DELIVERED uses the same minute). */
 export const NOT_REACHED_AFTER_MS = 60_000;
 

@@ -1,6 +1,7 @@
 /** The reads of the managers' board: incidents by filter, and the timelines, steps and notifications of many at once. */
 import { and, asc, desc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../store/database.ts';
+import { CLOSED_STATUSES } from '../contract/index.ts';
 import { recordFromRow, type IncidentRecord } from '../store/incident-records.ts';
 import { escalationSteps, incidents, notifications, timeline } from '../store/schema.ts';
 
@@ -17,7 +18,7 @@ export interface HistoryFilter {
   limit: number;
 }
 
-const CLOSED = ['closed', 'cancelled'];
+const CLOSED: string[] = [...CLOSED_STATUSES];
 
 export class ManagerStore {
   constructor(private readonly db: Db) {}

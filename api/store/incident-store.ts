@@ -6,10 +6,11 @@ import type { RunInEngine } from './pglite-procedures.ts';
 import { recordFromRow, rowFromRecord, type IncidentRecord, type StoredTimelineEntry } from './incident-records.ts';
 import { bellEvents, bells, escalationSteps, incidents, notifications, timeline } from './schema.ts';
 import type { SequenceState } from '../domain/bell-sequence.ts';
+import { CLOSED_STATUSES } from '../contract/index.ts';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 
-const CLOSED = ['closed', 'cancelled'];
+const CLOSED: string[] = [...CLOSED_STATUSES];
 
 export interface BellEventRow {
   bellId: string;

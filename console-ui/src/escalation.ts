@@ -3,16 +3,15 @@
  * `notification.status` messages are merged into the detail, and how a timeline `escalation_step`
  * entry reads.
  */
-import type { EscalationStepView, IncidentDetail, NotificationView } from '../../api/contract/index.ts';
+import { DELIVERED_STATUSES, FAILED_STATUSES, type EscalationStepView, type IncidentDetail, type NotificationView } from '../../api/contract/index.ts';
+
+export { DELIVERED_STATUSES, FAILED_STATUSES };
 
 /** A notification still in flight this long after it was created is shown as not delivered. */
 export const NOT_DELIVERED_AFTER_MS = 60_000;
 
-/** Final statuses that reached nobody. */
-export const FAILED_STATUSES: readonly string[] = ['not_configured', 'failed', 'no_answer', 'busy', 'cancelled'];
 /** Statuses still on the way: fine for a while, not delivered once they are old. */
 export const IN_FLIGHT_STATUSES: readonly string[] = ['queued', 'sending', 'sent'];
-export const DELIVERED_STATUSES: readonly string[] = ['delivered', 'answered', 'acknowledged'];
 
 export type DeliveryState = 'delivered' | 'in_flight' | 'not_delivered';
 
