@@ -2,8 +2,6 @@ import type { Bell, Site } from '../../../api/contract/index.ts';
 import { formatTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 
-const LOW_BATTERY = 20;
-
 export function BellsTable({ bells, siteById }: { bells: Bell[]; siteById: ReadonlyMap<string, Site> }) {
   const i18n = useI18n();
   const { t, tx } = i18n;
@@ -30,7 +28,8 @@ export function BellsTable({ bells, siteById }: { bells: Bell[]; siteById: Reado
               {sorted.map((bell) => {
                 const site = siteById.get(bell.siteId);
                 const counter = site?.counters.find((c) => c.id === bell.counterId);
-                const low = bell.battery !== null && bell.battery < LOW_BATTERY;
+                // The server's rule (gateway/supervision.ts) decides low battery; the console only shows it.
+                const low = bell.trouble.includes('low_battery');
                 return (
                   <tr key={bell.id} data-testid={`bell-row-${bell.id}`} className={bell.online ? '' : 'offline'}>
                     <th scope="row">{bell.id}</th>

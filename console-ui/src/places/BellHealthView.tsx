@@ -6,7 +6,6 @@ import type { Bell, Site } from '../../../api/contract/index.ts';
 import { formatAge, formatTime, useNow } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 
-const LOW_BATTERY = 20;
 
 function severity(b: Bell): number {
   if (!b.online) return 0;
@@ -43,7 +42,8 @@ export function BellHealthView({ bells, siteById }: { bells: Bell[]; siteById: R
               {sorted.map((bell) => {
                 const site = siteById.get(bell.siteId);
                 const counter = site?.counters.find((c) => c.id === bell.counterId);
-                const low = bell.battery !== null && bell.battery < LOW_BATTERY;
+                // The server's rule (gateway/supervision.ts) decides low battery; the console only shows it.
+                const low = bell.trouble.includes('low_battery');
                 return (
                   <tr key={bell.id} data-testid={`health-row-${bell.id}`} data-online={bell.online ? 'yes' : 'no'} className={bell.online ? '' : 'offline'}>
                     <th scope="row">{bell.id}<div className="muted">{bell.adapter}{bell.fw ? ` · ${bell.fw}` : ''}</div></th>
