@@ -2,6 +2,7 @@
 import { newPdf, pdfBytes } from '../api/reports/pdf-document.ts';
 import { ko, siteDateTime } from '../api/reports/local-text.ts';
 import type { DrillReport } from './service.ts';
+import { DEFAULT_TIMEZONE } from '../api/contract/index.ts';
 
 const secs = (s: number | null) => (s === null ? '—' : `${Math.round(s)} s`);
 
@@ -12,7 +13,7 @@ export async function drillReportPdf(r: DrillReport): Promise<Buffer> {
   doc.font('bold').fontSize(18).text('[훈련/DRILL] 훈련 보고서 / Drill report');
   doc.font('regular').fontSize(10).moveDown(0.5);
   const line = (label: string, value: string) => doc.font('bold').text(`${label}: `, { continued: true }).font('regular').text(value);
-  const zone = r.timeZone ?? 'Asia/Seoul';
+  const zone = r.timeZone ?? DEFAULT_TIMEZONE;
   const when = (at: string | null) => (at ? siteDateTime(at, zone) : '—');
   line('훈련 / Drill', d.id);
   line('시나리오 / Scenario', title);

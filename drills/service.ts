@@ -26,6 +26,7 @@ import { drillReportFacts, type DrillReportFacts, type Pause } from './analysis.
 import { DRILL_DEVICE_PREFIX, DrillRouting, type DrillRoute } from './routing.ts';
 import { SCENARIO_LIBRARY, scenarioSchema, type Scenario } from './scenarios.ts';
 import { ACTIVE_DRILL, DrillStore, type DrillRow } from './store.ts';
+import { DEFAULT_TIMEZONE } from '../api/contract/index.ts';
 
 /** A real-bell drill takes the first short press of the counter's bells within this many minutes of its start. */
 export const ARM_MINUTES = 15;
@@ -305,7 +306,7 @@ export class DrillService {
     const separations = incident ? separationsOf(await this.deps.incidents.timeline(incident.id)) : [];
     const base = {
       drill: presentDrill(drill), siteName: site?.name ?? drill.siteId, counterName: counter?.name ?? drill.counterId, names, final: drill.status === 'completed',
-      timeZone: site?.timezone ?? 'Asia/Seoul', separations,
+      timeZone: site?.timezone ?? DEFAULT_TIMEZONE, separations,
     };
     const frozen = (drill.result as { facts?: DrillReportFacts | null } | null)?.facts;
     // An ended drill's report is what it was when it ended: late delivery callbacks do not rewrite it.

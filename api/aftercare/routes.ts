@@ -11,6 +11,7 @@ import { presentClaim, presentEntry, presentStatus, presentTransfer } from './pr
 import { REPEAT_THRESHOLD, repeatTargeting } from './repeat-targeting.ts';
 import { AftercareStore, AllowanceExceeded, ClaimNotPending, RecordExists, type RecordRow } from './store.ts';
 import { AFTERCARE_STATUSES, CARE_ENTRY_KINDS, CLAIM_KINDS, TRANSFER_OUTCOMES, type AftercareDetailView, type AftercareStatusView, type MyIncidentView } from './types.ts';
+import { DEFAULT_TIMEZONE } from '../contract/index.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be an id of [A-Za-z0-9_.-]{1,64}');
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
@@ -226,7 +227,7 @@ function claimError(err: unknown): unknown {
 }
 
 function siteZone(ctx: ApiContext, siteId: string): string {
-  return ctx.places.site(siteId)?.timezone ?? 'Asia/Seoul';
+  return ctx.places.site(siteId)?.timezone ?? DEFAULT_TIMEZONE;
 }
 
 async function personNames(ctx: ApiContext): Promise<Map<string, string>> {

@@ -9,6 +9,7 @@ import { newPdf, pdfBytes, type Pdf } from '../reports/pdf-document.ts';
 import { ko, koList, separationText, siteDateTime, zoneName } from '../reports/local-text.ts';
 import { EXPORT_FORMAT, MANIFEST, sha256Hex, SUMS, sumsText, type Manifest, type ManifestFile } from './export-verify.ts';
 import type { CaseDetailView } from './types.ts';
+import { DEFAULT_TIMEZONE } from '../contract/index.ts';
 
 export interface ExportInput {
   detail: CaseDetailView;
@@ -63,7 +64,7 @@ export async function buildCaseExport(input: ExportInput): Promise<CaseExport> {
 
 async function summaryPdf(input: ExportInput): Promise<Buffer> {
   const d = input.detail;
-  const zone = input.timeZone ?? 'Asia/Seoul';
+  const zone = input.timeZone ?? DEFAULT_TIMEZONE;
   const when = (at: string | Date) => siteDateTime(at, zone);
   const shortId = (id: string) => d.incidents.find((i) => i.id === id)?.reference ?? id;
   const doc = newPdf({ title: `사건 요약 / Case summary ${d.id}`, subject: d.title });

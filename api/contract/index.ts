@@ -23,6 +23,9 @@ export type Classification = (typeof CLASSIFICATIONS)[number];
 export const ROLES = ['staff', 'guard', 'manager', 'legal', 'counselor', 'admin', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** A site's time zone when it names none (PROTOCOL.md §5). */
+export const DEFAULT_TIMEZONE = 'Asia/Seoul';
+
 export type Mode = 'live' | 'drill';
 export type Severity = 'high' | 'critical';
 /** `import`: recorded before Guardbell or by another office, imported from the Excel template (never rings). */

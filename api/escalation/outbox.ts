@@ -19,6 +19,7 @@ import { policyOf } from '../domain/index.ts';
 
 const { incidents, notifications } = schema;
 import type { IncidentRecord, NotificationRow, PersonRow } from '../store/index.ts';
+import { DEFAULT_TIMEZONE } from '../contract/index.ts';
 export type { NotificationRow };
 
 export const MAX_ATTEMPTS = 5;
@@ -339,7 +340,7 @@ export class Outbox {
       counterName: counter?.name ?? incident.counterId,
       violence: incident.violence,
       openedAt: incident.openedAt,
-      timezone: site?.timezone ?? 'Asia/Seoul',
+      timezone: site?.timezone ?? DEFAULT_TIMEZONE,
       callbackNumber: callback,
       stepKind,
     };

@@ -3,6 +3,7 @@ import type ExcelJS from 'exceljs';
 import { loadExcel } from './excel.ts';
 import { ko, koList, siteDateTime, siteWallClock, zoneName, type LabelGroup } from '../reports/local-text.ts';
 import { RESPONSE_MEASURES, type Count, type IncidentLine, type RepeatComplainant, type Statistics } from './compute.ts';
+import { DEFAULT_TIMEZONE } from '../contract/index.ts';
 
 const SECTIONS = ['byKind', 'bySite', 'byCounter', 'byMonth', 'byMode', 'bySource', 'byStatus'] as const;
 
@@ -46,7 +47,7 @@ export async function statisticsWorkbook(s: Statistics, lines: readonly Incident
   wb.creator = 'Guardbell';
   // Sheet names stay the section keys (stable for scripts); everything a person reads is Korean.
   const summary = wb.addWorksheet('summary');
-  summary.addRows([['시작일', meta.from ?? ''], ['종료일', meta.to ?? ''], ['구분', meta.mode === 'all' ? '전체' : ko('mode', meta.mode)], ['작성 시각', siteDateTime(meta.generatedAt, lines[0]?.timezone ?? 'Asia/Seoul')], ['사건 수', s.total], ['오작동 (따로 셈)', s.falseAlarms]]);
+  summary.addRows([['시작일', meta.from ?? ''], ['종료일', meta.to ?? ''], ['구분', meta.mode === 'all' ? '전체' : ko('mode', meta.mode)], ['작성 시각', siteDateTime(meta.generatedAt, lines[0]?.timezone ?? DEFAULT_TIMEZONE)], ['사건 수', s.total], ['오작동 (따로 셈)', s.falseAlarms]]);
   summary.addRow([]);
   summary.addRow(['누름부터 걸린 시간', '건수', '중앙값 (초)', '90백분위 (초)', '평균 (초)', '최대 (초)']).font = { bold: true };
   summary.addRows(durationRows(s).map(([m, ...rest]) => [MEASURE_KO[m as (typeof RESPONSE_MEASURES)[number]], ...rest]));

@@ -2,7 +2,9 @@
 import { useEffect, useState } from 'react';
 import type { I18n } from './i18n.ts';
 
-export const DEFAULT_TIMEZONE = 'Asia/Seoul';
+import { DEFAULT_TIMEZONE } from '../../api/contract/index.ts';
+
+export { DEFAULT_TIMEZONE };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
