@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseAt } from '../places/browser-support.ts';
-import { CuttableProxy } from '../places/tcp-cut.ts';
+import { FaultProxy } from '../support/fault-proxy.ts';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { launchChromium, sendPanic, signIn } from '../support/browser.ts';
 import { PASSWORD, testProvisioning } from '../support/fixtures.ts';
@@ -107,7 +107,7 @@ describe('the guard desk in Chromium', () => {
   }, 120_000);
 
   it('a lost connection is heard, and the sound bar stops saying all is well until it is back', async () => {
-    const proxy = await CuttableProxy.start(t.url);
+    const proxy = await FaultProxy.forUrl(t.url);
     const page = await guardDesk(proxy.url);
     try {
       await clearTones(page);

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FloorPlanView } from '../../api/floor-plans/types.ts';
 import { placeCounter, raiseAt, signIn, uploadPlan } from '../places/browser-support.ts';
 import { floorPlanPng } from '../places/png.ts';
-import { CuttableProxy } from '../places/tcp-cut.ts';
+import { FaultProxy } from '../support/fault-proxy.ts';
 import { launchChromium } from '../support/browser.ts';
 import type { ApiClient } from '../support/http.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
@@ -103,7 +103,7 @@ describe('places in the console (Chromium)', () => {
   });
 
   it('a dropped socket says disconnected at once; the alarm raised meanwhile shows after the reconnect', async () => {
-    const proxy = await CuttableProxy.start(t.url);
+    const proxy = await FaultProxy.forUrl(t.url);
     try {
       const page = await open('guard', undefined, proxy.url);
       const status = page.getByTestId('stream-status');

@@ -20,7 +20,7 @@ import { ApiClient, type StreamClient } from '../support/http.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { waitFor } from '../support/wait.ts';
 import { BrokerProcess } from './broker-process.ts';
-import { FaultProxy } from './fault-proxy.ts';
+import { FaultProxy } from '../support/fault-proxy.ts';
 import type { FleetCommand, FleetReport } from './fleet-child.ts';
 
 export const TOPIC_ROOT = 'guardbell/v1';

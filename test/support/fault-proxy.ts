@@ -1,7 +1,8 @@
 /**
- * A TCP proxy in front of PostgreSQL that the chaos run controls: cut (every connection reset, new ones
- * refused, as a dead switch or a failed-over server), slow (every chunk held back, as an overloaded server),
- * and restored.
+ * A TCP proxy whose connections a test controls: cut (every connection reset, new ones refused, as a dead switch,
+ * a dropped Wi-Fi or a failed-over server: a browser sees its WebSocket close at once), slow (every chunk held
+ * back, as an overloaded server), and restored. In front of PostgreSQL for the chaos run, in front of the API for
+ * the browser tests.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -11,6 +12,12 @@ export class FaultProxy {
   /** Each chunk in either direction waits this long: a query answers at least this late. */
   delayMs = 0;
   private constructor(private readonly server: Server, readonly port: number) {}
+
+  /** A proxy in front of an HTTP server (`http://host:port`); its own address is {@link url}. */
+  static forUrl(target: string): Promise<FaultProxy> {
+    const { hostname, port } = new URL(target);
+    return FaultProxy.start(hostname, Number(port));
+  }
 
   static async start(targetHost: string, targetPort: number): Promise<FaultProxy> {
     let proxy: FaultProxy | undefined;
@@ -42,6 +49,10 @@ export class FaultProxy {
     if (!address || typeof address === 'string') throw new Error('proxy has no port');
     proxy = new FaultProxy(server, address.port);
     return proxy;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
   }
 
   get connections(): number {
