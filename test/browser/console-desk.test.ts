@@ -138,13 +138,19 @@ describe('the guard desk in Chromium', () => {
       await page.getByTestId('sound-armed').waitFor({ timeout: 5_000 });
 
       // A browser whose autoplay policy refuses (this Chromium is launched allowing autoplay, so the policy is
-      // played here): a context starts suspended and resume() never settles without a gesture.
+      // played here): a context starts suspended, as such a browser makes it, and resume() never settles without a
+      // gesture. The state is suspended from the constructor on: suspending it afterwards raced the console's check.
       await page.context().addInitScript(`
         const gesture = () => Boolean(navigator.userActivation && navigator.userActivation.isActive);
         const Real = window.AudioContext;
         window.AudioContext = class extends Real {
-          constructor(...args) { super(...args); if (!gesture()) void Real.prototype.suspend.call(this); }
-          resume() { return gesture() ? super.resume() : new Promise(() => {}); }
+          constructor(...args) { super(...args); this.blockedByPolicy = !gesture(); if (this.blockedByPolicy) void Real.prototype.suspend.call(this); }
+          get state() { return this.blockedByPolicy ? 'suspended' : super.state; }
+          resume() {
+            if (!gesture()) return new Promise(() => {});
+            this.blockedByPolicy = false;
+            return super.resume();
+          }
         };`);
       await page.reload();
       const warning = page.getByTestId('sound-warning');
