@@ -138,16 +138,20 @@ describe('the guard desk in Chromium', () => {
       await page.getByTestId('sound-armed').waitFor({ timeout: 5_000 });
 
       // A browser whose autoplay policy refuses (this Chromium is launched allowing autoplay, so the policy is
-      // played here): a context starts suspended, as such a browser makes it, and resume() never settles without a
-      // gesture. The state is suspended from the constructor on: suspending it afterwards raced the console's check.
+      // played here): a context starts suspended, and resume() never settles until the user clicks or types in this
+      // document. navigator.userActivation is not used: Chromium carries a recent click across a reload, so on a fast
+      // machine the console would arm from the click before the reload.
       await page.context().addInitScript(`
-        const gesture = () => Boolean(navigator.userActivation && navigator.userActivation.isActive);
+        let gestured = false;
+        const mark = (event) => { if (event.isTrusted) gestured = true; };
+        window.addEventListener('pointerdown', mark, true);
+        window.addEventListener('keydown', mark, true);
         const Real = window.AudioContext;
         window.AudioContext = class extends Real {
-          constructor(...args) { super(...args); this.blockedByPolicy = !gesture(); if (this.blockedByPolicy) void Real.prototype.suspend.call(this); }
+          constructor(...args) { super(...args); this.blockedByPolicy = !gestured; if (this.blockedByPolicy) void Real.prototype.suspend.call(this); }
           get state() { return this.blockedByPolicy ? 'suspended' : super.state; }
           resume() {
-            if (!gesture()) return new Promise(() => {});
+            if (!gestured) return new Promise(() => {});
             this.blockedByPolicy = false;
             return super.resume();
           }
