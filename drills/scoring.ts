@@ -5,12 +5,13 @@
  */
 import type { DrillMilestone, Scenario } from './scenarios.ts';
 import { DELIVERED_STATUSES as DELIVERED, FAILED_STATUSES as FAILED } from '../api/contract/index.ts';
+import { firstAt, secondsFromPress } from '../api/domain/measures.ts';
 
 export interface ScoredStep {
   milestone: DrillMilestone;
   targetSeconds: number;
   required: boolean;
-  /** Seconds from the press to the first timeline entry of the milestone, or null when it never came. */
+  /** Seconds from the press to the first timeline entry of the milestone (to a tenth), or null when it never came. */
   atSeconds: number | null;
   onTime: boolean;
   lateBySeconds: number | null;
@@ -48,14 +49,9 @@ const IMPLIED_BY: Partial<Record<DrillMilestone, string[]>> = {
 };
 
 export function scoreDrill(scenario: Scenario, drill: DrillRecord, opts: { participants?: readonly string[]; jointPolice?: boolean } = {}): DrillScore {
-  const first = (kinds: string[]) => {
-    const times = drill.timeline.filter((e) => kinds.includes(e.kind)).map((e) => e.at.getTime());
-    return times.length > 0 ? Math.min(...times) : null;
-  };
   const steps = scenario.steps.map((s): ScoredStep => {
     const required = s.required || (opts.jointPolice === true && POLICE_MILESTONES.includes(s.milestone));
-    const at = first([s.milestone, ...(IMPLIED_BY[s.milestone] ?? [])]);
-    const atSeconds = at === null ? null : Math.max(0, (at - drill.openedAt.getTime()) / 1000);
+    const atSeconds = secondsFromPress(drill.openedAt, firstAt(drill.timeline, [s.milestone, ...(IMPLIED_BY[s.milestone] ?? [])]));
     const onTime = atSeconds !== null && atSeconds <= s.targetSeconds;
     return { milestone: s.milestone, targetSeconds: s.targetSeconds, required, atSeconds, onTime, lateBySeconds: atSeconds !== null && !onTime ? atSeconds - s.targetSeconds : null };
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { responseTimes, summarise } from './response-times.ts';
+import { responseTimes } from './response-times.ts';
 
 const t0 = new Date('2026-11-23T09:00:00.000Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
@@ -25,9 +25,5 @@ describe('response times from the timeline', () => {
     expect(r.fromPress.acknowledged).toBeNull();
     expect(r.fromPress.closed).toBe(9);
     expect(r.acknowledgedToOnScene).toBeNull();
-  });
-  it('summarises with nearest-rank percentiles', () => {
-    expect(summarise([null, 10, 30, 20, 40])).toEqual({ count: 4, medianSeconds: 20, p90Seconds: 40, maxSeconds: 40 });
-    expect(summarise([null])).toEqual({ count: 0, medianSeconds: null, p90Seconds: null, maxSeconds: null });
   });
 });

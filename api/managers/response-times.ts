@@ -2,6 +2,7 @@
  * Response times of an incident, computed from its timeline (DESIGN.md: time is data, never kept by hand).
  * Each measure is the first entry of its kinds, in seconds from the press (the incident's `openedAt`).
  */
+import { firstAt, secondsFromPress, summariseDurations, type DurationSummary, type TimedEntry } from '../domain/measures.ts';
 
 export const MEASURES = ['acknowledged', 'responding', 'onScene', 'contained', 'separated', 'policeCalled', 'policeHandover', 'closed'] as const;
 export type Measure = (typeof MEASURES)[number];
@@ -24,39 +25,12 @@ export interface ResponseTimes {
   acknowledgedToOnScene: number | null;
 }
 
-const seconds = (ms: number) => Math.round(ms / 100) / 10;
-
-export function responseTimes(openedAt: Date, entries: readonly { kind: string; at: Date }[]): ResponseTimes {
-  const first = new Map<Measure, Date>();
-  for (const m of MEASURES) {
-    for (const e of entries) {
-      if (!KINDS[m].includes(e.kind)) continue;
-      const seen = first.get(m);
-      if (!seen || e.at < seen) first.set(m, e.at);
-    }
-  }
-  const fromPress = {} as Record<Measure, number | null>;
-  for (const m of MEASURES) {
-    const at = first.get(m);
-    // An entry before the press is a clock or an import error, not a negative response time.
-    fromPress[m] = at && at >= openedAt ? seconds(at.getTime() - openedAt.getTime()) : null;
-  }
+export function responseTimes(openedAt: Date, entries: readonly TimedEntry[]): ResponseTimes {
+  const first = new Map<Measure, Date | null>(MEASURES.map((m) => [m, firstAt(entries, KINDS[m])]));
+  const fromPress = Object.fromEntries(MEASURES.map((m) => [m, secondsFromPress(openedAt, first.get(m))])) as Record<Measure, number | null>;
   const ack = first.get('acknowledged');
-  const scene = first.get('onScene');
-  return { fromPress, acknowledgedToOnScene: ack && scene && scene >= ack ? seconds(scene.getTime() - ack.getTime()) : null };
+  return { fromPress, acknowledgedToOnScene: ack ? secondsFromPress(ack, first.get('onScene')) : null };
 }
 
-export interface MeasureSummary {
-  count: number;
-  medianSeconds: number | null;
-  p90Seconds: number | null;
-  maxSeconds: number | null;
-}
-
-/** Nearest-rank percentiles over the incidents that have the measure. */
-export function summarise(values: readonly (number | null)[]): MeasureSummary {
-  const sorted = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
-  if (!sorted.length) return { count: 0, medianSeconds: null, p90Seconds: null, maxSeconds: null };
-  const rank = (p: number) => sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
-  return { count: sorted.length, medianSeconds: rank(50), p90Seconds: rank(90), maxSeconds: sorted[sorted.length - 1]! };
-}
+/** The board's summary of a measure over the incidents that have it (api/domain/measures.ts). */
+export type MeasureSummary = DurationSummary;

@@ -14,7 +14,8 @@ import { authenticate, userOf, type ApiContext } from '../http/context.ts';
 import { forbidden, parseQuery } from '../http/errors.ts';
 import { summariseEscalation } from './escalation-summary.ts';
 import { inScope, managerScope } from './policy.ts';
-import { MEASURES, responseTimes, summarise } from './response-times.ts';
+import { MEASURES, responseTimes } from './response-times.ts';
+import { summariseDurations } from '../domain/measures.ts';
 import { ManagerStore } from './store.ts';
 import type { ManagerHistory, ManagerOpenIncident } from './types.ts';
 
@@ -74,8 +75,8 @@ export function managerRoutes(ctx: ApiContext): Router {
     const shown = records.slice(0, q.limit);
     const timelines = await store.timelines(shown.map((i) => i.id));
     const items = shown.map((i) => ({ ...presentIncident(i, ctx.places), responseTimes: responseTimes(i.openedAt, timelines.get(i.id) ?? []) }));
-    const summary = Object.fromEntries(MEASURES.map((m) => [m, summarise(items.map((i) => i.responseTimes.fromPress[m]))])) as ManagerHistory['summary'];
-    summary.acknowledgedToOnScene = summarise(items.map((i) => i.responseTimes.acknowledgedToOnScene));
+    const summary = Object.fromEntries(MEASURES.map((m) => [m, summariseDurations(items.map((i) => i.responseTimes.fromPress[m]))])) as ManagerHistory['summary'];
+    summary.acknowledgedToOnScene = summariseDurations(items.map((i) => i.responseTimes.acknowledgedToOnScene));
     const body: ManagerHistory = { items, truncated, summary };
     res.json(body);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeStatistics, firstTimes, incidentLines, percentile, repeatComplainants, summarise, type StatIncident } from './compute.ts';
+import { computeStatistics, firstTimes, incidentLines, repeatComplainants, type StatIncident } from './compute.ts';
+import { percentile, summariseDurations } from '../domain/measures.ts';
 
 const base = (id: string, openedAt: string, over: Partial<StatIncident> = {}): StatIncident => ({
   id, mode: 'live', status: 'closed', source: 'bell', siteId: 'site-a', siteName: 'Nowon', counterId: 'passport-3', counterName: 'Passport 3',
@@ -44,8 +45,8 @@ describe('statistics from the timeline', () => {
   });
 
   it('summarises durations: median, nearest-rank p90, mean, max', () => {
-    expect(summarise([10, 30, 20, 40])).toEqual({ count: 4, medianSeconds: 25, p90Seconds: 40, meanSeconds: 25, maxSeconds: 40 });
-    expect(summarise([5])).toMatchObject({ medianSeconds: 5, p90Seconds: 5 });
+    expect(summariseDurations([10, 30, 20, 40])).toEqual({ count: 4, medianSeconds: 25, p90Seconds: 40, meanSeconds: 25, maxSeconds: 40 });
+    expect(summariseDurations([5])).toMatchObject({ medianSeconds: 5, p90Seconds: 5 });
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9);
   });
 });

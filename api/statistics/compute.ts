@@ -3,6 +3,9 @@
  * by hand). Pure: the routes load the rows, this file counts. Months are the site's own (its time zone).
  */
 import { localDate } from '../aftercare/allowance.ts';
+import { firstAt, secondsFromPress, summariseDurations, type DurationSummary } from '../domain/measures.ts';
+
+export type { DurationSummary };
 
 export interface StatIncident {
   id: string;
@@ -39,14 +42,6 @@ export const MEASURE_KINDS: Record<ResponseMeasure, readonly string[]> = {
   policeHandover: ['police_handover'],
 };
 
-export interface DurationSummary {
-  count: number;
-  medianSeconds: number | null;
-  p90Seconds: number | null;
-  meanSeconds: number | null;
-  maxSeconds: number | null;
-}
-
 export interface Count {
   key: string;
   label: string;
@@ -76,41 +71,16 @@ export interface IncidentLine extends StatIncident {
 export function firstTimes(entries: readonly { kind: string; at: Date }[]): StatTimes {
   const times: StatTimes = {};
   for (const measure of RESPONSE_MEASURES) {
-    const first = entries.filter((e) => MEASURE_KINDS[measure].includes(e.kind)).sort((a, b) => a.at.getTime() - b.at.getTime())[0];
-    if (first) times[measure] = first.at;
+    const first = firstAt(entries, MEASURE_KINDS[measure]);
+    if (first) times[measure] = first;
   }
   return times;
 }
 
-export function secondsFromPress(i: StatIncident, times: StatTimes): Record<ResponseMeasure, number | null> {
-  const out = {} as Record<ResponseMeasure, number | null>;
-  for (const m of RESPONSE_MEASURES) {
-    const t = times[m];
-    // A step before the press is a clock or an import error, not a negative response time.
-    out[m] = t && t.getTime() >= i.openedAt.getTime() ? Math.round((t.getTime() - i.openedAt.getTime()) / 100) / 10 : null;
-  }
-  return out;
+function secondsOfSteps(i: StatIncident, times: StatTimes): Record<ResponseMeasure, number | null> {
+  return Object.fromEntries(RESPONSE_MEASURES.map((m) => [m, secondsFromPress(i.openedAt, times[m])])) as Record<ResponseMeasure, number | null>;
 }
 
-/** The nearest-rank percentile of sorted values. */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (!sorted.length) return null;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1]!;
-}
-
-export function summarise(values: readonly number[]): DurationSummary {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (!sorted.length) return { count: 0, medianSeconds: null, p90Seconds: null, meanSeconds: null, maxSeconds: null };
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-  return {
-    count: sorted.length, medianSeconds: round1(median), p90Seconds: percentile(sorted, 90), meanSeconds: round1(mean), maxSeconds: sorted[sorted.length - 1]!,
-  };
-}
-
-const round1 = (n: number) => Math.round(n * 10) / 10;
 
 function tally(counts: Map<string, Count>, key: string, label: string): void {
   const c = counts.get(key);
@@ -121,7 +91,7 @@ function tally(counts: Map<string, Count>, key: string, label: string): void {
 const byCountDesc = (a: Count, b: Count) => b.count - a.count || a.key.localeCompare(b.key);
 
 export function incidentLines(incidents: readonly StatIncident[], times: ReadonlyMap<string, StatTimes>): IncidentLine[] {
-  return incidents.map((i) => ({ ...i, seconds: secondsFromPress(i, times.get(i.id) ?? {}) }));
+  return incidents.map((i) => ({ ...i, seconds: secondsOfSteps(i, times.get(i.id) ?? {}) }));
 }
 
 const FALSE_ALARM = 'false_alarm';
@@ -165,8 +135,8 @@ export function computeStatistics(lines: readonly IncidentLine[]): Statistics {
     bySource: [...sources.values()].sort(byCountDesc),
     byStatus: [...statuses.values()].sort(byCountDesc),
     responseTimes: {
-      acknowledged: summarise(durations.acknowledged), onScene: summarise(durations.onScene),
-      separated: summarise(durations.separated), policeHandover: summarise(durations.policeHandover),
+      acknowledged: summariseDurations(durations.acknowledged), onScene: summariseDurations(durations.onScene),
+      separated: summariseDurations(durations.separated), policeHandover: summariseDurations(durations.policeHandover),
     },
   };
 }
