@@ -1,7 +1,7 @@
 /** Who may do what with drills. Pure: the routes ask, and the console hides what they would refuse. */
 import { canCloseOrCancel, type User } from '../api/auth/policy.ts';
+import { hasRole } from '../api/contract/index.ts';
 
-const has = (u: User, role: string) => (u.roles as readonly string[]).includes(role);
 
 /** Admins everywhere; managers at their own sites: the people who close incidents there. */
 export const canPlanDrills: (u: User, siteId: string) => boolean = canCloseOrCancel;
@@ -11,11 +11,11 @@ export const canSeeDrills = canPlanDrills;
 
 /** Managers and admins write scenarios of their own (shared by every site: a scenario names no site). */
 export function canWriteScenarios(u: User): boolean {
-  return has(u, 'admin') || has(u, 'manager');
+  return hasRole(u, 'admin') || hasRole(u, 'manager');
 }
 
 /** The sites whose drills a user sees in lists, coverage and trends; undefined: every site. */
 export function drillSiteScope(u: User): string[] | undefined {
-  if (has(u, 'admin')) return undefined;
-  return has(u, 'manager') ? [...u.siteIds] : [];
+  if (hasRole(u, 'admin')) return undefined;
+  return hasRole(u, 'manager') ? [...u.siteIds] : [];
 }

@@ -9,7 +9,7 @@
  * - auditors see the status only, everywhere (that the care happened, not what was said);
  * - admins, legal, guards and other staff: nothing. Admins administer but never read counselling records.
  */
-import type { Role } from '../contract/index.ts';
+import { atSite, hasRole, type Role } from '../contract/index.ts';
 
 export interface Viewer {
   id: string;
@@ -25,24 +25,23 @@ export interface RecordScope {
 /** How much of a record a person sees: `full` (with notes), `self` (without notes), `status`, or nothing. */
 export type AftercareView = 'full' | 'self' | 'status' | null;
 
-const has = (u: Viewer, role: Role) => u.roles.includes(role);
 
 export function aftercareView(u: Viewer, r: RecordScope): AftercareView {
-  if (has(u, 'counselor')) return 'full';
+  if (hasRole(u, 'counselor')) return 'full';
   if (u.id === r.personId) return 'self';
-  if (has(u, 'manager') && u.siteIds.includes(r.siteId)) return 'status';
-  if (has(u, 'auditor')) return 'status';
+  if (hasRole(u, 'manager') && atSite(u, r.siteId)) return 'status';
+  if (hasRole(u, 'auditor')) return 'status';
   return null;
 }
 
 /** Referrals, sessions, programmes, leave, transfer, claims, status: counsellors only. */
 export function canWriteCare(u: Viewer): boolean {
-  return has(u, 'counselor');
+  return hasRole(u, 'counselor');
 }
 
 /** Opening a record for a victim: counsellors anywhere, managers at the incident's site. */
 export function canOpenRecord(u: Viewer, siteId: string): boolean {
-  return has(u, 'counselor') || (has(u, 'manager') && u.siteIds.includes(siteId));
+  return hasRole(u, 'counselor') || (hasRole(u, 'manager') && atSite(u, siteId));
 }
 
 /** A statement is the staff member's own words. */
@@ -52,5 +51,5 @@ export function canAddStatement(u: Viewer, r: RecordScope): boolean {
 
 /** The warning that one member of staff is targeted repeatedly: those who can act on it. */
 export function canSeeRepeatTargeting(u: Viewer, siteId: string): boolean {
-  return has(u, 'counselor') || (has(u, 'manager') && u.siteIds.includes(siteId));
+  return hasRole(u, 'counselor') || (hasRole(u, 'manager') && atSite(u, siteId));
 }

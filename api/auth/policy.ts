@@ -1,5 +1,5 @@
 /** Who may do what (PROTOCOL.md roles). Pure: the routes and the live stream ask the same questions. */
-import type { Me, Role } from '../contract/index.ts';
+import { atSite, canRaiseAlarmAt, hasRole, type Me, type Role } from '../contract/index.ts';
 
 /** The logged-in person, as GET /me shows them. */
 export type User = Me;
@@ -9,38 +9,34 @@ export interface IncidentScope {
   raisedBy?: string | null | undefined;
 }
 
-const has = (u: User, ...roles: Role[]) => roles.some((r) => u.roles.includes(r));
-const atSite = (u: User, siteId: string | null) => siteId !== null && u.siteIds.includes(siteId);
 
 /** Legal and audit read incidents everywhere; guards and managers at their sites; others only their own. */
 export function canReadIncident(u: User, s: IncidentScope): boolean {
-  if (has(u, 'admin', 'legal', 'auditor')) return true;
-  if (has(u, 'guard', 'manager') && atSite(u, s.siteId)) return true;
+  if (hasRole(u, 'admin', 'legal', 'auditor')) return true;
+  if (hasRole(u, 'guard', 'manager') && atSite(u, s.siteId)) return true;
   return s.raisedBy != null && s.raisedBy === u.id;
 }
 
-export function canRaiseAlarm(u: User, siteId: string): boolean {
-  return has(u, 'admin') || (has(u, 'staff', 'guard', 'manager') && atSite(u, siteId));
-}
+export const canRaiseAlarm: (u: User, siteId: string) => boolean = canRaiseAlarmAt;
 
 export function canRespond(u: User, siteId: string): boolean {
-  return has(u, 'admin') || (has(u, 'guard', 'manager') && atSite(u, siteId));
+  return hasRole(u, 'admin') || (hasRole(u, 'guard', 'manager') && atSite(u, siteId));
 }
 
 export function canCloseOrCancel(u: User, siteId: string): boolean {
-  return has(u, 'admin') || (has(u, 'manager') && atSite(u, siteId));
+  return hasRole(u, 'admin') || (hasRole(u, 'manager') && atSite(u, siteId));
 }
 
 export function canSeeBells(u: User, siteId: string): boolean {
-  return has(u, 'admin') || (has(u, 'guard', 'manager') && atSite(u, siteId));
+  return hasRole(u, 'admin') || (hasRole(u, 'guard', 'manager') && atSite(u, siteId));
 }
 
 export function canSeeAllSites(u: User): boolean {
-  return has(u, 'admin', 'legal', 'auditor');
+  return hasRole(u, 'admin', 'legal', 'auditor');
 }
 
 export function canProvision(u: User): boolean {
-  return has(u, 'admin');
+  return hasRole(u, 'admin');
 }
 
 /** Roles that open secrets (counselling notes, case files, the audit log): nobody may grant them to themselves. */

@@ -11,7 +11,7 @@
  * Admins administer sites and people but never read case files. Roles add up: a person with `admin` and `legal`
  * has legal's rights.
  */
-import type { Role } from '../contract/index.ts';
+import { hasRole, type Role } from '../contract/index.ts';
 import type { CaseAccess } from './types.ts';
 
 export interface Viewer {
@@ -25,12 +25,11 @@ export interface CaseScope {
   siteIds: readonly string[];
 }
 
-const has = (u: Viewer, role: Role) => u.roles.includes(role);
 
 export function caseAccess(u: Viewer, c: CaseScope): CaseAccess | null {
-  if (has(u, 'legal')) return 'write';
-  if (has(u, 'auditor')) return 'read';
-  if (has(u, 'manager') && c.siteIds.some((s) => u.siteIds.includes(s))) return 'exists';
+  if (hasRole(u, 'legal')) return 'write';
+  if (hasRole(u, 'auditor')) return 'read';
+  if (hasRole(u, 'manager') && c.siteIds.some((s) => u.siteIds.includes(s))) return 'exists';
   return null;
 }
 
@@ -42,28 +41,28 @@ export function canReadCase(u: Viewer, c: CaseScope): boolean {
 
 /** Opening a case, editing it, adding statements, evidence and legal actions. */
 export function canWriteCases(u: Viewer): boolean {
-  return has(u, 'legal');
+  return hasRole(u, 'legal');
 }
 
 /** Listing cases at all (managers see only those of their sites' incidents, as existence). */
 export function canListCases(u: Viewer): boolean {
-  return has(u, 'legal') || has(u, 'auditor') || has(u, 'manager');
+  return hasRole(u, 'legal') || hasRole(u, 'auditor') || hasRole(u, 'manager');
 }
 
 export function canReadComplainants(u: Viewer): boolean {
-  return has(u, 'legal') || has(u, 'auditor');
+  return hasRole(u, 'legal') || hasRole(u, 'auditor');
 }
 
 export function canWriteComplainants(u: Viewer): boolean {
-  return has(u, 'legal');
+  return hasRole(u, 'legal');
 }
 
 /** The "known complainant" warning on an incident: those who act on it (legal, audit, the site's managers). */
 export function canSeeComplainantWarning(u: Viewer, siteId: string): boolean {
-  return has(u, 'legal') || has(u, 'auditor') || (has(u, 'manager') && u.siteIds.includes(siteId));
+  return hasRole(u, 'legal') || hasRole(u, 'auditor') || (hasRole(u, 'manager') && u.siteIds.includes(siteId));
 }
 
 /** The audit log of every read and write of case files, evidence and aftercare records. */
 export function canReadAuditLog(u: Viewer): boolean {
-  return has(u, 'auditor');
+  return hasRole(u, 'auditor');
 }

@@ -185,3 +185,5 @@ export type StreamMessage =
 export interface ApiError {
   error: { code: string; message: string; details?: unknown };
 }
+
+export * from './roles.ts';

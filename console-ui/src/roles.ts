@@ -1,17 +1,13 @@
 /** What each role may do in the console. The server enforces the same rules; this only hides buttons. */
-import type { Me, Role } from '../../api/contract/index.ts';
-
-function hasAny(me: Me, roles: readonly Role[]): boolean {
-  return me.roles.some((role) => roles.includes(role));
-}
+import { canRaiseAlarmAt, hasRole, type Me } from '../../api/contract/index.ts';
 
 /** Guards, managers and admins: the console rings for them; they acknowledge and record events. */
 export function isResponder(me: Me): boolean {
-  return hasAny(me, ['guard', 'manager', 'admin']);
+  return hasRole(me, 'guard', 'manager', 'admin');
 }
 
 export function canCloseIncidents(me: Me): boolean {
-  return hasAny(me, ['manager', 'admin']);
+  return hasRole(me, 'manager', 'admin');
 }
 
 export function canSeeBells(me: Me): boolean {
@@ -23,11 +19,12 @@ export function canSeeDutyWarnings(me: Me): boolean {
   return isResponder(me);
 }
 
+/** The panic button: whoever the server lets raise an alarm at one of their sites (staff, guards, managers; admins). */
 export function canRaiseAlarm(me: Me): boolean {
-  return hasAny(me, ['staff']);
+  return hasRole(me, 'admin') || me.siteIds.some((siteId) => canRaiseAlarmAt(me, siteId));
 }
 
 /** Counter staff without a responder role: they see only their own incidents, silently. */
 export function isStaffOnly(me: Me): boolean {
-  return hasAny(me, ['staff']) && !isResponder(me);
+  return hasRole(me, 'staff') && !isResponder(me);
 }
