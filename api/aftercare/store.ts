@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { appendAudit, type AuditAction } from '../audit/audit-log.ts';
+import { appendAudit, appendAuditReads, type AuditAction } from '../audit/audit-log.ts';
 import type { Db } from '../store/database.ts';
 import * as schema from '../store/schema.ts';
 import { allowanceSummary, checkApproval, DEFAULT_ALLOWANCE_KRW, type AllowanceSummary } from './allowance.ts';
@@ -50,10 +50,7 @@ export class AftercareStore {
 
   /** A read of one or more records, in the audit log. */
   async auditRead(actorId: string, recordIds: readonly string[], detail: Record<string, unknown>): Promise<void> {
-    if (!recordIds.length) return;
-    await this.db.transaction(async (tx) => {
-      for (const id of recordIds) await this.audit(tx, actorId, 'read', id, detail);
-    });
+    await appendAuditReads(this.db, { actorId, recordType: RECORD_TYPE, recordIds, detail });
   }
 
   async get(id: string): Promise<RecordRow | null> {

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/postgres.ts';
 import { openDatabase, type Database } from '../store/database.ts';
-import { appendAudit, auditTrail, verifyAuditLog } from './audit-log.ts';
+import { appendAudit, appendAuditReads, auditTrail, verifyAuditLog } from './audit-log.ts';
+import { verifyChain } from './chain.ts';
 
 describe.each(['pglite', 'postgres'] as const)('audit log on %s', (kind) => {
   let database: Database;
@@ -91,5 +92,22 @@ describe.each(['pglite', 'postgres'] as const)('audit log on %s', (kind) => {
     expect(await verifyAuditLog(database.db)).toMatchObject({ ok: false, break: { seq: 20, reason: 'deleted' } });
     // Page by page (small pages), the first break is named the same.
     expect(await verifyAuditLog(database.db, 4)).toMatchObject({ ok: false, break: { seq: 20, reason: 'deleted' } });
+  });
+
+  it('the reads of many records go in together, in order and chained, beside other appends', async () => {
+    const other = second ?? database;
+    const ids = Array.from({ length: 25 }, (_, i) => `r${String(i).padStart(2, '0')}`);
+    await Promise.all([
+      appendAuditReads(database.db, { actorId: 'counselor-1', recordType: 'aftercare_record', recordIds: ids, detail: { list: true } }),
+      ...Array.from({ length: 6 }, (_, i) => appendAudit(other.db, { actorId: `q${i}`, action: 'read', recordType: 'case', recordId: `d${i}` })),
+    ]);
+    const trail = (await Promise.all(ids.map((id) => auditTrail(database.db, 'aftercare_record', id)))).flat();
+    expect(trail.map((r) => r.recordId)).toEqual(ids);
+    // One batch: consecutive seqs, nothing of the other connection's between them.
+    expect(trail.map((r) => r.seq - trail[0]!.seq)).toEqual(ids.map((_, i) => i));
+    expect(trail.every((r) => r.action === 'read' && (r.detail as { list?: boolean }).list === true)).toBe(true);
+    await appendAuditReads(database.db, { actorId: 'counselor-1', recordType: 'aftercare_record', recordIds: [], detail: {} });
+    // Each entry of the batch is hashed and linked to the one before it, as single appends are.
+    expect(verifyChain(trail, undefined, { seq: trail[0]!.seq - 1, hash: trail[0]!.prevHash }).ok).toBe(true);
   });
 });

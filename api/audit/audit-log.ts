@@ -35,26 +35,49 @@ export class AuditHeadMissing extends Error {
 
 /** Appends one entry to the hash chain; call it inside the same transaction as the change (or alone for reads). */
 export async function appendAudit(db: AuditDb, entry: AuditEntry): Promise<void> {
-  // A plain detail: what JSON (and jsonb) keeps, so the hash computed now is the one verify recomputes.
-  const detail = JSON.parse(JSON.stringify(entry.detail ?? {})) as Record<string, unknown>;
+  await appendAuditEntries(db, [entry]);
+}
+
+/**
+ * Appends entries in order under one lock of the head and one insert: a list read of a hundred records is one
+ * round of the chain, not a hundred.
+ */
+export async function appendAuditEntries(db: AuditDb, entries: readonly AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
   // On a transaction this is a savepoint; on the database, its own transaction.
   await (db as Db).transaction(async (tx) => {
     const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, 1)).for('update');
     if (!head) throw new AuditHeadMissing();
-    const row = {
-      seq: head.seq + 1,
-      at: new Date(),
-      actorId: entry.actorId,
-      action: entry.action,
-      recordType: entry.recordType,
-      recordId: entry.recordId,
-      detail,
-      prevHash: head.hash,
-    };
-    const hash = rowHash(row);
-    await tx.insert(auditLog).values({ ...row, hash });
-    await tx.update(auditHead).set({ seq: row.seq, hash }).where(eq(auditHead.id, 1));
+    const at = new Date();
+    let { seq, hash } = head;
+    const rows = entries.map((entry) => {
+      const row = {
+        seq: seq + 1,
+        at,
+        actorId: entry.actorId,
+        action: entry.action,
+        recordType: entry.recordType,
+        recordId: entry.recordId,
+        // A plain detail: what JSON (and jsonb) keeps, so the hash computed now is the one verify recomputes.
+        detail: JSON.parse(JSON.stringify(entry.detail ?? {})) as Record<string, unknown>,
+        prevHash: hash,
+      };
+      seq = row.seq;
+      hash = rowHash(row);
+      return { ...row, hash };
+    });
+    await tx.insert(auditLog).values(rows);
+    await tx.update(auditHead).set({ seq, hash }).where(eq(auditHead.id, 1));
   });
+}
+
+/** Reads of one or more records by one person: one entry each, appended together. */
+export async function appendAuditReads(
+  db: AuditDb,
+  read: { actorId: string; recordType: string; recordIds: readonly string[]; detail: Record<string, unknown>; action?: AuditAction },
+): Promise<void> {
+  const { actorId, recordType, detail, action = 'read' } = read;
+  await appendAuditEntries(db, read.recordIds.map((recordId) => ({ actorId, action, recordType, recordId, detail })));
 }
 
 export type AuditRow = ChainRow;

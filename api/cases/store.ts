@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { ulid } from 'ulidx';
-import { appendAudit, auditTrail, type AuditAction, type AuditDb, type AuditRow } from '../audit/audit-log.ts';
+import { appendAudit, appendAuditReads, auditTrail, type AuditAction, type AuditDb, type AuditRow } from '../audit/audit-log.ts';
 import type { Db } from '../store/database.ts';
 import * as schema from '../store/schema.ts';
 import { linkComplainant } from './complainants.ts';
@@ -71,10 +71,7 @@ export class CaseStore {
 
   /** Reads of one or more records, in the audit log (one transaction). */
   async auditRead(actorId: string, recordType: string, recordIds: readonly string[], detail: Record<string, unknown>, action: AuditAction = 'read'): Promise<void> {
-    if (!recordIds.length) return;
-    await this.db.transaction(async (tx) => {
-      for (const id of recordIds) await this.audit(tx, actorId, action, recordType, id, detail);
-    });
+    await appendAuditReads(this.db, { actorId, recordType, recordIds, detail, action });
   }
 
   async list(filter: { siteIds?: readonly string[] } = {}): Promise<CaseWithScope[]> {
