@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
 import { KEY } from '../support/fixtures.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
 import { MATRIX, startTestSystem, type TestSystem } from '../support/system.ts';
@@ -20,10 +19,7 @@ describe.each(MATRIX)('alarm path on $db + $broker', ({ db, broker }) => {
     await t?.close();
   });
 
-  const count = async (query: string) => {
-    const r = await t.system.database.db.execute(sql.raw(query));
-    return Number((r as unknown as { rows: { n: string | number }[] }).rows[0]!.n);
-  };
+  const count = (query: string) => t.count(query);
 
   it('a press rings the console, is stored once, acked received, and acknowledged by a guard', async () => {
     const bell = await t.bell('B-0301');

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
 import { PASSWORD } from '../support/fixtures.ts';
 import { ApiClient } from '../support/http.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
@@ -100,8 +99,7 @@ describe('HTTP API: logging in, sessions and passwords', () => {
   });
 
   it('stores passwords as scrypt hashes, never as text, and never the token itself', async () => {
-    const people = await t.system.database.db.execute(sql.raw(`select username, password_hash from people where password_hash is not null`));
-    const rows = (people as unknown as { rows: { username: string; password_hash: string }[] }).rows;
+    const rows = await t.rows<{ username: string; password_hash: string }>('select username, password_hash from people where password_hash is not null');
     expect(rows.length).toBeGreaterThanOrEqual(8);
     for (const row of rows) {
       expect(row.password_hash).toMatch(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
@@ -110,8 +108,7 @@ describe('HTTP API: logging in, sessions and passwords', () => {
     // Equal passwords get different salts.
     expect(new Set(rows.map((r) => r.password_hash)).size).toBe(rows.length);
     const guard = await t.login('guard');
-    const sessions = await t.system.database.db.execute(sql.raw(`select token_hash from sessions`));
-    const hashes = (sessions as unknown as { rows: { token_hash: string }[] }).rows.map((r) => r.token_hash);
+    const hashes = (await t.rows<{ token_hash: string }>('select token_hash from sessions')).map((r) => r.token_hash);
     expect(hashes).not.toContain(guard.token);
     expect(hashes.every((h) => /^[0-9a-f]{64}$/.test(h))).toBe(true);
   });

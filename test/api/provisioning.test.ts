@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
 import YAML from 'yaml';
 import { PASSWORD } from '../support/fixtures.ts';
 import { ApiClient } from '../support/http.ts';
@@ -98,10 +97,8 @@ describe('HTTP API: POST /provisioning', () => {
       for (const d of details) expect(d.message.length).toBeGreaterThan(0);
     }
     expect(await siteIds()).not.toContain('site-valid-but-unapplied');
-    const rows = await t.system.database.db.execute(sql.raw(`select count(*) as n from sites where id in ('site-valid-but-unapplied', 'site-bad')`));
-    expect(Number((rows as unknown as { rows: { n: number }[] }).rows[0]!.n)).toBe(0);
-    const people = await t.system.database.db.execute(sql.raw(`select count(*) as n from people where id = 'wizard-1'`));
-    expect(Number((people as unknown as { rows: { n: number }[] }).rows[0]!.n)).toBe(0);
+    expect(await t.count(`select count(*) as n from sites where id in ('site-valid-but-unapplied', 'site-bad')`)).toBe(0);
+    expect(await t.count(`select count(*) as n from people where id = 'wizard-1'`)).toBe(0);
 
     const syntax = await yaml('sites: [\n  {id: x');
     expectError({ status: syntax.status, body: { error: syntax.body.error } }, 422, 'invalid_provisioning');

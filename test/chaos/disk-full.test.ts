@@ -63,10 +63,8 @@ describe.skipIf(!canMount)('DATA_DIR full under the embedded database (tmpfs)', 
     pressing.stop();
     await waitFor(async () => ((await (await fetch(`${t.url}/api/v1/health`)).json()) as { status: string }).status === 'ok', 30_000, 'health ok again');
 
-    const rows = await t.system.database.db.execute<{ bell_id: string; seq: number; n: number }>(
-      sql`select bell_id, seq, count(*)::int as n from bell_events where bell_id in ('B-0301', 'B-0302') group by 1, 2 order by 1, 2`,
-    );
-    expect((rows as unknown as { rows: unknown[] }).rows).toEqual([
+    const rows = await t.rows(`select bell_id, seq, count(*)::int as n from bell_events where bell_id in ('B-0301', 'B-0302') group by 1, 2 order by 1, 2`);
+    expect(rows).toEqual([
       { bell_id: 'B-0301', seq: 1, n: 1 },
       { bell_id: 'B-0302', seq: 1, n: 1 },
     ]);

@@ -35,10 +35,7 @@ describe('per-bell MQTT credentials on the embedded broker', () => {
     await t?.close();
   });
 
-  const count = async (query: string) => {
-    const r = await t.system.database.db.execute(sql.raw(query));
-    return Number((r as unknown as { rows: { n: string | number }[] }).rows[0]!.n);
-  };
+  const count = (query: string) => t.count(query);
   const client = async (opts: Parameters<typeof connect>[1] = {}) => {
     const c = await connect(t.mqttUrl, { reconnectPeriod: 0, ...opts });
     clients.push(c);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
 import { computeMac } from '../../firmware-bridge/protocol/index.ts';
 import { RETRANSMISSION_HORIZON_MS } from '../../api/domain/bell-sequence.ts';
 import { KEY } from '../support/fixtures.ts';
@@ -27,10 +26,7 @@ describe('MAC replay protection on a keyed bell', () => {
     await t?.close();
   });
 
-  const count = async (query: string) => {
-    const r = await t.system.database.db.execute(sql.raw(query));
-    return Number((r as unknown as { rows: { n: string | number }[] }).rows[0]!.n);
-  };
+  const count = (query: string) => t.count(query);
 
   it('an old seq with a valid MAC and an old signed time that was never received is refused as a replay; an exact copy of a stored event is answered and changes nothing', async () => {
     const bell = await t.bell('B-K1');

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
 import type { MqttClient } from 'mqtt';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import type { ProvisioningDocument } from '../../api/provisioning/index.ts';
@@ -56,10 +55,7 @@ describe('two gateways share the bell topics (MQTT shared subscriptions on Mosqu
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const count = async (query: string) => {
-    const r = await t.system.database.db.execute(sql.raw(query));
-    return Number((r as unknown as { rows: { n: string | number }[] }).rows[0]!.n);
-  };
+  const count = (query: string) => t.count(query);
   const parentReceived = async () => {
     const text = await t.system.registry.metrics();
     return [...text.matchAll(/^guardbell_bell_messages_received_total\{[^}]*kind="event"[^}]*\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,10 +36,7 @@ describe('bell sequence', () => {
     bells.push(b);
     return b;
   };
-  const count = async (query: string) => {
-    const r = await t.system.database.db.execute(sql.raw(query));
-    return Number((r as unknown as { rows: { n: string | number }[] }).rows[0]!.n);
-  };
+  const count = (query: string) => t.count(query);
 
   it('a seq of 4294967295 does not silence the bell: its next press (seq 5) opens an incident and is acked', async () => {
     const b = await bell('B-0301');

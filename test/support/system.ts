@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
 import pino from 'pino';
 import { configFromEnv, type Config } from '../../api/config.ts';
 import type { Clock } from '../../api/escalation/index.ts';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
+import { rowsOf } from '../../api/store/rows-of.ts';
 import { startSystem, type System } from '../../api/system.ts';
 import { testProvisioning, PASSWORD, TEST_HASH_COST, testHasher } from './fixtures.ts';
 import { ApiClient } from './http.ts';
@@ -27,6 +29,10 @@ export interface TestSystem {
   databaseUrl: string | undefined;
   login(username: string): Promise<ApiClient>;
   bell(bellId: string, keyHex?: string): Promise<RawBell>;
+  /** Rows of a query on the system's database (either kind). */
+  rows<T = Record<string, unknown>>(query: string | SQL): Promise<T[]>;
+  /** The number in the first row's `n` column: `select count(*) as n from …`. */
+  count(query: string | SQL): Promise<number>;
   /** Stops the process but keeps the database (for restart tests). */
   stop(): Promise<void>;
   close(): Promise<void>;
@@ -87,6 +93,9 @@ export async function startTestSystem(opts: TestSystemOptions): Promise<TestSyst
     await Promise.all(bells.map((b) => b.close().catch(() => undefined)));
     await system.close();
   };
+  async function rows<T>(query: string | SQL): Promise<T[]> {
+    return rowsOf<T>(await system.database.db.execute(typeof query === 'string' ? sql.raw(query) : query));
+  }
   return {
     system,
     config,
@@ -100,6 +109,8 @@ export async function startTestSystem(opts: TestSystemOptions): Promise<TestSyst
       bells.push(b);
       return b;
     },
+    rows,
+    count: async (query) => Number((await rows<{ n: string | number }>(query))[0]?.n ?? 0),
     stop,
     close: async () => {
       await stop();
