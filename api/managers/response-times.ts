@@ -2,9 +2,9 @@
  * Response times of an incident, computed from its timeline (DESIGN.md: time is data, never kept by hand).
  * Each measure is the first entry of its kinds, in seconds from the press (the incident's `openedAt`).
  */
+import { MEASURES, type Measure, type MeasureSummary, type ResponseTimes } from '../contract/managers.ts';
 
-export const MEASURES = ['acknowledged', 'responding', 'onScene', 'contained', 'separated', 'policeCalled', 'policeHandover', 'closed'] as const;
-export type Measure = (typeof MEASURES)[number];
+export { MEASURES, type Measure, type MeasureSummary, type ResponseTimes };
 
 const KINDS: Record<Measure, readonly string[]> = {
   acknowledged: ['acknowledged'],
@@ -16,13 +16,6 @@ const KINDS: Record<Measure, readonly string[]> = {
   policeHandover: ['police_handover'],
   closed: ['closed', 'cancelled'],
 };
-
-export interface ResponseTimes {
-  /** Seconds from the press to the first entry of each measure (null: never happened, or before the press). */
-  fromPress: Record<Measure, number | null>;
-  /** Seconds from the acknowledgement to the first guard on scene. */
-  acknowledgedToOnScene: number | null;
-}
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
@@ -44,13 +37,6 @@ export function responseTimes(openedAt: Date, entries: readonly { kind: string; 
   const ack = first.get('acknowledged');
   const scene = first.get('onScene');
   return { fromPress, acknowledgedToOnScene: ack && scene && scene >= ack ? seconds(scene.getTime() - ack.getTime()) : null };
-}
-
-export interface MeasureSummary {
-  count: number;
-  medianSeconds: number | null;
-  p90Seconds: number | null;
-  maxSeconds: number | null;
 }
 
 /** Nearest-rank percentiles over the incidents that have the measure. */

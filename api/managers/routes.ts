@@ -16,7 +16,7 @@ import { summariseEscalation } from './escalation-summary.ts';
 import { inScope, managerScope } from './policy.ts';
 import { MEASURES, responseTimes, summarise } from './response-times.ts';
 import { ManagerStore } from './store.ts';
-import type { ManagerHistory, ManagerOpenIncident } from './types.ts';
+import type { ManagerHistory, ManagerOpenIncident } from '../contract/managers.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);
 const instant = z.iso.datetime({ offset: true });
