@@ -34,8 +34,8 @@ export const scenarioSchema = z.strictObject({
     });
   }),
 });
-/** Both ways assignable: the schema and the contract's `Scenario` cannot drift apart without a type error here. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** The very same type (optional fields included): the schema and the contract's `Scenario` cannot drift apart. */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 true satisfies Same<z.output<typeof scenarioSchema>, Scenario>;
 
 const step = (milestone: DrillMilestone, targetSeconds: number, required = true) => ({ milestone, targetSeconds, required });
