@@ -2,10 +2,8 @@
  * Pure computations over drills: pauses taken out of a timeline, the report facts, coverage per half-year in
  * each site's time zone, and trends per site. No I/O, no clock (time is an argument).
  */
-import { scoreDrill, type DrillScore } from './scoring.ts';
-import type { DrillMilestone, Scenario } from './scenarios.ts';
-
-export interface Pause { from: string; to: string | null; liveIncidentId: string | null }
+import type { CoverageRow, DrillReportFacts, DrillScore, Pause, Scenario, TrendPoint } from '../api/contract/drills.ts';
+import { scoreDrill } from './scoring.ts';
 
 /** Milliseconds of pause between `from` and `to` (an open pause runs until `end`). */
 export function pausedMsBetween(pauses: readonly Pause[], from: Date, to: Date, end: Date): number {
@@ -31,17 +29,6 @@ export interface ReportNotification {
   status: string;
   isPolice: boolean;
   stepId: string;
-}
-
-export interface DrillReportFacts {
-  score: DrillScore;
-  /** Seconds the drill was paused for live alarms, taken out of every milestone's time. */
-  pausedSeconds: number;
-  pauses: Pause[];
-  /** Drill liaison numbers (joint police drills): who of the police side was contacted, and how it went. */
-  liaison: { to: string; status: string }[];
-  /** Anything sent to a number that is not a drill liaison on the police side: must always be empty. */
-  policeLeaks: { to: string; status: string }[];
 }
 
 export function drillReportFacts(input: {
@@ -78,18 +65,6 @@ export function halfYearOf(at: Date, timeZone: string): string {
   return `${year}-H${month <= 6 ? 1 : 2}`;
 }
 
-export interface CoverageRow {
-  siteId: string;
-  siteName: string;
-  halfYear: string;
-  /** Completed drills that started in the site's current half-year. */
-  drillsThisHalf: number;
-  lastDrillAt: string | null;
-  /** Drills planned but not yet run, still ahead. */
-  scheduled: number;
-  covered: boolean;
-}
-
 /** Which sites have drilled this half-year (in each site's own time zone), and which have not. */
 export function coverage(
   sites: readonly { id: string; name: string; timezone: string }[],
@@ -109,16 +84,6 @@ export function coverage(
       covered: thisHalf.length > 0,
     };
   }).sort((a, b) => Number(a.covered) - Number(b.covered) || a.siteId.localeCompare(b.siteId));
-}
-
-export interface TrendPoint {
-  drillId: string;
-  startedAt: string;
-  scenarioId: string;
-  score: number;
-  passed: boolean;
-  /** Seconds from the press per milestone (pauses taken out); null: the milestone never came. */
-  steps: Partial<Record<DrillMilestone, number | null>>;
 }
 
 /** A site's completed drills, oldest first (the last `limit`), with each milestone's time: is the team getting faster? */

@@ -1,7 +1,7 @@
 /** The drill report as a PDF (Korean and English labels side by side, so it reads for both). */
 import { newPdf, pdfBytes } from '../api/reports/pdf-document.ts';
 import { ko, siteDateTime } from '../api/reports/local-text.ts';
-import type { DrillReport } from './service.ts';
+import type { DrillReport } from '../api/contract/drills.ts';
 import { DEFAULT_TIMEZONE } from '../api/contract/index.ts';
 
 const secs = (s: number | null) => (s === null ? '—' : `${Math.round(s)} s`);

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { CLASSIFICATIONS } from '../api/contract/index.ts';
-import { DRILL_MILESTONES, type DrillMilestone } from './milestones.ts';
+import { DRILL_MILESTONES, type DrillMilestone, type Scenario } from '../api/contract/drills.ts';
 
-export { DRILL_MILESTONES, type DrillMilestone } from './milestones.ts';
+export { DRILL_MILESTONES, type DrillMilestone, type Scenario };
 
 const text = z.string().trim().min(1).max(2_000);
 const bilingual = z.strictObject({ ko: text, en: text });
@@ -34,7 +34,9 @@ export const scenarioSchema = z.strictObject({
     });
   }),
 });
-export type Scenario = z.output<typeof scenarioSchema>;
+/** The very same type (optional fields included): the schema and the contract's `Scenario` cannot drift apart. */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+true satisfies Same<z.output<typeof scenarioSchema>, Scenario>;
 
 const step = (milestone: DrillMilestone, targetSeconds: number, required = true) => ({ milestone, targetSeconds, required });
 

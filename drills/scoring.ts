@@ -3,35 +3,9 @@
  * each milestone's time from the press against the scenario's target, the milestones missed, who was
  * reached and who was not, and how the notifications were delivered. A pure function.
  */
-import type { DrillMilestone, Scenario } from './scenarios.ts';
+import type { DrillMilestone, DrillScore, Scenario, ScoredStep } from '../api/contract/drills.ts';
 import { DELIVERED_STATUSES as DELIVERED, FAILED_STATUSES as FAILED } from '../api/contract/index.ts';
 import { firstAt, secondsFromPress } from '../api/domain/measures.ts';
-
-export interface ScoredStep {
-  milestone: DrillMilestone;
-  targetSeconds: number;
-  required: boolean;
-  /** Seconds from the press to the first timeline entry of the milestone (to a tenth), or null when it never came. */
-  atSeconds: number | null;
-  onTime: boolean;
-  lateBySeconds: number | null;
-}
-
-export interface DrillScore {
-  steps: ScoredStep[];
-  /** Required milestones that never came. */
-  missed: DrillMilestone[];
-  /** Milestones that came after their target. */
-  late: DrillMilestone[];
-  /** Participants told by a delivered SMS or an answered call, and those who were not. */
-  reached: string[];
-  notReached: string[];
-  delivery: { total: number; delivered: number; failed: number; notDelivered: number };
-  /** Required milestones on time, as a percentage of the required milestones. */
-  score: number;
-  /** Every required milestone came (late ones count against the score, not the pass). */
-  passed: boolean;
-}
 
 export interface DrillRecord {
   openedAt: Date;

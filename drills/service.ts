@@ -15,6 +15,7 @@ import mqtt from 'mqtt';
 import { VirtualBell } from '../firmware-bridge/virtual-bell/index.ts';
 import { bellTopic } from '../firmware-bridge/protocol/index.ts';
 import type { Incident, IncidentStatus } from '../api/contract/index.ts';
+import type { DrillReport, DrillReportFacts, DrillView, Pause, ScenarioView } from '../api/contract/drills.ts';
 import type { AlarmCore } from '../api/core/alarm-core.ts';
 import type { Places } from '../api/core/places.ts';
 import type { BusEvents, BusPort } from '../api/bus/index.ts';
@@ -22,7 +23,7 @@ import { isActive } from '../api/domain/index.ts';
 import { presentIncident } from '../api/core/present.ts';
 import type { Db, DirectoryStore, EscalationStore, IncidentStore } from '../api/store/index.ts';
 import { hashMachineSecret, newMachineSecret } from '../gateway/broker/bell-secret.ts';
-import { drillReportFacts, type DrillReportFacts, type Pause } from './analysis.ts';
+import { drillReportFacts } from './analysis.ts';
 import { DRILL_DEVICE_PREFIX, DrillRouting, type DrillRoute } from './routing.ts';
 import { SCENARIO_LIBRARY, scenarioSchema, type Scenario } from './scenarios.ts';
 import { ACTIVE_DRILL, DrillStore, type DrillRow } from './store.ts';
@@ -54,20 +55,6 @@ export interface DrillServiceDeps {
   mqtt: { url: string; topicRoot: string; perBellCredentials: boolean; username?: string | undefined; password?: string | undefined };
   now?: () => Date;
   sweepMs?: number;
-}
-
-export interface DrillReport {
-  drill: ReturnType<typeof presentDrill>;
-  siteName: string;
-  counterName: string;
-  incident: Incident | null;
-  facts: DrillReportFacts | null;
-  names: Record<string, string>;
-  final: boolean;
-  /** The site's time zone: the report is written in its local time. */
-  timeZone?: string;
-  /** Who was separated and where to, from the incident's timeline. */
-  separations?: { at: string; text: string }[];
 }
 
 export class DrillService {
@@ -111,7 +98,7 @@ export class DrillService {
   }
 
   /** The library and the managers' own scenarios. */
-  async scenarios(): Promise<(Scenario & { builtIn: boolean })[]> {
+  async scenarios(): Promise<ScenarioView[]> {
     const own = (await this.store.scenarios()).flatMap((r) => {
       const p = scenarioSchema.safeParse(r.definition);
       return p.success ? [{ ...p.data, builtIn: false }] : [];
@@ -394,7 +381,7 @@ export class DrillService {
   }
 }
 
-export function presentDrill(d: DrillRow) {
+export function presentDrill(d: DrillRow): DrillView {
   const scenario = d.scenario as { title?: { ko: string; en: string } };
   return {
     id: d.id, siteId: d.siteId, counterId: d.counterId, scenarioId: d.scenarioId, scenarioTitle: scenario.title ?? null,

@@ -2,6 +2,7 @@
 import { and, desc, eq, inArray, isNull, lte } from 'drizzle-orm';
 import type { Db } from '../api/store/index.ts';
 import { schema } from '../api/store/index.ts';
+import type { DrillStatus } from '../api/contract/drills.ts';
 
 const { drills, drillScenarios, escalationSteps, notifications, bells, timeline } = schema;
 
@@ -25,7 +26,7 @@ export class DrillStore {
     return r ?? null;
   }
 
-  async list(f: { siteIds?: string[] | undefined; status?: string[] | undefined; limit?: number }): Promise<DrillRow[]> {
+  async list(f: { siteIds?: string[] | undefined; status?: DrillStatus[] | undefined; limit?: number }): Promise<DrillRow[]> {
     const where = [];
     if (f.siteIds) where.push(f.siteIds.length > 0 ? inArray(drills.siteId, f.siteIds) : eq(drills.id, '\u0000'));
     if (f.status) where.push(inArray(drills.status, f.status));
@@ -42,7 +43,7 @@ export class DrillStore {
   }
 
   /** Moves a drill from one of `from` to a new state; null when it was not in one of them (someone else moved it). */
-  async update(id: string, from: readonly string[], patch: Partial<DrillInsert>): Promise<DrillRow | null> {
+  async update(id: string, from: readonly DrillStatus[], patch: Partial<DrillInsert>): Promise<DrillRow | null> {
     const [r] = await this.db.update(drills).set(patch).where(and(eq(drills.id, id), inArray(drills.status, [...from]))).returning();
     return r ?? null;
   }

@@ -1,6 +1,6 @@
 /** Aftercare records as each viewer may see them (policy.ts decides the view; this file cuts to it). */
 import type { AftercareView } from './policy.ts';
-import type { AftercareEntryView, AftercareStatus, AftercareStatusView, ClaimView, TransferView } from './types.ts';
+import type { AftercareEntryView, AftercareStatus, AftercareStatusView, ClaimView, TransferView } from '../contract/aftercare.ts';
 import type { ClaimRow, EntryRow, RecordRow } from './store.ts';
 
 export function presentStatus(r: RecordRow, view: Exclude<AftercareView, null>, personName: string): AftercareStatusView {

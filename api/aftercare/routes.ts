@@ -10,7 +10,7 @@ import { aftercareView, canAddStatement, canOpenRecord, canSeeRepeatTargeting, c
 import { presentClaim, presentEntry, presentStatus, presentTransfer } from './present.ts';
 import { REPEAT_THRESHOLD, repeatTargeting } from './repeat-targeting.ts';
 import { AftercareStore, AllowanceExceeded, ClaimNotPending, RecordExists, type RecordRow } from './store.ts';
-import { AFTERCARE_STATUSES, CARE_ENTRY_KINDS, CLAIM_KINDS, TRANSFER_OUTCOMES, type AftercareDetailView, type AftercareStatusView, type MyIncidentView } from './types.ts';
+import { AFTERCARE_STATUSES, CARE_ENTRY_KINDS, CLAIM_KINDS, TRANSFER_OUTCOMES, type AftercareDetailView, type AftercareStatusView, type MyIncidentView } from '../contract/aftercare.ts';
 import { DEFAULT_TIMEZONE } from '../contract/index.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be an id of [A-Za-z0-9_.-]{1,64}');

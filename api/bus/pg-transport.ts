@@ -150,7 +150,7 @@ export class PgBusTransport implements BusTransport {
     });
     client.on('notification', (n) => {
       if (n.channel !== BUS_CHANNEL) return;
-      this.enqueue(() => this.onNotification(n.payload ?? ''));
+      void this.enqueue(() => this.onNotification(n.payload ?? ''));
     });
     try {
       await client.connect();

@@ -1,7 +1,7 @@
 /** The case routes' request bodies and queries (zod). */
 import { z } from 'zod';
 import { CLASSIFICATIONS } from '../contract/index.ts';
-import { ACTION_KINDS, ACTION_STATUSES, CASE_STATUSES } from './types.ts';
+import { ACTION_KINDS, ACTION_STATUSES, CASE_STATUSES } from '../contract/cases.ts';
 
 export const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be an id of [A-Za-z0-9_.-]{1,64}');
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);

@@ -8,7 +8,7 @@ import type { ComplainantStore } from './complainants.ts';
 import { canListCases, canReadCase, canWriteCases, caseAccess } from './policy.ts';
 import { presentAction, presentCustody, presentEvidence, presentStatement, presentSummary, type Names } from './present.ts';
 import type { CaseStore, CaseWithScope } from './store.ts';
-import type { CaseDetailView } from './types.ts';
+import type { CaseDetailView } from '../contract/cases.ts';
 
 /** The case and how much of it the user sees; 403 for roles that never see cases, 404 when not visible. */
 export async function visibleCase(store: CaseStore, res: Response, caseId: string): Promise<{ c: CaseWithScope; access: 'write' | 'read' | 'exists' }> {

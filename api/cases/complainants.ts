@@ -7,7 +7,7 @@ import { ulid } from 'ulidx';
 import { appendAudit, type AuditDb } from '../audit/audit-log.ts';
 import type { Db } from '../store/database.ts';
 import * as schema from '../store/schema.ts';
-import type { ComplainantView, ComplainantWarning } from './types.ts';
+import type { ComplainantView, ComplainantWarning } from '../contract/cases.ts';
 
 export const COMPLAINANT = 'complainant';
 export type ComplainantRow = typeof schema.complainants.$inferSelect;

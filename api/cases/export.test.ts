@@ -8,7 +8,7 @@ import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { buildCaseExport, safeFileName } from './export.ts';
 import { sha256Hex, verifyCaseExport } from './export-verify.ts';
-import type { CaseDetailView, EvidenceView } from './types.ts';
+import type { CaseDetailView, EvidenceView } from '../contract/cases.ts';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../bin/guardbell.js', import.meta.url));

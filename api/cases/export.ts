@@ -8,7 +8,7 @@ import JSZip from 'jszip';
 import { newPdf, pdfBytes, type Pdf } from '../reports/pdf-document.ts';
 import { ko, koList, separationText, siteDateTime, zoneName } from '../reports/local-text.ts';
 import { EXPORT_FORMAT, MANIFEST, sha256Hex, SUMS, sumsText, type Manifest, type ManifestFile } from './export-verify.ts';
-import type { CaseDetailView } from './types.ts';
+import type { CaseDetailView } from '../contract/cases.ts';
 import { DEFAULT_TIMEZONE } from '../contract/index.ts';
 
 export interface ExportInput {

@@ -12,7 +12,7 @@
  * has legal's rights.
  */
 import { hasRole, type Role } from '../contract/index.ts';
-import type { CaseAccess } from './types.ts';
+import type { CaseAccess } from '../contract/cases.ts';
 
 export interface Viewer {
   id: string;

@@ -5,7 +5,7 @@ import type { ActionRow, CaseWithScope, EvidenceRow, StatementRow } from './stor
 import type { ComplainantRow } from './complainants.ts';
 import type {
   ActionKind, ActionStatus, ActionView, CaseExistsView, CaseStatus, CaseSummaryView, CustodyEntry, EvidenceView, StatementView,
-} from './types.ts';
+} from '../contract/cases.ts';
 
 export type Names = ReadonlyMap<string, string>;
 

@@ -18,7 +18,7 @@ import { caseDetail, personNames, visibleCase, writableCase } from './case-acces
 import { evidenceRoutes } from './evidence-routes.ts';
 import { presentAction, presentExists, presentStatement, presentSummary } from './present.ts';
 import { CASE, CaseStore, type CaseWithScope } from './store.ts';
-import type { CaseExistsView, CaseSummaryView, IncidentCaseFilesView } from './types.ts';
+import type { CaseExistsView, CaseSummaryView, IncidentCaseFilesView } from '../contract/cases.ts';
 
 export function caseRoutes(ctx: ApiContext): Router {
   const r = Router();

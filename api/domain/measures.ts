@@ -4,6 +4,9 @@
  * press (to a tenth); a summary gives the median (the mean of the two middle values for an even count), the
  * nearest-rank 90th percentile, the mean and the maximum. Pure.
  */
+import type { DurationSummary } from '../contract/statistics.ts';
+
+export type { DurationSummary };
 
 export interface TimedEntry {
   kind: string;
@@ -34,14 +37,6 @@ export function median(sorted: readonly number[]): number | null {
 export function percentile(sorted: readonly number[], p: number): number | null {
   if (!sorted.length) return null;
   return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
-}
-
-export interface DurationSummary {
-  count: number;
-  medianSeconds: number | null;
-  p90Seconds: number | null;
-  meanSeconds: number | null;
-  maxSeconds: number | null;
 }
 
 /** Sums up durations in seconds; nulls (the measure never came) are left out of every figure. */

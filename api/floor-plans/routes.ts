@@ -18,7 +18,7 @@ import { forbidden, HttpError, notFound, parseBody } from '../http/errors.ts';
 import { checkPlanUpload, MAX_PLAN_BYTES } from './image.ts';
 import { canEditFloorPlans, canSeeFloorPlans } from './policy.ts';
 import { FloorPlanStore, type PlanMeta, type Placement } from './store.ts';
-import type { FloorPlanView } from './types.ts';
+import type { FloorPlanView } from '../contract/floor-plans.ts';
 
 /** A floor as counters name it: letters (Hangul too), digits, space, `.`, `_`, `-`; at most 32 characters. */
 export const floorName = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,31}$/u, 'a floor is 1-32 letters, digits, spaces, . _ -');

@@ -3,11 +3,7 @@
  * and the values the sentence needs, beside zod's English message (kept for logs and English screens).
  */
 import type { z } from 'zod';
-
-export const FIELD_ISSUE_CODES = [
-  'required', 'wrong_type', 'too_short', 'too_long', 'too_few', 'too_many', 'too_small', 'too_big', 'bad_format', 'not_one_of', 'unknown_keys', 'duplicate', 'invalid',
-] as const;
-export type FieldIssueCode = (typeof FIELD_ISSUE_CODES)[number];
+import { FIELD_ISSUE_CODES, type FieldIssueCode } from '../contract/problem-codes.ts';
 
 export interface FieldIssue {
   /** The field's path in the body or query, dot-separated (`steps.0.targetSeconds`); '' for the whole. */

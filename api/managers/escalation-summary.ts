@@ -1,5 +1,5 @@
 /** One incident's escalation in a line for managers: which step, who was reached, who was not. Pure. */
-import type { EscalationSummary, RecipientView } from './types.ts';
+import type { EscalationSummary, RecipientView } from '../contract/managers.ts';
 import { DELIVERED_STATUSES as DELIVERED, FAILED_STATUSES as FAILED } from '../contract/index.ts';
 
 export interface StepRow { stepId: string; status: string; dueAt: Date | null; firedAt: Date | null }

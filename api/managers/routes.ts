@@ -17,7 +17,7 @@ import { inScope, managerScope } from './policy.ts';
 import { MEASURES, responseTimes } from './response-times.ts';
 import { summariseDurations } from '../domain/measures.ts';
 import { ManagerStore } from './store.ts';
-import type { ManagerHistory, ManagerOpenIncident } from './types.ts';
+import type { ManagerHistory, ManagerOpenIncident } from '../contract/managers.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);
 const instant = z.iso.datetime({ offset: true });

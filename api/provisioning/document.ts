@@ -12,7 +12,7 @@ import { ID_PATTERN } from '../../firmware-bridge/protocol/ids.ts';
 // The pure file, not the folder's index: the document stays free of the serial port library.
 import { normaliseRflinkDeviceId, RFLINK_DEVICE_ID_HINT, RFLINK_DEVICE_ID_PATTERN } from '../../gateway/sources/rflink/device-id.ts';
 import { fieldIssue } from '../http/field-issues.ts';
-import { isProvisioningProblemCode, type ProvisioningProblemCode } from './problem-codes.ts';
+import { isProvisioningProblemCode, type ProvisioningProblemCode } from '../contract/problem-codes.ts';
 
 export interface Problem {
   /** Where in the file, e.g. `sites[0].bells[1].counterId`; `(file)` for the file as a whole. */

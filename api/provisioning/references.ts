@@ -7,7 +7,7 @@
  * the author then gets every problem in one pass instead of fixing the file one round at a time.
  */
 import { formatPath, type Problem, type ProvisioningDocument } from './document.ts';
-import type { ProvisioningProblemCode } from './problem-codes.ts';
+import type { ProvisioningProblemCode } from '../contract/problem-codes.ts';
 
 export interface ProvisioningContext {
   existingSiteIds?: ReadonlySet<string>;

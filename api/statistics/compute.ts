@@ -3,9 +3,10 @@
  * by hand). Pure: the routes load the rows, this file counts. Months are the site's own (its time zone).
  */
 import { localDate } from '../aftercare/allowance.ts';
-import { firstAt, secondsFromPress, summariseDurations, type DurationSummary } from '../domain/measures.ts';
+import { firstAt, secondsFromPress, summariseDurations } from '../domain/measures.ts';
+import { RESPONSE_MEASURES, type Count, type DurationSummary, type ResponseMeasure, type Statistics } from '../contract/statistics.ts';
 
-export type { DurationSummary };
+export { RESPONSE_MEASURES, type Count, type DurationSummary, type ResponseMeasure, type Statistics };
 
 export interface StatIncident {
   id: string;
@@ -31,9 +32,6 @@ export interface StatTimes {
   policeHandover?: Date | undefined;
 }
 
-export const RESPONSE_MEASURES = ['acknowledged', 'onScene', 'separated', 'policeHandover'] as const;
-export type ResponseMeasure = (typeof RESPONSE_MEASURES)[number];
-
 /** The timeline kinds that end each measure (the first one counts). */
 export const MEASURE_KINDS: Record<ResponseMeasure, readonly string[]> = {
   acknowledged: ['acknowledged'],
@@ -41,28 +39,6 @@ export const MEASURE_KINDS: Record<ResponseMeasure, readonly string[]> = {
   separated: ['victim_separated'],
   policeHandover: ['police_handover'],
 };
-
-export interface Count {
-  key: string;
-  label: string;
-  count: number;
-}
-
-export interface Statistics {
-  total: number;
-  /** Incidents closed as `false_alarm`: counted here, apart, and not under any kind of abuse. */
-  falseAlarms: number;
-  byKind: Count[];
-  bySite: Count[];
-  /** `label` reads "site · counter"; a chart names the counter first (`counterName`), its site after. */
-  byCounter: (Count & { siteId: string; siteName: string; counterName: string })[];
-  byMonth: Count[];
-  byMode: Count[];
-  bySource: Count[];
-  byStatus: Count[];
-  /** From the press to each step, in seconds. */
-  responseTimes: Record<ResponseMeasure, DurationSummary>;
-}
 
 export interface IncidentLine extends StatIncident {
   seconds: Record<ResponseMeasure, number | null>;

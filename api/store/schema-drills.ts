@@ -1,6 +1,7 @@
 /** The drills tables (re-exported by schema.ts, so drizzle and drizzle-kit see one schema). */
 import { index, jsonb, pgTable, text, timestamp, boolean } from 'drizzle-orm/pg-core';
 import { people, sites } from './schema.ts';
+import type { DrillStatus, DrillTrigger } from '../contract/drills.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
@@ -30,8 +31,8 @@ export const drills = pgTable(
     announced: boolean('announced').notNull().default(true),
     jointPolice: boolean('joint_police').notNull().default(false),
     /** `virtual_bell`: the drill presses a bell of its own; `real_bell`: it waits for a person to press the counter's bell. */
-    trigger: text('trigger').notNull().default('virtual_bell'),
-    status: text('status').notNull().default('scheduled'),
+    trigger: text('trigger').$type<DrillTrigger>().notNull().default('virtual_bell'),
+    status: text('status').$type<DrillStatus>().notNull().default('scheduled'),
     note: text('note'),
     createdBy: text('created_by').notNull(),
     createdAt: at('created_at').notNull().defaultNow(),

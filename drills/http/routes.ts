@@ -6,6 +6,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { authenticate, userOf, type ApiContext } from '../../api/http/context.ts';
 import { forbidden, HttpError, notFound, parseBody, parseQuery } from '../../api/http/errors.ts';
+import { DRILL_STATUSES, DRILL_TRIGGERS } from '../../api/contract/drills.ts';
 import { coverage, trendOf } from '../analysis.ts';
 import { drillReportPdf } from '../pdf.ts';
 import { canPlanDrills, canSeeDrills, canWriteScenarios, drillSiteScope } from '../policy.ts';
@@ -23,13 +24,13 @@ export const scheduleBody = z.strictObject({
   participants: z.array(id).max(200).default([]),
   announced: z.boolean().default(true),
   jointPolice: z.boolean().default(false),
-  trigger: z.enum(['virtual_bell', 'real_bell']).default('virtual_bell'),
+  trigger: z.enum(DRILL_TRIGGERS).default('virtual_bell'),
   note: z.string().trim().max(2_000).optional(),
 });
 
 const listQuery = z.strictObject({
   siteId: id.optional(),
-  status: z.enum(['scheduled', 'running', 'paused', 'completed', 'cancelled']).optional(),
+  status: z.enum(DRILL_STATUSES).optional(),
 });
 const peopleQuery = z.strictObject({ siteId: id });
 const trendQuery = z.strictObject({ siteId: id, limit: z.coerce.number().int().min(1).max(50).default(10) });

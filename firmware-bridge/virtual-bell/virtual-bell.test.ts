@@ -2,10 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startEmbeddedBroker } from '../../gateway/broker/embedded-broker.ts';
 import { decodeEvent, decodeHeartbeat, verifyMac } from '../protocol/index.ts';
 import { SeqStore } from './seq-store.ts';
-import { Cleanup, broker, freePort, collect, connect, nextMessage, sleep, startResponder, tempDir, until } from '../../test/support/bell-rig.ts';
+import { Cleanup, broker, freePort, collect, connect, nextMessage, sleep, startEmbeddedBroker, startResponder, tempDir, until } from '../../test/support/bell-rig.ts';
 import { BellStoppedError, BellTimeoutError, VirtualBell, type BellAck, type VirtualBellOptions } from './virtual-bell.ts';
 
 const KEY = '5f2b'.repeat(8);

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FloorPlanView } from '../../api/floor-plans/types.ts';
+import type { FloorPlanView } from '../../api/contract/floor-plans.ts';
 import { placeCounter, raiseAt, signIn, uploadPlan } from '../places/browser-support.ts';
 import { floorPlanPng } from '../places/png.ts';
 import { FaultProxy } from '../support/fault-proxy.ts';

@@ -1,7 +1,7 @@
 /** Floor plans ("where") per site and floor, in the database, and counters placed on them (both databases). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PLAN_BYTES } from '../../api/floor-plans/image.ts';
-import type { FloorPlanView } from '../../api/floor-plans/types.ts';
+import type { FloorPlanView } from '../../api/contract/floor-plans.ts';
 import { START_TIMEOUT_MS, expectError, raw } from '../api/api-expect.ts';
 import type { ApiClient } from '../support/http.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';

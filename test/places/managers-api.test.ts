@@ -1,6 +1,6 @@
 /** The managers' board: open incidents with their escalation, and history with filters and response times (both databases). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ManagerHistory, ManagerOpenIncident } from '../../api/managers/types.ts';
+import type { ManagerHistory, ManagerOpenIncident } from '../../api/contract/managers.ts';
 import { START_TIMEOUT_MS, expectError } from '../api/api-expect.ts';
 import type { ApiClient } from '../support/http.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';

@@ -7,6 +7,9 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../gateway/broker/embedded-broker.ts';
 import { encodeAck, type Ack } from '../../firmware-bridge/protocol/index.ts';
 
+/** The virtual bell's own tests start brokers through here: firmware-bridge/ never imports gateway/ itself. */
+export { startEmbeddedBroker };
+
 export interface Heard {
   bellId: string;
   payload: string;

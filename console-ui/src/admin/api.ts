@@ -1,5 +1,5 @@
 /** HTTP client of the admin routes: a refused change keeps its problems by path, so the form shows each by its field. */
-import type { AdminBell, AdminDirectory, AdminPerson, AdminSite } from '../../../api/admin/store.ts';
+import type { AdminBell, AdminDirectory, AdminPerson, AdminSite } from '../../../api/contract/admin.ts';
 import { apiRequest, ApiRequestError } from '../api.ts';
 import type { FieldIssue } from '../forms/field-issues.ts';
 

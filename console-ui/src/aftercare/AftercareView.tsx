@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { Me } from '../../../api/contract/index.ts';
-import type { AftercareStatusView, MyIncidentView, RepeatTargetingView } from '../../../api/aftercare/types.ts';
+import type { AftercareStatusView, MyIncidentView, RepeatTargetingView } from '../../../api/contract/aftercare.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { formatTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';

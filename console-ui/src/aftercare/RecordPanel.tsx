@@ -1,6 +1,6 @@
 /** One aftercare record as the server lets this person see it: status only, their own (no notes), or whole. */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { AftercareDetailView, AftercareStatusView } from '../../../api/aftercare/types.ts';
+import type { AftercareDetailView, AftercareStatusView } from '../../../api/contract/aftercare.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { FieldIssues } from '../forms/FieldIssues.tsx';
 import { issuesAt, issuesElsewhere } from '../forms/field-issues.ts';

@@ -1,6 +1,6 @@
 /** HTTP client of /api/v1/aftercare and /api/v1/statistics (same-origin, cookie session). */
 import type { Incident } from '../../../api/contract/index.ts';
-import type { AftercareDetailView, AftercareEntryView, AftercareStatusView, ClaimView, MyIncidentView, RepeatTargetingView } from '../../../api/aftercare/types.ts';
+import type { AftercareDetailView, AftercareEntryView, AftercareStatusView, ClaimView, MyIncidentView, RepeatTargetingView } from '../../../api/contract/aftercare.ts';
 import { apiRequest } from '../api.ts';
 
 const call = apiRequest;

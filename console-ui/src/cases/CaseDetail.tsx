@@ -1,7 +1,7 @@
 /** One case file: fields, complainant warning, incidents, statements, evidence with custody, legal actions, export. */
 import { useCallback, useEffect, useState } from 'react';
 import type { Me } from '../../../api/contract/index.ts';
-import { ACTION_KINDS, ACTION_STATUSES, type CaseDetailView, type CaseExistsView, type ComplainantView, type ComplainantWarning, type EvidenceView } from '../../../api/cases/types.ts';
+import { ACTION_KINDS, ACTION_STATUSES, type CaseDetailView, type CaseExistsView, type ComplainantView, type ComplainantWarning, type EvidenceView } from '../../../api/contract/cases.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { formatTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';

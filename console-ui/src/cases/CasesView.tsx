@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Incident, Me } from '../../../api/contract/index.ts';
 import { CLASSIFICATIONS } from '../../../api/contract/index.ts';
-import type { CaseExistsView, CaseSummaryView, ComplainantView } from '../../../api/cases/types.ts';
+import type { CaseExistsView, CaseSummaryView, ComplainantView } from '../../../api/contract/cases.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { FieldIssues } from '../forms/FieldIssues.tsx';
 import { issuesAt, issuesElsewhere } from '../forms/field-issues.ts';

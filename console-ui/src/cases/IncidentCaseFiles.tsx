@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { Me } from '../../../api/contract/index.ts';
-import type { IncidentCaseFilesView } from '../../../api/cases/types.ts';
+import type { IncidentCaseFilesView } from '../../../api/contract/cases.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { useI18n } from '../i18n.ts';
 import { casesApi } from './api.ts';

@@ -1,6 +1,6 @@
 /** HTTP client of /api/v1/cases and /complainants (same-origin, cookie session). */
 import type { Incident } from '../../../api/contract/index.ts';
-import type { ActionView, CaseDetailView, CaseExistsView, CaseSummaryView, ComplainantView, EvidenceView, IncidentCaseFilesView, StatementView } from '../../../api/cases/types.ts';
+import type { ActionView, CaseDetailView, CaseExistsView, CaseSummaryView, ComplainantView, EvidenceView, IncidentCaseFilesView, StatementView } from '../../../api/contract/cases.ts';
 import { API_BASE, apiRequest } from '../api.ts';
 
 const call = apiRequest;

@@ -1,13 +1,13 @@
 /** Mock drills: coverage, planning, running (start, resume, end), the report and PDF, trends, scenarios. */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Me, Site } from '../../../api/contract/index.ts';
-import type { TrendPoint } from '../../../drills/analysis.ts';
+import type { DrillReport, DrillView, ScenarioView, TrendPoint } from '../../../api/contract/drills.ts';
 import { api } from '../api.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { useI18n } from '../i18n.ts';
 import { FieldIssues } from '../forms/FieldIssues.tsx';
 import { issuesAt, issuesElsewhere } from '../forms/field-issues.ts';
-import { drillsApi, type DrillReportView, type DrillView, type ScenarioView } from './api.ts';
+import { drillsApi } from './api.ts';
 import { ParticipantPicker } from './ParticipantPicker.tsx';
 import { ScenarioForm } from './ScenarioForm.tsx';
 
@@ -35,7 +35,7 @@ export function DrillsView({ me, openIncident }: { me: Me; openIncident: (id: st
   const [scenarios, setScenarios] = useState<ScenarioView[]>([]);
   const [coverage, setCoverage] = useState<Awaited<ReturnType<typeof drillsApi.coverage>>>([]);
   const [selected, setSelected] = useState<string | null>(null);
-  const [report, setReport] = useState<DrillReportView | null>(null);
+  const [report, setReport] = useState<DrillReport | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   const load = useCallback(() => {
@@ -205,7 +205,7 @@ function PlanForm({ sites, scenarios, onPlanned }: { sites: Site[]; scenarios: S
   );
 }
 
-function Report({ report }: { report: DrillReportView }) {
+function Report({ report }: { report: DrillReport }) {
   const { t, tx } = useI18n();
   const f = report.facts;
   const name = (id: string) => report.names[id] ?? id;

@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { CLASSIFICATIONS, type Classification } from '../../../api/contract/index.ts';
-import { DRILL_MILESTONES, type DrillMilestone } from '../../../drills/milestones.ts';
+import { DRILL_MILESTONES, type DrillMilestone } from '../../../api/contract/drills.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { FieldIssues } from '../forms/FieldIssues.tsx';
 import { issuesAt, issuesElsewhere, type FieldIssue } from '../forms/field-issues.ts';

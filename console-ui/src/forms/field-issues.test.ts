@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROVISIONING_PROBLEM_CODES } from '../../../api/provisioning/problem-codes.ts';
+import { PROVISIONING_PROBLEM_CODES } from '../../../api/contract/problem-codes.ts';
 import { makeI18n, messages } from '../i18n.ts';
 import { issueText } from './field-issues.ts';
 

@@ -14,7 +14,7 @@ export const ko = {
   'issue.duplicate': '{value}이(가) 두 번 있습니다.',
   'issue.invalid': '값이 올바르지 않습니다.',
   'issue.unknown_person': '{id}은(는) 이 기관의 사람이 아닙니다.',
-  // Provisioning's own problems (api/provisioning/problem-codes.ts), as the admin forms show them.
+  // Provisioning's own problems (api/contract/problem-codes.ts), as the admin forms show them.
   'issue.bad_id': '\'{value}\'은(는) ID로 쓸 수 없습니다. 영문, 숫자, _ . - 로 64자까지 쓰세요.',
   'issue.bad_phone': '\'{value}\'은(는) 국제 형식 전화번호가 아닙니다 (예: +821012345678).',
   'issue.duplicate_id': '\'{id}\'은(는) 이미 쓰이고 있습니다.',

@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { CLASSIFICATIONS, type Incident, type Site } from '../../../api/contract/index.ts';
-import type { ManagerHistory, ManagerOpenIncident, Measure, MeasureSummary, RecipientView } from '../../../api/managers/types.ts';
+import type { ManagerHistory, ManagerOpenIncident, Measure, MeasureSummary, RecipientView } from '../../../api/contract/managers.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { formatAge, formatTime, useNow } from '../format.ts';
 import { useI18n, type I18n } from '../i18n.ts';

@@ -3,7 +3,7 @@
  * each one is announced by its label. Clicking the plan reports where, as fractions of the image.
  */
 import type { MouseEvent, ReactNode } from 'react';
-import type { FloorPlanView } from '../../../api/floor-plans/types.ts';
+import type { FloorPlanView } from '../../../api/contract/floor-plans.ts';
 
 export interface PlanMarker {
   id: string;

@@ -1,6 +1,6 @@
 /** HTTP client of the floor-plan and managers' routes (same-origin, cookie session). */
-import type { FloorPlanView } from '../../../api/floor-plans/types.ts';
-import type { ManagerHistory, ManagerOpenIncident } from '../../../api/managers/types.ts';
+import type { FloorPlanView } from '../../../api/contract/floor-plans.ts';
+import type { ManagerHistory, ManagerOpenIncident } from '../../../api/contract/managers.ts';
 import { apiRequest } from '../api.ts';
 
 function send<T>(method: string, path: string, body?: BodyInit, contentType?: string): Promise<T> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FloorPlanView } from '../../../api/floor-plans/types.ts';
+import type { FloorPlanView } from '../../../api/contract/floor-plans.ts';
 import { placementOf } from './plans.ts';
 
 const plan = (siteId: string, floor: string, counters: FloorPlanView['counters']): FloorPlanView => ({

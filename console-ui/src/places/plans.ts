@@ -3,7 +3,7 @@
  * the floor-plan view share them). Loaded on first use, read again when older than a minute or after an edit.
  */
 import { useEffect, useSyncExternalStore } from 'react';
-import type { FloorPlanView, PlacedCounter } from '../../../api/floor-plans/types.ts';
+import type { FloorPlanView, PlacedCounter } from '../../../api/contract/floor-plans.ts';
 import { placesApi } from './api.ts';
 
 export const PLANS_MAX_AGE_MS = 60_000;

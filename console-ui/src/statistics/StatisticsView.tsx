@@ -1,7 +1,7 @@
 /** Statistics: counts by kind, site, counter, month, mode; response times; exports; the import of earlier incidents. */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Me } from '../../../api/contract/index.ts';
-import type { Count, Statistics } from '../../../api/statistics/compute.ts';
+import type { Count, Statistics } from '../../../api/contract/statistics.ts';
 import { API_BASE, apiRequest as call, ApiRequestError } from '../api.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { useI18n } from '../i18n.ts';

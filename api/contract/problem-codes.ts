@@ -1,9 +1,14 @@
 /**
- * Stable codes of provisioning problems, so that a console can say each in its user's language next to its
- * field; the English `message` stays beside it for files, logs and the CLI. Zod's issues take the codes of
- * api/http/field-issues.ts; the checks that need the whole document or the database have codes of their own.
+ * Stable codes of field issues and provisioning problems, so that a console can say each in its user's language
+ * next to its field; the English `message` stays beside it for files, logs and the CLI. Zod's issues take the
+ * codes api/http/field-issues.ts gives them; the checks that need the whole document or the database have codes
+ * of their own.
  */
-import { FIELD_ISSUE_CODES } from '../http/field-issues.ts';
+
+export const FIELD_ISSUE_CODES = [
+  'required', 'wrong_type', 'too_short', 'too_long', 'too_few', 'too_many', 'too_small', 'too_big', 'bad_format', 'not_one_of', 'unknown_keys', 'duplicate', 'invalid',
+] as const;
+export type FieldIssueCode = (typeof FIELD_ISSUE_CODES)[number];
 
 export const PROVISIONING_PROBLEM_CODES = [
   ...FIELD_ISSUE_CODES,

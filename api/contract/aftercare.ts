@@ -1,5 +1,5 @@
 /** The JSON shapes of /api/v1/aftercare (types only: the console imports this file). */
-import type { Classification } from '../contract/index.ts';
+import type { Classification } from './index.ts';
 
 export const AFTERCARE_STATUSES = ['open', 'in_care', 'closed'] as const;
 export type AftercareStatus = (typeof AFTERCARE_STATUSES)[number];

@@ -1,5 +1,5 @@
 /** The case file's wire types (HTTP JSON), shared with the console. */
-import type { Classification } from '../contract/index.ts';
+import type { Classification } from './index.ts';
 
 export const ACTION_KINDS = ['criminal_complaint', 'restraining_order', 'civil_claim', 'warning_letter'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];

@@ -1,9 +1,20 @@
 /** The JSON shapes of /api/v1/managers (types only: the console imports this file). */
-import type { Incident } from '../contract/index.ts';
-import type { Measure, MeasureSummary, ResponseTimes } from './response-times.ts';
+import type { Incident } from './index.ts';
+import type { DurationSummary } from './statistics.ts';
 
-export type { Measure, MeasureSummary, ResponseTimes };
-export { MEASURES } from './response-times.ts';
+/** Response times measured from the timeline (api/managers/response-times.ts computes them). */
+export const MEASURES = ['acknowledged', 'responding', 'onScene', 'contained', 'separated', 'policeCalled', 'policeHandover', 'closed'] as const;
+export type Measure = (typeof MEASURES)[number];
+
+export interface ResponseTimes {
+  /** Seconds from the press to the first entry of each measure (null: never happened, or before the press). */
+  fromPress: Record<Measure, number | null>;
+  /** Seconds from the acknowledgement to the first guard on scene. */
+  acknowledgedToOnScene: number | null;
+}
+
+/** The board sums a measure up as the statistics do (api/domain/measures.ts): one median, one percentile. */
+export type MeasureSummary = DurationSummary;
 
 /** Someone the escalation tried to reach, with the best outcome over every channel tried. */
 export interface RecipientView {
