@@ -49,16 +49,21 @@ export async function seedDemo(db: Db, opts: DemoOptions): Promise<{ logins: Dem
  */
 export async function refreshDemoLogins(db: Db, opts: DemoOptions): Promise<DemoLogin[]> {
   const people = await db.select().from(schema.people).where(and(eq(schema.people.demo, true), eq(schema.people.active, true)));
-  const changed: DemoLogin[] = [];
-  for (const p of people) {
-    if (!p.username) continue;
+  // One scrypt per demo person at every start: side by side on libuv's thread pool, not one after another.
+  const checked = await Promise.all(people.map(async (p) => {
+    if (!p.username) return null;
     const fixed = fixedDemoPassword(p.username);
     const hasFixed = (await opts.hasher.verify(fixed, p.passwordHash)).ok;
-    if (hasFixed === opts.fixedPasswords) continue;
+    if (hasFixed === opts.fixedPasswords) return null;
     const password = opts.fixedPasswords ? fixed : generated();
-    await db.update(schema.people).set({ passwordHash: await opts.hasher.hash(password) }).where(eq(schema.people.id, p.id));
-    await db.delete(schema.sessions).where(eq(schema.sessions.personId, p.id));
-    changed.push({ username: p.username, password, roles: p.roles as Role[] });
+    return { p, username: p.username, password, hash: await opts.hasher.hash(password) };
+  }));
+  const changed: DemoLogin[] = [];
+  for (const c of checked) {
+    if (!c) continue;
+    await db.update(schema.people).set({ passwordHash: c.hash }).where(eq(schema.people.id, c.p.id));
+    await db.delete(schema.sessions).where(eq(schema.sessions.personId, c.p.id));
+    changed.push({ username: c.username, password: c.password, roles: c.p.roles as Role[] });
   }
   return changed;
 }

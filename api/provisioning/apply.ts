@@ -63,14 +63,15 @@ export async function provisionFromText(db: Db, text: string, fileName: string, 
 export async function applyProvisioning(db: Db, doc: ProvisioningDocument, opts: ApplyOptions & { via?: string } = {}): Promise<ApplySummary> {
   const hasher = opts.hasher ?? defaultHasher;
   const changes = opts.changes ?? new ChangeLog();
-  // Hash new passwords before the transaction: scrypt is slow on purpose.
+  // Hash new passwords before the transaction: scrypt is slow on purpose, so side by side (it runs on libuv's
+  // thread pool): the demo's nine people took nine scrypts one after another at the first start.
   const hashes = new Map<string, string>();
   const existingPeople = new Map((await db.select().from(schema.people)).map((p) => [p.id, p]));
-  for (const p of doc.people) {
-    if (!p.password) continue;
+  await Promise.all(doc.people.map(async (p) => {
+    if (!p.password) return;
     const current = existingPeople.get(p.id)?.passwordHash ?? null;
     if (!(await hasher.verify(p.password, current)).ok) hashes.set(p.id, await hasher.hash(p.password));
-  }
+  }));
   // Bells' MQTT passwords (machine secrets, a fast keyed hash); a bell without one in the document keeps the
   // hash it has, or is issued one.
   const { bellHashes, bridgeHashes, issued } = await machineCredentials(db, doc, opts);
