@@ -1,6 +1,7 @@
 /**
- * The composition root of one Guardbell process: store, broker, gateway, alarm core, API and console.
- * Everything is wired here from a frozen Config; nothing below reads the environment.
+ * One Guardbell process's alarm path: store, broker, gateway, alarm core, escalation, API and console, with the
+ * areas it is given (system/ lists them). Everything is wired here from a frozen Config; nothing below reads the
+ * environment.
  */
 import { StartError } from './start-error.ts';
 import { createServer, type Server } from 'node:http';
@@ -37,9 +38,7 @@ import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
 import type { MessageSender, SendChannel } from './notify/types.ts';
 import { eq } from 'drizzle-orm';
-import { DrillRouting } from '../drills/routing.ts';
-import { DrillService } from '../drills/service.ts';
-import { drillRoutes } from '../drills/http/routes.ts';
+import type { Area } from './area.ts';
 
 export interface System {
   config: Config;
@@ -81,7 +80,14 @@ interface Component {
   stop(): Promise<void> | void;
 }
 
-export async function startSystem(config: Config, opts: { logger?: Logger; escalationClock?: Clock | undefined } = {}): Promise<System> {
+export interface StartOptions {
+  logger?: Logger;
+  escalationClock?: Clock | undefined;
+  /** The areas beside the alarm path (system/AREAS), started after it in this order. */
+  areas?: readonly Area[];
+}
+
+export async function startSystem(config: Config, opts: StartOptions = {}): Promise<System> {
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { app: 'guardbell' } });
   const started: Component[] = [];
   const closeAll = async () => {
@@ -96,14 +102,16 @@ export async function startSystem(config: Config, opts: { logger?: Logger; escal
     }
   };
   try {
-    return await boot(config, logger, startAll, closeAll, opts.escalationClock ?? systemClock);
+    return await boot(config, logger, startAll, closeAll, opts.escalationClock ?? systemClock, opts.areas ?? []);
   } catch (err) {
     await closeAll();
     throw err;
   }
 }
 
-async function boot(config: Config, logger: Logger, startAll: (c: Component[]) => Promise<void>, closeAll: () => Promise<void>, clock: Clock): Promise<System> {
+async function boot(
+  config: Config, logger: Logger, startAll: (c: Component[]) => Promise<void>, closeAll: () => Promise<void>, clock: Clock, areas: readonly Area[],
+): Promise<System> {
   const database = await openDatabase({
     url: config.databaseUrl, dataDir: config.embeddedDbDir,
     watch: {
@@ -183,9 +191,10 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
     digestMs: config.maintenanceDigestMs,
   });
   const supervisor = new BellSupervisor({ directory, bus, logger, sweepMs: config.supervisionSweepMs });
+  const opened = areas.map((area) => ({ area, ...area.open(bus) }));
   // Drills: which presses belong to a running drill, decided at the edge from memory.
-  const drillRouting = new DrillRouting(bus);
-  const core = new AlarmCore({ incidents, places, bus, supervisor, metrics: coreMetrics(registry), logger, firstAlert, drills: drillRouting });
+  const drillMode = opened.find((a) => a.drillMode)?.drillMode;
+  const core = new AlarmCore({ incidents, places, bus, supervisor, metrics: coreMetrics(registry), logger, firstAlert, ...(drillMode ? { drills: drillMode } : {}) });
   const deviceAuth = config.mqttUrl ? undefined : embeddedBrokerAuth(config, database, registry, logger);
   let broker: EmbeddedBroker | undefined;
   const brokerComponent: Component = {
@@ -240,25 +249,27 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
   };
 
   const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs, hasher });
-  const extraRoutes = config.twilio
+  const integrationRoutes = config.twilio
     ? [twilioRoutes({
         db: database.db, core, outbox, logger, authToken: config.twilio.authToken,
         publicUrl: () => publicUrl, refused: (reason) => escalationMetrics.webhookRefused.inc({ reason }),
       })]
     : [];
   const escalationStore = new EscalationStore(database.db, () => bus.emitAndSettle('directory.changed', { reason: 'roster' }));
-  const drills = new DrillService({
-    db: database.db, core, incidents, escalation: escalationStore, directory, places, bus, routing: drillRouting,
-    logger: logger.child({ part: 'drills' }),
-    mqtt: {
-      get url() {
-        return config.mqttUrl ?? broker!.url;
+  const attached = opened.map(({ area, attach }) => ({
+    name: area.name,
+    ...attach({
+      db: database.db, core, incidents, escalation: escalationStore, directory, places, bus, logger,
+      mqtt: {
+        get url() {
+          return config.mqttUrl ?? broker!.url;
+        },
+        topicRoot: config.topicRoot, perBellCredentials: deviceAuth !== undefined, username: config.mqttUsername, password: config.mqttPassword,
       },
-      topicRoot: config.topicRoot, perBellCredentials: deviceAuth !== undefined, username: config.mqttUsername, password: config.mqttPassword,
-    },
-  });
+    }),
+  }));
   const ctx: ApiContext = {
-    core, supervisor, incidents, directory, places, sessions, hub, bus, registry, logger, extraRoutes,
+    core, supervisor, incidents, directory, places, sessions, hub, bus, registry, logger,
     health: () => health(database, bus, core, inputs, config.dataDir),
     db: database.db,
     escalation: escalationStore,
@@ -268,8 +279,10 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
     provision: provisionFor({ db: database.db, hasher, sessions, reloadDirectory, issueCredentials }),
     metricsAccess: config.metrics,
   };
-  ctx.extraRoutes = [...(ctx.extraRoutes ?? []), drillRoutes(ctx, drills)];
-  const server: Server = createServer(createApp(ctx));
+  const server: Server = createServer(createApp(ctx, {
+    routes: [...integrationRoutes, ...attached.map((a) => a.routes(ctx))],
+    openApiPaths: Object.assign({}, ...areas.map((a) => a.openApiPaths())) as Record<string, unknown>,
+  }));
   let stream: { close(): void } | undefined;
   let port = config.port;
 
@@ -301,7 +314,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
     },
     { name: 'escalation clock', start: () => escalation.start(), stop: () => escalation.stop() },
     { name: 'outbox sending', start: () => outbox.start(), stop: () => outbox.stop() },
-    { name: 'drills', start: () => drills.start(), stop: () => drills.stop() },
+    ...attached.map((a) => ({ name: a.name, start: () => a.start?.(), stop: () => a.stop?.() })),
   ]);
   const mqttUrl = config.mqttUrl ?? broker!.url;
   return {

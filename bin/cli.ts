@@ -96,9 +96,9 @@ async function start(): Promise<number> {
   const config = configFromEnv();
   // The embedded database opens on its own thread while the system loads.
   openDatabaseEarly({ url: config.databaseUrl, dataDir: config.embeddedDbDir });
-  const { startSystem } = await import('../api/system.ts');
+  const { startGuardbell } = await import('../system/index.ts');
   const { startLogger } = await import('../api/log-lines.ts');
-  const system = await startSystem(config, { logger: startLogger(config.logLevel, process.env.LOG_FORMAT) });
+  const system = await startGuardbell(config, { logger: startLogger(config.logLevel, process.env.LOG_FORMAT) });
   const port = new URL(system.url).port;
   const lines = [
     '',

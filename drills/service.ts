@@ -2,7 +2,7 @@
  * Running drills: start (a virtual bell of the drill's own presses through the real broker and gateway, or the
  * counter's real bell is armed for one press), pause when a live alarm opens at the site (live wins), resume,
  * end (no drill incident stays open), and the report from the timeline. Constructed by the composition root
- * (api/system.ts) with the ports it uses.
+ * (system/ through drills/area.ts) with the ports it uses.
  */
 import { separationText } from '../api/reports/local-text.ts';
 import { mkdtemp } from 'node:fs/promises';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import { Counter } from 'prom-client';
 import { authenticate, userOf, type ApiContext } from './context.ts';
 import { errorHandler, forbidden, HttpError, notFoundRoute } from './errors.ts';
@@ -24,7 +24,13 @@ import { isLoopback, securityHeaders, validPathSegments } from './headers.ts';
 
 const consoleDist = fileURLToPath(new URL('../../console-ui/dist', import.meta.url));
 
-export function createApp(ctx: ApiContext): Express {
+/** What the composition root mounts besides the alarm path's own routes: integrations (Twilio's webhooks) and areas. */
+export interface Mounts {
+  routes: readonly Router[];
+  openApiPaths: Record<string, unknown>;
+}
+
+export function createApp(ctx: ApiContext, mounts: Mounts = { routes: [], openApiPaths: {} }): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
@@ -66,7 +72,7 @@ export function createApp(ctx: ApiContext): Express {
     res.json(await ctx.health());
   });
   api.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument());
+    res.json(openApiDocument(mounts.openApiPaths));
   });
   api.use(authRoutes(ctx));
   api.use(placeRoutes(ctx));
@@ -80,7 +86,7 @@ export function createApp(ctx: ApiContext): Express {
   api.use(adminRoutes(ctx));
   api.use(floorPlanRoutes(ctx));
   api.use(managerRoutes(ctx));
-  for (const extra of ctx.extraRoutes ?? []) api.use(extra);
+  for (const routes of mounts.routes) api.use(routes);
   api.use(notFoundRoute);
   app.use('/api/v1', api);
 

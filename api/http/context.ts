@@ -8,7 +8,6 @@ import type { LiveHub } from '../live/hub.ts';
 import type { BusPort } from '../bus/index.ts';
 import type { DirectoryStore, EscalationStore, IncidentStore } from '../store/index.ts';
 import type { Db } from '../store/database.ts';
-import type { Router } from 'express';
 import type { Sessions } from '../auth/sessions.ts';
 import { tokenFrom } from '../auth/sessions.ts';
 import type { User } from '../auth/policy.ts';
@@ -33,8 +32,6 @@ export interface ApiContext {
   places: Places;
   /** The database, for the areas whose routes keep their own small stores (drills, case files, aftercare…). */
   db: Db;
-  /** Routes mounted under /api/v1 by other parts (Twilio webhooks). */
-  extraRoutes?: Router[];
   sessions: Sessions;
   hub: LiveHub;
   /** The alarm bus: routes that change what other processes cache tell it (`directory.changed`, `session.ended`). */

@@ -6,15 +6,14 @@ import { statisticsOpenApiPaths } from '../statistics/openapi.ts';
 import { casesOpenApiPaths } from '../cases/openapi.ts';
 import { adminOpenApiPaths } from '../admin/openapi.ts';
 import { placesOpenApiPaths } from '../floor-plans/openapi.ts';
-import { drillsOpenApiPaths } from '../../drills/openapi.ts';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input' }) } } });
 const ok = (description: string) => ({ description });
 const errors = { '4XX': { description: 'Error: {"error":{"code","message"}}' } };
 const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
 
-/** GET /api/v1/openapi.json: the API described from the same zod schemas that validate it. */
-export function openApiDocument(): Record<string, unknown> {
+/** GET /api/v1/openapi.json: the API described from the same zod schemas that validate it, with the areas' paths. */
+export function openApiDocument(areaPaths: Record<string, unknown> = {}): Record<string, unknown> {
   const listQuery = z.toJSONSchema(incidentListQuery, { io: 'input' }) as { properties: Record<string, unknown> };
   return {
     openapi: '3.1.0',
@@ -66,7 +65,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...casesOpenApiPaths(),
       ...adminOpenApiPaths(),
       ...placesOpenApiPaths(),
-      ...drillsOpenApiPaths(),
+      ...areaPaths,
       '/stream': { get: { summary: 'WebSocket: {"type":"incident.created"|"incident.updated"|"bell.status"|"notification.status"|"security.alert","data"}' } },
     },
   };

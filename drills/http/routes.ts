@@ -1,6 +1,6 @@
 /**
  * /api/v1/drills: scenarios, planning, running, reports, coverage and trends. Validate (zod) → authorize
- * (drills/policy.ts) → one service call → present. Mounted by the composition root (api/system.ts).
+ * (drills/policy.ts) → one service call → present. Mounted by the composition root (system/, through drills/area.ts).
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';

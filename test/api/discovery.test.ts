@@ -60,6 +60,8 @@ describe('HTTP API: health, OpenAPI description and metrics', () => {
       paths: Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[]; requestBody?: { content: Record<string, { schema: unknown }> }; responses?: Record<string, { description: string }> }>>;
     };
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    // The areas' paths come in through the composition root (system/AREAS), not from api/ itself.
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/drills', '/drills/scenarios', '/drills/people']));
     expect(doc.info.title).toBeTruthy();
     expect(doc.info.version).toBeTruthy();
     const base = doc.servers?.[0]?.url ?? '';

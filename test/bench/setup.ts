@@ -11,7 +11,7 @@ import { sql } from 'drizzle-orm';
 import { configFromEnv, type Config } from '../../api/config.ts';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import type { ProvisioningDocument } from '../../api/provisioning/index.ts';
-import { startSystem, type System } from '../../api/system.ts';
+import { startGuardbell, type System } from '../../system/index.ts';
 import { ApiClient } from '../support/http.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { isolatedEnv } from '../support/system.ts';
@@ -43,7 +43,7 @@ export async function startBenchSystem(db: BenchDb, extraEnv: Record<string, str
   const config: Config = { ...configFromEnv(env), embeddedDbDir: 'memory://' };
   let system: System;
   try {
-    system = await startSystem(config, { logger: pino({ level: 'silent' }) });
+    system = await startGuardbell(config, { logger: pino({ level: 'silent' }) });
   } catch (err) {
     await created?.drop().catch(() => undefined);
     throw err;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../api/config.ts';
 import { removeDemoAccounts } from '../../api/demo/demo-logins.ts';
 import { fixedDemoPassword } from '../../api/demo/demo-provisioning.ts';
-import { startSystem, type System } from '../../api/system.ts';
+import { startGuardbell, type System } from '../../system/index.ts';
 import { START_TIMEOUT_MS, expectError } from '../api/api-expect.ts';
 import { PASSWORD } from '../support/fixtures.ts';
 import { ApiClient } from '../support/http.ts';
@@ -42,7 +42,7 @@ describe('demo logins and the data folder', () => {
     delete env.GUARDBELL_DEMO;
     if (demo) env.GUARDBELL_DEMO = demo;
     const config = configFromEnv(env);
-    system = await startSystem(config, { logger: pino({ level: 'silent' }) });
+    system = await startGuardbell(config, { logger: pino({ level: 'silent' }) });
     return system;
   };
   const login = (s: System, username: string, password: string) => new ApiClient(s.url).post('/api/v1/auth/login', { username, password });

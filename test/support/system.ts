@@ -5,7 +5,7 @@ import { configFromEnv, type Config } from '../../api/config.ts';
 import type { Clock } from '../../api/escalation/index.ts';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { rowsOf } from '../../api/store/rows-of.ts';
-import { startSystem, type System } from '../../api/system.ts';
+import { startGuardbell, type System } from '../../system/index.ts';
 import { testProvisioning, PASSWORD, TEST_HASH_COST, testHasher } from './fixtures.ts';
 import { ApiClient } from './http.ts';
 import { RawBell, MOSQUITTO_URL } from './mqtt.ts';
@@ -80,7 +80,7 @@ export async function startTestSystem(opts: TestSystemOptions): Promise<TestSyst
     ...opts.env,
   };
   const config: Config = { ...configFromEnv(env), embeddedDbDir: env.DATA_DIR === 'memory://' ? 'memory://' : `${env.DATA_DIR}/pglite` };
-  let system = await startSystem(config, { logger: pino({ level: config.logLevel }), escalationClock: opts.escalationClock });
+  let system = await startGuardbell(config, { logger: pino({ level: config.logLevel }), escalationClock: opts.escalationClock });
   if (opts.provision !== false && (await system.places.allSites()).length === 0) {
     await applyProvisioning(system.database.db, testProvisioning(), { hasher: testHasher });
     await system.reloadDirectory();
