@@ -1,6 +1,6 @@
 /**
- * An area beside the alarm path (drills today; the back-office areas are to take the same shape): its OpenAPI paths,
- * what it lends the alarm core, its routes and its lifetime. The composition root (system/) lists the areas once, so
+ * An area beside the alarm path (case files, aftercare, audit, statistics, managers, floor plans, administration,
+ * drills): its OpenAPI paths, what it lends the alarm core, its routes and its lifetime. The composition root (system/) lists the areas once, so
  * nothing under api/ imports an area, and the HTTP app mounts whatever it is given.
  */
 import type { Router } from 'express';
@@ -29,6 +29,8 @@ export interface AreaServices {
 /** An area once built: its routes under /api/v1 and its lifetime (started after the alarm path, stopped before it). */
 export interface AttachedArea {
   routes(ctx: ApiContext): Router;
+  /** Routes that read their own request body (uploads), mounted before the API's 64 KiB JSON parser. */
+  rawRoutes?(ctx: ApiContext): Router;
   start?(): Promise<void>;
   stop?(): Promise<void> | void;
 }
@@ -44,4 +46,14 @@ export interface Area {
   name: string;
   openApiPaths(): Record<string, unknown>;
   open(bus: BusPort): OpenedArea;
+}
+
+/** An area that is only routes over stores of its own (most of the back office). */
+export function routesArea(name: string, parts: { routes(ctx: ApiContext): Router; rawRoutes?(ctx: ApiContext): Router; openApiPaths?(): Record<string, unknown> }): Area {
+  const { routes, rawRoutes } = parts;
+  return {
+    name,
+    openApiPaths: parts.openApiPaths ?? (() => ({})),
+    open: () => ({ attach: () => ({ routes, ...(rawRoutes ? { rawRoutes } : {}) }) }),
+  };
 }

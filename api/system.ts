@@ -280,7 +280,8 @@ async function boot(
     metricsAccess: config.metrics,
   };
   const server: Server = createServer(createApp(ctx, {
-    routes: [...integrationRoutes, ...attached.map((a) => a.routes(ctx))],
+    routes: [...attached.map((a) => a.routes(ctx)), ...integrationRoutes],
+    rawRoutes: attached.flatMap((a) => (a.rawRoutes ? [a.rawRoutes(ctx)] : [])),
     openApiPaths: Object.assign({}, ...areas.map((a) => a.openApiPaths())) as Record<string, unknown>,
   }));
   let stream: { close(): void } | undefined;

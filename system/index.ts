@@ -5,13 +5,20 @@
 import type { Area } from '../api/area.ts';
 import type { Config } from '../api/config.ts';
 import { startSystem, type StartOptions, type System } from '../api/system.ts';
+import { adminArea } from '../api/admin/area.ts';
+import { aftercareArea } from '../api/aftercare/area.ts';
+import { auditArea } from '../api/audit/area.ts';
+import { casesArea } from '../api/cases/area.ts';
+import { floorPlansArea } from '../api/floor-plans/area.ts';
+import { managersArea } from '../api/managers/area.ts';
+import { statisticsArea } from '../api/statistics/area.ts';
 import { drillsArea } from '../drills/area.ts';
 
 export type { System };
 export { StartError } from '../api/system.ts';
 
-/** Every area, in the order they start (and stop in reverse). */
-export const AREAS: readonly Area[] = [drillsArea];
+/** Every area beside the alarm path, in the order their routes are mounted and they start (they stop in reverse). */
+export const AREAS: readonly Area[] = [aftercareArea, statisticsArea, casesArea, auditArea, adminArea, floorPlansArea, managersArea, drillsArea];
 
 export function startGuardbell(config: Config, opts: Omit<StartOptions, 'areas'> = {}): Promise<System> {
   return startSystem(config, { ...opts, areas: AREAS });

@@ -10,15 +10,7 @@ import { incidentRoutes } from './routes/incidents.ts';
 import { cancelCheckRoutes } from '../desk/cancel-checks.ts';
 import { placeRoutes } from './routes/places.ts';
 import { escalationRoutes } from './routes/escalation.ts';
-import { aftercareRoutes } from '../aftercare/routes.ts';
-import { statisticsRoutes } from '../statistics/routes.ts';
-import { caseRoutes } from '../cases/routes.ts';
-import { evidenceUploadRoutes } from '../cases/evidence-routes.ts';
-import { auditRoutes } from '../audit/routes.ts';
-import { floorPlanRoutes } from '../floor-plans/routes.ts';
-import { managerRoutes } from '../managers/routes.ts';
 import { canProvision } from '../auth/policy.ts';
-import { adminRoutes } from '../admin/routes.ts';
 import { staticConsole } from './static-console.ts';
 import { isLoopback, securityHeaders, validPathSegments } from './headers.ts';
 
@@ -27,10 +19,12 @@ const consoleDist = fileURLToPath(new URL('../../console-ui/dist', import.meta.u
 /** What the composition root mounts besides the alarm path's own routes: integrations (Twilio's webhooks) and areas. */
 export interface Mounts {
   routes: readonly Router[];
+  /** Routes that read their own body (evidence uploads), before the JSON parser. */
+  rawRoutes: readonly Router[];
   openApiPaths: Record<string, unknown>;
 }
 
-export function createApp(ctx: ApiContext, mounts: Mounts = { routes: [], openApiPaths: {} }): Express {
+export function createApp(ctx: ApiContext, mounts: Mounts = { routes: [], rawRoutes: [], openApiPaths: {} }): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
@@ -66,7 +60,7 @@ export function createApp(ctx: ApiContext, mounts: Mounts = { routes: [], openAp
     },
   );
   // Evidence uploads (up to 100 MB, any media type) before the JSON parser; read only after the role is checked.
-  api.use(evidenceUploadRoutes(ctx));
+  for (const routes of mounts.rawRoutes) api.use(routes);
   api.use(express.json({ limit: '64kb', strict: false }));
   api.get('/health', async (_req, res) => {
     res.json(await ctx.health());
@@ -79,13 +73,6 @@ export function createApp(ctx: ApiContext, mounts: Mounts = { routes: [], openAp
   api.use(incidentRoutes(ctx));
   api.use(cancelCheckRoutes(ctx));
   api.use(escalationRoutes(ctx));
-  api.use(aftercareRoutes(ctx));
-  api.use(statisticsRoutes(ctx));
-  api.use(caseRoutes(ctx));
-  api.use(auditRoutes(ctx));
-  api.use(adminRoutes(ctx));
-  api.use(floorPlanRoutes(ctx));
-  api.use(managerRoutes(ctx));
   for (const routes of mounts.routes) api.use(routes);
   api.use(notFoundRoute);
   app.use('/api/v1', api);

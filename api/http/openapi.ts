@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { escalationPolicySchema } from '../domain/escalation.ts';
 import { closeBody, incidentListQuery, loginBody, raiseIncidentBody, reasonBody, responseEventBody } from './bodies.ts';
-import { aftercareOpenApiPaths } from '../aftercare/openapi.ts';
-import { statisticsOpenApiPaths } from '../statistics/openapi.ts';
-import { casesOpenApiPaths } from '../cases/openapi.ts';
-import { adminOpenApiPaths } from '../admin/openapi.ts';
-import { placesOpenApiPaths } from '../floor-plans/openapi.ts';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input' }) } } });
 const ok = (description: string) => ({ description });
@@ -60,11 +55,6 @@ export function openApiDocument(areaPaths: Record<string, unknown> = {}): Record
       '/twilio/status': { post: { summary: 'Twilio status callback (X-Twilio-Signature required)', security: [], responses: { 200: ok('TwiML'), 403: ok('bad signature') } } },
       '/twilio/sms': { post: { summary: 'Inbound SMS: 1, OK or 확인 acknowledges (X-Twilio-Signature required)', security: [], responses: { 200: ok('TwiML'), 403: ok('bad signature') } } },
       '/twilio/gather': { post: { summary: 'Keypad on a call: 1 acknowledges (X-Twilio-Signature required)', security: [], responses: { 200: ok('TwiML'), 403: ok('bad signature') } } },
-      ...aftercareOpenApiPaths(),
-      ...statisticsOpenApiPaths(),
-      ...casesOpenApiPaths(),
-      ...adminOpenApiPaths(),
-      ...placesOpenApiPaths(),
       ...areaPaths,
       '/stream': { get: { summary: 'WebSocket: {"type":"incident.created"|"incident.updated"|"bell.status"|"notification.status"|"security.alert","data"}' } },
     },
