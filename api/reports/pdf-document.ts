@@ -1,15 +1,14 @@
 /**
  * PDF reports (drill reports, case summaries) with a font that has Hangul: PDFKit's built-in fonts
- * have none, and a report must show Korean names and words. Gothic A1 (OFL) comes from npm, so a fresh
- * `npm install` is enough.
+ * have none, and a report must show Korean names and words. The two weights of Gothic A1 used are kept in
+ * fonts/ (SIL Open Font License, fonts/OFL.txt), not a 21 MB package of nine weights.
  */
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 
-const require = createRequire(import.meta.url);
 const fonts = {
-  regular: require.resolve('@expo-google-fonts/gothic-a1/400Regular/GothicA1_400Regular.ttf'),
-  bold: require.resolve('@expo-google-fonts/gothic-a1/700Bold/GothicA1_700Bold.ttf'),
+  regular: fileURLToPath(new URL('./fonts/GothicA1_400Regular.ttf', import.meta.url)),
+  bold: fileURLToPath(new URL('./fonts/GothicA1_700Bold.ttf', import.meta.url)),
 };
 
 export type Pdf = PDFKit.PDFDocument;
