@@ -5,8 +5,16 @@ const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 
 /** A monotonic clock and a wall clock the test moves; the wall clock can be stepped, the monotonic one cannot. */
-function fakeSources(opts: { roundTripMs?: number } = {}) {
-  const s = {
+interface FakeSources {
+  mono: number;
+  wall: number;
+  failing: boolean;
+  elapse(ms: number): void;
+  sources: ClockSources;
+}
+
+function fakeSources(opts: { roundTripMs?: number } = {}): FakeSources {
+  const s: FakeSources = {
     mono: 1_000,
     wall: T0,
     failing: false,
@@ -22,12 +30,12 @@ function fakeSources(opts: { roundTripMs?: number } = {}) {
         s.elapse(opts.roundTripMs ?? 0);
         return at;
       },
-    } satisfies ClockSources,
+    },
   };
   return s;
 }
 
-async function started(s: ReturnType<typeof fakeSources>, jumps: number[] = [], skipped: unknown[] = []) {
+async function started(s: FakeSources, jumps: number[] = [], skipped: unknown[] = []) {
   return SteadyClock.start(s.sources, 60_000, { fallbackMs: () => 0, onJump: (o) => jumps.push(o), onSkipped: (e) => skipped.push(e) });
 }
 
