@@ -6,10 +6,10 @@
  * machine's own clock says; sampled every 15 s (a query each). The embedded database runs in this process and
  * reads this machine's wall clock, so that is the reference there; reading it costs nothing, so once a second.
  */
-import { sql } from 'drizzle-orm';
+import { desc, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Database } from '../store/index.ts';
+import { schema, type Database } from '../store/index.ts';
 import { SteadyClock, type ClockSources } from './steady-clock.ts';
 import { SLEW } from './slew.ts';
 
@@ -27,10 +27,12 @@ export async function startProcessClock(database: Pick<Database, 'db' | 'kind'>,
   const jumps = new Counter({ name: 'guardbell_clock_jumps_total', help: 'Jumps of the reference clock (wall clock or database server) that the process clock slews over instead of following.', registers: [registry] });
   const skipped = new Counter({ name: 'guardbell_clock_samples_skipped_total', help: 'Reference clock samples skipped (no answer, or too slow a round trip to trust).', registers: [registry] });
   const clock = await SteadyClock.start(sources, server ? SERVER_SAMPLE_MS : WALL_SAMPLE_MS, {
-    onJump: (offsetMs) => {
+    notBeforeMs: await lastStoredMs(database.db).catch(() => undefined),
+    onJump: (jumpMs, offsetMs) => {
       jumps.inc();
-      logger.warn({ offsetMs: Math.round(offsetMs), reference },
-        `the ${reference} jumped by ${Math.round(offsetMs / 1000)} s: this process keeps its steady clock and slews toward it at ${SLEW.rate * 100} % (due times neither fire early nor stall)`);
+      logger.warn({ jumpMs: Math.round(jumpMs), offsetMs: Math.round(offsetMs), reference },
+        `the ${reference} jumped by ${(jumpMs / 1000).toFixed(1)} s: this process keeps its steady clock, now ${(offsetMs / 1000).toFixed(1)} s from it, `
+        + `and slews toward it at ${SLEW.rate * 100} % (due times neither fire early nor stall)`);
     },
     onSkipped: (err) => {
       skipped.inc();
@@ -44,6 +46,12 @@ export async function startProcessClock(database: Pick<Database, 'db' | 'kind'>,
     },
   });
   return clock;
+}
+
+/** The time of the last timeline entry: a restart never starts the clock before what was already written. */
+async function lastStoredMs(db: Database['db']): Promise<number | undefined> {
+  const [last] = await db.select({ at: schema.timeline.at }).from(schema.timeline).orderBy(desc(schema.timeline.id)).limit(1);
+  return last?.at.getTime();
 }
 
 async function serverClockMs(db: Database['db']): Promise<number> {

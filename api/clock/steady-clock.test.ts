@@ -36,7 +36,7 @@ function fakeSources(opts: { roundTripMs?: number } = {}): FakeSources {
 }
 
 async function started(s: FakeSources, jumps: number[] = [], skipped: unknown[] = []) {
-  return SteadyClock.start(s.sources, 60_000, { fallbackMs: () => 0, onJump: (o) => jumps.push(o), onSkipped: (e) => skipped.push(e) });
+  return SteadyClock.start(s.sources, 60_000, { fallbackMs: () => 0, onJump: (j) => jumps.push(j), onSkipped: (e) => skipped.push(e) });
 }
 
 describe('SteadyClock: the monotonic clock, anchored to and slewed toward a reference', () => {
@@ -118,7 +118,8 @@ describe('SteadyClock: the monotonic clock, anchored to and slewed toward a refe
     s.elapse(10_000);
     s.wall -= HOUR;
     await clock.sample();
-    expect(jumps).toEqual([HOUR, -100]);
+    expect(jumps).toEqual([HOUR, -HOUR]);
+    expect(clock.report()).toEqual({ state: 'ok', offsetMs: -100 });
     clock.stop();
   });
 
@@ -139,5 +140,28 @@ describe('SteadyClock: the monotonic clock, anchored to and slewed toward a refe
     expect(skippedSlow).toHaveLength(1);
     expect(other.now().getTime()).toBe(900);
     other.stop();
+  });
+});
+
+describe('SteadyClock after a restart', () => {
+  it('starts no earlier than the last stored time, and slews back from there to a reference set back meanwhile', async () => {
+    const s = fakeSources();
+    const jumps: number[] = [];
+    const lastStored = T0 + HOUR - 5_000;
+    const clock = await SteadyClock.start(s.sources, 60_000, { notBeforeMs: lastStored, onJump: (j) => jumps.push(j) });
+    expect(clock.now().getTime()).toBe(lastStored);
+    expect(jumps).toEqual([T0 - lastStored]);
+    expect(clock.report()).toEqual({ state: 'slewing', offsetMs: T0 - lastStored });
+    s.elapse(10_000);
+    expect(clock.now().getTime()).toBeCloseTo(lastStored + 9_900, 6);
+    clock.stop();
+  });
+
+  it('ignores a last stored time in its past', async () => {
+    const s = fakeSources();
+    const clock = await SteadyClock.start(s.sources, 60_000, { notBeforeMs: T0 - 60_000 });
+    expect(clock.now().getTime()).toBe(T0);
+    expect(clock.report()).toEqual({ state: 'ok', offsetMs: 0 });
+    clock.stop();
   });
 });

@@ -29,7 +29,13 @@ export interface SteadyClockOptions {
   maxRoundTripMs?: number;
   /** The anchor when the first sample fails (a later sample slews from it). */
   fallbackMs?: () => number;
-  onJump?(offsetMs: number): void;
+  /**
+   * A time the clock must not start before (the last one stored): a reference set back while the process was down
+   * would otherwise stall what is due for as long, so the clock starts here and slews back instead.
+   */
+  notBeforeMs?: number | undefined;
+  /** `jumpMs`: how far the reference moved since the last sample; `offsetMs`: how far it now is from this clock. */
+  onJump?(jumpMs: number, offsetMs: number): void;
   onSkipped?(why: unknown): void;
 }
 
@@ -55,6 +61,7 @@ export class SteadyClock implements Clock {
     await clock.sample();
     // Anchored, or on the fallback when the reference did not answer: from here on it only slews.
     clock.anchored = true;
+    if (opts.notBeforeMs !== undefined) clock.holdAtLeast(opts.notBeforeMs);
     clock.timer = setInterval(() => void clock.sample(), everyMs);
     clock.timer.unref();
     return clock;
@@ -77,6 +84,14 @@ export class SteadyClock implements Clock {
   sample(): Promise<void> {
     this.sampling ??= this.takeSample().finally(() => (this.sampling = undefined));
     return this.sampling;
+  }
+
+  private holdAtLeast(floorMs: number): void {
+    const clockMs = this.advance();
+    if (clockMs >= floorMs) return;
+    this.baseMs = floorMs;
+    this.pendingMs -= floorMs - clockMs;
+    if (floorMs - clockMs >= (this.opts.jumpMs ?? 1_000)) this.opts.onJump?.(clockMs - floorMs, this.pendingMs);
   }
 
   private advance(): number {
@@ -114,7 +129,7 @@ export class SteadyClock implements Clock {
       this.baseMs += offset;
       return;
     }
-    if (Math.abs(offset - this.pendingMs) >= (this.opts.jumpMs ?? 1_000)) this.opts.onJump?.(offset);
+    if (Math.abs(offset - this.pendingMs) >= (this.opts.jumpMs ?? 1_000)) this.opts.onJump?.(offset - this.pendingMs, offset);
     this.pendingMs = offset;
   }
 }
