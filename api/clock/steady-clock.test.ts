@@ -39,6 +39,16 @@ async function started(s: FakeSources, jumps: number[] = [], skipped: unknown[] 
   return SteadyClock.start(s.sources, 60_000, { fallbackMs: () => 0, onJump: (j) => jumps.push(j), onSkipped: (e) => skipped.push(e) });
 }
 
+/** A started clock whose reference has just been stepped by `stepMs` and sampled once. */
+async function steppedBy(stepMs: number) {
+  const s = fakeSources();
+  const jumps: number[] = [];
+  const clock = await started(s, jumps);
+  s.wall += stepMs;
+  await clock.sample();
+  return { s, jumps, clock };
+}
+
 describe('SteadyClock: the monotonic clock, anchored to and slewed toward a reference', () => {
   it('is anchored to the reference at start and then runs with the monotonic clock', async () => {
     const s = fakeSources();
@@ -51,11 +61,7 @@ describe('SteadyClock: the monotonic clock, anchored to and slewed toward a refe
   });
 
   it('does not follow the wall clock set forward an hour: 30 s later it is 30.3 s later, and it reports the jump once', async () => {
-    const s = fakeSources();
-    const jumps: number[] = [];
-    const clock = await started(s, jumps);
-    s.wall += HOUR;
-    await clock.sample();
+    const { s, jumps, clock } = await steppedBy(HOUR);
     expect(clock.now().getTime()).toBe(T0);
     expect(jumps).toEqual([HOUR]);
     expect(clock.report()).toEqual({ state: 'slewing', offsetMs: HOUR });
@@ -68,11 +74,7 @@ describe('SteadyClock: the monotonic clock, anchored to and slewed toward a refe
   });
 
   it('does not stall when the wall clock is set back an hour: 30 s later it is 29.7 s later', async () => {
-    const s = fakeSources();
-    const jumps: number[] = [];
-    const clock = await started(s, jumps);
-    s.wall -= HOUR;
-    await clock.sample();
+    const { s, jumps, clock } = await steppedBy(-HOUR);
     s.elapse(30_000);
     expect(clock.now().getTime()).toBeCloseTo(T0 + 29_700, 6);
     expect(jumps).toEqual([-HOUR]);
@@ -81,10 +83,7 @@ describe('SteadyClock: the monotonic clock, anchored to and slewed toward a refe
   });
 
   it('never runs backwards, read at any pace while it slews back', async () => {
-    const s = fakeSources();
-    const clock = await started(s);
-    s.wall -= HOUR;
-    await clock.sample();
+    const { s, clock } = await steppedBy(-HOUR);
     let last = clock.now().getTime();
     for (const step of [0, 1, 7, 250, 1_000, 60_000]) {
       s.elapse(step);
@@ -96,11 +95,7 @@ describe('SteadyClock: the monotonic clock, anchored to and slewed toward a refe
   });
 
   it('closes a small offset within a few seconds, reporting ok, without calling it a jump', async () => {
-    const s = fakeSources();
-    const jumps: number[] = [];
-    const clock = await started(s, jumps);
-    s.wall += 300;
-    await clock.sample();
+    const { s, jumps, clock } = await steppedBy(300);
     expect(jumps).toEqual([]);
     expect(clock.report()).toEqual({ state: 'ok', offsetMs: 300 });
     s.elapse(3_000);
@@ -110,11 +105,7 @@ describe('SteadyClock: the monotonic clock, anchored to and slewed toward a refe
   });
 
   it('reports the jump back when the wall clock is put right again', async () => {
-    const s = fakeSources();
-    const jumps: number[] = [];
-    const clock = await started(s, jumps);
-    s.wall += HOUR;
-    await clock.sample();
+    const { s, jumps, clock } = await steppedBy(HOUR);
     s.elapse(10_000);
     s.wall -= HOUR;
     await clock.sample();

@@ -35,20 +35,22 @@ describe('the wall clock jumped ±1 h: escalation steps neither fire early nor s
   let staff: ApiClient;
   let dir: string;
   let clockFile: string;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     fake = await new FakeTwilio().start();
     dir = mkdtempSync(join(tmpdir(), 'gb-clock-'));
     clockFile = join(dir, 'faketime');
     writeFileSync(join(dir, 'provision.json'), JSON.stringify(testProvisioning()));
-    child = await ChildSystem.start({
+    env = {
       DATA_DIR: join(dir, 'data'),
       GUARDBELL_PROVISION: join(dir, 'provision.json'),
       GUARDBELL_ADMIN_PASSWORD: PASSWORD,
       PASSWORD_HASH_COST: String(TEST_HASH_COST),
       ...twilioEnv(fake),
       ...steppableClockEnv(clockFile),
-    }, 180_000);
+    };
+    child = await ChildSystem.start(env, 180_000);
     const admin = await ApiClient.login(child.url, 'admin', PASSWORD);
     const r = await admin.request('PUT', '/api/v1/sites/site-a/escalation-policy', { policy: POLICY });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -104,4 +106,23 @@ describe('the wall clock jumped ±1 h: escalation steps neither fire early nor s
     expect(firedAfterMs).toBeGreaterThanOrEqual(EARLIEST_MS);
     expect(firedAfterMs).toBeLessThan(STEP_MS + 30_000);
   }, 120_000);
+
+  it('−1 h across a restart: the process starts no earlier than what it stored, so the step is not an hour late', async () => {
+    const before = callsTo(fake.requests, PHONES.guardA).length;
+    const pressedAt = Date.now();
+    const r = await staff.post('/api/v1/incidents', { counterId: 'passport-3' });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    await child!.stop();
+    child = await ChildSystem.start(env, 180_000);
+    const restartedAfterMs = Date.now() - pressedAt;
+    const h = await health();
+    // Started on the last stored time instead of the wall clock an hour behind it, and slewing back from there.
+    expect(h.clock!.state).toBe('slewing');
+    expect(h.clock!.offsetMs).toBeLessThan(-(HOUR_MS - 10_000));
+    staff = await ApiClient.login(child.url, 'staff', PASSWORD);
+    const call = await waitFor(() => callsTo(fake.requests, PHONES.guardA)[before], restartedAfterMs + STEP_MS + 60_000, 'the call of the step due 8 s after the press');
+    const firedAfterMs = call.receivedAt - pressedAt;
+    expect(firedAfterMs).toBeGreaterThanOrEqual(EARLIEST_MS);
+    expect(firedAfterMs).toBeLessThan(restartedAfterMs + STEP_MS + 30_000);
+  }, 300_000);
 });
