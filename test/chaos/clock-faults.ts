@@ -1,6 +1,7 @@
 /**
  * Clock faults of the chaos run: the Guardbell process's wall clock stepped an hour forward or back (libfaketime;
- * every chaos child runs under it, at +0 until a fault steps it). Each fault raises a probe alarm of its own at
+ * every PostgreSQL chaos child runs under it, at +0 until a fault steps it). The embedded database's case, where
+ * the process slews toward its own stepped clock, is test/chaos/clock-jump.test.ts. Each fault raises a probe alarm of its own at
  * site-b (no bells of the fleet there), whose policy it sets to two SMS steps at 10 s and 20 s, steps the clock, and
  * on healing times the two SMS at the fake Twilio on this process's clock, which nobody steps: a step fired before
  * its delay (less the 1 % the process clock may run fast while it slews) is early; one not there 15 s after it is
@@ -86,10 +87,9 @@ export function formatClockProbe(r: ClockProbeResult): string {
   return `${r.early + r.stalled > 0 ? 'LATE' : 'ok  '} wall clock ${r.offset}: probe alarm's steps after the press: ${steps} (early ${r.early}, stalled ${r.stalled})`;
 }
 
-function clockFault(name: string, offset: string, backend?: 'embedded'): Fault {
+function clockFault(name: string, offset: string): Fault {
   return {
     name,
-    ...(backend ? { backend } : {}),
     inject: (rig) => startProbe(rig, offset),
     heal: async (rig) => {
       const result = await endProbe(rig, offset);
@@ -102,6 +102,4 @@ function clockFault(name: string, offset: string, backend?: 'embedded'): Fault {
 export const CLOCK_FAULTS: Record<string, Fault> = {
   'clock+1h': clockFault('wall clock +1 h (PostgreSQL: the process follows the server\'s clock)', '+1h'),
   'clock-1h': clockFault('wall clock −1 h (PostgreSQL: the process follows the server\'s clock)', '-1h'),
-  'embedded-clock+1h': clockFault('wall clock +1 h, embedded database (the process slews toward it)', '+1h', 'embedded'),
-  'embedded-clock-1h': clockFault('wall clock −1 h, embedded database (the process slews toward it)', '-1h', 'embedded'),
 };
