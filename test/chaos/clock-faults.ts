@@ -76,7 +76,12 @@ async function endProbe(rig: Rig, offset: string): Promise<ClockProbeResult> {
     early: steps.filter((s) => s.firedAfterMs !== null && s.firedAfterMs < s.delayMs * 0.99 - 100).length,
     stalled: steps.filter((s) => s.firedAfterMs === null || s.firedAfterMs > s.delayMs + STALL_MS).length,
   };
-  // The probe alarm is over: the next clock fault raises its own.
+  // The probe alarm is over once its SMS are stored as sent (closed earlier, a send still being recorded would count
+  // as a duplicate in the run's SMS figures); the next clock fault raises its own.
+  await waitFor(async () => {
+    const detail = await probe.admin.get<{ notifications: { channel: string; delivered: boolean; status: string }[] }>(`/api/v1/incidents/${probe.incidentId}`);
+    return detail.body.notifications.filter((n) => n.channel === 'sms' && (n.delivered || n.status === 'sent')).length >= fired.length;
+  }, 15_000, 'the probe SMS stored as sent').catch(() => undefined);
   await probe.admin.post(`/api/v1/incidents/${probe.incidentId}/acknowledge`);
   await probe.admin.post(`/api/v1/incidents/${probe.incidentId}/close`, { outcome: 'clock fault probe', classification: ['other'] });
   return result;
