@@ -22,6 +22,8 @@ export interface AreaServices {
   places: Places;
   bus: BusPort;
   logger: Logger;
+  /** The process's steady clock (api/clock): never jumps with the wall clock. */
+  now: () => Date;
   /** The broker for the area's own MQTT clients (a drill's virtual bells); `url` is known once the broker runs. */
   mqtt: { readonly url: string; topicRoot: string; perBellCredentials: boolean; username?: string | undefined; password?: string | undefined };
 }

@@ -84,6 +84,8 @@ export class GatewayInputs {
     private readonly places: Places,
     private readonly mqttUrl: () => string,
     private readonly deviceAuth: DeviceAuth | undefined,
+    /** Receive times of bell signals: the process clock, which a stepped wall clock does not move. */
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** The gateway as a component; built at start, when the broker's address is known. */
@@ -105,6 +107,7 @@ export class GatewayInputs {
       username: deviceAuth ? deviceAuth.gatewayUsername : config.mqttUsername,
       password: deviceAuth ? deviceAuth.gatewayPassword : config.mqttPassword,
       sharedGroup: config.mqttUrl ? config.mqttSharedGroup : undefined,
+      now: this.now,
     });
     // Zigbee2MQTT, Shelly and Tasmota buttons (DEVICES.md §1–2), always on: on the broker of the native bells,
     // where those bridges publish. Messages of devices that are not provisioned bells are counted and dropped.
@@ -116,6 +119,7 @@ export class GatewayInputs {
       sharedGroup: config.mqttUrl ? config.mqttSharedGroup : undefined,
       metrics: thirdPartyMetrics(registry),
       logger: logger.child({ source: 'third-party-mqtt' }),
+      now: this.now,
     });
     // One source per native serial line (PROTOCOL.md §2); a missing port is retried, never a reason not to start.
     this.serialSources.push(...config.serialPorts.map((p) => this.serialSource(p)));
@@ -125,7 +129,7 @@ export class GatewayInputs {
     const rflinkRepeats = new RflinkRepeats();
     const rflinkLines = config.rflinkPorts.length > 0 ? rflinkMetrics(registry) : undefined;
     this.rflinkSources = config.rflinkPorts.map((p) => new RflinkSource({
-      ...p, repeats: rflinkRepeats, metrics: rflinkLines, resolve: (deviceId) => places.rflinkBell(deviceId), logger: logger.child({ source: 'rflink', port: p.path }),
+      ...p, repeats: rflinkRepeats, metrics: rflinkLines, now: this.now, resolve: (deviceId) => places.rflinkBell(deviceId), logger: logger.child({ source: 'rflink', port: p.path }),
     }));
     // Alarm panels over SIA DC-09 (DEVICES.md §3); first among the sources, so a taken port fails the start
     // before anything else has started.
@@ -137,6 +141,7 @@ export class GatewayInputs {
       keyFor: (account) => config.siaDc09Keys.get(account.toUpperCase()),
       metrics: siaMetrics(registry),
       logger: logger.child({ source: 'sia-dc09' }),
+      now: this.now,
     });
     this.sia = sia;
     const gateway = new Gateway({
@@ -173,7 +178,7 @@ export class GatewayInputs {
 
   private serialSource(p: SerialPortConfig, siteId?: string): SerialSource {
     return new SerialSource({
-      ...p, routes: this.routes, metrics: (this.serialLines ??= serialMetrics(this.registry)),
+      ...p, routes: this.routes, now: this.now, metrics: (this.serialLines ??= serialMetrics(this.registry)),
       logger: this.logger.child({ source: 'serial', port: p.path, ...(siteId ? { siteId } : {}) }),
       ...(siteId ? { site: { id: siteId, hasBell: (bellId: string) => this.places.lookup(bellId)?.siteId === siteId } } : {}),
     });

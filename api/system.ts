@@ -33,7 +33,8 @@ import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, t
 import { openBackupDoor } from './backup/control-socket.ts';
 import { diskSpace, type DiskReport } from './store/disk-space.ts';
 import { startRetentionTimer } from './retention/index.ts';
-import { EscalationEngine, FirstAlert, Outbox, RosterCache, systemClock, twilioRoutes, type Clock } from './escalation/index.ts';
+import { EscalationEngine, FirstAlert, Outbox, RosterCache, twilioRoutes, type Clock } from './escalation/index.ts';
+import { startProcessClock, type ClockReport, type SteadyClock } from './clock/index.ts';
 import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
 import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
 import type { MessageSender, SendChannel } from './notify/types.ts';
@@ -102,7 +103,7 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
     }
   };
   try {
-    return await boot(config, logger, startAll, closeAll, opts.escalationClock ?? systemClock, opts.areas ?? []);
+    return await boot(config, logger, startAll, closeAll, opts.escalationClock, opts.areas ?? []);
   } catch (err) {
     await closeAll();
     throw err;
@@ -110,7 +111,8 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
 }
 
 async function boot(
-  config: Config, logger: Logger, startAll: (c: Component[]) => Promise<void>, closeAll: () => Promise<void>, clock: Clock, areas: readonly Area[],
+  config: Config, logger: Logger, startAll: (c: Component[]) => Promise<void>, closeAll: () => Promise<void>, escalationClock: Clock | undefined,
+  areas: readonly Area[],
 ): Promise<System> {
   const database = await openDatabase({
     url: config.databaseUrl, dataDir: config.embeddedDbDir,
@@ -161,6 +163,10 @@ async function boot(
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // The one clock of the alarm path (api/clock): a wall clock stepped by an hour neither fires steps early nor stalls them.
+  const clock = await startProcessClock(database, registry, logger);
+  await startAll([{ name: 'clock', stop: () => clock.stop() }]);
+  const now = () => clock.now();
   // The seam between the parts: everything below tells and hears through it, in this process and (PostgreSQL) all others.
   const bus = startBus({ databaseUrl: database.kind === 'postgres' ? config.databaseUrl : undefined, logger, registry });
   const places = new Places(directory);
@@ -169,32 +175,33 @@ async function boot(
   // Filled once the HTTP port (and so the callback URL) is known; the outbox sends nothing before start().
   const senders: Partial<Record<SendChannel, MessageSender>> = {};
   let publicUrl = config.publicUrl ?? '';
-  const roster = new RosterCache(database.db, logger);
+  const roster = new RosterCache(database.db, logger, undefined, now);
   const outbox = new Outbox({
     db: database.db, places, bus, logger, senders, sent: escalationMetrics.sent, tickMs: config.escalationTickMs,
     people: () => roster.people,
     // One batch at a time: side-by-side batches on PostgreSQL starved the alarm write queue in the bench.
     parallel: 1,
     onlyProcess: database.kind !== 'postgres',
+    now,
   });
   const escalation = new EscalationEngine({
     db: database.db, places, logger, lateness: escalationMetrics.lateness, tickMs: config.escalationTickMs,
     parallel: 1,
-    now: () => clock.now(),
+    now: () => (escalationClock ?? clock).now(),
     roster: (now) => roster.snapshot(now),
     bus,
   });
-  const firstAlert = new FirstAlert({ places, roster, outbox, logger, bus });
+  const firstAlert = new FirstAlert({ places, roster, outbox, logger, bus, now });
   const maintenance = new MaintenanceAlerts({
     directory, places, people: () => roster.people, sms: () => senders.sms, logger: logger.child({ part: 'maintenance' }),
     sent: new Counter({ name: 'guardbell_maintenance_alerts_total', help: 'Maintenance SMS to site admins, by result.', labelNames: ['result'], registers: [registry] }),
     digestMs: config.maintenanceDigestMs,
   });
-  const supervisor = new BellSupervisor({ directory, bus, logger, sweepMs: config.supervisionSweepMs });
+  const supervisor = new BellSupervisor({ directory, bus, logger, sweepMs: config.supervisionSweepMs, now });
   const opened = areas.map((area) => ({ area, ...area.open(bus) }));
   // Drills: which presses belong to a running drill, decided at the edge from memory.
   const drillMode = opened.find((a) => a.drillMode)?.drillMode;
-  const core = new AlarmCore({ incidents, places, bus, supervisor, metrics: coreMetrics(registry), logger, firstAlert, ...(drillMode ? { drills: drillMode } : {}) });
+  const core = new AlarmCore({ incidents, places, bus, supervisor, metrics: coreMetrics(registry), logger, firstAlert, ...(drillMode ? { drills: drillMode } : {}), now });
   const deviceAuth = config.mqttUrl ? undefined : embeddedBrokerAuth(config, database, registry, logger);
   let broker: EmbeddedBroker | undefined;
   const brokerComponent: Component = {
@@ -204,7 +211,7 @@ async function boot(
     },
     stop: () => broker?.close(),
   };
-  const inputs = new GatewayInputs(config, registry, logger, places, () => config.mqttUrl ?? broker!.url, deviceAuth);
+  const inputs = new GatewayInputs(config, registry, logger, places, () => config.mqttUrl ?? broker!.url, deviceAuth, now);
 
   // The caches, kept true by the bus: this process's changes are awaited, other processes' are heard.
   const reloadCaches = async () => {
@@ -248,7 +255,7 @@ async function boot(
     stop: () => busOffs.forEach((off) => off()),
   };
 
-  const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs, hasher });
+  const sessions = new Sessions(directory, { ttlMs: config.sessionTtlMs, hasher, now });
   const integrationRoutes = config.twilio
     ? [twilioRoutes({
         db: database.db, core, outbox, logger, authToken: config.twilio.authToken,
@@ -259,7 +266,7 @@ async function boot(
   const attached = opened.map(({ area, attach }) => ({
     name: area.name,
     ...attach({
-      db: database.db, core, incidents, escalation: escalationStore, directory, places, bus, logger,
+      db: database.db, core, incidents, escalation: escalationStore, directory, places, bus, logger, now,
       mqtt: {
         get url() {
           return config.mqttUrl ?? broker!.url;
@@ -270,7 +277,8 @@ async function boot(
   }));
   const ctx: ApiContext = {
     core, supervisor, incidents, directory, places, sessions, hub, bus, registry, logger,
-    health: () => health(database, bus, core, inputs, config.dataDir),
+    health: () => health(database, bus, core, inputs, config.dataDir, clock),
+    clock,
     db: database.db,
     escalation: escalationStore,
     // Secure cookies whenever the console is served over https (behind a TLS proxy).
@@ -351,14 +359,16 @@ async function boot(
 // `rflink` likewise, only when RFLINK_PORTS names receivers; `bus` while the LISTEN connection is down or
 // catching up (a console here could miss another process's alarm).
 // `disk` likewise, when DATA_DIR is on disk: `full` makes the process degraded (nothing can be stored), `low` is a warning.
-async function health(database: Database, bus: AlarmBus, core: AlarmCore, inputs: GatewayInputs, dataDir: string) {
+// `clock` likewise: the process clock's offset from its reference, `slewing` after a jump (never degraded: due times stay true).
+async function health(database: Database, bus: AlarmBus, core: AlarmCore, inputs: GatewayInputs, dataDir: string, clock: SteadyClock) {
   const db = (await database.ping()) ? 'ok' : 'down';
   const i = inputs.health();
   const disk = await diskSpace(dataDir).catch(() => undefined);
   const ok = db === 'ok' && bus.state === 'ok' && i.ok && disk?.state !== 'full';
-  const report: HealthReport & { bus: AlarmBus['state']; disk?: DiskReport } & Omit<typeof i, 'ok'> = {
+  const report: HealthReport & { bus: AlarmBus['state']; disk?: DiskReport; clock: ClockReport } & Omit<typeof i, 'ok'> = {
     status: ok ? 'ok' : 'degraded', db, broker: i.broker, pendingWrites: core.pendingWrites, bus: bus.state, serial: i.serial,
     ...(i.siaDc09 ? { siaDc09: i.siaDc09 } : {}), ...(i.rflink ? { rflink: i.rflink } : {}), ...(disk ? { disk } : {}),
+    clock: clock.report(),
   };
   return report;
 }

@@ -175,7 +175,8 @@ export class PgBusTransport implements BusTransport {
     if (this.listener !== client || this.stopped) return;
     this.listener = undefined;
     this.state = 'down';
-    this.lostAt ??= Date.now();
+    // Monotonic: how long the listener was away, which a stepped wall clock must not stretch or shrink.
+    this.lostAt ??= performance.now();
     this.opts.logger.warn({ err: err.message }, 'bus: LISTEN connection lost; reconnecting');
     client.end().catch(() => undefined);
     this.scheduleReconnect();
@@ -198,7 +199,7 @@ export class PgBusTransport implements BusTransport {
   /** Reads every event the listener may have missed, in order, before reporting ok. */
   private async catchUp(lostAt: number, client: pg.Client): Promise<void> {
     try {
-      if (Date.now() - lostAt > RETENTION_MS / 2) {
+      if (performance.now() - lostAt > RETENTION_MS / 2) {
         // Away longer than the table can be trusted to hold: the truth is re-read instead.
         this.resync('bus listener was away too long');
       } else {

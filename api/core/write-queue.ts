@@ -43,8 +43,8 @@ export class WriteQueue<W, R> {
 
   /** Waits until every queued write is done (tests and shutdown), or the timeout passes. */
   async idle(timeoutMs = 10_000): Promise<boolean> {
-    const until = Date.now() + timeoutMs;
-    while (this.jobs.length > 0 && Date.now() < until) await sleep(10);
+    const until = performance.now() + timeoutMs;
+    while (this.jobs.length > 0 && performance.now() < until) await sleep(10);
     return this.jobs.length === 0;
   }
 

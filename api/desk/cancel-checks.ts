@@ -38,7 +38,7 @@ export async function uncheckedCancels(db: Db, now: Date): Promise<{ record: Inc
   return rows.map((r) => ({ record: recordFromRow(r.incident), cancelledAt: r.cancelledAt, atCounter: r.kind === 'cancelled_at_counter' }));
 }
 
-export function cancelCheckRoutes(ctx: ApiContext, now: () => Date = () => new Date()): Router {
+export function cancelCheckRoutes(ctx: ApiContext, now: () => Date = () => ctx.clock.now()): Router {
   const r = Router();
   r.get('/cancel-checks', authenticate(ctx), async (_req, res) => {
     const user = userOf(res);

@@ -25,6 +25,7 @@ export class RosterCache {
     private readonly db: Db,
     private readonly logger: Logger,
     private readonly refreshMs = 5_000,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async start(): Promise<void> {
@@ -44,7 +45,7 @@ export class RosterCache {
   }
 
   private async read(): Promise<void> {
-    const now = new Date();
+    const now = this.now();
     const everyone = await this.db.select().from(people);
     const withRoster = await this.db.selectDistinct({ siteId: shifts.siteId }).from(shifts);
     // Shifts that have not ended: the current ones, and those starting before the next refresh.

@@ -9,6 +9,7 @@ import type { BusPort } from '../bus/index.ts';
 import type { DirectoryStore, EscalationStore, IncidentStore } from '../store/index.ts';
 import type { Db } from '../store/database.ts';
 import type { Sessions } from '../auth/sessions.ts';
+import type { Clock } from '../clock/index.ts';
 import { tokenFrom } from '../auth/sessions.ts';
 import type { User } from '../auth/policy.ts';
 import { unauthorized } from './errors.ts';
@@ -45,6 +46,8 @@ export interface ApiContext {
   metricsAccess?: 'off' | 'local' | 'open';
   secureCookies: boolean;
   sessionTtlMs: number;
+  /** The process clock (api/clock): session lifetimes, rosters and checks measured on it, not on a steppable wall clock. */
+  clock: Clock;
 }
 
 export function authenticate(ctx: ApiContext): RequestHandler {

@@ -22,7 +22,7 @@ export function openApiDocument(areaPaths: Record<string, unknown> = {}): Record
     },
     security: [{ cookie: [] }, { bearer: [] }],
     paths: {
-      '/health': { get: { summary: 'Health of the database, broker and serial lines', security: [], responses: { 200: ok('{"status":"ok"|"degraded","db","broker","pendingWrites","serial":[{"path","connected"}],"bus","disk":{"state":"ok"|"low"|"full","freeBytes"}}') } } },
+      '/health': { get: { summary: 'Health of the database, broker and serial lines', security: [], responses: { 200: ok('{"status":"ok"|"degraded","db","broker","pendingWrites","serial":[{"path","connected"}],"bus","disk":{"state":"ok"|"low"|"full","freeBytes"},"clock":{"state":"ok"|"slewing","offsetMs"}}') } } },
       '/auth/login': { post: { summary: 'Log in', security: [], requestBody: json(loginBody), responses: { 200: ok('{"token"} and a session cookie'), ...errors } } },
       '/auth/logout': { post: { summary: 'Log out', responses: { 204: ok('logged out') } } },
       '/auth/renew': { post: { summary: 'Renew the session by its full lifetime (an open console, while connected)', responses: { 200: ok('{"expiresAt","ttlMs"} and the cookie again'), ...errors } } },

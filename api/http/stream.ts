@@ -59,7 +59,7 @@ export function attachStream(server: Server, ctx: ApiContext): { close(): void }
   const armExpiry = (ws: WebSocket, w: Watched) => {
     if (w.timer) clearTimeout(w.timer);
     // At the expiry the session is resolved again: a renewed session (an open console stays signed in) goes on.
-    w.timer = setTimeout(() => void recheck(ws), Math.min(MAX_TIMER_MS, Math.max(0, w.session.expiresAt.getTime() - Date.now()) + 50));
+    w.timer = setTimeout(() => void recheck(ws), Math.min(MAX_TIMER_MS, Math.max(0, w.session.expiresAt.getTime() - ctx.clock.now().getTime()) + 50));
     w.timer.unref();
   };
 

@@ -88,7 +88,8 @@ export class PgliteThread implements PgliteLike {
 
   private checkStalled(): void {
     if (this.failure || this.closed) return;
-    const now = Date.now();
+    // Monotonic: a wall clock set forward an hour is not an engine silent for an hour.
+    const now = performance.now();
     for (const p of this.pending.values()) {
       if (p.op !== 'dump' && now - p.sentAt > this.stallMs) {
         this.lost(`the engine did not answer a ${p.op} for ${Math.round((now - p.sentAt) / 1000)} s`);
@@ -175,7 +176,7 @@ export class PgliteThread implements PgliteLike {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, sentAt: Date.now(), op: request.op });
+      this.pending.set(id, { resolve, reject, sentAt: performance.now(), op: request.op });
       this.worker.postMessage({ ...request, id } as ToWorker);
     });
   }

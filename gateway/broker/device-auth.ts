@@ -67,6 +67,7 @@ export interface DeviceAuthOptions {
   /** Publishes per client; default 20/s with a burst of 60 (bridges ten times that). */
   publishLimit?: RateLimit;
   onRefused?(refusal: AuthRefused): void;
+  /** Milliseconds on a monotonic clock: rate limits and cache lifetimes are durations. */
   now?: () => number;
 }
 
@@ -98,7 +99,9 @@ export class DeviceAuth {
   private readonly now: () => number;
 
   constructor(private readonly opts: DeviceAuthOptions) {
-    this.now = opts.now ?? Date.now;
+    // Monotonic: only durations are measured here. On the wall clock, a clock set back an hour left every bell's
+    // publish bucket an hour's worth of tokens short, refusing its presses at the broker for that long.
+    this.now = opts.now ?? (() => performance.now());
     this.buckets = new PublishBuckets(this.now);
     this.topics = { root: opts.topicRoot.replace(/\/+$/, ''), hasCredentials: (id) => this.credentials.has(id) };
   }

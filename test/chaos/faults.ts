@@ -1,5 +1,6 @@
 /** The faults of the chaos run: each breaks one thing (or a few at once) for `holdMs` and then mends it. */
 import type { Rig } from './rig.ts';
+import { CLOCK_FAULTS } from './clock-faults.ts';
 
 export interface Fault {
   name: string;
@@ -120,4 +121,5 @@ export const FAULTS: Record<string, Fault> = {
   'disk-full': diskFull,
   'broker-kill+db-cut': combined('broker SIGKILL and database cut together', [brokerKill, dbCut]),
   'guardbell-kill+sms-500': combined('Guardbell SIGKILL while the SMS provider answers 500', [guardbellKill, smsErrors]),
+  ...CLOCK_FAULTS,
 };

@@ -21,6 +21,7 @@ import { createTestDatabase } from '../support/postgres.ts';
 import { waitFor } from '../support/wait.ts';
 import { BrokerProcess } from './broker-process.ts';
 import { FaultProxy } from '../support/fault-proxy.ts';
+import { steppableClockEnv } from '../support/faketime.ts';
 import type { FleetCommand, FleetReport } from './fleet-child.ts';
 
 export const TOPIC_ROOT = 'guardbell/v1';
@@ -134,8 +135,16 @@ export class Rig {
     return url.toString();
   }
 
+  /** The Guardbell processes' wall clock offset (libfaketime), stepped by the clock faults (clock-faults.ts). */
+  get clockFile(): string {
+    return join(this.dir, 'faketime');
+  }
+
   private env(): Record<string, string> {
     return {
+      // PostgreSQL children only: under libfaketime the embedded child's backup door, which the measures read
+      // through, dropped connections now and then (EPIPE), with or without a step.
+      ...(this.embedded ? {} : steppableClockEnv(this.clockFile)),
       ...(this.embedded
         ? { MQTT_PORT: String(this.embeddedMqttPort), DATA_DIR: join(this.dataMount, 'data'), GUARDBELL_TOPIC_ROOT: TOPIC_ROOT }
         : { DATABASE_URL: this.databaseViaProxy, MQTT_URL: this.broker.url, DATA_DIR: join(this.dir, 'data') }),

@@ -68,7 +68,7 @@ export function escalationRoutes(ctx: ApiContext): Router {
 }
 
 export async function rosterView(ctx: ApiContext, siteId: string) {
-  const now = new Date();
+  const now = ctx.clock.now();
   const [shifts, onShift, people] = await Promise.all([ctx.escalation.shifts(siteId), ctx.escalation.onShift(siteId, now), ctx.directory.people()]);
   const guards = people.filter((p) => p.active && p.roles.includes('guard') && p.siteIds.includes(siteId));
   const onDuty = onShift === null ? guards : guards.filter((g) => onShift.includes(g.id));

@@ -95,7 +95,8 @@ export class PortKeeper {
 
   private openFailed(err: Error): void {
     this.opts.metrics?.openFailures.inc({ port: this.opts.path });
-    const at = Date.now();
+    // Monotonic: a stepped wall clock must neither silence nor repeat the warning.
+    const at = performance.now();
     const fields = { port: this.opts.path, err: err.message, retryInMs: this.retryDelay, downSince: this.downSince?.toISOString() };
     if (!this.lastFailure || this.lastFailure.message !== err.message || at - this.lastFailure.loggedAt >= STILL_DOWN_LOG_MS) {
       this.opts.logger?.warn(fields, `${this.opts.what} port cannot be opened; bells on it are not heard; retrying`);
