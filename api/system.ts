@@ -123,7 +123,7 @@ async function boot(config: Config, logger: Logger, startAll: (c: Component[]) =
   let retention: { stop(): void } | undefined;
   await startAll([{
     name: 'retention',
-    start: () => { retention = startRetentionTimer({ db: database.db, policy: config.retention, logger }); },
+    start: () => { retention = startRetentionTimer({ db: database.db, policy: config.retention, logger, everyMs: config.retentionIntervalMs }); },
     stop: () => retention?.stop(),
   }]);
 

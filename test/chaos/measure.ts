@@ -56,33 +56,48 @@ export async function runFault(rig: Rig, fault: Fault, t: PhaseTiming): Promise<
   const lastBeforeHeal = Math.max(healedAt, ...beforeHeal.map((k) => rig.presses.received.get(k) ?? Infinity));
   // The consoles get a moment to show the last presses stored.
   await sleep(1_000);
-  const stored = await rig.stored();
-  const received = keys.filter((k) => rig.presses.received.has(k));
-  const bells = new Set(keys.map((k) => k.split('#')[0]!));
-  const consoles = rig.rung.length;
-  const rungEvery = [...bells].filter((b) => rig.rung.every((r) => r.has(b))).length;
-  const rungSome = [...bells].filter((b) => rig.rung.some((r) => r.has(b))).length;
+  const counted = await countPresses(rig, keys);
   const smsSent = rig.twilio.requests.filter((r) => r.kind === 'sms').length - smsBefore;
   const smsRows = (await rig.smsRows()) - smsRowsBefore;
   const result: FaultResult = {
     fault: fault.name,
     holdMs: t.holdMs,
+    ...counted,
+    smsSent,
+    smsDuplicates: Math.max(0, smsSent - smsRows),
+    recoverMs: Number.isFinite(lastBeforeHeal) ? lastBeforeHeal - healedAt : null,
+    lost: false,
+  };
+  result.lost = pressesLost(result, rig.rung.length);
+  return result;
+}
+
+export type PressCounts = Pick<
+  FaultResult,
+  'sent' | 'received' | 'stored' | 'storedMoreThanOnce' | 'receivedNotStored' | 'neverReceived' | 'rungOnEveryConsole' | 'rungOnSomeConsole' | 'pressedBells'
+>;
+
+/** Counts the presses `keys` (bell#seq): received by the bell, stored (once), rung on the consoles. */
+export async function countPresses(rig: Rig, keys: readonly string[]): Promise<PressCounts> {
+  const stored = await rig.stored();
+  const received = keys.filter((k) => rig.presses.received.has(k));
+  const bells = new Set(keys.map((k) => k.split('#')[0]!));
+  return {
     sent: keys.length,
     received: received.length,
     stored: keys.filter((k) => stored.has(k)).length,
     storedMoreThanOnce: keys.filter((k) => (stored.get(k) ?? 0) > 1).length,
     receivedNotStored: received.filter((k) => !stored.has(k)).length,
     neverReceived: keys.length - received.length,
-    rungOnEveryConsole: rungEvery,
-    rungOnSomeConsole: rungSome,
+    rungOnEveryConsole: [...bells].filter((b) => rig.rung.every((r) => r.has(b))).length,
+    rungOnSomeConsole: [...bells].filter((b) => rig.rung.some((r) => r.has(b))).length,
     pressedBells: bells.size,
-    smsSent,
-    smsDuplicates: Math.max(0, smsSent - smsRows),
-    recoverMs: Number.isFinite(lastBeforeHeal) ? lastBeforeHeal - healedAt : null,
-    lost: false,
   };
-  result.lost = result.receivedNotStored > 0 || result.neverReceived > 0 || result.storedMoreThanOnce > 0 || rungSome < bells.size || consoles === 0;
-  return result;
+}
+
+/** A press told `received` and not stored, never received, stored twice, or a pressed bell no console showed. */
+export function pressesLost(c: PressCounts, consoles: number): boolean {
+  return c.receivedNotStored > 0 || c.neverReceived > 0 || c.storedMoreThanOnce > 0 || c.rungOnSomeConsole < c.pressedBells || consoles === 0;
 }
 
 export function formatResult(r: FaultResult): string {
