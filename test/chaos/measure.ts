@@ -23,6 +23,36 @@ export interface FaultResult {
   /** From the mend until every press sent before it was received. */
   recoverMs: number | null;
   lost: boolean;
+  /** Two processes, one frozen: escalation steps due during the hold, the latest's lateness (fired, or now if still pending, minus due), and those held until the thaw. */
+  stepsDueInHold?: number;
+  stepsLateMaxMs?: number | null;
+  stepsHostage?: number;
+  /** Presses sent during the hold (up to a grace before the thaw), those the other process stored during the hold, and those acknowledged only after the thaw. */
+  pressesSentInHold?: number;
+  pressesTakenOverInHold?: number;
+  pressesHostage?: number;
+  /** A restore mid-run: how long the backup and the downtime took, the presses in the backup and those of them missing afterwards. */
+  backupMs?: number;
+  downtimeMs?: number;
+  pressesInBackup?: number;
+  backupPressesMissing?: number;
+  /** Stored after the backup's instant and told `received`: gone with the old database (what a restore means). */
+  lostByRestore?: number;
+  /** Stored after the backup's instant but not yet told `received`: sent again by the bell and stored again. */
+  storedAfterBackupResent?: number;
+  auditChainOk?: boolean;
+}
+
+/** The fault's own verdict beside the press counts: its figures, presses it expects to lose (counted, not failed on), and whether it failed. */
+export interface Judgement {
+  figures: Partial<FaultResult>;
+  excused?: ReadonlySet<string>;
+  failed: boolean;
+}
+
+export interface FaultWindow {
+  injectedAt: number;
+  healedAt: number;
 }
 
 export interface PhaseTiming {
@@ -41,7 +71,8 @@ export async function runFault(rig: Rig, fault: Fault, t: PhaseTiming): Promise<
   const smsRowsBefore = await rig.smsRows();
   for (const r of rig.rung) r.clear();
   rig.command({ type: 'press', perSecond: t.perSecond });
-  await sleep(t.settleMs);
+  await sleep(Math.max(t.settleMs, fault.settleMs ?? 0));
+  const injectedAt = Date.now();
   await fault.inject(rig);
   await sleep(t.holdMs);
   await fault.heal(rig);
@@ -57,6 +88,7 @@ export async function runFault(rig: Rig, fault: Fault, t: PhaseTiming): Promise<
   // The consoles get a moment to show the last presses stored.
   await sleep(1_000);
   const counted = await countPresses(rig, keys);
+  const judged = await fault.judge?.(rig, keys, { injectedAt, healedAt });
   const smsSent = rig.twilio.requests.filter((r) => r.kind === 'sms').length - smsBefore;
   const smsRows = (await rig.smsRows()) - smsRowsBefore;
   const result: FaultResult = {
@@ -67,8 +99,11 @@ export async function runFault(rig: Rig, fault: Fault, t: PhaseTiming): Promise<
     smsDuplicates: Math.max(0, smsSent - smsRows),
     recoverMs: Number.isFinite(lastBeforeHeal) ? lastBeforeHeal - healedAt : null,
     lost: false,
+    ...judged?.figures,
   };
-  result.lost = pressesLost(result, rig.rung.length);
+  const excused = judged?.excused ?? new Set<string>();
+  const excusedNotStored = excused.size === 0 ? 0 : keys.filter((k) => excused.has(k) && rig.presses.received.has(k)).length;
+  result.lost = pressesLost({ ...result, receivedNotStored: result.receivedNotStored - excusedNotStored }, rig.rung.length) || (judged?.failed ?? false);
   return result;
 }
 

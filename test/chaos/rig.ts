@@ -103,6 +103,11 @@ export class Rig {
   }
 
   private passwords: Record<string, string> | undefined;
+
+  /** The rig's own temporary folder (provisioning, backups); not on the embedded DATA_DIR's small tmpfs. */
+  get workDir(): string {
+    return this.dir;
+  }
   private embeddedMqttPort = 0;
 
   get embedded(): boolean {
@@ -216,7 +221,7 @@ export class Rig {
    * Runs a read on the database: PostgreSQL straight (not through the proxy); the embedded one through an online
    * backup of the running server (`guardbell backup`'s door), opened in this process.
    */
-  private async read<T>(text: string): Promise<T[]> {
+  async read<T>(text: string): Promise<T[]> {
     if (this.embedded) {
       const tar = await askRunningServer(this.embeddedDataDir);
       if (!tar) throw new Error('the embedded Guardbell did not answer the backup door');
