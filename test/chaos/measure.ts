@@ -34,6 +34,8 @@ export interface FaultResult {
   /** A restore mid-run: how long the backup and the downtime took, the presses in the backup and those of them missing afterwards. */
   backupMs?: number;
   downtimeMs?: number;
+  /** Of the downtime: reading the old database, `guardbell restore`, verifying the restored audit chain (the rest is Guardbell's start). */
+  restoreMs?: number;
   pressesInBackup?: number;
   backupPressesMissing?: number;
   /** Stored after the backup's instant and told `received`: gone with the old database (what a restore means). */

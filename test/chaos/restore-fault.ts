@@ -23,6 +23,7 @@ interface RestoreRun {
   backupStartedAt: number;
   backupDoneAt: number;
   stoppedAt: number;
+  restoredAt: number;
   restartedAt: number;
   oldDataDir: string;
   /** Presses (bell#seq) in the old database at the stop, in the backup, and whether the restored audit chain verified. */
@@ -46,6 +47,35 @@ async function pressesIn(pgliteDir: string): Promise<Set<string>> {
   } finally {
     await db.close();
   }
+}
+
+export interface RestoreEvidence {
+  /** This run's presses (bell#seq). */
+  keys: readonly string[];
+  /** Presses in the old database at the stop, in the backup, and in the restored one at the end. */
+  inOld: ReadonlySet<string>;
+  inBackup: ReadonlySet<string>;
+  stored: ReadonlyMap<string, number>;
+  /** When each press was told `received`. */
+  received: ReadonlyMap<string, number>;
+  backupStartedAt: number;
+}
+
+/** Sorts the presses after a restore: what the backup held and lost, what went back in time, what came again. */
+export function classifyAfterRestore(e: RestoreEvidence): {
+  backupPressesMissing: number;
+  receivedBeforeBackupMissing: number;
+  lostByRestore: Set<string>;
+  resent: number;
+} {
+  const afterBackup = e.keys.filter((k) => e.inOld.has(k) && !e.inBackup.has(k));
+  return {
+    backupPressesMissing: [...e.inBackup].filter((k) => !e.stored.has(k)).length,
+    receivedBeforeBackupMissing: e.keys.filter((k) => (e.received.get(k) ?? Infinity) < e.backupStartedAt && !e.stored.has(k)).length,
+    // Gone with the old database: stored after the backup's instant, and not sent again (its bell was told).
+    lostByRestore: new Set(afterBackup.filter((k) => !e.stored.has(k) && e.received.has(k))),
+    resent: afterBackup.filter((k) => e.stored.has(k)).length,
+  };
 }
 
 export function restoreMidRun(): Fault {
@@ -85,31 +115,26 @@ export function restoreMidRun(): Fault {
       r.inBackup = await pressesIn(config.embeddedDbDir);
       // The old database is the past the restore left behind; its room on the small tmpfs is needed.
       rmSync(r.oldDataDir, { recursive: true, force: true });
+      r.restoredAt = Date.now();
       await rig.startSystem(0);
       r.restartedAt = Date.now();
     },
     judge: async (rig, keys) => {
       const r = run as RestoreRun;
-      const stored = await rig.stored();
-      const received = rig.presses.received;
-      const missingFromBackup = [...r.inBackup].filter((k) => !stored.has(k));
-      // Gone with the old database: stored after the backup's instant, and not sent again (its bell was told).
-      const lostByRestore = new Set(keys.filter((k) => r.inOld.has(k) && !r.inBackup.has(k) && !stored.has(k)));
-      const receivedBeforeBackup = keys.filter((k) => (received.get(k) ?? Infinity) < r.backupStartedAt);
-      const resent = keys.filter((k) => r.inOld.has(k) && !r.inBackup.has(k) && stored.has(k)).length;
-      const receivedLostBeforeBackup = receivedBeforeBackup.filter((k) => !stored.has(k)).length;
+      const c = classifyAfterRestore({ keys, inOld: r.inOld, inBackup: r.inBackup, stored: await rig.stored(), received: rig.presses.received, backupStartedAt: r.backupStartedAt });
       return {
         figures: {
           backupMs: r.backupDoneAt - r.backupStartedAt,
           downtimeMs: r.restartedAt - r.stoppedAt,
+          restoreMs: r.restoredAt - r.stoppedAt,
           pressesInBackup: r.inBackup.size,
-          backupPressesMissing: missingFromBackup.length,
-          lostByRestore: lostByRestore.size,
-          storedAfterBackupResent: resent,
+          backupPressesMissing: c.backupPressesMissing,
+          lostByRestore: c.lostByRestore.size,
+          storedAfterBackupResent: c.resent,
           auditChainOk: r.auditOk,
         },
-        excused: lostByRestore,
-        failed: missingFromBackup.length > 0 || receivedLostBeforeBackup > 0 || !r.auditOk,
+        excused: c.lostByRestore,
+        failed: c.backupPressesMissing > 0 || c.receivedBeforeBackupMissing > 0 || !r.auditOk,
       };
     },
   };

@@ -56,10 +56,10 @@ export interface LeakThresholds {
 }
 
 /**
- * A heap that keeps 1 KiB of every press at the soak's 10 presses a second grows 35 MiB an hour; GC's sawtooth and
- * the allocator's arenas make an hour's slope over ten minutes wander by some MiB/h either way (measured on
- * quiet runs), hence these thresholds. A descriptor or a connection every two minutes that is never given back
- * is a leak however small.
+ * A heap that keeps 1 KiB of every press at the soak's 10 presses a second grows 35 MiB an hour, which the heap
+ * limit catches; GC's sawtooth (tens of MiB) moves a flat process's slope over a short window, hence at least
+ * 10 minutes after the warm-up before anything is judged, and RSS (the allocator's arenas settle slowly) allowed
+ * twice the heap's. A descriptor or a connection every two minutes that is never given back is a leak however small.
  */
 export const LEAK_THRESHOLDS: LeakThresholds = {
   rssMiBPerHour: 64,

@@ -92,18 +92,19 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const until = started + o.durationMs;
     const managers = await Promise.all(rig.systems.map((s) => ApiClient.login(s.url, 'manager', PASSWORD)));
     let closed = 0;
-    let rounds = 0;
-    let nextClose = started + o.closeEveryMs;
     let nextReport = started + 60_000;
     rig.command({ type: 'press', perSecond: o.perSecond });
-    while (Date.now() < until) {
-      await sample(rig, series, connections).then((apps) => (byApplication = apps), (err: Error) => o.log(`soak: a sample failed: ${err.message}`));
-      if (Date.now() >= nextClose) {
-        closed += await closeOpenIncidents(managers, rounds++).catch((err: Error) => (o.log(`soak: closing incidents failed: ${err.message}`), 0));
-        nextClose = Date.now() + o.closeEveryMs;
+    // The guards' rounds go on beside the sampling: a slow round must not space the samples out.
+    const guards = (async () => {
+      for (let round = 0; Date.now() < until; round++) {
+        closed += await closeOpenIncidents(managers, round).catch((err: Error) => (o.log(`soak: closing incidents failed: ${err.message}`), 0));
         // The orchestrator's consoles keep every message; a soak would grow its own memory, not Guardbell's.
         for (const c of rig.consoles) if (c) c.messages.length = 0;
+        await sleep(Math.max(0, Math.min(o.closeEveryMs, until - Date.now())));
       }
+    })();
+    while (Date.now() < until) {
+      await sample(rig, series, connections).then((apps) => (byApplication = apps), (err: Error) => o.log(`soak: a sample failed: ${err.message}`));
       if (Date.now() >= nextReport) {
         nextReport += 60_000;
         const rss = series.map((s, i) => `process ${i} RSS ${mib(s.rss.at(-1)?.value)} heap ${mib(s.heap.at(-1)?.value)} fds ${s.openFds.at(-1)?.value ?? '?'}`).join('; ');
@@ -112,6 +113,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       await sleep(Math.max(0, Math.min(o.sampleEveryMs, until - Date.now())));
     }
     rig.command({ type: 'pause' });
+    await guards;
     const keys = [...rig.presses.sent.keys()];
     const drainUntil = Date.now() + o.drainMs;
     while (Date.now() < drainUntil && keys.some((k) => !rig.presses.received.has(k))) await sleep(200);
@@ -155,7 +157,8 @@ async function sample(rig: Rig, series: Series[], connections: Sample[]): Promis
 /** A guard's work: acknowledge and close whatever is open, on the processes in turn. */
 async function closeOpenIncidents(managers: ApiClient[], round: number): Promise<number> {
   const manager = managers[round % managers.length]!;
-  const open = await manager.get<{ items: { id: string; status: string }[] }>('/api/v1/incidents?status=open&limit=1000');
+  // A round takes at most a hundred: on a busy machine the rounds must keep their pace.
+  const open = await manager.get<{ items: { id: string; status: string }[] }>('/api/v1/incidents?status=open&limit=100');
   let closed = 0;
   for (const incident of open.body.items) {
     if (incident.status !== 'acknowledged') await manager.post(`/api/v1/incidents/${incident.id}/acknowledge`);
