@@ -142,6 +142,17 @@ export function formatResult(r: FaultResult): string {
     `${r.lost ? 'LOSS' : 'ok  '} ${r.fault} (${r.holdMs / 1000} s): sent ${r.sent}, received ${r.received}, stored ${r.stored} ` +
     `(more than once ${r.storedMoreThanOnce}, received but not stored ${r.receivedNotStored}, never received ${r.neverReceived}), ` +
     `rung on every console ${r.rungOnEveryConsole}/${r.pressedBells} (on one at least ${r.rungOnSomeConsole}), ` +
-    `SMS ${r.smsSent} (duplicates ${r.smsDuplicates}), recovered in ${r.recoverMs === null ? 'never' : `${(r.recoverMs / 1000).toFixed(1)} s`}`
+    `SMS ${r.smsSent} (duplicates ${r.smsDuplicates}), recovered in ${r.recoverMs === null ? 'never' : `${(r.recoverMs / 1000).toFixed(1)} s`}` +
+    faultFigures(r)
   );
+}
+
+/** The figures only some faults have (the takeover's, the restore's), as `name value` pairs. */
+function faultFigures(r: FaultResult): string {
+  const keys = [
+    'stepsDueInHold', 'stepsLateMaxMs', 'stepsHostage', 'pressesSentInHold', 'pressesTakenOverInHold', 'pressesHostage',
+    'backupMs', 'downtimeMs', 'restoreMs', 'pressesInBackup', 'backupPressesMissing', 'lostByRestore', 'storedAfterBackupResent', 'auditChainOk',
+  ] as const;
+  const present = keys.filter((k) => r[k] !== undefined).map((k) => `${k} ${String(r[k])}`);
+  return present.length > 0 ? `; ${present.join(', ')}` : '';
 }
