@@ -97,7 +97,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     // The guards' rounds go on beside the sampling: a slow round must not space the samples out.
     const guards = (async () => {
       for (let round = 0; Date.now() < until; round++) {
-        closed += await closeOpenIncidents(managers, round).catch((err: Error) => (o.log(`soak: closing incidents failed: ${err.message}`), 0));
+        closed += await closeOpenIncidents(managers, round, until).catch((err: Error) => (o.log(`soak: closing incidents failed: ${err.message}`), 0));
         // The orchestrator's consoles keep every message; a soak would grow its own memory, not Guardbell's.
         for (const c of rig.consoles) if (c) c.messages.length = 0;
         await sleep(Math.max(0, Math.min(o.closeEveryMs, until - Date.now())));
@@ -155,12 +155,14 @@ async function sample(rig: Rig, series: Series[], connections: Sample[]): Promis
 }
 
 /** A guard's work: acknowledge and close whatever is open, on the processes in turn. */
-async function closeOpenIncidents(managers: ApiClient[], round: number): Promise<number> {
+async function closeOpenIncidents(managers: ApiClient[], round: number, until: number): Promise<number> {
   const manager = managers[round % managers.length]!;
   // A round takes at most a hundred: on a busy machine the rounds must keep their pace.
   const open = await manager.get<{ items: { id: string; status: string }[] }>('/api/v1/incidents?status=open&limit=100');
   let closed = 0;
   for (const incident of open.body.items) {
+    // The soak's end is not held up by a round (on a loaded machine each request takes seconds).
+    if (Date.now() >= until) break;
     if (incident.status !== 'acknowledged') await manager.post(`/api/v1/incidents/${incident.id}/acknowledge`);
     const r = await manager.post(`/api/v1/incidents/${incident.id}/close`, { outcome: 'soak: closed by the guard round', classification: ['verbal_abuse'] });
     if (r.status === 200) closed++;
