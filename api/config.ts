@@ -45,6 +45,8 @@ const envSchema = z.object({
   SUPERVISION_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   ESCALATION_TICK_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** How often the retention job runs: daily; a soak run shortens it to see the job repeat many times. */
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
   EMBEDDED_DB_STALL_SECONDS: z.coerce.number().positive().max(3600).default(60),
   /** log2 of scrypt's N for people's passwords: 17 is OWASP's minimum; tests lower it to save time. */
   PASSWORD_HASH_COST: z.coerce.number().int().min(14).max(20).default(17),
@@ -66,6 +68,8 @@ export interface Config {
   embeddedDbStallMs: number;
   /** How long each kind of record is kept (RETENTION_*_DAYS). */
   retention: RetentionPolicy;
+  /** How often the retention job runs in the server (RETENTION_INTERVAL_SECONDS). */
+  retentionIntervalMs: number;
   mqttUrl: string | undefined;
   mqttPort: number;
   mqttHost: string;
@@ -173,6 +177,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedDbDir: `${e.DATA_DIR.replace(/\/$/, '')}/pglite`,
     embeddedDbStallMs: e.EMBEDDED_DB_STALL_SECONDS * 1000,
     retention: retentionFrom(env),
+    retentionIntervalMs: e.RETENTION_INTERVAL_SECONDS * 1000,
     mqttUrl: e.MQTT_URL,
     mqttPort: e.MQTT_PORT,
     mqttHost: e.MQTT_HOST ?? e.HOST,

@@ -133,7 +133,7 @@ async function boot(
   let retention: { stop(): void } | undefined;
   await startAll([{
     name: 'retention',
-    start: () => { retention = startRetentionTimer({ db: database.db, policy: config.retention, logger }); },
+    start: () => { retention = startRetentionTimer({ db: database.db, policy: config.retention, logger, everyMs: config.retentionIntervalMs }); },
     stop: () => retention?.stop(),
   }]);
 

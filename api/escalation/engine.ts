@@ -66,8 +66,7 @@ export class EscalationEngine {
 
   /** Re-arms every open incident's steps (a restart resumes on time) and starts the clock. */
   async start(): Promise<void> {
-    const open = await this.deps.db.select({ id: incidents.id }).from(incidents).where(notInArray(incidents.status, [...CLOSED_STATUSES]));
-    for (const { id } of open) await this.arm(id);
+    await this.rearmOpen(1_000);
     const { bus } = this.deps;
     // The process that changed an incident re-arms it (the others see the new due times on their next poll).
     for (const type of ['incident.opened', 'incident.changed', 'incident.closed'] as const) {
@@ -88,6 +87,44 @@ export class EscalationEngine {
     for (const off of this.unsubscribe.splice(0)) off();
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.rearmTimer);
+  }
+
+  private rearmTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Re-arms open incidents; on the first failure (a busy or absent database) the rest are retried later with
+   * backoff instead of failing the start: a restart after a crash, with many incidents open and the database
+   * loaded, must come up. Their step rows were stored with each incident and fire when due meanwhile; only due
+   * times moved by timeline entries wait for the re-arm.
+   */
+  private async rearmOpen(retryMs: number): Promise<void> {
+    let ids: string[];
+    try {
+      ids = (await this.deps.db.select({ id: incidents.id }).from(incidents).where(notInArray(incidents.status, [...CLOSED_STATUSES]))).map((o) => o.id);
+    } catch (err) {
+      if (this.stopped) return;
+      this.deps.logger.warn({ err, retryInMs: retryMs }, 'open incidents not read for re-arming yet; retrying');
+      this.rearmTimer = setTimeout(() => void this.rearmOpen(Math.min(retryMs * 2, 30_000)).then(() => this.schedule(0)), retryMs);
+      this.rearmTimer.unref();
+      return;
+    }
+    await this.armAll(ids, retryMs);
+  }
+
+  private async armAll(ids: string[], retryMs: number): Promise<void> {
+    for (let i = 0; i < ids.length; i++) {
+      try {
+        await this.arm(ids[i]!);
+      } catch (err) {
+        if (this.stopped) return;
+        const rest = ids.slice(i);
+        this.deps.logger.warn({ err, incidents: rest.length, retryInMs: retryMs }, 'open incidents not re-armed yet; retrying');
+        this.rearmTimer = setTimeout(() => void this.armAll(rest, Math.min(retryMs * 2, 30_000)).then(() => this.schedule(0)), retryMs);
+        this.rearmTimer.unref();
+        return;
+      }
+    }
   }
 
   /** An incident changed: create its step rows if missing, recompute due times, and look now. */

@@ -1,4 +1,4 @@
-/** Runs the retention job in the server once a day (first an hour after start, away from the start's own work). */
+/** Runs the retention job in the server once a day (first an hour after start, away from the start's own work, or sooner when it runs more often). */
 import type { Logger } from 'pino';
 import type { Db } from '../store/index.ts';
 import type { RetentionPolicy } from './policy.ts';
@@ -6,15 +6,16 @@ import { runRetention } from './retention-job.ts';
 
 const DAY_MS = 86_400_000;
 
-export function startRetentionTimer(deps: { db: Db; policy: RetentionPolicy; logger: Pick<Logger, 'info' | 'error'>; firstAfterMs?: number }): { stop(): void } {
+export function startRetentionTimer(deps: { db: Db; policy: RetentionPolicy; logger: Pick<Logger, 'info' | 'error'>; firstAfterMs?: number; everyMs?: number }): { stop(): void } {
+  const every = deps.everyMs ?? DAY_MS;
   let timer: NodeJS.Timeout;
   const run = () => {
     runRetention(deps.db, deps.policy).then(
       (report) => deps.logger.info({ report }, 'retention job done'),
-      (err: unknown) => deps.logger.error({ err }, 'retention job failed; it runs again tomorrow'),
+      (err: unknown) => deps.logger.error({ err }, 'retention job failed; it runs again at the next period'),
     );
-    timer = setTimeout(run, DAY_MS).unref();
+    timer = setTimeout(run, every).unref();
   };
-  timer = setTimeout(run, deps.firstAfterMs ?? 3_600_000).unref();
+  timer = setTimeout(run, deps.firstAfterMs ?? Math.min(3_600_000, every)).unref();
   return { stop: () => clearTimeout(timer) };
 }

@@ -1,6 +1,9 @@
 /** The faults of the chaos run: each breaks one thing (or a few at once) for `holdMs` and then mends it. */
+import type { FaultWindow, Judgement } from './measure.ts';
 import type { Rig } from './rig.ts';
 import { CLOCK_FAULTS } from './clock-faults.ts';
+import { restoreMidRun } from './restore-fault.ts';
+import { judgeTakeover } from './takeover-check.ts';
 
 export interface Fault {
   name: string;
@@ -8,8 +11,12 @@ export interface Fault {
   needsTwo?: boolean;
   /** The rig it runs on: PostgreSQL behind the proxy with the rig's Mosquitto (the default), or the embedded default. */
   backend?: 'postgres' | 'embedded';
+  /** Presses going at least this long before the fault (steps armed before it must come due during it). */
+  settleMs?: number;
   inject(rig: Rig): Promise<void>;
   heal(rig: Rig): Promise<void>;
+  /** Figures and a verdict of the fault's own, beside the press counts, over the presses `keys` of its run. */
+  judge?(rig: Rig, keys: string[], window: FaultWindow): Promise<Judgement>;
 }
 
 const brokerKill: Fault = {
@@ -44,8 +51,11 @@ const guardbellKill: Fault = {
 const guardbellFrozen: Fault = {
   name: 'Guardbell SIGSTOP (the other process must carry on), then SIGCONT',
   needsTwo: true,
+  // The frozen process's incidents of the 25 s before have their 30 s step due during the hold.
+  settleMs: 25_000,
   inject: async (rig) => void rig.systems[0]!.child.kill('SIGSTOP'),
   heal: async (rig) => void rig.systems[0]!.child.kill('SIGCONT'),
+  judge: judgeTakeover,
 };
 
 const smsErrors: Fault = {
@@ -122,4 +132,5 @@ export const FAULTS: Record<string, Fault> = {
   'broker-kill+db-cut': combined('broker SIGKILL and database cut together', [brokerKill, dbCut]),
   'guardbell-kill+sms-500': combined('Guardbell SIGKILL while the SMS provider answers 500', [guardbellKill, smsErrors]),
   ...CLOCK_FAULTS,
+  restore: restoreMidRun(),
 };

@@ -29,7 +29,9 @@ function report(m: FleetReport): void {
 }
 
 async function main(): Promise<void> {
-  const { url, root, ids, passwords } = JSON.parse(process.env.CHAOS_FLEET ?? '{}') as { url: string; root: string; ids: string[]; passwords?: Record<string, string> };
+  const { url, root, ids, passwords, heartbeatMs } = JSON.parse(process.env.CHAOS_FLEET ?? '{}') as {
+    url: string; root: string; ids: string[]; passwords?: Record<string, string>; heartbeatMs?: number;
+  };
   const bells: Bell[] = ids.map((id) => {
     const client = mqtt.connect(url, {
       // On the embedded broker every bell speaks with its own credential (username = bell id).
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (bells.some((b) => !b.client.connected) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   report({ type: 'ready', connected: bells.filter((b) => b.client.connected).length });
+  if (heartbeatMs) heartbeat(bells, root, heartbeatMs);
 
   let pressTimer: NodeJS.Timeout | undefined;
   let next = 0;
@@ -94,6 +97,20 @@ async function main(): Promise<void> {
       setTimeout(() => process.exit(0), 100);
     }
   });
+}
+
+/** Every bell heartbeats once per `everyMs`, spread over the period in 100 ms slices (as bells booted at random times). */
+function heartbeat(bells: Bell[], root: string, everyMs: number): void {
+  const slices = Math.max(1, Math.round(everyMs / 100));
+  const started = Date.now();
+  let slice = 0;
+  setInterval(() => {
+    for (let i = slice % slices; i < bells.length; i += slices) {
+      const uptime = Math.round((Date.now() - started) / 1000);
+      bells[i]!.client.publish(bellTopic(root, bells[i]!.id, 'heartbeat'), JSON.stringify({ battery: 90, rssi: -60, fw: 'chaos', uptime }), { qos: 0 }, () => undefined);
+    }
+    slice++;
+  }, 100);
 }
 
 void main();

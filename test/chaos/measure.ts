@@ -23,6 +23,38 @@ export interface FaultResult {
   /** From the mend until every press sent before it was received. */
   recoverMs: number | null;
   lost: boolean;
+  /** Two processes, one frozen: escalation steps due during the hold, the latest's lateness (fired, or now if still pending, minus due), and those held until the thaw. */
+  stepsDueInHold?: number;
+  stepsLateMaxMs?: number | null;
+  stepsHostage?: number;
+  /** Presses sent during the hold (up to a grace before the thaw), those the other process stored during the hold, and those acknowledged only after the thaw. */
+  pressesSentInHold?: number;
+  pressesTakenOverInHold?: number;
+  pressesHostage?: number;
+  /** A restore mid-run: how long the backup and the downtime took, the presses in the backup and those of them missing afterwards. */
+  backupMs?: number;
+  downtimeMs?: number;
+  /** Of the downtime: reading the old database, `guardbell restore`, verifying the restored audit chain (the rest is Guardbell's start). */
+  restoreMs?: number;
+  pressesInBackup?: number;
+  backupPressesMissing?: number;
+  /** Stored after the backup's instant and told `received`: gone with the old database (what a restore means). */
+  lostByRestore?: number;
+  /** Stored after the backup's instant but not yet told `received`: sent again by the bell and stored again. */
+  storedAfterBackupResent?: number;
+  auditChainOk?: boolean;
+}
+
+/** The fault's own verdict beside the press counts: its figures, presses it expects to lose (counted, not failed on), and whether it failed. */
+export interface Judgement {
+  figures: Partial<FaultResult>;
+  excused?: ReadonlySet<string>;
+  failed: boolean;
+}
+
+export interface FaultWindow {
+  injectedAt: number;
+  healedAt: number;
 }
 
 export interface PhaseTiming {
@@ -41,7 +73,8 @@ export async function runFault(rig: Rig, fault: Fault, t: PhaseTiming): Promise<
   const smsRowsBefore = await rig.smsRows();
   for (const r of rig.rung) r.clear();
   rig.command({ type: 'press', perSecond: t.perSecond });
-  await sleep(t.settleMs);
+  await sleep(Math.max(t.settleMs, fault.settleMs ?? 0));
+  const injectedAt = Date.now();
   await fault.inject(rig);
   await sleep(t.holdMs);
   await fault.heal(rig);
@@ -56,33 +89,52 @@ export async function runFault(rig: Rig, fault: Fault, t: PhaseTiming): Promise<
   const lastBeforeHeal = Math.max(healedAt, ...beforeHeal.map((k) => rig.presses.received.get(k) ?? Infinity));
   // The consoles get a moment to show the last presses stored.
   await sleep(1_000);
-  const stored = await rig.stored();
-  const received = keys.filter((k) => rig.presses.received.has(k));
-  const bells = new Set(keys.map((k) => k.split('#')[0]!));
-  const consoles = rig.rung.length;
-  const rungEvery = [...bells].filter((b) => rig.rung.every((r) => r.has(b))).length;
-  const rungSome = [...bells].filter((b) => rig.rung.some((r) => r.has(b))).length;
+  const counted = await countPresses(rig, keys);
+  const judged = await fault.judge?.(rig, keys, { injectedAt, healedAt });
   const smsSent = rig.twilio.requests.filter((r) => r.kind === 'sms').length - smsBefore;
   const smsRows = (await rig.smsRows()) - smsRowsBefore;
   const result: FaultResult = {
     fault: fault.name,
     holdMs: t.holdMs,
+    ...counted,
+    smsSent,
+    smsDuplicates: Math.max(0, smsSent - smsRows),
+    recoverMs: Number.isFinite(lastBeforeHeal) ? lastBeforeHeal - healedAt : null,
+    lost: false,
+    ...judged?.figures,
+  };
+  const excused = judged?.excused ?? new Set<string>();
+  const excusedNotStored = excused.size === 0 ? 0 : keys.filter((k) => excused.has(k) && rig.presses.received.has(k)).length;
+  result.lost = pressesLost({ ...result, receivedNotStored: result.receivedNotStored - excusedNotStored }, rig.rung.length) || (judged?.failed ?? false);
+  return result;
+}
+
+export type PressCounts = Pick<
+  FaultResult,
+  'sent' | 'received' | 'stored' | 'storedMoreThanOnce' | 'receivedNotStored' | 'neverReceived' | 'rungOnEveryConsole' | 'rungOnSomeConsole' | 'pressedBells'
+>;
+
+/** Counts the presses `keys` (bell#seq): received by the bell, stored (once), rung on the consoles. */
+export async function countPresses(rig: Rig, keys: readonly string[]): Promise<PressCounts> {
+  const stored = await rig.stored();
+  const received = keys.filter((k) => rig.presses.received.has(k));
+  const bells = new Set(keys.map((k) => k.split('#')[0]!));
+  return {
     sent: keys.length,
     received: received.length,
     stored: keys.filter((k) => stored.has(k)).length,
     storedMoreThanOnce: keys.filter((k) => (stored.get(k) ?? 0) > 1).length,
     receivedNotStored: received.filter((k) => !stored.has(k)).length,
     neverReceived: keys.length - received.length,
-    rungOnEveryConsole: rungEvery,
-    rungOnSomeConsole: rungSome,
+    rungOnEveryConsole: [...bells].filter((b) => rig.rung.every((r) => r.has(b))).length,
+    rungOnSomeConsole: [...bells].filter((b) => rig.rung.some((r) => r.has(b))).length,
     pressedBells: bells.size,
-    smsSent,
-    smsDuplicates: Math.max(0, smsSent - smsRows),
-    recoverMs: Number.isFinite(lastBeforeHeal) ? lastBeforeHeal - healedAt : null,
-    lost: false,
   };
-  result.lost = result.receivedNotStored > 0 || result.neverReceived > 0 || result.storedMoreThanOnce > 0 || rungSome < bells.size || consoles === 0;
-  return result;
+}
+
+/** A press told `received` and not stored, never received, stored twice, or a pressed bell no console showed. */
+export function pressesLost(c: PressCounts, consoles: number): boolean {
+  return c.receivedNotStored > 0 || c.neverReceived > 0 || c.storedMoreThanOnce > 0 || c.rungOnSomeConsole < c.pressedBells || consoles === 0;
 }
 
 export function formatResult(r: FaultResult): string {
@@ -90,6 +142,17 @@ export function formatResult(r: FaultResult): string {
     `${r.lost ? 'LOSS' : 'ok  '} ${r.fault} (${r.holdMs / 1000} s): sent ${r.sent}, received ${r.received}, stored ${r.stored} ` +
     `(more than once ${r.storedMoreThanOnce}, received but not stored ${r.receivedNotStored}, never received ${r.neverReceived}), ` +
     `rung on every console ${r.rungOnEveryConsole}/${r.pressedBells} (on one at least ${r.rungOnSomeConsole}), ` +
-    `SMS ${r.smsSent} (duplicates ${r.smsDuplicates}), recovered in ${r.recoverMs === null ? 'never' : `${(r.recoverMs / 1000).toFixed(1)} s`}`
+    `SMS ${r.smsSent} (duplicates ${r.smsDuplicates}), recovered in ${r.recoverMs === null ? 'never' : `${(r.recoverMs / 1000).toFixed(1)} s`}` +
+    faultFigures(r)
   );
+}
+
+/** The figures only some faults have (the takeover's, the restore's), as `name value` pairs. */
+function faultFigures(r: FaultResult): string {
+  const keys = [
+    'stepsDueInHold', 'stepsLateMaxMs', 'stepsHostage', 'pressesSentInHold', 'pressesTakenOverInHold', 'pressesHostage',
+    'backupMs', 'downtimeMs', 'restoreMs', 'pressesInBackup', 'backupPressesMissing', 'lostByRestore', 'storedAfterBackupResent', 'auditChainOk',
+  ] as const;
+  const present = keys.filter((k) => r[k] !== undefined).map((k) => `${k} ${String(r[k])}`);
+  return present.length > 0 ? `; ${present.join(', ')}` : '';
 }

@@ -49,6 +49,10 @@ export interface RigOptions {
   log?: (line: string) => void;
   /** Where the Guardbell processes' logs are written when the rig closes. */
   logFile?: string | undefined;
+  /** Bells provisioned with this heartbeat period, and the fleet heartbeating at it (none when unset). */
+  heartbeatSeconds?: number | undefined;
+  /** More environment for the Guardbell processes (the soak's shortened periods). */
+  extraEnv?: Record<string, string> | undefined;
 }
 
 export interface PressLog {
@@ -84,7 +88,8 @@ export class Rig {
     const bellIds = Array.from({ length: opts.bells }, (_, i) => `CH-${String(i + 1).padStart(4, '0')}`);
     const doc = testProvisioning();
     const passwords = embedded ? Object.fromEntries(bellIds.map((id) => [id, randomBytes(18).toString('base64url')])) : undefined;
-    doc.sites[0]!.bells.push(...bellIds.map((id) => ({ id, counterId: 'passport-3', adapter: 'native' as const, ...(passwords ? { mqttPassword: passwords[id] } : {}) })));
+    const heartbeat = opts.heartbeatSeconds ? { heartbeatSeconds: opts.heartbeatSeconds } : {};
+    doc.sites[0]!.bells.push(...bellIds.map((id) => ({ id, counterId: 'passport-3', adapter: 'native' as const, ...heartbeat, ...(passwords ? { mqttPassword: passwords[id] } : {}) })));
     writeFileSync(join(dir, 'provision.json'), JSON.stringify(doc));
     const rig = new Rig(opts, broker, proxy, twilio, database, bellIds, dir);
     rig.passwords = passwords;
@@ -99,6 +104,11 @@ export class Rig {
   }
 
   private passwords: Record<string, string> | undefined;
+
+  /** The rig's own temporary folder (provisioning, backups); not on the embedded DATA_DIR's small tmpfs. */
+  get workDir(): string {
+    return this.dir;
+  }
   private embeddedMqttPort = 0;
 
   get embedded(): boolean {
@@ -108,6 +118,19 @@ export class Rig {
   /** Where the embedded Guardbell keeps DATA_DIR: a tmpfs of its own, so the disk can be filled. */
   get dataMount(): string {
     return join(this.dir, 'mnt');
+  }
+
+  private dataDirName = 'data';
+
+  /** The embedded Guardbell's DATA_DIR (on the tmpfs); a restore moves it to a fresh one. */
+  get embeddedDataDir(): string {
+    return join(this.dataMount, this.dataDirName);
+  }
+
+  /** A fresh DATA_DIR for the next start (a restore writes into it first); returns its path. */
+  freshEmbeddedDataDir(name: string): string {
+    this.dataDirName = name;
+    return this.embeddedDataDir;
   }
 
   get broker(): BrokerProcess {
@@ -146,7 +169,7 @@ export class Rig {
       // through, dropped connections now and then (EPIPE), with or without a step.
       ...(this.embedded ? {} : steppableClockEnv(this.clockFile)),
       ...(this.embedded
-        ? { MQTT_PORT: String(this.embeddedMqttPort), DATA_DIR: join(this.dataMount, 'data'), GUARDBELL_TOPIC_ROOT: TOPIC_ROOT }
+        ? { MQTT_PORT: String(this.embeddedMqttPort), DATA_DIR: this.embeddedDataDir, GUARDBELL_TOPIC_ROOT: TOPIC_ROOT }
         : { DATABASE_URL: this.databaseViaProxy, MQTT_URL: this.broker.url, DATA_DIR: join(this.dir, 'data') }),
       ...(this.opts.processes > 1 ? { MQTT_SHARED_GROUP: 'chaos' } : {}),
       GUARDBELL_PROVISION: join(this.dir, 'provision.json'),
@@ -155,6 +178,7 @@ export class Rig {
       TWILIO_AUTH_TOKEN: this.twilio.authToken,
       TWILIO_FROM: '+15005550006',
       TWILIO_API_BASE: this.twilio.apiBase,
+      ...this.opts.extraEnv,
     };
   }
 
@@ -181,7 +205,10 @@ export class Rig {
   private async startFleet(): Promise<void> {
     const fleet = fork(new URL('./fleet-child.ts', import.meta.url).pathname, [], {
       execArgv: ['--import', import.meta.resolve('tsx')],
-      env: { ...process.env, CHAOS_FLEET: JSON.stringify({ url: this.mqttUrl, root: TOPIC_ROOT, ids: this.bellIds, passwords: this.passwords }) },
+      env: {
+        ...process.env,
+        CHAOS_FLEET: JSON.stringify({ url: this.mqttUrl, root: TOPIC_ROOT, ids: this.bellIds, passwords: this.passwords, heartbeatMs: (this.opts.heartbeatSeconds ?? 0) * 1000 }),
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.fleet = fleet;
@@ -203,9 +230,9 @@ export class Rig {
    * Runs a read on the database: PostgreSQL straight (not through the proxy); the embedded one through an online
    * backup of the running server (`guardbell backup`'s door), opened in this process.
    */
-  private async read<T>(text: string): Promise<T[]> {
+  async read<T>(text: string): Promise<T[]> {
     if (this.embedded) {
-      const tar = await askRunningServer(join(this.dataMount, 'data'));
+      const tar = await askRunningServer(this.embeddedDataDir);
       if (!tar) throw new Error('the embedded Guardbell did not answer the backup door');
       const copy = await PGlite.create({ loadDataDir: new Blob([new Uint8Array(tar)]) });
       try {
@@ -221,6 +248,22 @@ export class Rig {
     } finally {
       await client.end();
     }
+  }
+
+  /** Process `i`'s /metrics (prom-client's text; served to loopback clients by default). */
+  async metrics(i: number): Promise<string> {
+    const res = await fetch(`${this.systems[i]!.url}/metrics`);
+    if (!res.ok) throw new Error(`/metrics of process ${i}: ${res.status}`);
+    return res.text();
+  }
+
+  /** The rig database's connections by application_name (this query's own left out); empty on the embedded rig. */
+  async databaseConnections(): Promise<Record<string, number>> {
+    if (this.embedded) return {};
+    const rows = await this.read<{ app: string; n: string }>(
+      'select application_name as app, count(*) as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() group by 1',
+    );
+    return Object.fromEntries(rows.map((r) => [r.app || '(none)', Number(r.n)]));
   }
 
   /** The presses (bell#seq) stored in bell_events, with how many times each. */

@@ -33,6 +33,7 @@ export const FULL_HOLD_MS: Record<string, number> = {
   'disk-full': 30_000,
   'broker-kill+db-cut': 30_000,
   'guardbell-kill+sms-500': 10_000,
+  restore: 5_000,
 };
 
 export async function runChaos(opts: ChaosOptions): Promise<FaultResult[]> {
