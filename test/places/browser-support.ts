@@ -26,17 +26,17 @@ export async function raiseAt(staff: ApiClient, counterId: string): Promise<stri
   return r.body.id as string;
 }
 
-const FONT_DIR = new URL('../../node_modules/@expo-google-fonts/gothic-a1/', import.meta.url);
+const FONT_DIR = new URL('../../api/reports/fonts/', import.meta.url);
 
 /**
  * Screenshots only: the test machine's Chromium has no Hangul font, so Korean would show as boxes. Serves the
- * Gothic A1 font the PDF reports already use (a devDependency of the repo) to this page and puts it first.
+ * Gothic A1 font the PDF reports already use (api/reports/fonts) to this page and puts it first.
  */
 export async function legibleHangul(page: Page): Promise<void> {
   const { readFile } = await import('node:fs/promises');
   const files: Record<string, URL> = {
-    '400': new URL('400Regular/GothicA1_400Regular.ttf', FONT_DIR),
-    '700': new URL('700Bold/GothicA1_700Bold.ttf', FONT_DIR),
+    '400': new URL('GothicA1_400Regular.ttf', FONT_DIR),
+    '700': new URL('GothicA1_700Bold.ttf', FONT_DIR),
   };
   await page.route('**/__screenshot-font/*', async (route) => {
     const weight = new URL(route.request().url()).pathname.split('/').pop()!.replace('.ttf', '');
