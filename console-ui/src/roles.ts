@@ -19,9 +19,13 @@ export function canSeeDutyWarnings(me: Me): boolean {
   return isResponder(me);
 }
 
-/** The panic button: whoever the server lets raise an alarm at one of their sites (staff, guards, managers; admins). */
+/**
+ * The panic button is the counter staff's, at a site where the server lets them raise (canRaiseAlarmAt). The server
+ * lets guards, managers and admins raise too, but on the guards' wall a large panic button would push the open
+ * incidents down, so their screens keep the incidents first.
+ */
 export function canRaiseAlarm(me: Me): boolean {
-  return hasRole(me, 'admin') || me.siteIds.some((siteId) => canRaiseAlarmAt(me, siteId));
+  return hasRole(me, 'staff') && me.siteIds.some((siteId) => canRaiseAlarmAt(me, siteId));
 }
 
 /** Counter staff without a responder role: they see only their own incidents, silently. */
