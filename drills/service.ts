@@ -9,19 +9,16 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Logger } from 'pino';
 import { ulid } from 'ulidx';
 import mqtt from 'mqtt';
 import { VirtualBell } from '../firmware-bridge/virtual-bell/index.ts';
 import { bellTopic } from '../firmware-bridge/protocol/index.ts';
 import type { Incident, IncidentStatus } from '../api/contract/index.ts';
 import type { DrillReport, DrillReportFacts, DrillView, Pause, ScenarioView } from '../api/contract/drills.ts';
-import type { AlarmCore } from '../api/core/alarm-core.ts';
-import type { Places } from '../api/core/places.ts';
-import type { BusEvents, BusPort } from '../api/bus/index.ts';
+import type { AreaServices } from '../api/area.ts';
+import type { BusEvents } from '../api/bus/index.ts';
 import { isActive } from '../api/domain/index.ts';
 import { presentIncident } from '../api/core/present.ts';
-import type { Db, DirectoryStore, EscalationStore, IncidentStore } from '../api/store/index.ts';
 import { hashMachineSecret, newMachineSecret } from '../gateway/broker/bell-secret.ts';
 import { drillReportFacts } from './analysis.ts';
 import { DRILL_DEVICE_PREFIX, DrillRouting, type DrillRoute } from './routing.ts';
@@ -38,22 +35,13 @@ export class DrillConflict extends Error {
   }
 }
 
-export interface DrillServiceDeps {
-  db: Db;
-  core: AlarmCore;
-  incidents: IncidentStore;
-  escalation: EscalationStore;
-  directory: DirectoryStore;
-  places: Places;
-  /**
-   * Live incidents (live wins), drills changed by other processes and presses taken at the edge arrive here;
-   * the drills' own changes, their bells (`directory.changed`) and a resumed escalation go out.
-   */
-  bus: BusPort;
+/**
+ * What the alarm path offers an area (api/area.ts), with the edge's routing of presses to running drills. On the bus,
+ * live incidents (live wins), drills changed by other processes and presses taken at the edge arrive; the drills' own
+ * changes, their bells (`directory.changed`) and a resumed escalation go out.
+ */
+export interface DrillServiceDeps extends AreaServices {
   routing: DrillRouting;
-  logger: Logger;
-  mqtt: { url: string; topicRoot: string; perBellCredentials: boolean; username?: string | undefined; password?: string | undefined };
-  now?: () => Date;
   sweepMs?: number;
 }
 
