@@ -10,6 +10,7 @@ import { desc, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { schema, type Database } from '../store/index.ts';
+import { rowsOf } from '../store/rows-of.ts';
 import { SteadyClock, type ClockSources } from './steady-clock.ts';
 import { SLEW } from './slew.ts';
 
@@ -61,8 +62,7 @@ async function serverClockMs(db: Database['db']): Promise<number> {
   });
   try {
     const result = await Promise.race([db.execute(sql`select (extract(epoch from clock_timestamp()) * 1000)::float8 as ms`), timeout]);
-    const rows = ((result as { rows?: unknown[] }).rows ?? result) as { ms: number | string }[];
-    return Number(rows[0]?.ms);
+    return Number(rowsOf<{ ms: number | string }>(result)[0]?.ms);
   } finally {
     clearTimeout(timer);
   }
