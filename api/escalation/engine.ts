@@ -105,8 +105,7 @@ export class EscalationEngine {
     } catch (err) {
       if (this.stopped) return;
       this.deps.logger.warn({ err, retryInMs: retryMs }, 'open incidents not read for re-arming yet; retrying');
-      this.rearmTimer = setTimeout(() => void this.rearmOpen(Math.min(retryMs * 2, 30_000)).then(() => this.schedule(0)), retryMs);
-      this.rearmTimer.unref();
+      this.rearmLater(retryMs, (next) => this.rearmOpen(next));
       return;
     }
     await this.armAll(ids, retryMs);
@@ -120,11 +119,16 @@ export class EscalationEngine {
         if (this.stopped) return;
         const rest = ids.slice(i);
         this.deps.logger.warn({ err, incidents: rest.length, retryInMs: retryMs }, 'open incidents not re-armed yet; retrying');
-        this.rearmTimer = setTimeout(() => void this.armAll(rest, Math.min(retryMs * 2, 30_000)).then(() => this.schedule(0)), retryMs);
-        this.rearmTimer.unref();
+        this.rearmLater(retryMs, (next) => this.armAll(rest, next));
         return;
       }
     }
+  }
+
+  /** Tries the re-arm again after `retryMs`, backing off to 30 s, and looks for due steps once it is done. */
+  private rearmLater(retryMs: number, again: (nextRetryMs: number) => Promise<void>): void {
+    this.rearmTimer = setTimeout(() => void again(Math.min(retryMs * 2, 30_000)).then(() => this.schedule(0)), retryMs);
+    this.rearmTimer.unref();
   }
 
   /** An incident changed: create its step rows if missing, recompute due times, and look now. */
