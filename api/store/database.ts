@@ -10,6 +10,7 @@ import { PgliteThread, type EngineWatch } from './pglite-thread.ts';
 import type { RunInEngine } from './pglite-procedures.ts';
 import { ensurePrivateDir, tightenTree } from './private-dir.ts';
 import { migrationsFolder } from './pglite-template.ts';
+import { assertKnownHistory } from './migration-history.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -68,7 +69,10 @@ function openPostgres(url: string): Database {
   return {
     db,
     kind: 'postgres',
-    migrate: () => migratePg(drizzlePg(pool, { schema }), { migrationsFolder }),
+    migrate: async () => {
+      await assertKnownHistory(db, migrationsFolder);
+      await migratePg(drizzlePg(pool, { schema }), { migrationsFolder });
+    },
     ping: (timeoutMs = 1_000) => pingWith(db, timeoutMs),
     close: () => pool.end(),
   };
@@ -87,7 +91,10 @@ async function openPglite(dataDir: string, watch: EngineWatch = {}): Promise<Dat
   return {
     db,
     kind: 'pglite',
-    migrate: () => migratePglite(drizzlePglite(client as never, { schema }), { migrationsFolder }),
+    migrate: async () => {
+      await assertKnownHistory(db, migrationsFolder);
+      await migratePglite(drizzlePglite(client as never, { schema }), { migrationsFolder });
+    },
     ping: (timeoutMs = 1_000) => pingWith(db, timeoutMs),
     close: async () => {
       await client.close();

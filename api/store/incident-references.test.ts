@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newIncidentState } from '../domain/index.ts';
 import { openDatabase, type Database } from './database.ts';
@@ -13,9 +11,6 @@ const record = (openedAt: Date, over: Partial<IncidentRecord> = {}): IncidentRec
   id: `inc_ref_${++n}`, siteId: 'site-a', counterId: 'passport-3', bellId: null, openingSeq: null, source: 'console', raisedBy: 'guard-a',
   escalationPolicy: null, jointPoliceDrill: false, unconfirmed: false, ...over,
 });
-/** The migration's statements that number the incidents stored before it (and set the counters after them). */
-const BACKFILL = readFileSync(new URL('./migrations/0019_desk_incident_references.sql', import.meta.url), 'utf8')
-  .split('--> statement-breakpoint').map((x) => x.trim()).filter((x) => /^(WITH numbered|INSERT INTO incident_reference_counters)/.test(x.replace(/^--.*\n/gm, '')));
 const press = (bellId: string, seq: number, at: Date) => ({ bellId, seq, type: 'press', receivedAt: at, bellAt: null, battery: null, transport: 'mqtt' });
 
 describe.each(['pglite', 'postgres'] as const)('incident references on %s', (kind) => {
@@ -61,24 +56,6 @@ describe.each(['pglite', 'postgres'] as const)('incident references on %s', (kin
     expect(found.map((i) => i.reference)).toEqual(['2030-0002']);
     expect((await store.list({ reference: '0001' })).map((i) => i.reference).sort()).toEqual(['2030-0001', '2031-0001', '2032-0001', '2032-D0001']);
     expect((await store.list({ reference: 'd0001' })).map((i) => i.reference)).toEqual(['2032-D0001']);
-  });
-
-  it('numbers the incidents stored before the migration in the order they opened, and the next one follows them', async () => {
-    expect(BACKFILL).toHaveLength(2);
-    const db = database.db;
-    // As before the migration: incidents without references, and no counters.
-    await db.execute(sql`alter table incidents disable trigger incidents_reference`);
-    const old = [new Date('2034-02-01T00:00:00Z'), new Date('2034-01-01T00:00:00Z'), new Date('2034-12-31T16:00:00Z')].map((at) => record(at));
-    for (const r of old) await store.insertIncident(r, []);
-    await db.execute(sql`alter table incidents enable trigger incidents_reference`);
-    await db.execute(sql`delete from incident_reference_counters where year >= 2034`);
-    for (const statement of BACKFILL) await db.execute(sql.raw(statement.replace(/FROM incidents i/g, 'FROM (select * from incidents where reference is null or opened_at >= \'2034-01-01\') i')));
-    const refs = await Promise.all(old.map(async (r) => (await store.get(r.id))!.reference));
-    // 1 January first, then 1 February; 1 am on 1 January 2035 in Seoul opens the new year.
-    expect(refs).toEqual(['2034-0002', '2034-0001', '2035-0001']);
-    const next = record(new Date('2034-06-01T00:00:00Z'));
-    await store.insertIncident(next, []);
-    expect(next.reference).toBe('2034-0003');
   });
 
   it.runIf(kind === 'postgres')('two processes storing at once never give the same number', async () => {

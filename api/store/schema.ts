@@ -121,7 +121,7 @@ export const incidents = pgTable(
     unconfirmed: boolean('unconfirmed').notNull().default(false),
     /** Raised by every stored change: consoles on several processes keep the newest view of an incident. */
     revision: integer('revision').notNull().default(0),
-    /** What a person says on the phone: 2026-0042 (drills 2026-D0007), set by the insert trigger (migration 0019). */
+    /** What a person says on the phone: 2026-0042 (drills 2026-D0007), set by the insert trigger (migration 0001). */
     reference: text('reference'),
   },
   (t) => [

@@ -1,1 +1,0 @@
-ALTER TABLE "bells" ADD COLUMN "device_id" text;

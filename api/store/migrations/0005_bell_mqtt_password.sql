@@ -1,1 +1,0 @@
-ALTER TABLE "bells" ADD COLUMN "mqtt_password_hash" text;

@@ -1,2 +1,0 @@
-ALTER TABLE "bells" ADD COLUMN "confirm" jsonb;--> statement-breakpoint
-ALTER TABLE "incidents" ADD COLUMN "unconfirmed" boolean DEFAULT false NOT NULL;

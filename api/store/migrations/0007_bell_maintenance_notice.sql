@@ -1,1 +1,0 @@
-ALTER TABLE "bells" ADD COLUMN "notified_trouble" jsonb DEFAULT '[]'::jsonb NOT NULL;

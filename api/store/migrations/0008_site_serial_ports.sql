@@ -1,1 +1,0 @@
-ALTER TABLE "sites" ADD COLUMN "serial_ports" jsonb DEFAULT '[]'::jsonb NOT NULL;

@@ -1,1 +1,0 @@
-ALTER TABLE "people" ADD COLUMN "counter_ids" jsonb DEFAULT '[]'::jsonb NOT NULL;
