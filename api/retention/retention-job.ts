@@ -1,7 +1,7 @@
 /**
  * The retention job: expired records are deleted or anonymised in one transaction that writes what it did to
  * the audit chain, so the chain records its own pruning and stays verifiable (the audit log is never pruned).
- * The append-only tables allow it only inside this transaction (migration 0017).
+ * The append-only tables allow it only inside this transaction (migration 0001).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { ulid } from 'ulidx';
