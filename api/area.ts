@@ -28,6 +28,9 @@ export interface AreaServices {
   mqtt: { readonly url: string; topicRoot: string; perBellCredentials: boolean; username?: string | undefined; password?: string | undefined };
 }
 
+/** What an area's routes are given: the HTTP context and, apart from it, the database its own stores read. */
+export type AreaContext = ApiContext & { db: Db };
+
 /** An area once built: its routes under /api/v1 and its lifetime (started after the alarm path, stopped before it). */
 export interface AttachedArea {
   routes(ctx: ApiContext): Router;
@@ -51,11 +54,16 @@ export interface Area {
 }
 
 /** An area that is only routes over stores of its own (most of the back office). */
-export function routesArea(name: string, parts: { routes(ctx: ApiContext): Router; rawRoutes?(ctx: ApiContext): Router; openApiPaths?(): Record<string, unknown> }): Area {
+export function routesArea(name: string, parts: { routes(ctx: AreaContext): Router; rawRoutes?(ctx: AreaContext): Router; openApiPaths?(): Record<string, unknown> }): Area {
   const { routes, rawRoutes } = parts;
   return {
     name,
     openApiPaths: parts.openApiPaths ?? (() => ({})),
-    open: () => ({ attach: () => ({ routes, ...(rawRoutes ? { rawRoutes } : {}) }) }),
+    open: () => ({
+      attach: ({ db }) => ({
+        routes: (ctx) => routes({ ...ctx, db }),
+        ...(rawRoutes ? { rawRoutes: (ctx: ApiContext) => rawRoutes({ ...ctx, db }) } : {}),
+      }),
+    }),
   };
 }

@@ -279,7 +279,6 @@ async function boot(
     core, supervisor, incidents, directory, places, sessions, hub, bus, registry, logger,
     health: () => health(database, bus, core, inputs, config.dataDir, clock),
     clock,
-    db: database.db,
     escalation: escalationStore,
     // Secure cookies whenever the console is served over https (behind a TLS proxy).
     secureCookies: config.publicUrl?.startsWith('https://') ?? false,

@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { canProvision, selfGrantProblem } from '../auth/policy.ts';
-import { authenticate, userOf, type ApiContext } from '../http/context.ts';
+import type { AreaContext } from '../area.ts';
+import { authenticate, userOf } from '../http/context.ts';
 import { forbidden, HttpError, notFound, parseBody } from '../http/errors.ts';
 import { provisioningContext } from '../provisioning/apply.ts';
 import { normaliseDeviceId, validateProvisioning, type Problem } from '../provisioning/index.ts';
@@ -27,7 +28,7 @@ export function newBellKey(): string {
   return randomBytes(32).toString('hex');
 }
 
-export function adminRoutes(ctx: ApiContext): Router {
+export function adminRoutes(ctx: AreaContext): Router {
   const r = Router();
   r.use('/admin', authenticate(ctx), (_req, res, next) => {
     if (!canProvision(userOf(res))) throw forbidden('administer sites, bells and people');
@@ -251,7 +252,7 @@ function formBody(value: unknown): Record<string, unknown> {
   return body;
 }
 
-async function siteDocumentOr404(ctx: ApiContext, siteId: string) {
+async function siteDocumentOr404(ctx: AreaContext, siteId: string) {
   const stored = await siteDocument(ctx.db, siteId);
   if (!stored) throw notFound(`site ${siteId}`);
   return stored;
@@ -270,7 +271,7 @@ function onlyKeys(body: Record<string, unknown>, allowed: string[]): Problem[] {
 }
 
 /** The file's reference checks trust people already in the database; the form can check their roles too. */
-async function managerRoleProblems(ctx: ApiContext, counters: unknown[], prefix: string): Promise<Problem[]> {
+async function managerRoleProblems(ctx: AreaContext, counters: unknown[], prefix: string): Promise<Problem[]> {
   const people = new Map((await ctx.directory.people()).map((p) => [p.id, p]));
   return counters.flatMap((c, ci) => {
     const ids = asBody(c)?.managerIds;
@@ -281,7 +282,7 @@ async function managerRoleProblems(ctx: ApiContext, counters: unknown[], prefix:
   });
 }
 
-async function guardProblems(ctx: ApiContext, siteId: string, roster: unknown): Promise<Problem[]> {
+async function guardProblems(ctx: AreaContext, siteId: string, roster: unknown): Promise<Problem[]> {
   if (!Array.isArray(roster)) return [];
   const people = new Map((await ctx.directory.people()).map((p) => [p.id, p]));
   return roster.flatMap((shift, i): Problem[] => {
@@ -297,7 +298,7 @@ async function guardProblems(ctx: ApiContext, siteId: string, roster: unknown): 
 }
 
 /** The file checks device ids within itself; a bell of another site with the same address is in the database. */
-async function deviceIdProblems(ctx: ApiContext, bell: Record<string, unknown>, prefix: string): Promise<Problem[]> {
+async function deviceIdProblems(ctx: AreaContext, bell: Record<string, unknown>, prefix: string): Promise<Problem[]> {
   if (typeof bell.deviceId !== 'string') return [];
   const adapter = typeof bell.adapter === 'string' ? bell.adapter : 'native';
   const wanted = normaliseDeviceId(adapter, bell.deviceId);

@@ -2,7 +2,8 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { canRespond, type User } from '../auth/policy.ts';
-import { authenticate, userOf, type ApiContext } from '../http/context.ts';
+import type { AreaContext } from '../area.ts';
+import { authenticate, userOf } from '../http/context.ts';
 import { forbidden, HttpError, notFound, parseBody, parseQuery } from '../http/errors.ts';
 import type { Classification } from '../contract/index.ts';
 import { allowanceSummary, isCalendarDate, localDate, yearOfDate } from './allowance.ts';
@@ -42,7 +43,7 @@ export const claimBody = z.strictObject({
 });
 export const decisionBody = z.strictObject({ decision: z.enum(['approved', 'rejected']), exceptionReason: text(1000).optional() });
 
-export function aftercareRoutes(ctx: ApiContext): Router {
+export function aftercareRoutes(ctx: AreaContext): Router {
   const r = Router();
   const store = new AftercareStore(ctx.db);
   r.use('/aftercare', authenticate(ctx));
@@ -226,11 +227,11 @@ function claimError(err: unknown): unknown {
   return err;
 }
 
-function siteZone(ctx: ApiContext, siteId: string): string {
+function siteZone(ctx: AreaContext, siteId: string): string {
   return ctx.places.site(siteId)?.timezone ?? DEFAULT_TIMEZONE;
 }
 
-async function personNames(ctx: ApiContext): Promise<Map<string, string>> {
+async function personNames(ctx: AreaContext): Promise<Map<string, string>> {
   return new Map((await ctx.directory.people()).map((p) => [p.id, p.name]));
 }
 
@@ -248,13 +249,13 @@ async function writable(store: AftercareStore, res: Response, recordId: string) 
   return found;
 }
 
-async function warningFor(store: AftercareStore, row: RecordRow, ctx: ApiContext) {
+async function warningFor(store: AftercareStore, row: RecordRow, ctx: AreaContext) {
   const incident = await ctx.incidents.get(row.incidentId);
   return repeatTargeting(row.personId, await store.victimHistory(row.personId), incident?.openedAt ?? new Date(), row.incidentId);
 }
 
 async function detail(
-  ctx: ApiContext, store: AftercareStore, row: RecordRow, view: 'full' | 'self', status: AftercareStatusView, names: Map<string, string>,
+  ctx: AreaContext, store: AftercareStore, row: RecordRow, view: 'full' | 'self', status: AftercareStatusView, names: Map<string, string>,
 ): Promise<AftercareDetailView> {
   const [incident, entries, claims, allowanceKrw] = await Promise.all([
     ctx.incidents.get(row.incidentId), store.entries(row.id), store.claimsOfPerson(row.personId), store.allowanceKrw(row.siteId),
@@ -277,7 +278,7 @@ async function detail(
   };
 }
 
-async function myIncidents(ctx: ApiContext, store: AftercareStore, user: User): Promise<MyIncidentView[]> {
+async function myIncidents(ctx: AreaContext, store: AftercareStore, user: User): Promise<MyIncidentView[]> {
   const [separations, records] = await Promise.all([store.separationsOf(user.id), store.list({ personId: user.id })]);
   const ids = [...new Set([...separations.map((s) => s.incidentId), ...records.map((r) => r.incidentId)])];
   const items: MyIncidentView[] = [];

@@ -1,12 +1,13 @@
 /** /api/v1/audit: auditors read the audit log and verify its chain. (Reading the log is not itself logged.) */
 import { Router } from 'express';
-import { authenticate, userOf, type ApiContext } from '../http/context.ts';
+import type { AreaContext } from '../area.ts';
+import { authenticate, userOf } from '../http/context.ts';
 import { forbidden, parseQuery } from '../http/errors.ts';
 import { canReadAuditLog } from '../cases/policy.ts';
 import { auditPageQuery } from '../cases/bodies.ts';
 import { auditPage, verifyAuditLog } from './audit-log.ts';
 
-export function auditRoutes(ctx: ApiContext): Router {
+export function auditRoutes(ctx: AreaContext): Router {
   const r = Router();
   r.use('/audit', authenticate(ctx), (_req, res, next) => {
     if (!canReadAuditLog(userOf(res))) throw forbidden('read the audit log');

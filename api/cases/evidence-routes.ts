@@ -4,7 +4,7 @@
  * access is an audit row of the evidence item: its chain of custody.
  */
 import express, { Router, type RequestHandler } from 'express';
-import type { ApiContext } from '../http/context.ts';
+import type { AreaContext } from '../area.ts';
 import { authenticate, userOf } from '../http/context.ts';
 import { HttpError, notFound, parseQuery } from '../http/errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -18,7 +18,7 @@ import { presentEvidence } from './present.ts';
 export const EVIDENCE_LIMIT_BYTES = 100 * 1024 * 1024;
 
 /** Mounted before express.json: the body of an upload is the file, whatever its type. */
-export function evidenceUploadRoutes(ctx: ApiContext): Router {
+export function evidenceUploadRoutes(ctx: AreaContext): Router {
   const r = Router();
   const store = new CaseStore(ctx.db);
   const mayUpload: RequestHandler = async (req, res, next) => {
@@ -45,7 +45,7 @@ export function evidenceUploadRoutes(ctx: ApiContext): Router {
   return r;
 }
 
-export function evidenceRoutes(ctx: ApiContext): Router {
+export function evidenceRoutes(ctx: AreaContext): Router {
   const r = Router();
   const store = new CaseStore(ctx.db);
   const complainants = new ComplainantStore(ctx.db);

@@ -4,7 +4,7 @@
  * The evidence upload, download and export are in evidence-routes.ts.
  */
 import { Router } from 'express';
-import type { ApiContext } from '../http/context.ts';
+import type { AreaContext } from '../area.ts';
 import { authenticate, userOf } from '../http/context.ts';
 import { forbidden, HttpError, notFound, parseBody } from '../http/errors.ts';
 import type { User } from '../auth/policy.ts';
@@ -20,7 +20,7 @@ import { presentAction, presentExists, presentStatement, presentSummary } from '
 import { CASE, CaseStore, type CaseWithScope } from './store.ts';
 import type { CaseExistsView, CaseSummaryView, IncidentCaseFilesView } from '../contract/cases.ts';
 
-export function caseRoutes(ctx: ApiContext): Router {
+export function caseRoutes(ctx: AreaContext): Router {
   const r = Router();
   const store = new CaseStore(ctx.db);
   const complainants = new ComplainantStore(ctx.db);
@@ -167,7 +167,7 @@ function parseId(value: unknown): string {
 }
 
 /** Every incident exists and is live (a drill has no complainant and no case). */
-async function liveIncidents(ctx: ApiContext, ids: readonly string[]): Promise<void> {
+async function liveIncidents(ctx: AreaContext, ids: readonly string[]): Promise<void> {
   for (const id of ids) {
     const incident = await ctx.incidents.get(id);
     if (!incident) throw new HttpError(422, 'unknown_incident', `incident ${id} does not exist`);
@@ -176,7 +176,7 @@ async function liveIncidents(ctx: ApiContext, ids: readonly string[]): Promise<v
 }
 
 /** Those assigned must be able to read the case: the legal team or auditors. */
-async function checkAssignees(ctx: ApiContext, ids: readonly string[]): Promise<void> {
+async function checkAssignees(ctx: AreaContext, ids: readonly string[]): Promise<void> {
   for (const id of ids) {
     const p = await ctx.directory.person(id);
     if (!p || !p.active) throw new HttpError(422, 'unknown_person', `person ${id} does not exist`);
@@ -184,7 +184,7 @@ async function checkAssignees(ctx: ApiContext, ids: readonly string[]): Promise<
   }
 }
 
-async function summaries(ctx: ApiContext, store: CaseStore, complainants: ComplainantStore, user: User, rows: CaseWithScope[]): Promise<(CaseSummaryView | CaseExistsView)[]> {
+async function summaries(ctx: AreaContext, store: CaseStore, complainants: ComplainantStore, user: User, rows: CaseWithScope[]): Promise<(CaseSummaryView | CaseExistsView)[]> {
   if (!rows.length) return [];
   const names = await personNames(ctx);
   const counts = await store.counts(rows.map((c) => c.id));

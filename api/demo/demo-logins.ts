@@ -68,12 +68,6 @@ export async function refreshDemoLogins(db: Db, opts: DemoOptions): Promise<Demo
   return changed;
 }
 
-/** Whether demo accounts can still log in (the console says "demo data" meanwhile). */
-export async function demoAccountsExist(db: Db): Promise<boolean> {
-  const [row] = await db.select({ id: schema.people.id }).from(schema.people).where(and(eq(schema.people.demo, true), eq(schema.people.active, true))).limit(1);
-  return row !== undefined;
-}
-
 /**
  * Removes the demo accounts: deleted where nothing refers to them, otherwise (an incident they raised, a drill they
  * planned) deactivated with their login taken away, so the records keep their author. Sessions end with them.

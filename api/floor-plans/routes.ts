@@ -13,7 +13,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { canSeeAllSites } from '../auth/policy.ts';
-import { authenticate, userOf, type ApiContext } from '../http/context.ts';
+import type { AreaContext } from '../area.ts';
+import { authenticate, userOf } from '../http/context.ts';
 import { forbidden, HttpError, notFound, parseBody } from '../http/errors.ts';
 import { checkPlanUpload, MAX_PLAN_BYTES } from './image.ts';
 import { canEditFloorPlans, canSeeFloorPlans } from './policy.ts';
@@ -42,7 +43,7 @@ export function floorPlanView(p: PlanMeta, placements: readonly Placement[]): Fl
 
 const param = (req: Request, name: string): string => String((req.params as Record<string, string | undefined>)[name] ?? '');
 
-export function floorPlanRoutes(ctx: ApiContext): Router {
+export function floorPlanRoutes(ctx: AreaContext): Router {
   const r = Router();
   const store = new FloorPlanStore(ctx.db);
   const auth = authenticate(ctx);

@@ -7,7 +7,6 @@ import type { Places } from '../core/places.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { BusPort } from '../bus/index.ts';
 import type { DirectoryStore, EscalationStore, IncidentStore } from '../store/index.ts';
-import type { Db } from '../store/database.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Clock } from '../clock/index.ts';
 import { tokenFrom } from '../auth/sessions.ts';
@@ -31,8 +30,6 @@ export interface ApiContext {
   directory: DirectoryStore;
   escalation: EscalationStore;
   places: Places;
-  /** The database, for the areas whose routes keep their own small stores (drills, case files, aftercare…). */
-  db: Db;
   sessions: Sessions;
   hub: LiveHub;
   /** The alarm bus: routes that change what other processes cache tell it (`directory.changed`, `session.ended`). */

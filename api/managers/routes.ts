@@ -10,7 +10,8 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { CLASSIFICATIONS } from '../contract/index.ts';
 import { presentIncident } from '../core/present.ts';
-import { authenticate, userOf, type ApiContext } from '../http/context.ts';
+import type { AreaContext } from '../area.ts';
+import { authenticate, userOf } from '../http/context.ts';
 import { forbidden, parseQuery } from '../http/errors.ts';
 import { summariseEscalation } from './escalation-summary.ts';
 import { inScope, managerScope } from './policy.ts';
@@ -35,7 +36,7 @@ export const historyQuery = z.strictObject({
 
 const openQuery = z.strictObject({ siteId: id.optional(), mode: z.enum(['live', 'drill', 'all']).default('all') });
 
-export function managerRoutes(ctx: ApiContext): Router {
+export function managerRoutes(ctx: AreaContext): Router {
   const r = Router();
   const store = new ManagerStore(ctx.db);
   r.use('/managers', authenticate(ctx));

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
-import { authenticate, userOf, type ApiContext } from '../http/context.ts';
+import type { AreaContext } from '../area.ts';
+import { authenticate, userOf } from '../http/context.ts';
 import { forbidden, HttpError, parseQuery } from '../http/errors.ts';
 import { isCalendarDate } from '../aftercare/allowance.ts';
 import { computeStatistics, firstTimes, incidentLines, repeatComplainants, type IncidentLine, type StatIncident } from './compute.ts';
@@ -27,7 +28,7 @@ type StatQuery = z.output<typeof statisticsQuery>;
 
 const MAX_UPLOAD = 5 * 1024 * 1024;
 
-export function statisticsRoutes(ctx: ApiContext): Router {
+export function statisticsRoutes(ctx: AreaContext): Router {
   const r = Router();
   const store = new StatisticsStore(ctx.db);
   r.use('/statistics', authenticate(ctx));
@@ -94,7 +95,7 @@ function meta(q: StatQuery): ExportMeta {
 }
 
 /** Dates are the days of the site asked for, else of the sites' one shared time zone, else UTC. */
-function zoneFor(ctx: ApiContext, siteIds: readonly string[] | undefined, siteId: string | undefined): string {
+function zoneFor(ctx: AreaContext, siteIds: readonly string[] | undefined, siteId: string | undefined): string {
   if (siteId) return ctx.places.site(siteId)?.timezone ?? 'UTC';
   const zones = new Set(ctx.places.allSites().filter((s) => !siteIds || siteIds.includes(s.id)).map((s) => s.timezone));
   return zones.size === 1 ? [...zones][0]! : 'UTC';
@@ -104,7 +105,7 @@ function dayStart(d: string, zone: string): Date {
   return zonedInstant({ year: +d.slice(0, 4), month: +d.slice(5, 7), day: +d.slice(8, 10), hour: 0, minute: 0, second: 0 }, zone);
 }
 
-async function loadWithFilter(ctx: ApiContext, store: StatisticsStore, res: Response, q: StatQuery): Promise<{ lines: IncidentLine[]; filter: StatFilter }> {
+async function loadWithFilter(ctx: AreaContext, store: StatisticsStore, res: Response, q: StatQuery): Promise<{ lines: IncidentLine[]; filter: StatFilter }> {
   const scope = statisticsScope(userOf(res));
   if (scope === null) throw forbidden('see statistics');
   let siteIds: readonly string[] | undefined = scope === 'all' ? undefined : scope;

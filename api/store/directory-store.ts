@@ -146,6 +146,12 @@ export class DirectoryStore {
     await this.db.insert(securityAlerts).values(a);
   }
 
+  /** Whether demo accounts can still log in (the console says "demo data" meanwhile). */
+  async demoAccountsExist(): Promise<boolean> {
+    const [row] = await this.db.select({ id: people.id }).from(people).where(and(eq(people.demo, true), eq(people.active, true))).limit(1);
+    return row !== undefined;
+  }
+
   securityAlerts(limit = 50) {
     return this.db.select().from(securityAlerts).orderBy(desc(securityAlerts.at)).limit(limit);
   }

@@ -7,6 +7,7 @@ import { recordFromRow, rowFromRecord, type IncidentRecord, type StoredTimelineE
 import { bellEvents, bells, escalationSteps, incidents, notifications, timeline } from './schema.ts';
 import type { SequenceState } from '../domain/bell-sequence.ts';
 import { CLOSED_STATUSES } from '../contract/index.ts';
+import { uncheckedCancels } from './cancel-notices.ts';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 
@@ -85,6 +86,11 @@ export class IncidentStore {
     /** PGlite: the alarm write runs inside the engine's thread (pglite-procedures.ts). */
     private readonly inEngine?: RunInEngine,
   ) {}
+
+  /** Cancelled live alarms still waiting for a guard's check in person (cancel-notices.ts). */
+  uncheckedCancels(now: Date) {
+    return uncheckedCancels(this.db, now);
+  }
 
   async openIncidents(): Promise<IncidentRecord[]> {
     const rows = await this.db.select().from(incidents).where(notInArray(incidents.status, CLOSED));

@@ -1,6 +1,5 @@
 import { Router, type Response } from 'express';
 import { SESSION_COOKIE } from '../../auth/sessions.ts';
-import { demoAccountsExist } from '../../demo/demo-logins.ts';
 import { loginBody } from '../bodies.ts';
 import { authenticate, userOf, type ApiContext } from '../context.ts';
 import { HttpError, parseBody } from '../errors.ts';
@@ -39,7 +38,7 @@ export function authRoutes(ctx: ApiContext): Router {
   });
   // Public, so the login page says it too: the console shows "demo data" on every page while demo accounts exist.
   r.get('/auth/status', async (_req, res) => {
-    res.json({ demoData: await demoAccountsExist(ctx.db) });
+    res.json({ demoData: await ctx.directory.demoAccountsExist() });
   });
   r.get('/me', authenticate(ctx), (_req, res) => {
     res.json(userOf(res));
