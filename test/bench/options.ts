@@ -11,6 +11,8 @@ export interface BenchOptions {
   dbs: BenchDb[];
   heartbeatSeconds: number;
   json: boolean;
+  /** The one JSON summary file every run writes (every figure with its baseline and target). */
+  summaryFile: string | undefined;
   /** Writes one line per press (times relative to the first press) for a closer look. */
   csv: string | undefined;
   /** Bells connecting at once (no SYN floods, nothing raised system-wide). */
@@ -48,6 +50,10 @@ export interface BenchOptions {
   city: 'after' | 'only' | 'off';
   /** Length of each of its two press runs (one process, three); at most one press per bell. */
   citySeconds: number;
+  /** The reconnect phase (reconnect-run.ts): `after` the others, `only` (`--reconnect`), or `off`. */
+  reconnect: 'after' | 'only' | 'off';
+  /** Bells with their own MQTT login reconnecting at once. */
+  reconnectBells: number;
 }
 
 export const BENCH_USAGE = `usage: npm run bench -- [options]
@@ -83,8 +89,13 @@ city phase (PostgreSQL, the machine's Mosquitto at TEST_MOSQUITTO_URL or 127.0.0
   --city                  run only the city phase
   --no-city               skip it
   --city-seconds S        length of each press run; rate × S at most --bells (20)
+reconnect phase (a power cut: bells with their own MQTT logins back at once; embedded broker and own Mosquitto):
+  --reconnect             run only the reconnect phase
+  --no-reconnect          skip it
+  --reconnect-bells N     bells reconnecting at once, in a child process   (10000)
 output:
-  --json                  also print a JSON summary
+  --summary FILE          the JSON summary file written at the end (.bench/summary-<time>.json)
+  --json                  also print the JSON summary
   --csv FILE              write per-press timings (ms) to FILE (one file per database: FILE.pglite.csv …)`;
 
 export class UsageError extends Error {}
@@ -135,7 +146,11 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
         city: { type: 'boolean', default: false },
         'no-city': { type: 'boolean', default: false },
         'city-seconds': { type: 'string' },
+        reconnect: { type: 'boolean', default: false },
+        'no-reconnect': { type: 'boolean', default: false },
+        'reconnect-bells': { type: 'string' },
         json: { type: 'boolean', default: false },
+        summary: { type: 'string' },
         csv: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -151,11 +166,12 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
   if (bells > 99_999) throw new UsageError('--bells must be at most 99999');
   if (v.console && v['no-console']) throw new UsageError('--console and --no-console contradict each other');
   if (v.supervision && v['no-supervision']) throw new UsageError('--supervision and --no-supervision contradict each other');
+  if (v.reconnect && v['no-reconnect']) throw new UsageError('--reconnect and --no-reconnect contradict each other');
   if (v.city && v['no-city']) throw new UsageError('--city and --no-city contradict each other');
   const rate = positiveNumber('rate', v.rate, 50);
   const citySeconds = positiveNumber('city-seconds', v['city-seconds'], 20);
   // Each city press goes to a bell not pressed before, so that each opens an incident of its own.
-  const cityRuns = v.city || (!v['no-city'] && !v.console && !v.supervision);
+  const cityRuns = v.city || (!v['no-city'] && !v.console && !v.supervision && !v.reconnect);
   if (cityRuns && Math.floor(rate * citySeconds) > bells) {
     throw new UsageError(`the city phase presses each bell at most once: --rate × --city-seconds (${Math.floor(rate * citySeconds)}) is more than the ${bells} bells`);
   }
@@ -175,6 +191,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
     dbs: db === 'both' ? ['pglite', 'postgres'] : [db as BenchDb],
     heartbeatSeconds: positiveNumber('heartbeat-seconds', v['heartbeat-seconds'], 10),
     json: v.json ?? false,
+    summaryFile: v.summary,
     csv: v.csv,
     connectBatch: positiveInt('connect-batch', v['connect-batch'], 50),
     closeConcurrency: 4,
@@ -194,5 +211,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
     consoleAlarms: positiveInt('console-alarms', v['console-alarms'], 50),
     city: v.city ? 'only' : v['no-city'] ? 'off' : 'after',
     citySeconds,
+    reconnect: v.reconnect ? 'only' : v['no-reconnect'] ? 'off' : 'after',
+    reconnectBells: positiveInt('reconnect-bells', v['reconnect-bells'], 10_000),
   };
 }
