@@ -2,6 +2,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
 import { guardPacketSize } from './packet-size-guard.ts';
 
+/**
+ * Connections waiting to be accepted. Node's default (511) overflows when thousands of bells come back at once
+ * after a power cut: the kernel then drops their handshakes and each bell retries a second or more later. The
+ * kernel caps it at net.core.somaxconn (4096 on current kernels).
+ */
+export const LISTEN_BACKLOG = 8192;
+
 /** Bells send a few hundred bytes; a bridge's device list can reach a few hundred KiB. */
 export const DEFAULT_MAX_PACKET_BYTES = 256 * 1024;
 
@@ -51,7 +58,7 @@ export async function startEmbeddedBroker(opts: {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(err.code === 'EADDRINUSE' ? new PortInUseError(opts.port, 'MQTT_PORT') : err);
     });
-    server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
+    server.listen({ port: opts.port, host: opts.host ?? '0.0.0.0', backlog: LISTEN_BACKLOG }, () => resolve());
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;

@@ -32,6 +32,7 @@ import { formatCity } from './city-report.ts';
 import { runReconnect, stormTargetMet, type ReconnectResult } from './reconnect-run.ts';
 import { formatReconnect } from './reconnect-report.ts';
 import { writeSummaryFile } from './summary-file.ts';
+import { backofficeTargetMet, formatBackoffice, runBackoffice, type BackofficeResult } from './backoffice-run.ts';
 
 /** Setup, connecting, stragglers and teardown on top of the press phase, per database. */
 const OVERHEAD_PER_DB_MS = 240_000;
@@ -44,6 +45,8 @@ const consoleMs = (o: BenchOptions) => 120_000 + o.consoleAlarms * 3_000;
 const cityMs = (o: BenchOptions) => 2 * (150_000 + (o.citySeconds + o.stragglerSeconds) * 1000);
 /** The reconnect phase: two systems started, 10,000 bells provisioned (twice), three storms each with settling, the Mosquitto files. */
 const reconnectMs = (o: BenchOptions) => 300_000 + o.reconnectBells * 30;
+/** The back-office phase per database: start, seeding (~1 s per 10,000 incidents on a busy machine), 22 requests × 11 endpoints. */
+const backofficeMs = (o: BenchOptions) => 240_000 + o.backofficeIncidents * 1;
 const supervisionMs = (o: BenchOptions) => 240_000 + o.supervisionSeconds * 1000 + o.supervisionBells * 5 + (8 * 60_000) / o.supervisionCompress;
 
 export async function runBench(args: string[]): Promise<number> {
@@ -63,16 +66,17 @@ export async function runBench(args: string[]): Promise<number> {
 
   // The whole benchmark stops by itself: a hung connection or query ends the process, not the machine's patience.
   // `--console`, `--supervision` and `--city` each run only their phase (several given: those).
-  const only = opts.supervision === 'only' || opts.console === 'only' || opts.city === 'only' || opts.reconnect === 'only';
+  const only = opts.supervision === 'only' || opts.console === 'only' || opts.city === 'only' || opts.reconnect === 'only' || opts.backoffice === 'only';
   const pressPhases = !only;
   const supervision = opts.supervision === 'only' || (!only && opts.supervision !== 'off');
   const consolePhase = opts.console === 'only' || (!only && opts.console !== 'off');
   const cityPhase = opts.city === 'only' || (!only && opts.city !== 'off');
   const reconnectPhase = opts.reconnect === 'only' || (!only && opts.reconnect !== 'off');
+  const backofficePhase = opts.backoffice === 'only' || (!only && opts.backoffice !== 'off');
   const perDbMs =
     (pressPhases ? opts.seconds * 1000 + OVERHEAD_PER_DB_MS + (opts.escalation ? ESCALATION_PER_DB_MS : 0) : 0) + (supervision ? supervisionMs(opts) : 0);
   // The broker baseline of the supervision phase runs once, before the first database's supervision phase.
-  const limitMs = opts.dbs.length * perDbMs + (supervision ? supervisionMs(opts) : 0) + (consolePhase ? consoleMs(opts) : 0) + (cityPhase ? cityMs(opts) : 0) + (reconnectPhase ? reconnectMs(opts) : 0);
+  const limitMs = opts.dbs.length * perDbMs + (supervision ? supervisionMs(opts) : 0) + (consolePhase ? consoleMs(opts) : 0) + (cityPhase ? cityMs(opts) : 0) + (reconnectPhase ? reconnectMs(opts) : 0) + (backofficePhase ? opts.dbs.length * backofficeMs(opts) : 0);
   const watchdog = setTimeout(() => {
     console.error(`bench: time limit of ${Math.round(limitMs / 1000)} s exceeded; stopping`);
     process.exit(3);
@@ -83,7 +87,8 @@ export async function runBench(args: string[]): Promise<number> {
     ? `supervision phase with ${opts.supervisionBells} bells heartbeating every ${60 / opts.supervisionCompress} s standing for 60 s (${opts.supervisionCompress}× compressed), ${opts.supervisionBells === 1 ? '' : `${opts.supervisionPerConnection} per MQTT connection, `}beside the broker alone`
     : '';
   const city = `a city phase: guardbell start × 1, then × 3, on PostgreSQL and the machine's Mosquitto (shared subscription), ${opts.bells} bells in a separate process at ${opts.rate} presses/s for ${opts.citySeconds} s, a guard console per process`;
-  if (!pressPhases && !supervision && !consolePhase && !cityPhase) console.log(`Guardbell bench, reconnect only: ${opts.reconnectBells} bells with their own MQTT logins back at once, on the embedded broker and on an own Mosquitto, each beside the broker alone (${process.platform}, node ${process.version}${codeVersion()}).`);
+  if (!pressPhases && !supervision && !consolePhase && !cityPhase && !reconnectPhase) console.log(`Guardbell bench, back office only: ${opts.backofficeIncidents} seeded incidents, statistics and the managers' history on ${opts.dbs.join(' and ')} (${process.platform}, node ${process.version}${codeVersion()}).`);
+  else if (!pressPhases && !supervision && !consolePhase && !cityPhase) console.log(`Guardbell bench, reconnect only: ${opts.reconnectBells} bells with their own MQTT logins back at once, on the embedded broker and on an own Mosquitto, each beside the broker alone (${process.platform}, node ${process.version}${codeVersion()}).`);
   else if (!pressPhases && !supervision && !consolePhase) console.log(`Guardbell bench, city only: ${city} (${process.platform}, node ${process.version}${codeVersion()}).`);
   else console.log(
     (!pressPhases && !supervision
@@ -104,6 +109,7 @@ export async function runBench(args: string[]): Promise<number> {
   const consoles: ConsoleResult[] = [];
   const cities: CityResult[] = [];
   const reconnects: ReconnectResult[] = [];
+  const backoffices: BackofficeResult[] = [];
   let broker: BrokerBaseline | undefined;
   try {
     for (const db of opts.dbs) {
@@ -156,6 +162,15 @@ export async function runBench(args: string[]): Promise<number> {
       console.log('');
       console.log(formatReconnect(r));
     }
+    if (backofficePhase) {
+      for (const db of opts.dbs) {
+        console.log(`\n[${db}] back-office phase: ${opts.backofficeIncidents} incidents…`);
+        const b = await runBackoffice(db, opts.backofficeIncidents, (line) => console.log(line));
+        backoffices.push(b);
+        console.log('');
+        console.log(formatBackoffice(b));
+      }
+    }
     console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     clearTimeout(watchdog);
@@ -164,6 +179,7 @@ export async function runBench(args: string[]): Promise<number> {
   summary.console = consoles.map((c) => ({ ...c, targetMet: consoleTargetMet(c) }));
   summary.city = cities.map((c) => ({ ...c, targetMet: cityTargetMet(c) }));
   summary.reconnect = reconnects.map((r) => ({ ...r, embeddedTargetMet: stormTargetMet(r.embedded), mosquittoTargetMet: stormTargetMet(r.mosquitto) }));
+  summary.backoffice = backoffices.map((b) => ({ ...b, targetMet: backofficeTargetMet(b) }));
   const file = await writeSummaryFile(opts.summaryFile, summary);
   console.log(`\nsummary: ${file}`);
   if (opts.json) {

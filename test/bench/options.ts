@@ -54,6 +54,10 @@ export interface BenchOptions {
   reconnect: 'after' | 'only' | 'off';
   /** Bells with their own MQTT login reconnecting at once. */
   reconnectBells: number;
+  /** The back-office phase (backoffice-run.ts): `after` the others, `only` (`--backoffice`), or `off`. */
+  backoffice: 'after' | 'only' | 'off';
+  /** Incidents seeded for it. */
+  backofficeIncidents: number;
 }
 
 export const BENCH_USAGE = `usage: npm run bench -- [options]
@@ -93,6 +97,10 @@ reconnect phase (a power cut: bells with their own MQTT logins back at once; emb
   --reconnect             run only the reconnect phase
   --no-reconnect          skip it
   --reconnect-bells N     bells reconnecting at once, in a child process   (10000)
+back-office phase (statistics and the managers' history over seeded incidents, on each --db):
+  --backoffice            run only the back-office phase
+  --no-backoffice         skip it
+  --incidents N           incidents seeded, with their timelines             (100000)
 output:
   --summary FILE          the JSON summary file written at the end (.bench/summary-<time>.json)
   --json                  also print the JSON summary
@@ -149,6 +157,9 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
         reconnect: { type: 'boolean', default: false },
         'no-reconnect': { type: 'boolean', default: false },
         'reconnect-bells': { type: 'string' },
+        backoffice: { type: 'boolean', default: false },
+        'no-backoffice': { type: 'boolean', default: false },
+        incidents: { type: 'string' },
         json: { type: 'boolean', default: false },
         summary: { type: 'string' },
         csv: { type: 'string' },
@@ -166,19 +177,20 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
   if (bells > 99_999) throw new UsageError('--bells must be at most 99999');
   if (v.console && v['no-console']) throw new UsageError('--console and --no-console contradict each other');
   if (v.supervision && v['no-supervision']) throw new UsageError('--supervision and --no-supervision contradict each other');
+  if (v.backoffice && v['no-backoffice']) throw new UsageError('--backoffice and --no-backoffice contradict each other');
   if (v.reconnect && v['no-reconnect']) throw new UsageError('--reconnect and --no-reconnect contradict each other');
   if (v.city && v['no-city']) throw new UsageError('--city and --no-city contradict each other');
   const rate = positiveNumber('rate', v.rate, 50);
   const citySeconds = positiveNumber('city-seconds', v['city-seconds'], 20);
   // Each city press goes to a bell not pressed before, so that each opens an incident of its own.
-  const cityRuns = v.city || (!v['no-city'] && !v.console && !v.supervision && !v.reconnect);
+  const cityRuns = v.city || (!v['no-city'] && !v.console && !v.supervision && !v.reconnect && !v.backoffice);
   if (cityRuns && Math.floor(rate * citySeconds) > bells) {
     throw new UsageError(`the city phase presses each bell at most once: --rate × --city-seconds (${Math.floor(rate * citySeconds)}) is more than the ${bells} bells`);
   }
   const compress = positiveInt('compress', v.compress, 3);
   if (!(COMPRESS_FACTORS as readonly number[]).includes(compress)) throw new UsageError(`--compress must be one of ${COMPRESS_FACTORS.join(', ')}, not "${v.compress}"`);
   const supervisionBells = positiveInt('supervision-bells', v['supervision-bells'], 10_000);
-  if (supervisionBells > 99_999) throw new UsageError('--supervision-bells must be at most 99999');
+  if (supervisionBells > 100_000) throw new UsageError('--supervision-bells must be at most 100000');
   const supervisionDrops = positiveInt('dropped-bells', v['dropped-bells'], 20, 0);
   const supervisionSilent = positiveInt('silent-bells', v['silent-bells'], 100, 0);
   if (supervisionDrops + supervisionSilent > supervisionBells) {
@@ -213,5 +225,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
     citySeconds,
     reconnect: v.reconnect ? 'only' : v['no-reconnect'] ? 'off' : 'after',
     reconnectBells: positiveInt('reconnect-bells', v['reconnect-bells'], 10_000),
+    backoffice: v.backoffice ? 'only' : v['no-backoffice'] ? 'off' : 'after',
+    backofficeIncidents: positiveInt('incidents', v.incidents, 100_000),
   };
 }

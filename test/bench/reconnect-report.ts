@@ -2,7 +2,7 @@
 import type { StormResult } from './storm-fleet.ts';
 import { RECONNECT_TARGET_MS, stormTargetMet, type BrokerStorms, type ReconnectResult } from './reconnect-run.ts';
 
-const s = (ms: number) => (Number.isNaN(ms) ? '—' : (ms / 1000).toFixed(2));
+const s = (ms: number | null) => (ms === null ? '—' : (ms / 1000).toFixed(2));
 
 function row(label: string, r: StormResult): string {
   const lost = r.bells - r.admitted;

@@ -49,8 +49,9 @@ export interface ReconnectResult {
   load: { before: number; after: number };
 }
 
+const within = (ms: number | null) => ms !== null && ms <= RECONNECT_TARGET_MS;
 export const stormTargetMet = (s: BrokerStorms | { error: string }) =>
-  'cold' in s && s.cold.admitted === s.cold.bells && s.cold.allAdmittedMs <= RECONNECT_TARGET_MS && s.again.allAdmittedMs <= RECONNECT_TARGET_MS;
+  'cold' in s && s.cold.admitted === s.cold.bells && within(s.cold.allAdmittedMs) && within(s.again.allAdmittedMs);
 
 export async function runReconnect(bells: number, log: (line: string) => void): Promise<ReconnectResult> {
   const loadBefore = loadavg()[0]!;
@@ -76,7 +77,7 @@ async function storm(fleet: BenchChild, p: StormPlan, log: (line: string) => voi
   return r;
 }
 
-const fmt = (ms: number) => (Number.isNaN(ms) ? '—' : `${(ms / 1000).toFixed(2)} s`);
+const fmt = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(2)} s`);
 
 /** The provisioning document of the storm's bells, each with its machine secret. */
 function stormProvisioning(bells: number, runTag: string) {

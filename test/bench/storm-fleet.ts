@@ -32,12 +32,12 @@ export interface StormResult {
   refused: number;
   /** Not admitted and not refused within the timeout (a lost SYN, a connection closed without CONNACK). */
   timedOut: number;
-  /** From the first connect call to the last CONNACK; p50/p95 of each bell's own time to CONNACK. */
-  allAdmittedMs: number;
-  p50Ms: number;
-  p95Ms: number;
-  /** To the last online status acknowledged (NaN when not announced or one was not acknowledged). */
-  allOnlineMs: number;
+  /** From the first connect call to the last CONNACK (null: not every bell was admitted); p50/p95 of each bell's own. */
+  allAdmittedMs: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  /** To the last online status acknowledged (null when not announced or one was not acknowledged). */
+  allOnlineMs: number | null;
   /** How long creating the clients took in this process (the connects are spread over it). */
   spawnMs: number;
   firstError: string | undefined;
@@ -115,17 +115,17 @@ export class StormFleet {
     const spawnMs = performance.now() - t0;
     await Promise.all(waits);
     const sorted = [...admittedAt].sort((a, b) => a - b);
-    const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN);
+    const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : null);
     const allAdmitted = admittedAt.length === plan.bells;
     return {
       bells: plan.bells,
       admitted: admittedAt.length,
       refused,
       timedOut,
-      allAdmittedMs: allAdmitted ? sorted.at(-1)! : NaN,
+      allAdmittedMs: allAdmitted ? sorted.at(-1)! : null,
       p50Ms: q(0.5),
       p95Ms: q(0.95),
-      allOnlineMs: plan.announce && onlineAt.length === plan.bells ? Math.max(...onlineAt) : NaN,
+      allOnlineMs: plan.announce && onlineAt.length === plan.bells ? onlineAt.reduce((a, b) => Math.max(a, b), 0) : null,
       spawnMs,
       firstError,
     };
