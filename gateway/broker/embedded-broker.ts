@@ -9,6 +9,14 @@ import { guardPacketSize } from './packet-size-guard.ts';
  */
 export const LISTEN_BACKLOG = 8192;
 
+/**
+ * Messages aedes delivers at once before it queues the rest. Its default (100) queues the wills and `$SYS`
+ * disconnect notices of a power cut behind the deliveries still waiting on the gateway, and mqemitter drains that
+ * queue by recursion: 10,000 bells cut at once overflowed the stack and ended the process (mcollina/mqemitter#204).
+ * The queue has no bound either way, so the limit only ever bought ordering; unqueued, nothing recurses.
+ */
+export const DELIVERY_CONCURRENCY = 1_000_000;
+
 /** Bells send a few hundred bytes; a bridge's device list can reach a few hundred KiB. */
 export const DEFAULT_MAX_PACKET_BYTES = 256 * 1024;
 
@@ -46,7 +54,7 @@ export async function startEmbeddedBroker(opts: {
   maxPacketBytes?: number;
   onPacketTooBig?(announced: number, remote: string | undefined): void;
 }): Promise<EmbeddedBroker> {
-  const aedes = opts.aedes ?? (await Aedes.createBroker({ ...(opts.auth ?? {}) }));
+  const aedes = opts.aedes ?? (await Aedes.createBroker({ ...(opts.auth ?? {}), concurrency: DELIVERY_CONCURRENCY }));
   opts.attach?.(aedes);
   const maxPacketBytes = opts.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
   const server: Server = createServer((socket: Socket) => {
