@@ -43,8 +43,11 @@ const ESCALATION_PER_DB_MS = 90_000;
 const consoleMs = (o: BenchOptions) => 120_000 + o.consoleAlarms * 3_000;
 /** The city phase: two rounds of a fresh database, processes started, bells connected, presses, stragglers, teardown. */
 const cityMs = (o: BenchOptions) => 2 * (150_000 + (o.citySeconds + o.stragglerSeconds) * 1000);
-/** The reconnect phase: two systems started, 10,000 bells provisioned (twice), three storms each with settling, the Mosquitto files. */
-const reconnectMs = (o: BenchOptions) => 300_000 + o.reconnectBells * 30;
+/**
+ * The reconnect phase: two systems started, the bells provisioned twice (~25 ms a bell into PGlite on a busy machine),
+ * six storms of up to a minute each with settling, the Mosquitto files (a PBKDF2 a bell).
+ */
+const reconnectMs = (o: BenchOptions) => 600_000 + o.reconnectBells * 100;
 /** The back-office phase per database: start, seeding (~1 s per 10,000 incidents on a busy machine), 22 requests × 11 endpoints. */
 const backofficeMs = (o: BenchOptions) => 240_000 + o.backofficeIncidents * 1;
 const supervisionMs = (o: BenchOptions) => 240_000 + o.supervisionSeconds * 1000 + o.supervisionBells * 5 + (8 * 60_000) / o.supervisionCompress;
