@@ -6,6 +6,7 @@ export * from './sources/mqtt-native.ts';
 export * from './broker/embedded-broker.ts';
 export * from './sources/serial/index.ts';
 export * from './supervision.ts';
+export { DeadlineHeap } from './deadline-heap.ts';
 export * from './sources/sia-dc09/index.ts';
 export * from './sources/third-party/index.ts';
 export * from './sources/rflink/index.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockSkewMs, offlineDeadline, troublesOf, type BellHealth } from './supervision.ts';
+import { clockSkewMs, nextTimedChange, offlineDeadline, troublesOf, type BellHealth } from './supervision.ts';
 
 const t0 = new Date('2026-11-23T09:00:00.000Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
@@ -39,5 +39,22 @@ describe('bell supervision', () => {
   it('no test press for 30 days, counted from provisioning for a bell never tested', () => {
     expect(troublesOf(healthy({ lastSeenAt: at(31 * 86_400), lastTestAt: t0 }), at(31 * 86_400))).toEqual(['no_test_30d']);
     expect(troublesOf(healthy({ lastTestAt: null, createdAt: t0, lastSeenAt: at(29 * 86_400) }), at(29 * 86_400))).toEqual([]);
+  });
+  it('the next timed change is when troubles change by time alone, and they do not change before it', () => {
+    const h = healthy();
+    const next = nextTimedChange(h, at(10))!;
+    expect(next).toEqual(at(180));
+    expect(troublesOf(h, new Date(next.getTime() - 1))).toEqual(troublesOf(h, at(10)));
+    expect(troublesOf(h, next)).toEqual(['offline']);
+    // Offline already (its will, or the deadline passed): the 30-day test window is what comes next.
+    const tested = healthy({ online: false, lastTestAt: at(0) });
+    const window = nextTimedChange(tested, at(200))!;
+    expect(window).toEqual(new Date(at(0).getTime() + 30 * 86_400_000 + 1));
+    expect(troublesOf(tested, new Date(window.getTime() - 1))).toEqual(['offline']);
+    expect(troublesOf(tested, window)).toEqual(['offline', 'no_test_30d']);
+    // Both passed: only something heard can change them.
+    expect(nextTimedChange(healthy({ online: false }), at(31 * 86_400))).toBeNull();
+    // A button that cannot heartbeat: its test window only.
+    expect(nextTimedChange(healthy({ heartbeats: false }), at(10))).toEqual(new Date(at(0).getTime() + 30 * 86_400_000 + 1));
   });
 });

@@ -57,6 +57,23 @@ export function troublesOf(h: BellHealth, now: Date): Trouble[] {
   return out;
 }
 
+/**
+ * The next moment at which the bell's troubles change by time alone (nothing more heard): its offline deadline
+ * while online, its 30-day test window; null when only something heard can change them. The supervisor keeps
+ * these in a heap (deadline-heap.ts) and looks again at a bell only then.
+ */
+export function nextTimedChange(h: BellHealth, now: Date): Date | null {
+  const t = now.getTime();
+  const candidates: number[] = [];
+  const offline = offlineDeadline(h);
+  if (h.online && offline && offline.getTime() > t) candidates.push(offline.getTime());
+  const since = h.lastTestAt && h.lastTestAt > h.createdAt ? h.lastTestAt : h.createdAt;
+  // troublesOf raises no_test_30d once strictly more than the window has passed.
+  const untested = since.getTime() + TEST_PRESS_EVERY_DAYS * 86_400_000 + 1;
+  if (untested > t) candidates.push(untested);
+  return candidates.length ? new Date(Math.min(...candidates)) : null;
+}
+
 /** The skew of a bell's clock against the receive time, or null when the event carried no time. */
 export function clockSkewMs(bellAt: string | undefined, receivedAt: Date): number | null {
   if (!bellAt) return null;

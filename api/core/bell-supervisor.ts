@@ -5,10 +5,17 @@
  * Health lives in memory and is written to the store in one batched statement every sweep: a heartbeat
  * must not cost a database write (a thousand bells heartbeating would otherwise crowd out the alarms).
  * A change of troubles or of being online is written and pushed at once.
+ *
+ * Each bell's next timed change (its offline deadline, its 30-day test window) sits in a heap: a sweep takes only
+ * the bells that fell due, reads just their rows (another process may have heard them since: shared
+ * subscriptions split a bell's heartbeats over processes) and judges them. Reading and judging every bell each
+ * sweep cost a country's 100,000 bells a full table read every 5 s. The whole table is read again when the
+ * directory changes (bells provisioned or taken out of service) and every `reconcileEvery` sweeps, which merges
+ * what other processes stored for the bells that did not fall due.
  */
 import type { Logger } from 'pino';
 import type { BellEventSignal, BellHeartbeatSignal, BellRecord, BellStatusSignal, Rejection } from '../../gateway/index.ts';
-import { clockSkewMs, isSecurityRejection, LOW_BATTERY_PERCENT, troublesOf, type BellHealth } from '../../gateway/index.ts';
+import { clockSkewMs, DeadlineHeap, isSecurityRejection, LOW_BATTERY_PERCENT, nextTimedChange, troublesOf, type BellHealth } from '../../gateway/index.ts';
 import type { BusPort } from '../bus/index.ts';
 import type { BellHealthPatch, BellRow, DirectoryStore } from '../store/index.ts';
 import { presentBell } from './present.ts';
@@ -24,6 +31,11 @@ export function healthOf(b: BellRow): BellHealth {
 
 const HEARTBEATLESS_ADAPTERS: readonly string[] = ['rflink'];
 
+/** Rows read by id per statement (each id is a parameter). */
+const IDS_PER_READ = 10_000;
+/** The whole table is read again every so many sweeps (once a minute at the default 5 s sweep). */
+const RECONCILE_EVERY_SWEEPS = 12;
+
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a : b);
 
@@ -34,11 +46,21 @@ export class BellSupervisor {
   private sweeping = false;
   /** Bells whose troubles changed since they were last published. */
   private readonly troubleChanged = new Set<string>();
+  /** Each bell's next timed change, in ms: only these are looked at by a sweep. */
+  private readonly deadlines = new DeadlineHeap<string>();
+  private sweeps = 0;
+  private flushScheduled = false;
+  /** What was heard from bells provisioned after the last read, while their rows are read (one read for a burst). */
+  private readonly unknown = new Map<string, BellHealthPatch[]>();
+  private loadingUnknown: Promise<void> | undefined;
+  private offDirectory: (() => void) | undefined;
 
   constructor(
     private readonly deps: {
       /** Bell health goes out as `bell.health` (consoles; maintenance alerts when troubles changed). */
       directory: DirectoryStore; bus: BusPort; logger: Logger; now?: () => Date; sweepMs?: number;
+      /** Sweeps between full reads of the table (default 12). */
+      reconcileEvery?: number;
     },
   ) {}
 
@@ -47,7 +69,13 @@ export class BellSupervisor {
   }
 
   async start(): Promise<void> {
-    for (const b of await this.deps.directory.bells()) this.bells.set(b.id, b);
+    const now = this.now();
+    for (const b of await this.deps.directory.bells()) {
+      this.bells.set(b.id, b);
+      this.arm(b, now);
+    }
+    // Bells provisioned or taken out of service (here or in another process): read the table again.
+    this.offDirectory = this.deps.bus.on('directory.changed', () => this.reconcile().then(() => undefined));
     const every = this.deps.sweepMs ?? 5_000;
     this.timer = setInterval(() => {
       // One sweep at a time: a slow one (thousands of bells, a slow database) must not stack up others.
@@ -62,6 +90,7 @@ export class BellSupervisor {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.offDirectory?.();
     await this.flush().catch(() => undefined);
   }
 
@@ -75,22 +104,17 @@ export class BellSupervisor {
   observe(bellId: string, patch: BellHealthPatch): void {
     const known = this.bells.get(bellId);
     if (!known) {
-      // A bell provisioned after start: fetch it once, then carry on in memory.
-      this.deps.directory
-        .bells()
-        .then((rows) => {
-          for (const r of rows) if (!this.bells.has(r.id)) this.bells.set(r.id, r);
-          if (this.bells.has(bellId)) this.observe(bellId, patch);
-        })
-        .catch((err: unknown) => this.deps.logger.debug({ err, bellId }, 'bell health not loaded'));
+      this.loadUnknown(bellId, patch);
       return;
     }
     const row: BellRow = { ...known, ...patch } as BellRow;
     this.bells.set(bellId, row);
     this.dirty.add(bellId);
-    const changed = this.settle(row);
+    const now = this.now();
+    const changed = this.settle(row, now);
+    this.arm(this.bells.get(bellId)!, now);
     if (changed || known.battery !== row.battery) this.publish(this.bells.get(bellId)!);
-    if (changed) this.flush().catch((err: unknown) => this.deps.logger.debug({ err }, 'bell health not stored'));
+    if (changed) this.flushSoon();
   }
 
   onHeartbeat(s: BellHeartbeatSignal): void {
@@ -130,27 +154,120 @@ export class BellSupervisor {
     this.deps.directory.addSecurityAlert(alert).catch((err: unknown) => this.deps.logger.warn({ err }, 'security alert not stored'));
   }
 
-  /** Flushes health, merges what other processes stored, and settles troubles (offline deadlines pass here). */
+  /**
+   * Settles the bells whose next timed change has come (offline deadlines pass here), after reading their rows
+   * again; every `reconcileEvery` sweeps, every bell ({@link reconcile}).
+   */
   async sweep(now = this.now()): Promise<BellRow[]> {
+    if (++this.sweeps % (this.deps.reconcileEvery ?? RECONCILE_EVERY_SWEEPS) === 0) return this.reconcile(now);
     await this.flush();
-    const changed: BellRow[] = [];
+    const due = this.deadlines.popDue(now.getTime());
+    if (due.length === 0) return [];
+    const stored: BellRow[] = [];
+    for (let i = 0; i < due.length; i += IDS_PER_READ) stored.push(...(await this.deps.directory.bellsById(due.slice(i, i + IDS_PER_READ))));
+    const inService = new Set(stored.map((b) => b.id));
+    for (const id of due) if (!inService.has(id)) this.forget(id);
+    return this.judge(stored, now);
+  }
+
+  /** Flushes health, reads every bell in service, merges what other processes stored, and settles troubles. */
+  async reconcile(now = this.now()): Promise<BellRow[]> {
+    await this.flush();
     const inService = await this.deps.directory.bells();
     // A bell taken out of service is no longer supervised (no offline alarms or maintenance SMS for it).
     const ids = new Set(inService.map((b) => b.id));
-    for (const id of this.bells.keys()) if (!ids.has(id)) { this.bells.delete(id); this.dirty.delete(id); }
-    for (const stored of inService) {
-      const mine = this.bells.get(stored.id);
-      const row = mine ? { ...stored, ...pickHealth(mine), lastSeenAt: later(mine.lastSeenAt, stored.lastSeenAt) } : stored;
-      if (mine && stored.lastSeenAt && (!mine.lastSeenAt || stored.lastSeenAt > mine.lastSeenAt)) row.online = stored.online;
+    for (const id of this.bells.keys()) if (!ids.has(id)) this.forget(id);
+    return this.judge(inService, now);
+  }
+
+  /** Merges stored rows into memory (a later last-seen time wins), settles, re-arms, publishes and writes the changes. */
+  private async judge(stored: BellRow[], now: Date): Promise<BellRow[]> {
+    const changed: BellRow[] = [];
+    for (const s of stored) {
+      const mine = this.bells.get(s.id);
+      const row = mine ? { ...s, ...pickHealth(mine), lastSeenAt: later(mine.lastSeenAt, s.lastSeenAt) } : s;
+      if (mine && s.lastSeenAt && (!mine.lastSeenAt || s.lastSeenAt > mine.lastSeenAt)) row.online = s.online;
       this.bells.set(row.id, row);
       if (this.settle(row, now)) {
         this.dirty.add(row.id);
         changed.push(this.bells.get(row.id)!);
       }
+      this.arm(this.bells.get(row.id)!, now);
     }
     for (const row of changed) this.publish(row);
     await this.flush();
     return changed;
+  }
+
+  private forget(id: string): void {
+    this.bells.delete(id);
+    this.dirty.delete(id);
+    this.deadlines.delete(id);
+  }
+
+  /** The bell's next timed change goes into the heap (or leaves it when only something heard can change it). */
+  private arm(row: BellRow, now: Date): void {
+    const at = nextTimedChange(healthOf(row), now);
+    if (at) this.deadlines.set(row.id, at.getTime());
+    else this.deadlines.delete(row.id);
+  }
+
+  /**
+   * A bell provisioned after the last read: its row is read once, by id, together with those of every other new
+   * bell heard meanwhile (a reconnect storm of new bells is one read, not one read of the whole table per bell).
+   */
+  private loadUnknown(bellId: string, patch: BellHealthPatch): void {
+    const waiting = this.unknown.get(bellId);
+    if (waiting) waiting.push(patch);
+    else this.unknown.set(bellId, [patch]);
+    this.loadingUnknown ??= this.readUnknown()
+      .catch((err: unknown) => this.deps.logger.debug({ err }, 'bell health not loaded'))
+      .finally(() => {
+        this.loadingUnknown = undefined;
+        // Heard while the read ran: read those too.
+        const [next] = this.unknown.keys();
+        if (next !== undefined) {
+          const patches = this.unknown.get(next)!;
+          this.unknown.delete(next);
+          for (const p of patches) this.loadUnknown(next, p);
+        }
+      });
+  }
+
+  private async readUnknown(): Promise<void> {
+    const asked = [...this.unknown.keys()];
+    const rows: BellRow[] = [];
+    try {
+      for (let i = 0; i < asked.length; i += IDS_PER_READ) rows.push(...(await this.deps.directory.bellsById(asked.slice(i, i + IDS_PER_READ))));
+    } catch (err) {
+      for (const id of asked) this.unknown.delete(id);
+      throw err;
+    }
+    const now = this.now();
+    for (const r of rows) {
+      if (this.bells.has(r.id)) continue;
+      this.bells.set(r.id, r);
+      this.arm(r, now);
+    }
+    for (const id of asked) {
+      const patches = this.unknown.get(id) ?? [];
+      this.unknown.delete(id);
+      // Not in service (never provisioned, or retired): what it said is dropped, as before.
+      if (this.bells.has(id)) for (const p of patches) this.observe(id, p);
+    }
+  }
+
+  /**
+   * Writes a change at once, but one statement for every change of the same moment: 10,000 bells back online after
+   * a power cut were 10,000 flushes started side by side, each writing the whole dirty set again.
+   */
+  private flushSoon(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush().catch((err: unknown) => this.deps.logger.debug({ err }, 'bell health not stored'));
+    });
   }
 
   /** Writes every bell whose health changed since the last flush, in one statement. */

@@ -2,8 +2,8 @@
  * Statistics from incidents and their timelines (DESIGN.md principle 3: computed from the timeline, never kept
  * by hand). Pure: the routes load the rows, this file counts. Months are the site's own (its time zone).
  */
-import { localDate } from '../aftercare/allowance.ts';
 import { firstAt, secondsFromPress, summariseDurations } from '../domain/measures.ts';
+import { localMonth } from './zoned-time.ts';
 import { RESPONSE_MEASURES, type Count, type DurationSummary, type ResponseMeasure, type Statistics } from '../contract/statistics.ts';
 
 export { RESPONSE_MEASURES, type Count, type DurationSummary, type ResponseMeasure, type Statistics };
@@ -53,6 +53,16 @@ export function firstTimes(entries: readonly { kind: string; at: Date }[]): Stat
   return times;
 }
 
+/** The first times a store row carries (one column per measure, null when never reached). */
+export function firstTimesOf(row: Readonly<Record<ResponseMeasure, Date | null>>): StatTimes {
+  const times: StatTimes = {};
+  for (const measure of RESPONSE_MEASURES) {
+    const at = row[measure];
+    if (at) times[measure] = at;
+  }
+  return times;
+}
+
 function secondsOfSteps(i: StatIncident, times: StatTimes): Record<ResponseMeasure, number | null> {
   return Object.fromEntries(RESPONSE_MEASURES.map((m) => [m, secondsFromPress(i.openedAt, times[m])])) as Record<ResponseMeasure, number | null>;
 }
@@ -93,7 +103,8 @@ export function computeStatistics(lines: readonly IncidentLine[]): Statistics {
     const c = counters.get(ck);
     if (c) c.count++;
     else counters.set(ck, { key: ck, label: `${i.siteName} · ${i.counterName}`, count: 1, siteId: i.siteId, siteName: i.siteName, counterName: i.counterName });
-    const month = localDate(i.openedAt, i.timezone).slice(0, 7);
+    // 100,000 incidents built 100,000 formatters (seconds); one per time zone is kept instead.
+    const month = localMonth(i.openedAt, i.timezone);
     tally(months, month, month);
     tally(modes, i.mode, i.mode);
     tally(sources, i.source, i.source);

@@ -6,7 +6,7 @@ import type { AreaContext } from '../area.ts';
 import { authenticate, userOf } from '../http/context.ts';
 import { forbidden, HttpError, parseQuery } from '../http/errors.ts';
 import { isCalendarDate } from '../aftercare/allowance.ts';
-import { computeStatistics, firstTimes, incidentLines, repeatComplainants, type IncidentLine, type StatIncident } from './compute.ts';
+import { computeStatistics, firstTimesOf, incidentLines, repeatComplainants, type IncidentLine, type StatIncident, type StatTimes } from './compute.ts';
 import { statisticsCsv, statisticsWorkbook, type ExportMeta } from './export.ts';
 import { checkImportRows } from './import-rows.ts';
 import { importTemplate, XLSX_TYPE } from './import-workbook.ts';
@@ -115,20 +115,16 @@ async function loadWithFilter(ctx: AreaContext, store: StatisticsStore, res: Res
   }
   const zone = zoneFor(ctx, siteIds, q.siteId);
   const filter: StatFilter = { mode: q.mode, siteIds, from: q.from ? dayStart(q.from, zone) : undefined, to: q.to ? dayStart(q.to, zone) : undefined };
-  const [rows, entries] = await Promise.all([store.incidents(filter), store.timedEntries(filter)]);
-  const byIncident = new Map<string, { kind: string; at: Date }[]>();
-  for (const e of entries) {
-    const list = byIncident.get(e.incidentId);
-    if (list) list.push(e);
-    else byIncident.set(e.incidentId, [e]);
-  }
+  const rows = await store.statIncidents(filter);
+  const times = new Map<string, StatTimes>();
   const incidents: StatIncident[] = rows.map((i) => {
     const site = ctx.places.site(i.siteId);
+    times.set(i.id, firstTimesOf(i));
     return {
       id: i.id, reference: i.reference ?? undefined, mode: i.mode, status: i.status, source: i.source, siteId: i.siteId, siteName: site?.name ?? i.siteId,
       counterId: i.counterId, counterName: ctx.places.counter(i.siteId, i.counterId)?.name ?? i.counterId,
       timezone: site?.timezone ?? 'UTC', openedAt: i.openedAt, classification: i.classification,
     };
   });
-  return { lines: incidentLines(incidents, new Map(incidents.map((i) => [i.id, firstTimes(byIncident.get(i.id) ?? [])]))), filter };
+  return { lines: incidentLines(incidents, times), filter };
 }

@@ -4,8 +4,14 @@ import { ulid } from 'ulidx';
 import type { Db } from '../store/database.ts';
 import * as schema from '../store/schema.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { MEASURE_KINDS, RESPONSE_MEASURES } from './compute.ts';
+import { MEASURE_KINDS, RESPONSE_MEASURES, type ResponseMeasure } from './compute.ts';
 import type { ImportRow } from './import-rows.ts';
+
+export interface StatIncidentRow {
+  id: string; reference: string | null; mode: string; status: string; source: string; siteId: string; counterId: string;
+  openedAt: Date; classification: string[];
+  acknowledged: Date | null; onScene: Date | null; separated: Date | null; policeHandover: Date | null;
+}
 
 export interface StatFilter {
   from?: Date | undefined;
@@ -32,14 +38,35 @@ export class StatisticsStore {
     return conds.length ? and(...conds) : undefined;
   }
 
-  async incidents(f: StatFilter) {
-    return this.db.select().from(schema.incidents).where(this.where(f)).orderBy(schema.incidents.openedAt);
-  }
-
-  async timedEntries(f: StatFilter): Promise<{ incidentId: string; kind: string; at: Date }[]> {
-    return this.db.select({ incidentId: schema.timeline.incidentId, kind: schema.timeline.kind, at: schema.timeline.at })
-      .from(schema.timeline).innerJoin(schema.incidents, eq(schema.timeline.incidentId, schema.incidents.id))
-      .where(and(inArray(schema.timeline.kind, TIMED_KINDS), this.where(f)));
+  /**
+   * The incidents counted, with only the columns statistics use, each with the first time of every response
+   * measure read from its timeline in the same query (one row per incident, not one per timeline entry: 100,000
+   * incidents were half a million rows to carry over and group in JavaScript).
+   */
+  async statIncidents(f: StatFilter): Promise<StatIncidentRow[]> {
+    const i = schema.incidents;
+    const t = schema.timeline;
+    const first = (m: ResponseMeasure) => sql`min(${t.at}) filter (where ${inArray(t.kind, [...MEASURE_KINDS[m]])})`;
+    const firsts = this.db
+      .select({
+        acknowledged: sql<Date | null>`${first('acknowledged')}`.mapWith(i.openedAt).as('first_acknowledged'),
+        onScene: sql<Date | null>`${first('onScene')}`.mapWith(i.openedAt).as('first_on_scene'),
+        separated: sql<Date | null>`${first('separated')}`.mapWith(i.openedAt).as('first_separated'),
+        policeHandover: sql<Date | null>`${first('policeHandover')}`.mapWith(i.openedAt).as('first_police_handover'),
+      })
+      .from(t)
+      .where(and(eq(t.incidentId, i.id), inArray(t.kind, TIMED_KINDS)))
+      .as('firsts');
+    return this.db
+      .select({
+        id: i.id, reference: i.reference, mode: i.mode, status: i.status, source: i.source, siteId: i.siteId, counterId: i.counterId,
+        openedAt: i.openedAt, classification: i.classification,
+        acknowledged: firsts.acknowledged, onScene: firsts.onScene, separated: firsts.separated, policeHandover: firsts.policeHandover,
+      })
+      .from(i)
+      .leftJoinLateral(firsts, sql`true`)
+      .where(this.where(f))
+      .orderBy(i.openedAt);
   }
 
   /** The complainant links of the incidents counted (the case files' complainant records). */

@@ -42,3 +42,17 @@ export function parseWallTime(text: string): WallTime | null {
 export function wallTimeOfCellDate(d: Date): WallTime {
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
 }
+
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with one. */
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** `YYYY-MM` of an instant on the site's clocks. */
+export function localMonth(at: Date, timeZone: string): string {
+  let f = monthFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
+    monthFormats.set(timeZone, f);
+  }
+  const parts = f.formatToParts(at);
+  return `${parts.find((p) => p.type === 'year')?.value ?? ''}-${parts.find((p) => p.type === 'month')?.value ?? ''}`;
+}

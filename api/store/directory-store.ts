@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { bellRetirements, bells, counters, people, securityAlerts, sessions, sites } from './schema.ts';
 
@@ -39,6 +39,13 @@ export class DirectoryStore {
     return this.db.select().from(bells)
       .where(sql`not exists (select 1 from ${bellRetirements} where ${bellRetirements.bellId} = ${bells.id})`)
       .orderBy(asc(bells.id));
+  }
+
+  /** Those of `ids` still in service (the supervisor's due bells, read again before being judged). */
+  bellsById(ids: readonly string[]): Promise<BellRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.select().from(bells)
+      .where(and(inArray(bells.id, [...ids]), sql`not exists (select 1 from ${bellRetirements} where ${bellRetirements.bellId} = ${bells.id})`));
   }
 
   async updateBell(bellId: string, patch: BellHealthPatch): Promise<BellRow | null> {

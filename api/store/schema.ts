@@ -131,6 +131,8 @@ export const incidents = pgTable(
       .where(sql`${t.bellId} is not null and ${t.status} not in ('closed', 'cancelled')`),
     index('incidents_status_idx').on(t.status, t.openedAt),
     index('incidents_site_idx').on(t.siteId, t.openedAt),
+    index('incidents_opened_idx').on(t.openedAt),
+    index('incidents_site_counter_idx').on(t.siteId, t.counterId, t.openedAt),
     uniqueIndex('incidents_site_reference').on(t.siteId, t.reference),
   ],
 );
@@ -179,7 +181,10 @@ export const timeline = pgTable(
     actorId: text('actor_id'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index('timeline_incident_idx').on(t.incidentId, t.id)],
+  (t) => [
+    index('timeline_incident_idx').on(t.incidentId, t.id),
+    index('timeline_timed_idx').on(t.incidentId, t.kind, t.at).where(sql`${t.kind} in ('acknowledged', 'on_scene', 'victim_separated', 'police_handover')`),
+  ],
 );
 
 export const securityAlerts = pgTable(

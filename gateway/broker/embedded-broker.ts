@@ -2,6 +2,21 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
 import { guardPacketSize } from './packet-size-guard.ts';
 
+/**
+ * Connections waiting to be accepted. Node's default (511) overflows when thousands of bells come back at once
+ * after a power cut: the kernel then drops their handshakes and each bell retries a second or more later. The
+ * kernel caps it at net.core.somaxconn (4096 on current kernels).
+ */
+export const LISTEN_BACKLOG = 8192;
+
+/**
+ * Messages aedes delivers at once before it queues the rest. Its default (100) queues the wills and `$SYS`
+ * disconnect notices of a power cut behind the deliveries still waiting on the gateway, and mqemitter drains that
+ * queue by recursion: 10,000 bells cut at once overflowed the stack and ended the process (mcollina/mqemitter#204).
+ * The queue has no bound either way, so the limit only ever bought ordering; unqueued, nothing recurses.
+ */
+export const DELIVERY_CONCURRENCY = 1_000_000;
+
 /** Bells send a few hundred bytes; a bridge's device list can reach a few hundred KiB. */
 export const DEFAULT_MAX_PACKET_BYTES = 256 * 1024;
 
@@ -39,7 +54,7 @@ export async function startEmbeddedBroker(opts: {
   maxPacketBytes?: number;
   onPacketTooBig?(announced: number, remote: string | undefined): void;
 }): Promise<EmbeddedBroker> {
-  const aedes = opts.aedes ?? (await Aedes.createBroker({ ...(opts.auth ?? {}) }));
+  const aedes = opts.aedes ?? (await Aedes.createBroker({ ...(opts.auth ?? {}), concurrency: DELIVERY_CONCURRENCY }));
   opts.attach?.(aedes);
   const maxPacketBytes = opts.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
   const server: Server = createServer((socket: Socket) => {
@@ -51,7 +66,7 @@ export async function startEmbeddedBroker(opts: {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(err.code === 'EADDRINUSE' ? new PortInUseError(opts.port, 'MQTT_PORT') : err);
     });
-    server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
+    server.listen({ port: opts.port, host: opts.host ?? '0.0.0.0', backlog: LISTEN_BACKLOG }, () => resolve());
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;

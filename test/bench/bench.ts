@@ -29,6 +29,10 @@ import { formatSupervision } from './supervision-report.ts';
 import { runSupervision, type SupervisionResult } from './supervision-run.ts';
 import { cityTargetMet, runCity, type CityResult } from './city-run.ts';
 import { formatCity } from './city-report.ts';
+import { runReconnect, stormTargetMet, type ReconnectResult } from './reconnect-run.ts';
+import { formatReconnect } from './reconnect-report.ts';
+import { writeSummaryFile } from './summary-file.ts';
+import { backofficeTargetMet, formatBackoffice, runBackoffice, type BackofficeResult } from './backoffice-run.ts';
 
 /** Setup, connecting, stragglers and teardown on top of the press phase, per database. */
 const OVERHEAD_PER_DB_MS = 240_000;
@@ -39,6 +43,13 @@ const ESCALATION_PER_DB_MS = 90_000;
 const consoleMs = (o: BenchOptions) => 120_000 + o.consoleAlarms * 3_000;
 /** The city phase: two rounds of a fresh database, processes started, bells connected, presses, stragglers, teardown. */
 const cityMs = (o: BenchOptions) => 2 * (150_000 + (o.citySeconds + o.stragglerSeconds) * 1000);
+/**
+ * The reconnect phase: two systems started, the bells provisioned twice (~25 ms a bell into PGlite on a busy machine),
+ * six storms of up to a minute each with settling, the Mosquitto files (a PBKDF2 a bell).
+ */
+const reconnectMs = (o: BenchOptions) => 600_000 + o.reconnectBells * 100;
+/** The back-office phase per database: start, seeding (~1 s per 10,000 incidents on a busy machine), 22 requests × 11 endpoints. */
+const backofficeMs = (o: BenchOptions) => 240_000 + o.backofficeIncidents * 1;
 const supervisionMs = (o: BenchOptions) => 240_000 + o.supervisionSeconds * 1000 + o.supervisionBells * 5 + (8 * 60_000) / o.supervisionCompress;
 
 export async function runBench(args: string[]): Promise<number> {
@@ -58,15 +69,17 @@ export async function runBench(args: string[]): Promise<number> {
 
   // The whole benchmark stops by itself: a hung connection or query ends the process, not the machine's patience.
   // `--console`, `--supervision` and `--city` each run only their phase (several given: those).
-  const only = opts.supervision === 'only' || opts.console === 'only' || opts.city === 'only';
+  const only = opts.supervision === 'only' || opts.console === 'only' || opts.city === 'only' || opts.reconnect === 'only' || opts.backoffice === 'only';
   const pressPhases = !only;
   const supervision = opts.supervision === 'only' || (!only && opts.supervision !== 'off');
   const consolePhase = opts.console === 'only' || (!only && opts.console !== 'off');
   const cityPhase = opts.city === 'only' || (!only && opts.city !== 'off');
+  const reconnectPhase = opts.reconnect === 'only' || (!only && opts.reconnect !== 'off');
+  const backofficePhase = opts.backoffice === 'only' || (!only && opts.backoffice !== 'off');
   const perDbMs =
     (pressPhases ? opts.seconds * 1000 + OVERHEAD_PER_DB_MS + (opts.escalation ? ESCALATION_PER_DB_MS : 0) : 0) + (supervision ? supervisionMs(opts) : 0);
   // The broker baseline of the supervision phase runs once, before the first database's supervision phase.
-  const limitMs = opts.dbs.length * perDbMs + (supervision ? supervisionMs(opts) : 0) + (consolePhase ? consoleMs(opts) : 0) + (cityPhase ? cityMs(opts) : 0);
+  const limitMs = opts.dbs.length * perDbMs + (supervision ? supervisionMs(opts) : 0) + (consolePhase ? consoleMs(opts) : 0) + (cityPhase ? cityMs(opts) : 0) + (reconnectPhase ? reconnectMs(opts) : 0) + (backofficePhase ? opts.dbs.length * backofficeMs(opts) : 0);
   const watchdog = setTimeout(() => {
     console.error(`bench: time limit of ${Math.round(limitMs / 1000)} s exceeded; stopping`);
     process.exit(3);
@@ -77,7 +90,9 @@ export async function runBench(args: string[]): Promise<number> {
     ? `supervision phase with ${opts.supervisionBells} bells heartbeating every ${60 / opts.supervisionCompress} s standing for 60 s (${opts.supervisionCompress}× compressed), ${opts.supervisionBells === 1 ? '' : `${opts.supervisionPerConnection} per MQTT connection, `}beside the broker alone`
     : '';
   const city = `a city phase: guardbell start × 1, then × 3, on PostgreSQL and the machine's Mosquitto (shared subscription), ${opts.bells} bells in a separate process at ${opts.rate} presses/s for ${opts.citySeconds} s, a guard console per process`;
-  if (!pressPhases && !supervision && !consolePhase) console.log(`Guardbell bench, city only: ${city} (${process.platform}, node ${process.version}${codeVersion()}).`);
+  if (!pressPhases && !supervision && !consolePhase && !cityPhase && !reconnectPhase) console.log(`Guardbell bench, back office only: ${opts.backofficeIncidents} seeded incidents, statistics and the managers' history on ${opts.dbs.join(' and ')} (${process.platform}, node ${process.version}${codeVersion()}).`);
+  else if (!pressPhases && !supervision && !consolePhase && !cityPhase) console.log(`Guardbell bench, reconnect only: ${opts.reconnectBells} bells with their own MQTT logins back at once, on the embedded broker and on an own Mosquitto, each beside the broker alone (${process.platform}, node ${process.version}${codeVersion()}).`);
+  else if (!pressPhases && !supervision && !consolePhase) console.log(`Guardbell bench, city only: ${city} (${process.platform}, node ${process.version}${codeVersion()}).`);
   else console.log(
     (!pressPhases && !supervision
       ? `Guardbell bench, console only: ${opts.consoleAlarms} alarms in Chromium on ${opts.dbs[0]}, and the console's first load (${process.platform}, node ${process.version}${codeVersion()}).`
@@ -96,6 +111,8 @@ export async function runBench(args: string[]): Promise<number> {
   const supervisions: SupervisionResult[] = [];
   const consoles: ConsoleResult[] = [];
   const cities: CityResult[] = [];
+  const reconnects: ReconnectResult[] = [];
+  const backoffices: BackofficeResult[] = [];
   let broker: BrokerBaseline | undefined;
   try {
     for (const db of opts.dbs) {
@@ -141,15 +158,35 @@ export async function runBench(args: string[]): Promise<number> {
       console.log('');
       console.log(formatCity(c));
     }
+    if (reconnectPhase) {
+      console.log(`\nreconnect phase: ${opts.reconnectBells} bells with their own logins back at once…`);
+      const r = await runReconnect(opts.reconnectBells, (line) => console.log(line));
+      reconnects.push(r);
+      console.log('');
+      console.log(formatReconnect(r));
+    }
+    if (backofficePhase) {
+      for (const db of opts.dbs) {
+        console.log(`\n[${db}] back-office phase: ${opts.backofficeIncidents} incidents…`);
+        const b = await runBackoffice(db, opts.backofficeIncidents, (line) => console.log(line));
+        backoffices.push(b);
+        console.log('');
+        console.log(formatBackoffice(b));
+      }
+    }
     console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     clearTimeout(watchdog);
   }
+  const summary = JSON.parse(jsonSummary(runs, escalations, { baseline: broker, runs: supervisions })) as Record<string, unknown>;
+  summary.console = consoles.map((c) => ({ ...c, targetMet: consoleTargetMet(c) }));
+  summary.city = cities.map((c) => ({ ...c, targetMet: cityTargetMet(c) }));
+  summary.reconnect = reconnects.map((r) => ({ ...r, embeddedTargetMet: stormTargetMet(r.embedded), mosquittoTargetMet: stormTargetMet(r.mosquitto) }));
+  summary.backoffice = backoffices.map((b) => ({ ...b, targetMet: backofficeTargetMet(b) }));
+  const file = await writeSummaryFile(opts.summaryFile, summary);
+  console.log(`\nsummary: ${file}`);
   if (opts.json) {
     console.log('');
-    const summary = JSON.parse(jsonSummary(runs, escalations, { baseline: broker, runs: supervisions })) as Record<string, unknown>;
-    summary.console = consoles.map((c) => ({ ...c, targetMet: consoleTargetMet(c) }));
-    summary.city = cities.map((c) => ({ ...c, targetMet: cityTargetMet(c) }));
     console.log(JSON.stringify(summary, null, 2));
   }
   return 0;

@@ -11,6 +11,8 @@ export interface BenchOptions {
   dbs: BenchDb[];
   heartbeatSeconds: number;
   json: boolean;
+  /** The one JSON summary file every run writes (every figure with its baseline and target). */
+  summaryFile: string | undefined;
   /** Writes one line per press (times relative to the first press) for a closer look. */
   csv: string | undefined;
   /** Bells connecting at once (no SYN floods, nothing raised system-wide). */
@@ -48,6 +50,14 @@ export interface BenchOptions {
   city: 'after' | 'only' | 'off';
   /** Length of each of its two press runs (one process, three); at most one press per bell. */
   citySeconds: number;
+  /** The reconnect phase (reconnect-run.ts): `after` the others, `only` (`--reconnect`), or `off`. */
+  reconnect: 'after' | 'only' | 'off';
+  /** Bells with their own MQTT login reconnecting at once. */
+  reconnectBells: number;
+  /** The back-office phase (backoffice-run.ts): `after` the others, `only` (`--backoffice`), or `off`. */
+  backoffice: 'after' | 'only' | 'off';
+  /** Incidents seeded for it. */
+  backofficeIncidents: number;
 }
 
 export const BENCH_USAGE = `usage: npm run bench -- [options]
@@ -83,8 +93,17 @@ city phase (PostgreSQL, the machine's Mosquitto at TEST_MOSQUITTO_URL or 127.0.0
   --city                  run only the city phase
   --no-city               skip it
   --city-seconds S        length of each press run; rate × S at most --bells (20)
+reconnect phase (a power cut: bells with their own MQTT logins back at once; embedded broker and own Mosquitto):
+  --reconnect             run only the reconnect phase
+  --no-reconnect          skip it
+  --reconnect-bells N     bells reconnecting at once, in a child process   (10000)
+back-office phase (statistics and the managers' history over seeded incidents, on each --db):
+  --backoffice            run only the back-office phase
+  --no-backoffice         skip it
+  --incidents N           incidents seeded, with their timelines             (100000)
 output:
-  --json                  also print a JSON summary
+  --summary FILE          the JSON summary file written at the end (.bench/summary-<time>.json)
+  --json                  also print the JSON summary
   --csv FILE              write per-press timings (ms) to FILE (one file per database: FILE.pglite.csv …)`;
 
 export class UsageError extends Error {}
@@ -135,7 +154,14 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
         city: { type: 'boolean', default: false },
         'no-city': { type: 'boolean', default: false },
         'city-seconds': { type: 'string' },
+        reconnect: { type: 'boolean', default: false },
+        'no-reconnect': { type: 'boolean', default: false },
+        'reconnect-bells': { type: 'string' },
+        backoffice: { type: 'boolean', default: false },
+        'no-backoffice': { type: 'boolean', default: false },
+        incidents: { type: 'string' },
         json: { type: 'boolean', default: false },
+        summary: { type: 'string' },
         csv: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -151,18 +177,20 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
   if (bells > 99_999) throw new UsageError('--bells must be at most 99999');
   if (v.console && v['no-console']) throw new UsageError('--console and --no-console contradict each other');
   if (v.supervision && v['no-supervision']) throw new UsageError('--supervision and --no-supervision contradict each other');
+  if (v.backoffice && v['no-backoffice']) throw new UsageError('--backoffice and --no-backoffice contradict each other');
+  if (v.reconnect && v['no-reconnect']) throw new UsageError('--reconnect and --no-reconnect contradict each other');
   if (v.city && v['no-city']) throw new UsageError('--city and --no-city contradict each other');
   const rate = positiveNumber('rate', v.rate, 50);
   const citySeconds = positiveNumber('city-seconds', v['city-seconds'], 20);
   // Each city press goes to a bell not pressed before, so that each opens an incident of its own.
-  const cityRuns = v.city || (!v['no-city'] && !v.console && !v.supervision);
+  const cityRuns = v.city || (!v['no-city'] && !v.console && !v.supervision && !v.reconnect && !v.backoffice);
   if (cityRuns && Math.floor(rate * citySeconds) > bells) {
     throw new UsageError(`the city phase presses each bell at most once: --rate × --city-seconds (${Math.floor(rate * citySeconds)}) is more than the ${bells} bells`);
   }
   const compress = positiveInt('compress', v.compress, 3);
   if (!(COMPRESS_FACTORS as readonly number[]).includes(compress)) throw new UsageError(`--compress must be one of ${COMPRESS_FACTORS.join(', ')}, not "${v.compress}"`);
   const supervisionBells = positiveInt('supervision-bells', v['supervision-bells'], 10_000);
-  if (supervisionBells > 99_999) throw new UsageError('--supervision-bells must be at most 99999');
+  if (supervisionBells > 100_000) throw new UsageError('--supervision-bells must be at most 100000');
   const supervisionDrops = positiveInt('dropped-bells', v['dropped-bells'], 20, 0);
   const supervisionSilent = positiveInt('silent-bells', v['silent-bells'], 100, 0);
   if (supervisionDrops + supervisionSilent > supervisionBells) {
@@ -175,6 +203,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
     dbs: db === 'both' ? ['pglite', 'postgres'] : [db as BenchDb],
     heartbeatSeconds: positiveNumber('heartbeat-seconds', v['heartbeat-seconds'], 10),
     json: v.json ?? false,
+    summaryFile: v.summary,
     csv: v.csv,
     connectBatch: positiveInt('connect-batch', v['connect-batch'], 50),
     closeConcurrency: 4,
@@ -194,5 +223,9 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
     consoleAlarms: positiveInt('console-alarms', v['console-alarms'], 50),
     city: v.city ? 'only' : v['no-city'] ? 'off' : 'after',
     citySeconds,
+    reconnect: v.reconnect ? 'only' : v['no-reconnect'] ? 'off' : 'after',
+    reconnectBells: positiveInt('reconnect-bells', v['reconnect-bells'], 10_000),
+    backoffice: v.backoffice ? 'only' : v['no-backoffice'] ? 'off' : 'after',
+    backofficeIncidents: positiveInt('incidents', v.incidents, 100_000),
   };
 }

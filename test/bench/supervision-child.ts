@@ -7,6 +7,9 @@
  *   subscriber logged in as the gateway on `{root}/#` at QoS 1, as the gateway subscribes, counting messages and
  *   doing nothing else with them. It runs in a process of its own so that its CPU and memory are its own.
  *
+ * - both also serve the reconnect phase (reconnect-run.ts): the fleet opens a storm of connections
+ *   (storm-fleet.ts), the broker role runs aedes with no authentication as that phase's baseline.
+ *
  * Requests come over the IPC channel as `{id, op, args}` and are answered `{id, ok, value}`; the fleet also sends
  * unsolicited `{event}` messages (a bell silenced, a connection dropped).
  */
@@ -15,6 +18,7 @@ import { DeviceAuth } from '../../gateway/broker/device-auth.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../gateway/index.ts';
 import { connectSubscriber } from '../../gateway/sources/subscriber-client.ts';
 import { HeartbeatFleet } from './supervision-fleet.ts';
+import { StormFleet } from './storm-fleet.ts';
 import { processUsage, type ChildEvent, type ChildRequest } from './supervision-ipc.ts';
 
 const send = (m: unknown) => process.send?.(m);
@@ -23,6 +27,8 @@ const usage = () => processUsage(gc);
 
 let fleet: HeartbeatFleet | undefined;
 let broker: { broker: EmbeddedBroker; auth: DeviceAuth; subscriber: MqttClient; received: number } | undefined;
+let plain: EmbeddedBroker | undefined;
+let storm: StormFleet | undefined;
 
 async function handle(r: ChildRequest): Promise<unknown> {
   switch (r.op) {
@@ -47,6 +53,17 @@ async function handle(r: ChildRequest): Promise<unknown> {
       client.on('message', () => state.received++);
       return { url: b.url };
     }
+    case 'startPlainBroker': {
+      // The broker's own baseline for a reconnect storm: aedes with no authentication hooks at all.
+      plain = await startEmbeddedBroker({ port: 0, host: '127.0.0.1' });
+      return { url: plain.url };
+    }
+    case 'storm':
+      storm ??= new StormFleet();
+      return storm.run(r.plan);
+    case 'cutStorm':
+      storm?.cut();
+      return null;
     case 'connectFleet': {
       const t = performance.now();
       fleet = await HeartbeatFleet.connect(r.plan);
@@ -68,6 +85,9 @@ async function handle(r: ChildRequest): Promise<unknown> {
       return null;
     }
     case 'close':
+      storm?.cut();
+      await plain?.close();
+      plain = undefined;
       await fleet?.close();
       fleet = undefined;
       if (broker) {

@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { sleep } from './stats.ts';
 import type { FleetPlan } from './supervision-fleet.ts';
+import type { StormPlan } from './storm-fleet.ts';
 
 export type ChildRequest =
   | { op: 'usage' }
@@ -14,6 +15,9 @@ export type ChildRequest =
   | { op: 'startHeartbeats'; everyMs: number }
   | { op: 'silence'; bells: { index: number; afterMs: number }[] }
   | { op: 'drop'; bells: { index: number; afterMs: number }[] }
+  | { op: 'startPlainBroker' }
+  | { op: 'storm'; plan: StormPlan }
+  | { op: 'cutStorm' }
   | { op: 'close' };
 
 export type ChildEvent =

@@ -148,8 +148,8 @@ async function provision(system: System, bells: number, heartbeatSeconds: number
   for (const b of doc.sites[0]!.bells) b.heartbeatSeconds = heartbeatSeconds;
   await applyProvisioning(system.database.db, doc);
   await system.reloadDirectory();
-  // The supervisor learns of new bells on its next sweep; until then each unknown bell's first message re-reads them all.
-  await system.supervisor.sweep();
+  // The supervisor read the table again on the directory change; this waits for nothing more.
+  await system.supervisor.reconcile();
 }
 
 async function takeDown(

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { AlarmBus, type BusEvents } from '../bus/index.ts';
+import type { BellRow, DirectoryStore } from '../store/index.ts';
+import { fakeClock, silentLogger } from '../../test/support/core-fakes.ts';
+import { BellSupervisor } from './bell-supervisor.ts';
+
+/** Stored bells in memory, counting how the supervisor reads them (a whole-table read, reads by id). */
+function memoryDirectory(rows: BellRow[]) {
+  const table = new Map(rows.map((r) => [r.id, { ...r }]));
+  const reads = { all: 0, byId: [] as string[][], writes: [] as string[][] };
+  const directory = {
+    bells: async () => {
+      reads.all++;
+      return [...table.values()].map((r) => ({ ...r }));
+    },
+    bellsById: async (ids: readonly string[]) => {
+      reads.byId.push([...ids]);
+      return ids.flatMap((id) => (table.has(id) ? [{ ...table.get(id)! }] : []));
+    },
+    writeBellHealth: async (written: BellRow[]) => {
+      reads.writes.push(written.map((r) => r.id));
+      for (const r of written) {
+        const was = table.get(r.id);
+        if (was) table.set(r.id, { ...r, lastSeenAt: was.lastSeenAt && r.lastSeenAt && was.lastSeenAt > r.lastSeenAt ? was.lastSeenAt : r.lastSeenAt });
+      }
+    },
+  } as unknown as DirectoryStore;
+  return { directory, reads, table };
+}
+
+function bell(id: string, seenAt: Date): BellRow {
+  return {
+    id, siteId: 'site-a', counterId: 'c-1', adapter: 'native', keyHex: null, mqttPasswordHash: null, seqEpoch: 0, deviceId: null,
+    heartbeatSeconds: 60, confirm: null, online: true, lastSeenAt: seenAt, lastTestAt: seenAt, battery: 90, rssi: -60, fw: '1',
+    trouble: [], notifiedTrouble: [], tamperAt: null, clockSkewMs: null, createdAt: new Date(seenAt.getTime() - 86_400_000),
+  };
+}
+
+async function rig(n: number) {
+  const clock = fakeClock();
+  const store = memoryDirectory(Array.from({ length: n }, (_, i) => bell(`B-${i}`, clock.now())));
+  const bus = new AlarmBus({ logger: silentLogger, origin: 'p1' });
+  const health: BusEvents['bell.health'][] = [];
+  bus.on('bell.health', (e) => void health.push(e));
+  // No sweep timer in the way: the test calls sweep() as the timer would, with the fake clock's time.
+  const supervisor = new BellSupervisor({ directory: store.directory, bus, logger: silentLogger, now: clock.now, sweepMs: 3_600_000, reconcileEvery: 1_000 });
+  await supervisor.start();
+  const beat = (id: string) => supervisor.onHeartbeat({ kind: 'heartbeat', bellId: id, receivedAt: clock.now(), transport: 'mqtt' } as never);
+  return { clock, store, supervisor, health, beat, stop: () => supervisor.stop() };
+}
+
+describe('the bell supervisor keeps deadlines in memory', () => {
+  it('a sweep with no bell due reads nothing; a silent bell is offline at its deadline, not before, and read alone', async () => {
+    const r = await rig(1_000);
+    expect(r.store.reads.all).toBe(1); // at start
+    for (let s = 0; s < 170; s += 10) {
+      r.clock.advance(10_000);
+      for (let i = 1; i < 1_000; i++) if ((i + s) % 60 === 0 || s % 60 === 0) r.beat(`B-${i}`);
+      expect(await r.supervisor.sweep()).toEqual([]);
+    }
+    expect(r.store.reads.byId).toEqual([]);
+    expect(r.store.reads.all).toBe(1);
+    r.clock.advance(9_999); // 179.999 s after B-0 was last heard
+    expect(await r.supervisor.sweep()).toEqual([]);
+    r.clock.advance(1);
+    const changed = await r.supervisor.sweep();
+    expect(changed.map((b) => [b.id, b.online, b.trouble])).toEqual([['B-0', false, ['offline']]]);
+    expect(r.store.reads.byId).toEqual([['B-0']]);
+    expect(r.health.filter((h) => h.troubleChanged).map((h) => h.bell.id)).toEqual(['B-0']);
+    // Its offline is written at once.
+    expect(r.store.table.get('B-0')!.trouble).toEqual(['offline']);
+    await r.stop();
+  });
+
+  it('a bell heard by another process (its stored last-seen time is later) is not taken offline', async () => {
+    const r = await rig(3);
+    r.clock.advance(150_000);
+    r.store.table.get('B-1')!.lastSeenAt = r.clock.now(); // another process heard it and stored it
+    r.clock.advance(30_000);
+    const changed = await r.supervisor.sweep();
+    expect(changed.map((b) => b.id).sort()).toEqual(['B-0', 'B-2']);
+    // Re-armed from the stored time: offline three intervals after it, unless heard again.
+    r.clock.advance(150_000 - 1);
+    expect(await r.supervisor.sweep()).toEqual([]);
+    r.clock.advance(1);
+    expect((await r.supervisor.sweep()).map((b) => b.id)).toEqual(['B-1']);
+    await r.stop();
+  });
+
+  it('a burst of bells provisioned after start costs one read by id, not a table read per bell', async () => {
+    const r = await rig(2);
+    for (let i = 2; i < 500; i++) r.store.table.set(`B-${i}`, bell(`B-${i}`, new Date(0)));
+    for (let i = 2; i < 500; i++) r.beat(`B-${i}`);
+    await expect.poll(() => r.health.filter((h) => h.bell.id === 'B-499').length).toBeGreaterThan(0);
+    expect(r.store.reads.all).toBe(1);
+    expect(r.store.reads.byId.length).toBeLessThanOrEqual(2);
+    expect(r.store.reads.byId.flat().length).toBe(498);
+    await r.stop();
+  });
+});
