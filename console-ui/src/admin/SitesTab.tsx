@@ -1,5 +1,6 @@
 /** Sites and their counters. */
 import { useEffect, useState, type FormEvent } from 'react';
+import { DEFAULT_TIMEZONE } from '../../../api/contract/index.ts';
 import { useI18n } from '../i18n.ts';
 import { adminApi, type AdminDirectory, type AdminSite } from './api.ts';
 import { clean, Field, FormErrors, list, number, optional, useSubmit } from './FormKit.tsx';
@@ -11,7 +12,7 @@ interface SiteForm {
   roomChannel: string; roomTo: string; drillLiaison: string; allowance: string; serialPorts: string;
 }
 
-const emptySite: SiteForm = { id: '', name: '', address: '', timezone: 'Asia/Seoul', policeChannel: '', policeTo: '', roomChannel: '', roomTo: '', drillLiaison: '', allowance: '', serialPorts: '' };
+const emptySite: SiteForm = { id: '', name: '', address: '', timezone: DEFAULT_TIMEZONE, policeChannel: '', policeTo: '', roomChannel: '', roomTo: '', drillLiaison: '', allowance: '', serialPorts: '' };
 
 function formOf(s: AdminSite): SiteForm {
   return {
@@ -75,7 +76,7 @@ function SiteEditor({ site, onSaved }: { site: AdminSite | undefined; onSaved: (
       {!site && <Field label={t('admin.field.id')} field="id" problems={problems} hint={t('admin.hint.id')}>{(p) => <input {...p} value={f.id} onChange={set('id')} autoComplete="off" />}</Field>}
       <Field label={t('admin.field.name')} field="name" problems={problems}>{(p) => <input {...p} value={f.name} onChange={set('name')} />}</Field>
       <Field label={t('admin.field.address')} field="address" problems={problems}>{(p) => <input {...p} value={f.address} onChange={set('address')} />}</Field>
-      <Field label={t('admin.field.timezone')} field="timezone" problems={problems} hint="Asia/Seoul">{(p) => <input {...p} value={f.timezone} onChange={set('timezone')} />}</Field>
+      <Field label={t('admin.field.timezone')} field="timezone" problems={problems} hint={DEFAULT_TIMEZONE}>{(p) => <input {...p} value={f.timezone} onChange={set('timezone')} />}</Field>
       <Field label={t('admin.field.policeChannel')} field="police.channel" problems={problems}>{(p) => (
         <select {...p} value={f.policeChannel} onChange={set('policeChannel')}>
           <option value="">{t('admin.none')}</option>
