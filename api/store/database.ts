@@ -74,7 +74,7 @@ export const ALARM_POOL = {
 
 function openPostgres(url: string): Database {
   // Short timeouts: the alarm path must notice a dead database quickly and carry on without it.
-  const pool = newPool({ connectionString: url, max: 20, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000 });
+  const pool = newPool({ connectionString: url, max: 20, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000, application_name: 'guardbell' });
   const alarmPool = newPool({
     connectionString: url, max: ALARM_POOL.max, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000,
     application_name: ALARM_POOL.applicationName,

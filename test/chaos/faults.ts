@@ -3,7 +3,7 @@ import type { FaultWindow, Judgement } from './measure.ts';
 import type { Rig } from './rig.ts';
 import { CLOCK_FAULTS } from './clock-faults.ts';
 import { restoreMidRun } from './restore-fault.ts';
-import { judgeTakeover } from './takeover-check.ts';
+import { judgeTakeover, watchLocks } from './takeover-check.ts';
 
 export interface Fault {
   name: string;
@@ -53,7 +53,10 @@ const guardbellFrozen: Fault = {
   needsTwo: true,
   // The frozen process's incidents of the 25 s before have their 30 s step due during the hold.
   settleMs: 25_000,
-  inject: async (rig) => void rig.systems[0]!.child.kill('SIGSTOP'),
+  inject: async (rig) => {
+    rig.systems[0]!.child.kill('SIGSTOP');
+    watchLocks(rig);
+  },
   heal: async (rig) => void rig.systems[0]!.child.kill('SIGCONT'),
   judge: judgeTakeover,
 };
