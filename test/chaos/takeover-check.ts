@@ -53,6 +53,21 @@ export async function judgeTakeover(rig: Rig, keys: string[], w: FaultWindow): P
   };
 }
 
+/**
+ * One of two processes killed: the takeover's figures, and the bells pressed while it was down that the
+ * survivor's console never showed (every console of a live process must keep ringing).
+ */
+export async function judgeSurvivor(rig: Rig, keys: string[], w: FaultWindow): Promise<Judgement> {
+  const takeover = await judgeTakeover(rig, keys, w);
+  const survivor = rig.rung[1] ?? new Set<string>();
+  const pressedInHold = new Set(keys.filter((k) => {
+    const sent = rig.presses.sent.get(k)!;
+    return sent >= w.injectedAt && sent < w.healedAt;
+  }).map((k) => k.split('#')[0]!));
+  const survivorSilentBells = [...pressedInHold].filter((b) => !survivor.has(b)).length;
+  return { figures: { ...takeover.figures, survivorSilentBells }, failed: takeover.failed || survivorSilentBells > 0 };
+}
+
 /** When a Guardbell process received each press (bell_events.received_at): before the thaw, it was the other one. */
 async function receivedAtByPress(rig: Rig): Promise<Map<string, number>> {
   const rows = await rig.read<{ k: string; at: Date }>("select bell_id || '#' || seq as k, received_at as at from bell_events where bell_id like 'CH-%'");
