@@ -32,7 +32,7 @@ export async function writeBatch(db: Db, writes: BellEventWrite[]): Promise<Bell
       return await db.transaction((tx) => writeInTransaction(tx, writes));
     } catch (err) {
       if (attempt < ATTEMPTS && isRace(err)) continue;
-      throw err;
+      throw driverError(err);
     }
   }
 }
@@ -136,6 +136,15 @@ function insertRows(table: PgTable, rows: readonly object[], tail: SQL): SQL {
     from jsonb_array_elements(${json}::jsonb) with ordinality as a(j, n), jsonb_to_record(a.j) as x(${sql.raw(types)})
     order by a.n
     ${tail}`;
+}
+
+/**
+ * The driver's error (its SQLSTATE, constraint and message) rather than drizzle's wrapper, whose message is the
+ * whole statement with its parameters: a batch's JSON, hundreds of kilobytes in every retry's log line.
+ */
+function driverError(err: unknown): unknown {
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  return cause instanceof Error && typeof (cause as { code?: unknown }).code === 'string' ? cause : err;
 }
 
 /** A batch raced by another process (an event or a bell's open incident stored meanwhile), or a deadlock: decide again. */
