@@ -70,6 +70,19 @@ describe.each(['pglite', 'postgres'] as const)('group commit of bell events on %
     expect(await store.findEvent('G-1', 3)).toEqual({ incidentId: 'inc_g1' });
   });
 
+  it('a new incident\'s first alert rows are stored with it and named in the result (its sender records their statuses)', async () => {
+    const t = new Date();
+    const note = (id: string) => ({
+      id, incidentId: 'inc_fa', stepId: 'alert', recipientKey: `guard-${id}`, personId: null, channel: 'sms', to: '+8210', language: 'ko', isPolice: false,
+      mode: 'live', status: 'sending', providerId: null, attempts: 0, nextAttemptAt: t, lastError: null, fallbackOf: null, createdAt: t, updatedAt: t,
+    });
+    const firstAlert = { steps: [{ stepId: 'alert', status: 'fired' as const, dueAt: t, firedAt: t, reason: null }], notifications: [note('ntf_fa1'), note('ntf_fa2')] };
+    const { results } = await store.writeBellEvents([{ ...pressOpening('G-5', 1, 'inc_fa', t), firstAlert }, { ...pressOpening('G-5', 2, 'inc_fa_other', t), firstAlert: { steps: [], notifications: [{ ...note('ntf_fa3'), recipientKey: 'guard-ntf_fa1' }] } }]);
+    expect(results[0]!.firstAlertStored).toEqual(['ntf_fa1', 'ntf_fa2']);
+    // The second press joined inc_fa; its alert reached the same person for the same step: not stored twice.
+    expect(results[1]).toMatchObject({ outcome: 'joined_existing', incidentId: 'inc_fa', firstAlertStored: [] });
+  });
+
   it('one bad write in a batch stops only itself: those before it are stored, and it is reported', async () => {
     const t = new Date();
     const bad = { event: { ...event('G-3', 2, t), type: null as unknown as string }, entries: [] };
