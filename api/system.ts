@@ -138,7 +138,7 @@ async function boot(
   }]);
 
   const directory = new DirectoryStore(database.db);
-  const incidents = new IncidentStore(database.db, database.inEngine);
+  const incidents = new IncidentStore(database.db, database.inEngine, database.alarmDb);
   const hasher = new PasswordHasher({ log2N: config.passwordHashLog2N });
   const generatedAdminPassword = await ensureAdmin(database, config.adminPassword, hasher);
   // Bells without an MQTT password are issued one (shown once, by the caller), except in a lab that lets them in anonymously.

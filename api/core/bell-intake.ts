@@ -10,7 +10,7 @@ import type { Ack } from '../../firmware-bridge/protocol/index.ts';
 import type { BellEventSignal, BellRecord } from '../../gateway/index.ts';
 import { ackStateFor } from '../domain/index.ts';
 import { judgeSequence, resetSequence, restartCounting, sameEvent, type SequenceState } from '../domain/bell-sequence.ts';
-import type { BellEventWrite, BellEventWriteResult, IncidentRecord, IncidentStore } from '../store/index.ts';
+import { isStoreAway, type BellEventWrite, type BellEventWriteResult, type IncidentRecord, type IncidentStore } from '../store/index.ts';
 import { BellMemories, type BellMemory, type SeenEvent } from './bell-memory.ts';
 import type { BellEventEffects } from './bell-event-effects.ts';
 import type { CoreMetrics } from './metrics.ts';
@@ -24,7 +24,7 @@ export interface BellIntakeDeps {
   effects: BellEventEffects;
   bus: BusPort;
   health: BellHealthHearing;
-  metrics: Pick<CoreMetrics, 'retransmissions' | 'pressToStored' | 'storeFailures' | 'pendingWrites'>;
+  metrics: Pick<CoreMetrics, 'retransmissions' | 'pressToStored' | 'storeFailures' | 'pendingWrites' | 'writesSetAside'>;
   logger: Logger;
   now: Now;
   firstAlert?: FirstAlertPort | undefined;
@@ -43,6 +43,7 @@ export class BellIntake {
     this.queue = new WriteQueue(deps.logger, (writes) => deps.store.writeBellEvents(writes), {
       failed: () => deps.metrics.storeFailures.inc(),
       size: (n) => deps.metrics.pendingWrites.set(n),
+      refusedItem: (err) => !isStoreAway(err),
     }, deps.retry);
   }
 
@@ -129,6 +130,11 @@ export class BellIntake {
       after: (result) => {
         alertStored(new Set(result.firstAlertStored ?? []));
         this.afterStored(s, entry, write, result);
+      },
+      // Left pending in memory: its copies get no answer, so the bell keeps it lit and sending (never a false `received`).
+      setAside: (reason) => {
+        this.deps.metrics.writesSetAside.inc({ type: s.type });
+        this.deps.logger.error({ bellId: s.bellId, seq: s.seq, type: s.type, reason: (reason as Error)?.message ?? String(reason) }, 'bell event set aside: the store refuses it');
       },
     });
     if (firstAlert && record) this.deps.firstAlert?.send(record, firstAlert, stored);

@@ -6,6 +6,7 @@ export interface CoreMetrics {
   pressToConsole: Histogram;
   retransmissions: Counter<'state'>;
   storeFailures: Counter;
+  writesSetAside: Counter<'type'>;
   pendingWrites: Gauge;
 }
 
@@ -34,6 +35,12 @@ export function coreMetrics(registry: Registry): CoreMetrics {
       registers,
     }),
     storeFailures: new Counter({ name: 'guardbell_store_failures_total', help: 'Writes of bell events that failed and will be retried.', registers }),
+    writesSetAside: new Counter({
+      name: 'guardbell_event_writes_set_aside_total',
+      help: 'Bell events the store refused for what they hold while it stored the events after them: never acknowledged (the bell keeps sending), logged with the reason.',
+      labelNames: ['type'],
+      registers,
+    }),
     pendingWrites: new Gauge({ name: 'guardbell_pending_event_writes', help: 'Bell events shown to consoles but not yet stored.', registers }),
   };
 }

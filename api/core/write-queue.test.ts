@@ -57,4 +57,37 @@ describe('the write queue', () => {
     expect(calls).toBe(3);
     expect(after).toEqual(['press']);
   });
+
+  it('sets aside an item the store refuses for what it holds once the items after it are written without it', async () => {
+    const refused = new Error('null value in column "type"');
+    const aside: unknown[] = [];
+    const q = new WriteQueue<number, number>(logger, async (items) => {
+      const results: number[] = [];
+      for (const i of items) {
+        if (i === 2) return { results, error: refused };
+        results.push(i);
+      }
+      return { results };
+    }, { failed: () => undefined, size: () => undefined, refusedItem: (e) => e === refused }, { maxBatch: 10, initialMs: 5, maxMs: 20 });
+    const after: number[] = [];
+    for (let i = 1; i <= 4; i++) q.push({ item: i, after: (r) => after.push(r), setAside: (reason) => aside.push([i, reason]) });
+    expect(await q.idle(2_000)).toBe(true);
+    expect(after).toEqual([1, 3, 4]);
+    expect(aside).toEqual([[2, refused]]);
+  });
+
+  it('sets nothing aside while the items after a refused one fail too (the database, not the item): all wait', async () => {
+    const refused = new Error('relation "bell_events" does not exist');
+    let broken = true;
+    const q = new WriteQueue<number, number>(logger, async (items) => (broken ? { results: [], error: refused } : { results: items }),
+      { failed: () => undefined, size: () => undefined, refusedItem: (e) => e === refused }, { maxBatch: 10, initialMs: 5, maxMs: 10 });
+    const after: number[] = [];
+    const aside: number[] = [];
+    for (let i = 1; i <= 3; i++) q.push({ item: i, after: (r) => after.push(r), setAside: () => aside.push(i) });
+    expect(await q.idle(100)).toBe(false);
+    broken = false;
+    expect(await q.idle(2_000)).toBe(true);
+    expect(after).toEqual([1, 2, 3]);
+    expect(aside).toEqual([]);
+  });
 });

@@ -5,6 +5,8 @@ export interface WriteJob<W, R> {
   item: W;
   /** What follows a successful write (acks, pushes); runs once. */
   after(result: R): void;
+  /** The store refused this item for what it holds, while it stored others: it is set aside, never written. */
+  setAside?(reason: unknown): void;
 }
 
 /**
@@ -13,10 +15,22 @@ export interface WriteJob<W, R> {
  */
 export type WriteBatch<W, R> = (items: W[]) => Promise<{ results: R[]; error?: unknown }>;
 
+export interface WriteQueueHooks {
+  failed(err: unknown): void;
+  size(n: number): void;
+  /**
+   * The store refused the first unwritten item for what it holds (not for being away). Such an item is set aside
+   * once the items after it are written without it (proof that the database works and the item is bad); until
+   * then it is retried with the rest. Without this hook every failure is the database being away.
+   */
+  refusedItem?(err: unknown): boolean;
+}
+
 /**
  * Writes in arrival order, retrying with capped backoff while the database is away. The alarm path never
  * waits on it: consoles have already been told, and bells are answered `received` from `after`. Up to
- * `maxBatch` waiting items go to the store at once (one message to an embedded engine on its own thread).
+ * `maxBatch` waiting items go to the store at once (group commit: one transaction on PostgreSQL, one message
+ * to an embedded engine on its own thread), so the batch grows with the backlog when the database is slow.
  */
 export class WriteQueue<W, R> {
   private readonly jobs: WriteJob<W, R>[] = [];
@@ -27,8 +41,8 @@ export class WriteQueue<W, R> {
   constructor(
     private readonly logger: Logger,
     private readonly writeBatch: WriteBatch<W, R>,
-    private readonly hooks: { failed(err: unknown): void; size(n: number): void },
-    private readonly options = { maxBatch: 10, initialMs: 100, maxMs: 2_000 },
+    private readonly hooks: WriteQueueHooks,
+    private readonly options = { maxBatch: 500, initialMs: 100, maxMs: 2_000 },
   ) {}
 
   get length(): number {
@@ -59,31 +73,15 @@ export class WriteQueue<W, R> {
     let delay = this.options.initialMs;
     try {
       while (this.jobs.length > 0 && !this.stopped) {
-        const batch = this.jobs.slice(0, this.options.maxBatch);
-        let outcome: { results: R[]; error?: unknown };
-        try {
-          outcome = await this.writeBatch(batch.map((j) => j.item));
-        } catch (error) {
-          outcome = { results: [], error };
-        }
-        // Those written are done, whatever happened after them.
-        for (const [i, result] of outcome.results.entries()) {
-          this.jobs.shift();
-          try {
-            batch[i]!.after(result);
-          } catch (err) {
-            this.logger.error({ err }, 'after-write step failed');
-          }
-          // Let a press that arrived meanwhile ring before the next acknowledgement goes out.
-          if (i < outcome.results.length - 1) await new Promise<void>((resolve) => setImmediate(resolve));
-        }
+        let error = await this.writeFrom(0);
+        if (error !== undefined && this.hooks.refusedItem?.(error) && this.jobs.length > 1) error = await this.setAsideIfProven(error);
         this.hooks.size(this.jobs.length);
-        if (outcome.error === undefined) {
+        if (error === undefined) {
           delay = this.options.initialMs;
           continue;
         }
-        this.hooks.failed(outcome.error);
-        this.logger.error({ err: (outcome.error as Error)?.message, queued: this.jobs.length, retryInMs: delay }, 'store write failed; will retry');
+        this.hooks.failed(error);
+        this.logger.error({ err: (error as Error)?.message, queued: this.jobs.length, retryInMs: delay }, 'store write failed; will retry');
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           setTimeout(resolve, delay).unref();
@@ -93,6 +91,49 @@ export class WriteQueue<W, R> {
     } finally {
       this.draining = false;
     }
+  }
+
+  /** Writes up to maxBatch jobs from position `from`, runs the after-steps of those written; the error that stopped it, if any. */
+  private async writeFrom(from: number): Promise<unknown> {
+    const batch = this.jobs.slice(from, from + this.options.maxBatch);
+    let outcome: { results: R[]; error?: unknown };
+    try {
+      outcome = await this.writeBatch(batch.map((j) => j.item));
+    } catch (error) {
+      outcome = { results: [], error };
+    }
+    // Those written are done, whatever happened after them.
+    for (const [i, result] of outcome.results.entries()) {
+      this.jobs.splice(from, 1);
+      try {
+        batch[i]!.after(result);
+      } catch (err) {
+        this.logger.error({ err }, 'after-write step failed');
+      }
+      // Let a press that arrived meanwhile ring before the next acknowledgement goes out.
+      if (i < outcome.results.length - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return outcome.error;
+  }
+
+  /**
+   * The first job was refused for what it holds: the jobs after it are written without it. If any of them is
+   * stored, the database works and the first job is bad: it is set aside (logged with its reason, counted by the
+   * caller) so that it stops nothing behind it. If none is, the database is the trouble: all wait and retry.
+   */
+  private async setAsideIfProven(reason: unknown): Promise<unknown> {
+    const suspect = this.jobs[0]!;
+    const before = this.jobs.length;
+    const error = await this.writeFrom(1);
+    if (this.jobs.length === before) return error;
+    this.jobs.splice(this.jobs.indexOf(suspect), 1);
+    this.logger.error({ err: (reason as Error)?.message ?? String(reason) }, 'store refused a write for what it holds; set aside, the writes after it went on');
+    try {
+      suspect.setAside?.(reason);
+    } catch (err) {
+      this.logger.error({ err }, 'set-aside step failed');
+    }
+    return error;
   }
 }
 

@@ -22,6 +22,8 @@ export interface Database {
   close(): Promise<void>;
   /** PGlite: runs a store procedure inside the engine's thread (pglite-procedures.ts). */
   inEngine?: RunInEngine;
+  /** PostgreSQL: the alarm writes' own small pool (see openPostgres); PGlite has one session, shared. */
+  alarmDb?: Db;
   /** PGlite: an online, consistent copy of the data folder (a tar), for `guardbell backup`. */
   dump?: () => Promise<Uint8Array>;
 }
@@ -55,9 +57,49 @@ export function openDatabaseEarly(opts: DatabaseOptions): void {
   openingEarly.set(opts.dataDir, opening);
 }
 
+/**
+ * The alarm writes' connections (bell events, people's actions, the panic button). Their own pool: under a slow
+ * database the shared pool filled with notification status updates and the outbox, and presses waited behind them.
+ * A session that sits in a transaction without sending anything (its process frozen, SIGSTOP or a hung event loop)
+ * is ended by the server, releasing the row locks that the other processes' presses wait for; it is set above
+ * what a slow link takes between a transaction's statements (a round trip and a batch arriving in a few delayed
+ * chunks). A statement that runs longer than any batch should (a lock held by a live transaction) is cancelled and
+ * the batch retried.
+ */
+export const ALARM_POOL = {
+  max: 4,
+  applicationName: 'guardbell-alarm',
+  idleInTransactionMs: 8_000,
+  statementTimeoutMs: 15_000,
+} as const;
+
 function openPostgres(url: string): Database {
   // Short timeouts: the alarm path must notice a dead database quickly and carry on without it.
-  const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000 });
+  const pool = newPool({ connectionString: url, max: 20, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000, application_name: 'guardbell' });
+  const alarmPool = newPool({
+    connectionString: url, max: ALARM_POOL.max, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000,
+    application_name: ALARM_POOL.applicationName,
+    idle_in_transaction_session_timeout: ALARM_POOL.idleInTransactionMs,
+    statement_timeout: ALARM_POOL.statementTimeoutMs,
+  });
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    db,
+    alarmDb: drizzlePg(alarmPool, { schema }) as unknown as Db,
+    kind: 'postgres',
+    migrate: async () => {
+      await assertKnownHistory(db, migrationsFolder);
+      await migratePg(drizzlePg(pool, { schema }), { migrationsFolder });
+    },
+    ping: (timeoutMs = 1_000) => pingWith(db, timeoutMs),
+    close: async () => {
+      await Promise.all([pool.end(), alarmPool.end()]);
+    },
+  };
+}
+
+function newPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
   pool.on('error', () => {
     /* an idle client lost its server; the next query reports it */
   });
@@ -65,17 +107,7 @@ function openPostgres(url: string): Database {
   // listener, and Node ends the process: a database cut killed Guardbell (brianc/node-postgres#1324). The query in
   // flight is rejected all the same, and the pool discards the broken client when it is released.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
-  return {
-    db,
-    kind: 'postgres',
-    migrate: async () => {
-      await assertKnownHistory(db, migrationsFolder);
-      await migratePg(drizzlePg(pool, { schema }), { migrationsFolder });
-    },
-    ping: (timeoutMs = 1_000) => pingWith(db, timeoutMs),
-    close: () => pool.end(),
-  };
+  return pool;
 }
 
 async function openPglite(dataDir: string, watch: EngineWatch = {}): Promise<Database> {

@@ -3,6 +3,8 @@ import type { IncidentAction, TimelineDraft } from '../domain/index.ts';
 import { transition } from '../domain/index.ts';
 import type { Db } from './database.ts';
 import type { RunInEngine } from './pglite-procedures.ts';
+import { writeBatch } from './bell-event-batch.ts';
+import { isStoreAway } from './store-errors.ts';
 import { recordFromRow, rowFromRecord, type IncidentRecord, type StoredTimelineEntry } from './incident-records.ts';
 import { bellEvents, bells, escalationSteps, incidents, notifications, timeline } from './schema.ts';
 import type { SequenceState } from '../domain/bell-sequence.ts';
@@ -81,11 +83,17 @@ export interface IncidentFilter {
 
 /** The incident side of the store: incidents, their timeline and the bell events that opened them. */
 export class IncidentStore {
+  /** The alarm writes' own connections (database.ts): notification and outbox traffic cannot starve them. */
+  private readonly alarmDb: Db;
+
   constructor(
     private readonly db: Db,
     /** PGlite: the alarm write runs inside the engine's thread (pglite-procedures.ts). */
     private readonly inEngine?: RunInEngine,
-  ) {}
+    alarmDb?: Db,
+  ) {
+    this.alarmDb = alarmDb ?? db;
+  }
 
   /** Cancelled live alarms still waiting for a guard's check in person (cancel-notices.ts). */
   uncheckedCancels(now: Date) {
@@ -166,21 +174,26 @@ export class IncidentStore {
   }
 
   /**
-   * Stores bell events in order, each in its own transaction, stopping at the first that fails: the
-   * results of those stored, and the error (the caller writes the rest again).
+   * Stores bell events in arrival order, in batches of one transaction each (group commit, bell-event-batch.ts),
+   * stopping at the first batch that fails: the results of those stored, and the error (the caller writes the rest
+   * again). A batch refused for something other than the database being away is written again one event at a
+   * time, so that one bad event stops only itself: the results then end just before it.
    */
   async writeBellEvents(writes: BellEventWrite[]): Promise<{ results: BellEventWriteResult[]; error?: unknown }> {
     if (this.inEngine) return this.inEngine('writeBellEvents', writes);
-    return this.writeEach(writes);
-  }
-
-  private async writeEach(writes: BellEventWrite[]): Promise<{ results: BellEventWriteResult[]; error?: unknown }> {
     const results: BellEventWriteResult[] = [];
-    for (const write of writes) {
+    for (const chunk of chunksOf(writes, BATCH_BYTES)) {
       try {
-        results.push(await this.writeDecided(write));
+        results.push(...(await writeBatch(this.alarmDb, chunk)));
       } catch (error) {
-        return { results, error };
+        if (chunk.length === 1 || isStoreAway(error)) return { results, error };
+        for (const one of chunk) {
+          try {
+            results.push(...(await writeBatch(this.alarmDb, [one])));
+          } catch (alone) {
+            return { results, error: alone };
+          }
+        }
       }
     }
     return { results };
@@ -194,27 +207,15 @@ export class IncidentStore {
   async writeBellEvent(write: BellEventWrite): Promise<Omit<BellEventWriteResult, 'revision'>> {
     if (this.inEngine) return this.inEngine('writeBellEvent', write);
     // The outcome only: the revision is for the alarm core's queue (writeBellEvents), which tells consoles.
-    const { revision: _revision, ...outcome } = await this.writeDecided(write);
+    const [result] = await writeBatch(this.alarmDb, [write]);
+    const { revision: _revision, ...outcome } = result!;
     return outcome;
-  }
-
-  private async writeDecided(write: BellEventWrite): Promise<BellEventWriteResult> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction((tx) => writeInTransaction(tx, write));
-      } catch (err) {
-        // Two processes opened an incident on one bell at the same instant: the unique index refused the
-        // second, which now finds the first and joins it.
-        if (attempt < 3 && isOneOpenPerBellConflict(err)) continue;
-        throw err;
-      }
-    }
   }
 
   /** Runs a person's action under a row lock: read, decide with the pure state machine, write, in one transaction. */
   async applyAction(id: string, action: IncidentAction, now: Date): Promise<{ record: IncidentRecord; entries: TimelineDraft[] } | null> {
     if (this.inEngine) return this.inEngine('applyAction', id, action, now);
-    return this.db.transaction(async (tx) => {
+    return this.alarmDb.transaction(async (tx) => {
       const [row] = await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
       if (!row) return null;
       const before = recordFromRow(row);
@@ -229,7 +230,7 @@ export class IncidentStore {
 
   /** A console alarm (software panic button): no bell event, stored before anyone is told. */
   async insertIncident(record: IncidentRecord, entries: TimelineDraft[], firstAlert?: FirstAlertRows): Promise<string[]> {
-    const { stored, reference } = await this.db.transaction(async (tx) => {
+    const { stored, reference } = await this.alarmDb.transaction(async (tx) => {
       const [row] = await tx.insert(incidents).values(rowFromRecord(record)).returning({ reference: incidents.reference });
       await insertEntries(tx, record.id, entries);
       return { stored: await insertFirstAlert(tx, record.id, firstAlert), reference: row?.reference ?? null };
@@ -239,117 +240,29 @@ export class IncidentStore {
   }
 }
 
-async function writeInTransaction(tx: Tx, write: BellEventWrite): Promise<BellEventWriteResult> {
-  const w = await redirectIfNotOpen(tx, write);
-  const redirected = w !== write;
-  // Another process may have opened an incident on this bell: look first (bell_events rows are
-  // append-only, so the event must name the right incident when it is inserted).
-  const insert = w.incident?.kind === 'insert' ? w.incident.record : null;
-  const [existing] = insert
-    ? await tx
-        .select({ id: incidents.id })
-        .from(incidents)
-        .where(and(eq(incidents.bellId, insert.bellId ?? ''), eq(incidents.mode, insert.mode), notInArray(incidents.status, CLOSED)))
-        .for('update')
-    : [];
-  const inserted = await tx
-    .insert(bellEvents)
-    .values({ ...w.event, incidentId: existing?.id ?? incidentIdOf(w) })
-    .onConflictDoNothing()
-    .returning({ seq: bellEvents.seq });
-  if (inserted.length === 0) {
-    const [prior] = await tx
-      .select({ incidentId: bellEvents.incidentId })
-      .from(bellEvents)
-      .where(and(eq(bellEvents.bellId, w.event.bellId), eq(bellEvents.epoch, w.event.epoch ?? 0), eq(bellEvents.seq, w.event.seq)));
-    const firstAlertStored = await adoptFirstAlert(tx, w.firstAlert, prior?.incidentId ?? null);
-    return { outcome: 'duplicate', incidentId: prior?.incidentId ?? null, ...(w.firstAlert ? { firstAlertStored } : {}) };
-  }
-  let cancelApplied = false;
-  let entries = w.entries;
-  const change = w.incident;
-  if (insert && existing) {
-    const revision = await bump(tx, existing.id, insert.violence ? { violence: true, severity: 'critical' } : {});
-    await insertEntries(tx, existing.id, [{ kind: 're_press', at: w.event.receivedAt, actorId: null, data: { seq: w.event.seq, longPress: insert.violence } }]);
-    const firstAlertStored = await adoptFirstAlert(tx, w.firstAlert, existing.id);
-    return { outcome: 'joined_existing', incidentId: existing.id, revision, ...(w.firstAlert ? { firstAlertStored } : {}) };
-  }
-  let firstAlertStored: string[] | undefined;
-  let revision: number | undefined;
-  let reference: string | undefined;
-  if (insert) {
-    const [row] = await tx.insert(incidents).values(rowFromRecord(insert)).returning({ reference: incidents.reference });
-    reference = row?.reference ?? undefined;
-    revision = 0;
-    firstAlertStored = await insertFirstAlert(tx, insert.id, w.firstAlert);
-    if (redirected) {
-      await insertEntries(tx, insert.id, w.entries);
-      return { outcome: 'joined_existing', incidentId: insert.id, revision, reference };
-    }
-  } else if (change?.kind === 'raise') {
-    revision = await bump(tx, change.id, {
-      ...(change.violence ? { violence: true, severity: 'critical' as const } : {}),
-      ...(change.confirm ? { unconfirmed: false } : {}),
-    });
-  } else if (change?.kind === 'cancel_at_counter') {
-    // Conditional: a person may have acknowledged meanwhile, and then the cancel is only a note.
-    const done = await tx
-      .update(incidents)
-      .set({ status: 'cancelled', closedAt: change.at, revision: sql`${incidents.revision} + 1` })
-      .where(and(eq(incidents.id, change.id), eq(incidents.status, 'triggered')))
-      .returning({ revision: incidents.revision });
-    cancelApplied = done.length > 0;
-    revision = done[0]?.revision ?? (await bump(tx, change.id, {}));
-    if (!cancelApplied) entries = entries.map((e) => (e.kind === 'cancelled_at_counter' ? { ...e, kind: 'cancel_pressed_late' } : e));
-  } else if (change?.kind === 'link') {
-    revision = await bump(tx, change.id, {});
-  }
-  const id = incidentIdOf(w);
-  if (id) await insertEntries(tx, id, entries);
-  return {
-    outcome: redirected ? 'joined_existing' : 'stored', incidentId: id, cancelApplied, revision, ...(reference ? { reference } : {}),
-    ...(w.firstAlert ? { firstAlertStored: firstAlertStored ?? [] } : {}),
-  } as BellEventWriteResult;
-}
-
-/** Raises an incident's revision (with any other change), under the row lock the update takes. */
-async function bump(tx: Tx, id: string, set: Partial<typeof incidents.$inferInsert>): Promise<number | undefined> {
-  const [row] = await tx.update(incidents).set({ ...set, revision: sql`${incidents.revision} + 1` }).where(eq(incidents.id, id)).returning({ revision: incidents.revision });
-  return row?.revision;
-}
-
-function isOneOpenPerBellConflict(err: unknown): boolean {
-  for (let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === '23505' && (e.constraint === 'incidents_one_open_per_bell' || String((e as Error).message).includes('incidents_one_open_per_bell'))) return true;
-  }
-  return false;
-}
-
 /**
- * Several processes: our memory may name an incident that was never stored (another process stored the press
- * first) or that another process has closed meanwhile. A press then joins the bell's open incident if there is
- * one, else opens the fallback record; a cancel links to the open incident or is only recorded. Never does a
- * press join a closed incident: the named row is locked, so a close that commits first is seen here.
+ * A batch's rows travel as JSON in one statement: kept near this size, so that a slow link (every chunk of the
+ * connection delayed) carries the statement in a few chunks, well inside the alarm connections'
+ * idle_in_transaction_session_timeout (database.ts), which a slowly arriving statement counts against.
  */
-async function redirectIfNotOpen(tx: Tx, w: BellEventWrite): Promise<BellEventWrite> {
-  const change = w.incident;
-  if (!change || change.kind === 'insert') return w;
-  const [named] = await tx.select({ id: incidents.id, status: incidents.status }).from(incidents).where(eq(incidents.id, change.id)).for('update');
-  if (named && !CLOSED.includes(named.status)) return w;
-  // A cancel that reaches a closed incident changes nothing there; it is kept as a note.
-  if (named && change.kind !== 'raise') return { ...w, incident: { kind: 'link', id: named.id }, entries: w.entries.map((e) => (e.kind === 'cancelled_at_counter' ? { ...e, kind: 'cancel_pressed_late' } : e)) };
-  if (w.fallback) {
-    return { event: w.event, incident: { kind: 'insert', record: w.fallback }, entries: [{ kind: w.event.type, at: w.event.receivedAt, actorId: null, data: { seq: w.event.seq } }] };
+const BATCH_BYTES = 192 * 1024;
+
+function chunksOf(writes: BellEventWrite[], maxBytes: number): BellEventWrite[][] {
+  const chunks: BellEventWrite[][] = [];
+  let current: BellEventWrite[] = [];
+  let bytes = 0;
+  for (const w of writes) {
+    const size = JSON.stringify(w).length;
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(w);
+    bytes += size;
   }
-  // Named, closed and nothing to open instead: the event is only recorded.
-  if (named) return { event: w.event, entries: [] };
-  const [open] = await tx
-    .select({ id: incidents.id })
-    .from(incidents)
-    .where(and(eq(incidents.bellId, w.event.bellId), notInArray(incidents.status, CLOSED)))
-    .for('update');
-  if (!open) return { event: w.event, entries: [] };
-  return { event: w.event, incident: { kind: 'link', id: open.id }, entries: [{ kind: 'cancel_pressed_late', at: w.event.receivedAt, actorId: null, data: { seq: w.event.seq } }] };
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /** The new incident's steps and its first alert's notifications, in the incident's own transaction. */
@@ -363,27 +276,6 @@ async function insertFirstAlert(tx: Tx, incidentId: string, alert: FirstAlertRow
   if (alert.notifications.length === 0) return [];
   await tx.insert(notifications).values(alert.notifications.map((n) => ({ ...n, incidentId })));
   return alert.notifications.map((n) => n.id);
-}
-
-/**
- * The press went to an incident another process opened, but our first alert was already sent: its rows
- * are kept under that incident, so every message sent is on the record. A person that incident had
- * already reached (same step and channel) was told twice; that row is not stored again.
- */
-async function adoptFirstAlert(tx: Tx, alert: FirstAlertRows | undefined, incidentId: string | null): Promise<string[]> {
-  if (!alert || alert.notifications.length === 0 || !incidentId) return [];
-  const stored = await tx
-    .insert(notifications)
-    .values(alert.notifications.map((n) => ({ ...n, incidentId })))
-    .onConflictDoNothing()
-    .returning({ id: notifications.id });
-  return stored.map((r) => r.id);
-}
-
-function incidentIdOf(w: BellEventWrite): string | null {
-  const c = w.incident;
-  if (!c) return null;
-  return c.kind === 'insert' ? c.record.id : c.id;
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

@@ -4,3 +4,4 @@ export * from './incident-store.ts';
 export * from './directory-store.ts';
 export * as schema from './schema.ts';
 export * from './escalation-store.ts';
+export { isStoreAway } from './store-errors.ts';

@@ -13,10 +13,19 @@ export const procedures = {
   // The error that stopped a batch travels as data beside the results of those stored before it.
   writeBellEvents: async (db: Db, writes: BellEventWrite[]) => {
     const { results, error } = await new IncidentStore(db).writeBellEvents(writes);
-    return error === undefined ? { results } : { results, error: error instanceof Error ? { message: error.message, name: error.name } : { message: String(error) } };
+    return error === undefined ? { results } : { results, error: errorAsData(error) };
   },
   applyAction: (db: Db, id: string, action: IncidentAction, now: Date) => new IncidentStore(db).applyAction(id, action, now),
 };
+
+/** An error crossing the thread as data: its message, name and SQLSTATE (a cause's, as drizzle wraps the driver's). */
+function errorAsData(error: unknown): { message: string; name?: string; code?: string } {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const code = (error as { code?: unknown }).code ?? cause?.code;
+  const message = typeof cause?.message === 'string' ? `${error.message}: ${cause.message}` : error.message;
+  return { message, name: error.name, ...(typeof code === 'string' ? { code } : {}) };
+}
 
 export type Procedures = typeof procedures;
 export type ProcedureName = keyof Procedures;

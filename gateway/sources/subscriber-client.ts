@@ -25,6 +25,11 @@ export function connectSubscriber(opts: SubscriberOptions): { client: MqttClient
     protocolVersion: 4,
     reconnectPeriod: 1_000,
     connectTimeout: 5_000,
+    // The broker drops a subscriber silent for 1.5 keepalives. With several gateways sharing the bell topics
+    // ($share), a frozen one (SIGSTOP, a hung event loop) keeps getting its share of every bell's copies until
+    // then: at mqtt.js's default of 60 s a press could have every copy handed to it for over a minute (seen
+    // in the chaos run's SIGSTOP fault). At 5 s the live gateways get every copy after 7.5 s.
+    keepalive: 5,
     clean: true,
     username: opts.username,
     password: opts.password,

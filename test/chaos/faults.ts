@@ -3,7 +3,7 @@ import type { FaultWindow, Judgement } from './measure.ts';
 import type { Rig } from './rig.ts';
 import { CLOCK_FAULTS } from './clock-faults.ts';
 import { restoreMidRun } from './restore-fault.ts';
-import { judgeTakeover } from './takeover-check.ts';
+import { judgeSurvivor, judgeTakeover, watchLocks } from './takeover-check.ts';
 
 export interface Fault {
   name: string;
@@ -53,9 +53,24 @@ const guardbellFrozen: Fault = {
   needsTwo: true,
   // The frozen process's incidents of the 25 s before have their 30 s step due during the hold.
   settleMs: 25_000,
-  inject: async (rig) => void rig.systems[0]!.child.kill('SIGSTOP'),
+  inject: async (rig) => {
+    rig.systems[0]!.child.kill('SIGSTOP');
+    watchLocks(rig);
+  },
   heal: async (rig) => void rig.systems[0]!.child.kill('SIGCONT'),
   judge: judgeTakeover,
+};
+
+// Two processes behind shared subscriptions; one dies mid-press (its transaction in flight, its MQTT connection
+// reset): nothing it was told is lost, the other stores every press and its consoles keep ringing.
+const guardbellKillOfTwo: Fault = {
+  name: 'Guardbell SIGKILL of one of two processes during presses (the other carries on), then restarted',
+  needsTwo: true,
+  // As for the freeze: steps the killed process armed come due while it is down.
+  settleMs: 25_000,
+  inject: guardbellKill.inject,
+  heal: guardbellKill.heal,
+  judge: judgeSurvivor,
 };
 
 const smsErrors: Fault = {
@@ -122,6 +137,7 @@ export const FAULTS: Record<string, Fault> = {
   'db-slow': dbSlow,
   'guardbell-kill': guardbellKill,
   'guardbell-stop': guardbellFrozen,
+  'guardbell-kill-two': guardbellKillOfTwo,
   'db-pool': dbPoolExhausted,
   'sms-500': smsErrors,
   'sms-slow': smsSlow,

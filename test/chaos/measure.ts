@@ -31,6 +31,15 @@ export interface FaultResult {
   pressesSentInHold?: number;
   pressesTakenOverInHold?: number;
   pressesHostage?: number;
+  /** Of the presses held hostage: those no copy of which reached the live process before the thaw (stored only after it). */
+  hostageFirstHeardAfterThaw?: number;
+  /** Sampled each second of the freeze: sessions waiting for a lock, and sessions idle in a transaction over 2 s. */
+  lockWaitersMaxInHold?: number;
+  idleInTransactionMaxInHold?: number;
+  /** One of two processes killed: bells pressed while it was down that the survivor's console never showed. */
+  survivorSilentBells?: number;
+  /** The application names of those sessions (`waiting:name`, `idle:name`). */
+  lockSessionsInHold?: string;
   /** A restore mid-run: how long the backup and the downtime took, the presses in the backup and those of them missing afterwards. */
   backupMs?: number;
   downtimeMs?: number;
@@ -151,6 +160,7 @@ export function formatResult(r: FaultResult): string {
 function faultFigures(r: FaultResult): string {
   const keys = [
     'stepsDueInHold', 'stepsLateMaxMs', 'stepsHostage', 'pressesSentInHold', 'pressesTakenOverInHold', 'pressesHostage',
+    'hostageFirstHeardAfterThaw', 'lockWaitersMaxInHold', 'idleInTransactionMaxInHold', 'lockSessionsInHold', 'survivorSilentBells',
     'backupMs', 'downtimeMs', 'restoreMs', 'pressesInBackup', 'backupPressesMissing', 'lostByRestore', 'storedAfterBackupResent', 'auditChainOk',
   ] as const;
   const present = keys.filter((k) => r[k] !== undefined).map((k) => `${k} ${String(r[k])}`);

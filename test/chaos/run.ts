@@ -24,6 +24,7 @@ export const FULL_HOLD_MS: Record<string, number> = {
   'db-slow': 20_000,
   'guardbell-kill': 5_000,
   'guardbell-stop': 20_000,
+  'guardbell-kill-two': 20_000,
   'db-pool': 20_000,
   'sms-500': 20_000,
   'sms-slow': 20_000,

@@ -19,7 +19,12 @@ export class ChildSystem {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const system = new ChildSystem(child);
-    const port = await waitFor(() => /Console:\s+http:\/\/localhost:(\d+)/.exec(system.output)?.[1] ?? (child.exitCode !== null ? 'exited' : undefined), timeoutMs, 'the child process to start');
+    const port = await waitFor(() => /Console:\s+http:\/\/localhost:(\d+)/.exec(system.output)?.[1] ?? (child.exitCode !== null ? 'exited' : undefined), timeoutMs, 'the child process to start')
+      .catch((err: unknown) => {
+        // Not left running unseen: stopped, and what it said goes with the error.
+        child.kill('SIGKILL');
+        throw new Error(`${(err as Error).message}; its output:\n${system.output.slice(-4_000)}`);
+      });
     if (port === 'exited') throw new Error(`the child process exited: ${system.output}`);
     return Object.assign(system, { url: `http://127.0.0.1:${port}` });
   }
