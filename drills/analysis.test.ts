@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { coverage, drillReportFacts, halfYearOf, pausedMsBetween, trendOf, withoutPauses } from './analysis.ts';
+import { halfYearOf } from '../api/domain/zoned-time.ts';
+import { coverage, drillReportFacts, pausedMsBetween, trendOf, withoutPauses } from './analysis.ts';
 import { SCENARIO_LIBRARY } from './scenarios.ts';
 
 const at = (s: number) => new Date(Date.UTC(2026, 10, 23, 1, 0, s));

@@ -3,6 +3,7 @@
  * each site's time zone, and trends per site. No I/O, no clock (time is an argument).
  */
 import type { CoverageRow, DrillReportFacts, DrillScore, Pause, Scenario, TrendPoint } from '../api/contract/drills.ts';
+import { halfYearOf } from '../api/domain/zoned-time.ts';
 import { scoreDrill } from './scoring.ts';
 
 /** Milliseconds of pause between `from` and `to` (an open pause runs until `end`). */
@@ -55,14 +56,6 @@ export function drillReportFacts(input: {
     liaison: police.filter((n) => input.liaisonNumbers.includes(n.to)).map((n) => ({ to: n.to, status: n.status })),
     policeLeaks: police.filter((n) => !input.liaisonNumbers.includes(n.to)).map((n) => ({ to: n.to, status: n.status })),
   };
-}
-
-/** The half-year (`2026-H2`) a moment falls in, in a time zone. */
-export function halfYearOf(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: 'numeric' }).formatToParts(at);
-  const year = parts.find((p) => p.type === 'year')!.value;
-  const month = Number(parts.find((p) => p.type === 'month')!.value);
-  return `${year}-H${month <= 6 ? 1 : 2}`;
 }
 
 /** Which sites have drilled this half-year (in each site's own time zone), and which have not. */

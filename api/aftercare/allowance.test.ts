@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowanceSummary, checkApproval, DEFAULT_ALLOWANCE_KRW, isCalendarDate, localDate, yearOfDate } from './allowance.ts';
+import { localDate } from '../domain/zoned-time.ts';
+import { allowanceSummary, checkApproval, DEFAULT_ALLOWANCE_KRW, isCalendarDate, yearOfDate } from './allowance.ts';
 
 describe('allowance arithmetic', () => {
   it('counts only approved claims of the year against the allowance, pending beside it', () => {

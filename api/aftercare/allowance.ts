@@ -27,13 +27,6 @@ export interface AllowanceSummary {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
-export function localDate(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
 /** True for a real calendar date written as YYYY-MM-DD. */
 export function isCalendarDate(value: string): boolean {
   const m = DATE.exec(value);

@@ -6,6 +6,7 @@
  * every language and for every audience, so nobody who reads or hears it can mistake it for a live
  * alarm. Police messages are always Korean: the reporting channel is a Korean dispatch desk.
  */
+import { localMinute } from '../domain/zoned-time.ts';
 import type { AlarmFacts } from './types.ts';
 
 export type MessageLanguage = 'ko' | 'en';
@@ -22,17 +23,12 @@ const PRESS_ONE: Record<MessageLanguage, string> = {
 
 /** Local wall-clock time of the site, `YYYY-MM-DD HH:mm`: staff and police think in local time. */
 export function localTime(at: Date, timezone: string): string {
-  let parts: Intl.DateTimeFormatPart[];
   try {
-    parts = new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-    }).formatToParts(at);
+    return localMinute(at, timezone);
   } catch {
     // A bad zone must not stop an alarm from going out: fall back to UTC and say so.
     return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   }
-  const p = (type: string) => parts.find((x) => x.type === type)?.value ?? '';
-  return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}`;
 }
 
 /** Free text from the site record is clipped so one long address cannot push an SMS past its limit. */

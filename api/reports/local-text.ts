@@ -3,38 +3,29 @@
  * ("2026-12-02 06:42 KST", never the UTC instant of the day before) and Korean words for the codes the
  * system keeps (statuses, classifications, timeline kinds, sources, escalation steps). Pure.
  */
+import { clockFace, localDate } from '../domain/zoned-time.ts';
 
 /** Zones whose Intl short name is only an offset ("GMT+9"): the abbreviation people read. */
 const ZONE_ABBREVIATIONS: Record<string, string> = { 'Asia/Seoul': 'KST', 'Asia/Tokyo': 'JST', 'Asia/Shanghai': 'CST', UTC: 'UTC', 'Etc/UTC': 'UTC' };
 
-function parts(at: Date, timeZone: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short',
-  });
-  for (const p of fmt.formatToParts(at)) out[p.type] = p.value;
-  return out;
-}
-
 const asDate = (at: Date | string) => (typeof at === 'string' ? new Date(at) : at);
 
 export function zoneName(timeZone: string, at: Date = new Date()): string {
-  return ZONE_ABBREVIATIONS[timeZone] ?? parts(at, timeZone).timeZoneName ?? timeZone;
+  return ZONE_ABBREVIATIONS[timeZone] ?? clockFace(at, timeZone).zoneName;
 }
 
 /** `2026-12-02 06:42 KST` (with seconds when asked: `06:42:48`). */
 export function siteDateTime(at: Date | string, timeZone: string, opts: { seconds?: boolean } = {}): string {
   const d = asDate(at);
   if (Number.isNaN(d.getTime())) return String(at);
-  const p = parts(d, timeZone);
+  const p = clockFace(d, timeZone);
   const time = `${p.hour}:${p.minute}${opts.seconds ? `:${p.second}` : ''}`;
   return `${p.year}-${p.month}-${p.day} ${time} ${zoneName(timeZone, d)}`;
 }
 
 /** The site's calendar date, `YYYY-MM-DD`. */
 export function siteDate(at: Date | string, timeZone: string): string {
-  const p = parts(asDate(at), timeZone);
-  return `${p.year}-${p.month}-${p.day}`;
+  return localDate(asDate(at), timeZone);
 }
 
 /**
@@ -42,8 +33,8 @@ export function siteDate(at: Date | string, timeZone: string): string {
  * time zone, so a cell shows exactly these fields).
  */
 export function siteWallClock(at: Date, timeZone: string): Date {
-  const p = parts(at, timeZone);
-  return new Date(Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!));
+  const p = clockFace(at, timeZone);
+  return new Date(Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second));
 }
 
 const KO: Record<string, Record<string, string>> = {

@@ -3,7 +3,7 @@
  * by hand). Pure: the routes load the rows, this file counts. Months are the site's own (its time zone).
  */
 import { firstAt, secondsFromPress, summariseDurations } from '../domain/measures.ts';
-import { localMonth } from './zoned-time.ts';
+import { localMonth } from '../domain/zoned-time.ts';
 import { RESPONSE_MEASURES, type Count, type DurationSummary, type ResponseMeasure, type Statistics } from '../contract/statistics.ts';
 
 export { RESPONSE_MEASURES, type Count, type DurationSummary, type ResponseMeasure, type Statistics };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkImportRows, type RawRow } from './import-rows.ts';
-import { parseWallTime, zonedInstant } from './zoned-time.ts';
+import { parseWallTime, zonedInstant } from '../domain/zoned-time.ts';
 
 const places = {
   timezoneOf: (s: string) => ({ 'site-a': 'Asia/Seoul', 'site-b': 'Asia/Seoul' } as Record<string, string>)[s],

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CLASSIFICATIONS, type Classification } from '../contract/index.ts';
-import { parseWallTime, wallTimeOfCellDate, zonedInstant } from './zoned-time.ts';
+import { parseWallTime, wallTimeOfCellDate, zonedInstant } from '../domain/zoned-time.ts';
 
 /** The template's columns, in order: `key` is the header the importer reads (the second header row is for people). */
 export const IMPORT_COLUMNS = [

@@ -13,7 +13,7 @@ import { importTemplate, XLSX_TYPE } from './import-workbook.ts';
 import { readImportWorkbookInThread } from './workbook-thread.ts';
 import { canImport, canImportAt, statisticsScope } from './policy.ts';
 import { StatisticsStore, type StatFilter } from './store.ts';
-import { zonedInstant } from './zoned-time.ts';
+import { zonedInstant } from '../domain/zoned-time.ts';
 
 const date = z.string().refine(isCalendarDate, 'must be a date YYYY-MM-DD');
 export const statisticsQuery = z.strictObject({
