@@ -12,7 +12,7 @@ import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { EmbeddedBroker, Gateway } from '../gateway/index.ts';
 import type { DeviceAuth } from '../gateway/broker/device-auth.ts';
 import { PasswordHasher } from './auth/passwords.ts';
-import { provisionFor } from './admin/provision.ts';
+import { provisionFor } from './areas/admin/provision.ts';
 import { refreshDemoLogins, seedDemo, type DemoLogin } from './demo/demo-logins.ts';
 import { mergeIssued, type IssuedCredentials } from './provisioning/credentials.ts';
 import { Sessions } from './auth/sessions.ts';

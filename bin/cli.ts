@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
       return runRetentionCommand(rest);
     }
     case 'case': {
-      const { runCaseCommand } = await import('../api/cases/cli.ts');
+      const { runCaseCommand } = await import('../api/areas/cases/cli.ts');
       return runCaseCommand(rest);
     }
     case 'demo':

@@ -5,13 +5,13 @@
 import type { Area } from '../api/area.ts';
 import type { Config } from '../api/config.ts';
 import { startSystem, type StartOptions, type System } from '../api/system.ts';
-import { adminArea } from '../api/admin/area.ts';
-import { aftercareArea } from '../api/aftercare/area.ts';
-import { auditArea } from '../api/audit/area.ts';
-import { casesArea } from '../api/cases/area.ts';
-import { floorPlansArea } from '../api/floor-plans/area.ts';
-import { managersArea } from '../api/managers/area.ts';
-import { statisticsArea } from '../api/statistics/area.ts';
+import { adminArea } from '../api/areas/admin/area.ts';
+import { aftercareArea } from '../api/areas/aftercare/area.ts';
+import { auditArea } from '../api/areas/audit/area.ts';
+import { casesArea } from '../api/areas/cases/area.ts';
+import { floorPlansArea } from '../api/areas/floor-plans/area.ts';
+import { managersArea } from '../api/areas/managers/area.ts';
+import { statisticsArea } from '../api/areas/statistics/area.ts';
 import { drillsArea } from '../drills/area.ts';
 
 export type { System };

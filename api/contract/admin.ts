@@ -1,5 +1,5 @@
 /**
- * What the admin screens read (GET /api/v1/admin/directory, api/admin/store.ts). Never a bell key, an MQTT
+ * What the admin screens read (GET /api/v1/admin/directory, api/areas/admin/store.ts). Never a bell key, an MQTT
  * password hash or a password hash: only whether one is set.
  */
 

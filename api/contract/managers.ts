@@ -2,7 +2,7 @@
 import type { Incident } from './index.ts';
 import type { DurationSummary } from './statistics.ts';
 
-/** Response times measured from the timeline (api/managers/response-times.ts computes them). */
+/** Response times measured from the timeline (api/areas/managers/response-times.ts computes them). */
 export const MEASURES = ['acknowledged', 'responding', 'onScene', 'contained', 'separated', 'policeCalled', 'policeHandover', 'closed'] as const;
 export type Measure = (typeof MEASURES)[number];
 

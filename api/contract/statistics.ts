@@ -1,4 +1,4 @@
-/** The JSON shape of GET /api/v1/statistics (api/statistics/compute.ts computes it; the console draws it). */
+/** The JSON shape of GET /api/v1/statistics (api/areas/statistics/compute.ts computes it; the console draws it). */
 
 export const RESPONSE_MEASURES = ['acknowledged', 'onScene', 'separated', 'policeHandover'] as const;
 export type ResponseMeasure = (typeof RESPONSE_MEASURES)[number];

@@ -2,7 +2,7 @@
  * The demo site's floor plans: a drawn plan for each of its floors with its counters placed, so that a
  * newcomer's first alarm shows where the counter is (the console's "where" panel), as a real site would.
  */
-import { FloorPlanStore } from '../floor-plans/store.ts';
+import { FloorPlanStore } from '../areas/floor-plans/store.ts';
 import type { Db } from '../store/database.ts';
 import { DEMO_SITE_ID } from './demo-provisioning.ts';
 import { floorPlanPng } from './floor-plan-png.ts';

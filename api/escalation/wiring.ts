@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Config } from '../config.ts';
-import { TwilioSender } from '../notify/twilio-sender.ts';
+import { TwilioSender } from '../notify/twilio/sender.ts';
 import { PoliceWebhookSender } from '../notify/webhook-sender.ts';
 import type { MessageSender, SendChannel } from '../notify/types.ts';
 

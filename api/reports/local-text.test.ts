@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-import { buildCaseExport } from '../cases/export.ts';
+import { buildCaseExport } from '../areas/cases/export.ts';
 import type { CaseDetailView } from '../contract/cases.ts';
-import { statisticsWorkbook } from '../statistics/export.ts';
-import { computeStatistics, type IncidentLine } from '../statistics/compute.ts';
+import { statisticsWorkbook } from '../areas/statistics/export.ts';
+import { computeStatistics, type IncidentLine } from '../areas/statistics/compute.ts';
 import { drillReportPdf } from '../../drills/pdf.ts';
 import type { DrillReport } from '../contract/drills.ts';
 import { pdfText } from '../../test/support/pdf-text.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { rowsOf } from '../../api/store/rows-of.ts';
-import { StatisticsStore } from '../../api/statistics/store.ts';
+import { StatisticsStore } from '../../api/areas/statistics/store.ts';
 import { openStoreDatabase, type StoreDatabase } from '../support/store-database.ts';
 import { testHasher } from '../support/fixtures.ts';
 import { seedIncidents, seedProvisioning } from './seed-incidents.ts';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyCaseExport } from '../../api/cases/export-verify.ts';
+import { verifyCaseExport } from '../../api/areas/cases/export-verify.ts';
 import { launchChromium, signIn as signInAs } from '../support/browser.ts';
 import type { ApiClient } from '../support/http.ts';
 import type { TestSystem } from '../support/system.ts';

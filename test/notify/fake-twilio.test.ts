@@ -1,8 +1,8 @@
 /** The fake itself: what it answers the twilio library, and that what it sends back is signed. */
 import twilio from 'twilio';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseInboundSms, verifyTwilioRequest } from '../../api/notify/twilio-webhooks.ts';
-import { RebasedRequestClient } from '../../api/notify/twilio-sender.ts';
+import { parseInboundSms, verifyTwilioRequest } from '../../api/notify/twilio/webhooks.ts';
+import { RebasedRequestClient } from '../../api/notify/twilio/sender.ts';
 import { FakeTwilio } from '../support/fake-twilio.ts';
 import { Receiver } from './receiver.ts';
 

@@ -4,8 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DRILL_MARK, voiceText } from '../../api/notify/messages.ts';
-import { RebasedRequestClient, TwilioSender } from '../../api/notify/twilio-sender.ts';
-import { parseGather, parseStatusCallback, verifyTwilioRequest } from '../../api/notify/twilio-webhooks.ts';
+import { RebasedRequestClient, TwilioSender } from '../../api/notify/twilio/sender.ts';
+import { parseGather, parseStatusCallback, verifyTwilioRequest } from '../../api/notify/twilio/webhooks.ts';
 import { FakeTwilio } from '../support/fake-twilio.ts';
 import { waitFor } from '../support/wait.ts';
 import { facts, outbound } from './facts.ts';

@@ -2,7 +2,7 @@ import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import {
   isAcknowledgementText, notificationIdFrom, parseGather, parseInboundSms, parseStatusCallback, twimlReply, verifyTwilioRequest,
-} from '../../api/notify/twilio-webhooks.ts';
+} from '../../api/notify/twilio/webhooks.ts';
 import { NOTIFICATION_STATUSES } from '../../api/notify/types.ts';
 
 const URL_N = 'https://guardbell.example/api/v1/twilio/status?n=ntf-7';

@@ -1,6 +1,6 @@
 /** Floor plans ("where") per site and floor, in the database, and counters placed on them (both databases). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PLAN_BYTES } from '../../api/floor-plans/image.ts';
+import { MAX_PLAN_BYTES } from '../../api/areas/floor-plans/image.ts';
 import type { FloorPlanView } from '../../api/contract/floor-plans.ts';
 import { START_TIMEOUT_MS, expectError, raw } from '../api/api-expect.ts';
 import type { ApiClient } from '../support/http.ts';

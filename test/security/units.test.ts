@@ -7,10 +7,10 @@ import { costOf, HashingBusy, OWASP_SCRYPT, PasswordHasher } from '../../api/aut
 import { maskPhone, selfGrantProblem } from '../../api/auth/policy.ts';
 import { isLoopback } from '../../api/http/headers.ts';
 import { originAllowed } from '../../api/http/origin.ts';
-import { importTemplate } from '../../api/statistics/import-workbook.ts';
+import { importTemplate } from '../../api/areas/statistics/import-workbook.ts';
 import { parseListen } from '../../api/devices/mosquitto-acl-command.ts';
 import { DEFAULT_BROKER_LIMITS, mosquittoConf, mosquittoFiles } from '../../gateway/broker/mosquitto-acl.ts';
-import { declaredZipProblem, inflatedZipProblem, type ZipLimits } from '../../api/statistics/zip-limits.ts';
+import { declaredZipProblem, inflatedZipProblem, type ZipLimits } from '../../api/areas/statistics/zip-limits.ts';
 
 describe('login throttle', () => {
   it('lets 5 failures of a username through, then makes each attempt wait, doubling up to a minute', () => {

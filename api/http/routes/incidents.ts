@@ -7,7 +7,7 @@ import { presentNotification } from '../../escalation/outbox.ts';
 import type { IncidentRecord } from '../../store/index.ts';
 import { closeBody, incidentListQuery, raiseIncidentBody, reasonBody, responseEventBody } from '../bodies.ts';
 import { authenticate, userOf, type ApiContext } from '../context.ts';
-import { separationData } from '../../aftercare/separation.ts';
+import { separationData } from '../../areas/aftercare/separation.ts';
 import { forbidden, HttpError, notFound, parseBody, parseQuery } from '../errors.ts';
 
 export function incidentRoutes(ctx: ApiContext): Router {

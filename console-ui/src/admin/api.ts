@@ -5,7 +5,7 @@ import type { FieldIssue } from '../forms/field-issues.ts';
 
 export type { AdminBell, AdminDirectory, AdminPerson, AdminSite };
 
-/** A provisioning problem by the form's path: its code and params say it in the user's language (api/admin/problems.ts). */
+/** A provisioning problem by the form's path: its code and params say it in the user's language (api/areas/admin/problems.ts). */
 export type FieldProblem = FieldIssue;
 
 /** A 422 from the admin routes: every problem named by the path of the form that was sent. */

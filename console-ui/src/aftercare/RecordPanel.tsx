@@ -113,7 +113,7 @@ function StatementForm({ id, onChanged }: { id: string; onChanged: () => void })
   );
 }
 
-/** The fields of each counsellor's form, by the paths the server names them with (api/aftercare/routes.ts). */
+/** The fields of each counsellor's form, by the paths the server names them with (api/areas/aftercare/routes.ts). */
 const FIELDS = {
   entry: ['kind', 'summary', 'note'],
   claim: ['kind', 'amountKrw', 'claimDate', 'exceptionReason'],

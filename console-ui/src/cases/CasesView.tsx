@@ -55,7 +55,7 @@ export function CasesView({ me }: { me: Me }) {
   );
 }
 
-/** The fields of the two forms, by the paths the server names them with (api/cases/bodies.ts). */
+/** The fields of the two forms, by the paths the server names them with (api/areas/cases/bodies.ts). */
 const CASE_FIELDS = ['title', 'incidentIds', 'classification', 'complainantId'];
 const COMPLAINANT_FIELDS = ['name', 'description', 'identifiers'];
 

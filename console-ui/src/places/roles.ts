@@ -1,4 +1,4 @@
-/** What the places views show to whom (the server refuses the same: api/floor-plans/policy.ts, api/managers/policy.ts). */
+/** What the places views show to whom (the server refuses the same: api/areas/floor-plans/policy.ts, api/areas/managers/policy.ts). */
 import type { Me } from '../../../api/contract/index.ts';
 
 const has = (me: Me, ...roles: string[]) => roles.some((r) => (me.roles as string[]).includes(r));
