@@ -4,6 +4,7 @@ import pino from 'pino';
 import { configFromEnv, type Config } from '../../api/config.ts';
 import type { Clock } from '../../api/escalation/index.ts';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
+import type { ProvisioningDocument } from '../../api/provisioning/index.ts';
 import { rowsOf } from '../../api/store/rows-of.ts';
 import { startGuardbell, type System } from '../../system/index.ts';
 import { testProvisioning, PASSWORD, TEST_HASH_COST, testHasher } from './fixtures.ts';
@@ -29,6 +30,8 @@ export interface TestSystem {
   databaseUrl: string | undefined;
   login(username: string): Promise<ApiClient>;
   bell(bellId: string, keyHex?: string): Promise<RawBell>;
+  /** Applies a provisioning document (the fixtures' cheap password hashing) and reloads the directory. */
+  provision(doc: ProvisioningDocument): Promise<void>;
   /** Rows of a query on the system's database (either kind). */
   rows<T = Record<string, unknown>>(query: string | SQL): Promise<T[]>;
   /** The number in the first row's `n` column: `select count(*) as n from …`. */
@@ -68,6 +71,13 @@ export function isolatedEnv(topicRoot: string, databaseUrl: string | undefined, 
   };
 }
 
+/** Each of `usernames` logged in, by username. */
+export async function loginAll<W extends string>(t: TestSystem, usernames: readonly W[]): Promise<Record<W, ApiClient>> {
+  const as = {} as Record<W, ApiClient>;
+  for (const who of usernames) as[who] = await t.login(who);
+  return as;
+}
+
 /** Starts a whole Guardbell process on a throwaway database and an isolated topic root. */
 export async function startTestSystem(opts: TestSystemOptions): Promise<TestSystem> {
   const created = opts.db === 'postgres' && !opts.databaseUrl ? await createTestDatabase() : undefined;
@@ -81,10 +91,11 @@ export async function startTestSystem(opts: TestSystemOptions): Promise<TestSyst
   };
   const config: Config = { ...configFromEnv(env), embeddedDbDir: env.DATA_DIR === 'memory://' ? 'memory://' : `${env.DATA_DIR}/pglite` };
   let system = await startGuardbell(config, { logger: pino({ level: config.logLevel }), escalationClock: opts.escalationClock });
-  if (opts.provision !== false && (await system.places.allSites()).length === 0) {
-    await applyProvisioning(system.database.db, testProvisioning(), { hasher: testHasher });
+  const provision = async (doc: ProvisioningDocument) => {
+    await applyProvisioning(system.database.db, doc, { hasher: testHasher });
     await system.reloadDirectory();
-  }
+  };
+  if (opts.provision !== false && (await system.places.allSites()).length === 0) await provision(testProvisioning());
   const bells: RawBell[] = [];
   let stopped = false;
   const stop = async () => {
@@ -109,6 +120,7 @@ export async function startTestSystem(opts: TestSystemOptions): Promise<TestSyst
       bells.push(b);
       return b;
     },
+    provision,
     rows,
     count: async (query) => Number((await rows<{ n: string | number }>(query))[0]?.n ?? 0),
     stop,
