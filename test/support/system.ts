@@ -8,7 +8,7 @@ import type { ProvisioningDocument } from '../../api/provisioning/index.ts';
 import { rowsOf } from '../../api/store/rows-of.ts';
 import { startGuardbell, type System } from '../../system/index.ts';
 import { testProvisioning, PASSWORD, TEST_HASH_COST, testHasher } from './fixtures.ts';
-import { ApiClient } from './http.ts';
+import { ApiClient, type StreamClient } from './http.ts';
 import { RawBell, MOSQUITTO_URL } from './mqtt.ts';
 import { createTestDatabase } from './postgres.ts';
 
@@ -29,6 +29,8 @@ export interface TestSystem {
   topicRoot: string;
   databaseUrl: string | undefined;
   login(username: string): Promise<ApiClient>;
+  /** `username` logged in with their live stream open; the stream is closed when the system stops. */
+  watch(username: string): Promise<{ client: ApiClient; stream: StreamClient }>;
   bell(bellId: string, keyHex?: string): Promise<RawBell>;
   /** Applies a provisioning document (the fixtures' cheap password hashing) and reloads the directory. */
   provision(doc: ProvisioningDocument): Promise<void>;
@@ -97,10 +99,12 @@ export async function startTestSystem(opts: TestSystemOptions): Promise<TestSyst
   };
   if (opts.provision !== false && (await system.places.allSites()).length === 0) await provision(testProvisioning());
   const bells: RawBell[] = [];
+  const streams: StreamClient[] = [];
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    for (const s of streams) s.close();
     await Promise.all(bells.map((b) => b.close().catch(() => undefined)));
     await system.close();
   };
@@ -115,6 +119,12 @@ export async function startTestSystem(opts: TestSystemOptions): Promise<TestSyst
     topicRoot,
     databaseUrl,
     login: (username) => ApiClient.login(system.url, username, PASSWORD),
+    watch: async (username) => {
+      const client = await ApiClient.login(system.url, username, PASSWORD);
+      const stream = await client.stream();
+      streams.push(stream);
+      return { client, stream };
+    },
     bell: async (bellId, keyHex) => {
       const b = await RawBell.connect(system.mqttUrl, topicRoot, bellId, keyHex);
       bells.push(b);
@@ -129,4 +139,28 @@ export async function startTestSystem(opts: TestSystemOptions): Promise<TestSyst
       await created?.drop();
     },
   };
+}
+
+export interface WatchedSystem {
+  t: TestSystem;
+  guard: ApiClient;
+  /** Site A's guard's live stream, closed by t.close(). */
+  stream: StreamClient;
+}
+
+/**
+ * The alarm path's usual start: a system as startTestSystem starts it, provisioned with `provisioning` too when given,
+ * and site A's guard logged in with their live stream open.
+ */
+export async function startWatchedSystem(opts: TestSystemOptions & { provisioning?: ProvisioningDocument }): Promise<WatchedSystem> {
+  const { provisioning, ...systemOpts } = opts;
+  const t = await startTestSystem(systemOpts);
+  try {
+    if (provisioning) await t.provision(provisioning);
+    const { client: guard, stream } = await t.watch('guard');
+    return { t, guard, stream };
+  } catch (err) {
+    await t.close();
+    throw err;
+  }
 }
