@@ -14,7 +14,7 @@ describe('the drills view (Chromium)', () => {
   beforeAll(async () => {
     rig = await startConsoleRig({ signIn: { viewport: { width: 1280, height: 1000 } } });
     ({ t } = rig);
-  });
+  }, 180_000);
   afterAll(() => rig?.close());
 
   it('plans, starts, shows DRILL on the guard console, ends and scores a drill', async () => {

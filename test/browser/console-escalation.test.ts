@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentDetail, NotificationView } from '../../api/contract/index.ts';
+import { START_TIMEOUT_MS } from '../api/api-expect.ts';
 import { PHONES, startWithTwilio } from '../escalation/support.ts';
 import { PHONE, screenshotPath, startConsoleRig, type ConsoleRig } from '../support/console-rig.ts';
 import type { FakeTwilio } from '../support/fake-twilio.ts';
@@ -21,7 +22,7 @@ describe('escalation in the console (Chromium)', () => {
     let rig: ConsoleRig<{ fake: FakeTwilio }>;
     beforeAll(async () => {
       rig = await startConsoleRig({ system: () => startWithTwilio({ db: 'pglite', broker: 'aedes' }) });
-    });
+    }, START_TIMEOUT_MS);
     afterAll(() => rig?.close());
 
     it('steps fire and notifications reach delivered live, without reloading the incident', async () => {
@@ -119,7 +120,7 @@ describe('escalation in the console (Chromium)', () => {
     beforeAll(async () => {
       rig = await startConsoleRig();
       ({ t } = rig);
-    });
+    }, START_TIMEOUT_MS);
     afterAll(() => rig?.close());
 
     it('SMS that cannot be sent are shown NOT DELIVERED', async () => {
