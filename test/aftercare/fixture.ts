@@ -1,9 +1,8 @@
 /** A test system with the people of the aftercare and statistics tests: a counsellor, an auditor, another site's manager. */
 import { expect } from 'vitest';
-import { applyProvisioning } from '../../api/provisioning/apply.ts';
-import { PASSWORD, testHasher, testProvisioning } from '../support/fixtures.ts';
 import type { ApiClient } from '../support/http.ts';
-import { startTestSystem, type DbKind, type TestSystem } from '../support/system.ts';
+import { startBackOfficeSystem } from '../support/people.ts';
+import type { DbKind, TestSystem } from '../support/system.ts';
 
 export const WHO = ['staff', 'staff2', 'guard', 'guardb', 'manager', 'managerb', 'legal', 'admin1', 'counsellor', 'auditor'] as const;
 export type Who = (typeof WHO)[number];
@@ -11,22 +10,12 @@ export type Who = (typeof WHO)[number];
 /** Site A's own allowance in these tests (the default is 500,000). */
 export const SITE_A_ALLOWANCE = 300_000;
 
-export async function startAftercareSystem(db: DbKind): Promise<{ t: TestSystem; as: Record<Who, ApiClient> }> {
-  const t = await startTestSystem({ db, broker: 'aedes' });
-  const doc = testProvisioning();
-  doc.sites[0]!.aftercareAllowanceKrw = SITE_A_ALLOWANCE;
-  // The victim reads English: the console must show their support in their language.
-  doc.people.find((p) => p.id === 'staff-a')!.language = 'en';
-  doc.people.push(
-    { id: 'counsellor-1', name: 'Oh Counsellor', roles: ['counselor'], siteIds: [], language: 'ko', username: 'counsellor', password: PASSWORD },
-    { id: 'auditor-1', name: 'Bae Auditor', roles: ['auditor'], siteIds: [], language: 'ko', username: 'auditor', password: PASSWORD },
-    { id: 'manager-b', name: 'Shin Manager', roles: ['manager'], siteIds: ['site-b'], language: 'ko', username: 'managerb', password: PASSWORD },
-  );
-  await applyProvisioning(t.system.database.db, doc, { hasher: testHasher });
-  await t.system.reloadDirectory();
-  const as = {} as Record<Who, ApiClient>;
-  for (const who of WHO) as[who] = await t.login(who);
-  return { t, as };
+export function startAftercareSystem(db: DbKind): Promise<{ t: TestSystem; as: Record<Who, ApiClient> }> {
+  return startBackOfficeSystem(db, WHO, (doc) => {
+    doc.sites[0]!.aftercareAllowanceKrw = SITE_A_ALLOWANCE;
+    // The victim reads English: the console must show their support in their language.
+    doc.people.find((p) => p.id === 'staff-a')!.language = 'en';
+  });
 }
 
 /** A guard's console alarm at passport-3, acknowledged, with a separation naming `victims`. */

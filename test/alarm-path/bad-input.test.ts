@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient, StreamClient } from '../support/http.ts';
 import { connect } from '../support/mqtt.ts';
-import { MATRIX, startTestSystem, type TestSystem } from '../support/system.ts';
+import { MATRIX, startWatchedSystem, type TestSystem } from '../support/system.ts';
 import { waitFor } from '../support/wait.ts';
 import { metric } from '../support/metrics.ts';
 
@@ -11,12 +11,9 @@ describe.each(MATRIX)('bad input on $db + $broker', ({ db, broker }) => {
   let stream: StreamClient;
 
   beforeAll(async () => {
-    t = await startTestSystem({ db, broker });
-    guard = await t.login('guard');
-    stream = await guard.stream();
+    ({ t, guard, stream } = await startWatchedSystem({ db, broker }));
   });
   afterAll(async () => {
-    stream?.close();
     await t?.close();
   });
 

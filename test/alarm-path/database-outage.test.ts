@@ -5,7 +5,7 @@ import type { ApiClient, StreamClient } from '../support/http.ts';
 import { PrivatePostgres } from '../support/private-postgres.ts';
 import { FakeTwilio } from '../support/fake-twilio.ts';
 import { twilioEnv } from '../escalation/support.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { startWatchedSystem, type TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
 describe('the database stops while presses arrive (real PostgreSQL, stopped and started again)', () => {
@@ -20,12 +20,9 @@ describe('the database stops while presses arrive (real PostgreSQL, stopped and 
     fake = await new FakeTwilio().start();
     fake.autoStatus = { sms: ['sent', 'delivered'], call: [] };
     // The default policy: the alert step (guards on duty and the counter's manager, by SMS) at once.
-    t = await startTestSystem({ db: 'postgres', broker: 'aedes', databaseUrl: server.url, env: twilioEnv(fake) });
-    guard = await t.login('guard');
-    stream = await guard.stream();
+    ({ t, guard, stream } = await startWatchedSystem({ db: 'postgres', broker: 'aedes', databaseUrl: server.url, env: twilioEnv(fake) }));
   });
   afterAll(async () => {
-    stream?.close();
     await t?.close();
     await fake?.close();
     await server?.destroy();

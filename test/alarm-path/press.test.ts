@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY } from '../support/fixtures.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
-import { MATRIX, startTestSystem, type TestSystem } from '../support/system.ts';
+import { MATRIX, startWatchedSystem, type TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
 describe.each(MATRIX)('alarm path on $db + $broker', ({ db, broker }) => {
@@ -10,12 +10,9 @@ describe.each(MATRIX)('alarm path on $db + $broker', ({ db, broker }) => {
   let stream: StreamClient;
 
   beforeAll(async () => {
-    t = await startTestSystem({ db, broker });
-    guard = await t.login('guard');
-    stream = await guard.stream();
+    ({ t, guard, stream } = await startWatchedSystem({ db, broker }));
   });
   afterAll(async () => {
-    stream?.close();
     await t?.close();
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient, StreamClient } from '../support/http.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { startWatchedSystem, type TestSystem } from '../support/system.ts';
 import { waitFor } from '../support/wait.ts';
 
 describe('bell supervision: troubles are maintenance alerts that clear themselves', () => {
@@ -8,12 +8,9 @@ describe('bell supervision: troubles are maintenance alerts that clear themselve
   let guard: ApiClient;
   let stream: StreamClient;
   beforeAll(async () => {
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes' });
-    guard = await t.login('guard');
-    stream = await guard.stream();
+    ({ t, guard, stream } = await startWatchedSystem({ db: 'pglite', broker: 'aedes' }));
   });
   afterAll(async () => {
-    stream?.close();
     await t?.close();
   });
 

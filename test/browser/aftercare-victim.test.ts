@@ -3,44 +3,30 @@
  * claims (the remaining allowance shown; over it without a reason refused); the staff member sees their support in
  * their language and adds a statement, never the note; the manager sees the status only.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, signIn as signInAs } from '../support/browser.ts';
 import type { ApiClient } from '../support/http.ts';
-import type { TestSystem } from '../support/system.ts';
+import { screenshotPath, startConsoleRig, type ConsoleRig } from '../support/console-rig.ts';
 import { startAftercareSystem, type Who } from '../aftercare/fixture.ts';
 import { START_TIMEOUT_MS } from '../api/api-expect.ts';
 
-const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const NOTE = 'Sleeps badly since; flashbacks at the counter';
 
-const signIn = (browser: Browser, url: string, username: string) => signInAs(browser, url, username, { viewport: { width: 1280, height: 1000 } });
-
 describe('the victim views (Chromium)', () => {
-  let browser: Browser;
-  let t: TestSystem;
+  let rig: ConsoleRig<{ as: Record<Who, ApiClient> }>;
   let as: Record<Who, ApiClient>;
 
   beforeAll(async () => {
-    if (!existsSync(dist)) throw new Error('console-ui is not built: npm test builds it first (npm run build:console)');
-    browser = await launchChromium();
-    ({ t, as } = await startAftercareSystem('pglite'));
+    rig = await startConsoleRig({ system: () => startAftercareSystem('pglite'), signIn: { viewport: { width: 1280, height: 1000 } } });
+    ({ as } = rig);
   }, START_TIMEOUT_MS);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => rig?.close());
 
   it('separation, aftercare, the victim\'s own view and the manager\'s status', async () => {
     // The guard separates Lee Staff from the incident's page.
     const raised = await as.staff.post('/api/v1/incidents', { counterId: 'passport-3' });
     const id = raised.body.id as string;
     await as.guard.post(`/api/v1/incidents/${id}/acknowledge`);
-    const guard = await signIn(browser, t.url, 'guard');
+    const guard = await rig.signIn('guard');
     await guard.getByTestId(`incident-row-${id}`).click();
     await guard.getByTestId('action-victim_separated').click();
     await guard.getByTestId('separation-victim-staff-a').check();
@@ -51,7 +37,7 @@ describe('the victim views (Chromium)', () => {
     expect(await separation.textContent()).toMatch(/피해자: Lee Staff → 2층 상담실 \(분리: Kim Guard\) 벨 누른 후 \d+:\d\d/);
 
     // The counsellor opens the aftercare, records a session with its confidential note, and claims.
-    const counsellor = await signIn(browser, t.url, 'counsellor');
+    const counsellor = await rig.signIn('counsellor');
     await counsellor.locator('[data-view="aftercare"]').click();
     await counsellor.getByTestId('aftercare-open-staff-a').click();
     await counsellor.getByTestId('aftercare-record').waitFor();
@@ -80,10 +66,10 @@ describe('the victim views (Chromium)', () => {
     expect(await claimForm.textContent()).not.toContain('Too small');
     await counsellor.getByTestId('aftercare-status-in_care').click();
     await expect.poll(() => counsellor.getByTestId('aftercare-status').textContent()).toBe('보호 중');
-    await counsellor.screenshot({ path: join(screenshots, 'aftercare-counsellor.png'), fullPage: true });
+    await counsellor.screenshot({ path: screenshotPath('aftercare-counsellor.png'), fullPage: true });
 
     // The staff member, in English: their incident and support, not the note; they add a statement.
-    const staff = await signIn(browser, t.url, 'staff');
+    const staff = await rig.signIn('staff');
     await staff.locator('[data-view="aftercare"]').click();
     await expect.poll(() => staff.getByTestId('aftercare-my-incidents').textContent()).toContain('2층 상담실');
     expect(await staff.getByTestId('aftercare-view').textContent()).toContain('My support');
@@ -99,7 +85,7 @@ describe('the victim views (Chromium)', () => {
     expect(await staff.getByTestId('aftercare-entry-submit').count()).toBe(0);
 
     // The manager: the status only.
-    const manager = await signIn(browser, t.url, 'manager');
+    const manager = await rig.signIn('manager');
     await manager.locator('[data-view="aftercare"]').click();
     await manager.getByTestId('aftercare-item-staff-a').click();
     await manager.getByTestId('aftercare-status-only').waitFor();
@@ -115,6 +101,6 @@ describe('the victim views (Chromium)', () => {
     await expect.poll(() => manager.getByTestId('statistics-total').textContent()).toBe('사건 1건');
     expect(await manager.getByTestId('statistics-times').textContent()).toContain('피해 직원 분리까지1');
     expect(await manager.getByTestId('statistics-by-site').textContent()).toContain('Nowon-gu Office');
-    await manager.screenshot({ path: join(screenshots, 'statistics.png'), fullPage: true });
+    await manager.screenshot({ path: screenshotPath('statistics.png'), fullPage: true });
   });
 });

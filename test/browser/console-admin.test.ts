@@ -4,39 +4,29 @@
  * them. And the counter staff's panic button: a double click never sends, the confirm does, and staff see
  * their own incidents only.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, sendPanic, signIn as signInAs } from '../support/browser.ts';
+import { sendPanic } from '../support/browser.ts';
 import { ApiClient } from '../support/http.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
-
-const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
-
-const signIn = (browser: Browser, url: string, username: string, viewport = { width: 1280, height: 900 }) =>
-  signInAs(browser, url, username, { viewport, defaultTimeoutMs: 8_000 });
+import { PHONE, startConsoleRig, type ConsoleRig } from '../support/console-rig.ts';
+import type { TestSystem } from '../support/system.ts';
 
 /** Whether the page scrolls sideways (a table may scroll inside its own box). */
 const overflowsX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 
 describe('administration in the console (Chromium)', () => {
-  let browser: Browser;
+  let rig: ConsoleRig;
   let t: TestSystem;
 
   beforeAll(async () => {
-    if (!existsSync(dist)) throw new Error('console-ui is not built: npm test builds it first (npm run build:console)');
-    browser = await launchChromium();
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes' });
+    rig = await startConsoleRig({ signIn: { defaultTimeoutMs: 8_000 } });
+    ({ t } = rig);
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => rig?.close());
 
   it('creates a bell and shows its key once; the key works and is never shown again', async () => {
     // The built-in admin account reads Korean (admin1 reads English).
-    const page = await signIn(browser, t.url, 'admin');
+    const page = await rig.signIn('admin');
     await page.locator('[data-view="admin"]').click();
     await page.getByTestId('admin-view').waitFor();
     await page.getByRole('tab', { name: '비상벨' }).click();
@@ -85,7 +75,7 @@ describe('administration in the console (Chromium)', () => {
   });
 
   it('shows a bad field\'s message next to the field and creates nothing (English, 360 px)', async () => {
-    const page = await signIn(browser, t.url, 'admin1', { width: 360, height: 740 });
+    const page = await rig.signIn('admin1', { viewport: PHONE });
     await page.locator('[data-view="admin"]').click();
     await page.getByRole('tab', { name: 'Bells' }).click();
     const form = page.getByTestId('admin-bell-form');
@@ -128,7 +118,7 @@ describe('administration in the console (Chromium)', () => {
   });
 
   it('says each problem in Korean on a Korean screen, by its code, under its field', async () => {
-    const page = await signIn(browser, t.url, 'admin');
+    const page = await rig.signIn('admin');
     await page.locator('[data-view="admin"]').click();
     await page.getByRole('tab', { name: '비상벨' }).click();
     const form = page.getByTestId('admin-bell-form');
@@ -172,7 +162,7 @@ describe('administration in the console (Chromium)', () => {
   });
 
   it('creates a person with roles and a password, puts a guard on the roster and names a bad shift in its row', async () => {
-    const page = await signIn(browser, t.url, 'admin1');
+    const page = await rig.signIn('admin1');
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.locator('[data-view="admin"]').click();
@@ -227,7 +217,7 @@ describe('administration in the console (Chromium)', () => {
   });
 
   it('is not offered to anyone but admins', async () => {
-    const page = await signIn(browser, t.url, 'manager');
+    const page = await rig.signIn('manager');
     await page.locator('[data-view="home"]').waitFor();
     expect(await page.locator('[data-view="admin"]').count()).toBe(0);
     await page.close();
@@ -236,7 +226,7 @@ describe('administration in the console (Chromium)', () => {
   it('counter staff: a double click or a double Enter never sends; the confirm does; they see their own incidents only', async () => {
     const other = await (await t.login('staff2')).post('/api/v1/incidents', { counterId: 'welfare-1' });
     expect(other.status).toBe(201);
-    const page = await signIn(browser, t.url, 'staff', { width: 360, height: 740 });
+    const page = await rig.signIn('staff', { viewport: PHONE });
     const posts: string[] = [];
     page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/incidents') posts.push(r.url()); });
 

@@ -3,38 +3,32 @@
  * anonymous MQTT: a new MQTT password shown once that logs the bell in (the old one refused), and "reset
  * sequence" asked for with a reason, confirmed, shown done, audited, after which a re-flashed keyed bell is heard.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditTrail } from '../../api/audit/audit-log.ts';
 import { BELL_PASSWORDS, CredentialBell, KEY, startSecureSystem } from '../security/secure-system.ts';
-import { launchChromium, signIn } from '../support/browser.ts';
+import { startConsoleRig, type ConsoleRig } from '../support/console-rig.ts';
 import { connect } from '../support/mqtt.ts';
 import type { TestSystem } from '../support/system.ts';
 import { sleep } from '../support/wait.ts';
 
-const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
-
 describe('bell credentials in the console (Chromium)', () => {
-  let browser: Browser;
+  let rig: ConsoleRig;
   let t: TestSystem;
   let page: Page;
   const bells: CredentialBell[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(dist)) throw new Error('console-ui is not built: npm test builds it first (npm run build:console)');
-    browser = await launchChromium();
-    t = await startSecureSystem();
+    rig = await startConsoleRig({ system: async () => ({ t: await startSecureSystem() }) });
+    ({ t } = rig);
     // admin1 reads English.
-    page = await signIn(browser, t.url, 'admin1', { defaultTimeoutMs: 8_000 });
+    page = await rig.signIn('admin1', { defaultTimeoutMs: 8_000 });
     await page.locator('[data-view="admin"]').click();
     await page.getByRole('tab', { name: 'Bells' }).click();
   }, 180_000);
   afterAll(async () => {
     for (const b of bells) await b.close().catch(() => undefined);
-    await browser?.close();
-    await t?.close();
+    await rig?.close();
   });
 
   const open = async (bellId: string) => {

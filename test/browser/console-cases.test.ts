@@ -4,39 +4,25 @@
  * downloads the export, which verifies; an admin has no case view and the API refuses them the case.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCaseExport } from '../../api/areas/cases/export-verify.ts';
-import { launchChromium, signIn as signInAs } from '../support/browser.ts';
+import { screenshotPath, startConsoleRig, type ConsoleRig } from '../support/console-rig.ts';
 import type { ApiClient } from '../support/http.ts';
-import type { TestSystem } from '../support/system.ts';
 import { raiseIncident, startCaseSystem, type Who } from '../cases/fixture.ts';
 import { START_TIMEOUT_MS } from '../api/api-expect.ts';
 
-const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-
-const signIn = (browser: Browser, url: string, username: string) => signInAs(browser, url, username, { viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
-
 describe('the legal views (Chromium)', () => {
-  let browser: Browser;
-  let t: TestSystem;
+  let rig: ConsoleRig<{ as: Record<Who, ApiClient> }>;
   let as: Record<Who, ApiClient>;
 
   beforeAll(async () => {
-    if (!existsSync(dist)) throw new Error('console-ui is not built: npm test builds it first (npm run build:console)');
-    browser = await launchChromium();
-    ({ t, as } = await startCaseSystem('pglite'));
+    rig = await startConsoleRig({ system: () => startCaseSystem('pglite'), signIn: { viewport: { width: 1280, height: 1000 }, acceptDownloads: true } });
+    ({ as } = rig);
   }, START_TIMEOUT_MS);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => rig?.close());
 
   it('legal opens a case from an incident, uploads evidence, adds a legal action and downloads an export that verifies', async () => {
     // An earlier incident at site B with a recorded complainant, then today's at site A.
@@ -45,7 +31,7 @@ describe('the legal views (Chromium)', () => {
     expect(known.status).toBe(201);
     const incident = await raiseIncident(as, 'a');
 
-    const legal = await signIn(browser, t.url, 'legal');
+    const legal = await rig.signIn('legal');
     await legal.locator('[data-view="cases"]').click();
     await legal.getByTestId('case-new-title').fill('여권 창구 폭언 사건');
     await legal.getByTestId(`case-new-incident-${incident}`).check();
@@ -80,7 +66,7 @@ describe('the legal views (Chromium)', () => {
     await legal.getByTestId('case-action-add').click();
     await legal.getByTestId('case-actions').getByText('접근금지 명령').waitFor({ timeout: 10_000 });
     expect(await legal.getByTestId('case-actions').textContent()).toContain('서울북부지방법원');
-    await legal.getByTestId('case-detail').screenshot({ path: join(screenshots, 'case-file.png') });
+    await legal.getByTestId('case-detail').screenshot({ path: screenshotPath('case-file.png') });
 
     const [download] = await Promise.all([legal.waitForEvent('download'), legal.getByTestId('case-export').click()]);
     const zipPath = join(dir, 'export.zip');
@@ -98,7 +84,7 @@ describe('the legal views (Chromium)', () => {
   });
 
   it('an admin sees no case view and no case content', async () => {
-    const admin = await signIn(browser, t.url, 'admin1');
+    const admin = await rig.signIn('admin1');
     expect(await admin.locator('[data-view="cases"]').count()).toBe(0);
     const cases = (await as.legal.get('/api/v1/cases')).body.items as { id: string }[];
     expect(cases.length).toBe(1);

@@ -4,15 +4,11 @@
  * CSP violation may be reported (the `securitypolicyviolation` event and Chromium's console), no script error,
  * no failed API call, and each view shows itself.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD } from '../support/fixtures.ts';
-import { launchChromium } from '../support/browser.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
-
-const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
+import { signInOn } from '../support/browser.ts';
+import { startConsoleRig, type ConsoleRig } from '../support/console-rig.ts';
+import type { TestSystem } from '../support/system.ts';
 
 /** What a page reported against its policy and otherwise went wrong, collected from its first byte. */
 interface Watch {
@@ -42,25 +38,21 @@ async function watchedPage(browser: Browser): Promise<{ page: Page; watch: Watch
 }
 
 describe('the console under its Content-Security-Policy (Chromium)', () => {
-  let browser: Browser;
+  let rig: ConsoleRig;
   let t: TestSystem;
 
   beforeAll(async () => {
-    if (!existsSync(dist)) throw new Error('console-ui is not built: npm test builds it first (npm run build:console)');
-    browser = await launchChromium();
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes' });
+    rig = await startConsoleRig();
+    ({ t } = rig);
     // A live alarm, so the banner, the list and the incident's detail are on screen too.
     const bell = await t.bell('B-0301');
     await bell.event(1, 'press');
     await bell.waitForAck({ seq: 1, state: 'received' });
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => rig?.close());
 
   it('the sign-in page and a deep link load with the policy and without a violation', async () => {
-    const { page, watch } = await watchedPage(browser);
+    const { page, watch } = await watchedPage(rig.browser);
     for (const path of ['/', '/some/deep/link']) {
       const res = await page.goto(`${t.url}${path}`);
       const csp = res!.headers()['content-security-policy'] ?? '';
@@ -76,12 +68,8 @@ describe('the console under its Content-Security-Policy (Chromium)', () => {
 
   for (const username of ['guard', 'staff', 'manager', 'legal', 'admin1']) {
     it(`${username}: every view opens with no violation`, async () => {
-      const { page, watch } = await watchedPage(browser);
-      await page.goto(t.url);
-      await page.getByTestId('login-username').fill(username);
-      await page.getByTestId('login-password').fill(PASSWORD);
-      await page.getByTestId('login-submit').click();
-      await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 10_000 });
+      const { page, watch } = await watchedPage(rig.browser);
+      await signInOn(page, t.url, username);
       const views = await page.locator('nav [data-view]').evaluateAll((els) => els.map((e) => e.getAttribute('data-view')!));
       for (const view of views) {
         const button = page.locator(`nav [data-view="${view}"]`);

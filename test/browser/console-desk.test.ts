@@ -4,20 +4,15 @@
  * connection is heard and the sound bar stops claiming all is well; the armed sound survives a reload,
  * and a browser that blocks autoplay is named plainly.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseAt } from '../places/browser-support.ts';
 import { FaultProxy } from '../support/fault-proxy.ts';
-import { applyProvisioning } from '../../api/provisioning/apply.ts';
-import { launchChromium, sendPanic, signIn } from '../support/browser.ts';
+import { sendPanic, signInOn } from '../support/browser.ts';
+import { PHONE, screenshotPath, startConsoleRig, type ConsoleRig } from '../support/console-rig.ts';
 import { PASSWORD, testProvisioning } from '../support/fixtures.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import type { TestSystem } from '../support/system.ts';
 
-const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 /** Six seconds: the console renews every two, so three lifetimes pass while the test watches. */
 const TTL_MS = 6_000;
 const TROUBLE_LOW_HZ = 392;
@@ -38,28 +33,20 @@ const raise = async (t: TestSystem, counterId: string) => raiseAt(await t.login(
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the guard desk in Chromium', () => {
+  let rig: ConsoleRig;
   let t: TestSystem;
-  let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(dist)) throw new Error('console-ui is not built: npm test builds it first (npm run build:console)');
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes', env: { SESSION_TTL_HOURS: String(TTL_MS / 3_600_000) } });
-    browser = await launchChromium();
+    rig = await startConsoleRig({ system: { env: { SESSION_TTL_HOURS: String(TTL_MS / 3_600_000) } } });
+    ({ t } = rig);
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => rig?.close());
 
   async function guardDesk(url = t.url): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await rig.browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript(RECORD_TONES);
     const page = await context.newPage();
-    await page.goto(url);
-    await page.getByTestId('login-username').fill('guard');
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 10_000 });
+    await signInOn(page, url, 'guard');
     await page.getByTestId('arm-sound').click();
     await page.getByTestId('sound-armed').waitFor();
     return page;
@@ -116,7 +103,7 @@ describe('the guard desk in Chromium', () => {
       await page.getByTestId('sound-not-receiving').waitFor({ timeout: 5_000 });
       expect(await page.getByTestId('sound-armed').count()).toBe(0);
       await expect.poll(async () => (await tones(page)).includes(TROUBLE_LOW_HZ), { timeout: 8_000 }).toBe(true);
-      await page.screenshot({ path: join(screenshots, 'disconnected.png') });
+      await page.screenshot({ path: screenshotPath('disconnected.png') });
 
       proxy.restore();
       await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 15_000 });
@@ -168,7 +155,7 @@ describe('the guard desk in Chromium', () => {
 
   it('a cancel is not an all-clear: it stays on the wall and on the staff phone until a guard records the check', async () => {
     const guard = await guardDesk();
-    const staffPage = await signIn(browser, t.url, 'staff', { viewport: { width: 360, height: 740 } });
+    const staffPage = await rig.signIn('staff', { viewport: PHONE });
     try {
       // A bell cancelled at the counter within its window.
       const bell = await t.bell('B-0302');
@@ -191,8 +178,8 @@ describe('the guard desk in Chromium', () => {
       await onPhone.waitFor({ timeout: 5_000 });
       expect(await onPhone.textContent()).toContain('취소됨 — 직접 확인 필요');
       expect(await onPhone.getByRole('button').count()).toBe(0);
-      await guard.screenshot({ path: join(screenshots, 'cancel-notice.png') });
-      await staffPage.screenshot({ path: join(screenshots, 'staff-cancel-notice.png') });
+      await guard.screenshot({ path: screenshotPath('cancel-notice.png') });
+      await staffPage.screenshot({ path: screenshotPath('staff-cancel-notice.png') });
 
       // Still there after a reload: the notice is the server's, not the page's memory.
       await guard.reload();
@@ -211,8 +198,8 @@ describe('the guard desk in Chromium', () => {
   }, 120_000);
 
   it('the panic button at 360 px: it asks for the counter first, remembers it, takes a provisioned counter, and a short press sends nothing', async () => {
-    const phone = { viewport: { width: 360, height: 740 } };
-    const page = await signIn(browser, t.url, 'staff', phone);
+    const phone = { viewport: PHONE };
+    const page = await rig.signIn('staff', phone);
     const posts: string[] = [];
     page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/incidents') posts.push(r.url()); });
     try {
@@ -230,7 +217,7 @@ describe('the guard desk in Chromium', () => {
       await confirm.hover();
       await page.mouse.down();
       await page.getByTestId('panic-confirm-progress').waitFor();
-      await page.screenshot({ path: join(screenshots, 'staff-panic-hold.png') });
+      await page.screenshot({ path: screenshotPath('staff-panic-hold.png') });
       await page.mouse.up();
       await page.getByTestId('panic-released-early').waitFor();
       expect(posts).toEqual([]);
@@ -243,7 +230,7 @@ describe('the guard desk in Chromium', () => {
       await page.getByTestId('panic-sent').waitFor({ timeout: 5_000 });
       expect(await page.getByTestId('panic-sent').textContent()).toContain('Welfare counter 1');
       expect(posts).toHaveLength(1);
-      await page.screenshot({ path: join(screenshots, 'staff-panic.png') });
+      await page.screenshot({ path: screenshotPath('staff-panic.png') });
     } finally {
       await page.close();
     }
@@ -251,9 +238,8 @@ describe('the guard desk in Chromium', () => {
     // A person's counters from provisioning come first, on any device.
     const doc = testProvisioning();
     doc.people = doc.people.map((p) => (p.id === 'staff-a2' ? { ...p, counterIds: ['passport-3'] } : p));
-    await applyProvisioning(t.system.database.db, doc);
-    await t.system.reloadDirectory();
-    const other = await signIn(browser, t.url, 'staff2', phone);
+    await t.provision(doc);
+    const other = await rig.signIn('staff2', phone);
     try {
       await expect.poll(() => other.getByTestId('panic-counter').inputValue()).toBe('site-a/passport-3');
       expect(await other.getByTestId('panic-counter').locator('option:checked').textContent()).toContain('★');
@@ -264,7 +250,7 @@ describe('the guard desk in Chromium', () => {
 
   it('the incident page reads in order: the timeline first, undelivered notifications in one Korean line with the reason', async () => {
     const id = await raise(t, 'passport-3');
-    const page = await signIn(browser, t.url, 'guard', { viewport: { width: 1280, height: 1000 } });
+    const page = await rig.signIn('guard', { viewport: { width: 1280, height: 1000 } });
     try {
       await page.getByTestId(`incident-row-${id}`).click();
       const summary = page.getByTestId('undelivered-summary');
@@ -281,7 +267,7 @@ describe('the guard desk in Chromium', () => {
       // No English server sentence on a Korean screen.
       const text = await page.locator('body').innerText();
       expect(text).not.toMatch(/no sms sender|not configured|Twilio is not/i);
-      await page.screenshot({ path: join(screenshots, 'incident-timeline-first.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('incident-timeline-first.png'), fullPage: true });
     } finally {
       await page.close();
     }
@@ -289,7 +275,7 @@ describe('the guard desk in Chromium', () => {
 
   it('a refusal is said in Korean next to its control, never as the server\'s English sentence', async () => {
     const live = await raise(t, 'welfare-1');
-    const manager = await signIn(browser, t.url, 'manager');
+    const manager = await rig.signIn('manager');
     try {
       await manager.locator('[data-view="drills"]').click();
       await manager.getByTestId('drills-view').waitFor();

@@ -2,36 +2,24 @@
  * The drills view in Chromium: a manager plans and starts a drill, the guard's console shows it plainly as DRILL
  * (banner and list), the manager ends it and reads the score; a guard has no drills view at all.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, signIn as signInAs } from '../support/browser.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { screenshotPath, startConsoleRig, type ConsoleRig } from '../support/console-rig.ts';
+import type { TestSystem } from '../support/system.ts';
 import { waitFor } from '../support/wait.ts';
 
-const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-
-const signIn = (browser: Browser, url: string, username: string) => signInAs(browser, url, username, { viewport: { width: 1280, height: 1000 } });
-
 describe('the drills view (Chromium)', () => {
-  let browser: Browser;
+  let rig: ConsoleRig;
   let t: TestSystem;
 
   beforeAll(async () => {
-    if (!existsSync(dist)) throw new Error('console-ui is not built: npm test builds it first (npm run build:console)');
-    browser = await launchChromium();
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes' });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+    rig = await startConsoleRig({ signIn: { viewport: { width: 1280, height: 1000 } } });
+    ({ t } = rig);
+  }, 180_000);
+  afterAll(() => rig?.close());
 
   it('plans, starts, shows DRILL on the guard console, ends and scores a drill', async () => {
-    const manager = await signIn(browser, t.url, 'manager');
-    const guard = await signIn(browser, t.url, 'guard');
+    const manager = await rig.signIn('manager');
+    const guard = await rig.signIn('guard');
     expect(await guard.locator('[data-view="drills"]').count()).toBe(0);
 
     await manager.locator('[data-view="drills"]').click();
@@ -64,7 +52,7 @@ describe('the drills view (Chromium)', () => {
     await expect.poll(() => manager.getByTestId('drills-score').textContent(), { timeout: 10_000 }).toMatch(/점수: \d+% · 미통과/);
     expect(await manager.getByTestId('drills-report-pdf').getAttribute('href')).toBe(`/api/v1/drills/${drillId}/report.pdf`);
     await expect.poll(() => manager.getByTestId('drills-coverage-site-a').textContent()).toMatch(/실시함 \(1\)/);
-    await manager.screenshot({ path: `${screenshots}drills.png`, fullPage: true });
+    await manager.screenshot({ path: screenshotPath('drills.png'), fullPage: true });
     // The drill incident is gone from the guard's alarm wall.
     await waitFor(async () => (await guard.locator('[data-testid^="alarm-drill-"]').count()) === 0, 10_000, 'the drill off the guard console');
   });

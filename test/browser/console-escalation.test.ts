@@ -1,20 +1,13 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentDetail, NotificationView } from '../../api/contract/index.ts';
+import { START_TIMEOUT_MS } from '../api/api-expect.ts';
 import { PHONES, startWithTwilio } from '../escalation/support.ts';
-import { launchChromium, signIn as signInAs } from '../support/browser.ts';
+import { PHONE, screenshotPath, startConsoleRig, type ConsoleRig } from '../support/console-rig.ts';
+import type { FakeTwilio } from '../support/fake-twilio.ts';
 import { POLICE } from '../support/fixtures.ts';
 import type { ApiClient } from '../support/http.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import type { TestSystem } from '../support/system.ts';
 import { waitFor } from '../support/wait.ts';
-
-const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-
-const signIn = (browser: Browser, url: string, username: string, viewport = { width: 1280, height: 900 }) => signInAs(browser, url, username, { viewport });
 
 async function raise(t: TestSystem): Promise<string> {
   const r = await (await t.login('staff')).post('/api/v1/incidents', { counterId: 'passport-3' });
@@ -25,23 +18,19 @@ async function raise(t: TestSystem): Promise<string> {
 const detailOf = async (client: ApiClient, id: string) => (await client.get<IncidentDetail>(`/api/v1/incidents/${id}`)).body;
 
 describe('escalation in the console (Chromium)', () => {
-  let browser: Browser;
+  describe('with Twilio', () => {
+    let rig: ConsoleRig<{ fake: FakeTwilio }>;
+    beforeAll(async () => {
+      rig = await startConsoleRig({ system: () => startWithTwilio({ db: 'pglite', broker: 'aedes' }) });
+    }, START_TIMEOUT_MS);
+    afterAll(() => rig?.close());
 
-  beforeAll(async () => {
-    if (!existsSync(dist)) throw new Error('console-ui is not built: npm test builds it first (npm run build:console)');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  it('steps fire and notifications reach delivered live, without reloading the incident', async () => {
-    const { t, fake, close } = await startWithTwilio({ db: 'pglite', broker: 'aedes' });
-    try {
+    it('steps fire and notifications reach delivered live, without reloading the incident', async () => {
+      const { t, fake } = rig;
       // SMS stay "sent" until this test delivers (or fails) them by hand; calls run through on their own.
       fake.autoStatus = { sms: [], call: ['initiated', 'ringing', 'in-progress', 'completed'] };
       const manager = await t.login('manager');
-      const page = await signIn(browser, t.url, 'manager', { width: 1280, height: 1000 });
+      const page = await rig.signIn('manager', { viewport: { width: 1280, height: 1000 } });
       const detailGets: string[] = [];
       page.on('request', (req) => {
         if (/\/api\/v1\/incidents\/[^/?]+$/.test(new URL(req.url()).pathname) && req.method() === 'GET') detailGets.push(req.url());
@@ -120,25 +109,23 @@ describe('escalation in the console (Chromium)', () => {
       // A viewport as tall as the page, so the sticky alarm strip stays at the top of the picture.
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
       await page.setViewportSize({ width: 1280, height });
-      await page.screenshot({ path: join(screenshots, 'escalation.png') });
+      await page.screenshot({ path: screenshotPath('escalation.png') });
       await page.close();
-    } finally {
-      await close();
-    }
-  }, 60_000);
+    }, 60_000);
+  });
 
   describe('without Twilio', () => {
+    let rig: ConsoleRig;
     let t: TestSystem;
     beforeAll(async () => {
-      t = await startTestSystem({ db: 'pglite', broker: 'aedes' });
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+      rig = await startConsoleRig();
+      ({ t } = rig);
+    }, START_TIMEOUT_MS);
+    afterAll(() => rig?.close());
 
     it('SMS that cannot be sent are shown NOT DELIVERED', async () => {
       const manager = await t.login('manager');
-      const page = await signIn(browser, t.url, 'manager');
+      const page = await rig.signIn('manager');
       const id = await raise(t);
       await page.getByTestId(`incident-row-${id}`).click();
       await page.getByTestId('step-alert').and(page.locator('[data-status="fired"]')).waitFor({ timeout: 10_000 });
@@ -170,14 +157,14 @@ describe('escalation in the console (Chromium)', () => {
       expect(r.status).toBe(200);
       expect(r.body.warnings).toEqual(['nobody_on_duty']);
 
-      const guard = await signIn(browser, t.url, 'guard');
+      const guard = await rig.signIn('guard');
       const warning = guard.getByTestId('duty-warning');
       await warning.waitFor({ timeout: 5_000 });
       expect(await warning.getAttribute('role')).toBe('status');
       await expect.poll(() => warning.textContent()).toContain('Nowon-gu Office');
       expect(await warning.textContent()).toContain('근무 중인 보안 요원이 없습니다');
 
-      const staff = await signIn(browser, t.url, 'staff', { width: 360, height: 740 });
+      const staff = await rig.signIn('staff', { viewport: PHONE });
       await staff.getByTestId('panic-button').waitFor();
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await staff.getByTestId('duty-warning').count()).toBe(0);

@@ -4,17 +4,11 @@
  * the incident reference on the wall, the list and the page, found by the number a caller reads out; drill
  * participants by name; the scenario form's problems under their controls.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { legibleHangul, raiseAt } from '../places/browser-support.ts';
-import { launchChromium, signIn } from '../support/browser.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
-
-const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+import { screenshotPath, startConsoleRig, type ConsoleRig } from '../support/console-rig.ts';
+import type { TestSystem } from '../support/system.ts';
 
 /** Every notice, refusal and field problem on the page, as the user sees it. */
 const NOTICES = '.error-text, .field-issues, [role="alert"], [role="status"]';
@@ -27,20 +21,16 @@ const BAD_SCENARIO = {
 };
 
 describe('Korean screens never show an English server sentence (Chromium)', () => {
-  let browser: Browser;
+  let rig: ConsoleRig;
   let t: TestSystem;
   /** The server's own English sentences for the refusals provoked below, asked of the API directly. */
   const english = new Set<string>();
 
   beforeAll(async () => {
-    if (!existsSync(dist)) throw new Error('console-ui is not built: npm run build:console');
-    browser = await launchChromium();
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes' });
+    rig = await startConsoleRig();
+    ({ t } = rig);
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => rig?.close());
 
   const expectNoEnglish = async (page: Page, where: string) => {
     const shown = await noticeTexts(page);
@@ -51,7 +41,7 @@ describe('Korean screens never show an English server sentence (Chromium)', () =
 
   it('the reference a caller reads out is on the wall, the list and the page, and finds the incident', async () => {
     const id = await raiseAt(await t.login('staff'), 'welfare-1');
-    const guard = await signIn(browser, t.url, 'guard');
+    const guard = await rig.signIn('guard');
     try {
       const onWall = guard.getByTestId(`alarm-reference-${id}`);
       await onWall.waitFor({ timeout: 10_000 });
@@ -69,7 +59,7 @@ describe('Korean screens never show an English server sentence (Chromium)', () =
       await guard.getByTestId('reference-search-go').click();
       expect(await guard.getByTestId('reference-search-none').textContent()).toContain('9999에 해당하는 사건이 없습니다');
       await legibleHangul(guard);
-      await guard.screenshot({ path: join(screenshots, 'incident-reference.png'), fullPage: true });
+      await guard.screenshot({ path: screenshotPath('incident-reference.png'), fullPage: true });
       await expectNoEnglish(guard, 'guard console');
     } finally {
       await guard.close();
@@ -87,7 +77,7 @@ describe('Korean screens never show an English server sentence (Chromium)', () =
     english.add(unknown.body.error.message);
     english.add(unknown.body.error.details[0].message);
 
-    const page = await signIn(browser, t.url, 'manager', { viewport: { width: 1280, height: 1400 } });
+    const page = await rig.signIn('manager', { viewport: { width: 1280, height: 1400 } });
     try {
       await page.locator('[data-view="drills"]').click();
       await page.getByTestId('drills-view').waitFor();
@@ -119,7 +109,7 @@ describe('Korean screens never show an English server sentence (Chromium)', () =
       expect(steps).toMatch(/단계 2: [가-힣 ]+이\(가\) 두 번 있습니다/);
       expect(steps).not.toContain('acknowledged');
       await legibleHangul(page);
-      await page.getByTestId('scenario-form').screenshot({ path: join(screenshots, 'scenario-form.png') });
+      await page.getByTestId('scenario-form').screenshot({ path: screenshotPath('scenario-form.png') });
       await expectNoEnglish(page, 'drills view');
       expect(english.size).toBeGreaterThan(5);
 
@@ -133,7 +123,7 @@ describe('Korean screens never show an English server sentence (Chromium)', () =
   }, 120_000);
 
   it('statistics and the incident list in Korean: counters by name, no English notice', async () => {
-    const page = await signIn(browser, t.url, 'manager');
+    const page = await rig.signIn('manager');
     try {
       await page.locator('[data-view="statistics"]').click();
       const byCounter = page.getByTestId('statistics-by-counter');

@@ -3,29 +3,25 @@
  * the alarm raised meanwhile shows after the reconnect; Korean and English; what staff, guards and managers see;
  * the console at 360 px; alarms announced by aria-live; managers edit plans with the mouse and the keyboard.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FloorPlanView } from '../../api/contract/floor-plans.ts';
-import { placeCounter, raiseAt, signIn, uploadPlan } from '../places/browser-support.ts';
+import { placeCounter, raiseAt, uploadPlan } from '../places/browser-support.ts';
 import { floorPlanPng } from '../places/png.ts';
 import { FaultProxy } from '../support/fault-proxy.ts';
-import { launchChromium } from '../support/browser.ts';
+import { PHONE, startConsoleRig, type ConsoleRig } from '../support/console-rig.ts';
 import type { ApiClient } from '../support/http.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
-
-const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
+import type { TestSystem } from '../support/system.ts';
 
 describe('places in the console (Chromium)', () => {
+  let rig: ConsoleRig;
   let t: TestSystem;
-  let browser: Browser;
   let staff: ApiClient;
   let guard: ApiClient;
   let manager: ApiClient;
   const pages: Page[] = [];
   const open = async (username: string, viewport?: { width: number; height: number }, url?: string) => {
-    const page = await signIn(browser, url ?? t.url, username, viewport);
+    const page = await rig.signIn(username, { viewport, url });
     pages.push(page);
     return page;
   };
@@ -36,9 +32,8 @@ describe('places in the console (Chromium)', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(dist)) throw new Error('console-ui is not built: npm test builds it first (npm run build:console)');
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes' });
-    browser = await launchChromium();
+    rig = await startConsoleRig({ signIn: { connectTimeoutMs: 15_000 } });
+    ({ t } = rig);
     [staff, guard, manager] = await Promise.all([t.login('staff'), t.login('guard'), t.login('manager')]);
     await uploadPlan(t.url, manager, '1F');
     await placeCounter(manager, '1F', 'passport-3', 0.3, 0.25);
@@ -47,10 +42,7 @@ describe('places in the console (Chromium)', () => {
     for (const p of pages.splice(0)) await p.close();
     await quiet();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => rig?.close());
 
   it('the alarm shows the counter on the floor plan, in the banner and the detail, announced by aria-live (Korean)', async () => {
     const page = await open('guard');
@@ -133,7 +125,7 @@ describe('places in the console (Chromium)', () => {
 
   it('staff, guards and managers see what their roles allow', async () => {
     const id = await raiseAt(staff, 'passport-3');
-    const staffPage = await open('staff', { width: 360, height: 740 });
+    const staffPage = await open('staff', PHONE);
     await staffPage.getByTestId('panic-button').waitFor();
     expect(await staffPage.locator('.view-nav button[data-view="floor-plans"]').count()).toBe(0);
     expect(await staffPage.locator('.view-nav button[data-view="managers"]').count()).toBe(0);
@@ -175,7 +167,7 @@ describe('places in the console (Chromium)', () => {
   }, 60_000);
 
   it('at 360 px the alarm and its acknowledge button fit the width; nothing scrolls sideways', async () => {
-    const page = await open('guard', { width: 360, height: 740 });
+    const page = await open('guard', PHONE);
     const id = await raiseAt(staff, 'passport-3');
     await page.getByTestId(`alarm-plan-${id}`).locator('img').waitFor();
     await page.waitForFunction((sel) => {

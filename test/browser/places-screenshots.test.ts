@@ -4,42 +4,35 @@
  * the bell health board. Real server, real bells over MQTT, Debian's Chromium, Korean (the default language).
  * Run: npm run build:console && npx vitest run test/browser/places-screenshots.test.ts
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { legibleHangul, placeCounter, raiseAt, signIn, uploadPlan } from '../places/browser-support.ts';
+import { legibleHangul, placeCounter, raiseAt, uploadPlan } from '../places/browser-support.ts';
 import { floorPlanPng } from '../places/png.ts';
-import { launchChromium } from '../support/browser.ts';
+import { screenshotPath, startConsoleRig, type ConsoleRig } from '../support/console-rig.ts';
 import type { ApiClient } from '../support/http.ts';
 import type { RawBell } from '../support/mqtt.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
-
-const dist = fileURLToPath(new URL('../../console-ui/dist/index.html', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+import type { TestSystem } from '../support/system.ts';
 
 /** The whole page in one picture: a viewport as tall as the content. */
 async function fullShot(page: Page, name: string, width = 1280): Promise<void> {
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   await page.setViewportSize({ width, height: Math.min(Math.max(height, 600), 2400) });
-  await page.screenshot({ path: join(screenshots, name) });
+  await page.screenshot({ path: screenshotPath(name) });
 }
 
 const imagesLoaded = (page: Page) => page.waitForFunction(() => [...document.querySelectorAll('img')].every((i) => i.complete && i.naturalWidth > 0));
 
 describe('screenshots of the places views (Chromium)', () => {
+  let rig: ConsoleRig;
   let t: TestSystem;
-  let browser: Browser;
   let staff: ApiClient;
   let guard: ApiClient;
   let manager: ApiClient;
   const bells: RawBell[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(dist)) throw new Error('console-ui is not built: npm test builds it first (npm run build:console)');
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes' });
-    browser = await launchChromium();
+    rig = await startConsoleRig({ signIn: { connectTimeoutMs: 15_000 } });
+    ({ t } = rig);
     [staff, guard, manager] = await Promise.all([t.login('staff'), t.login('guard'), t.login('manager')]);
     await uploadPlan(t.url, manager, '1F', floorPlanPng(800, 500));
     await uploadPlan(t.url, manager, '2F', floorPlanPng(800, 500));
@@ -56,12 +49,11 @@ describe('screenshots of the places views (Chromium)', () => {
   }, 180_000);
   afterAll(async () => {
     for (const b of bells) await b.close();
-    await browser?.close();
-    await t?.close();
+    await rig?.close();
   });
 
   it('alarm wall, incident with timeline, floor plans, managers, bell health', async () => {
-    const guardPage = await signIn(browser, t.url, 'guard', { width: 1280, height: 900 });
+    const guardPage = await rig.signIn('guard', { viewport: { width: 1280, height: 900 } });
     await legibleHangul(guardPage);
     await guardPage.getByTestId('arm-sound').click();
     await bells[0]!.event(2, 'press');
@@ -69,7 +61,7 @@ describe('screenshots of the places views (Chromium)', () => {
     const id = ack.incident!;
     await guardPage.getByTestId(`alarm-plan-${id}`).waitFor({ timeout: 5_000 });
     await imagesLoaded(guardPage);
-    await guardPage.screenshot({ path: join(screenshots, 'alarm-wall.png') });
+    await guardPage.screenshot({ path: screenshotPath('alarm-wall.png') });
 
     await guardPage.getByTestId(`ack-${id}`).click();
     await guardPage.getByTestId(`alarm-item-${id}`).waitFor({ state: 'detached', timeout: 5_000 });
@@ -91,7 +83,7 @@ describe('screenshots of the places views (Chromium)', () => {
     // The managers' board: one incident closed with its kind, another open and not reached (no SMS set up).
     expect((await manager.post(`/api/v1/incidents/${id}/close`, { outcome: '민원인 귀가', classification: ['verbal_abuse', 'threat'] })).status).toBe(200);
     const openId = await raiseAt(staff, 'welfare-1');
-    const managerPage = await signIn(browser, t.url, 'manager', { width: 1280, height: 900 });
+    const managerPage = await rig.signIn('manager', { viewport: { width: 1280, height: 900 } });
     await legibleHangul(managerPage);
     await managerPage.getByTestId(`ack-${openId}`).waitFor();
     await managerPage.locator('.view-nav button[data-view="managers"]').click();

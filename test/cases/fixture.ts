@@ -1,27 +1,13 @@
 /** A test system with the people of the case-file tests: legal, an auditor, a counsellor, another site's manager. */
 import { expect } from 'vitest';
-import { applyProvisioning } from '../../api/provisioning/apply.ts';
-import { PASSWORD, testHasher, testProvisioning } from '../support/fixtures.ts';
 import type { ApiClient } from '../support/http.ts';
-import { startTestSystem, type DbKind, type TestSystem } from '../support/system.ts';
+import { startBackOfficeSystem } from '../support/people.ts';
+import type { DbKind, TestSystem } from '../support/system.ts';
 
 export const WHO = ['staff', 'guard', 'guardb', 'manager', 'managerb', 'legal', 'admin1', 'counsellor', 'auditor'] as const;
 export type Who = (typeof WHO)[number];
 
-export async function startCaseSystem(db: DbKind): Promise<{ t: TestSystem; as: Record<Who, ApiClient> }> {
-  const t = await startTestSystem({ db, broker: 'aedes' });
-  const doc = testProvisioning();
-  doc.people.push(
-    { id: 'counsellor-1', name: 'Oh Counsellor', roles: ['counselor'], siteIds: [], language: 'ko', username: 'counsellor', password: PASSWORD },
-    { id: 'auditor-1', name: 'Bae Auditor', roles: ['auditor'], siteIds: [], language: 'ko', username: 'auditor', password: PASSWORD },
-    { id: 'manager-b', name: 'Shin Manager', roles: ['manager'], siteIds: ['site-b'], language: 'ko', username: 'managerb', password: PASSWORD },
-  );
-  await applyProvisioning(t.system.database.db, doc, { hasher: testHasher });
-  await t.system.reloadDirectory();
-  const as = {} as Record<Who, ApiClient>;
-  for (const who of WHO) as[who] = await t.login(who);
-  return { t, as };
-}
+export const startCaseSystem = (db: DbKind): Promise<{ t: TestSystem; as: Record<Who, ApiClient> }> => startBackOfficeSystem(db, WHO);
 
 /** A console alarm raised by a guard (site A, passport-3) or by site B's guard. */
 export async function raiseIncident(as: Record<Who, ApiClient>, site: 'a' | 'b' = 'a'): Promise<string> {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { MqttClient } from 'mqtt';
-import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { bellTopic, type Ack } from '../../firmware-bridge/protocol/index.ts';
 import { runBellCommand } from '../../firmware-bridge/virtual-bell/bell-cli.ts';
 import { DeviceAuth } from '../../gateway/broker/device-auth.ts';
@@ -27,8 +26,7 @@ describe('per-bell MQTT credentials on the embedded broker', () => {
       { id: 'B-C1', counterId: 'passport-3', adapter: 'native', mqttPassword: PW1 },
       { id: 'B-C2', counterId: 'welfare-1', adapter: 'native', mqttPassword: PW2 },
     );
-    await applyProvisioning(t.system.database.db, doc);
-    await t.system.reloadDirectory();
+    await t.provision(doc);
   });
   afterAll(async () => {
     for (const c of clients) c.end(true);

@@ -3,7 +3,7 @@ import { computeMac } from '../../firmware-bridge/protocol/index.ts';
 import { RETRANSMISSION_HORIZON_MS } from '../../api/domain/bell-sequence.ts';
 import { KEY } from '../support/fixtures.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { startWatchedSystem, type TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
 /** A signed event as the firmware would send it (and as an eavesdropper could record it). */
@@ -17,12 +17,9 @@ describe('MAC replay protection on a keyed bell', () => {
   let stream: StreamClient;
 
   beforeAll(async () => {
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes' });
-    guard = await t.login('guard');
-    stream = await guard.stream();
+    ({ t, guard, stream } = await startWatchedSystem({ db: 'pglite', broker: 'aedes' }));
   });
   afterAll(async () => {
-    stream?.close();
     await t?.close();
   });
 

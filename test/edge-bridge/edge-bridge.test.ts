@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EdgeBridge, parseEdgeBridgeConfig, type EdgeBridgeEvents } from '../../firmware-bridge/edge-bridge/index.ts';
 import { KEY } from '../support/fixtures.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { startWatchedSystem, type TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 import { BellLine } from '../serial/line.ts';
 import { PtyPair } from '../serial/pty.ts';
@@ -32,9 +32,7 @@ describe('edge bridge: a serial I/O board (real pty) to the gateway (PGlite + ae
   beforeAll(async () => {
     pty = await PtyPair.create();
     await pty.start();
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes' });
-    guard = await t.login('guard');
-    siteA = await guard.stream();
+    ({ t, guard, stream: siteA } = await startWatchedSystem({ db: 'pglite', broker: 'aedes' }));
     siteB = await (await t.login('guardb')).stream();
     stateDir = await mkdtemp(join(tmpdir(), 'gb-edge-'));
     board = await BellLine.open(pty.b);
@@ -56,7 +54,6 @@ describe('edge bridge: a serial I/O board (real pty) to the gateway (PGlite + ae
   });
   afterAll(async () => {
     clearInterval(heartbeats);
-    siteA?.close();
     siteB?.close();
     await bridge?.stop();
     await board?.close();

@@ -6,7 +6,7 @@ import { encodeSerialEvent } from '../../firmware-bridge/protocol/index.ts';
 import { runBellCommand, VirtualBell } from '../../firmware-bridge/virtual-bell/index.ts';
 import { KEY } from '../support/fixtures.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { startWatchedSystem, type TestSystem } from '../support/system.ts';
 import { PtyPair } from '../serial/pty.ts';
 import { LossyWire } from './lossy-wire.ts';
 
@@ -23,16 +23,13 @@ describe('the virtual bell on a serial line, against the gateway serial source (
   beforeAll(async () => {
     [direct, lossyGateway, lossyBell] = await Promise.all([PtyPair.create(), PtyPair.create(), PtyPair.create()]);
     await Promise.all([direct.start(), lossyGateway.start(), lossyBell.start()]);
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes', env: { SERIAL_PORTS: `${direct.a},${lossyGateway.a}` } });
-    guard = await t.login('guard');
-    stream = await guard.stream();
+    ({ t, guard, stream } = await startWatchedSystem({ db: 'pglite', broker: 'aedes', env: { SERIAL_PORTS: `${direct.a},${lossyGateway.a}` } }));
     stateDir = await mkdtemp(join(tmpdir(), 'gb-serial-bell-'));
   });
   afterEach(async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
   });
   afterAll(async () => {
-    stream?.close();
     await t?.close();
     await Promise.all([direct, lossyGateway, lossyBell].map((p) => p?.dispose()));
     if (stateDir) await rm(stateDir, { recursive: true, force: true });

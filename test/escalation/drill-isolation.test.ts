@@ -63,8 +63,7 @@ describe('drills never reach the live police number', () => {
     const { testProvisioning } = await import('../support/fixtures.ts');
     const doc = testProvisioning();
     doc.sites[0]!.drillLiaison = [POLICE];
-    await applyProvisioning(t.system.database.db, doc);
-    await t.system.reloadDirectory();
+    await t.provision(doc);
     const since = fake.requests.length;
     const incident = await drill(true);
     await sleep(1_500);

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import type { ProvisioningDocument } from '../../api/provisioning/index.ts';
 import { bellTopic, type Ack } from '../../firmware-bridge/protocol/index.ts';
 import { ChildSystem } from '../support/child-system.ts';
@@ -40,8 +39,7 @@ describe('two gateways share the bell topics (MQTT shared subscriptions on Mosqu
   beforeAll(async () => {
     mosquitto = await OwnMosquitto.start({ allowAnonymous: true });
     t = await startTestSystem({ db: 'postgres', broker: 'mosquitto', env: { MQTT_URL: mosquitto.url, MQTT_SHARED_GROUP: 'gw' } });
-    await applyProvisioning(t.system.database.db, gatewaySite());
-    await t.system.reloadDirectory();
+    await t.provision(gatewaySite());
     dataDir = mkdtempSync(join(tmpdir(), 'gb-child-'));
     child = await ChildSystem.start({
       DATABASE_URL: t.databaseUrl!, MQTT_URL: mosquitto.url, MQTT_SHARED_GROUP: 'gw', GUARDBELL_TOPIC_ROOT: t.topicRoot, DATA_DIR: dataDir,

@@ -1,12 +1,8 @@
-/** Shared steps of the places browser tests: sign in, and a site with a floor plan and its counters placed. */
-import { signIn as signInAs } from '../support/browser.ts';
-import type { Browser, Page } from 'playwright-core';
+/** Shared steps of the places browser tests: a site with a floor plan and its counters placed, and legible Hangul. */
+import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { ApiClient } from '../support/http.ts';
 import { floorPlanPng } from './png.ts';
-
-export const signIn = (browser: Browser, url: string, username: string, viewport = { width: 1280, height: 900 }) =>
-  signInAs(browser, url, username, { viewport, connectTimeoutMs: 15_000 });
 
 export async function uploadPlan(url: string, manager: ApiClient, floor: string, png = floorPlanPng()): Promise<void> {
   const r = await fetch(`${url}/api/v1/sites/site-a/floor-plans/${floor}/image`, {

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { schema } from '../../api/store/index.ts';
 import { testProvisioning } from '../support/fixtures.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
 import { metric } from '../support/metrics.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { startWatchedSystem, type TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 import { BellLine } from '../serial/line.ts';
 import { PtyPair } from '../serial/pty.ts';
@@ -37,16 +36,11 @@ describe('RFLink 433 MHz receiver on a real pty (PGlite + aedes)', () => {
   beforeAll(async () => {
     pty = await PtyPair.create();
     await pty.start();
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes', env: { RFLINK_PORTS: pty.a } });
-    await applyProvisioning(t.system.database.db, withRflinkBells());
-    await t.system.reloadDirectory();
-    guard = await t.login('guard');
-    stream = await guard.stream();
+    ({ t, guard, stream } = await startWatchedSystem({ db: 'pglite', broker: 'aedes', env: { RFLINK_PORTS: pty.a }, provisioning: withRflinkBells() }));
     receiver = await BellLine.open(pty.b);
     await receiver.write(BANNER);
   });
   afterAll(async () => {
-    stream?.close();
     await receiver?.close();
     await t?.close();
     await pty?.dispose();

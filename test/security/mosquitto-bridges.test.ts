@@ -13,7 +13,7 @@ import { OwnMosquitto, freePort } from '../devices/own-mosquitto.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
 import { connect } from '../support/mqtt.ts';
 import { createTestDatabase } from '../support/postgres.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { startWatchedSystem, type TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 import { BELL_PASSWORDS, BRIDGE, granted, secureProvisioning } from './secure-system.ts';
 
@@ -55,15 +55,12 @@ describe('Mosquitto with the generated files: bridges, bells and strangers', () 
       cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: db.url, GUARDBELL_TOPIC_ROOT: root, LOG_LEVEL: 'warn' },
     });
     mosquitto = await OwnMosquitto.start({ generated: { conf: readFileSync(join(dir, 'mosq', 'mosquitto.conf'), 'utf8'), port: devicePort } });
-    t = await startTestSystem({
+    ({ t, guard, stream } = await startWatchedSystem({
       db: 'postgres', broker: 'mosquitto', databaseUrl: db.url, topicRoot: root, provision: false,
       env: { MQTT_URL: `mqtt://127.0.0.1:${gatewayPort}`, MQTT_USERNAME: GATEWAY.username, MQTT_PASSWORD: GATEWAY.password, MQTT_ALLOW_ANONYMOUS: '0' },
-    });
-    guard = await t.login('guard');
-    stream = await guard.stream();
+    }));
   }, 180_000);
   afterAll(async () => {
-    stream?.close();
     for (const c of clients) c.end(true);
     await t?.close();
     await mosquitto?.stop();

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { connect } from '../support/mqtt.ts';
 import type { TestSystem } from '../support/system.ts';
 import { secureProvisioning, startSecureSystem } from './secure-system.ts';
@@ -21,8 +20,7 @@ describe('bells back at once', () => {
     const bells = Array.from({ length: BELLS }, (_, i) => ({ id: `B-S${i}`, counterId: 'welfare-1', adapter: 'native' as const, mqttPassword: password(i) }));
     const doc = secureProvisioning();
     doc.sites[0]!.bells.push(...bells);
-    await applyProvisioning(t.system.database.db, doc);
-    await t.system.reloadDirectory();
+    await t.provision(doc);
   }, 180_000);
   afterAll(async () => {
     for (const c of clients) c.end(true);

@@ -1,5 +1,4 @@
 import type { MqttClient } from 'mqtt';
-import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { bellTopic, computeMac, type Ack, type BellEventType } from '../../firmware-bridge/protocol/index.ts';
 import { KEY, testProvisioning } from '../support/fixtures.ts';
 import { connect } from '../support/mqtt.ts';
@@ -25,8 +24,7 @@ export function secureProvisioning() {
 /** A system as a real site runs it: no anonymous clients (the test support's lab setting off), credentials for all. */
 export async function startSecureSystem(opts: Partial<TestSystemOptions> = {}): Promise<TestSystem> {
   const t = await startTestSystem({ db: 'pglite', broker: 'aedes', provision: false, ...opts, env: { MQTT_ALLOW_ANONYMOUS: '0', ...opts.env } });
-  await applyProvisioning(t.system.database.db, secureProvisioning());
-  await t.system.reloadDirectory();
+  await t.provision(secureProvisioning());
   return t;
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc16CcittFalse, crcHex, encodeSerialAck, encodeSerialEvent, type SerialEventFrame } from '../../firmware-bridge/protocol/index.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { startWatchedSystem, type TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 import { bare, BellLine, metric } from './line.ts';
 import { PtyPair } from './pty.ts';
@@ -20,13 +20,10 @@ describe('native serial bells on a real pty (PGlite + aedes)', () => {
   beforeAll(async () => {
     pty = await PtyPair.create();
     await pty.start();
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes', env: { SERIAL_PORTS: pty.a } });
-    guard = await t.login('guard');
-    stream = await guard.stream();
+    ({ t, guard, stream } = await startWatchedSystem({ db: 'pglite', broker: 'aedes', env: { SERIAL_PORTS: pty.a } }));
     line = await BellLine.open(pty.b);
   });
   afterAll(async () => {
-    stream?.close();
     await line?.close();
     await t?.close();
     await pty?.dispose();

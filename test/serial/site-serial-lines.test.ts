@@ -4,7 +4,7 @@ import { validateProvisioning } from '../../api/provisioning/index.ts';
 import { testProvisioning } from '../support/fixtures.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
 import { metric as gatewayMetric } from '../support/metrics.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { startWatchedSystem, type TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 import { bare, BellLine } from './line.ts';
 import { PtyPair } from './pty.ts';
@@ -19,12 +19,9 @@ describe("a site's own serial line, provisioned while running (PGlite + aedes)",
   beforeAll(async () => {
     pty = await PtyPair.create();
     await pty.start();
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes' });
-    guard = await t.login('guard');
-    stream = await guard.stream();
+    ({ t, guard, stream } = await startWatchedSystem({ db: 'pglite', broker: 'aedes' }));
   });
   afterAll(async () => {
-    stream?.close();
     await line?.close();
     await t?.close();
     await pty?.dispose();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeSerialAck, encodeSerialEvent } from '../../firmware-bridge/protocol/index.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { startWatchedSystem, type TestSystem } from '../support/system.ts';
 import { waitFor } from '../support/wait.ts';
 import { bare, BellLine, metric } from './line.ts';
 import { PtyPair } from './pty.ts';
@@ -20,12 +20,9 @@ describe('a serial port that comes and goes (PGlite + aedes)', () => {
 
   beforeAll(async () => {
     pty = await PtyPair.create();
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes', env: { SERIAL_PORTS: pty.a } });
-    guard = await t.login('guard');
-    stream = await guard.stream();
+    ({ t, guard, stream } = await startWatchedSystem({ db: 'pglite', broker: 'aedes', env: { SERIAL_PORTS: pty.a } }));
   });
   afterAll(async () => {
-    stream?.close();
     for (const l of lines) await l.close();
     await t?.close();
     await pty?.dispose();

@@ -1,7 +1,6 @@
 import { createServer } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { schema } from '../../api/store/index.ts';
 import { frameMessage } from '../../gateway/index.ts';
 import { cidFrame, encryptedSiaFrame, nullFrame, PanelClient } from '../../gateway/sources/sia-dc09/panel-client.ts';
@@ -9,7 +8,7 @@ import { dc09Key } from '../../gateway/sources/sia-dc09/index.ts';
 import { testProvisioning } from '../support/fixtures.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
 import { metric } from '../support/metrics.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { startWatchedSystem, type TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
 async function freePort(): Promise<number> {
@@ -43,16 +42,11 @@ describe('SIA DC-09 alarm panels over TCP (PGlite + aedes)', () => {
     port = await freePort();
     // Account E77B encrypts, with an ASCII key (DEVICES.md §7: panels differ; the prefix says which). An account
     // with a key is refused in plaintext (test/security/sia-dc09.test.ts), so the plaintext tests use 77AB.
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes', env: { SIA_DC09_PORT: String(port), SIA_DC09_KEYS: 'e77b=ascii:0123456789ABCDEF' } });
-    await applyProvisioning(t.system.database.db, withPanelBells());
-    await t.system.reloadDirectory();
-    guard = await t.login('guard');
-    stream = await guard.stream();
+    ({ t, guard, stream } = await startWatchedSystem({ db: 'pglite', broker: 'aedes', env: { SIA_DC09_PORT: String(port), SIA_DC09_KEYS: 'e77b=ascii:0123456789ABCDEF' }, provisioning: withPanelBells() }));
     panel = await PanelClient.connect(port);
   });
   afterAll(async () => {
     panel?.close();
-    stream?.close();
     await t?.close();
   });
 

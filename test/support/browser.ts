@@ -32,12 +32,22 @@ export interface SignInOptions {
 export async function signIn(browser: Browser, url: string, username: string, opts: SignInOptions = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 900 }, ...(opts.acceptDownloads ? { acceptDownloads: true } : {}) });
   if (opts.defaultTimeoutMs !== undefined) page.setDefaultTimeout(opts.defaultTimeoutMs);
+  await signInOn(page, url, username, opts.connectTimeoutMs);
+  return page;
+}
+
+/** Signs in on a page the test made itself (its own context, listeners or init scripts) and waits for the live stream. */
+export async function signInOn(page: Page, url: string, username: string, connectTimeoutMs = 10_000): Promise<void> {
+  await submitSignIn(page, url, username);
+  await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: connectTimeoutMs });
+}
+
+/** Opens the console at `url` and submits the sign-in form as `username` (the fixtures' password), without waiting. */
+export async function submitSignIn(page: Page, url: string, username: string): Promise<void> {
   await page.goto(url);
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(PASSWORD);
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('stream-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: opts.connectTimeoutMs ?? 10_000 });
-  return page;
 }
 
 /** Chooses the counter (when the page asks) and sends the panic alarm by pressing and holding until it is sent. */

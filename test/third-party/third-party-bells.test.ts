@@ -2,12 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { eq } from 'drizzle-orm';
 import { schema } from '../../api/store/index.ts';
-import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { testProvisioning } from '../support/fixtures.ts';
 import type { ApiClient, StreamClient } from '../support/http.ts';
 import { metric } from '../support/metrics.ts';
 import { connect } from '../support/mqtt.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { startWatchedSystem, type TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
 /** Site A gets one bell per device family, addressed as DEVICES.md §1–2 name the devices. */
@@ -39,15 +38,10 @@ describe('Zigbee2MQTT, Shelly and Tasmota buttons over MQTT (PGlite + aedes)', (
   let device: MqttClient;
 
   beforeAll(async () => {
-    t = await startTestSystem({ db: 'pglite', broker: 'aedes' });
-    await applyProvisioning(t.system.database.db, withThirdPartyBells());
-    await t.system.reloadDirectory();
-    guard = await t.login('guard');
-    stream = await guard.stream();
+    ({ t, guard, stream } = await startWatchedSystem({ db: 'pglite', broker: 'aedes', provisioning: withThirdPartyBells() }));
     device = await connect(t.mqttUrl);
   });
   afterAll(async () => {
-    stream?.close();
     await device?.endAsync();
     await t?.close();
   });
