@@ -45,9 +45,9 @@ describe.each(['pglite', 'postgres'] as const)('rows left sending, on %s', (kind
   });
   const statusOf = async (id: string) =>
     (await database.db.select({ status: schema.notifications.status }).from(schema.notifications).where(eq(schema.notifications.id, id)))[0]?.status;
-  const outbox = (onlyProcess: boolean) => new Outbox({
-    db: database.db, places: new Places(new DirectoryStore(database.db)), bus: new AlarmBus({ logger: pino({ level: 'silent' }), origin: 'test' }),
-    logger: pino({ level: 'silent' }), senders: {}, people: () => [], now: () => now, onlyProcess,
+  const outbox = (onlyProcess: boolean, db = database.db) => new Outbox({
+    db, places: new Places(new DirectoryStore(database.db)), bus: new AlarmBus({ logger: pino({ level: 'silent' }), origin: 'test' }),
+    logger: pino({ level: 'silent' }), senders: {}, people: () => [], now: () => now, onlyProcess, tidyRetryMs: 5,
     sent: new Counter({ name: `sent_${kind}_${onlyProcess}`, help: 'x', labelNames: ['channel', 'status'], registers: [] }),
   });
 
@@ -77,5 +77,31 @@ describe.each(['pglite', 'postgres'] as const)('rows left sending, on %s', (kind
     await only.start();
     only.stop();
     expect(await statusOf('ntf_fresh')).not.toBe('sending');
+  });
+
+  it('a start while the database does not answer still starts, and takes back the rows left sending once it does', async () => {
+    await database.db.insert(schema.notifications).values(row('ntf_after_outage', new Date(now.getTime() - 1_000), null));
+    // The first two tidying writes fail, as a pool's connection timeout does on a busy database.
+    let refusals = 2;
+    const busy = new Proxy(database.db, {
+      get(target, key, receiver) {
+        if (key === 'update' && refusals > 0) {
+          refusals--;
+          return () => {
+            throw new Error('timeout exceeded when trying to connect');
+          };
+        }
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const only = outbox(true, busy);
+    await only.start();
+    try {
+      expect(refusals).toBe(1);
+      await expect.poll(() => statusOf('ntf_after_outage')).not.toBe('sending');
+      expect(refusals).toBe(0);
+    } finally {
+      only.stop();
+    }
   });
 });

@@ -46,6 +46,8 @@ export interface OutboxDeps {
    * Otherwise a row is abandoned only once its lease has run out (see {@link SENDING_LEASE_MS}).
    */
   onlyProcess?: boolean;
+  /** The first wait before tidying what the last run left is tried again (doubling to 30 s). */
+  tidyRetryMs?: number;
 }
 
 /**
@@ -86,9 +88,7 @@ export class Outbox {
   }
 
   async start(): Promise<void> {
-    if (this.configured()) await this.deps.db.update(notifications).set({ status: 'queued' }).where(eq(notifications.status, 'not_configured'));
-    await this.reclaimAbandoned(this.deps.onlyProcess ? 0 : SENDING_LEASE_MS);
-    this.lastReclaimAt = this.now().getTime();
+    await this.tidyAfterLastRun(this.deps.tidyRetryMs ?? 1_000);
     this.started = true;
     // Woken by fired steps (of any process: SKIP LOCKED hands each row to one) and released escalations.
     this.unsubscribe.push(
@@ -100,6 +100,25 @@ export class Outbox {
 
   private readonly unsubscribe: (() => void)[] = [];
   private lastReclaimAt = 0;
+  private tidyTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Queues what the last run could not send (no provider then, or abandoned mid-send). A database too busy or away
+   * to answer must not stop the start — a restarted process is most needed then — so it is tried again with backoff
+   * while the outbox sends what is queued.
+   */
+  private async tidyAfterLastRun(retryMs: number): Promise<void> {
+    try {
+      if (this.configured()) await this.deps.db.update(notifications).set({ status: 'queued' }).where(eq(notifications.status, 'not_configured'));
+      await this.reclaimAbandoned(this.deps.onlyProcess ? 0 : SENDING_LEASE_MS);
+      this.lastReclaimAt = this.now().getTime();
+    } catch (err) {
+      if (this.stopped) return;
+      this.deps.logger.warn({ err, retryInMs: retryMs }, 'notifications left by the last run not queued again yet; retrying');
+      this.tidyTimer = setTimeout(() => void this.tidyAfterLastRun(Math.min(retryMs * 2, 30_000)).then(() => this.kick()), retryMs);
+      this.tidyTimer.unref();
+    }
+  }
 
   /**
    * Rows left `sending` by a process that died are sent again: twice is better than never for an alarm. Only
@@ -120,6 +139,7 @@ export class Outbox {
     for (const off of this.unsubscribe.splice(0)) off();
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.tidyTimer);
   }
 
   kick(): void {
