@@ -14,10 +14,6 @@ export default defineConfig({
     // One worker per core, two at least (most files wait on processes, brokers and browsers) and four at most (the
     // timing tests' margins assume a machine that is not oversubscribed).
     maxWorkers: Math.min(4, Math.max(2, availableParallelism())),
-    // Files share a worker's loaded modules instead of importing the server afresh each (about a quarter of the
-    // suite's CPU). Each file still starts its own systems, databases and topic roots, so nothing of a test's state
-    // is shared; what is process-wide (metrics registries) is made per system.
-    isolate: false,
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
