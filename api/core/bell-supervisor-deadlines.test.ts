@@ -97,4 +97,19 @@ describe('the bell supervisor keeps deadlines in memory', () => {
     expect(r.store.reads.byId.flat().length).toBe(498);
     await r.stop();
   });
+
+  it('a bell never heard is settled offline at the first sweep after start, not at the next full read', async () => {
+    const r = await rig(2);
+    r.store.table.set('B-new', { ...bell('B-new', r.clock.now()), online: false, lastSeenAt: null });
+    await r.stop();
+    const again = new BellSupervisor({ directory: r.store.directory, bus: new AlarmBus({ logger: silentLogger, origin: 'p2' }), logger: silentLogger, now: r.clock.now, sweepMs: 3_600_000, reconcileEvery: 1_000 });
+    await again.start();
+    try {
+      const changed = await again.sweep();
+      expect(changed.map((b) => [b.id, b.trouble])).toEqual([['B-new', ['offline']]]);
+      expect(await again.sweep()).toEqual([]);
+    } finally {
+      await again.stop();
+    }
+  });
 });

@@ -72,7 +72,10 @@ export class BellSupervisor {
     const now = this.now();
     for (const b of await this.deps.directory.bells()) {
       this.bells.set(b.id, b);
-      this.arm(b, now);
+      // Stored troubles that no longer hold (a bell never heard, a deadline passed while no process ran) are settled
+      // at the first sweep, when everything that listens for them has started; the others wait for their deadline.
+      if (this.stale(b, now)) this.deadlines.set(b.id, now.getTime());
+      else this.arm(b, now);
     }
     // Bells provisioned or taken out of service (here or in another process): read the table again.
     this.offDirectory = this.deps.bus.on('directory.changed', () => this.reconcile().then(() => undefined));
@@ -281,6 +284,11 @@ export class BellSupervisor {
       for (const r of rows) this.dirty.add(r.id);
       throw err;
     }
+  }
+
+  private stale(row: BellRow, now: Date): boolean {
+    const trouble = troublesOf(healthOf(row), now);
+    return !same(trouble, row.trouble) || !trouble.includes('offline') !== row.online;
   }
 
   /** Recomputes troubles in memory; true when they (or being online) changed. */
