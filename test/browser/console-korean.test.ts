@@ -7,6 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { legibleHangul, raiseAt } from '../places/browser-support.ts';
+import { switchLanguage } from '../support/browser.ts';
 import { screenshotPath, startConsoleRig, type ConsoleRig } from '../support/console-rig.ts';
 import type { TestSystem } from '../support/system.ts';
 
@@ -114,9 +115,9 @@ describe('Korean screens never show an English server sentence (Chromium)', () =
       expect(english.size).toBeGreaterThan(5);
 
       // The same problems in English once the console is switched: the console's own sentences, by code.
-      await page.getByTestId('lang-switch').click();
+      await switchLanguage(page, 'English');
       await expect.poll(() => page.getByTestId('scenario-steps-issues').textContent()).toMatch(/Step 2: [A-Za-z ]+ is listed twice\./);
-      await page.getByTestId('lang-switch').click();
+      await switchLanguage(page, '한국어');
     } finally {
       await page.close();
     }

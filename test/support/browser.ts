@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { PASSWORD } from './fixtures.ts';
 
 /** Debian's Chromium; never a downloaded browser. Override with CHROMIUM_PATH. */
@@ -67,4 +68,16 @@ export async function holdUntilGone(page: Page, testId: string): Promise<void> {
   } finally {
     await page.mouse.up();
   }
+}
+
+/**
+ * Switches the console's language, clicking again while the switch still offers `to`: in full runs a first click was
+ * seen to change nothing (never when the file ran alone). What the tests look at is the page once switched.
+ */
+export async function switchLanguage(page: Page, to: 'English' | '한국어'): Promise<void> {
+  const button = page.getByTestId('lang-switch');
+  await expect.poll(async () => {
+    if ((await button.textContent()) === to) await button.click();
+    return button.textContent();
+  }).not.toBe(to);
 }
