@@ -15,7 +15,7 @@
  */
 import type { Logger } from 'pino';
 import type { BellEventSignal, BellHeartbeatSignal, BellRecord, BellStatusSignal, Rejection } from '../../gateway/index.ts';
-import { clockSkewMs, DeadlineHeap, isSecurityRejection, LOW_BATTERY_PERCENT, nextTimedChange, troublesOf, type BellHealth } from '../../gateway/index.ts';
+import { clockSkewMs, DeadlineHeap, isSecurityRejection, LOW_BATTERY_PERCENT, nextTimedChange, troublesOf, type BellHealth, type Trouble } from '../../gateway/index.ts';
 import type { BusPort } from '../bus/index.ts';
 import type { BellHealthPatch, BellRow, DirectoryStore } from '../store/index.ts';
 import { presentBell } from './present.ts';
@@ -74,7 +74,7 @@ export class BellSupervisor {
       this.bells.set(b.id, b);
       // Stored troubles that no longer hold (a bell never heard, a deadline passed while no process ran) are settled
       // at the first sweep, when everything that listens for them has started; the others wait for their deadline.
-      if (this.stale(b, now)) this.deadlines.set(b.id, now.getTime());
+      if (this.unsettled(b, now)) this.deadlines.set(b.id, now.getTime());
       else this.arm(b, now);
     }
     // Bells provisioned or taken out of service (here or in another process): read the table again.
@@ -286,20 +286,20 @@ export class BellSupervisor {
     }
   }
 
-  private stale(row: BellRow, now: Date): boolean {
+  /** The bell's troubles and being online by the time alone, or null when they are what it holds now. */
+  private unsettled(row: BellRow, now: Date): { trouble: Trouble[]; online: boolean } | null {
     const trouble = troublesOf(healthOf(row), now);
-    return !same(trouble, row.trouble) || !trouble.includes('offline') !== row.online;
+    const online = !trouble.includes('offline');
+    return same(trouble, row.trouble) && online === row.online ? null : { trouble, online };
   }
 
   /** Recomputes troubles in memory; true when they (or being online) changed. */
   private settle(row: BellRow, now = this.now()): boolean {
-    const trouble = troublesOf(healthOf(row), now);
-    const online = !trouble.includes('offline');
-    if (same(trouble, row.trouble) && online === row.online) return false;
-    this.deps.logger.info({ bellId: row.id, siteId: row.siteId, trouble, was: row.trouble }, 'bell troubles changed');
-    const settled = { ...row, trouble, online };
-    this.bells.set(row.id, settled);
-    if (!same(trouble, row.trouble)) this.troubleChanged.add(row.id);
+    const next = this.unsettled(row, now);
+    if (!next) return false;
+    this.deps.logger.info({ bellId: row.id, siteId: row.siteId, trouble: next.trouble, was: row.trouble }, 'bell troubles changed');
+    this.bells.set(row.id, { ...row, ...next });
+    if (!same(next.trouble, row.trouble)) this.troubleChanged.add(row.id);
     return true;
   }
 
