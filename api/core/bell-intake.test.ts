@@ -134,6 +134,30 @@ describe('bell intake (fake store, fake clock)', () => {
     expect(second.bell.rejected).toEqual([]);
   });
 
+  it('a retransmission another process stored first is answered with that incident, never the one shown from memory', async () => {
+    const a = await coreRig({ name: 'a' });
+    const b = await coreRig({ store: a.store, name: 'b' });
+    a.send(1);
+    await a.core.idle(1_000);
+    const stored = a.bell.acks[0]!.incident!;
+    // The bell heard nothing in time and sent again: to b, which rings it from memory under an id of its own.
+    let release!: () => void;
+    a.store.readGate = new Promise((resolve) => (release = resolve));
+    b.send(1);
+    await settle();
+    expect(b.told.map((t) => t.incident.id)).not.toContain(stored);
+    // The database said "stored before" and b reads that incident (slowly); another copy arrives meanwhile.
+    b.send(1);
+    await settle();
+    expect(b.bell.acks).toEqual([]);
+    release();
+    await b.core.idle(1_000);
+    await settle();
+    b.send(1);
+    await settle();
+    expect(b.bell.acks).toEqual([{ seq: 1, incident: stored, state: 'received' }, { seq: 1, incident: stored, state: 'received' }]);
+  });
+
   it('a store failure is retried until it holds; the bell is answered once, after', async () => {
     const { store, core, bell, send, metrics } = await coreRig();
     store.failingWrites = 3;

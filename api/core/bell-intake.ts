@@ -129,7 +129,7 @@ export class BellIntake {
       item: write,
       after: (result) => {
         alertStored(new Set(result.firstAlertStored ?? []));
-        this.afterStored(s, entry, write, result);
+        this.afterStored(s, mem, entry, write, result);
       },
       // Left pending in memory: its copies get no answer, so the bell keeps it lit and sending (never a false `received`).
       setAside: (reason) => {
@@ -172,21 +172,28 @@ export class BellIntake {
     this.deps.logger.info({ bellId: s.bellId, seq: s.seq, boot: s.boot, epoch: state.epoch, why }, 'bell restarted its counting');
   }
 
-  private afterStored(s: BellEventSignal, entry: SeenEvent, write: BellEventWrite, result: BellEventWriteResult): void {
+  private afterStored(s: BellEventSignal, mem: BellMemory, entry: SeenEvent, write: BellEventWrite, result: BellEventWriteResult): void {
     this.deps.metrics.pressToStored.observe((this.deps.now().getTime() - s.receivedAt.getTime()) / 1000);
-    entry.stored = true;
     if (result.outcome === 'stored') {
+      entry.stored = true;
       this.deps.effects.stored(write, entry.record, result);
       this.reply(s, entry.record);
       return;
     }
+    // The database decided otherwise (another process stored it first, or joined it elsewhere). Until its incident
+    // is read, memory still names the one shown, perhaps an id that will never exist: copies get no answer meanwhile.
     const shown = entry.record;
     this.deps.effects.reconcile(s, write, shown, result)
       .then((record) => {
         entry.record = record;
+        entry.stored = true;
         this.reply(s, record);
       })
-      .catch((err: unknown) => this.deps.logger.error({ err }, 'reconciling a duplicate event failed'));
+      .catch((err: unknown) => {
+        // Stored all the same: the next copy is answered from the database (answerOldSeq).
+        if (mem.events.get(s.seq) === entry) mem.events.delete(s.seq);
+        this.deps.logger.error({ err, bellId: s.bellId, seq: s.seq }, 'reconciling a duplicate event failed');
+      });
   }
 
   private reply(s: BellEventSignal, record: IncidentRecord | null): void {

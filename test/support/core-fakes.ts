@@ -43,6 +43,8 @@ export class FakeIncidentStore implements BellEventWrites, IncidentReads, Incide
   failingWrites = 0;
   /** While set, bell event writes wait for it (a slow database). */
   gate: Promise<void> | undefined;
+  /** While set, reads of one incident wait for it. */
+  readGate: Promise<void> | undefined;
   writeCalls = 0;
 
   async writeBellEvents(writes: BellEventWrite[]): Promise<{ results: BellEventWriteResult[]; error?: unknown }> {
@@ -78,6 +80,7 @@ export class FakeIncidentStore implements BellEventWrites, IncidentReads, Incide
   }
 
   async get(id: string): Promise<IncidentRecord | null> {
+    await this.readGate;
     const r = this.incidents.get(id);
     return r ? { ...r } : null;
   }
