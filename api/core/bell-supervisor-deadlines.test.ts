@@ -112,4 +112,33 @@ describe('the bell supervisor keeps deadlines in memory', () => {
       await again.stop();
     }
   });
+
+  it('a sweep asked for while another is reading waits for it: once it returns, every bell due by its time is judged', async () => {
+    const r = await rig(2);
+    const readById = r.store.directory.bellsById.bind(r.store.directory);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let slow = true;
+    let reading!: () => void;
+    const entered = new Promise<void>((resolve) => (reading = resolve));
+    (r.store.directory as { bellsById: DirectoryStore['bellsById'] }).bellsById = async (ids) => {
+      if (slow) {
+        slow = false;
+        reading();
+        await held;
+      }
+      return readById(ids);
+    };
+    r.clock.advance(180_000); // B-0 is due; B-1, heard now, is not
+    r.beat('B-1');
+    const timer = r.supervisor.sweep(); // as the timer: takes B-0, and its read hangs
+    await entered;
+    r.clock.advance(1_000);
+    setTimeout(release, 20);
+    await r.supervisor.sweep(); // as a caller who needs the bells due by now judged
+    // Judged by the sweep that took it, before this one returned, and in one batch (one maintenance message).
+    expect(r.health.filter((h) => h.troubleChanged).map((h) => [h.bell.id, h.bell.trouble])).toEqual([['B-0', ['offline']]]);
+    await timer;
+    await r.stop();
+  });
 });

@@ -54,6 +54,8 @@ export class BellSupervisor {
   private readonly unknown = new Map<string, BellHealthPatch[]>();
   private loadingUnknown: Promise<void> | undefined;
   private offDirectory: (() => void) | undefined;
+  /** The sweep or reconcile running now: the next waits for it (see {@link sweep}). */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly deps: {
@@ -159,10 +161,28 @@ export class BellSupervisor {
 
   /**
    * Settles the bells whose next timed change has come (offline deadlines pass here), after reading their rows
-   * again; every `reconcileEvery` sweeps, every bell ({@link reconcile}).
+   * again; every `reconcileEvery` sweeps, every bell ({@link reconcile}). Sweeps and reconciles run one after
+   * another, each judging at the time it starts (`now`, or the clock's time when its turn comes): a sweep whose
+   * read was slow judged heartbeats heard meanwhile by its older time, after a newer sweep had judged them, and
+   * took a bell that had just gone offline back online.
    */
-  async sweep(now = this.now()): Promise<BellRow[]> {
-    if (++this.sweeps % (this.deps.reconcileEvery ?? RECONCILE_EVERY_SWEEPS) === 0) return this.reconcile(now);
+  sweep(now?: Date): Promise<BellRow[]> {
+    return this.inTurn(() => this.sweepAt(now ?? this.now()));
+  }
+
+  /** Flushes health, reads every bell in service, merges what other processes stored, and settles troubles. */
+  reconcile(now?: Date): Promise<BellRow[]> {
+    return this.inTurn(() => this.reconcileAt(now ?? this.now()));
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const mine = this.turn.then(work);
+    this.turn = mine.catch(() => undefined);
+    return mine;
+  }
+
+  private async sweepAt(now: Date): Promise<BellRow[]> {
+    if (++this.sweeps % (this.deps.reconcileEvery ?? RECONCILE_EVERY_SWEEPS) === 0) return this.reconcileAt(now);
     await this.flush();
     const due = this.deadlines.popDue(now.getTime());
     if (due.length === 0) return [];
@@ -173,8 +193,7 @@ export class BellSupervisor {
     return this.judge(stored, now);
   }
 
-  /** Flushes health, reads every bell in service, merges what other processes stored, and settles troubles. */
-  async reconcile(now = this.now()): Promise<BellRow[]> {
+  private async reconcileAt(now: Date): Promise<BellRow[]> {
     await this.flush();
     const inService = await this.deps.directory.bells();
     // A bell taken out of service is no longer supervised (no offline alarms or maintenance SMS for it).

@@ -33,6 +33,9 @@ describe.each([
     await a.publish('heartbeat', '{}', { qos: 0 });
     await b.publish('heartbeat', '{}', { qos: 0 });
     await waitFor(async () => (await guard.get('/api/v1/bells')).body.items.filter((x: { id: string; online: boolean }) => ['B-0301', 'B-0302'].includes(x.id) && x.online).length === 2, 5_000, 'both bells heard');
+    // The keyed bell, never heard, is offline from the first sweep after start: settled (and texted) before counting.
+    await t.system.supervisor.sweep();
+    await waitFor(() => toAdmin().some((r) => r.body?.includes('B-K1')), 5_000, "the never-heard bell's offline");
     const before = toAdmin().length;
     // Three missed heartbeats of both bells at once: one message naming both.
     await t.system.supervisor.sweep(new Date(Date.now() + 3 * 60_000 + 1_000));
