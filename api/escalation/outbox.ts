@@ -14,7 +14,7 @@ import type { BusPort } from '../bus/index.ts';
 import { alarmText, cancelledAtCounterText, policeWebhookPayload, voiceText } from '../notify/messages.ts';
 import type { AlarmFacts, MessageSender, NotificationStatus, OutboundMessage, SendChannel, SendOutcome } from '../notify/types.ts';
 import type { Db } from '../store/index.ts';
-import { recordFromRow, schema } from '../store/index.ts';
+import { recordFromRow, RetryWhileAway, schema } from '../store/index.ts';
 import { policyOf } from '../domain/index.ts';
 
 const { incidents, notifications } = schema;
@@ -82,9 +82,12 @@ export class Outbox {
   private readonly now: () => Date;
   /** Rows sent before they were stored (the first alert): a provider callback for one waits for its row. */
   private readonly unstored = new Map<string, Promise<unknown>>();
+  /** Provider reports and send outcomes that met the database away: nobody else would write them again. */
+  private readonly whileAway: RetryWhileAway;
 
   constructor(private readonly deps: OutboxDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.whileAway = new RetryWhileAway({ logger: deps.logger });
   }
 
   async start(): Promise<void> {
@@ -140,6 +143,7 @@ export class Outbox {
     this.stopped = true;
     clearTimeout(this.timer);
     clearTimeout(this.tidyTimer);
+    this.whileAway.stop();
   }
 
   kick(): void {
@@ -215,7 +219,7 @@ export class Outbox {
     this.unstored.set(row.id, stored);
     void stored.finally(() => this.unstored.delete(row.id));
     this.deliver(row, incident, everyone, async (status, extra) => {
-      if (await stored) await this.setStatus(row, status, extra);
+      if (await stored) await this.whileAway.write(`outcome of sending ${row.id}`, () => this.setStatus(row, status, extra));
     }).catch((err: unknown) => this.deps.logger.error({ err, id: row.id }, 'sending the first alert failed'));
   }
 
@@ -284,7 +288,15 @@ export class Outbox {
    * A provider's status callback, by our notification id or the provider's: one statement, which also
    * refuses to move a notification backwards (a late `sent` after `delivered`). True when a row changed.
    */
-  async applyCallback(ref: { id?: string | undefined; providerId?: string | null | undefined }, status: NotificationStatus, extra: Partial<typeof notifications.$inferInsert> = {}): Promise<boolean> {
+  /**
+   * A provider's report of a notification (a status callback), applied now or, while the database is away, kept and
+   * applied once it answers: the provider reports each status once.
+   */
+  async takeReport(ref: { id?: string | undefined; providerId?: string | null | undefined }, status: NotificationStatus, extra: Partial<typeof notifications.$inferInsert> = {}): Promise<void> {
+    await this.whileAway.write(`${status} report of ${ref.id ?? ref.providerId ?? 'a notification'}`, () => this.applyCallback(ref, status, extra));
+  }
+
+  private async applyCallback(ref: { id?: string | undefined; providerId?: string | null | undefined }, status: NotificationStatus, extra: Partial<typeof notifications.$inferInsert> = {}): Promise<boolean> {
     const which = ref.id ? eq(notifications.id, ref.id) : ref.providerId ? eq(notifications.providerId, ref.providerId) : undefined;
     if (!which) return false;
     const [updated] = await this.deps.db

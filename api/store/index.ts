@@ -5,3 +5,4 @@ export * from './directory-store.ts';
 export * as schema from './schema.ts';
 export * from './escalation-store.ts';
 export { isStoreAway } from './store-errors.ts';
+export { RetryWhileAway } from './retry-while-away.ts';

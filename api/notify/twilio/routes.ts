@@ -48,7 +48,7 @@ export function twilioRoutes(deps: TwilioRouteDeps): Router {
     const update = parseStatusCallback(req.body as Record<string, unknown>, fullUrl(deps, req));
     // A first alert is sent before its row is stored: a quick callback waits for the row.
     await deps.outbox.whenStored(update.notificationId);
-    await deps.outbox.applyCallback({ id: update.notificationId, providerId: update.providerId }, update.status, update.errorCode ? { lastError: `provider error ${update.errorCode}` } : {});
+    await deps.outbox.takeReport({ id: update.notificationId, providerId: update.providerId }, update.status, update.errorCode ? { lastError: `provider error ${update.errorCode}` } : {});
     res.type(TWIML_CONTENT_TYPE).send(twimlReply());
   });
 
