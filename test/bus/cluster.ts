@@ -102,6 +102,16 @@ export class Cluster {
     return seen;
   }
 
+  /** What a console was sent of these incidents, message by message (for a failure's message). */
+  describe(m: Member, ids: readonly string[]): string {
+    const wanted = new Set(ids);
+    const seen = m.stream.messages.flatMap((msg) =>
+      (msg.type === 'incident.created' || msg.type === 'incident.updated') && wanted.has(msg.data.id)
+        ? [`${msg.data.id} ${msg.type} r${msg.data.revision ?? '-'} ${msg.data.status}${msg.data.stored ? ' stored' : ''}`] : []);
+    const closed = m.stream.closedWith ? `; the stream was closed: ${m.stream.closedWith.code} ${m.stream.closedWith.reason}` : '';
+    return `${ids.join(', ')} (${seen.length > 0 ? seen.join('; ') : 'no message'})${closed}`;
+  }
+
   /** Each incident's newest view among stream messages (and listed incidents), by revision as the console keeps it. */
   latest(messages: readonly StreamMessage[]): Map<string, Incident> {
     const view = new Map<string, Incident>();

@@ -27,7 +27,7 @@ describe('one system, three processes (real PostgreSQL, Mosquitto and OS process
       await waitFor(() => {
         const heard = c.heard(m);
         return [...ids].every((id) => heard.get(id)?.stored) || undefined;
-      }, 60_000, `${m.name}'s console to hear all 50 incidents stored`);
+      }, 60_000, () => `${m.name}'s console to hear all 50 incidents stored; not yet: ${c.describe(m, [...ids].filter((id) => !c.heard(m).get(id)?.stored))}`);
     }
     // The presses really were spread: every process stored some of them.
     const origins = await rows<{ n: string }>(`select count(distinct origin) as n from bus_events where type = 'incident.opened'`);

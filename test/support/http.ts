@@ -57,8 +57,11 @@ export class ApiClient {
 
 export class StreamClient {
   readonly messages: (StreamMessage & { receivedAt: number })[] = [];
+  /** How the server ended the stream, if it did (for a failure's message). */
+  closedWith: { code: number; reason: string } | undefined;
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => this.messages.push({ ...(JSON.parse(data.toString()) as StreamMessage), receivedAt: Date.now() }));
+    ws.on('close', (code, reason) => (this.closedWith = { code, reason: reason.toString() }));
   }
 
   waitFor<T extends StreamMessage['type']>(
