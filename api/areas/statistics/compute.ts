@@ -80,7 +80,7 @@ export function incidentLines(incidents: readonly StatIncident[], times: Readonl
   return incidents.map((i) => ({ ...i, seconds: secondsOfSteps(i, times.get(i.id) ?? {}) }));
 }
 
-const FALSE_ALARM = 'false_alarm';
+export const FALSE_ALARM = 'false_alarm';
 
 export function computeStatistics(lines: readonly IncidentLine[]): Statistics {
   const kinds = new Map<string, Count>();
@@ -124,6 +124,58 @@ export function computeStatistics(lines: readonly IncidentLine[]): Statistics {
     responseTimes: {
       acknowledged: summariseDurations(durations.acknowledged), onScene: summariseDurations(durations.onScene),
       separated: summariseDurations(durations.separated), policeHandover: summariseDurations(durations.policeHandover),
+    },
+  };
+}
+
+/**
+ * One tally the database counted (store.ts `summary`): `dim` is total, site, counter, month, mode, source, status,
+ * kind, false_alarm, unclassified, or `ms:<measure>` with `a` a duration in milliseconds and `n` how many took it.
+ */
+export interface SummaryRow {
+  dim: string;
+  a: string | null;
+  b: string | null;
+  n: number;
+}
+
+export interface PlaceNames {
+  site(siteId: string): string;
+  counter(siteId: string, counterId: string): string;
+}
+
+/** The same statistics as {@link computeStatistics}, from tallies the database counted instead of every incident. */
+export function statisticsFromSummary(rows: readonly SummaryRow[], names: PlaceNames): Statistics {
+  const of = (dim: string) => rows.filter((r) => r.dim === dim);
+  const counts = (dim: string) => of(dim).map((r) => ({ key: r.a ?? '', label: r.a ?? '', count: r.n })).sort(byCountDesc);
+  const single = (dim: string) => of(dim)[0]?.n ?? 0;
+  const unclassified = single('unclassified');
+  const durations = (m: ResponseMeasure): number[] => {
+    const values: number[] = [];
+    // The same seconds as secondsFromPress: from the milliseconds between press and step, to a tenth.
+    for (const r of of(`ms:${m}`)) {
+      const seconds = secondsFromPress(new Date(0), new Date(Number(r.a)))!;
+      for (let k = 0; k < r.n; k++) values.push(seconds);
+    }
+    return values;
+  };
+  return {
+    total: single('total'),
+    falseAlarms: single('false_alarm'),
+    byKind: [...counts('kind'), ...(unclassified > 0 ? [{ key: 'unclassified', label: 'unclassified', count: unclassified }] : [])].sort(byCountDesc),
+    bySite: of('site').map((r) => ({ key: r.a!, label: names.site(r.a!), count: r.n })).sort(byCountDesc),
+    byCounter: of('counter').map((r) => {
+      const siteName = names.site(r.a!);
+      const counterName = names.counter(r.a!, r.b!);
+      return { key: `${r.a}/${r.b}`, label: `${siteName} · ${counterName}`, count: r.n, siteId: r.a!, siteName, counterName };
+    }).sort(byCountDesc),
+    byMonth: counts('month').sort((a, b) => a.key.localeCompare(b.key)),
+    byMode: counts('mode'),
+    bySource: counts('source'),
+    byStatus: counts('status'),
+    responseTimes: {
+      acknowledged: summariseDurations(durations('acknowledged')), onScene: summariseDurations(durations('onScene')),
+      separated: summariseDurations(durations('separated')), policeHandover: summariseDurations(durations('policeHandover')),
     },
   };
 }

@@ -6,7 +6,9 @@ import type { AreaContext } from '../../area.ts';
 import { authenticate, userOf } from '../../http/context.ts';
 import { forbidden, HttpError, parseQuery } from '../../http/errors.ts';
 import { isCalendarDate } from '../aftercare/allowance.ts';
-import { computeStatistics, firstTimesOf, incidentLines, repeatComplainants, type IncidentLine, type StatIncident, type StatTimes } from './compute.ts';
+import {
+  computeStatistics, firstTimesOf, incidentLines, repeatComplainants, statisticsFromSummary, type IncidentLine, type PlaceNames, type StatIncident, type StatTimes,
+} from './compute.ts';
 import { statisticsCsv, statisticsWorkbook, type ExportMeta } from './export.ts';
 import { checkImportRows } from './import-rows.ts';
 import { importTemplate, XLSX_TYPE } from './import-workbook.ts';
@@ -35,8 +37,10 @@ export function statisticsRoutes(ctx: AreaContext): Router {
 
   r.get('/statistics', async (req, res) => {
     const q = parseQuery(statisticsQuery, req.query);
-    const { lines, filter } = await loadWithFilter(ctx, store, res, q);
-    res.json({ filter: q, statistics: computeStatistics(lines), repeatComplainants: repeatComplainants(await store.complainantLinks(filter)) });
+    // Counted by the database: the exports below list every incident, the board needs only the tallies.
+    const filter = filterFor(ctx, res, q);
+    const [summary, links] = await Promise.all([store.summary(filter, siteZones(ctx)), store.complainantLinks(filter)]);
+    res.json({ filter: q, statistics: statisticsFromSummary(summary, placeNames(ctx)), repeatComplainants: repeatComplainants(links) });
   });
 
   r.get('/statistics/export.xlsx', async (req, res) => {
@@ -105,7 +109,8 @@ function dayStart(d: string, zone: string): Date {
   return zonedInstant({ year: +d.slice(0, 4), month: +d.slice(5, 7), day: +d.slice(8, 10), hour: 0, minute: 0, second: 0 }, zone);
 }
 
-async function loadWithFilter(ctx: AreaContext, store: StatisticsStore, res: Response, q: StatQuery): Promise<{ lines: IncidentLine[]; filter: StatFilter }> {
+/** Who asks decides the sites counted; the dates are days of the sites' clock (see zoneFor). */
+function filterFor(ctx: AreaContext, res: Response, q: StatQuery): StatFilter {
   const scope = statisticsScope(userOf(res));
   if (scope === null) throw forbidden('see statistics');
   let siteIds: readonly string[] | undefined = scope === 'all' ? undefined : scope;
@@ -114,7 +119,24 @@ async function loadWithFilter(ctx: AreaContext, store: StatisticsStore, res: Res
     siteIds = siteIds && !siteIds.includes(q.siteId) ? [] : [q.siteId];
   }
   const zone = zoneFor(ctx, siteIds, q.siteId);
-  const filter: StatFilter = { mode: q.mode, siteIds, from: q.from ? dayStart(q.from, zone) : undefined, to: q.to ? dayStart(q.to, zone) : undefined };
+  return { mode: q.mode, siteIds, from: q.from ? dayStart(q.from, zone) : undefined, to: q.to ? dayStart(q.to, zone) : undefined };
+}
+
+/** Each site's time zone, for months counted on the site's own calendar. */
+function siteZones(ctx: AreaContext): Record<string, string> {
+  return Object.fromEntries(ctx.places.allSites().map((s) => [s.id, s.timezone]));
+}
+
+/** Sites and counters by name, as the incidents list them (the id when a place is gone). */
+function placeNames(ctx: AreaContext): PlaceNames {
+  return {
+    site: (id) => ctx.places.site(id)?.name ?? id,
+    counter: (siteId, id) => ctx.places.counter(siteId, id)?.name ?? id,
+  };
+}
+
+async function loadWithFilter(ctx: AreaContext, store: StatisticsStore, res: Response, q: StatQuery): Promise<{ lines: IncidentLine[]; filter: StatFilter }> {
+  const filter = filterFor(ctx, res, q);
   const rows = await store.statIncidents(filter);
   const times = new Map<string, StatTimes>();
   const incidents: StatIncident[] = rows.map((i) => {
