@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { Counter } from 'prom-client';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { newIncidentState } from '../domain/index.ts';
 import { openStoreDatabase, type StoreDatabase } from '../../test/support/store-database.ts';
 import type { Database } from '../store/database.ts';
@@ -103,5 +103,26 @@ describe.each(['pglite', 'postgres'] as const)('rows left sending, on %s', (kind
     } finally {
       only.stop();
     }
+  });
+
+  it('the outcome of our own send, written after the provider\'s reports, keeps their status and records the provider id', async () => {
+    await database.db.insert(schema.notifications).values([row('ntf_late_outcome', now, null), row('ntf_late_failed', now, null)]);
+    const box = outbox(true);
+    await box.takeReport({ id: 'ntf_late_outcome' }, 'delivered');
+    await box.takeReport({ id: 'ntf_late_failed' }, 'failed', { lastError: 'provider error 30003' });
+    const stale = { ...row('x', now, null), status: 'sending' } as Parameters<Outbox['setStatus']>[0];
+    await box.setStatus({ ...stale, id: 'ntf_late_outcome' }, 'sent', { providerId: 'SM-late-1' });
+    await box.setStatus({ ...stale, id: 'ntf_late_failed' }, 'sent', { providerId: 'SM-late-2' });
+    const rows = await database.db.select({ id: schema.notifications.id, status: schema.notifications.status, providerId: schema.notifications.providerId })
+      .from(schema.notifications).where(inArray(schema.notifications.id, ['ntf_late_outcome', 'ntf_late_failed'])).orderBy(schema.notifications.id);
+    expect(rows).toEqual([
+      { id: 'ntf_late_failed', status: 'failed', providerId: 'SM-late-2' },
+      { id: 'ntf_late_outcome', status: 'delivered', providerId: 'SM-late-1' },
+    ]);
+    // A row still sending takes our `sent` as before.
+    await database.db.insert(schema.notifications).values(row('ntf_in_order', now, null));
+    await box.setStatus({ ...stale, id: 'ntf_in_order' }, 'sent', { providerId: 'SM-in-order' });
+    expect(await statusOf('ntf_in_order')).toBe('sent');
+    box.stop();
   });
 });

@@ -315,8 +315,12 @@ export class Outbox {
     const allowed = status === 'queued' || status === 'not_configured' || status === 'sent' || (RANK[status] ?? 0) >= (RANK[row.status] ?? 0);
     if (!allowed) return;
     const now = this.now();
-    const [updated] = await this.deps.db.update(notifications).set({ status, updatedAt: now, ...extra }).where(eq(notifications.id, row.id)).returning();
-    if (updated) await this.changed(updated);
+    // Our own `sent` can come after the provider's reports (a row sent before it was stored: the send's outcome and
+    // the callbacks all wait for the store, then run side by side): it records the provider id, and never moves a
+    // delivered or failed row back to sent.
+    const next = status === 'sent' ? sql<string>`case when ${rankOf(notifications.status)} <= ${RANK.sent} then 'sent' else ${notifications.status} end` : status;
+    const [updated] = await this.deps.db.update(notifications).set({ status: next, updatedAt: now, ...extra }).where(eq(notifications.id, row.id)).returning();
+    if (updated?.status === status) await this.changed(updated);
   }
 
   /** A stored status change: consoles are told, and an SMS that did not arrive falls over to a call. */
