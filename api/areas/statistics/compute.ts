@@ -80,7 +80,7 @@ export function incidentLines(incidents: readonly StatIncident[], times: Readonl
   return incidents.map((i) => ({ ...i, seconds: secondsOfSteps(i, times.get(i.id) ?? {}) }));
 }
 
-export const FALSE_ALARM = 'false_alarm';
+const FALSE_ALARM = 'false_alarm';
 
 export function computeStatistics(lines: readonly IncidentLine[]): Statistics {
   const kinds = new Map<string, Count>();
@@ -129,8 +129,9 @@ export function computeStatistics(lines: readonly IncidentLine[]): Statistics {
 }
 
 /**
- * One tally the database counted (store.ts `summary`): `dim` is total, site, counter, month, mode, source, status,
- * kind, false_alarm, unclassified, or `ms:<measure>` with `a` a duration in milliseconds and `n` how many took it.
+ * One tally the database counted (store.ts `summary`): `dim` is total, counter (`a` the site, `b` the counter), month,
+ * mode, source, status, classification (`a` the incident's classification as JSON), or `tenths:<measure>` (`a` a
+ * duration in tenths of a second, null for incidents the measure never reached); `n` is how many.
  */
 export interface SummaryRow {
   dim: string;
@@ -148,27 +149,39 @@ export interface PlaceNames {
 export function statisticsFromSummary(rows: readonly SummaryRow[], names: PlaceNames): Statistics {
   const of = (dim: string) => rows.filter((r) => r.dim === dim);
   const counts = (dim: string) => of(dim).map((r) => ({ key: r.a ?? '', label: r.a ?? '', count: r.n })).sort(byCountDesc);
-  const single = (dim: string) => of(dim)[0]?.n ?? 0;
-  const unclassified = single('unclassified');
+  const kinds = new Map<string, Count>();
+  const sites = new Map<string, Count>();
+  let falseAlarms = 0;
+  for (const r of of('classification')) {
+    // As computeStatistics counts one incident: once under each of its kinds, false alarms apart.
+    const classification = JSON.parse(r.a ?? '[]') as string[];
+    if (classification.includes(FALSE_ALARM)) falseAlarms += r.n;
+    const abuse = classification.filter((k) => k !== FALSE_ALARM);
+    if (!classification.length) add(kinds, 'unclassified', 'unclassified', r.n);
+    for (const k of new Set(abuse)) add(kinds, k, k, r.n);
+  }
+  const byCounter = of('counter').map((r) => {
+    const siteName = names.site(r.a!);
+    const counterName = names.counter(r.a!, r.b!);
+    add(sites, r.a!, siteName, r.n);
+    return { key: `${r.a}/${r.b}`, label: `${siteName} · ${counterName}`, count: r.n, siteId: r.a!, siteName, counterName };
+  });
   const durations = (m: ResponseMeasure): number[] => {
     const values: number[] = [];
-    // The same seconds as secondsFromPress: from the milliseconds between press and step, to a tenth.
-    for (const r of of(`ms:${m}`)) {
-      const seconds = secondsFromPress(new Date(0), new Date(Number(r.a)))!;
+    // The database rounded each to a tenth as secondsFromPress does.
+    for (const r of of(`tenths:${m}`)) {
+      if (r.a === null) continue;
+      const seconds = Number(r.a) / 10;
       for (let k = 0; k < r.n; k++) values.push(seconds);
     }
     return values;
   };
   return {
-    total: single('total'),
-    falseAlarms: single('false_alarm'),
-    byKind: [...counts('kind'), ...(unclassified > 0 ? [{ key: 'unclassified', label: 'unclassified', count: unclassified }] : [])].sort(byCountDesc),
-    bySite: of('site').map((r) => ({ key: r.a!, label: names.site(r.a!), count: r.n })).sort(byCountDesc),
-    byCounter: of('counter').map((r) => {
-      const siteName = names.site(r.a!);
-      const counterName = names.counter(r.a!, r.b!);
-      return { key: `${r.a}/${r.b}`, label: `${siteName} · ${counterName}`, count: r.n, siteId: r.a!, siteName, counterName };
-    }).sort(byCountDesc),
+    total: of('total')[0]?.n ?? 0,
+    falseAlarms,
+    byKind: [...kinds.values()].sort(byCountDesc),
+    bySite: [...sites.values()].sort(byCountDesc),
+    byCounter: byCounter.sort(byCountDesc),
     byMonth: counts('month').sort((a, b) => a.key.localeCompare(b.key)),
     byMode: counts('mode'),
     bySource: counts('source'),
@@ -178,6 +191,12 @@ export function statisticsFromSummary(rows: readonly SummaryRow[], names: PlaceN
       separated: summariseDurations(durations('separated')), policeHandover: summariseDurations(durations('policeHandover')),
     },
   };
+}
+
+function add(counts: Map<string, Count>, key: string, label: string, n: number): void {
+  const c = counts.get(key);
+  if (c) c.count += n;
+  else counts.set(key, { key, label, count: n });
 }
 
 export interface RepeatComplainant {
