@@ -8,10 +8,12 @@
  * its one transaction, so the engine finds those steps fired and never sends them again; every later step
  * is the engine's, from the database, as before. Each send's outcome is written once its row is stored.
  *
- * With two processes, a press normally reaches one of them (shared subscription) and is told `received`
- * within milliseconds. Only when the database is slow enough for the bell to retransmit to the other
- * process can both send a first alert; the second copy's rows are then kept under the one incident
- * (see adoptFirstAlert) and a person may get the first SMS twice. Twice is better than never.
+ * The sends wait up to half a second for the incident's write (FIRST_ALERT_FROM_MEMORY_AFTER_MS): with a
+ * database that answers, only rows stored by this process are sent. With two processes, a press normally reaches one
+ * of them (shared subscription) and is told `received` within milliseconds; a process frozen or slow for long enough
+ * that the bell's copies went to the other one finds them stored there and sends nothing. Only when the database
+ * itself is slower than that wait can both send a first alert; the second copy's rows are then kept under the one
+ * incident (see adoptFirstAlert) and a person may get the first SMS twice. Twice is better than never.
  */
 import type { Logger } from 'pino';
 import { escalationDecision, escalationView, stepDueAt, type TimelineDraft } from '../domain/index.ts';
@@ -32,7 +34,20 @@ export interface FirstAlertDeps {
   /** The due times of the steps stored pending with the incident go out as `escalation.armed` (this process's engine clock). */
   bus?: BusPort;
   now?: () => Date;
+  /** How long the first alert waits for its rows to be stored before it is sent from memory (default 500 ms). */
+  fromMemoryAfterMs?: number;
+  /** A monotonic clock in ms (default performance.now), to tell a process that was stopped from a slow store. */
+  monotonic?: () => number;
 }
+
+/** A wait that overran by more than this was a stopped process, not a slow store. */
+const STALLED_MS = 1_000;
+
+/**
+ * Short beside a guard's reaction and far above a healthy alarm write (milliseconds), so the first SMS waits for the
+ * store only when waiting costs nothing, and the console has rung from memory meanwhile in any case.
+ */
+export const FIRST_ALERT_FROM_MEMORY_AFTER_MS = 500;
 
 export class FirstAlert implements FirstAlertPort {
   private readonly now: () => Date;
@@ -73,18 +88,41 @@ export class FirstAlert implements FirstAlertPort {
     return { rows, entries };
   }
 
-  /** Sends the plan's notifications now; each outcome is written once `stored` names its row as stored. */
+  /**
+   * Sends the plan's notifications once their rows are stored, or from memory when the store has not answered within
+   * `fromMemoryAfterMs` (the database away or slow); each outcome is written once `stored` names its row as stored.
+   * Waiting that moment first means a press another process stored first (a copy it took while this one was frozen
+   * or slow) is not texted twice: only the rows stored here are sent.
+   */
   send(record: IncidentRecord, plan: FirstAlertPlan, stored: Promise<ReadonlySet<string>>): void {
     const everyone = this.deps.roster.people;
-    for (const row of plan.rows.notifications) {
-      if (row.status !== 'sending') continue;
-      const isStored = stored.then((ids) => ids.has(row.id));
-      this.deps.outbox.sendBeforeStored(row as NotificationRow, record, everyone, isStored);
-    }
+    const wait = this.deps.fromMemoryAfterMs ?? FIRST_ALERT_FROM_MEMORY_AFTER_MS;
+    const monotonic = this.deps.monotonic ?? (() => performance.now());
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      const arm = () => {
+        const armedAt = monotonic();
+        timer = setTimeout(() => {
+          // Fired long after it was due: this process was stopped (SIGSTOP, a stalled loop), not the store slow. The
+          // write's answer may be waiting behind this timer: it gets a moment of running time before memory sends.
+          if (monotonic() - armedAt > wait + STALLED_MS) arm();
+          else resolve(null);
+        }, wait);
+      };
+      arm();
+    });
+    void Promise.race([stored, late]).then((ids) => {
+      clearTimeout(timer);
+      for (const row of plan.rows.notifications) {
+        if (row.status !== 'sending' || (ids && !ids.has(row.id))) continue;
+        const isStored = ids ? Promise.resolve(true) : stored.then((now) => now.has(row.id));
+        this.deps.outbox.sendBeforeStored(row as NotificationRow, record, everyone, isStored);
+      }
+    });
     void stored.then((ids) => {
       const lost = plan.rows.notifications.filter((n) => !ids.has(n.id));
       if (lost.length > 0) {
-        this.deps.logger.warn({ incidentId: record.id, ids: lost.map((n) => n.id) }, 'first alert also sent by another process for the same incident (not stored twice)');
+        this.deps.logger.warn({ incidentId: record.id, ids: lost.map((n) => n.id) }, 'first alert planned here for an incident another process stored first (not stored twice)');
       }
     });
   }
