@@ -19,7 +19,10 @@ export interface FaultResult {
   rungOnSomeConsole: number;
   pressedBells: number;
   smsSent: number;
+  /** SMS sent again for a notification already sent (one row, two messages). */
   smsDuplicates: number;
+  /** SMS sent for a notification that was never stored (a first alert from memory whose incident another process stored). */
+  smsUnstored: number;
   /** From the mend until every press sent before it was received. */
   recoverMs: number | null;
   lost: boolean;
@@ -79,7 +82,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runFault(rig: Rig, fault: Fault, t: PhaseTiming): Promise<FaultResult> {
   const sentBefore = new Set(rig.presses.sent.keys());
   const smsBefore = rig.twilio.requests.filter((r) => r.kind === 'sms').length;
-  const smsRowsBefore = await rig.smsRows();
   for (const r of rig.rung) r.clear();
   rig.command({ type: 'press', perSecond: t.perSecond });
   await sleep(Math.max(t.settleMs, fault.settleMs ?? 0));
@@ -101,13 +103,14 @@ export async function runFault(rig: Rig, fault: Fault, t: PhaseTiming): Promise<
   const counted = await countPresses(rig, keys);
   const judged = await fault.judge?.(rig, keys, { injectedAt, healedAt });
   const smsSent = rig.twilio.requests.filter((r) => r.kind === 'sms').length - smsBefore;
-  const smsRows = (await rig.smsRows()) - smsRowsBefore;
+  const sms = await rig.smsOf(rig.twilio.requests.filter((r) => r.kind === 'sms').slice(smsBefore));
   const result: FaultResult = {
     fault: fault.name,
     holdMs: t.holdMs,
     ...counted,
     smsSent,
-    smsDuplicates: Math.max(0, smsSent - smsRows),
+    smsDuplicates: sms.again,
+    smsUnstored: sms.unstored,
     recoverMs: Number.isFinite(lastBeforeHeal) ? lastBeforeHeal - healedAt : null,
     lost: false,
     ...judged?.figures,
@@ -151,7 +154,7 @@ export function formatResult(r: FaultResult): string {
     `${r.lost ? 'LOSS' : 'ok  '} ${r.fault} (${r.holdMs / 1000} s): sent ${r.sent}, received ${r.received}, stored ${r.stored} ` +
     `(more than once ${r.storedMoreThanOnce}, received but not stored ${r.receivedNotStored}, never received ${r.neverReceived}), ` +
     `rung on every console ${r.rungOnEveryConsole}/${r.pressedBells} (on one at least ${r.rungOnSomeConsole}), ` +
-    `SMS ${r.smsSent} (duplicates ${r.smsDuplicates}), recovered in ${r.recoverMs === null ? 'never' : `${(r.recoverMs / 1000).toFixed(1)} s`}` +
+    `SMS ${r.smsSent} (sent again ${r.smsDuplicates}, not stored ${r.smsUnstored}), recovered in ${r.recoverMs === null ? 'never' : `${(r.recoverMs / 1000).toFixed(1)} s`}` +
     faultFigures(r)
   );
 }

@@ -230,13 +230,13 @@ export class Rig {
    * Runs a read on the database: PostgreSQL straight (not through the proxy); the embedded one through an online
    * backup of the running server (`guardbell backup`'s door), opened in this process.
    */
-  async read<T>(text: string): Promise<T[]> {
+  async read<T>(text: string, params: unknown[] = []): Promise<T[]> {
     if (this.embedded) {
       const tar = await askRunningServer(this.embeddedDataDir);
       if (!tar) throw new Error('the embedded Guardbell did not answer the backup door');
       const copy = await PGlite.create({ loadDataDir: new Blob([new Uint8Array(tar)]) });
       try {
-        return (await copy.query<T>(text)).rows;
+        return (await copy.query<T>(text, params)).rows;
       } finally {
         await copy.close();
       }
@@ -244,7 +244,7 @@ export class Rig {
     const client = new pg.Client({ connectionString: this.database.url });
     await client.connect();
     try {
-      return (await client.query(text)).rows as T[];
+      return (await client.query(text, params)).rows as T[];
     } finally {
       await client.end();
     }
@@ -303,10 +303,15 @@ export class Rig {
     rmSync(join(this.dataMount, 'filler'), { force: true });
   }
 
-  /** SMS notification rows that were handed to the provider (one per step, recipient and channel). */
-  async smsRows(): Promise<number> {
-    const rows = await this.read<{ n: string }>("select count(*) as n from notifications where channel = 'sms' and provider_id is not null");
-    return Number(rows[0]?.n ?? 0);
+  /**
+   * Of these SMS requests at the fake Twilio, each naming its notification in the status callback URL: how many were
+   * sent again for a notification already sent, and how many name a notification that was never stored.
+   */
+  async smsOf(requests: readonly { statusCallback?: string | undefined }[]): Promise<{ again: number; unstored: number }> {
+    const ids = requests.map((r) => new URL(r.statusCallback ?? 'http://x/').searchParams.get('n') ?? '');
+    const distinct = [...new Set(ids)];
+    const stored = new Set((await this.read<{ id: string }>(`select id from notifications where id = any($1)`, [distinct])).map((r) => r.id));
+    return { again: ids.length - distinct.length, unstored: ids.filter((id) => !stored.has(id)).length };
   }
 
   /** The Guardbell processes' own logs (LOG_LEVEL warn), for the report of a run that lost something. */
