@@ -99,10 +99,10 @@ export class StatisticsStore {
                to_char(${i.openedAt} at time zone coalesce(${JSON.stringify(zones)}::jsonb ->> ${i.siteId}, 'UTC'), 'YYYY-MM') as month,
                ${sql.join(RESPONSE_MEASURES.map((m) => sql`${tenths(m)} as ${sql.identifier(`t_${m}`)}`), sql`, `)}
         from ${i}
-        left join (
-          select ${t.incidentId} as incident_id, ${sql.join(RESPONSE_MEASURES.map((m) => sql`${first(m)} as ${sql.identifier(m)}`), sql`, `)}
-          from ${t} where ${inArray(t.kind, TIMED_KINDS)} group by ${t.incidentId}
-        ) f on f.incident_id = ${i.id}
+        left join lateral (
+          select ${sql.join(RESPONSE_MEASURES.map((m) => sql`${first(m)} as ${sql.identifier(m)}`), sql`, `)}
+          from ${t} where ${t.incidentId} = ${i.id} and ${inArray(t.kind, TIMED_KINDS)}
+        ) f on true
         where ${this.where(f) ?? sql`true`}
       ) base
       group by grouping sets ((site_id, counter_id), (month), (mode), (source), (status), (classification), ${sql.join(sets.map((c) => sql`(${c})`), sql`, `)}, ())
