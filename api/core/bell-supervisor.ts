@@ -162,9 +162,9 @@ export class BellSupervisor {
   /**
    * Settles the bells whose next timed change has come (offline deadlines pass here), after reading their rows
    * again; every `reconcileEvery` sweeps, every bell ({@link reconcile}). Sweeps and reconciles run one after
-   * another, each judging at the time it starts (`now`, or the clock's time when its turn comes): a sweep whose
-   * read was slow judged heartbeats heard meanwhile by its older time, after a newer sweep had judged them, and
-   * took a bell that had just gone offline back online.
+   * another, each judging at the time its turn comes (or `now`): side by side, a sweep asked for while another was
+   * reading returned before the bells that one had taken were judged, and their changes went out later as a batch
+   * (a maintenance SMS) of their own.
    */
   sweep(now?: Date): Promise<BellRow[]> {
     return this.inTurn(() => this.sweepAt(now ?? this.now()));
