@@ -285,10 +285,6 @@ export class Outbox {
   }
 
   /**
-   * A provider's status callback, by our notification id or the provider's: one statement, which also
-   * refuses to move a notification backwards (a late `sent` after `delivered`). True when a row changed.
-   */
-  /**
    * A provider's report of a notification (a status callback), applied now or, while the database is away, kept and
    * applied once it answers: the provider reports each status once.
    */
@@ -296,6 +292,10 @@ export class Outbox {
     await this.whileAway.write(`${status} report of ${ref.id ?? ref.providerId ?? 'a notification'}`, () => this.applyCallback(ref, status, extra));
   }
 
+  /**
+   * A provider's status callback, by our notification id or the provider's: one statement, which also
+   * refuses to move a notification backwards (a late `sent` after `delivered`). True when a row changed.
+   */
   private async applyCallback(ref: { id?: string | undefined; providerId?: string | null | undefined }, status: NotificationStatus, extra: Partial<typeof notifications.$inferInsert> = {}): Promise<boolean> {
     const which = ref.id ? eq(notifications.id, ref.id) : ref.providerId ? eq(notifications.providerId, ref.providerId) : undefined;
     if (!which) return false;
