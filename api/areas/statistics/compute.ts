@@ -68,10 +68,21 @@ function secondsOfSteps(i: StatIncident, times: StatTimes): Record<ResponseMeasu
 }
 
 
-function tally(counts: Map<string, Count>, key: string, label: string): void {
+function tally(counts: Map<string, Count>, key: string, label: string, n = 1): void {
   const c = counts.get(key);
-  if (c) c.count++;
-  else counts.set(key, { key, label, count: 1 });
+  if (c) c.count += n;
+  else counts.set(key, { key, label, count: n });
+}
+
+/**
+ * An incident's classification counted (`n` incidents of it): an incident of two kinds once under each, a false
+ * alarm under none of them, an empty one as unclassified. True for a false alarm.
+ */
+function tallyKinds(kinds: Map<string, Count>, classification: readonly string[], n = 1): boolean {
+  const abuse = classification.filter((k) => k !== FALSE_ALARM);
+  if (!classification.length) tally(kinds, 'unclassified', 'unclassified', n);
+  for (const k of new Set(abuse)) tally(kinds, k, k, n);
+  return abuse.length < classification.length;
 }
 
 const byCountDesc = (a: Count, b: Count) => b.count - a.count || a.key.localeCompare(b.key);
@@ -93,11 +104,7 @@ export function computeStatistics(lines: readonly IncidentLine[]): Statistics {
   const durations: Record<ResponseMeasure, number[]> = { acknowledged: [], onScene: [], separated: [], policeHandover: [] };
   let falseAlarms = 0;
   for (const i of lines) {
-    // An incident of two kinds counts once under each kind; the total counts it once.
-    if (i.classification.includes(FALSE_ALARM)) falseAlarms++;
-    const abuse = i.classification.filter((k) => k !== FALSE_ALARM);
-    if (!abuse.length && !i.classification.length) tally(kinds, 'unclassified', 'unclassified');
-    for (const k of new Set(abuse)) tally(kinds, k, k);
+    if (tallyKinds(kinds, i.classification)) falseAlarms++;
     tally(sites, i.siteId, i.siteName);
     const ck = `${i.siteId}/${i.counterId}`;
     const c = counters.get(ck);
@@ -153,17 +160,12 @@ export function statisticsFromSummary(rows: readonly SummaryRow[], names: PlaceN
   const sites = new Map<string, Count>();
   let falseAlarms = 0;
   for (const r of of('classification')) {
-    // As computeStatistics counts one incident: once under each of its kinds, false alarms apart.
-    const classification = JSON.parse(r.a ?? '[]') as string[];
-    if (classification.includes(FALSE_ALARM)) falseAlarms += r.n;
-    const abuse = classification.filter((k) => k !== FALSE_ALARM);
-    if (!classification.length) add(kinds, 'unclassified', 'unclassified', r.n);
-    for (const k of new Set(abuse)) add(kinds, k, k, r.n);
+    if (tallyKinds(kinds, JSON.parse(r.a ?? '[]') as string[], r.n)) falseAlarms += r.n;
   }
   const byCounter = of('counter').map((r) => {
     const siteName = names.site(r.a!);
     const counterName = names.counter(r.a!, r.b!);
-    add(sites, r.a!, siteName, r.n);
+    tally(sites, r.a!, siteName, r.n);
     return { key: `${r.a}/${r.b}`, label: `${siteName} · ${counterName}`, count: r.n, siteId: r.a!, siteName, counterName };
   });
   const durations = (m: ResponseMeasure): number[] => {
@@ -191,12 +193,6 @@ export function statisticsFromSummary(rows: readonly SummaryRow[], names: PlaceN
       separated: summariseDurations(durations('separated')), policeHandover: summariseDurations(durations('policeHandover')),
     },
   };
-}
-
-function add(counts: Map<string, Count>, key: string, label: string, n: number): void {
-  const c = counts.get(key);
-  if (c) c.count += n;
-  else counts.set(key, { key, label, count: n });
 }
 
 export interface RepeatComplainant {
