@@ -139,13 +139,13 @@ async function loadWithFilter(ctx: AreaContext, store: StatisticsStore, res: Res
   const filter = filterFor(ctx, res, q);
   const rows = await store.statIncidents(filter);
   const times = new Map<string, StatTimes>();
+  const names = placeNames(ctx);
   const incidents: StatIncident[] = rows.map((i) => {
-    const site = ctx.places.site(i.siteId);
     times.set(i.id, firstTimesOf(i));
     return {
-      id: i.id, reference: i.reference ?? undefined, mode: i.mode, status: i.status, source: i.source, siteId: i.siteId, siteName: site?.name ?? i.siteId,
-      counterId: i.counterId, counterName: ctx.places.counter(i.siteId, i.counterId)?.name ?? i.counterId,
-      timezone: site?.timezone ?? 'UTC', openedAt: i.openedAt, classification: i.classification,
+      id: i.id, reference: i.reference ?? undefined, mode: i.mode, status: i.status, source: i.source, siteId: i.siteId, siteName: names.site(i.siteId),
+      counterId: i.counterId, counterName: names.counter(i.siteId, i.counterId),
+      timezone: ctx.places.site(i.siteId)?.timezone ?? 'UTC', openedAt: i.openedAt, classification: i.classification,
     };
   });
   return { lines: incidentLines(incidents, times), filter };
