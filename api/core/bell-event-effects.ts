@@ -69,7 +69,9 @@ export class BellEventEffects {
         };
         if (drill) this.deps.drills?.opened(drill, record.id);
         incidents.openedUnstored(record);
-        incidents.tell('incident.opened', record, { scope: 'process', stored: false });
+        // Every process's consoles ring from memory, not only this one's: the others would otherwise wait for the
+        // write (a batch commit) before they ring. The stored event follows under the same id.
+        incidents.tell('incident.opened', record, { scope: 'cluster', stored: false });
         this.deps.metrics.pressToConsole.observe((this.deps.now().getTime() - s.receivedAt.getTime()) / 1000);
         this.deps.metrics.incidentsOpened.inc({ mode, source: 'bell' });
         const awaiting = awaitingConfirmation(bell.confirm, s.type, s.receivedAt);
@@ -160,8 +162,8 @@ export class BellEventEffects {
       incidents.settled(provisional);
     }
     if (provisional && shown) {
-      // Consoles here were shown an incident that will never exist: withdraw it at once.
-      incidents.tell('incident.closed', { ...shown, status: 'cancelled', closedAt: s.receivedAt, outcome: `joined ${result.incidentId ?? ''}`.trim() }, { scope: 'process', stored: false });
+      // Consoles on every process were shown an incident that will never exist: withdraw it at once.
+      incidents.tell('incident.closed', { ...shown, status: 'cancelled', closedAt: s.receivedAt, outcome: `joined ${result.incidentId ?? ''}`.trim() }, { scope: 'cluster', stored: false });
     } else if (shown && shown.id !== result.incidentId) {
       const truth = await incidents.refresh(shown.id);
       if (truth) incidents.tell(isActive(truth.status) ? 'incident.changed' : 'incident.closed', truth, { scope: 'cluster' });

@@ -225,3 +225,49 @@ describe('sequence memory kept true by the bus', () => {
     expect(a.store.storedSeqs('B-1')).toContain(`${epoch}:1`);
   });
 });
+
+describe('a new incident rings on every process from memory', () => {
+  it('the other processes hear it before its write, unstored, then stored under the same id; their memory waits for the stored one', async () => {
+    const link = new LinkedBuses();
+    const a = await coreRig({ bus: link.bus('a'), name: 'a' });
+    const other = await coreRig({ bus: link.bus('b'), store: a.store, name: 'b' });
+    let release!: () => void;
+    a.store.gate = new Promise((resolve) => (release = resolve));
+    a.send(1);
+    await settle();
+    const remote = () => other.told.filter((t) => !t.local).map((t) => [t.type, t.incident.id, t.incident.stored]);
+    const id = a.told[0]!.incident.id;
+    expect(remote()).toEqual([['incident.opened', id, false]]);
+    expect(other.core.openIncidentsInMemory()).toEqual([]);
+    release();
+    await a.core.idle(1_000);
+    await settle();
+    expect(remote()).toEqual([['incident.opened', id, false], ['incident.opened', id, true]]);
+    expect(other.core.openIncidentsInMemory().map((r) => r.id)).toEqual([id]);
+  });
+
+  it('one the database joined to another process\'s incident is withdrawn on every process', async () => {
+    const link = new LinkedBuses();
+    const a = await coreRig({ bus: link.bus('a'), name: 'a' });
+    const watcher = await coreRig({ bus: link.bus('w'), store: a.store, name: 'w' });
+    // b shares the database but a hears nothing of it (its bus reaches no one): a's memory does not know b's incident.
+    const b = await coreRig({ store: a.store, name: 'b' });
+    b.send(1);
+    await b.core.idle(1_000);
+    const stored = b.bell.acks[0]!.incident!;
+    a.clock.advance(2_000);
+    a.send(2);
+    await a.core.idle(1_000);
+    await settle();
+    expect(a.bell.acks).toEqual([{ seq: 2, incident: stored, state: 'received' }]);
+    const provisional = a.told.find((t) => t.type === 'incident.opened' && !t.incident.stored)!.incident.id;
+    expect(provisional).not.toBe(stored);
+    const remote = watcher.told.filter((t) => !t.local).map((t) => [t.type, t.incident.id, t.incident.status, t.incident.stored]);
+    expect(remote).toEqual([
+      ['incident.opened', provisional, 'triggered', false],
+      ['incident.closed', provisional, 'cancelled', false],
+      ['incident.opened', stored, expect.any(String), true],
+    ]);
+    expect(watcher.core.openIncidentsInMemory().map((r) => r.id)).toEqual([stored]);
+  });
+});

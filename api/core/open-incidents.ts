@@ -137,8 +137,9 @@ export class OpenIncidents {
 
   /** Another process changed an incident: closed ones are forgotten, open ones merged or read. */
   private heard(e: BusEvents['incident.changed'], meta: BusMeta): void {
-    if (meta.local) return;
     const view = e.incident as Incident;
+    // Another process's memory (rung before its write) is not the truth: its stored event follows, or a withdrawal.
+    if (meta.local || !view.stored) return;
     const known = this.open.get(view.id);
     if (known) {
       if ((known.revision ?? 0) > (view.revision ?? 0)) return;

@@ -105,7 +105,7 @@ async function runRound(processes: number, o: BenchOptions, deadline: number): P
     const count = async (q: string) => Number((await db.query<{ n: string }>(q)).rows[0]?.n ?? 0);
     const incidentIds = (await db.query<{ id: string }>(`select id from incidents where bell_id like 'BENCH-%'`)).rows.map((r) => r.id);
     const bellEvents = await count(`select count(*) as n from bell_events where bell_id like 'BENCH-%'`);
-    const openedBy = (await db.query<{ n: string }>(`select count(*) as n from bus_events where type = 'incident.opened' group by origin order by 1 desc`)).rows.map((r) => Number(r.n));
+    const openedBy = (await db.query<{ n: string }>(`select count(*) as n from bus_events where type = 'incident.opened' and data->'incident'->>'stored' = 'true' group by origin order by 1 desc`)).rows.map((r) => Number(r.n));
     const planned = Math.min(o.bells, Math.floor(o.rate * o.citySeconds));
     return summarizeRound(processes, load, { planned, incidentIds, bellEvents, openedBy, provisionMs, startMs });
   } finally {
