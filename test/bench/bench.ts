@@ -89,7 +89,7 @@ export async function runBench(args: string[]): Promise<number> {
   const sup = supervision
     ? `supervision phase with ${opts.supervisionBells} bells heartbeating every ${60 / opts.supervisionCompress} s standing for 60 s (${opts.supervisionCompress}× compressed), ${opts.supervisionBells === 1 ? '' : `${opts.supervisionPerConnection} per MQTT connection, `}beside the broker alone`
     : '';
-  const city = `a city phase: guardbell start × 1, then × 3, on PostgreSQL and the machine's Mosquitto (shared subscription), ${opts.bells} bells in a separate process at ${opts.rate} presses/s for ${opts.citySeconds} s, a guard console per process`;
+  const city = `a city phase: guardbell start × 1, then × 3, on PostgreSQL and an own Mosquitto (shared subscription), ${opts.bells} bells in a separate process at ${opts.rate} presses/s for ${opts.citySeconds} s, a guard console per process`;
   if (!pressPhases && !supervision && !consolePhase && !cityPhase && !reconnectPhase) console.log(`Guardbell bench, back office only: ${opts.backofficeIncidents} seeded incidents, statistics and the managers' history on ${opts.dbs.join(' and ')} (${process.platform}, node ${process.version}${codeVersion()}).`);
   else if (!pressPhases && !supervision && !consolePhase && !cityPhase) console.log(`Guardbell bench, reconnect only: ${opts.reconnectBells} bells with their own MQTT logins back at once, on the embedded broker and on an own Mosquitto, each beside the broker alone (${process.platform}, node ${process.version}${codeVersion()}).`);
   else if (!pressPhases && !supervision && !consolePhase) console.log(`Guardbell bench, city only: ${city} (${process.platform}, node ${process.version}${codeVersion()}).`);

@@ -31,7 +31,7 @@ export function formatCity(r: CityResult): string {
   const single = r.rounds[0];
   const city = r.rounds.at(-1);
   return [
-    `== a city: guardbell start × 1, then × 3 | PostgreSQL (fresh database each) | the machine's Mosquitto, shared subscription |` +
+    `== a city: guardbell start × 1, then × 3 | PostgreSQL (fresh database each) | own Mosquitto (generated settings), shared subscription |` +
       ` ${r.bells} bells in a separate process | ${r.rate} presses/s for ${r.seconds} s | one guard console per process ==`,
     '',
     table(LATENCY_HEADER, r.rounds.flatMap(roundRows)),

@@ -46,7 +46,7 @@ export interface BenchOptions {
   console: 'after' | 'only' | 'off';
   /** Alarms raised one after another in the console phase. */
   consoleAlarms: number;
-  /** The city phase (city-run.ts, PostgreSQL and the machine's Mosquitto): `after` the others, `only` (`--city`), or `off`. */
+  /** The city phase (city-run.ts, PostgreSQL and a Mosquitto of its own): `after` the others, `only` (`--city`), or `off`. */
   city: 'after' | 'only' | 'off';
   /** Length of each of its two press runs (one process, three); at most one press per bell. */
   citySeconds: number;
@@ -87,7 +87,7 @@ console phase (Chromium, once, on the first --db; needs npm run build:console):
   --console               run only the console phase
   --no-console            skip it
   --console-alarms N      alarms timed from incident.created to painted   (50)
-city phase (PostgreSQL, the machine's Mosquitto at TEST_MOSQUITTO_URL or 127.0.0.1:1883; after the others):
+city phase (PostgreSQL, a Mosquitto of its own with the generated broker settings; after the others):
   guardbell start × 1, then × 3 with a shared subscription; --bells bells in a separate process at
   --rate presses/s, one guard console per process
   --city                  run only the city phase

@@ -156,6 +156,7 @@ describe('generated Mosquitto configuration', () => {
     const conf = mosquittoConf({ ...base, tls: { certfile: '/c.crt', keyfile: '/c.key', cafile: '/ca.crt' } });
     const [head, devices, gateway] = conf.split(/\n(?=listener )/);
     expect(head).toMatch(/^per_listener_settings true$/m);
+    expect(head).toMatch(/^set_tcp_nodelay true$/m);
     expect(head).toContain(`max_packet_size ${DEFAULT_BROKER_LIMITS.maxPacketBytes}`);
     expect(devices).toMatch(/^listener 8883\ncafile \/ca.crt\ncertfile \/c.crt\nkeyfile \/c.key\nallow_anonymous false\nuse_username_as_clientid true\npassword_file \/etc\/mosquitto\/gb\/passwd\n/);
     expect(gateway).toMatch(/^listener 8884 10.0.0.5\ncafile/);
