@@ -118,7 +118,8 @@ async function start(): Promise<number> {
     if (system.seededDemo) await demo.seedDemoFloorPlans(system.database.db);
     // Fresh MQTT passwords for the demo's bells at every start (the first start's were issued by the seed): the
     // simulator logs in with them and the lines below print them; nothing fixed ever opens the broker.
-    const passwords = system.seededDemo ? (system.issuedCredentials.bells ?? {}) : await demo.issueDemoBellPasswords(system.database.db);
+    // A copy: the demo's own lines print these, so they are taken out of the general credential lines below.
+    const passwords = system.seededDemo ? { ...system.issuedCredentials.bells } : await demo.issueDemoBellPasswords(system.database.db);
     if (!system.seededDemo) await system.reloadDirectory();
     if (system.issuedCredentials.bells) for (const id of Object.keys(passwords)) delete system.issuedCredentials.bells[id];
     const bells = await demo.startDemoBells({ mqttUrl: system.mqttUrl, topicRoot: config.topicRoot, passwords });
