@@ -74,6 +74,18 @@ export const ALARM_POOL = {
 } as const;
 
 /**
+ * The main pool (escalation, outbox, sessions, the back office). A frozen process must not hold the escalation's and
+ * the outbox's row locks for ever either, but nothing here waits on the alarm's few seconds: its bound is looser.
+ * Nothing holds a transaction open across outside work (passwords are hashed before provisioning's transaction,
+ * Twilio is called outside the outbox's).
+ */
+export const MAIN_POOL = {
+  max: 20,
+  applicationName: 'guardbell',
+  idleInTransactionMs: 30_000,
+} as const;
+
+/**
  * No JIT compilation on our connections: every query here is short, and PostgreSQL's cost estimate for a count over
  * 100,000 incidents put it above the JIT thresholds, where compiling (with inlining and optimisation) took a second
  * of the statistics' 1.6 s. PGlite has no JIT.
@@ -82,7 +94,11 @@ const NO_JIT = '-c jit=off';
 
 function openPostgres(url: string): Database {
   // Short timeouts: the alarm path must notice a dead database quickly and carry on without it.
-  const pool = newPool({ connectionString: url, max: 20, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000, application_name: 'guardbell', options: NO_JIT });
+  const pool = newPool({
+    connectionString: url, max: MAIN_POOL.max, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000, options: NO_JIT,
+    application_name: MAIN_POOL.applicationName,
+    idle_in_transaction_session_timeout: MAIN_POOL.idleInTransactionMs,
+  });
   const alarmPool = newPool({
     connectionString: url, max: ALARM_POOL.max, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000, options: NO_JIT,
     application_name: ALARM_POOL.applicationName,

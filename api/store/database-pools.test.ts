@@ -1,0 +1,33 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../test/support/postgres.ts';
+import { rowsOf } from './rows-of.ts';
+import { ALARM_POOL, MAIN_POOL, openDatabase, type Database, type Db } from './database.ts';
+
+/** What the server says a pool's sessions run with: a frozen process's transaction cannot hold its locks for ever. */
+describe('the PostgreSQL pools', () => {
+  let database: Database;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const pg = await createTestDatabase();
+    drop = pg.drop;
+    database = await openDatabase({ url: pg.url, dataDir: 'memory://' });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await drop?.();
+  });
+
+  const settings = async (db: Db) =>
+    rowsOf<{ app: string; idle: string; jit: string }>(
+      await db.execute(sql`select current_setting('application_name') as app, current_setting('idle_in_transaction_session_timeout') as idle, current_setting('jit') as jit`),
+    )[0];
+
+  it('the main pool ends a session idle in a transaction after its bound, without JIT', async () => {
+    expect(await settings(database.db)).toEqual({ app: MAIN_POOL.applicationName, idle: `${MAIN_POOL.idleInTransactionMs / 1000}s`, jit: 'off' });
+  });
+
+  it('the alarm pool has the tighter bound', async () => {
+    expect(await settings(database.alarmDb!)).toEqual({ app: ALARM_POOL.applicationName, idle: `${ALARM_POOL.idleInTransactionMs / 1000}s`, jit: 'off' });
+  });
+});
