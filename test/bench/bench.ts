@@ -11,9 +11,11 @@
  * compressed in time, with the CPU and memory of the system per 1,000 bells beside the broker alone for the same
  * traffic, and the time from a silent bell's missed-heartbeat deadline (or a dropped connection) to `offline` at a
  * console (supervision-run.ts).
- * Last (or alone, with --city) a city phase: `guardbell start` × 1, then × 3 on PostgreSQL and the machine's
- * Mosquitto (shared subscription), the bells in a separate process, a console per process: press → every console
+ * Then (or alone, with --city) a city phase: `guardbell start` × 1, then × 3 on PostgreSQL and a Mosquitto of its
+ * own (shared subscription), the bells in a separate process, a console per process: press → every console
  * beside the broker's round trip and the single process, and the consoles that missed an incident (city-run.ts).
+ * Then the reconnect and back-office phases, and last (or alone, with --start) the start phase: npm start's command on
+ * an empty data folder, time to healthy and idle RSS, beside node and PGlite alone (start-run.ts).
  *
  * A report: exits 0 whether or not the target is met; non-zero on a crash, a usage error or the time limit.
  */
@@ -33,6 +35,7 @@ import { runReconnect, stormTargetMet, type ReconnectResult } from './reconnect-
 import { formatReconnect } from './reconnect-report.ts';
 import { writeSummaryFile } from './summary-file.ts';
 import { backofficeTargetMet, formatBackoffice, runBackoffice, type BackofficeResult } from './backoffice-run.ts';
+import { formatStart, runStart, startTargetMet, type StartResult } from './start-run.ts';
 
 /** Setup, connecting, stragglers and teardown on top of the press phase, per database. */
 const OVERHEAD_PER_DB_MS = 240_000;
@@ -50,6 +53,8 @@ const cityMs = (o: BenchOptions) => 2 * (150_000 + (o.citySeconds + o.stragglerS
 const reconnectMs = (o: BenchOptions) => 600_000 + o.reconnectBells * 100;
 /** The back-office phase per database: start, seeding (~1 s per 10,000 incidents on a busy machine), 22 requests × 11 endpoints. */
 const backofficeMs = (o: BenchOptions) => 240_000 + o.backofficeIncidents * 1;
+/** The start phase: the two floors and 2 × runs starts, each up to a minute and then idle. */
+const startMs = (o: BenchOptions) => (2 + 2 * o.startRuns) * (90_000 + o.idleSeconds * 1000);
 const supervisionMs = (o: BenchOptions) => 240_000 + o.supervisionSeconds * 1000 + o.supervisionBells * 5 + (8 * 60_000) / o.supervisionCompress;
 
 export async function runBench(args: string[]): Promise<number> {
@@ -69,17 +74,18 @@ export async function runBench(args: string[]): Promise<number> {
 
   // The whole benchmark stops by itself: a hung connection or query ends the process, not the machine's patience.
   // `--console`, `--supervision` and `--city` each run only their phase (several given: those).
-  const only = opts.supervision === 'only' || opts.console === 'only' || opts.city === 'only' || opts.reconnect === 'only' || opts.backoffice === 'only';
+  const only = opts.supervision === 'only' || opts.console === 'only' || opts.city === 'only' || opts.reconnect === 'only' || opts.backoffice === 'only' || opts.start === 'only';
   const pressPhases = !only;
   const supervision = opts.supervision === 'only' || (!only && opts.supervision !== 'off');
   const consolePhase = opts.console === 'only' || (!only && opts.console !== 'off');
   const cityPhase = opts.city === 'only' || (!only && opts.city !== 'off');
   const reconnectPhase = opts.reconnect === 'only' || (!only && opts.reconnect !== 'off');
   const backofficePhase = opts.backoffice === 'only' || (!only && opts.backoffice !== 'off');
+  const startPhase = opts.start === 'only' || (!only && opts.start !== 'off');
   const perDbMs =
     (pressPhases ? opts.seconds * 1000 + OVERHEAD_PER_DB_MS + (opts.escalation ? ESCALATION_PER_DB_MS : 0) : 0) + (supervision ? supervisionMs(opts) : 0);
   // The broker baseline of the supervision phase runs once, before the first database's supervision phase.
-  const limitMs = opts.dbs.length * perDbMs + (supervision ? supervisionMs(opts) : 0) + (consolePhase ? consoleMs(opts) : 0) + (cityPhase ? cityMs(opts) : 0) + (reconnectPhase ? reconnectMs(opts) : 0) + (backofficePhase ? opts.dbs.length * backofficeMs(opts) : 0);
+  const limitMs = opts.dbs.length * perDbMs + (supervision ? supervisionMs(opts) : 0) + (consolePhase ? consoleMs(opts) : 0) + (cityPhase ? cityMs(opts) : 0) + (reconnectPhase ? reconnectMs(opts) : 0) + (backofficePhase ? opts.dbs.length * backofficeMs(opts) : 0) + (startPhase ? startMs(opts) : 0);
   const watchdog = setTimeout(() => {
     console.error(`bench: time limit of ${Math.round(limitMs / 1000)} s exceeded; stopping`);
     process.exit(3);
@@ -90,7 +96,8 @@ export async function runBench(args: string[]): Promise<number> {
     ? `supervision phase with ${opts.supervisionBells} bells heartbeating every ${60 / opts.supervisionCompress} s standing for 60 s (${opts.supervisionCompress}× compressed), ${opts.supervisionBells === 1 ? '' : `${opts.supervisionPerConnection} per MQTT connection, `}beside the broker alone`
     : '';
   const city = `a city phase: guardbell start × 1, then × 3, on PostgreSQL and an own Mosquitto (shared subscription), ${opts.bells} bells in a separate process at ${opts.rate} presses/s for ${opts.citySeconds} s, a guard console per process`;
-  if (!pressPhases && !supervision && !consolePhase && !cityPhase && !reconnectPhase) console.log(`Guardbell bench, back office only: ${opts.backofficeIncidents} seeded incidents, statistics and the managers' history on ${opts.dbs.join(' and ')} (${process.platform}, node ${process.version}${codeVersion()}).`);
+  if (!pressPhases && !supervision && !consolePhase && !cityPhase && !reconnectPhase && !backofficePhase) console.log(`Guardbell bench, start only: npm start's command on an empty DATA_DIR, with the demo and without, ${opts.startRuns} time(s) each, then ${opts.idleSeconds} s idle; node and PGlite alone beside it (${process.platform}, node ${process.version}${codeVersion()}).`);
+  else if (!pressPhases && !supervision && !consolePhase && !cityPhase && !reconnectPhase) console.log(`Guardbell bench, back office only: ${opts.backofficeIncidents} seeded incidents, statistics and the managers' history on ${opts.dbs.join(' and ')} (${process.platform}, node ${process.version}${codeVersion()}).`);
   else if (!pressPhases && !supervision && !consolePhase && !cityPhase) console.log(`Guardbell bench, reconnect only: ${opts.reconnectBells} bells with their own MQTT logins back at once, on the embedded broker and on an own Mosquitto, each beside the broker alone (${process.platform}, node ${process.version}${codeVersion()}).`);
   else if (!pressPhases && !supervision && !consolePhase) console.log(`Guardbell bench, city only: ${city} (${process.platform}, node ${process.version}${codeVersion()}).`);
   else console.log(
@@ -113,6 +120,7 @@ export async function runBench(args: string[]): Promise<number> {
   const cities: CityResult[] = [];
   const reconnects: ReconnectResult[] = [];
   const backoffices: BackofficeResult[] = [];
+  const starts: StartResult[] = [];
   let broker: BrokerBaseline | undefined;
   try {
     for (const db of opts.dbs) {
@@ -174,6 +182,13 @@ export async function runBench(args: string[]): Promise<number> {
         console.log(formatBackoffice(b));
       }
     }
+    if (startPhase) {
+      console.log(`\nstart phase: npm start's command on an empty DATA_DIR…`);
+      const r = await runStart(opts.startRuns, opts.idleSeconds, (line) => console.log(line));
+      starts.push(r);
+      console.log('');
+      console.log(formatStart(r));
+    }
     console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     clearTimeout(watchdog);
@@ -183,6 +198,7 @@ export async function runBench(args: string[]): Promise<number> {
   summary.city = cities.map((c) => ({ ...c, targetMet: cityTargetMet(c) }));
   summary.reconnect = reconnects.map((r) => ({ ...r, embeddedTargetMet: stormTargetMet(r.embedded), mosquittoTargetMet: stormTargetMet(r.mosquitto) }));
   summary.backoffice = backoffices.map((b) => ({ ...b, targetMet: backofficeTargetMet(b) }));
+  summary.start = starts.map((r) => ({ ...r, targetMet: startTargetMet(r) }));
   const file = await writeSummaryFile(opts.summaryFile, summary);
   console.log(`\nsummary: ${file}`);
   if (opts.json) {

@@ -58,6 +58,12 @@ export interface BenchOptions {
   backoffice: 'after' | 'only' | 'off';
   /** Incidents seeded for it. */
   backofficeIncidents: number;
+  /** The start phase (start-run.ts): `after` the others, `only` (`--start`), or `off`. */
+  start: 'after' | 'only' | 'off';
+  /** Starts with and without the demo, each on an empty folder. */
+  startRuns: number;
+  /** How long each started system idles while its RSS is sampled. */
+  idleSeconds: number;
 }
 
 export const BENCH_USAGE = `usage: npm run bench -- [options]
@@ -101,6 +107,11 @@ back-office phase (statistics and the managers' history over seeded incidents, o
   --backoffice            run only the back-office phase
   --no-backoffice         skip it
   --incidents N           incidents seeded, with their timelines             (100000)
+start phase (npm start's command on an empty DATA_DIR; healthy, then idle RSS; node and PGlite alone beside it):
+  --start                 run only the start phase
+  --no-start              skip it
+  --start-runs N          starts with the demo and without, each                (2)
+  --idle-seconds S        idle window after each start, RSS sampled every second (30)
 output:
   --summary FILE          the JSON summary file written at the end (.bench/summary-<time>.json)
   --json                  also print the JSON summary
@@ -160,6 +171,10 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
         backoffice: { type: 'boolean', default: false },
         'no-backoffice': { type: 'boolean', default: false },
         incidents: { type: 'string' },
+        start: { type: 'boolean', default: false },
+        'no-start': { type: 'boolean', default: false },
+        'start-runs': { type: 'string' },
+        'idle-seconds': { type: 'string' },
         json: { type: 'boolean', default: false },
         summary: { type: 'string' },
         csv: { type: 'string' },
@@ -179,11 +194,12 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
   if (v.supervision && v['no-supervision']) throw new UsageError('--supervision and --no-supervision contradict each other');
   if (v.backoffice && v['no-backoffice']) throw new UsageError('--backoffice and --no-backoffice contradict each other');
   if (v.reconnect && v['no-reconnect']) throw new UsageError('--reconnect and --no-reconnect contradict each other');
+  if (v.start && v['no-start']) throw new UsageError('--start and --no-start contradict each other');
   if (v.city && v['no-city']) throw new UsageError('--city and --no-city contradict each other');
   const rate = positiveNumber('rate', v.rate, 50);
   const citySeconds = positiveNumber('city-seconds', v['city-seconds'], 20);
   // Each city press goes to a bell not pressed before, so that each opens an incident of its own.
-  const cityRuns = v.city || (!v['no-city'] && !v.console && !v.supervision && !v.reconnect && !v.backoffice);
+  const cityRuns = v.city || (!v['no-city'] && !v.console && !v.supervision && !v.reconnect && !v.backoffice && !v.start);
   if (cityRuns && Math.floor(rate * citySeconds) > bells) {
     throw new UsageError(`the city phase presses each bell at most once: --rate × --city-seconds (${Math.floor(rate * citySeconds)}) is more than the ${bells} bells`);
   }
@@ -227,5 +243,8 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
     reconnectBells: positiveInt('reconnect-bells', v['reconnect-bells'], 10_000),
     backoffice: v.backoffice ? 'only' : v['no-backoffice'] ? 'off' : 'after',
     backofficeIncidents: positiveInt('incidents', v.incidents, 100_000),
+    start: v.start ? 'only' : v['no-start'] ? 'off' : 'after',
+    startRuns: positiveInt('start-runs', v['start-runs'], 2),
+    idleSeconds: positiveInt('idle-seconds', v['idle-seconds'], 30),
   };
 }
