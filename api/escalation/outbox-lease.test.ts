@@ -10,7 +10,8 @@ import { schema } from '../store/index.ts';
 import { DirectoryStore } from '../store/directory-store.ts';
 import { Places } from '../core/places.ts';
 import { AlarmBus } from '../bus/index.ts';
-import { Outbox, SENDING_LEASE_MS } from './outbox.ts';
+import { Outbox, SENDING_LEASE_MS, UNCERTAIN_RETRY_MS } from './outbox.ts';
+import type { MessageSender } from '../notify/types.ts';
 
 const T0 = new Date('2030-05-01T09:00:00Z');
 
@@ -45,9 +46,9 @@ describe.each(['pglite', 'postgres'] as const)('rows left sending, on %s', (kind
   });
   const statusOf = async (id: string) =>
     (await database.db.select({ status: schema.notifications.status }).from(schema.notifications).where(eq(schema.notifications.id, id)))[0]?.status;
-  const outbox = (onlyProcess: boolean, db = database.db) => new Outbox({
+  const outbox = (onlyProcess: boolean, db = database.db, senders: ConstructorParameters<typeof Outbox>[0]['senders'] = {}) => new Outbox({
     db, places: new Places(new DirectoryStore(database.db)), bus: new AlarmBus({ logger: pino({ level: 'silent' }), origin: 'test' }),
-    logger: pino({ level: 'silent' }), senders: {}, people: () => [], now: () => now, onlyProcess, tidyRetryMs: 5,
+    logger: pino({ level: 'silent' }), senders, people: () => [], now: () => now, onlyProcess, tidyRetryMs: 5,
     sent: new Counter({ name: `sent_${kind}_${onlyProcess}`, help: 'x', labelNames: ['channel', 'status'], registers: [] }),
   });
 
@@ -124,5 +125,46 @@ describe.each(['pglite', 'postgres'] as const)('rows left sending, on %s', (kind
     await box.setStatus({ ...stale, id: 'ntf_in_order' }, 'sent', { providerId: 'SM-in-order' });
     expect(await statusOf('ntf_in_order')).toBe('sent');
     box.stop();
+  });
+
+  it('a send that timed out is sent again only after the provider has had time to report, and its report stops it', async () => {
+    const sends: string[] = [];
+    const timingOut: MessageSender = {
+      channels: ['sms'],
+      send: async (m) => {
+        sends.push(m.notificationId);
+        return { ok: false, retryable: true, uncertain: true, error: 'network: ECONNABORTED timeout of 10000ms exceeded' };
+      },
+    };
+    const box = outbox(false, database.db, { sms: timingOut });
+    const only = (id: string) => database.db.update(schema.notifications).set({ status: 'cancelled' }).where(eq(schema.notifications.status, 'queued')).then(() =>
+      database.db.insert(schema.notifications).values({ ...row(id, now, null), status: 'queued' }));
+    await only('ntf_timed_out');
+    expect(await box.sendBatch()).toBe(1);
+    const [after] = await database.db.select().from(schema.notifications).where(eq(schema.notifications.id, 'ntf_timed_out'));
+    expect(after).toMatchObject({ status: 'queued', attempts: 1, nextAttemptAt: new Date(now.getTime() + UNCERTAIN_RETRY_MS) });
+    now = new Date(now.getTime() + UNCERTAIN_RETRY_MS - 1_000);
+    expect(await box.sendBatch()).toBe(0);
+    // The provider had taken it after all: its report comes, and nothing sends it again.
+    await box.takeReport({ id: 'ntf_timed_out' }, 'sent', { providerId: 'SM-slow-1' });
+    now = new Date(now.getTime() + 60_000);
+    expect(await box.sendBatch()).toBe(0);
+    expect(sends).toEqual(['ntf_timed_out']);
+    expect(await statusOf('ntf_timed_out')).toBe('sent');
+
+    // A report that comes before our attempt's outcome is written keeps the row where the provider put it.
+    await only('ntf_report_first');
+    const early: MessageSender = {
+      channels: ['sms'],
+      send: async (m) => {
+        await box.takeReport({ id: m.notificationId }, 'delivered', { providerId: 'SM-fast-1' });
+        return { ok: false, retryable: true, uncertain: true, error: 'network: ECONNRESET socket hang up' };
+      },
+    };
+    const box2 = outbox(false, database.db, { sms: early });
+    expect(await box2.sendBatch()).toBe(1);
+    expect(await statusOf('ntf_report_first')).toBe('delivered');
+    box.stop();
+    box2.stop();
   });
 });

@@ -26,6 +26,12 @@ export const MAX_ATTEMPTS = 5;
 /** The pseudo-step of the notice that an alarm was cancelled at the counter. */
 export const CANCEL_NOTICE_STEP = 'cancelled_at_counter';
 const backoffMs = (attempt: number) => Math.min(30_000, 1_000 * 2 ** (attempt - 1));
+/**
+ * A send that timed out may have been taken by the provider, whose report then arrives by callback: it is sent
+ * again only after this long, above a slow provider's answer after our 10 s timeout, so that report can stop it
+ * (resent at once, a provider answering in 15 s got every SMS two or three times).
+ */
+export const UNCERTAIN_RETRY_MS = 20_000;
 
 export interface OutboxDeps {
   db: Db;
@@ -278,7 +284,8 @@ export class Outbox {
     if (outcome.ok) {
       await apply(outcome.status === 'queued' ? 'sent' : outcome.status, { providerId: outcome.providerId, attempts: attempt, lastError: null });
     } else if (outcome.retryable && attempt < MAX_ATTEMPTS) {
-      await apply('queued', { attempts: attempt, lastError: outcome.error, nextAttemptAt: new Date(this.now().getTime() + backoffMs(attempt)) });
+      const waitMs = outcome.uncertain ? Math.max(UNCERTAIN_RETRY_MS, backoffMs(attempt)) : backoffMs(attempt);
+      await apply('queued', { attempts: attempt, lastError: outcome.error, nextAttemptAt: new Date(this.now().getTime() + waitMs) });
     } else {
       await apply('failed', { attempts: attempt, lastError: outcome.error });
     }
@@ -315,10 +322,14 @@ export class Outbox {
     const allowed = status === 'queued' || status === 'not_configured' || status === 'sent' || (RANK[status] ?? 0) >= (RANK[row.status] ?? 0);
     if (!allowed) return;
     const now = this.now();
-    // Our own `sent` can come after the provider's reports (a row sent before it was stored: the send's outcome and
-    // the callbacks all wait for the store, then run side by side): it records the provider id, and never moves a
-    // delivered or failed row back to sent.
-    const next = status === 'sent' ? sql<string>`case when ${rankOf(notifications.status)} <= ${RANK.sent} then 'sent' else ${notifications.status} end` : status;
+    // Our own outcome can come after the provider's reports (a row sent before it was stored: the send's outcome and
+    // the callbacks all wait for the store, then run side by side; a send that timed out though the provider took
+    // it): `sent` records the provider id but never moves a delivered or failed row back, and a retry (`queued`)
+    // never takes a row the provider has reported on back to be sent again.
+    const next =
+      status === 'sent' ? sql<string>`case when ${rankOf(notifications.status)} <= ${RANK.sent} then 'sent' else ${notifications.status} end`
+      : status === 'queued' ? sql<string>`case when ${rankOf(notifications.status)} <= ${RANK.sending} then 'queued' else ${notifications.status} end`
+      : status;
     const [updated] = await this.deps.db.update(notifications).set({ status: next, updatedAt: now, ...extra }).where(eq(notifications.id, row.id)).returning();
     if (updated?.status === status) await this.changed(updated);
   }

@@ -25,7 +25,13 @@ export interface OutboundMessage {
 
 export type SendOutcome =
   | { ok: true; providerId: string; status: 'queued' | 'sent' | 'delivered' }
-  | { ok: false; retryable: boolean; error: string };
+  | {
+      ok: false;
+      retryable: boolean;
+      error: string;
+      /** The request went out and no answer came (a timeout, a reset): the provider may have taken it. */
+      uncertain?: boolean;
+    };
 
 export interface MessageSender {
   readonly channels: readonly SendChannel[];

@@ -130,6 +130,11 @@ describe('TwilioSender against the fake Twilio REST API', () => {
 
     await fake.setUnreachable(true);
     expect(await sender.send(outbound({ channel: 'voice' }))).toMatchObject({ ok: false, retryable: true, error: expect.stringMatching(/^network/) });
+    // A new connection is refused: the request never reached the provider, so it is sent again at once (the one
+    // before may have gone out on a kept-alive connection the server reset: that one is uncertain).
+    const refused = await sender.send(outbound());
+    expect(refused).toMatchObject({ ok: false, retryable: true, error: expect.stringMatching(/^network: ECONNREFUSED/) });
+    expect(refused).not.toHaveProperty('uncertain');
     await fake.setUnreachable(false);
     expect(await sender.send(outbound())).toMatchObject({ ok: true });
   });
@@ -147,7 +152,8 @@ describe('TwilioSender against the fake Twilio REST API', () => {
     await new Promise<void>((r) => hung.listen(0, '127.0.0.1', () => r()));
     const port = (hung.address() as { port: number }).port;
     const slow = new TwilioSender({ accountSid: fake.accountSid, authToken: fake.authToken, from: FROM, apiBase: `http://127.0.0.1:${port}`, publicUrl: api.url, timeoutMs: 200 });
-    expect(await slow.send(outbound())).toMatchObject({ ok: false, retryable: true });
+    // The request went out: the provider may have taken it, so the outbox waits for its report before resending.
+    expect(await slow.send(outbound())).toMatchObject({ ok: false, retryable: true, uncertain: true });
     sockets.forEach((s) => s.destroy());
     await new Promise<void>((r) => hung.close(() => r()));
   });

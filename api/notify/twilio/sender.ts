@@ -123,6 +123,9 @@ function outcomeStatus(status: string | undefined): 'queued' | 'sent' | 'deliver
   return status === 'sent' || status === 'delivered' ? status : 'queued';
 }
 
+/** Network errors after the request was written: the provider may have created the message. */
+const UNCERTAIN_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ESOCKETTIMEDOUT']);
+
 /** 5xx and 429 are Twilio's trouble and pass; other 4xx are ours (bad number, bad sender) and stay. */
 export function classifyError(err: unknown): SendOutcome & { ok: false } {
   const e = err as { status?: unknown; code?: unknown; message?: unknown };
@@ -132,8 +135,9 @@ export function classifyError(err: unknown): SendOutcome & { ok: false } {
     const code = typeof e.code === 'number' || typeof e.code === 'string' ? ` (Twilio ${e.code})` : '';
     return { ok: false, retryable, error: `HTTP ${e.status}${code}: ${message}` };
   }
-  // No HTTP status: connection refused, reset, DNS, timeout. The request may not have reached
-  // Twilio at all, so trying again is right.
+  // No HTTP status: connection refused, reset, DNS, timeout. The request may not have reached Twilio at all, so
+  // trying again is right; after a timeout or a reset it may have, and the outbox waits for its report first.
   const code = (err as { code?: unknown })?.code;
-  return { ok: false, retryable: true, error: `network: ${typeof code === 'string' ? `${code} ` : ''}${message}` };
+  const uncertain = (typeof code === 'string' && UNCERTAIN_CODES.has(code)) || /timeout|timed out|socket hang up/i.test(message);
+  return { ok: false, retryable: true, error: `network: ${typeof code === 'string' ? `${code} ` : ''}${message}`, ...(uncertain ? { uncertain } : {}) };
 }
