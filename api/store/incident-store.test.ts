@@ -85,4 +85,16 @@ describe.each(['pglite', 'postgres'] as const)('incident store on %s', (kind) =>
     const acted = await store.applyAction('inc_fb3', { type: 'acknowledge', by: 'guard-a' }, t);
     expect(acted!.record.revision).toBe(before + 2);
   });
+
+  it('lists every open incident, past the closed list\'s cap: a console that reconnects must see them all', async () => {
+    const t = new Date();
+    for (let i = 0; i < 230; i++) {
+      const at = new Date(t.getTime() - i * 1_000);
+      await store.writeBellEvent({ event: { ...event(1, at), bellId: `B-many-${i}` }, incident: { kind: 'insert', record: { ...record(`inc_many_${i}`, at), bellId: `B-many-${i}` } }, entries: [] });
+    }
+    const open = await store.list({ status: 'open' });
+    expect(open.filter((r) => r.id.startsWith('inc_many_'))).toHaveLength(230);
+    expect(await store.list({ status: 'open', limit: 5 })).toHaveLength(5);
+    expect((await store.list({ status: 'all' })).length).toBe(200);
+  });
 });

@@ -159,12 +159,11 @@ export class IncidentStore {
     if (f.siteIds) where.push(f.siteIds.length ? inArray(incidents.siteId, f.siteIds) : sql`false`);
     if (f.raisedBy) where.push(eq(incidents.raisedBy, f.raisedBy));
     if (f.reference) where.push(like(incidents.reference, `%${f.reference.toUpperCase()}%`));
-    const rows = await this.db
-      .select()
-      .from(incidents)
-      .where(and(...where))
-      .orderBy(desc(incidents.openedAt))
-      .limit(f.limit ?? 200);
+    const query = this.db.select().from(incidents).where(and(...where)).orderBy(desc(incidents.openedAt));
+    // Every open incident, unless a limit is asked for: a console that reconnects loads them all, and one past a cap
+    // (an old incident pressed again while it was away) would never show. Closed ones are history: capped.
+    const limit = f.limit ?? (f.status === 'open' ? undefined : 200);
+    const rows = await (limit === undefined ? query : query.limit(limit));
     return rows.map(recordFromRow);
   }
 
