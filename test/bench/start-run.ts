@@ -2,10 +2,10 @@
  * The start phase: `npm start`'s command (`guardbell start`, the embedded database and broker) on an empty data
  * folder, timed from spawn to a healthy `GET /api/v1/health`, then left idle while the RSS of its process tree is
  * sampled. With the demo (the default) and without. Beside it, in the same run, the floor: a bare Node process, and
- * PGlite alone opening an empty folder (start-baseline: what no Guardbell change can take away).
+ * PGlite alone opening a folder seeded from the same prepared copy (what no Guardbell change can take away).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,13 +29,16 @@ export interface StartSample {
 
 export interface StartResult {
   idleSeconds: number;
+  /** What PGlite alone opened: the prepared migrated copy (as guardbell start does) or an empty folder. */
+  floorFolder: string;
   withDemo: StartSample[];
   withoutDemo: StartSample[];
   baseline: { node: StartSample; pglite: StartSample };
 }
 
 export async function runStart(runs: number, idleSeconds: number, log: (line: string) => void): Promise<StartResult> {
-  const result: StartResult = { idleSeconds, withDemo: [], withoutDemo: [], baseline: { node: await floor('node', idleSeconds), pglite: await floor('pglite', idleSeconds) } };
+  const floorFolder = migratedCopy() ? 'the prepared migrated copy' : 'an empty folder (initdb)';
+  const result: StartResult = { idleSeconds, floorFolder, withDemo: [], withoutDemo: [], baseline: { node: await floor('node', idleSeconds), pglite: await floor('pglite', idleSeconds) } };
   for (let i = 0; i < runs; i++) {
     for (const demo of [true, false]) {
       log(`  guardbell start, ${demo ? 'with' : 'without'} the demo, run ${i + 1} of ${runs}…`);
@@ -74,7 +77,10 @@ async function startOnce(demo: boolean, idleSeconds: number): Promise<StartSampl
 async function floor(kind: 'node' | 'pglite', idleSeconds: number): Promise<StartSample> {
   const dir = mkdtempSync(join(tmpdir(), 'gb-bench-floor-'));
   const t0 = performance.now();
-  const args = kind === 'node' ? ['-e', 'console.log("ready"); setInterval(() => undefined, 1 << 30)'] : [fileURLToPath(new URL('./pglite-alone.mjs', import.meta.url)), join(dir, 'pglite')];
+  const template = migratedCopy();
+  const args = kind === 'node'
+    ? ['-e', 'console.log("ready"); setInterval(() => undefined, 1 << 30)']
+    : [fileURLToPath(new URL('./pglite-alone.mjs', import.meta.url)), join(dir, 'pglite'), ...(template ? [template] : [])];
   const child = spawn(process.execPath, [...NODE_FLAGS, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...NODE_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = collect(child);
   try {
@@ -85,6 +91,13 @@ async function floor(kind: 'node' | 'pglite', idleSeconds: number): Promise<Star
     await stop(child);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The prepared, migrated PGlite copy `guardbell start` seeds an empty folder from (npm install makes it), if any. */
+function migratedCopy(): string | undefined {
+  const folder = join(ROOT, 'node_modules', '.cache', 'guardbell');
+  const name = existsSync(folder) ? readdirSync(folder).find((n) => /^pglite-migrated-.*\.tar$/.test(n)) : undefined;
+  return name ? join(folder, name) : undefined;
 }
 
 function collect(child: ChildProcess): { text: string } {
@@ -163,13 +176,13 @@ const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export function formatStart(r: StartResult): string {
-  const row = (name: string, x: StartSample) => `${name.padEnd(44)} ${sec(x.healthyMs).padStart(8)}   ${mib(x.idleRss).padStart(8)}   ${mib(x.peakIdleRss).padStart(8)}`;
+  const row = (name: string, x: StartSample) => `${name.padEnd(50)} ${sec(x.healthyMs).padStart(8)}   ${mib(x.idleRss).padStart(8)}   ${mib(x.peakIdleRss).padStart(8)}`;
   return [
     `== start: npm start's command on an empty DATA_DIR (embedded database and broker), then ${r.idleSeconds} s idle ==`,
     '',
-    `${'run'.padEnd(44)} ${'healthy'.padStart(8)}   ${'idle RSS'.padStart(8)}   ${'peak'.padStart(8)}`,
+    `${'run'.padEnd(50)} ${'healthy'.padStart(8)}   ${'idle RSS'.padStart(8)}   ${'peak'.padStart(8)}`,
     row('floor: node alone', r.baseline.node),
-    row('floor: PGlite alone, empty folder', r.baseline.pglite),
+    row(`floor: PGlite alone, ${r.floorFolder}`, r.baseline.pglite),
     ...r.withDemo.map((x, i) => row(`guardbell start, with the demo (${i + 1})`, x)),
     ...r.withoutDemo.map((x, i) => row(`guardbell start, without the demo (${i + 1})`, x)),
     '',
