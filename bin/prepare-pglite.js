@@ -1,8 +1,16 @@
 #!/usr/bin/env node
 // Run by `npm install`: prepares the PGlite clusters (empty, and migrated) that new databases are copied
-// from (api/store/pglite-template.ts), so that the first `npm start` waits for neither initdb nor migrations.
+// from (api/store/pglite-template.ts), so that the first `npm start` waits for neither initdb nor migrations,
+// and the PGlite thread's code as one JavaScript file (api/store/pglite-worker-bundle.ts).
 import { register } from 'tsx/esm/api';
 register();
+try {
+  const { buildWorkerBundle } = await import('../api/store/pglite-worker-bundle.ts');
+  await buildWorkerBundle();
+} catch (err) {
+  // Never fail an install for this: the thread then runs its TypeScript sources through tsx.
+  console.warn(`guardbell: the PGlite thread's bundle was not made (${err instanceof Error ? err.message : String(err)})`);
+}
 try {
   const { clusterTemplate } = await import('../api/store/pglite-template.ts');
   await clusterTemplate('migrated');

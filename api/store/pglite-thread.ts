@@ -13,6 +13,7 @@ import type { Results } from '@electric-sql/pglite';
 import type { FromWorker, SerializedError, ToWorker } from './pglite-thread-protocol.ts';
 import type { RunInEngine } from './pglite-procedures.ts';
 import { DomainError, type DomainErrorCode } from '../domain/index.ts';
+import { freshWorkerBundle } from './pglite-worker-bundle.ts';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; sentAt: number; op: string };
 
@@ -186,7 +187,9 @@ export class PgliteThread implements PgliteLike {
 async function startWorker(dataDir: string): Promise<Worker> {
   // No smaller young generation here (it saved 15 MiB at idle): the online backup's dump, JavaScript work
   // inside this thread, then held the alarm writes past a bell's retransmission time.
-  const worker = new Worker(new URL('./pglite-thread-worker.mjs', import.meta.url), { workerData: { dataDir } });
+  // Plain JavaScript when the bundle made at install is current; the TypeScript sources through tsx otherwise.
+  const bundle = freshWorkerBundle();
+  const worker = new Worker(bundle ?? new URL('./pglite-thread-worker.mjs', import.meta.url), { workerData: { dataDir } });
   const opened = new Promise<void>((resolve, reject) => {
     const onMessage = (m: FromWorker) => {
       if (m.id !== 0) return;
