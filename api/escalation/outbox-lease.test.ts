@@ -137,6 +137,7 @@ describe.each(['pglite', 'postgres'] as const)('rows left sending, on %s', (kind
       },
     };
     const box = outbox(false, database.db, { sms: timingOut });
+    // Queues `id` as the only row ready to send (rows queued by the cases before are cancelled).
     const only = (id: string) => database.db.update(schema.notifications).set({ status: 'cancelled' }).where(eq(schema.notifications.status, 'queued')).then(() =>
       database.db.insert(schema.notifications).values({ ...row(id, now, null), status: 'queued' }));
     await only('ntf_timed_out');
