@@ -3,8 +3,9 @@
  * seconds (real Mosquitto SIGKILLed, PostgreSQL cut, slowed and its alarm writes held behind a lock through a proxy,
  * Guardbell SIGKILLed, the SMS provider failing, unreachable, slow and timing out, and two combinations).
  * Not one press told `received` may be missing from the database, none may go unreceived, no SMS goes twice.
- * The rest have tests of their own: SIGKILL of one of several processes (test/bus/processes.test.ts), the embedded
- * rig's full disk (disk-full.test.ts), backup and restore (backup-restore.test.ts), the clock (clock-jump.test.ts).
+ * The other rigs' faults are in faults-short-takeover.test.ts (a process frozen or killed beside another, the
+ * embedded default killed); the full disk, backup and restore and the clock have tests of their own (disk-full,
+ * backup-restore, clock-jump).
  */
 import { describe, expect, it } from 'vitest';
 import { runChaos } from './run.ts';
