@@ -123,6 +123,16 @@ export const incidents = pgTable(
     revision: integer('revision').notNull().default(0),
     /** What a person says on the phone: 2026-0042 (drills 2026-D0007), set by the insert trigger (migration 0001). */
     reference: text('reference'),
+    /**
+     * What statistics count, kept by triggers (migration 0003) so the board reads one row per incident and no
+     * timeline: the month it opened in its site's time zone (YYYY-MM), and the milliseconds from the press to the
+     * first timeline entry of each response measure (negative when that entry is timed before the press).
+     */
+    openedMonth: text('opened_month'),
+    acknowledgedMs: bigint('acknowledged_ms', { mode: 'number' }),
+    onSceneMs: bigint('on_scene_ms', { mode: 'number' }),
+    separatedMs: bigint('separated_ms', { mode: 'number' }),
+    policeHandoverMs: bigint('police_handover_ms', { mode: 'number' }),
   },
   (t) => [
     // One open incident per bell and mode: a re-press joins it, also across several API processes.

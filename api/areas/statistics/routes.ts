@@ -39,7 +39,7 @@ export function statisticsRoutes(ctx: AreaContext): Router {
     const q = parseQuery(statisticsQuery, req.query);
     // Counted by the database: the exports below list every incident, the board needs only the tallies.
     const filter = filterFor(ctx, res, q);
-    const [summary, links] = await Promise.all([store.summary(filter, siteZones(ctx)), store.complainantLinks(filter)]);
+    const [summary, links] = await Promise.all([store.summary(filter), store.complainantLinks(filter)]);
     res.json({ filter: q, statistics: statisticsFromSummary(summary, placeNames(ctx)), repeatComplainants: repeatComplainants(links) });
   });
 
@@ -120,11 +120,6 @@ function filterFor(ctx: AreaContext, res: Response, q: StatQuery): StatFilter {
   }
   const zone = zoneFor(ctx, siteIds, q.siteId);
   return { mode: q.mode, siteIds, from: q.from ? dayStart(q.from, zone) : undefined, to: q.to ? dayStart(q.to, zone) : undefined };
-}
-
-/** Each site's time zone, for months counted on the site's own calendar. */
-function siteZones(ctx: AreaContext): Record<string, string> {
-  return Object.fromEntries(ctx.places.allSites().map((s) => [s.id, s.timezone]));
 }
 
 /** Sites and counters by name, as the incidents list them (the id when a place is gone). */

@@ -29,6 +29,8 @@ describe.each(['pglite', 'postgres'] as const)('statistics counted by the databa
     s = await openStoreDatabase(kind);
     await applyProvisioning(s.database.db, seedProvisioning(3, 4, 'seed-password-1'), { hasher: testHasher });
     await seedIncidents(s.database.db, { count: 1_500, sites: 3, counters: 4, now, open: 7 });
+    // Sites moved to other zones after their incidents were stored: the months follow them.
+    await s.database.db.execute(sql`update sites set timezone = case id when 'S-002' then 'America/New_York' when 'S-003' then 'UTC' else timezone end`);
     // What the seed does not make: no classification, a false alarm alone and with a kind, a kind twice, a drill,
     // a step timed before its press, half-second durations (the rounding to a tenth).
     const db = s.database.db;
@@ -58,7 +60,7 @@ describe.each(['pglite', 'postgres'] as const)('statistics counted by the databa
     ['no site in scope', { mode: 'all', siteIds: [] }],
   ])('%s', async (_name, f) => {
     const expected = await counted(store, f);
-    const summary = statisticsFromSummary(await store.summary(f, ZONES), names);
+    const summary = statisticsFromSummary(await store.summary(f), names);
     expect(summary).toEqual(expected);
     if (f.siteIds?.length !== 0) expect(summary.total).toBeGreaterThan(0);
   }, 60_000);
