@@ -24,7 +24,13 @@ export async function tightenTree(dir: string): Promise<void> {
   await chmod(dir, DIR_MODE);
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) await tightenTree(path);
-    else if (entry.isFile()) await chmod(path, FILE_MODE);
+    // The engine may already be running on its own thread (opened early) and remove a file between the listing and
+    // its chmod, as PostgreSQL does its relation cache file: what is gone needs no closing.
+    if (entry.isDirectory()) await tightenTree(path).catch(unlessGone);
+    else if (entry.isFile()) await chmod(path, FILE_MODE).catch(unlessGone);
   }
+}
+
+function unlessGone(err: unknown): void {
+  if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
 }
