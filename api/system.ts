@@ -33,6 +33,7 @@ import { DirectoryStore, EscalationStore, IncidentStore, openDatabase, schema, t
 import { openBackupDoor } from './backup/control-socket.ts';
 import { diskSpace, type DiskReport } from './store/disk-space.ts';
 import { startRetentionTimer } from './retention/index.ts';
+import { vacuumEmbedded } from './store/embedded-vacuum.ts';
 import { EscalationEngine, FirstAlert, Outbox, RosterCache, twilioRoutes, type Clock } from './escalation/index.ts';
 import { startProcessClock, type ClockReport, type SteadyClock } from './clock/index.ts';
 import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
@@ -133,7 +134,10 @@ async function boot(
   let retention: { stop(): void } | undefined;
   await startAll([{
     name: 'retention',
-    start: () => { retention = startRetentionTimer({ db: database.db, policy: config.retention, logger, everyMs: config.retentionIntervalMs }); },
+    start: () => {
+      const after = database.kind === 'pglite' ? { name: 'embedded database vacuum', run: () => vacuumEmbedded(database.db) } : undefined;
+      retention = startRetentionTimer({ db: database.db, policy: config.retention, logger, everyMs: config.retentionIntervalMs, after });
+    },
     stop: () => retention?.stop(),
   }]);
 
