@@ -8,6 +8,7 @@ import type { Db } from './database.ts';
 import type { IncidentRecord } from './incident-records.ts';
 import { IncidentStore, type BellEventWrite } from './incident-store.ts';
 import * as schema from './schema.ts';
+import { testPool } from '../../test/support/postgres.ts';
 
 const record = (id: string, bellId: string, openedAt: Date): IncidentRecord => ({
   ...newIncidentState({ mode: 'live', violence: false, openedAt }),
@@ -100,7 +101,7 @@ describe('group commit on PostgreSQL', () => {
   let counted: Db;
   beforeAll(async () => {
     opened = await openStoreDatabase('postgres');
-    pool = new pg.Pool({ connectionString: opened.url, max: 4 });
+    pool = testPool(opened.url, 4);
     counted = drizzle(pool, { schema, logger: { logQuery: () => void queries++ } }) as unknown as Db;
   });
   afterAll(async () => {
@@ -121,7 +122,7 @@ describe('group commit on PostgreSQL', () => {
 
   it('two processes writing overlapping batches at once: every event stored once, one open incident per bell', async () => {
     const t = new Date();
-    const other = new pg.Pool({ connectionString: opened.url, max: 2 });
+    const other = testPool(opened.url, 2);
     try {
       const second = drizzle(other, { schema }) as unknown as Db;
       const bells = Array.from({ length: 30 }, (_, i) => `P-${i}`);

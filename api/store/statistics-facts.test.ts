@@ -13,9 +13,8 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import pg from 'pg';
 import { MEASURE_KINDS } from '../areas/statistics/compute.ts';
-import { createTestDatabase } from '../../test/support/postgres.ts';
+import { createTestDatabase, testPool } from '../../test/support/postgres.ts';
 import { migrationsFolder } from './pglite-template.ts';
 import { rowsOf } from './rows-of.ts';
 
@@ -76,7 +75,7 @@ describe.each(['postgres', 'pglite'] as const)('statistics facts on each inciden
   beforeAll(async () => {
     if (kind === 'postgres') {
       const created = await createTestDatabase();
-      const pool = new pg.Pool({ connectionString: created.url, max: 1 });
+      const pool = testPool(created.url, 1);
       const db = drizzlePg(pool);
       exec = (q) => db.execute(q);
       migrate = (folder) => migratePg(db, { migrationsFolder: folder });

@@ -12,6 +12,7 @@ import { ApiClient, type StreamClient } from '../support/http.ts';
 import { connect, MOSQUITTO_URL } from '../support/mqtt.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 import { waitFor } from '../support/wait.ts';
+import { testPool } from '../support/postgres.ts';
 
 /** One process of the cluster as a console sees it: its URL, a guard's client and open stream. */
 export interface Member {
@@ -36,7 +37,7 @@ export class Cluster {
   private readonly pool: pg.Pool;
 
   private constructor(readonly t: TestSystem, readonly bellIds: string[]) {
-    this.pool = new pg.Pool({ connectionString: t.databaseUrl, max: 2 });
+    this.pool = testPool(t.databaseUrl, 2);
   }
 
   /** A query on the cluster's database, as the operator's psql would run it. */

@@ -23,3 +23,15 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
     },
   };
 }
+
+/**
+ * A pool on a test database that survives the database being dropped under it (`drop … with (force)` ends its
+ * sessions): the pool and each client get an error listener, without which Node ends the test run on the
+ * server's "terminating connection" (brianc/node-postgres#1324).
+ */
+export function testPool(connectionString: string | undefined, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
