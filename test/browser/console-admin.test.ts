@@ -19,7 +19,7 @@ describe('administration in the console (Chromium)', () => {
   let t: TestSystem;
 
   beforeAll(async () => {
-    rig = await startConsoleRig({ signIn: { defaultTimeoutMs: 8_000 } });
+    rig = await startConsoleRig({ signIn: { defaultTimeoutMs: 20_000 } });
     ({ t } = rig);
   }, 180_000);
   afterAll(() => rig?.close());

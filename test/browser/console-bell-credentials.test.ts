@@ -22,7 +22,7 @@ describe('bell credentials in the console (Chromium)', () => {
     rig = await startConsoleRig({ system: async () => ({ t: await startSecureSystem() }) });
     ({ t } = rig);
     // admin1 reads English.
-    page = await rig.signIn('admin1', { defaultTimeoutMs: 8_000 });
+    page = await rig.signIn('admin1', { defaultTimeoutMs: 20_000 });
     await page.locator('[data-view="admin"]').click();
     await page.getByRole('tab', { name: 'Bells' }).click();
   }, 180_000);
