@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { BusCounters, BusTransport } from './bus.ts';
 import { envelopeSchema, type BusEventType, type Envelope } from './events.ts';
+import { newPool } from '../store/database.ts';
 
 export const BUS_CHANNEL = 'guardbell_bus';
 /** NOTIFY payloads must stay under 8,000 bytes; a bigger event is announced by its sequence alone. */
@@ -58,12 +59,8 @@ export class PgBusTransport implements BusTransport {
   state: 'ok' | 'catching_up' | 'down' = 'down';
 
   constructor(private readonly opts: PgTransportOptions) {
-    this.pool = new pg.Pool({ connectionString: opts.url, max: 2, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 30_000 });
-    this.pool.on('error', () => undefined);
-    // A client that loses its server while a query is in flight emits 'error' with no listener of the pool's, and Node
-    // ends the process (brianc/node-postgres#1324): a database restart ended the process through the bus. The query
-    // is rejected all the same, and the pool drops the client when it is released.
-    this.pool.on('connect', (client) => client.on('error', () => undefined));
+    // A database restart must not end the process through the bus (brianc/node-postgres#1324).
+    this.pool = newPool({ connectionString: opts.url, max: 2, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 30_000 });
   }
 
   async start(deliver: (e: Envelope) => void, resync: (why: string) => void): Promise<void> {

@@ -121,7 +121,8 @@ function openPostgres(url: string): Database {
   };
 }
 
-function newPool(config: pg.PoolConfig): pg.Pool {
+/** A pool whose clients may lose their server (a restart, a cut, a dropped database) without ending the process. */
+export function newPool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool(config);
   pool.on('error', () => {
     /* an idle client lost its server; the next query reports it */

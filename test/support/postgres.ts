@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { newPool } from '../../api/store/database.ts';
 
 /** The machine's PostgreSQL (trust auth). Override with TEST_POSTGRES_URL. */
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -24,14 +25,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
-/**
- * A pool on a test database that survives the database being dropped under it (`drop … with (force)` ends its
- * sessions): the pool and each client get an error listener, without which Node ends the test run on the
- * server's "terminating connection" (brianc/node-postgres#1324).
- */
+/** A pool on a test database that survives the database being dropped under it (`drop … with (force)` ends its sessions). */
 export function testPool(connectionString: string | undefined, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max });
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
-  return pool;
+  return newPool({ connectionString, max });
 }
