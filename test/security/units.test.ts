@@ -9,7 +9,7 @@ import { isLoopback } from '../../api/http/headers.ts';
 import { originAllowed } from '../../api/http/origin.ts';
 import { importTemplate } from '../../api/areas/statistics/import-workbook.ts';
 import { parseListen } from '../../api/devices/mosquitto-acl-command.ts';
-import { DEFAULT_BROKER_LIMITS, mosquittoConf, mosquittoFiles } from '../../gateway/broker/mosquitto-acl.ts';
+import { DEFAULT_BROKER_LIMITS, mosquittoConf, mosquittoFiles, verifyMosquittoPasswordLine } from '../../gateway/broker/mosquitto-acl.ts';
 import { declaredZipProblem, inflatedZipProblem, type ZipLimits } from '../../api/areas/statistics/zip-limits.ts';
 
 describe('login throttle', () => {
@@ -165,9 +165,11 @@ describe('generated Mosquitto configuration', () => {
   });
   it('keeps the gateway out of the devices\' password file, and refuses one port for both listeners', () => {
     const files = mosquittoFiles({ topicRoot: 'gb/v1', gateway: { username: 'gw', password: 'gw-password-0123' }, bells: [{ username: 'B-1', password: 'b1-password-0123' }], dir: '/d' });
-    expect(files.passwd.split('\n')[0]).toMatch(/^B-1:/);
+    expect(files.passwd.split('\n')[0]).toMatch(/^B-1:\$7\$101\$/);
+    expect(verifyMosquittoPasswordLine(files.passwd.split('\n')[0]!, 'b1-password-0123')).toBe(true);
     expect(files.passwd).not.toMatch(/^gw:/m);
-    expect(files.gatewayPasswd).toMatch(/^gw:\$7\$/);
+    expect(files.gatewayPasswd).toMatch(/^gw:\$7\$1000\$/);
+    expect(verifyMosquittoPasswordLine(files.gatewayPasswd.trim(), 'gw-password-0123')).toBe(true);
     expect(() => mosquittoFiles({ topicRoot: 'gb/v1', gateway: { username: 'gw', password: 'x' }, bells: [], dir: '/d', listen: { port: 1883 }, gatewayListen: { port: 1883 } })).toThrow(/two ports/);
   });
   it('reads [HOST:]PORT', () => {
