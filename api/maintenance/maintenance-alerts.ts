@@ -28,6 +28,8 @@ export interface MaintenanceAlertDeps {
 }
 
 const RETRIES = 3;
+/** Bells claimed in one transaction. */
+const CLAIM_BATCH = 500;
 
 /** The admins of a site: active admins given that site, and admins of every site (no sites listed). */
 export function siteAdmins(people: readonly PersonRow[], siteId: string): PersonRow[] {
@@ -54,21 +56,25 @@ export class MaintenanceAlerts {
   }
 
   /**
-   * Claims one change at a time: a thousand bells coming online at once were a thousand claims side by side, which
-   * took every connection of the pool while the presses' writes waited for one (the city bench).
+   * Claims the queued changes a batch at a time, each batch in one transaction: a thousand bells coming online at once
+   * were a thousand claims side by side, which took every connection of the pool while the presses' writes waited
+   * for one (the city bench), and then, one at a time, a thousand transactions in a row.
    */
   private async claimQueued(): Promise<void> {
     if (this.claiming) return;
     this.claiming = true;
     try {
-      for (const [id, bell] of this.toClaim) {
-        if (this.stopped) return;
-        this.toClaim.delete(id);
+      while (this.toClaim.size > 0 && !this.stopped) {
+        const batch = [...this.toClaim.values()].slice(0, CLAIM_BATCH);
+        for (const bell of batch) this.toClaim.delete(bell.id);
         try {
-          const diff = await this.deps.directory.claimTroubleNotice(bell.id, bell.trouble);
-          if (diff) this.gather(bell, diff);
+          const diffs = await this.deps.directory.claimTroubleNotices(batch.map((b) => ({ bellId: b.id, trouble: b.trouble })));
+          for (const bell of batch) {
+            const diff = diffs.get(bell.id);
+            if (diff) this.gather(bell, diff);
+          }
         } catch (err) {
-          this.deps.logger.warn({ err, bellId: bell.id }, 'maintenance alert not claimed; the next change is');
+          this.deps.logger.warn({ err, bellIds: batch.map((b) => b.id) }, 'maintenance alerts not claimed; the next change is');
         }
       }
     } finally {

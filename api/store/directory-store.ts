@@ -2,6 +2,12 @@ import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { bellRetirements, bells, counters, people, securityAlerts, sessions, sites } from './schema.ts';
 
+/** A bell's troubles raised and cleared since its site's admins were last told. */
+export interface TroubleDiff {
+  raised: string[];
+  cleared: string[];
+}
+
 export type SiteRow = typeof sites.$inferSelect;
 export type CounterRow = typeof counters.$inferSelect;
 export type BellRow = typeof bells.$inferSelect;
@@ -53,24 +59,35 @@ export class DirectoryStore {
     return row ?? null;
   }
 
-  /** Writes the health of many bells in one statement; a later last-seen time stored by another process wins. */
   /**
-   * Claims a change of a bell's troubles for a maintenance alert: what was raised and cleared since the
-   * admins were last told, or null when nothing is new (or another process claimed it first).
+   * Claims changes of bells' troubles for maintenance alerts, many bells in one transaction: per bell, what was
+   * raised and cleared since the admins were last told; a bell with nothing new (or whose change another process
+   * claimed first), or not in the table, is left out of the result.
    */
-  async claimTroubleNotice(bellId: string, trouble: string[]): Promise<{ raised: string[]; cleared: string[] } | null> {
+  async claimTroubleNotices(changes: readonly { bellId: string; trouble: string[] }[]): Promise<Map<string, TroubleDiff>> {
+    const wanted = new Map(changes.map((c) => [c.bellId, c.trouble]));
+    if (wanted.size === 0) return new Map();
     return this.db.transaction(async (tx) => {
-      // No key update: a press being stored for this bell (its foreign key takes a key-share lock) does not wait on it.
-      const [row] = await tx.select({ notified: bells.notifiedTrouble }).from(bells).where(eq(bells.id, bellId)).for('no key update');
-      if (!row) return null;
-      const raised = trouble.filter((t) => !row.notified.includes(t));
-      const cleared = row.notified.filter((t) => !trouble.includes(t));
-      if (raised.length === 0 && cleared.length === 0) return null;
-      await tx.update(bells).set({ notifiedTrouble: trouble }).where(eq(bells.id, bellId));
-      return { raised, cleared };
+      // Locked in id order, so two processes claiming overlapping sets cannot deadlock. No key update: a press being
+      // stored for one of these bells (its foreign key takes a key-share lock) does not wait on the claim.
+      const rows = await tx.select({ id: bells.id, notified: bells.notifiedTrouble }).from(bells)
+        .where(inArray(bells.id, [...wanted.keys()])).orderBy(asc(bells.id)).for('no key update');
+      const diffs = new Map<string, TroubleDiff>();
+      for (const row of rows) {
+        const trouble = wanted.get(row.id)!;
+        const raised = trouble.filter((t) => !row.notified.includes(t));
+        const cleared = row.notified.filter((t) => !trouble.includes(t));
+        if (raised.length > 0 || cleared.length > 0) diffs.set(row.id, { raised, cleared });
+      }
+      if (diffs.size > 0) {
+        const values = sql.join([...diffs.keys()].map((id) => sql`(${id}::text, ${JSON.stringify(wanted.get(id))}::jsonb)`), sql`, `);
+        await tx.execute(sql`update bells as b set notified_trouble = v.trouble from (values ${values}) as v(id, trouble) where b.id = v.id`);
+      }
+      return diffs;
     });
   }
 
+  /** Writes the health of many bells in one statement; a later last-seen time stored by another process wins. */
   async writeBellHealth(rows: BellRow[]): Promise<void> {
     // 10,000 bells settled at once (the first sweep after provisioning them) were 100,000 parameters in one statement.
     for (let i = 0; i < rows.length; i += BELL_HEALTH_ROWS_PER_STATEMENT) await this.writeBellHealthChunk(rows.slice(i, i + BELL_HEALTH_ROWS_PER_STATEMENT));
