@@ -50,6 +50,8 @@ export class BellSupervisor {
   private readonly deadlines = new DeadlineHeap<string>();
   private sweeps = 0;
   private flushScheduled = false;
+  /** The health write in progress, if any. */
+  private writing: Promise<void> | undefined;
   /** What was heard from bells provisioned after the last read, while their rows are read (one read for a burst). */
   private readonly unknown = new Map<string, BellHealthPatch[]>();
   private loadingUnknown: Promise<void> | undefined;
@@ -292,17 +294,22 @@ export class BellSupervisor {
     });
   }
 
-  /** Writes every bell whose health changed since the last flush, in one statement. */
+  /**
+   * Writes every bell whose health changed since the last write, in one statement, one write at a time: changes that
+   * come in during a write go out together in the next. Each turn of the event loop writing its own few bells made a
+   * reconnect storm thousands of small statements. Resolves once the changes made before the call are written.
+   */
   async flush(): Promise<void> {
+    while (this.writing) await this.writing;
     if (this.dirty.size === 0) return;
     const rows = [...this.dirty].map((id) => this.bells.get(id)).filter((r): r is BellRow => r !== undefined);
     this.dirty.clear();
-    try {
-      await this.deps.directory.writeBellHealth(rows);
-    } catch (err) {
+    const write = this.deps.directory.writeBellHealth(rows).catch((err: unknown) => {
       for (const r of rows) this.dirty.add(r.id);
       throw err;
-    }
+    });
+    this.writing = write.then(() => undefined, () => undefined).finally(() => (this.writing = undefined));
+    await write;
   }
 
   /** The bell's troubles and being online by the time alone, or null when they are what it holds now. */
