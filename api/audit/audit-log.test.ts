@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/postgres.ts';
 import { openDatabase, type Database } from '../store/database.ts';
-import { appendAudit, appendAuditReads, auditTrail, verifyAuditLog } from './audit-log.ts';
+import { auditHead } from '../store/schema.ts';
+import { appendAudit, appendAuditEntries, appendAuditReads, auditPage, auditTrail, verifyAuditLog } from './audit-log.ts';
 import { verifyChain } from './chain.ts';
 
 describe.each(['pglite', 'postgres'] as const)('audit log on %s', (kind) => {
@@ -109,5 +110,17 @@ describe.each(['pglite', 'postgres'] as const)('audit log on %s', (kind) => {
     await appendAuditReads(database.db, { actorId: 'counselor-1', recordType: 'aftercare_record', recordIds: [], detail: {} });
     // Each entry of the batch is hashed and linked to the one before it, as single appends are.
     expect(verifyChain(trail, undefined, { seq: trail[0]!.seq - 1, hash: trail[0]!.prevHash }).ok).toBe(true);
+  });
+
+  it('appends more entries than one statement takes parameters for (a city\'s provisioning file) as one chained round', async () => {
+    const headSeq = async () => (await database.db.select({ seq: auditHead.seq }).from(auditHead))[0]!.seq;
+    const before = await headSeq();
+    const ids = Array.from({ length: 8_000 }, (_, i) => `B-${String(i).padStart(5, '0')}`);
+    await appendAuditEntries(database.db, ids.map((recordId) => ({ actorId: 'system', action: 'create' as const, recordType: 'bell', recordId, detail: { via: 'provisioning' } })));
+    const rows = await auditPage(database.db, before, 10_000);
+    expect(rows.map((r) => r.recordId)).toEqual(ids);
+    expect(rows.map((r) => r.seq)).toEqual(ids.map((_, i) => before + 1 + i));
+    expect(verifyChain(rows, undefined, { seq: before, hash: rows[0]!.prevHash }).ok).toBe(true);
+    expect(await headSeq()).toBe(before + ids.length);
   });
 });

@@ -27,6 +27,9 @@ export interface AuditEntry {
 /** A transaction object of `Db` (drizzle's PgTransaction) passes as well as the database itself. */
 export type AuditDb = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 
+/** Nine parameters a row. */
+const AUDIT_ROWS_PER_INSERT = 1_000;
+
 export class AuditHeadMissing extends Error {
   constructor() {
     super('the audit log has no head row (audit_head id 1): the migrations were not applied, or it was deleted');
@@ -66,7 +69,8 @@ export async function appendAuditEntries(db: AuditDb, entries: readonly AuditEnt
       hash = rowHash(row);
       return { ...row, hash };
     });
-    await tx.insert(auditLog).values(rows);
+    // PostgreSQL takes at most 65,535 parameters in a statement: a provisioning file of ten thousand bells is more.
+    for (let i = 0; i < rows.length; i += AUDIT_ROWS_PER_INSERT) await tx.insert(auditLog).values(rows.slice(i, i + AUDIT_ROWS_PER_INSERT));
     await tx.update(auditHead).set({ seq, hash }).where(eq(auditHead.id, 1));
   });
 }

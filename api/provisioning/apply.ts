@@ -4,7 +4,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { hashPassword, PasswordHasher, verifyPassword } from '../auth/passwords.ts';
-import { appendAudit } from '../audit/audit-log.ts';
+import { appendAuditEntries } from '../audit/audit-log.ts';
 import type { Db } from '../store/index.ts';
 import { schema } from '../store/index.ts';
 import { normaliseDeviceId, type Problem, type ProvisioningDocument } from './document.ts';
@@ -131,7 +131,8 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument, opts:
     for (const site of doc.sites) await applyAftercareAllowance(tx, site.id, site.aftercareAllowanceKrw);
     // A changed password ends the person's sessions with the change itself.
     for (const personId of changes.passwordChanged()) await tx.delete(schema.sessions).where(eq(schema.sessions.personId, personId));
-    for (const entry of changes.auditEntries(opts.actorId ?? 'system', opts.via ?? 'provisioning')) await appendAudit(tx, entry);
+    // One round of the chain for the whole file: entry by entry, a city's 10,000 bells took three minutes to apply.
+    await appendAuditEntries(tx, changes.auditEntries(opts.actorId ?? 'system', opts.via ?? 'provisioning'));
   });
   if (issued.bells || issued.bridges) summary.credentials = issued;
   return summary;
