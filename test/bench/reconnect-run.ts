@@ -22,6 +22,7 @@ import { benchProvisioning, startBenchSystem } from './setup.ts';
 import { sleep } from './stats.ts';
 import { stormSecret, type StormPlan, type StormResult } from './storm-fleet.ts';
 import { BenchChild } from './supervision-ipc.ts';
+import { listenOverflows } from './tcp-counters.ts';
 
 export const RECONNECT_TARGET_MS = 10_000;
 /** A bell not admitted by then is counted as not admitted. */
@@ -32,10 +33,10 @@ const GATEWAY_USER = 'guardbell-gateway';
 
 export interface BrokerStorms {
   /** The same clients, no authentication, the broker alone. */
-  baseline: StormResult;
+  baseline: TimedStorm;
   /** The first logins after start; then all cut and back at once. */
-  cold: StormResult;
-  again: StormResult;
+  cold: TimedStorm;
+  again: TimedStorm;
   /** How the embedded broker checked the passwords (fast HMAC, cached, slow scrypt): none slow. */
   verifications?: { fast: number; slow: number; cached: number };
   setupMs: number;
@@ -69,9 +70,15 @@ function plan(url: string, root: string, runTag: string, bells: number, credenti
   return { url, root, runTag, bells, credentials, announce: true, timeoutMs: STORM_TIMEOUT_MS };
 }
 
-async function storm(fleet: BenchChild, p: StormPlan, log: (line: string) => void, label: string): Promise<StormResult> {
-  const r = await fleet.request<StormResult>({ op: 'storm', plan: p });
-  log(`  ${label}: ${r.admitted}/${r.bells} admitted, all in ${fmt(r.allAdmittedMs)} (p95 ${fmt(r.p95Ms)}), all online in ${fmt(r.allOnlineMs)}`);
+/** A storm's result and the handshakes the kernel dropped meanwhile because the broker's accept queue was full. */
+export type TimedStorm = StormResult & { listenOverflows: number | null };
+
+async function storm(fleet: BenchChild, p: StormPlan, log: (line: string) => void, label: string): Promise<TimedStorm> {
+  const before = listenOverflows();
+  const result = await fleet.request<StormResult>({ op: 'storm', plan: p });
+  const after = listenOverflows();
+  const r = { ...result, listenOverflows: before === null || after === null ? null : after - before };
+  log(`  ${label}: ${r.admitted}/${r.bells} admitted, all in ${fmt(r.allAdmittedMs)} (p95 ${fmt(r.p95Ms)}), all online in ${fmt(r.allOnlineMs)}; accept queue overflows ${r.listenOverflows ?? '—'}`);
   await fleet.request({ op: 'cutStorm' });
   await sleep(SETTLE_AFTER_CUT_MS);
   return r;
@@ -89,7 +96,7 @@ function stormProvisioning(bells: number, runTag: string) {
 async function runEmbedded(fleet: BenchChild, bells: number, log: (line: string) => void): Promise<BrokerStorms> {
   log(`[embedded] the broker alone, no authentication…`);
   const broker = BenchChild.start('broker');
-  let baseline: StormResult;
+  let baseline: TimedStorm;
   try {
     const { url } = await broker.request<{ url: string }>({ op: 'startPlainBroker' });
     baseline = await storm(fleet, plan(url, 'gbstorm/v1', 'base', bells, false), log, 'aedes alone');
@@ -116,7 +123,7 @@ async function runEmbedded(fleet: BenchChild, bells: number, log: (line: string)
 async function runMosquitto(fleet: BenchChild, bells: number, log: (line: string) => void): Promise<BrokerStorms> {
   log(`[mosquitto] Mosquitto alone, no authentication…`);
   const plain = await OwnMosquitto.start({ allowAnonymous: true });
-  let baseline: StormResult;
+  let baseline: TimedStorm;
   try {
     baseline = await storm(fleet, plan(plain.url, 'gbstorm/v1', 'base', bells, false), log, 'mosquitto alone');
   } finally {
