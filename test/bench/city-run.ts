@@ -115,6 +115,9 @@ async function runRound(processes: number, o: BenchOptions, deadline: number, mq
     const bellEvents = await count(`select count(*) as n from bell_events where bell_id like 'BENCH-%'`);
     const openedBy = (await db.query<{ n: string }>(`select count(*) as n from bus_events where type = 'incident.opened' and data->'incident'->>'stored' = 'true' group by origin order by 1 desc`)).rows.map((r) => Number(r.n));
     const planned = Math.min(o.bells, Math.floor(o.rate * o.citySeconds));
+    // Each press's timings (ms from the first press; latencies per console), to see when in the round a tail came.
+    mkdirSync(LOG_DIR, { recursive: true });
+    writeFileSync(join(LOG_DIR, `city-${processes}p-presses.json`), JSON.stringify(load.presses));
     return summarizeRound(processes, load, { planned, incidentIds, bellEvents, openedBy, provisionMs, startMs });
   } finally {
     await db.end().catch(() => undefined);
