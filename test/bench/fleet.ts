@@ -1,7 +1,7 @@
 /**
  * The virtual bells of the benchmark: each its own mqtt.js connection (MQTT 3.1.1, TCP_NODELAY), subscribed
  * to its ack topic, announcing itself online (retained, with an offline will) and heartbeating at QoS 0,
- * as firmware does. Presses are sent by press-run.ts through `publishEvent`.
+ * as firmware does. The press phase's live in a child process (press-fleet.ts); the city phase's in its load process.
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -81,8 +81,9 @@ export class BenchBell {
     clearInterval(this.heartbeatTimer);
   }
 
-  /** Publishes an event payload at QoS 1 (a first copy or a retransmission). */
-  publishEvent(payload: string): void {
+  /** Publishes an event payload at QoS 1 (a first copy or a retransmission); `sent` is told when. */
+  publishEvent(payload: string, sent?: (at: number) => void): void {
+    sent?.(performance.now());
     this.client.publish(bellTopic(this.root, this.id, 'event'), payload, { qos: 1 }, () => undefined);
   }
 

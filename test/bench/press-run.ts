@@ -7,17 +7,29 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { FakeTwilioRequest } from '../support/fake-twilio.ts';
-import type { BellAckMessage, BenchBell } from './fleet.ts';
+import type { BellAckMessage } from './fleet.ts';
 import { sleep } from './stats.ts';
 
 export const RETRANSMIT_MS = 2_000;
 
+/** A bell the run presses: its MQTT client may live in another process (press-fleet.ts). */
+export interface PressBell {
+  readonly index: number;
+  readonly id: string;
+  /** Next seq to send: strictly increasing per bell. */
+  nextSeq: number;
+  /** Its acks, with their arrival time on this process's performance.now() scale. */
+  onAck: (ack: BellAckMessage, at: number) => void;
+  /** Publishes an event payload at QoS 1; `sent` is told when it went out, on this process's scale. */
+  publishEvent(payload: string, sent?: (at: number) => void): void;
+}
+
 export interface PressRecord {
   k: number;
-  bell: BenchBell;
+  bell: PressBell;
   seq: number;
   payload: string;
-  /** performance.now() just before the first copy was handed to mqtt.js. */
+  /** performance.now() just before the first copy was handed to mqtt.js (in the bell's process). */
   t0: number;
   /** How late the press went out against its schedule (event loop busy). */
   lagMs: number;
@@ -60,14 +72,14 @@ export class PressRun {
   private readonly byIncident = new Map<string, PressRecord>();
   /** SMS of incidents not yet known here (an SMS before the ack and the console: not expected). */
   private readonly earlySms = new Map<string, { at: number; request: FakeTwilioRequest }>();
-  private readonly free: BenchBell[];
+  private readonly free: PressBell[];
   private readonly closeQueue: PressRecord[] = [];
   private closing = 0;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly bells: BenchBell[],
+    private readonly bells: PressBell[],
     private readonly opts: PressRunOptions,
   ) {
     this.planned = Math.floor(opts.rate * opts.seconds);
@@ -110,8 +122,8 @@ export class PressRun {
     };
     this.presses.push(rec);
     this.current.set(bell.id, rec);
-    rec.t0 = performance.now();
-    bell.publishEvent(payload);
+    rec.t0 = performance.now(); // until the bell says when it sent it (its answer comes before its ack)
+    bell.publishEvent(payload, (at) => (rec.t0 = at));
     this.scheduleRetransmit(rec);
   }
 
@@ -124,7 +136,7 @@ export class PressRun {
     }, RETRANSMIT_MS);
   }
 
-  private onAck(bell: BenchBell, ack: BellAckMessage, at: number): void {
+  private onAck(bell: PressBell, ack: BellAckMessage, at: number): void {
     if (ack.state !== 'received') return; // `closed` acks follow the manager's close
     const rec = this.current.get(bell.id);
     if (!rec || rec.seq !== ack.seq) return;
@@ -233,9 +245,9 @@ export class PressRun {
   }
 
   /** Waits until every press was received and reached the console (and was texted), or `ms` passed. */
-  async waitForStragglers(ms: number, alsoDone: () => boolean = () => true): Promise<void> {
+  async waitForStragglers(ms: number, alsoDone: () => boolean | Promise<boolean> = () => true): Promise<void> {
     const until = performance.now() + ms;
-    while (performance.now() < until && (this.incomplete > 0 || !alsoDone())) await sleep(20);
+    while (performance.now() < until && (this.incomplete > 0 || !(await alsoDone()))) await sleep(20);
   }
 
   /** Stops pressing, retransmitting and closing. */

@@ -83,7 +83,7 @@ export function formatRun(r: DbRunResult): string {
   out.push(`event loop delay: p50 ${ms(r.loopDelay.p50)} ms, p99 ${ms(r.loopDelay.p99)} ms, max ${ms(r.loopDelay.max)} ms (during the press phase)`);
   out.push(`cpu:              this process ${(r.cpu.cores * 100).toFixed(0)}% of one core during the press phase; machine load average ${r.cpu.loadBefore.toFixed(1)} → ${r.cpu.loadAfter.toFixed(1)} on ${cpus().length} cores`);
   out.push(`memory:           peak RSS ${mib(m.peakRss)}, peak heap ${mib(m.peakHeapUsed)}; RSS before bells connect ${mib(m.rssBeforeBells)}, after ${mib(m.rssAfterBells)}`);
-  out.push(`                  (one process holds the ${r.bells} bell clients, the broker, the gateway, the API and ${r.db === 'pglite' ? 'the PGlite engine' : 'the pg pool; PostgreSQL itself is another process'})`);
+  out.push(`                  (this process holds the broker, the gateway, the API and ${r.db === 'pglite' ? 'the PGlite engine' : 'the pg pool; PostgreSQL itself is another process'}; the ${r.bells} bell clients are a child process)`);
   out.push(`setup:            system ${(r.setupMs.system / 1000).toFixed(1)} s, provisioning ${(r.setupMs.provision / 1000).toFixed(1)} s, connecting bells ${(r.setupMs.connectBells / 1000).toFixed(1)} s`);
   out.push('');
   const met = targetMet(r);

@@ -4,15 +4,16 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import type { System } from '../../api/system.ts';
-import { Baseline } from './baseline.ts';
 import { FakeTwilioThread } from './fake-twilio-worker.ts';
-import { closeFleet, connectFleet, type BenchBell } from './fleet.ts';
+import { bellId } from './fleet.ts';
 import { LoopDelay, MemorySampler, type LoopDelayReport, type MemoryReport } from './memory.ts';
 import type { BenchDb, BenchOptions } from './options.ts';
+import { RemotePressFleet } from './press-fleet.ts';
 import { PressRun, type PressRecord } from './press-run.ts';
 import { probeSystem, type ProbeReport } from './probes.ts';
 import { countRows, login, openConsole, provisionBench, smsNamesBell, startBenchSystem, tapHub } from './setup.ts';
 import { sleep, summarize, type Summary } from './stats.ts';
+import { BenchChild } from './supervision-ipc.ts';
 import { benchTwilioEnv, notificationIdOf, notificationIndex, rows, SmsMatcher } from './twilio.ts';
 
 export interface DbRunResult {
@@ -85,8 +86,9 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
   });
   const { system } = bench;
   const setupMs = { system: performance.now() - t, provision: 0, connectBells: 0 };
-  let bells: BenchBell[] = [];
-  let baseline: Baseline | undefined;
+  // The bells and the broker's baseline in a process of their own: their clients do not share Guardbell's CPU.
+  const child = BenchChild.start('fleet');
+  let fleet: RemotePressFleet | undefined;
   let consoleWs: Awaited<ReturnType<typeof openConsole>> | undefined;
   let untap: (() => void) | undefined;
   let run: PressRun | undefined;
@@ -99,12 +101,13 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
 
     memory.markBeforeBells();
     t = performance.now();
-    bells = await connectFleet(system.mqttUrl, bench.topicRoot, o.bells, o.connectBatch, bench.runTag, deadline);
+    fleet = await RemotePressFleet.connect(child, {
+      url: system.mqttUrl, root: bench.topicRoot, runTag: bench.runTag, bells: o.bells, connectBatch: o.connectBatch, deadline,
+      heartbeatMs: o.heartbeatSeconds * 1000,
+    }, bellId);
     setupMs.connectBells = performance.now() - t;
     memory.markAfterBells();
-    const hbMs = o.heartbeatSeconds * 1000;
-    for (const b of bells) b.startHeartbeat(hbMs, Math.random() * hbMs);
-    baseline = await Baseline.connect(system.mqttUrl, bench.runTag);
+    const bells = fleet.bells;
 
     run = new PressRun(bells, {
       rate: o.rate,
@@ -137,19 +140,19 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
     const loadBefore = loadavg()[0]!;
     const cpuStart = process.cpuUsage();
     const pressStart = performance.now();
-    baseline.start(o.rate, o.seconds);
+    await fleet.startBaseline(o.rate, o.seconds);
     await run.run();
     const pressMs = performance.now() - pressStart;
-    const bl = baseline;
-    await run.waitForStragglers(o.stragglerSeconds * 1000, () => bl.outstanding === 0);
+    const f = fleet;
+    await run.waitForStragglers(o.stragglerSeconds * 1000, async () => (await f.baselineOutstanding()) === 0);
     const loopDelay = loop.stop();
     const probes = probe.stop();
     const cpuUsed = process.cpuUsage(cpuStart);
     const cpu = { cores: (cpuUsed.user + cpuUsed.system) / 1000 / (performance.now() - pressStart), loadBefore, loadAfter: loadavg()[0]! };
     run.stop();
     sms?.stop();
-    const baselineResult = baseline.stop();
-    for (const b of bells) b.stopHeartbeat();
+    const baselineResult = await fleet.stopBaseline();
+    const fleetCounts = await fleet.counts();
     await system.core.idle(5_000);
     const stored = await countRows(system);
     await fake?.flush();
@@ -200,9 +203,9 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
       sms: smsCheck,
       store: { ...stored, exactlyOnce: stored.bellEvents === presses.length },
       cancels: { done: run.closes, failed: run.closeFailures, firstFailure: run.firstCloseFailure },
-      heartbeatsSent: bells.reduce((n, b) => n + b.heartbeats, 0),
+      heartbeatsSent: fleetCounts.heartbeats,
       consoleMessages: consoleWs.messages(),
-      bellDisconnects: bells.reduce((n, b) => n + b.offlines, 0),
+      bellDisconnects: fleetCounts.disconnects,
       probes,
       memory: memory.stop(),
       loopDelay,
@@ -214,8 +217,8 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
     memory.stop();
     untap?.();
     consoleWs?.close();
-    await baseline?.close();
-    await closeFleet(bells, o.connectBatch);
+    await fleet?.close().catch(() => undefined);
+    await child.close();
     await bench.close();
     await fake?.close();
   }

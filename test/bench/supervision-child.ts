@@ -8,15 +8,17 @@
  *   doing nothing else with them. It runs in a process of its own so that its CPU and memory are its own.
  *
  * - both also serve the reconnect phase (reconnect-run.ts): the fleet opens a storm of connections
- *   (storm-fleet.ts), the broker role runs aedes with no authentication as that phase's baseline.
+ *   (storm-fleet.ts), the broker role runs aedes with no authentication as that phase's baseline;
+ * - the fleet also holds the press phase's bells and broker baseline (press-fleet.ts).
  *
  * Requests come over the IPC channel as `{id, op, args}` and are answered `{id, ok, value}`; the fleet also sends
- * unsolicited `{event}` messages (a bell silenced, a connection dropped).
+ * unsolicited `{event}` messages (a bell silenced, a connection dropped, a press phase bell's ack).
  */
 import type { MqttClient } from 'mqtt';
 import { DeviceAuth } from '../../gateway/broker/device-auth.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../gateway/index.ts';
 import { connectSubscriber } from '../../gateway/sources/subscriber-client.ts';
+import { PressFleet } from './press-fleet.ts';
 import { HeartbeatFleet } from './supervision-fleet.ts';
 import { StormFleet } from './storm-fleet.ts';
 import { processUsage, type ChildEvent, type ChildRequest } from './supervision-ipc.ts';
@@ -29,6 +31,7 @@ let fleet: HeartbeatFleet | undefined;
 let broker: { broker: EmbeddedBroker; auth: DeviceAuth; subscriber: MqttClient; received: number } | undefined;
 let plain: EmbeddedBroker | undefined;
 let storm: StormFleet | undefined;
+let pressFleet: PressFleet | undefined;
 
 async function handle(r: ChildRequest): Promise<unknown> {
   switch (r.op) {
@@ -84,7 +87,27 @@ async function handle(r: ChildRequest): Promise<unknown> {
       }
       return null;
     }
+    case 'connectPressFleet':
+      pressFleet = await PressFleet.connect(r.plan, (event) => send({ event }));
+      return null;
+    case 'press':
+      return need(pressFleet).press(r.index, r.payload);
+    case 'startBaseline':
+      need(pressFleet).startBaseline(r.rate, r.seconds);
+      return null;
+    case 'baselineOutstanding':
+      return need(pressFleet).baselineOutstanding;
+    case 'stopBaseline':
+      return need(pressFleet).stopBaseline();
+    case 'pressFleetCounts':
+      return need(pressFleet).counts();
+    case 'closePressFleet':
+      await pressFleet?.close();
+      pressFleet = undefined;
+      return null;
     case 'close':
+      await pressFleet?.close();
+      pressFleet = undefined;
       storm?.cut();
       await plain?.close();
       plain = undefined;

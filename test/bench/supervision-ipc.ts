@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { sleep } from './stats.ts';
+import type { BellAckMessage } from './fleet.ts';
+import type { PressFleetPlan } from './press-fleet.ts';
 import type { FleetPlan } from './supervision-fleet.ts';
 import type { StormPlan } from './storm-fleet.ts';
 
@@ -18,11 +20,20 @@ export type ChildRequest =
   | { op: 'startPlainBroker' }
   | { op: 'storm'; plan: StormPlan }
   | { op: 'cutStorm' }
+  | { op: 'connectPressFleet'; plan: PressFleetPlan }
+  | { op: 'press'; index: number; payload: string }
+  | { op: 'startBaseline'; rate: number; seconds: number }
+  | { op: 'baselineOutstanding' }
+  | { op: 'stopBaseline' }
+  | { op: 'pressFleetCounts' }
+  | { op: 'closePressFleet' }
   | { op: 'close' };
 
 export type ChildEvent =
   | { kind: 'silenced'; index: number; lastBeatAt: number | null }
-  | { kind: 'dropped'; index: number; at: number; lastBeatAt: number | null };
+  | { kind: 'dropped'; index: number; at: number; lastBeatAt: number | null }
+  /** A press phase bell's ack, at the child's wall clock (performance.timeOrigin + now). */
+  | { kind: 'ack'; index: number; ack: BellAckMessage; wallAt: number };
 
 /**
  * A process's CPU (user + system, µs) at `at` (its performance.now()), again after a full GC, and its memory

@@ -1,0 +1,134 @@
+/**
+ * The press phase's bells and the broker's own baseline, in the fleet child process (supervision-child.ts), so that
+ * a thousand MQTT clients and their heartbeats do not share the CPU of the Guardbell under test, and the baseline
+ * is not slowed by them either. The press schedule, the retransmissions and the matching stay in the bench's
+ * process (press-run.ts), which drives these bells through {@link RemoteBell}; times cross the process boundary as
+ * wall-clock milliseconds (performance.timeOrigin + now), as the console phase's do.
+ */
+import { performance } from 'node:perf_hooks';
+import { Baseline, type BaselineResult } from './baseline.ts';
+import { closeFleet, connectFleet, type BellAckMessage, type BenchBell } from './fleet.ts';
+import type { PressBell } from './press-run.ts';
+import type { BenchChild, ChildEvent } from './supervision-ipc.ts';
+
+export interface PressFleetPlan {
+  url: string;
+  root: string;
+  runTag: string;
+  bells: number;
+  connectBatch: number;
+  deadline: number;
+  heartbeatMs: number;
+}
+
+const wallNow = () => performance.timeOrigin + performance.now();
+/** A wall-clock time of another process on this machine, on this process's performance.now() scale. */
+const fromWall = (wall: number) => wall - performance.timeOrigin;
+
+/** The child's side: the bells, heartbeating, and the baseline. */
+export class PressFleet {
+  private constructor(
+    private readonly bells: BenchBell[],
+    private readonly baseline: Baseline,
+    private readonly batch: number,
+  ) {}
+
+  static async connect(plan: PressFleetPlan, tell: (e: ChildEvent) => void): Promise<PressFleet> {
+    const bells = await connectFleet(plan.url, plan.root, plan.bells, plan.connectBatch, plan.runTag, plan.deadline);
+    const baseline = await Baseline.connect(plan.url, plan.runTag).catch(async (err: unknown) => {
+      await closeFleet(bells, plan.connectBatch);
+      throw err;
+    });
+    for (const b of bells) {
+      b.onAck = (ack, at) => tell({ kind: 'ack', index: b.index, ack, wallAt: performance.timeOrigin + at });
+      b.startHeartbeat(plan.heartbeatMs, Math.random() * plan.heartbeatMs);
+    }
+    return new PressFleet(bells, baseline, plan.connectBatch);
+  }
+
+  /** Sends a press (or its retransmission); returns when it went out, on the wall clock. */
+  press(index: number, payload: string): { wallAt: number } {
+    const bell = this.bells[index];
+    if (!bell) throw new Error(`no bell ${index}`);
+    const wallAt = wallNow();
+    bell.publishEvent(payload);
+    return { wallAt };
+  }
+
+  startBaseline(rate: number, seconds: number): void {
+    this.baseline.start(rate, seconds);
+  }
+
+  get baselineOutstanding(): number {
+    return this.baseline.outstanding;
+  }
+
+  stopBaseline(): BaselineResult {
+    return this.baseline.stop();
+  }
+
+  counts(): { heartbeats: number; disconnects: number } {
+    return { heartbeats: this.bells.reduce((n, b) => n + b.heartbeats, 0), disconnects: this.bells.reduce((n, b) => n + b.offlines, 0) };
+  }
+
+  async close(): Promise<void> {
+    await this.baseline.close();
+    await closeFleet(this.bells, this.batch);
+  }
+}
+
+/** The bench's side of one bell in the fleet child. */
+export class RemoteBell implements PressBell {
+  nextSeq = 1;
+  onAck: (ack: BellAckMessage, at: number) => void = () => undefined;
+
+  constructor(
+    readonly index: number,
+    readonly id: string,
+    private readonly child: BenchChild,
+  ) {}
+
+  publishEvent(payload: string, sent?: (at: number) => void): void {
+    this.child.request<{ wallAt: number }>({ op: 'press', index: this.index, payload }).then(
+      (r) => sent?.(fromWall(r.wallAt)),
+      () => undefined, // the child is gone: the press stays unanswered and is counted as lost
+    );
+  }
+}
+
+/** The bench's side of the fleet child: its bells, its baseline, its counts. */
+export class RemotePressFleet {
+  private constructor(
+    private readonly child: BenchChild,
+    readonly bells: RemoteBell[],
+  ) {}
+
+  static async connect(child: BenchChild, plan: PressFleetPlan, idOf: (index: number) => string): Promise<RemotePressFleet> {
+    const bells = Array.from({ length: plan.bells }, (_, i) => new RemoteBell(i, idOf(i), child));
+    child.onEvent = (e) => {
+      if (e.kind === 'ack') bells[e.index]?.onAck(e.ack, fromWall(e.wallAt));
+    };
+    await child.request({ op: 'connectPressFleet', plan });
+    return new RemotePressFleet(child, bells);
+  }
+
+  startBaseline(rate: number, seconds: number): Promise<unknown> {
+    return this.child.request({ op: 'startBaseline', rate, seconds });
+  }
+
+  baselineOutstanding(): Promise<number> {
+    return this.child.request<number>({ op: 'baselineOutstanding' });
+  }
+
+  stopBaseline(): Promise<BaselineResult> {
+    return this.child.request<BaselineResult>({ op: 'stopBaseline' });
+  }
+
+  counts(): Promise<{ heartbeats: number; disconnects: number }> {
+    return this.child.request({ op: 'pressFleetCounts' });
+  }
+
+  close(): Promise<unknown> {
+    return this.child.request({ op: 'closePressFleet' });
+  }
+}
