@@ -15,9 +15,9 @@ export const PBKDF2_ITERATIONS = 1000;
 /**
  * For bells and bridges. Their passwords are machine secrets (random, 128 bits and more), where a slow hash guards
  * against nothing, and Mosquitto checks every CONNECT on its one thread: at 1,000 iterations (0.4 ms each) ten
- * thousand bells back after a power cut took 30–50 s to admit, as the listen queue overflowed and connects were
- * retried; at 101 (mosquitto_passwd 2.0's own count) 5 s. The gateway's password, which a person may choose,
- * keeps {@link PBKDF2_ITERATIONS}.
+ * thousand bells back after a power cut took 30–50 s to admit, as its accept queue (100 connections) overflowed and
+ * the kernel retried the handshakes seconds later; at 101 (mosquitto_passwd 2.0's own count) usually 5 s. The
+ * gateway's password, which a person may choose, keeps {@link PBKDF2_ITERATIONS}.
  */
 export const MACHINE_SECRET_ITERATIONS = 101;
 
