@@ -1,7 +1,12 @@
 /**
- * The broker's own latency, measured beside the presses in the same run: one raw mqtt.js publisher and one
+ * The broker's own latency, measured beside the presses in the same run: raw mqtt.js publishers and one
  * subscriber on the same broker, QoS 1 both ways, small JSON payloads, at the press rate. Its topic is
  * outside the Guardbell topic root, so the gateway never sees it.
+ *
+ * The embedded broker limits every device to 20 publishes a second (MQTT_PUBLISH_RATE): one publisher at 50 a
+ * second was refused most of its messages, disconnected and resent them, so the "broker's own" round trip was
+ * hundreds of milliseconds of that. The publishes go round-robin over enough publishers that each stays at half
+ * that limit, as the presses are spread over the bells.
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +18,9 @@ export interface BaselineResult {
   lost: number;
 }
 
+/** Publishes a second per publisher: half a device's limit on the embedded broker. */
+export const BASELINE_RATE_PER_PUBLISHER = 10;
+
 export class Baseline {
   private readonly sentAt = new Map<number, number>();
   private readonly latencies: number[] = [];
@@ -20,22 +28,24 @@ export class Baseline {
   private timer: NodeJS.Timeout | undefined;
 
   private constructor(
-    private readonly pub: MqttClient,
+    private readonly pubs: MqttClient[],
     private readonly sub: MqttClient,
     private readonly topic: string,
   ) {}
 
-  static async connect(url: string, runTag: string): Promise<Baseline> {
+  /** For publishing at `rate` a second. */
+  static async connect(url: string, runTag: string, rate: number): Promise<Baseline> {
     const opts = (role: string) => ({ clientId: `gb-bench-${runTag}-baseline-${role}`, protocolVersion: 4 as const, clean: true, reconnectPeriod: 1_000 });
-    const [pub, sub] = await Promise.all([mqtt.connectAsync(url, opts('pub')), mqtt.connectAsync(url, opts('sub'))]);
-    for (const c of [pub, sub]) {
+    const publishers = Math.max(1, Math.ceil(rate / BASELINE_RATE_PER_PUBLISHER));
+    const [sub, ...pubs] = await Promise.all([mqtt.connectAsync(url, opts('sub')), ...Array.from({ length: publishers }, (_, i) => mqtt.connectAsync(url, opts(`pub${i}`)))]);
+    for (const c of [sub, ...pubs]) {
       const noDelay = () => (c.stream as Socket).setNoDelay?.(true);
       noDelay();
       c.on('connect', noDelay);
       c.on('error', () => undefined);
     }
     const topic = `gbbench-${runTag}/baseline`;
-    const b = new Baseline(pub, sub, topic);
+    const b = new Baseline(pubs, sub!, topic);
     sub.on('message', (_topic, payload) => {
       const at = performance.now();
       try {
@@ -69,7 +79,7 @@ export class Baseline {
     const i = this.next++;
     const payload = JSON.stringify({ i, kind: 'baseline', at: new Date().toISOString() });
     this.sentAt.set(i, performance.now());
-    this.pub.publish(this.topic, payload, { qos: 1 }, () => undefined);
+    this.pubs[i % this.pubs.length]!.publish(this.topic, payload, { qos: 1 }, () => undefined);
   }
 
   get outstanding(): number {
@@ -83,6 +93,6 @@ export class Baseline {
 
   async close(): Promise<void> {
     clearTimeout(this.timer);
-    await Promise.all([this.pub.endAsync().catch(() => undefined), this.sub.endAsync().catch(() => undefined)]);
+    await Promise.all([...this.pubs, this.sub].map((c) => c.endAsync().catch(() => undefined)));
   }
 }

@@ -133,7 +133,7 @@ export async function runCityLoad(plan: CityLoadPlan): Promise<CityLoadResult> {
     bells = await connectFleet(plan.mqttUrl, plan.root, plan.bells, plan.connectBatch, plan.runTag, plan.deadline);
     const connectMs = performance.now() - t;
     for (const b of bells) b.startHeartbeat(plan.heartbeatMs, Math.random() * plan.heartbeatMs);
-    baseline = await Baseline.connect(plan.mqttUrl, plan.runTag);
+    baseline = await Baseline.connect(plan.mqttUrl, plan.runTag, plan.rate);
     const current = new Map<string, Press>();
     for (const b of bells) {
       b.onAck = (ack, at) => {

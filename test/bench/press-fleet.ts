@@ -19,6 +19,8 @@ export interface PressFleetPlan {
   connectBatch: number;
   deadline: number;
   heartbeatMs: number;
+  /** Presses a second, which the baseline matches. */
+  rate: number;
 }
 
 const wallNow = () => performance.timeOrigin + performance.now();
@@ -35,7 +37,7 @@ export class PressFleet {
 
   static async connect(plan: PressFleetPlan, tell: (e: ChildEvent) => void): Promise<PressFleet> {
     const bells = await connectFleet(plan.url, plan.root, plan.bells, plan.connectBatch, plan.runTag, plan.deadline);
-    const baseline = await Baseline.connect(plan.url, plan.runTag).catch(async (err: unknown) => {
+    const baseline = await Baseline.connect(plan.url, plan.runTag, plan.rate).catch(async (err: unknown) => {
       await closeFleet(bells, plan.connectBatch);
       throw err;
     });

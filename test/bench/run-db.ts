@@ -103,7 +103,7 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
     t = performance.now();
     fleet = await RemotePressFleet.connect(child, {
       url: system.mqttUrl, root: bench.topicRoot, runTag: bench.runTag, bells: o.bells, connectBatch: o.connectBatch, deadline,
-      heartbeatMs: o.heartbeatSeconds * 1000,
+      heartbeatMs: o.heartbeatSeconds * 1000, rate: o.rate,
     }, bellId);
     setupMs.connectBells = performance.now() - t;
     memory.markAfterBells();
