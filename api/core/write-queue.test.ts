@@ -4,6 +4,19 @@ import { WriteQueue } from './write-queue.ts';
 
 const logger = pino({ level: 'silent' });
 
+/** Counts the event loop's turns (other work getting its chance) until stopped. */
+function countTurns(): { readonly turns: number; stop(): void } {
+  let turns = 0;
+  let counting = true;
+  const spin = () => {
+    if (!counting) return;
+    turns++;
+    setImmediate(spin);
+  };
+  setImmediate(spin);
+  return { get turns() { return turns; }, stop: () => void (counting = false) };
+}
+
 describe('the write queue', () => {
   it('writes in arrival order, in batches, and runs each after-step once', async () => {
     const batches: number[][] = [];
@@ -89,5 +102,50 @@ describe('the write queue', () => {
     expect(await q.idle(2_000)).toBe(true);
     expect(after).toEqual([1, 2, 3]);
     expect(aside).toEqual([]);
+  });
+
+  it('runs a large batch\'s after-steps without giving every one its own event-loop turn', async () => {
+    const q = new WriteQueue<number, number>(logger, async (items) => ({ results: items }), { failed: () => undefined, size: () => undefined });
+    const loop = countTurns();
+    const done: number[] = [];
+    let turnsDuringAfter = 0;
+    let firstAt = -1;
+    for (let i = 0; i < 500; i++) {
+      q.push({
+        item: i,
+        after: (r) => {
+          if (done.length === 0) firstAt = loop.turns;
+          done.push(r);
+          if (done.length === 500) turnsDuringAfter = loop.turns - firstAt;
+        },
+      });
+    }
+    expect(await q.idle(2_000)).toBe(true);
+    loop.stop();
+    expect(done).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    // One turn per step would be about 500; trivial steps fit in a slice or a few.
+    expect(turnsDuringAfter).toBeLessThan(50);
+  });
+
+  it('still gives the event loop a turn while long after-steps run, so a press that arrives meanwhile rings', async () => {
+    const q = new WriteQueue<number, number>(logger, async (items) => ({ results: items }), { failed: () => undefined, size: () => undefined }, { afterSliceMs: 5 });
+    const loop = countTurns();
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) { /* an after-step that takes 1 ms */ }
+    };
+    let firstAt = -1;
+    let lastAt = -1;
+    for (let i = 0; i < 100; i++) {
+      q.push({ item: i, after: () => {
+        if (firstAt < 0) firstAt = loop.turns;
+        busy(1);
+        lastAt = loop.turns;
+      } });
+    }
+    expect(await q.idle(5_000)).toBe(true);
+    loop.stop();
+    // 100 ms of steps in slices of 5 ms: other work ran about every 5 ms, not once at the end.
+    expect(lastAt - firstAt).toBeGreaterThanOrEqual(10);
   });
 });

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 
 export interface WriteJob<W, R> {
@@ -32,18 +33,36 @@ export interface WriteQueueHooks {
  * `maxBatch` waiting items go to the store at once (group commit: one transaction on PostgreSQL, one message
  * to an embedded engine on its own thread), so the batch grows with the backlog when the database is slow.
  */
+export interface WriteQueueOptions {
+  maxBatch: number;
+  initialMs: number;
+  maxMs: number;
+  /**
+   * How long the after-steps of a written batch (acks, pushes) may run before the event loop gets a turn, so that a
+   * press that arrived meanwhile rings before the next acknowledgement. Every step its own turn made a batch of
+   * hundreds wait hundreds of turns while the next batch waited behind them: under load (SMS status callbacks, a
+   * thousand bells) presses were acknowledged seconds after they were written.
+   */
+  afterSliceMs: number;
+}
+
+const DEFAULT_OPTIONS: WriteQueueOptions = { maxBatch: 500, initialMs: 100, maxMs: 2_000, afterSliceMs: 5 };
+
 export class WriteQueue<W, R> {
   private readonly jobs: WriteJob<W, R>[] = [];
   private draining = false;
   private stopped = false;
   private wake: (() => void) | undefined;
+  private readonly options: WriteQueueOptions;
 
   constructor(
     private readonly logger: Logger,
     private readonly writeBatch: WriteBatch<W, R>,
     private readonly hooks: WriteQueueHooks,
-    private readonly options = { maxBatch: 500, initialMs: 100, maxMs: 2_000 },
-  ) {}
+    options: Partial<WriteQueueOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+  }
 
   get length(): number {
     return this.jobs.length;
@@ -103,6 +122,7 @@ export class WriteQueue<W, R> {
       outcome = { results: [], error };
     }
     // Those written are done, whatever happened after them.
+    let slice = performance.now();
     for (const [i, result] of outcome.results.entries()) {
       this.jobs.splice(from, 1);
       try {
@@ -110,8 +130,10 @@ export class WriteQueue<W, R> {
       } catch (err) {
         this.logger.error({ err }, 'after-write step failed');
       }
-      // Let a press that arrived meanwhile ring before the next acknowledgement goes out.
-      if (i < outcome.results.length - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (i < outcome.results.length - 1 && performance.now() - slice >= this.options.afterSliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
     }
     return outcome.error;
   }
