@@ -11,12 +11,26 @@ import { LATENCY_HEADER, latencyRow, mib, ms, table } from './stats.ts';
 export const TARGET_P99_MS = 50;
 export const TARGET_SMS_P99_MS = 100;
 export const TARGET_STEP_LATENESS_MS = 1_000;
+/** The write path's target: press → `received` at the bell. */
+export const TARGET_RECEIVED_P99_MS = 25;
+/** Press → console against the broker's own round trip in the same run: within this factor of its p99, plus 2 ms. */
+export const CONSOLE_VS_BROKER = { factor: 1.5, plusMs: 2 } as const;
 
 const DB_NAMES = { pglite: 'PGlite (embedded, in memory)', postgres: 'PostgreSQL (127.0.0.1:5432, fresh database)' } as const;
 
 export function targetMet(r: DbRunResult): boolean {
   // Presses skipped for lack of a free bell were never sent: they show in throughput, not as lost.
   return r.latency.pressToConsole.p99 < TARGET_P99_MS && r.presses.lost === 0;
+}
+
+export function receivedTargetMet(r: DbRunResult): boolean {
+  return r.latency.pressToReceived.p99 <= TARGET_RECEIVED_P99_MS && r.presses.lost === 0;
+}
+
+/** The console's p99 may be the broker's own p99 × 1.5 + 2 ms at most. */
+export function consoleBesideBroker(r: DbRunResult): { met: boolean; limitMs: number } {
+  const limitMs = CONSOLE_VS_BROKER.factor * r.latency.baseline.p99 + CONSOLE_VS_BROKER.plusMs;
+  return { met: r.latency.pressToConsole.p99 <= limitMs && r.baseline.lost === 0, limitMs };
 }
 
 export function smsTargetMet(r: DbRunResult): boolean | undefined {
@@ -94,6 +108,9 @@ export function formatRun(r: DbRunResult): string {
         p.lost > 0 ? `${p.lost} lost` : '',
       ].filter(Boolean).join(', ')})`;
   out.push(`target press→console p99 < ${TARGET_P99_MS} ms and no press lost: ${met ? 'MET' : 'NOT MET'}${why}`);
+  const beside = consoleBesideBroker(r);
+  out.push(`target press→console p99 within ${CONSOLE_VS_BROKER.factor}× the broker's own p99 + ${CONSOLE_VS_BROKER.plusMs} ms: ${beside.met ? 'MET' : 'NOT MET'} (${ms(l.pressToConsole.p99)} vs ${ms(beside.limitMs)} ms${r.baseline.lost > 0 ? `; ${r.baseline.lost} baseline messages lost` : ''})`);
+  out.push(`target press→received p99 ≤ ${TARGET_RECEIVED_P99_MS} ms at ${r.rate} presses/s: ${receivedTargetMet(r) ? 'MET' : 'NOT MET'} (p99 ${ms(l.pressToReceived.p99)} ms)`);
   if (r.sms) {
     const smsMet = smsTargetMet(r);
     const whySms = smsMet ? '' : ` (p99 ${ms(l.pressToSms.p99)} ms${r.sms.missing > 0 ? `, ${r.sms.missing} presses not texted in time` : ''})`;
@@ -148,7 +165,12 @@ export function jsonSummary(
       targetP99Ms: TARGET_P99_MS,
       targetSmsP99Ms: TARGET_SMS_P99_MS,
       targetStepLatenessMs: TARGET_STEP_LATENESS_MS,
-      runs: runs.map((r) => ({ ...r, targetMet: targetMet(r), smsTargetMet: smsTargetMet(r) })),
+      targetReceivedP99Ms: TARGET_RECEIVED_P99_MS,
+      consoleVsBroker: CONSOLE_VS_BROKER,
+      runs: runs.map((r) => ({
+        ...r, targetMet: targetMet(r), smsTargetMet: smsTargetMet(r), receivedTargetMet: receivedTargetMet(r),
+        consoleBesideBroker: consoleBesideBroker(r),
+      })),
       escalations: escalations.map((e) => ({ ...e, targetMet: escalationTargetMet(e), deliveryExact: deliveryExact(e) })),
       supervision: { brokerAlone: supervision.baseline, runs: supervision.runs.map((s) => ({ ...s, allAsExpected: supervisionOk(s) })) },
     },
