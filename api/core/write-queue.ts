@@ -27,12 +27,6 @@ export interface WriteQueueHooks {
   refusedItem?(err: unknown): boolean;
 }
 
-/**
- * Writes in arrival order, retrying with capped backoff while the database is away. The alarm path never
- * waits on it: consoles have already been told, and bells are answered `received` from `after`. Up to
- * `maxBatch` waiting items go to the store at once (group commit: one transaction on PostgreSQL, one message
- * to an embedded engine on its own thread), so the batch grows with the backlog when the database is slow.
- */
 export interface WriteQueueOptions {
   maxBatch: number;
   initialMs: number;
@@ -48,6 +42,12 @@ export interface WriteQueueOptions {
 
 const DEFAULT_OPTIONS: WriteQueueOptions = { maxBatch: 500, initialMs: 100, maxMs: 2_000, afterSliceMs: 5 };
 
+/**
+ * Writes in arrival order, retrying with capped backoff while the database is away. The alarm path never
+ * waits on it: consoles have already been told, and bells are answered `received` from `after`. Up to
+ * `maxBatch` waiting items go to the store at once (group commit: one transaction on PostgreSQL, one message
+ * to an embedded engine on its own thread), so the batch grows with the backlog when the database is slow.
+ */
 export class WriteQueue<W, R> {
   private readonly jobs: WriteJob<W, R>[] = [];
   private draining = false;
