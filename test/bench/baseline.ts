@@ -37,7 +37,10 @@ export class Baseline {
   static async connect(url: string, runTag: string, rate: number): Promise<Baseline> {
     const opts = (role: string) => ({ clientId: `gb-bench-${runTag}-baseline-${role}`, protocolVersion: 4 as const, clean: true, reconnectPeriod: 1_000 });
     const publishers = Math.max(1, Math.ceil(rate / BASELINE_RATE_PER_PUBLISHER));
-    const [sub, ...pubs] = await Promise.all([mqtt.connectAsync(url, opts('sub')), ...Array.from({ length: publishers }, (_, i) => mqtt.connectAsync(url, opts(`pub${i}`)))]);
+    const [sub, pubs] = await Promise.all([
+      mqtt.connectAsync(url, opts('sub')),
+      Promise.all(Array.from({ length: publishers }, (_, i) => mqtt.connectAsync(url, opts(`pub${i}`)))),
+    ]);
     for (const c of [sub, ...pubs]) {
       const noDelay = () => (c.stream as Socket).setNoDelay?.(true);
       noDelay();
@@ -45,7 +48,7 @@ export class Baseline {
       c.on('error', () => undefined);
     }
     const topic = `gbbench-${runTag}/baseline`;
-    const b = new Baseline(pubs, sub!, topic);
+    const b = new Baseline(pubs, sub, topic);
     sub.on('message', (_topic, payload) => {
       const at = performance.now();
       try {

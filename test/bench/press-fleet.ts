@@ -23,7 +23,8 @@ export interface PressFleetPlan {
   rate: number;
 }
 
-const wallNow = () => performance.timeOrigin + performance.now();
+/** This process's performance.now() time on the wall clock, which every process on this machine shares. */
+const toWall = (at: number) => performance.timeOrigin + at;
 /** A wall-clock time of another process on this machine, on this process's performance.now() scale. */
 const fromWall = (wall: number) => wall - performance.timeOrigin;
 
@@ -42,7 +43,7 @@ export class PressFleet {
       throw err;
     });
     for (const b of bells) {
-      b.onAck = (ack, at) => tell({ kind: 'ack', index: b.index, ack, wallAt: performance.timeOrigin + at });
+      b.onAck = (ack, at) => tell({ kind: 'ack', index: b.index, ack, wallAt: toWall(at) });
       b.startHeartbeat(plan.heartbeatMs, Math.random() * plan.heartbeatMs);
     }
     return new PressFleet(bells, baseline, plan.connectBatch);
@@ -52,7 +53,7 @@ export class PressFleet {
   press(index: number, payload: string): { wallAt: number } {
     const bell = this.bells[index];
     if (!bell) throw new Error(`no bell ${index}`);
-    const wallAt = wallNow();
+    const wallAt = toWall(performance.now());
     bell.publishEvent(payload);
     return { wallAt };
   }
