@@ -172,7 +172,11 @@ async function boot(
   await startAll([{ name: 'clock', stop: () => clock.stop() }]);
   const now = () => clock.now();
   // The seam between the parts: everything below tells and hears through it, in this process and (PostgreSQL) all others.
-  const bus = startBus({ databaseUrl: database.kind === 'postgres' ? config.databaseUrl : undefined, logger, registry });
+  // Rings cross to the other processes through the broker they share, with the gateway's login (no login, no lane).
+  const sharedBroker = config.mqttUrl && config.mqttUsername && config.mqttPassword
+    ? { url: config.mqttUrl, topicRoot: config.topicRoot, username: config.mqttUsername, password: config.mqttPassword }
+    : undefined;
+  const bus = startBus({ databaseUrl: database.kind === 'postgres' ? config.databaseUrl : undefined, sharedBroker, logger, registry });
   const places = new Places(directory);
   const hub = new LiveHub();
   const escalationMetrics = escalationMetricsFor(registry);

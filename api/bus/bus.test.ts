@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { AlarmBus, type BusTransport } from './bus.ts';
-import type { BusEventType, Envelope } from './events.ts';
+import type { BusEventType, Delivered } from './events.ts';
 
 /** A transport that records what it was asked to send and lets the test deliver envelopes. */
 class FakeTransport implements BusTransport {
   sent: { type: BusEventType; version: number; origin: string; data: unknown }[] = [];
-  deliver: (e: Envelope) => void = () => undefined;
+  deliver: (e: Delivered) => void = () => undefined;
   state: 'ok' | 'catching_up' | 'down' = 'ok';
-  async start(deliver: (e: Envelope) => void): Promise<void> {
+  async start(deliver: (e: Delivered) => void): Promise<void> {
     this.deliver = deliver;
   }
   publish(type: BusEventType, version: number, origin: string, data: unknown): void {
@@ -27,7 +27,51 @@ async function busWithFake() {
   return { bus, transport, counts };
 }
 
+async function busWithLane() {
+  const transport = new FakeTransport();
+  const ringLane = new FakeTransport();
+  const bus = new AlarmBus({ logger, origin: 'me', transport, ringLane });
+  await bus.start();
+  const heard: string[] = [];
+  for (const type of ['incident.opened', 'incident.changed', 'incident.closed'] as const) {
+    bus.on(type, (e, meta) => void heard.push(`${type} ${e.incident.id} ${(e.incident as { stored?: boolean }).stored ? 'stored' : 'memory'} seq=${meta.seq}`));
+  }
+  return { bus, transport, ringLane, heard };
+}
+
+const view = (id: string, stored: boolean, status = 'open') => ({ incident: { id, siteId: 's', status, mode: 'real', stored, revision: 1 }, raisedBy: null });
+
 describe('the alarm bus', () => {
+  it('a ring from memory takes the ring lane as well as the transport; nothing else does', async () => {
+    const { bus, transport, ringLane } = await busWithLane();
+    bus.emit('incident.opened', view('i1', false) as never, { scope: 'cluster', ring: true });
+    bus.emit('incident.opened', view('i1', true) as never, { scope: 'cluster' });
+    bus.emit('incident.opened', view('i2', false) as never, { scope: 'process', ring: true });
+    expect(ringLane.sent.map((x) => (x.data as { incident: { id: string } }).incident.id)).toEqual(['i1']);
+    expect(transport.sent).toHaveLength(2);
+  });
+
+  it('a ring that took both lanes is delivered once, whichever copy comes first', async () => {
+    const { transport, ringLane, heard } = await busWithLane();
+    ringLane.deliver({ s: null, t: 'incident.opened', v: 1, o: 'other', d: view('a', false) });
+    transport.deliver({ s: 1, t: 'incident.opened', v: 1, o: 'other', d: view('a', false) });
+    transport.deliver({ s: 2, t: 'incident.opened', v: 1, o: 'other', d: view('b', false) });
+    ringLane.deliver({ s: null, t: 'incident.opened', v: 1, o: 'other', d: view('b', false) });
+    expect(heard).toEqual(['incident.opened a memory seq=null', 'incident.opened b memory seq=2']);
+  });
+
+  it('a ring arriving after its incident\'s stored news or withdrawal is not shown again', async () => {
+    const { transport, ringLane, heard } = await busWithLane();
+    transport.deliver({ s: 1, t: 'incident.opened', v: 1, o: 'other', d: view('a', true) });
+    ringLane.deliver({ s: null, t: 'incident.opened', v: 1, o: 'other', d: view('a', false) });
+    transport.deliver({ s: 2, t: 'incident.closed', v: 1, o: 'other', d: view('b', false, 'cancelled') });
+    ringLane.deliver({ s: null, t: 'incident.opened', v: 1, o: 'other', d: view('b', false) });
+    // Stored news and changes always pass, even of an incident heard of before.
+    transport.deliver({ s: 3, t: 'incident.changed', v: 1, o: 'other', d: view('a', true) });
+    expect(heard).toEqual(['incident.opened a stored seq=1', 'incident.closed b memory seq=2', 'incident.changed a stored seq=3']);
+  });
+
+
   it('delivers in this process at once and sends to the others, by scope', async () => {
     const { bus, transport } = await busWithFake();
     const heard: string[] = [];

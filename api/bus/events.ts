@@ -82,6 +82,22 @@ export const envelopeSchema = z.object({
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 
+/**
+ * What travels on the ring lane (api/bus/ring-lane.ts): an envelope without a bus-table sequence, with the time it
+ * was sent (a late copy is dropped). The lane signs it.
+ */
+export const ringEnvelopeSchema = z.object({
+  t: z.string().min(1).max(64),
+  v: z.number().int().positive(),
+  o: z.string().min(1).max(64),
+  at: z.number().int().positive(),
+  d: z.unknown(),
+});
+export type RingEnvelope = z.infer<typeof ringEnvelopeSchema>;
+
+/** An event as a transport hands it to the bus: the bus-table sequence where it has one. */
+export type Delivered = Omit<Envelope, 's'> & { s: number | null };
+
 export function isBusEventType(t: string): t is BusEventType {
   return Object.hasOwn(BUS_EVENTS, t);
 }

@@ -132,7 +132,10 @@ export class OpenIncidents {
 
   /** Tells consoles, escalation, drills and (scope) the other processes about an incident. */
   tell(type: IncidentEventType, record: IncidentRecord, opts: TellOptions): void {
-    this.deps.bus.emit(type, { incident: presentIncident(record, this.deps.places, opts.stored ?? true), raisedBy: record.raisedBy, escalation: opts.escalation ?? false }, { scope: opts.scope });
+    const stored = opts.stored ?? true;
+    // A new incident rung from memory takes the ring lane too: other processes' consoles ring without the database.
+    const ring = type === 'incident.opened' && !stored;
+    this.deps.bus.emit(type, { incident: presentIncident(record, this.deps.places, stored), raisedBy: record.raisedBy, escalation: opts.escalation ?? false }, { scope: opts.scope, ring });
   }
 
   /** Another process changed an incident: closed ones are forgotten, open ones merged or read. */

@@ -14,6 +14,18 @@ export function bellInboundFilter(root: string): string[] {
   return [`${root}/bells/+/event`, `${root}/bells/+/heartbeat`, `${root}/bells/+/status`];
 }
 
+/**
+ * Guardbell's processes talk among themselves under the root (the ring lane, api/bus/ring-lane.ts): only the
+ * gateway's login may write there, and no bell topic starts with it.
+ */
+export function clusterTopic(root: string, name: string): string {
+  return `${root}/cluster/${name}`;
+}
+
+export function isClusterTopic(root: string, topic: string): boolean {
+  return topic.startsWith(`${root}/cluster/`);
+}
+
 export type ParsedBellTopic =
   | { ok: true; bellId: string; kind: BellTopicKind }
   | { ok: false; reason: 'wrong_topic' | 'bad_bell_id'; detail: string };

@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import {
-  bellTopic, decodeEvent, decodeHeartbeat, decodeStatus, encodeAck, parseBellTopic, type Ack,
+  bellTopic, decodeEvent, decodeHeartbeat, decodeStatus, encodeAck, isClusterTopic, parseBellTopic, type Ack,
 } from '../../firmware-bridge/protocol/index.ts';
 import type { BellSignal, BellSource, Rejection } from '../signal.ts';
 import { connectSubscriber } from './subscriber-client.ts';
@@ -60,6 +60,8 @@ export class MqttNativeSource implements BellSource {
     receivedAt: Date,
     handlers: { signal(s: BellSignal): void; rejected(r: Rejection): void },
   ): void {
+    // The processes' own traffic under the root (the ring lane), which only the gateway's login can write.
+    if (isClusterTopic(this.opts.topicRoot, topic)) return;
     const parsed = parseBellTopic(this.opts.topicRoot, topic);
     if (!parsed.ok) {
       handlers.rejected({ reason: parsed.reason, detail: parsed.detail, transport: 'mqtt', topic, at: receivedAt });

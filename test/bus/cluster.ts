@@ -59,7 +59,9 @@ export class Cluster {
       const dir = mkdtempSync(join(tmpdir(), 'gb-cluster-'));
       cluster.dirs.push(dir);
       return ChildSystem.start({
-        DATABASE_URL: t.databaseUrl!, MQTT_URL: MOSQUITTO_URL, MQTT_SHARED_GROUP: group, GUARDBELL_TOPIC_ROOT: t.topicRoot, DATA_DIR: dir,
+        // The gateway's login, as a city has one (the machine's broker takes any): the ring lane is signed with it.
+        DATABASE_URL: t.databaseUrl!, MQTT_URL: MOSQUITTO_URL, MQTT_USERNAME: 'guardbell-gateway', MQTT_PASSWORD: `cluster-${group}`,
+        MQTT_SHARED_GROUP: group, GUARDBELL_TOPIC_ROOT: t.topicRoot, DATA_DIR: dir,
         GUARDBELL_ADMIN_PASSWORD: PASSWORD,
       }, 120_000);
     }));
@@ -79,6 +81,11 @@ export class Cluster {
     });
     await client.subscribeAsync(bellIds.map((b) => bellTopic(t.topicRoot, b, 'ack')).concat(bellTopic(t.topicRoot, 'B-0301', 'ack')), { qos: 1 });
     return cluster;
+  }
+
+  /** Sends one press without waiting for its acknowledgement (the database may be away). */
+  async pressOnce(bellId: string, seq: number): Promise<void> {
+    await this.clients[0]!.publishAsync(bellTopic(this.t.topicRoot, bellId, 'event'), JSON.stringify({ seq, type: 'press', at: new Date().toISOString() }), { qos: 1 });
   }
 
   /** Presses as the firmware does: retransmitted every 500 ms until `received`; resolves with the ack. */

@@ -1,7 +1,20 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../api/contract/index.ts';
 import { Cluster, type Member } from './cluster.ts';
 import { waitFor } from '../support/wait.ts';
+
+/** The server's maintenance database, for what must not run inside the database it changes. */
+function adminUrl(databaseUrl: string): string {
+  const u = new URL(databaseUrl);
+  u.pathname = '/postgres';
+  return u.toString();
+}
+
+/** Whether a console was told of an open incident for this bell (shown from memory or stored). */
+function ringingFor(m: Member, bellId: string): boolean {
+  return m.stream.messages.some((msg) => msg.type === 'incident.created' && msg.data.bellId === bellId);
+}
 
 /**
  * Three `guardbell start` processes on one PostgreSQL and the machine's Mosquitto (shared subscription), a guard's
@@ -130,6 +143,36 @@ describe('one system, three processes (real PostgreSQL, Mosquitto and OS process
     await waitFor(async () => (await fetch(`${child.url}/api/v1/health`).then((r) => r.json() as Promise<{ bus: string }>)).bus === 'ok' || undefined, 15_000, 'the bus to report ok');
     expect(await replayed()).toBeGreaterThan(replayedBefore);
     expect((await listening()).length).toBe(1);
+  }, 120_000);
+
+  it('the database away: a press rings on every process at once (the ring lane), and is stored once when it is back', async () => {
+    const admin = new pg.Client({ connectionString: adminUrl(c.t.databaseUrl!) });
+    await admin.connect();
+    const name = new URL(c.t.databaseUrl!).pathname.slice(1);
+    const bells = c.bellIds.slice(55, 58);
+    try {
+      // Away for everyone: no new connection, every open one cut (the processes' pools, their LISTEN).
+      await admin.query(`alter database "${name}" allow_connections false`);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
+      for (const b of bells) await c.pressOnce(b, 1);
+      for (const m of c.members) {
+        await waitFor(() => bells.every((b) => ringingFor(m, b)) || undefined, 15_000, `${m.name}'s console to ring for ${bells.join(', ')} while the database is away`);
+      }
+    } finally {
+      await admin.query(`alter database "${name}" allow_connections true`);
+      await admin.end();
+    }
+    const acks = await Promise.all(bells.map((b) => c.press(b, 1)));
+    for (const m of c.members) {
+      await waitFor(() => acks.every((a) => c.heard(m).get(a.incident!)?.stored) || undefined, 30_000, `${m.name}'s console to hear the three incidents stored`);
+    }
+    const stored = await rows<{ n: string }>(`select count(*) as n from bell_events where seq = 1 and bell_id in (${bells.map((b) => `'${b}'`).join(',')})`);
+    expect(Number(stored[0]!.n)).toBe(3);
+    // The lane's messages share the bells' root: no gateway took them for a bell's message on a wrong topic.
+    for (const child of c.children) {
+      const metrics = await fetch(`${child.url}/metrics`).then((r) => r.text());
+      expect(metrics).not.toMatch(/^guardbell_bell_messages_rejected_total\{[^}]*wrong_topic/m);
+    }
   }, 120_000);
 
   it('SIGKILL of one process during presses: nothing lost, the other consoles keep ringing', async () => {

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { MqttClient } from 'mqtt';
 import { provisionFromText } from '../../api/provisioning/apply.ts';
 import { openDatabase } from '../../api/store/index.ts';
-import { bellTopic } from '../../firmware-bridge/protocol/index.ts';
+import { bellTopic, clusterTopic } from '../../firmware-bridge/protocol/index.ts';
 import { testProvisioning } from '../support/fixtures.ts';
 import { connect } from '../support/mqtt.ts';
 import { createTestDatabase } from '../support/postgres.ts';
@@ -111,12 +111,16 @@ describe('guardbell devices mosquitto-acl against a real Mosquitto', () => {
     await granted(bell, t('B-0302', 'ack')); // Mosquitto may grant it and then deliver nothing
     await granted(bell, `${TOPIC_ROOT}/#`);
     await bell.publishAsync(t('B-0302', 'event'), JSON.stringify({ seq: 9, type: 'press' }), { qos: 1 }).catch(() => undefined);
+    // Nor write or read the processes' ring lane (api/bus/ring-lane.ts), which shares the root.
+    await bell.publishAsync(clusterTopic(TOPIC_ROOT, 'ring'), '{}', { qos: 1 }).catch(() => undefined);
+    await gw.publishAsync(clusterTopic(TOPIC_ROOT, 'ring'), '{"from":"gateway"}', { qos: 0 });
     await gw.publishAsync(t('B-0302', 'ack'), JSON.stringify({ seq: 9, state: 'received' }), { qos: 1 });
     // A control message that must arrive, so that "nothing" is not just "not yet".
     await bell.publishAsync(t('B-0301', 'heartbeat'), '{}', { qos: 1 });
     await waitFor(() => gwGot.find((m) => m.topic === t('B-0301', 'heartbeat')), 3_000, 'the control heartbeat');
     await sleep(300);
     expect(gwGot.filter((m) => m.topic === t('B-0302', 'event'))).toEqual([]);
+    expect(gwGot.filter((m) => m.topic === clusterTopic(TOPIC_ROOT, 'ring'))).toEqual([{ topic: clusterTopic(TOPIC_ROOT, 'ring'), payload: '{"from":"gateway"}' }]);
     expect(bellGot.filter((m) => m.topic !== t('B-0301', 'ack'))).toEqual([]);
   });
 
