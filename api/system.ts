@@ -124,7 +124,14 @@ async function boot(
         : logger.warn({ why }, 'the embedded database answers again'),
     },
   });
-  await startAll([{ name: 'database', start: () => database.migrate(), stop: () => database.close() }]);
+  await startAll([{
+    name: 'database',
+    start: async () => {
+      await database.migrate();
+      await database.warm?.();
+    },
+    stop: () => database.close(),
+  }]);
   // `guardbell backup` asks the running server: PGlite has one user.
   if (database.dump && config.embeddedDbDir !== 'memory://') {
     const door = await openBackupDoor(config.dataDir, database.dump, logger);

@@ -27,6 +27,14 @@ describe('the PostgreSQL pools', () => {
     expect(await settings(database.db)).toEqual({ app: MAIN_POOL.applicationName, idle: `${MAIN_POOL.idleInTransactionMs / 1000}s`, jit: 'off' });
   });
 
+  it('warmed at start, each pool holds its kept connections open before any press needs one', async () => {
+    await database.warm!();
+    const open = rowsOf<{ app: string; n: number }>(await database.db.execute(sql`
+      select application_name as app, count(*)::int as n from pg_stat_activity where datname = current_database() group by 1 order by 1`));
+    // The main pool's count includes the session asking.
+    expect(open).toEqual([{ app: MAIN_POOL.applicationName, n: MAIN_POOL.min }, { app: ALARM_POOL.applicationName, n: ALARM_POOL.min }]);
+  });
+
   it('the alarm pool has the tighter bound', async () => {
     expect(await settings(database.alarmDb!)).toEqual({ app: ALARM_POOL.applicationName, idle: `${ALARM_POOL.idleInTransactionMs / 1000}s`, jit: 'off' });
   });

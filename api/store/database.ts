@@ -18,6 +18,8 @@ export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
   migrate(): Promise<void>;
+  /** Opens the connections kept ready (PostgreSQL), so that the first press does not wait for a new backend. */
+  warm?(): Promise<void>;
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
   /** PGlite: runs a store procedure inside the engine's thread (pglite-procedures.ts). */
@@ -68,6 +70,8 @@ export function openDatabaseEarly(opts: DatabaseOptions): void {
  */
 export const ALARM_POOL = {
   max: 4,
+  /** All kept open: presses are rare, and each one after a quiet spell would otherwise wait for a new backend. */
+  min: 4,
   applicationName: 'guardbell-alarm',
   idleInTransactionMs: 8_000,
   statementTimeoutMs: 15_000,
@@ -81,6 +85,8 @@ export const ALARM_POOL = {
  */
 export const MAIN_POOL = {
   max: 20,
+  /** Kept open for a press's first alert, escalation and outbox (a burst grows the pool from here). */
+  min: 4,
   applicationName: 'guardbell',
   idleInTransactionMs: 30_000,
 } as const;
@@ -95,12 +101,12 @@ const NO_JIT = '-c jit=off';
 function openPostgres(url: string): Database {
   // Short timeouts: the alarm path must notice a dead database quickly and carry on without it.
   const pool = newPool({
-    connectionString: url, max: MAIN_POOL.max, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000, options: NO_JIT,
+    connectionString: url, max: MAIN_POOL.max, min: MAIN_POOL.min, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000, options: NO_JIT,
     application_name: MAIN_POOL.applicationName,
     idle_in_transaction_session_timeout: MAIN_POOL.idleInTransactionMs,
   });
   const alarmPool = newPool({
-    connectionString: url, max: ALARM_POOL.max, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000, options: NO_JIT,
+    connectionString: url, max: ALARM_POOL.max, min: ALARM_POOL.min, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000, options: NO_JIT,
     application_name: ALARM_POOL.applicationName,
     idle_in_transaction_session_timeout: ALARM_POOL.idleInTransactionMs,
     statement_timeout: ALARM_POOL.statementTimeoutMs,
@@ -114,11 +120,20 @@ function openPostgres(url: string): Database {
       await assertKnownHistory(db, migrationsFolder);
       await migratePg(drizzlePg(pool, { schema }), { migrationsFolder });
     },
+    warm: async () => {
+      await Promise.all([openClients(pool, MAIN_POOL.min), openClients(alarmPool, ALARM_POOL.min)]);
+    },
     ping: (timeoutMs = 1_000) => pingWith(db, timeoutMs),
     close: async () => {
       await Promise.all([pool.end(), alarmPool.end()]);
     },
   };
+}
+
+/** Opens `n` connections at once and returns them to the pool (whose `min` then keeps them past the idle timeout). */
+async function openClients(pool: pg.Pool, n: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: n }, () => pool.connect()));
+  for (const c of clients) c.release();
 }
 
 /** A pool whose clients may lose their server (a restart, a cut, a dropped database) without ending the process. */
