@@ -22,7 +22,8 @@ function roundLines(r: CityRound): string[] {
       ` incidents opened per process ${r.openedBy.join(' / ')}; baseline ${r.baseline.sent} sent, ${r.baseline.lost} lost`,
     `  consoles that missed an incident: ${missedConsoles} of ${r.consoles.length}` +
       ` (${r.consoles.map((c) => `${c.name}: ${c.messages} messages, ${c.missedIncidents} incidents and ${c.missedPresses} presses missed, ${c.outOfOrder} out of order, ${c.closes} drops`).join('; ')})`,
-    `  setup: provisioning ${s(r.setupMs.provision)}, processes started ${s(r.setupMs.start)}, bells connected ${s(r.setupMs.connectBells)};` +
+    `  setup: provisioning ${s(r.setupMs.provision)}, processes started ${s(r.setupMs.start)}, bells connected ${s(r.setupMs.connectBells)},` +
+      ` online on every console ${s(r.setupMs.online)} later (${r.onlineAtConsoles.join(' / ')} of them);` +
       ` ${r.heartbeats} heartbeats, ${r.bellDisconnects} bell disconnects`,
   ];
 }

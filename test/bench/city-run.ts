@@ -28,7 +28,9 @@ export const CITY_P99_FACTOR = 2;
 
 export interface CityRound {
   processes: number;
-  setupMs: { provision: number; start: number; connectBells: number };
+  setupMs: { provision: number; start: number; connectBells: number; online: number };
+  /** Bells each console showed online before the first press (all of them, unless the wait ran out). */
+  onlineAtConsoles: number[];
   presses: { planned: number; sent: number; received: number; retransmitted: number; achievedRate: number };
   latency: {
     pressToReceived: Summary;
@@ -141,7 +143,8 @@ function summarizeRound(
   const every = p.filter((x) => x.consoles.every((c) => c !== null)).map((x) => Math.max(...(x.consoles as number[])));
   return {
     processes,
-    setupMs: { provision: store.provisionMs, start: store.startMs, connectBells: load.connectMs },
+    setupMs: { provision: store.provisionMs, start: store.startMs, connectBells: load.connectMs, online: load.onlineMs },
+    onlineAtConsoles: load.onlineAtConsoles,
     presses: {
       planned: store.planned,
       sent: p.length,
