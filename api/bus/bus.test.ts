@@ -71,7 +71,6 @@ describe('the alarm bus', () => {
     expect(heard).toEqual(['incident.opened a stored seq=1', 'incident.closed b memory seq=2', 'incident.changed a stored seq=3']);
   });
 
-
   it('delivers in this process at once and sends to the others, by scope', async () => {
     const { bus, transport } = await busWithFake();
     const heard: string[] = [];

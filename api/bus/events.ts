@@ -93,7 +93,6 @@ export const ringEnvelopeSchema = z.object({
   at: z.number().int().positive(),
   d: z.unknown(),
 });
-export type RingEnvelope = z.infer<typeof ringEnvelopeSchema>;
 
 /** An event as a transport hands it to the bus: the bus-table sequence where it has one. */
 export type Delivered = Omit<Envelope, 's'> & { s: number | null };

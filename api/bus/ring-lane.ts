@@ -1,8 +1,8 @@
 /**
  * The ring lane: rings from memory go to the other processes through the broker they already share, so their
- * consoles ring as soon as this one does, and while the database is away (principle 1). Through PostgreSQL a
- * ring waited for an insert and a NOTIFY on a busy database (three processes: p99 44–80 ms against 5–7 ms on one
- * process) and did not leave at all while the database was down.
+ * consoles ring while the database is away too (principle 1). Through PostgreSQL alone a ring waited for an
+ * insert and a NOTIFY, and did not leave at all while the database was down: only the console of the process that
+ * took the press rang.
  *
  * The lane is a hint, never the truth: the bus's transport carries the same events, and the bus keeps whichever
  * copy comes first (api/bus/bus.ts). Messages are QoS 0 on `<root>/cluster/ring`, which only the gateway's login
