@@ -43,7 +43,7 @@ export function startBus(opts: { databaseUrl: string | undefined; sharedBroker?:
     new Gauge({
       name: 'guardbell_bus_ring_lane_ok', help: '1 while rings from memory also reach the other processes through the shared broker.', registers: [opts.registry],
       collect() {
-        this.set(ringLane.state === 'ok' ? 1 : 0);
+        this.set(bus.ringLaneState === 'ok' ? 1 : 0);
       },
     });
   }

@@ -81,9 +81,8 @@ export class BenchBell {
     clearInterval(this.heartbeatTimer);
   }
 
-  /** Publishes an event payload at QoS 1 (a first copy or a retransmission); `sent` is told when. */
-  publishEvent(payload: string, sent?: (at: number) => void): void {
-    sent?.(performance.now());
+  /** Publishes an event payload at QoS 1 (a first copy or a retransmission). */
+  publishEvent(payload: string): void {
     this.client.publish(bellTopic(this.root, this.id, 'event'), payload, { qos: 1 }, () => undefined);
   }
 

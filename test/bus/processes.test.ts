@@ -2,14 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../api/contract/index.ts';
 import { Cluster, type Member } from './cluster.ts';
+import { POSTGRES_ADMIN_URL } from '../support/postgres.ts';
 import { waitFor } from '../support/wait.ts';
-
-/** The server's maintenance database, for what must not run inside the database it changes. */
-function adminUrl(databaseUrl: string): string {
-  const u = new URL(databaseUrl);
-  u.pathname = '/postgres';
-  return u.toString();
-}
 
 /** Whether a console was told of an open incident for this bell (shown from memory or stored). */
 function ringingFor(m: Member, bellId: string): boolean {
@@ -146,7 +140,7 @@ describe('one system, three processes (real PostgreSQL, Mosquitto and OS process
   }, 120_000);
 
   it('the database away: a press rings on every process at once (the ring lane), and is stored once when it is back', async () => {
-    const admin = new pg.Client({ connectionString: adminUrl(c.t.databaseUrl!) });
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
     await admin.connect();
     const name = new URL(c.t.databaseUrl!).pathname.slice(1);
     const bells = c.bellIds.slice(55, 58);
