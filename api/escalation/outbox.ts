@@ -15,6 +15,7 @@ import { alarmText, cancelledAtCounterText, policeWebhookPayload, voiceText } fr
 import type { AlarmFacts, MessageSender, NotificationStatus, OutboundMessage, SendChannel, SendOutcome } from '../notify/types.ts';
 import type { Db } from '../store/index.ts';
 import { recordFromRow, RetryWhileAway, schema } from '../store/index.ts';
+import { WriteCoalescer } from '../store/write-coalescer.ts';
 import { policyOf } from '../domain/index.ts';
 
 const { incidents, notifications } = schema;
@@ -65,6 +66,13 @@ export const SENDING_LEASE_MS = 60_000;
 /** How often a running outbox looks for rows abandoned by another process. */
 const RECLAIM_EVERY_MS = 15_000;
 
+/** A provider's report of one of our notifications, by our id. */
+interface ProviderReport {
+  id: string;
+  status: NotificationStatus;
+  lastError: string | null;
+}
+
 type ApplyStatus = (status: NotificationStatus, extra?: Partial<typeof notifications.$inferInsert>) => Promise<void>;
 
 /** How far along a status is: a late callback never moves a notification backwards. */
@@ -90,6 +98,7 @@ export class Outbox {
   private readonly unstored = new Map<string, Promise<unknown>>();
   /** Provider reports and send outcomes that met the database away: nobody else would write them again. */
   private readonly whileAway: RetryWhileAway;
+  private readonly reports = new WriteCoalescer<ProviderReport, boolean>((reports) => this.applyReports(reports));
 
   constructor(private readonly deps: OutboxDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -300,10 +309,12 @@ export class Outbox {
   }
 
   /**
-   * A provider's status callback, by our notification id or the provider's: one statement, which also
-   * refuses to move a notification backwards (a late `sent` after `delivered`). True when a row changed.
+   * A provider's status callback, by our notification id or the provider's, which refuses to move a notification
+   * backwards (a late `sent` after `delivered`). True when a row changed. Reports by our id go in batches.
    */
   private async applyCallback(ref: { id?: string | undefined; providerId?: string | null | undefined }, status: NotificationStatus, extra: Partial<typeof notifications.$inferInsert> = {}): Promise<boolean> {
+    const { lastError, ...rest } = extra;
+    if (ref.id && Object.keys(rest).length === 0) return this.reports.add({ id: ref.id, status, lastError: lastError ?? null });
     const which = ref.id ? eq(notifications.id, ref.id) : ref.providerId ? eq(notifications.providerId, ref.providerId) : undefined;
     if (!which) return false;
     const [updated] = await this.deps.db
@@ -314,6 +325,30 @@ export class Outbox {
     if (!updated) return false;
     await this.changed(updated);
     return true;
+  }
+
+  /**
+   * Provider reports of many notifications in one statement. Of two reports of one notification in a batch only
+   * the one further along is applied: applied one after the other, it would have refused or replaced the other.
+   */
+  private async applyReports(reports: ProviderReport[]): Promise<boolean[]> {
+    const applied = new Map<string, number>();
+    reports.forEach((r, i) => {
+      const before = applied.get(r.id);
+      if (before === undefined || (RANK[r.status] ?? 0) >= (RANK[reports[before]!.status] ?? 0)) applied.set(r.id, i);
+    });
+    const rows = [...applied.values()].map((i) => reports[i]!);
+    const values = sql.join(rows.map((r) => sql`(${r.id}::text, ${r.status}::text, ${RANK[r.status] ?? 0}::int, ${r.lastError}::text)`), sql`, `);
+    // drizzle types the returning of an update joined to raw SQL as never; it returns the table's own columns.
+    const updated = (await this.deps.db
+      .update(notifications)
+      .set({ status: sql`v.status`, updatedAt: this.now(), lastError: sql`coalesce(v.last_error, ${notifications.lastError})` })
+      .from(sql`(values ${values}) as v(id, status, rank, last_error)`)
+      .where(and(sql`${notifications.id} = v.id`, sql`${rankOf(notifications.status)} <= v.rank`))
+      .returning()) as unknown as NotificationRow[];
+    await Promise.all(updated.map((row) => this.changed(row)));
+    const changed = new Set(updated.map((row) => row.id));
+    return reports.map((r, i) => applied.get(r.id) === i && changed.has(r.id));
   }
 
   /** Applies the outcome of our own send attempt, or an acknowledgement by reply or keypad. */

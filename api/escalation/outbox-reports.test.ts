@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { Counter } from 'prom-client';
+import { eq } from 'drizzle-orm';
+import { newIncidentState } from '../domain/index.ts';
+import { openStoreDatabase, type StoreDatabase } from '../../test/support/store-database.ts';
+import type { Database } from '../store/database.ts';
+import { IncidentStore } from '../store/incident-store.ts';
+import { schema } from '../store/index.ts';
+import { DirectoryStore } from '../store/directory-store.ts';
+import { Places } from '../core/places.ts';
+import { AlarmBus } from '../bus/index.ts';
+import { Outbox } from './outbox.ts';
+
+const T0 = new Date('2030-05-01T09:00:00Z');
+
+describe.each(['pglite', 'postgres'] as const)('provider reports arriving together, on %s', (kind) => {
+  let database: Database;
+  let opened: StoreDatabase | undefined;
+  let outbox: Outbox;
+  const pushed: { id: string; status: string }[] = [];
+  const later = new Date(T0.getTime() + 60_000);
+
+  beforeAll(async () => {
+    opened = await openStoreDatabase(kind);
+    database = opened.database;
+    await new IncidentStore(database.db, database.inEngine).writeBellEvent({
+      event: { bellId: 'B-0301', seq: 1, type: 'press', receivedAt: T0, bellAt: null, battery: null, transport: 'mqtt' },
+      incident: {
+        kind: 'insert',
+        record: {
+          ...newIncidentState({ mode: 'live', violence: false, openedAt: T0 }),
+          id: 'inc_reports', siteId: 'site-a', counterId: 'passport-3', bellId: 'B-0301', openingSeq: 1, source: 'bell', raisedBy: null,
+          escalationPolicy: null, jointPoliceDrill: false, unconfirmed: false,
+        },
+      },
+      entries: [],
+    });
+    const row = (id: string, status: string, lastError: string | null = null) => ({
+      id, incidentId: 'inc_reports', stepId: 'first_alert', recipientKey: `guard-${id}`, personId: `guard-${id}`, channel: 'sms',
+      to: '+821000000000', mode: 'live', status, providerId: `SM-${id}`, lastError, createdAt: T0, updatedAt: T0, nextAttemptAt: T0,
+    });
+    await database.db.insert(schema.notifications).values([
+      row('first', 'sending'), row('both', 'sending'), row('done', 'delivered'), row('lost', 'sent'), row('kept_error', 'sent', 'an earlier error'),
+    ]);
+    const bus = new AlarmBus({ logger: pino({ level: 'silent' }), origin: 'test' });
+    bus.on('notification.changed', (e) => void pushed.push({ id: e.notification.id, status: e.notification.status }));
+    outbox = new Outbox({
+      db: database.db, places: new Places(new DirectoryStore(database.db)), bus, logger: pino({ level: 'silent' }), senders: {},
+      people: () => [], now: () => later, onlyProcess: true,
+      sent: new Counter({ name: `sent_reports_${kind}`, help: 'x', labelNames: ['channel', 'status'], registers: [] }),
+    });
+  });
+  afterAll(async () => {
+    outbox.stop();
+    await opened?.close();
+  });
+
+  const rowOf = async (id: string) => (await database.db.select().from(schema.notifications).where(eq(schema.notifications.id, id)))[0];
+
+  it('applies each as it would alone: the furthest report of a row wins, a late one never moves a row back, a failure falls over to a call', async () => {
+    // The first report goes alone; the rest arrive while it is written and go together in one statement.
+    await Promise.all([
+      outbox.takeReport({ id: 'first' }, 'sent'),
+      outbox.takeReport({ id: 'both' }, 'sent'),
+      outbox.takeReport({ id: 'both' }, 'delivered'),
+      outbox.takeReport({ id: 'done' }, 'sent'),
+      outbox.takeReport({ id: 'lost' }, 'failed', { lastError: 'provider error 30003' }),
+      outbox.takeReport({ id: 'kept_error' }, 'delivered'),
+      outbox.takeReport({ id: 'nobody_knows' }, 'delivered'),
+    ]);
+    expect((await rowOf('first'))?.status).toBe('sent');
+    expect((await rowOf('both'))?.status).toBe('delivered');
+    expect(await rowOf('done')).toMatchObject({ status: 'delivered', updatedAt: T0 });
+    expect(await rowOf('lost')).toMatchObject({ status: 'failed', lastError: 'provider error 30003', updatedAt: later });
+    expect(await rowOf('kept_error')).toMatchObject({ status: 'delivered', lastError: 'an earlier error' });
+    expect(await rowOf('nobody_knows')).toBeUndefined();
+    const calls = await database.db.select().from(schema.notifications).where(eq(schema.notifications.fallbackOf, 'lost'));
+    expect(calls).toMatchObject([{ channel: 'voice', personId: 'guard-lost', status: 'queued' }]);
+
+    // Consoles hear each stored change once, with the status that was stored.
+    await new Promise((r) => setTimeout(r, 50));
+    const forRow = (id: string) => pushed.filter((p) => p.id === id).map((p) => p.status);
+    expect(forRow('first')).toEqual(['sent']);
+    expect(forRow('both')).toEqual(['delivered']);
+    expect(forRow('done')).toEqual([]);
+    expect(forRow('lost')).toEqual(['failed']);
+    expect(forRow(calls[0]!.id)).toEqual(['queued']);
+  });
+
+  it('a report by the provider\'s id alone still finds its row', async () => {
+    await outbox.takeReport({ providerId: 'SM-first' }, 'delivered');
+    expect((await rowOf('first'))?.status).toBe('delivered');
+  });
+});

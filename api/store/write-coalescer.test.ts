@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { WriteCoalescer } from './write-coalescer.ts';
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+describe('WriteCoalescer', () => {
+  it('writes a lone item at once, and those arriving meanwhile together in the next write, in order', async () => {
+    const calls: { items: number[]; done: ReturnType<typeof deferred<void>> }[] = [];
+    const c = new WriteCoalescer<number, string>(async (items) => {
+      const done = deferred<void>();
+      calls.push({ items, done });
+      await done.promise;
+      return items.map((i) => `w${i}`);
+    });
+    const first = c.add(1);
+    expect(calls.map((x) => x.items)).toEqual([[1]]);
+    const rest = [c.add(2), c.add(3), c.add(4)];
+    expect(calls).toHaveLength(1);
+    calls[0]!.done.resolve();
+    expect(await first).toBe('w1');
+    await new Promise((r) => setImmediate(r));
+    expect(calls.map((x) => x.items)).toEqual([[1], [2, 3, 4]]);
+    calls[1]!.done.resolve();
+    expect(await Promise.all(rest)).toEqual(['w2', 'w3', 'w4']);
+  });
+
+  it('keeps batches within maxBatch and runs up to `parallel` of them side by side', async () => {
+    const batches: number[][] = [];
+    const gate = deferred<void>();
+    const c = new WriteCoalescer<number, number>(async (items) => {
+      batches.push(items);
+      await gate.promise;
+      return items;
+    }, { maxBatch: 2, parallel: 2 });
+    const all = [1, 2, 3, 4, 5, 6].map((i) => c.add(i));
+    expect(batches).toEqual([[1], [2]]);
+    gate.resolve();
+    expect(await Promise.all(all)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(batches.flat()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(batches.every((b) => b.length <= 2)).toBe(true);
+  });
+
+  it('rejects every item of a failed batch with its error and goes on with the next', async () => {
+    let fail = true;
+    const gate = deferred<void>();
+    const c = new WriteCoalescer<number, number>(async (items) => {
+      await gate.promise;
+      if (fail) {
+        fail = false;
+        throw new Error('database away');
+      }
+      return items;
+    });
+    const a = c.add(1);
+    const b = c.add(2);
+    gate.resolve();
+    await expect(a).rejects.toThrow('database away');
+    expect(await b).toBe(2);
+  });
+
+  it('rejects a batch whose write answered the wrong number of results', async () => {
+    const c = new WriteCoalescer<number, number>(async () => []);
+    await expect(c.add(1)).rejects.toThrow('0 results for 1 items');
+  });
+});
