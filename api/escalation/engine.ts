@@ -3,7 +3,7 @@
  * FOR UPDATE SKIP LOCKED so that with several processes each step fires exactly once. What to do is
  * decided by the pure `escalationDecision`; this file only reads, writes and schedules.
  */
-import { and, asc, eq, isNotNull, lte, notInArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lte, notInArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { ulid } from 'ulidx';
 import type { Histogram } from 'prom-client';
@@ -242,30 +242,41 @@ export class EscalationEngine {
       const view = escalationView(record, entries);
       const policy = policyOf(record);
       if (record.status === 'cancelled' && entries.some((e) => e.kind === 'cancelled_at_counter')) await this.noticeCancel(tx, record);
-      await tx
-        .insert(escalationSteps)
-        .values(policy.steps.map((s) => ({ incidentId, stepId: s.id, dueAt: stepDueAt(s, view) })))
-        .onConflictDoNothing();
-      for (const s of policy.steps) this.remember(stepDueAt(s, view));
-      if (!record.unconfirmed) {
-        // Confirmed: steps that reached only the guards while unconfirmed run again for everyone else
-        // (notifications already sent are not repeated: one per step, recipient and channel).
+      const stepsOf = () => tx.select().from(escalationSteps).where(eq(escalationSteps.incidentId, incidentId));
+      // Steps are usually stored with the incident: read first, written only where something is missing or changes.
+      let steps = await stepsOf();
+      const missing = policy.steps.filter((s) => !steps.some((r) => r.stepId === s.id));
+      // Confirmed: steps that reached only the guards while unconfirmed run again for everyone else
+      // (notifications already sent are not repeated: one per step, recipient and channel).
+      const again = !record.unconfirmed && steps.some((r) => r.status === 'fired' && r.reason === GUARDS_ONLY_UNCONFIRMED);
+      if (missing.length > 0) {
+        await tx.insert(escalationSteps).values(missing.map((s) => ({ incidentId, stepId: s.id, dueAt: stepDueAt(s, view) }))).onConflictDoNothing();
+      }
+      if (again) {
         await tx.update(escalationSteps).set({ status: 'pending', reason: null, dueAt: this.now() })
           .where(and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.status, 'fired'), eq(escalationSteps.reason, GUARDS_ONLY_UNCONFIRMED)));
       }
-      const pending = await tx.select().from(escalationSteps).where(and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.status, 'pending')));
-      for (const p of pending) {
+      if (missing.length > 0 || again) steps = await stepsOf();
+      for (const s of policy.steps) this.remember(stepDueAt(s, view));
+      // A step that can never fire (acknowledged, on scene, closed) is settled here, not by a later claim: those
+      // stopped for one reason in one statement (an ended incident stops them all).
+      const stoppedFor = new Map<string, string[]>();
+      for (const p of steps.filter((r) => r.status === 'pending')) {
         const step = policy.steps.find((s) => s.id === p.stepId);
-        const where = and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.stepId, p.stepId));
-        // A step that can never fire (acknowledged, on scene, closed) is settled here, not by a later claim.
         const stopped = step ? stepStopped(step, view) : 'step not in the frozen policy';
         if (stopped) {
-          await tx.update(escalationSteps).set({ status: 'skipped', reason: stopped }).where(where);
+          stoppedFor.set(stopped, [...(stoppedFor.get(stopped) ?? []), p.stepId]);
           continue;
         }
         const next = stepDueAt(step!, view);
         this.remember(next);
-        if ((next?.getTime() ?? null) !== (p.dueAt?.getTime() ?? null)) await tx.update(escalationSteps).set({ dueAt: next }).where(where);
+        if ((next?.getTime() ?? null) !== (p.dueAt?.getTime() ?? null)) {
+          await tx.update(escalationSteps).set({ dueAt: next }).where(and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.stepId, p.stepId)));
+        }
+      }
+      for (const [reason, stepIds] of stoppedFor) {
+        await tx.update(escalationSteps).set({ status: 'skipped', reason })
+          .where(and(eq(escalationSteps.incidentId, incidentId), inArray(escalationSteps.stepId, stepIds), eq(escalationSteps.status, 'pending')));
       }
     });
   }
