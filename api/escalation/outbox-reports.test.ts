@@ -42,6 +42,7 @@ describe.each(['pglite', 'postgres'] as const)('provider reports arriving togeth
     });
     await database.db.insert(schema.notifications).values([
       row('first', 'sending'), row('both', 'sending'), row('done', 'delivered'), row('lost', 'sent'), row('kept_error', 'sent', 'an earlier error'),
+      row('taken', 'sending'), row('taken_too', 'sending', 'timed out'), row('reported_first', 'delivered'),
     ]);
     const bus = new AlarmBus({ logger: pino({ level: 'silent' }), origin: 'test' });
     bus.on('notification.changed', (e) => void pushed.push({ id: e.notification.id, status: e.notification.status }));
@@ -91,5 +92,20 @@ describe.each(['pglite', 'postgres'] as const)('provider reports arriving togeth
   it('a report by the provider\'s id alone still finds its row', async () => {
     await outbox.takeReport({ providerId: 'SM-first' }, 'delivered');
     expect((await rowOf('first'))?.status).toBe('delivered');
+  });
+
+  it('our own sends that the provider took are written together, and never move back a row the provider reported on first', async () => {
+    const stored = async (id: string) => (await rowOf(id))!;
+    await Promise.all([
+      outbox.setStatus(await stored('taken'), 'sent', { providerId: 'SM-new-1', attempts: 1, lastError: null }),
+      outbox.setStatus(await stored('taken_too'), 'sent', { providerId: 'SM-new-2', attempts: 2, lastError: null }),
+      outbox.setStatus(await stored('reported_first'), 'sent', { providerId: 'SM-new-3', attempts: 1, lastError: null }),
+    ]);
+    expect(await rowOf('taken')).toMatchObject({ status: 'sent', providerId: 'SM-new-1', attempts: 1, lastError: null, updatedAt: later });
+    expect(await rowOf('taken_too')).toMatchObject({ status: 'sent', providerId: 'SM-new-2', attempts: 2, lastError: null });
+    expect(await rowOf('reported_first')).toMatchObject({ status: 'delivered', providerId: 'SM-new-3' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(pushed.filter((p) => p.id === 'taken_too').map((p) => p.status)).toEqual(['sent']);
+    expect(pushed.filter((p) => p.id === 'reported_first')).toEqual([]);
   });
 });

@@ -73,6 +73,13 @@ interface ProviderReport {
   lastError: string | null;
 }
 
+/** Our own send that the provider took. */
+interface SentOutcome {
+  id: string;
+  providerId: string;
+  attempts: number;
+}
+
 type ApplyStatus = (status: NotificationStatus, extra?: Partial<typeof notifications.$inferInsert>) => Promise<void>;
 
 /** How far along a status is: a late callback never moves a notification backwards. */
@@ -99,6 +106,7 @@ export class Outbox {
   /** Provider reports and send outcomes that met the database away: nobody else would write them again. */
   private readonly whileAway: RetryWhileAway;
   private readonly reports = new WriteCoalescer<ProviderReport, boolean>((reports) => this.applyReports(reports));
+  private readonly sentOutcomes = new WriteCoalescer<SentOutcome, void>((outcomes) => this.applySent(outcomes));
 
   constructor(private readonly deps: OutboxDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -356,6 +364,11 @@ export class Outbox {
     // queued and not_configured come only from our own send attempt (back to the outbox), never from a late callback.
     const allowed = status === 'queued' || status === 'not_configured' || status === 'sent' || (RANK[status] ?? 0) >= (RANK[row.status] ?? 0);
     if (!allowed) return;
+    const { providerId, attempts, lastError, ...rest } = extra;
+    if (status === 'sent' && typeof providerId === 'string' && typeof attempts === 'number' && lastError === null && Object.keys(rest).length === 0) {
+      await this.sentOutcomes.add({ id: row.id, providerId, attempts });
+      return;
+    }
     const now = this.now();
     // Our own outcome can come after the provider's reports (a row sent before it was stored: the send's outcome and
     // the callbacks all wait for the store, then run side by side; a send that timed out though the provider took
@@ -367,6 +380,23 @@ export class Outbox {
       : status;
     const [updated] = await this.deps.db.update(notifications).set({ status: next, updatedAt: now, ...extra }).where(eq(notifications.id, row.id)).returning();
     if (updated?.status === status) await this.changed(updated);
+  }
+
+  /** Sends the provider took, many in one statement; like any `sent`, never moving a row the provider reported on back. */
+  private async applySent(outcomes: SentOutcome[]): Promise<void[]> {
+    const values = sql.join(outcomes.map((o) => sql`(${o.id}::text, ${o.providerId}::text, ${o.attempts}::int)`), sql`, `);
+    // drizzle types the returning of an update joined to raw SQL as never; it returns the table's own columns.
+    const updated = (await this.deps.db
+      .update(notifications)
+      .set({
+        status: sql`case when ${rankOf(notifications.status)} <= ${RANK.sent} then 'sent' else ${notifications.status} end`,
+        providerId: sql`v.provider_id`, attempts: sql`v.attempts`, lastError: null, updatedAt: this.now(),
+      })
+      .from(sql`(values ${values}) as v(id, provider_id, attempts)`)
+      .where(sql`${notifications.id} = v.id`)
+      .returning()) as unknown as NotificationRow[];
+    await Promise.all(updated.filter((row) => row.status === 'sent').map((row) => this.changed(row)));
+    return outcomes.map(() => undefined);
   }
 
   /** A stored status change: consoles are told, and an SMS that did not arrive falls over to a call. */
