@@ -12,7 +12,7 @@ import mqtt from 'mqtt';
 import WebSocket from 'ws';
 import { bellTopic } from '../../firmware-bridge/protocol/index.ts';
 import { Baseline } from './baseline.ts';
-import { bellId, closeFleet, connectFleet, type BenchBell } from './fleet.ts';
+import { bellId, benchBattery, closeFleet, connectFleet, type BenchBell } from './fleet.ts';
 import { RETRANSMIT_MS } from './press-run.ts';
 import { sleep } from './stats.ts';
 
@@ -182,7 +182,7 @@ export async function runCityLoad(plan: CityLoadPlan): Promise<CityLoadResult> {
         while (k < planned && t + k * interval <= performance.now()) {
           const bell = bells[k++]!;
           const seq = bell.nextSeq++;
-          const p: Press = { bell, seq, payload: JSON.stringify({ seq, type: 'press', at: new Date().toISOString(), battery: 86 }), t0: performance.now(), retransmits: 0 };
+          const p: Press = { bell, seq, payload: JSON.stringify({ seq, type: 'press', at: new Date().toISOString(), battery: benchBattery(bell.index) }), t0: performance.now(), retransmits: 0 };
           presses.push(p);
           current.set(bell.id, p);
           bell.publishEvent(p.payload);

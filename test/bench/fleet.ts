@@ -8,6 +8,11 @@ import { performance } from 'node:perf_hooks';
 import mqtt, { type MqttClient } from 'mqtt';
 import { bellTopic } from '../../firmware-bridge/protocol/index.ts';
 
+/** A bell's battery level as it reports it, in heartbeats and presses alike (a real bell does not flip between two). */
+export function benchBattery(index: number): number {
+  return 80 + (index % 20);
+}
+
 export interface BellAckMessage {
   seq: number;
   incident?: string;
@@ -67,7 +72,7 @@ export class BenchBell {
     const beat = () => {
       this.uptime += everyMs / 1000;
       this.heartbeats++;
-      const payload = `{"battery":${80 + (this.index % 20)},"rssi":-61,"fw":"bench-1.0","uptime":${Math.round(this.uptime)}}`;
+      const payload = `{"battery":${benchBattery(this.index)},"rssi":-61,"fw":"bench-1.0","uptime":${Math.round(this.uptime)}}`;
       this.client.publish(topic, payload, { qos: 0 }, () => undefined);
     };
     this.heartbeatTimer = setTimeout(() => {

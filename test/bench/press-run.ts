@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { FakeTwilioRequest } from '../support/fake-twilio.ts';
-import type { BellAckMessage } from './fleet.ts';
+import { benchBattery, type BellAckMessage } from './fleet.ts';
 import { sleep } from './stats.ts';
 
 export const RETRANSMIT_MS = 2_000;
@@ -114,7 +114,7 @@ export class PressRun {
       return;
     }
     const seq = bell.nextSeq++;
-    const payload = JSON.stringify({ seq, type: 'press', at: new Date().toISOString(), battery: 86 });
+    const payload = JSON.stringify({ seq, type: 'press', at: new Date().toISOString(), battery: benchBattery(bell.index) });
     const rec: PressRecord = {
       k, bell, seq, payload, lagMs, retransmits: 0, t0: 0,
       // Incidents of the last `bells` presses are left open: no bell is pressed after them.
