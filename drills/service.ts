@@ -9,7 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ulid } from 'ulidx';
+import { ulid } from '../api/ids.ts';
 import mqtt from 'mqtt';
 import { VirtualBell } from '../firmware-bridge/virtual-bell/index.ts';
 import { bellTopic } from '../firmware-bridge/protocol/index.ts';

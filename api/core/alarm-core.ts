@@ -8,7 +8,7 @@
  * Nothing is decided here.
  */
 import type { Logger } from 'pino';
-import { ulid } from 'ulidx';
+import { ulid } from '../ids.ts';
 import type { BellSignalSink } from '../../gateway/index.ts';
 import type { IncidentAction } from '../domain/index.ts';
 import type { IncidentRecord } from '../store/index.ts';

@@ -4,7 +4,7 @@
  * is waiting on the answer. Then consoles hear it on the bus, and a bell whose incident changed state is told.
  */
 import type { Logger } from 'pino';
-import { ulid } from 'ulidx';
+import { ulid } from '../ids.ts';
 import type { Mode } from '../contract/index.ts';
 import { ackStateFor, isActive, newIncidentState, type IncidentAction, type TimelineDraft } from '../domain/index.ts';
 import type { IncidentRecord } from '../store/index.ts';

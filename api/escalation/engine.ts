@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, inArray, isNotNull, lte, notInArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { ulid } from 'ulidx';
+import { ulid } from '../ids.ts';
 import type { Histogram } from 'prom-client';
 import {
   policyOf, escalationDecision, escalationView, sparedFromStep, stepDueAt, stepStopped,

@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { ulid } from 'ulidx';
+import { ulid } from '../ids.ts';
 import type { Counter } from 'prom-client';
 import { DELIVERED_STATUSES, type NotificationView } from '../contract/index.ts';
 import type { Places } from '../core/places.ts';

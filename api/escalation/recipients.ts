@@ -4,7 +4,7 @@
  */
 import type { EscalationStep, Recipient } from '../domain/index.ts';
 import { policeTargets, reachableRecipients } from '../domain/index.ts';
-import { ulid } from 'ulidx';
+import { ulid } from '../ids.ts';
 import type { IncidentRecord, NotificationRow, PersonRow, SiteRow, CounterRow } from '../store/index.ts';
 import type { SendChannel } from '../notify/types.ts';
 

@@ -5,7 +5,7 @@
  * SMS to the site's admins in their language. Never through escalation: no guard, manager or police.
  */
 import type { Logger } from 'pino';
-import { ulid } from 'ulidx';
+import { ulid } from '../ids.ts';
 import type { Counter } from 'prom-client';
 import type { Places } from '../core/places.ts';
 import type { MessageSender } from '../notify/types.ts';

@@ -4,7 +4,7 @@
  * The append-only tables allow it only inside this transaction (migration 0001).
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { ulid } from 'ulidx';
+import { ulid } from '../ids.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Db } from '../store/index.ts';
 import { rowsOf } from '../store/rows-of.ts';

@@ -3,7 +3,7 @@
  * to incidents (and through them to cases) across sites. `repeatComplainants` is the count the statistics use.
  */
 import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
-import { ulid } from 'ulidx';
+import { ulid } from '../../ids.ts';
 import { appendAudit, type AuditDb } from '../../audit/audit-log.ts';
 import type { Db } from '../../store/database.ts';
 import * as schema from '../../store/schema.ts';

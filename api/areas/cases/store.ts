@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
-import { ulid } from 'ulidx';
+import { ulid } from '../../ids.ts';
 import { appendAudit, appendAuditReads, auditTrail, type AuditAction, type AuditDb, type AuditRow } from '../../audit/audit-log.ts';
 import type { Db } from '../../store/database.ts';
 import * as schema from '../../store/schema.ts';

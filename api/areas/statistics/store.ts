@@ -1,6 +1,6 @@
 /** The rows statistics are computed from, and the import's writes. */
 import { and, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { ulid } from 'ulidx';
+import { ulid } from '../../ids.ts';
 import type { Db } from '../../store/database.ts';
 import * as schema from '../../store/schema.ts';
 import { appendAudit } from '../../audit/audit-log.ts';
