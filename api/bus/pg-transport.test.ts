@@ -53,6 +53,16 @@ describe('the bus between processes on real PostgreSQL (LISTEN/NOTIFY with a cat
     await waitFor(() => a.got.length === 21 || undefined, 10_000, 'a to hear its own');
   });
 
+  it('the events of one turn of the event loop are written in one statement (one transaction), in order', async () => {
+    const a = await transport('one-turn');
+    for (let i = 0; i < 30; i++) a.t.publish('drill.changed', 1, 'proc-turn', { drillId: `turn${i}`, siteId: null });
+    await waitFor(() => a.got.filter((e) => e.o === 'proc-turn').length === 30 || undefined, 10_000, 'the 30 events back');
+    const { rows } = await admin.query<{ writes: number; ids: string[] }>(
+      `select count(distinct xmin::text)::int as writes, array_agg(data->>'drillId' order by seq) as ids from bus_events where origin = 'proc-turn'`,
+    );
+    expect(rows[0]).toEqual({ writes: 1, ids: Array.from({ length: 30 }, (_, i) => `turn${i}`) });
+  });
+
   it('a malformed notification is counted and dropped; good ones after it still arrive', async () => {
     const a = await transport('a2');
     const b = await transport('b2');

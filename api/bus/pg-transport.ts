@@ -51,6 +51,7 @@ export class PgBusTransport implements BusTransport {
   private chain: Promise<void> = Promise.resolve();
   private queue: Pending[] = [];
   private flushing = false;
+  private flushSoon = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -95,7 +96,15 @@ export class PgBusTransport implements BusTransport {
       this.opts.counters?.malformed('dropped_unsent');
     }
     this.queue.push({ t: type, v: version, o: origin, d: data });
-    if (!this.flushing) void this.flush();
+    // Events of one turn of the event loop (a batch of presses written, a batch of provider reports) go in one
+    // statement: sent at the first, they took two, and most statements carried a single event.
+    if (!this.flushing && !this.flushSoon) {
+      this.flushSoon = true;
+      setImmediate(() => {
+        this.flushSoon = false;
+        void this.flush();
+      });
+    }
   }
 
   /** Appends the queued events in one statement, each announced by NOTIFY at commit. */
