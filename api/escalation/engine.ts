@@ -3,7 +3,7 @@
  * FOR UPDATE SKIP LOCKED so that with several processes each step fires exactly once. What to do is
  * decided by the pure `escalationDecision`; this file only reads, writes and schedules.
  */
-import { and, asc, eq, inArray, isNotNull, lte, notInArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { ulid } from '../ids.ts';
 import type { Histogram } from 'prom-client';
@@ -13,6 +13,7 @@ import {
 } from '../domain/index.ts';
 import type { Db, IncidentRecord } from '../store/index.ts';
 import { recordFromRow, schema } from '../store/index.ts';
+import { rowsOf } from '../store/rows-of.ts';
 import type { Places } from '../core/places.ts';
 import { notificationRow, planStep, reachesOnlyGuards, stepEntryData, type RosterSnapshot } from './recipients.ts';
 import { CANCEL_NOTICE_STEP } from './outbox.ts';
@@ -71,7 +72,7 @@ export class EscalationEngine {
     // The process that changed an incident re-arms it (the others see the new due times on their next poll).
     for (const type of ['incident.opened', 'incident.changed', 'incident.closed'] as const) {
       this.unsubscribe.push(bus.on(type, (e, meta) => {
-        if (meta.local && e.escalation) this.touch(e.incident.id);
+        if (meta.local && e.escalation) this.touch(e.incident.id, CLOSED_STATUSES.includes(e.incident.status));
       }));
     }
     this.unsubscribe.push(
@@ -131,14 +132,18 @@ export class EscalationEngine {
     this.rearmTimer.unref();
   }
 
-  /** An incident changed: create its step rows if missing, recompute due times, and look now. */
-  touch(incidentId: string): void {
-    this.arm(incidentId)
-      .then(() => {
-        this.touched = true;
-        this.schedule(0);
-      })
-      .catch((err: unknown) => this.deps.logger.warn({ err, incidentId }, 'escalation not armed yet; the next tick retries'));
+  /**
+   * An incident changed: create its step rows if missing, recompute due times, and look now. An incident that `ended`
+   * (closed or cancelled, as its event says) has nothing left to fire: its steps are settled in one statement.
+   */
+  touch(incidentId: string, ended = false): void {
+    const rearm = async () => {
+      if (ended && (await this.settleEnded(incidentId))) return;
+      await this.arm(incidentId);
+      this.touched = true;
+      this.schedule(0);
+    };
+    rearm().catch((err: unknown) => this.deps.logger.warn({ err, incidentId }, 'escalation not armed yet; the next tick retries'));
   }
 
   /** Runs until no step is due; exposed for tests with a fake clock. */
@@ -214,6 +219,28 @@ export class EscalationEngine {
 
   private remember(due: Date | null): void {
     if (due && this.knownDue.length < 100_000) this.knownDue.push(due.getTime());
+  }
+
+  /**
+   * Skips every pending step of an incident the database holds as ended, in one statement and without a transaction
+   * (a cancel at the counter arms in full: its notices are written then). False when the full arm is needed: the
+   * incident is not ended there (reopened since its event), its notices are due, or a step row is missing.
+   */
+  private async settleEnded(incidentId: string): Promise<boolean> {
+    const ended = sql.join(CLOSED_STATUSES.map((s) => sql`${s}`), sql`, `);
+    // The update runs though the select does not read it: PostgreSQL runs a data-modifying WITH once, to completion.
+    const [row] = rowsOf<{ policy: unknown; steps: number; atCounter: boolean }>(await this.deps.db.execute(sql`
+      with i as (select id, status, escalation_policy from incidents where id = ${incidentId} and status in (${ended})),
+      skipped as (
+        update escalation_steps s set status = 'skipped', reason = 'incident ' || i.status
+        from i where s.incident_id = i.id and s.status = 'pending'
+        returning s.step_id
+      )
+      select i.escalation_policy as policy,
+        (select count(*) from escalation_steps s where s.incident_id = i.id)::int as steps,
+        (i.status = 'cancelled' and exists (select 1 from timeline t where t.incident_id = i.id and t.kind = 'cancelled_at_counter')) as "atCounter"
+      from i`));
+    return row !== undefined && !row.atCounter && row.steps >= policyOf({ escalationPolicy: row.policy }).steps.length;
   }
 
   /** Creates missing step rows and updates the due time of pending ones from the incident's timeline. */

@@ -182,6 +182,29 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     await setPolicy(FAST_POLICY);
   });
 
+  it('a manager\'s cancel settles every step still waiting (skipped, "incident cancelled"), tells nobody, and nothing fires later', async () => {
+    await setPolicy(STOPPABLE_POLICY);
+    const bell = await t.bell('B-0302');
+    await bell.event(60, 'press');
+    const incident = (await bell.waitForAck({ seq: 60, state: 'received' })).incident!;
+    await waitFor(() => reqs().length >= 4, 5_000, 'the alert SMS');
+    const cancelled = await manager.post(`/api/v1/incidents/${incident}/cancel`, { reason: 'pressed by mistake' });
+    expect(cancelled.status).toBe(200);
+    type Step = { stepId: string; status: string; reason: string | null };
+    const steps = await waitFor(async () => {
+      const d = (await detail(incident)) as { escalation: Step[] };
+      return d.escalation.every((s) => s.status !== 'pending') && d.escalation;
+    }, 5_000, 'every step settled');
+    expect(steps.filter((s) => s.status === 'fired').map((s) => s.stepId)).toEqual(['alert']);
+    expect(steps.filter((s) => s.status !== 'fired')).toEqual(
+      STOPPABLE_POLICY.steps.filter((s) => s.id !== 'alert').map((s) => expect.objectContaining({ stepId: s.id, status: 'skipped', reason: 'incident cancelled' })),
+    );
+    await at(incident, (STOPPABLE_LAST_UNACK_MS + 700) / 1_000);
+    await sleep(200); // an outbox tick
+    expect(reqs().filter((r) => /취소|cancelled at the counter/.test(r.body ?? '') || (r.kind === 'call' && r.twiml?.includes('Welfare counter 1')))).toEqual([]);
+    await setPolicy(FAST_POLICY);
+  });
+
   it('Twilio unreachable: notifications wait in the outbox, shown as not delivered, and go out when it answers', async () => {
     await fake.setUnreachable(true);
     const bell = await t.bell('B-0301');
