@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { Counter } from 'prom-client';
 import { eq, inArray } from 'drizzle-orm';
-import { newIncidentState } from '../domain/index.ts';
-import { openStoreDatabase, type StoreDatabase } from '../../test/support/store-database.ts';
+import { openStoreDatabase, storePressIncident, type StoreDatabase } from '../../test/support/store-database.ts';
 import type { Database } from '../store/database.ts';
-import { IncidentStore } from '../store/incident-store.ts';
 import { schema } from '../store/index.ts';
 import { DirectoryStore } from '../store/directory-store.ts';
 import { Places } from '../core/places.ts';
@@ -22,19 +20,7 @@ describe.each(['pglite', 'postgres'] as const)('rows left sending, on %s', (kind
   beforeAll(async () => {
     opened = await openStoreDatabase(kind);
     database = opened.database;
-    const incidents = new IncidentStore(database.db, database.inEngine);
-    await incidents.writeBellEvent({
-      event: { bellId: 'B-0301', seq: 1, type: 'press', receivedAt: T0, bellAt: null, battery: null, transport: 'mqtt' },
-      incident: {
-        kind: 'insert',
-        record: {
-          ...newIncidentState({ mode: 'live', violence: false, openedAt: T0 }),
-          id: 'inc_lease', siteId: 'site-a', counterId: 'passport-3', bellId: 'B-0301', openingSeq: 1, source: 'bell', raisedBy: null,
-          escalationPolicy: null, jointPoliceDrill: false, unconfirmed: false,
-        },
-      },
-      entries: [],
-    });
+    await storePressIncident(database, 'inc_lease', T0);
   });
   afterAll(async () => {
     await opened?.close();

@@ -1,4 +1,6 @@
 import { openDatabase, type Database } from '../../api/store/database.ts';
+import { IncidentStore } from '../../api/store/incident-store.ts';
+import { newIncidentState } from '../../api/domain/index.ts';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { createTestDatabase } from './postgres.ts';
 import { testHasher, testProvisioning } from './fixtures.ts';
@@ -24,4 +26,20 @@ export async function openStoreDatabase(kind: 'pglite' | 'postgres'): Promise<St
       await pg?.drop();
     },
   };
+}
+
+/** A live incident opened by a press of B-0301 at site-a's passport-3, stored as the bell intake stores one. */
+export async function storePressIncident(database: Database, id: string, openedAt: Date): Promise<void> {
+  await new IncidentStore(database.db, database.inEngine).writeBellEvent({
+    event: { bellId: 'B-0301', seq: 1, type: 'press', receivedAt: openedAt, bellAt: null, battery: null, transport: 'mqtt' },
+    incident: {
+      kind: 'insert',
+      record: {
+        ...newIncidentState({ mode: 'live', violence: false, openedAt }),
+        id, siteId: 'site-a', counterId: 'passport-3', bellId: 'B-0301', openingSeq: 1, source: 'bell', raisedBy: null,
+        escalationPolicy: null, jointPoliceDrill: false, unconfirmed: false,
+      },
+    },
+    entries: [],
+  });
 }
