@@ -3,6 +3,7 @@ import pino from 'pino';
 import { Counter } from 'prom-client';
 import { eq } from 'drizzle-orm';
 import { openStoreDatabase, storePressIncident, type StoreDatabase } from '../../test/support/store-database.ts';
+import { waitFor } from '../../test/support/wait.ts';
 import type { Database } from '../store/database.ts';
 import { schema } from '../store/index.ts';
 import { DirectoryStore } from '../store/directory-store.ts';
@@ -66,9 +67,9 @@ describe.each(['pglite', 'postgres'] as const)('provider reports arriving togeth
     const calls = await database.db.select().from(schema.notifications).where(eq(schema.notifications.fallbackOf, 'lost'));
     expect(calls).toMatchObject([{ channel: 'voice', personId: 'guard-lost', status: 'queued' }]);
 
-    // Consoles hear each stored change once, with the status that was stored.
-    await new Promise((r) => setTimeout(r, 50));
+    // Consoles hear each stored change once, with the status that was stored (each push first reads its site).
     const forRow = (id: string) => pushed.filter((p) => p.id === id).map((p) => p.status);
+    await waitFor(() => ['first', 'both', 'lost', calls[0]!.id].every((id) => forRow(id).length > 0) || undefined, 5_000, 'the pushes of the changed rows');
     expect(forRow('first')).toEqual(['sent']);
     expect(forRow('both')).toEqual(['delivered']);
     expect(forRow('done')).toEqual([]);
@@ -91,7 +92,7 @@ describe.each(['pglite', 'postgres'] as const)('provider reports arriving togeth
     expect(await rowOf('taken')).toMatchObject({ status: 'sent', providerId: 'SM-new-1', attempts: 1, lastError: null, updatedAt: later });
     expect(await rowOf('taken_too')).toMatchObject({ status: 'sent', providerId: 'SM-new-2', attempts: 2, lastError: null });
     expect(await rowOf('reported_first')).toMatchObject({ status: 'delivered', providerId: 'SM-new-3' });
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => ['taken', 'taken_too'].every((id) => pushed.some((p) => p.id === id)) || undefined, 5_000, 'the pushes of the sent rows');
     expect(pushed.filter((p) => p.id === 'taken_too').map((p) => p.status)).toEqual(['sent']);
     expect(pushed.filter((p) => p.id === 'reported_first')).toEqual([]);
   });
