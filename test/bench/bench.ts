@@ -93,7 +93,7 @@ export async function runBench(args: string[]): Promise<number> {
   watchdog.unref();
 
   const sup = supervision
-    ? `supervision phase with ${opts.supervisionBells} bells heartbeating every ${60 / opts.supervisionCompress} s standing for 60 s (${opts.supervisionCompress}× compressed), ${opts.supervisionBells === 1 ? '' : `${opts.supervisionPerConnection} per MQTT connection, `}beside the broker alone`
+    ? `supervision phase with ${opts.supervisionBells} bells heartbeating every ${60 / opts.supervisionCompress} s standing for 60 s (${opts.supervisionCompress}× compressed), ${opts.supervisionBroker === 'mosquitto' ? 'each logged in as itself on an own Mosquitto with the gateway on it (PostgreSQL), beside Mosquitto\'s own process' : `${opts.supervisionBells === 1 ? '' : `${opts.supervisionPerConnection} per MQTT connection, `}beside the broker alone`}`
     : '';
   const city = `a city phase: guardbell start × 1, then × 3, on PostgreSQL and an own Mosquitto (shared subscription), ${opts.bells} bells in a separate process at ${opts.rate} presses/s for ${opts.citySeconds} s, a guard console per process`;
   if (!pressPhases && !supervision && !consolePhase && !cityPhase && !reconnectPhase && !backofficePhase) console.log(`Guardbell bench, start only: npm start's command on an empty DATA_DIR, with the demo and without, ${opts.startRuns} time(s) each, then ${opts.idleSeconds} s idle; node and PGlite alone beside it (${process.platform}, node ${process.version}${codeVersion()}).`);
@@ -139,7 +139,16 @@ export async function runBench(args: string[]): Promise<number> {
           console.log(formatEscalation(e));
         }
       }
-      if (supervision) {
+      // On Mosquitto the phase runs once, on PostgreSQL, beside Mosquitto's own process (no separate baseline).
+      if (supervision && opts.supervisionBroker === 'mosquitto') {
+        if (db === opts.dbs[opts.dbs.length - 1]) {
+          console.log(`\n[postgres] supervision phase on an own Mosquitto: starting a fresh system, ${opts.supervisionBells} bells…`);
+          const s = await runSupervision('postgres', opts, deadline);
+          supervisions.push(s);
+          console.log('');
+          console.log(formatSupervision(s, undefined));
+        }
+      } else if (supervision) {
         if (!broker) {
           console.log(`\nsupervision baseline: the broker alone, ${opts.supervisionBells} bells…`);
           broker = await runBrokerBaseline(opts);

@@ -42,6 +42,12 @@ export interface BenchOptions {
   supervisionDrops: number;
   /** Bells per MQTT connection (1: each its own, with a will). */
   supervisionPerConnection: number;
+  /**
+   * Where the supervision phase's bells connect: the embedded broker (on each --db, beside aedes alone), or an own
+   * Mosquitto with the files `guardbell devices mosquitto-acl` writes and the gateway on it (PostgreSQL, beside
+   * Mosquitto's own process in the same run).
+   */
+  supervisionBroker: 'embedded' | 'mosquitto';
   /** The console phase in Chromium (console-run.ts): `after` the others (the default), `only` (`--console`), or `off`. */
   console: 'after' | 'only' | 'off';
   /** Alarms raised one after another in the console phase. */
@@ -87,6 +93,9 @@ supervision phase (after the others, on each --db; the broker alone once, for co
   --supervision-seconds S steady window over which CPU is measured               (60)
   --silent-bells N        bells whose heartbeats stop at a random moment          (100)
   --dropped-bells N       bells whose connection drops at a random moment (will)  (20)
+  --supervision-broker B  embedded (on each --db, beside aedes alone) or mosquitto (an own
+                          Mosquitto with the generated passwd and ACL, the gateway on it, PostgreSQL;
+                          beside Mosquitto's own process in the same run)        (embedded)
   --bells-per-connection K bells sharing one MQTT connection; 1 = each its own,
                           with its will, as real bells (dropped bells: always)    (1)
 console phase (Chromium, once, on the first --db; needs npm run build:console):
@@ -159,6 +168,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
         'silent-bells': { type: 'string' },
         'dropped-bells': { type: 'string' },
         'bells-per-connection': { type: 'string' },
+        'supervision-broker': { type: 'string' },
         console: { type: 'boolean', default: false },
         'no-console': { type: 'boolean', default: false },
         'console-alarms': { type: 'string' },
@@ -212,6 +222,11 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
   if (supervisionDrops + supervisionSilent > supervisionBells) {
     throw new UsageError(`--silent-bells and --dropped-bells (${supervisionSilent} + ${supervisionDrops}) are more than the ${supervisionBells} supervised bells`);
   }
+  const supervisionBroker = v['supervision-broker'] ?? 'embedded';
+  if (supervisionBroker !== 'embedded' && supervisionBroker !== 'mosquitto') throw new UsageError(`--supervision-broker must be embedded or mosquitto, not "${supervisionBroker}"`);
+  const supervisionPerConnection = positiveInt('bells-per-connection', v['bells-per-connection'], 1);
+  // On Mosquitto every bell logs in with its own credential, so it has a connection of its own.
+  if (supervisionBroker === 'mosquitto' && supervisionPerConnection !== 1) throw new UsageError('--bells-per-connection must be 1 with --supervision-broker mosquitto (each bell logs in as itself)');
   return {
     bells,
     rate,
@@ -234,7 +249,8 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
     supervisionSeconds: positiveNumber('supervision-seconds', v['supervision-seconds'], 60),
     supervisionSilent,
     supervisionDrops,
-    supervisionPerConnection: positiveInt('bells-per-connection', v['bells-per-connection'], 1),
+    supervisionPerConnection,
+    supervisionBroker,
     console: v.console ? 'only' : v['no-console'] ? 'off' : 'after',
     consoleAlarms: positiveInt('console-alarms', v['console-alarms'], 50),
     city: v.city ? 'only' : v['no-city'] ? 'off' : 'after',

@@ -9,15 +9,10 @@
  * each beside the broker's own baseline in the same run: the same clients on that broker with no authentication.
  * Target: every bell admitted within 10 s.
  */
-import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { loadavg } from 'node:os';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
-import { OwnMosquitto, freePort } from '../devices/own-mosquitto.ts';
-import { createTestDatabase } from '../support/postgres.ts';
+import { OwnMosquitto } from '../devices/own-mosquitto.ts';
+import { startOnOwnMosquitto } from './own-mosquitto-system.ts';
 import { benchProvisioning, startBenchSystem } from './setup.ts';
 import { sleep } from './stats.ts';
 import { stormSecret, type StormPlan, type StormResult } from './storm-fleet.ts';
@@ -29,7 +24,6 @@ export const RECONNECT_TARGET_MS = 10_000;
 const STORM_TIMEOUT_MS = 60_000;
 /** After a cut, the broker publishes every will and drops every session before the bells come back. */
 const SETTLE_AFTER_CUT_MS = 5_000;
-const GATEWAY_USER = 'guardbell-gateway';
 
 export interface BrokerStorms {
   /** The same clients, no authentication, the broker alone. */
@@ -131,56 +125,14 @@ async function runMosquitto(fleet: BenchChild, bells: number, log: (line: string
   }
   log(`[mosquitto] Guardbell (PostgreSQL) on an own Mosquitto, files from guardbell devices mosquitto-acl…`);
   const t0 = performance.now();
-  const db = await createTestDatabase();
-  const dir = await mkdtemp(join(tmpdir(), 'gb-storm-'));
-  await chmod(dir, 0o755); // Mosquitto, started as root, reads the files as its own user
-  let mosquitto: OwnMosquitto | undefined;
+  const own = await startOnOwnMosquitto((runTag) => stormProvisioning(bells, runTag));
   try {
-    // Schema and bells first (the command reads the bells' hashes), through a system on the embedded broker.
-    const first = await startBenchSystem('postgres', { MQTT_ALLOW_ANONYMOUS: '0' }, db.url);
-    const { runTag, topicRoot } = first;
-    try {
-      const doc = stormProvisioning(bells, runTag);
-      await applyProvisioning(first.system.database.db, doc);
-      await writeFile(join(dir, 'provision.json'), JSON.stringify(doc));
-    } finally {
-      await first.close();
-    }
-    const [devicePort, gatewayPort] = [await freePort(), await freePort()];
-    const gatewayPassword = `gw-${runTag}-gateway-machine-secret`;
-    await mosquittoAcl(db.url, dir, topicRoot, devicePort, gatewayPort, gatewayPassword);
-    mosquitto = await OwnMosquitto.start({ generated: { conf: await readFile(join(dir, 'out', 'mosquitto.conf'), 'utf8'), port: devicePort } });
-    const bench = await startBenchSystem(
-      'postgres',
-      { MQTT_URL: `mqtt://127.0.0.1:${gatewayPort}`, MQTT_USERNAME: GATEWAY_USER, MQTT_PASSWORD: gatewayPassword, GUARDBELL_TOPIC_ROOT: topicRoot },
-      db.url,
-    );
-    try {
-      const setupMs = performance.now() - t0;
-      const p = plan(mosquitto.url, topicRoot, runTag, bells, true);
-      const cold = await storm(fleet, p, log, 'Mosquitto with the generated files, first logins');
-      const again = await storm(fleet, p, log, 'Mosquitto with the generated files, back after a cut');
-      return { baseline, cold, again, setupMs };
-    } finally {
-      await bench.close();
-    }
+    const setupMs = performance.now() - t0;
+    const p = plan(own.mosquitto.url, own.topicRoot, own.runTag, bells, true);
+    const cold = await storm(fleet, p, log, 'Mosquitto with the generated files, first logins');
+    const again = await storm(fleet, p, log, 'Mosquitto with the generated files, back after a cut');
+    return { baseline, cold, again, setupMs };
   } finally {
-    await mosquitto?.stop();
-    await rm(dir, { recursive: true, force: true });
-    await db.drop();
+    await own.close();
   }
-}
-
-/** `guardbell devices mosquitto-acl --provision FILE`, the command an operator runs, as a process of its own. */
-async function mosquittoAcl(databaseUrl: string, dir: string, topicRoot: string, devicePort: number, gatewayPort: number, gatewayPassword: string): Promise<void> {
-  const bin = fileURLToPath(new URL('../../bin/guardbell.js', import.meta.url));
-  await promisify(execFile)(
-    process.execPath,
-    [
-      bin, 'devices', 'mosquitto-acl', '--out', join(dir, 'out'), '--provision', join(dir, 'provision.json'),
-      '--gateway-user', GATEWAY_USER, '--gateway-password', gatewayPassword, '--topic-root', topicRoot,
-      '--listen', `127.0.0.1:${devicePort}`, '--gateway-listen', `127.0.0.1:${gatewayPort}`,
-    ],
-    { env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
-  );
 }

@@ -3,7 +3,7 @@ import { cpus } from 'node:os';
 import type { EscalationResult } from './escalation-run.ts';
 import type { DbRunResult } from './run-db.ts';
 import type { BrokerBaseline } from './supervision-baseline.ts';
-import { supervisionOk } from './supervision-report.ts';
+import { supervisionOk, supervisionTargets } from './supervision-report.ts';
 import type { SupervisionResult } from './supervision-run.ts';
 import { formatProbes } from './probes.ts';
 import { LATENCY_HEADER, latencyRow, mib, ms, table } from './stats.ts';
@@ -172,7 +172,7 @@ export function jsonSummary(
         consoleBesideBroker: consoleBesideBroker(r),
       })),
       escalations: escalations.map((e) => ({ ...e, targetMet: escalationTargetMet(e), deliveryExact: deliveryExact(e) })),
-      supervision: { brokerAlone: supervision.baseline, runs: supervision.runs.map((s) => ({ ...s, allAsExpected: supervisionOk(s) })) },
+      supervision: { brokerAlone: supervision.baseline, runs: supervision.runs.map((s) => ({ ...s, allAsExpected: supervisionOk(s), targets: supervisionTargets(s, supervision.baseline) })) },
     },
     (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v),
     2,

@@ -13,6 +13,7 @@ import type { Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import { bellTopic } from '../../firmware-bridge/protocol/index.ts';
 import { bellId } from './fleet.ts';
+import { stormSecret } from './storm-fleet.ts';
 
 export interface FleetPlan {
   url: string;
@@ -24,6 +25,8 @@ export interface FleetPlan {
   dedicated: number;
   /** Connections opened at once. */
   batch: number;
+  /** Bell i logs in as itself with stormSecret(runTag, i) (a broker with a passwd per bell); else anonymous. */
+  credentials?: boolean;
 }
 
 interface Conn {
@@ -78,6 +81,7 @@ export class HeartbeatFleet {
     const single = indexes.length === 1 ? bellId(indexes[0]!) : undefined;
     const client = await mqtt.connectAsync(this.plan.url, {
       clientId: single ? `gb-sup-${runTag}-${single}` : `gb-sup-${runTag}-mux-${n}`,
+      ...(this.plan.credentials && single ? { username: single, password: stormSecret(runTag, indexes[0]!) } : {}),
       protocolVersion: 4,
       clean: true,
       reconnectPeriod: 1_000,

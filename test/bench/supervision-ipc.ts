@@ -1,5 +1,6 @@
 /** The bench's handle on a child process of the supervision phase (supervision-child.ts): requests and events. */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -68,6 +69,24 @@ export function processUsage(gc: (() => void) | undefined): ChildUsage {
     rss: m.rss, heapUsed: m.heapUsed, external: m.external,
   };
 }
+
+/**
+ * Another process's usage from /proc (Linux), read as ChildUsage says: a process not our own (Mosquitto) has no GC
+ * to run, so both readings are the same; no heap.
+ */
+export async function procUsage(pid: number): Promise<ChildUsage> {
+  const [stat, status] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/status`, 'utf8')]);
+  const at = performance.now();
+  // The command name (field 2) is in parentheses and may hold spaces: fields are counted after its closing one.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime and stime, fields 14 and 15
+  const cpuMicros = (ticks * 1_000_000) / CLOCK_TICKS_PER_SECOND;
+  const rssKib = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? NaN);
+  return { cpuMicros, at, cpuMicrosAfterGc: cpuMicros, atAfterGc: at, rss: rssKib * 1024, heapUsed: 0, external: 0 };
+}
+
+/** USER_HZ, the unit of Linux's process times: 100 on x86 and Arm (`getconf CLK_TCK`). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** A full GC for this process (started without --expose-gc): memory is compared after one. */
 export function exposeGc(): () => void {

@@ -8,7 +8,11 @@
  *   (its lastSeenAt + 3 × heartbeatSeconds, as the offline message itself says) to `offline` on a console's stream;
  *   and bells whose connection drops (the broker publishes their will): from the drop to `offline`;
  * - every offline shown for any other bell (a false offline), over the steady window and the silences.
+ * With `--supervision-broker mosquitto` the bells log in, each as itself, to an own Mosquitto made from the files
+ * `guardbell devices mosquitto-acl` writes, Guardbell's gateway on its own listener (PostgreSQL), and Mosquitto's
+ * process is read over the same windows instead of a broker-alone run.
  */
+import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { System } from '../../api/system.ts';
@@ -16,9 +20,11 @@ import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { bellId } from './fleet.ts';
 import { LoopDelay, type LoopDelayReport } from './memory.ts';
 import type { BenchDb, BenchOptions } from './options.ts';
-import { benchProvisioning, login, startBenchSystem } from './setup.ts';
+import { startOnOwnMosquitto } from './own-mosquitto-system.ts';
+import { benchProvisioning, login, startBenchSystem, type BenchSystem } from './setup.ts';
 import { sleep, summarize, type Summary } from './stats.ts';
-import { BenchChild, coresBetween, exposeGc, processUsage, settled } from './supervision-ipc.ts';
+import { stormSecret } from './storm-fleet.ts';
+import { BenchChild, coresBetween, exposeGc, processUsage, procUsage, settled } from './supervision-ipc.ts';
 import { StatusWatch, type Planned } from './supervision-watch.ts';
 import { costOf, fleetPlan, IDLE_SECONDS, supervisionTiming, type Cost } from './supervision-baseline.ts';
 
@@ -34,13 +40,18 @@ export interface SweepReport {
 
 export interface SupervisionResult {
   db: BenchDb;
+  /** Where the bells connected: the embedded broker, or an own Mosquitto with the gateway on it. */
+  broker: 'embedded' | 'mosquitto';
   bells: number;
   connections: number;
   heartbeatSeconds: number;
   sweepMs: number;
   compress: number;
   steadySeconds: number;
+  /** Guardbell's process (on the embedded broker, the broker is in it). */
   system: Cost;
+  /** On Mosquitto: Mosquitto's own process over the same windows (the gateway connected throughout). */
+  brokerProcess?: Cost;
   /** The virtual bells' own process over the same window (not part of the system's cost). */
   fleetCores: number;
   sweeps: SweepReport;
@@ -63,32 +74,50 @@ export async function runSupervision(db: BenchDb, o: BenchOptions, deadline: num
   const gc = exposeGc();
   const usage = () => processUsage(gc);
   const t = supervisionTiming(o.supervisionCompress);
-  const bench = await startBenchSystem(db, { SUPERVISION_SWEEP_MS: String(t.sweepMs) });
+  const onMosquitto = o.supervisionBroker === 'mosquitto';
+  if (onMosquitto) await checkFileLimit(o.supervisionBells);
+  const env = { SUPERVISION_SWEEP_MS: String(t.sweepMs) };
+  // On Mosquitto the bells are provisioned before Guardbell starts: the generated passwd holds their hashes.
+  let m = performance.now();
+  const under: UnderTest = onMosquitto
+    ? await startOnOwnMosquitto((runTag) => supervisedProvisioning(o.supervisionBells, t.heartbeatSeconds, runTag), env).then((own) => ({
+        bench: own.bench, fleetUrl: own.mosquitto.url, topicRoot: own.topicRoot, runTag: own.runTag, brokerPid: own.mosquitto.pid, close: own.close,
+      }))
+    : await startBenchSystem(db, env).then((bench) => ({ bench, fleetUrl: bench.system.mqttUrl, topicRoot: bench.topicRoot, runTag: bench.runTag, brokerPid: undefined, close: bench.close }));
+  const setupProvisionMs = onMosquitto ? performance.now() - m : 0;
+  const { bench } = under;
   const { system } = bench;
+  const brokerUsage = under.brokerPid === undefined ? undefined : (() => procUsage(under.brokerPid!));
   let fleet: BenchChild | undefined;
   let watch: StatusWatch | undefined;
   const loop = new LoopDelay();
   try {
-    // The site and its people first (the console logs in as the guard); the bells after the no-bell reading.
-    await applyProvisioning(system.database.db, benchProvisioning(0));
-    await system.reloadDirectory();
+    // The site and its people first (the console logs in as the guard); on the embedded broker, the bells after
+    // the no-bell reading.
+    if (!onMosquitto) {
+      await applyProvisioning(system.database.db, benchProvisioning(0));
+      await system.reloadDirectory();
+    }
     const guard = await login(system, 'bench-guard');
     watch = await StatusWatch.open(system, guard);
     const w = watch;
 
-    // With no bell: the system's own timers (escalation ticks, sweeps of nothing).
+    // With no bell connected: the system's own timers (escalation ticks, sweeps of nothing).
     const idle0 = await settled(usage);
+    const b0idle = await brokerUsage?.();
     await sleep(IDLE_SECONDS * 1000);
     const idle1 = usage();
+    const b1idle = await brokerUsage?.();
 
-    let m = performance.now();
-    await provision(system, o.supervisionBells, t.heartbeatSeconds);
-    const provisionMs = performance.now() - m;
-    const provisioned = await settled(usage);
+    m = performance.now();
+    if (!onMosquitto) await provision(system, o.supervisionBells, t.heartbeatSeconds);
+    const provisionMs = onMosquitto ? setupProvisionMs : performance.now() - m;
+    const provisioned = onMosquitto ? idle1 : await settled(usage);
 
     fleet = BenchChild.start('fleet');
     m = performance.now();
-    const connected = await fleet.request<{ connections: number; ms: number }>({ op: 'connectFleet', plan: fleetPlan(o, system.mqttUrl, bench.topicRoot, bench.runTag) });
+    const plan = { ...fleetPlan(o, under.fleetUrl, under.topicRoot, under.runTag), credentials: onMosquitto };
+    const connected = await fleet.request<{ connections: number; ms: number }>({ op: 'connectFleet', plan });
     const connectMs = performance.now() - m;
     await fleet.request({ op: 'startHeartbeats', everyMs: t.heartbeatSeconds * 1000 });
 
@@ -107,12 +136,13 @@ export async function runSupervision(db: BenchDb, o: BenchOptions, deadline: num
     const beats = countHeartbeats(system);
     loop.start();
     const loadBefore = loadavg()[0]!;
-    const [s0, f0] = [usage(), await fleet.usage()];
+    const [s0, f0, b0] = [usage(), await fleet.usage(), await brokerUsage?.()];
     await sleep(o.supervisionSeconds * 1000);
-    const [s1, f1] = [usage(), await fleet.usage()];
+    const [s1, f1, b1] = [usage(), await fleet.usage(), await brokerUsage?.()];
     const received = beats.stop();
     const loopDelay = loop.stop();
     const sweepReport = sweeps.stop();
+    const seconds = (s1.at - s0.atAfterGc) / 1000;
 
     // Silences and drops, each at a random moment of one heartbeat interval.
     const taken = await takeDown(fleet, w, o, t.heartbeatSeconds, t.sweepMs, deadline);
@@ -120,9 +150,10 @@ export async function runSupervision(db: BenchDb, o: BenchOptions, deadline: num
     const endCheck = await checkEnd(guard, w);
 
     return {
-      db, bells: o.supervisionBells, connections: connected.connections, heartbeatSeconds: t.heartbeatSeconds, sweepMs: t.sweepMs,
+      db, broker: o.supervisionBroker, bells: o.supervisionBells, connections: connected.connections, heartbeatSeconds: t.heartbeatSeconds, sweepMs: t.sweepMs,
       compress: o.supervisionCompress, steadySeconds: o.supervisionSeconds,
-      system: costOf(idle0, idle1, provisioned, s0, s1, received, (s1.at - s0.atAfterGc) / 1000),
+      system: costOf(idle0, idle1, provisioned, s0, s1, received, seconds),
+      ...(b0idle && b1idle && b0 && b1 ? { brokerProcess: costOf(b0idle, b1idle, b1idle, b0, b1, received, seconds) } : {}),
       fleetCores: coresBetween(f0, f1),
       sweeps: sweepReport,
       loopDelay,
@@ -138,7 +169,45 @@ export async function runSupervision(db: BenchDb, o: BenchOptions, deadline: num
     loop.stop();
     watch?.close();
     await fleet?.close();
-    await bench.close();
+    await under.close();
+  }
+}
+
+/** The system the bells connect to: Guardbell, and where its broker is. */
+interface UnderTest {
+  bench: BenchSystem;
+  fleetUrl: string;
+  /** The bells' topic root, and the run tag their passwords were made with. */
+  topicRoot: string;
+  runTag: string;
+  /** Mosquitto's process (not Guardbell's): its CPU and memory are read beside Guardbell's. */
+  brokerPid: number | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Bench bells with the compressed heartbeat and each its machine secret for this run (Mosquitto's passwd is made
+ * from them). Programmatic, as setup.ts provisions: below the document's 10 s floor.
+ */
+function supervisedProvisioning(bells: number, heartbeatSeconds: number, runTag: string) {
+  const doc = benchProvisioning(bells);
+  doc.sites[0]!.bells.forEach((b, i) => {
+    b.heartbeatSeconds = heartbeatSeconds;
+    b.mqttPassword = stormSecret(runTag, i);
+  });
+  return doc;
+}
+
+/**
+ * Mosquitto holds a descriptor per bell and cannot raise its limit past the hard one it inherits; nor can the
+ * bells' process. Said before minutes of setup, not as refused connections after them.
+ */
+async function checkFileLimit(bells: number): Promise<void> {
+  const limits = await readFile('/proc/self/limits', 'utf8').catch(() => '');
+  const hard = Number(/^Max open files\s+\S+\s+(\S+)/m.exec(limits)?.[1]);
+  const needed = bells + 200;
+  if (Number.isFinite(hard) && hard < needed) {
+    throw new Error(`--supervision-bells ${bells} on Mosquitto needs ${needed} open files per process, and this one's hard limit is ${hard} (ulimit -Hn): run with fewer bells or raise the limit`);
   }
 }
 
@@ -184,6 +253,7 @@ async function takeDown(
   while (w.waiting > 0 && Date.now() < until) await sleep(50);
   // A little longer, to see any false offline that the last silences' sweeps would bring.
   await sleep(2 * sweepMs);
+  w.settle();
 
   const s = [...plannedSilent.values()];
   const toDeadline = s.filter(shown).map((p) => p.offlineArrivedAt! - (p.offlineLastSeenAt! + 3 * hbMs));

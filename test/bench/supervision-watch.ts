@@ -65,17 +65,33 @@ export class StatusWatch {
     this.online.set(data.id, !offline);
     if (!offline || !this.watching) return;
     const p = this.planned.get(data.id);
-    if (!p || !p.reported) {
-      // Not taken down, or shown offline before the fleet had taken it down.
-      if (was !== false) {
-        this.falseOfflines++;
-        this.falseOfflineIds.add(data.id);
-      }
+    if (!p) {
+      // Not taken down.
+      if (was !== false) this.falseOffline(data.id);
       return;
     }
+    // A bell taken down on purpose may be shown offline before the fleet's report of it reaches this process (the
+    // report crosses a busy child's event loop; a will crosses Mosquitto in milliseconds): judged in settle().
     if (p.offlineArrivedAt !== undefined) return;
     p.offlineArrivedAt = at;
     p.offlineLastSeenAt = data.lastSeenAt === null ? null : Date.parse(data.lastSeenAt);
+  }
+
+  private falseOffline(id: string): void {
+    this.falseOfflines++;
+    this.falseOfflineIds.add(id);
+  }
+
+  /**
+   * Once the fleet has reported: an offline that arrived before the bell was taken down (before its drop, or
+   * before its last heartbeat) was a false one, whichever came first to this process.
+   */
+  settle(): void {
+    for (const p of this.planned.values()) {
+      if (p.offlineArrivedAt === undefined) continue;
+      const takenDownAt = p.at ?? p.lastBeatAt;
+      if (!p.reported || (takenDownAt != null && p.offlineArrivedAt < takenDownAt)) this.falseOffline(p.id);
+    }
   }
 
   plan(id: string): Planned {

@@ -51,6 +51,11 @@ export class OwnMosquitto {
     return this.output;
   }
 
+  /** The broker's process id (its CPU and memory are read from /proc by the bench). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   static async start(opts: OwnMosquittoOptions): Promise<OwnMosquitto> {
     const dir = mkdtempSync(join(tmpdir(), 'gb-mosq-'));
     if (opts.generated) {
