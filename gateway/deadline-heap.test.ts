@@ -30,6 +30,7 @@ describe('deadline heap', () => {
     h.set('b', clock.now() + 150);
     h.set('a', clock.now() + 400);
     expect(h.get('a')).toBe(clock.now() + 400);
+    expect(h.peek()).toEqual({ key: 'b', at: clock.now() + 150 });
     clock.advance(200);
     expect(h.popDue(clock.now())).toEqual(['b']);
     h.set('a', clock.now() - 1); // moved earlier: due at once
@@ -65,5 +66,43 @@ describe('deadline heap', () => {
     expect(due.map((k) => want.get(k))).toEqual(expected.map((k) => want.get(k)));
     expect(new Set(due)).toEqual(new Set(expected));
     expect(h.size).toBe(want.size - expected.length);
+  });
+
+  it('moves later, earlier, deletes and pops at rising times agree with a plain map (heartbeats moving deadlines later)', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const clock = fakeClock(0);
+    const h = new DeadlineHeap<number>();
+    const want = new Map<number, number>();
+    for (let step = 0; step < 20_000; step++) {
+      const key = Math.floor(rnd() * 300);
+      const r = rnd();
+      if (r < 0.7) {
+        const at = clock.now() + 500 + Math.floor(rnd() * 1_500); // a heartbeat: mostly later than before
+        h.set(key, at);
+        want.set(key, at);
+      } else if (r < 0.8) {
+        const at = clock.now() + Math.floor(rnd() * 100); // a change that is due soon
+        h.set(key, at);
+        want.set(key, at);
+      } else if (r < 0.85) {
+        h.delete(key);
+        want.delete(key);
+      } else {
+        clock.advance(Math.floor(rnd() * 50));
+        const due = h.popDue(clock.now());
+        const expected = [...want].filter(([, at]) => at <= clock.now());
+        expect(new Set(due)).toEqual(new Set(expected.map(([k]) => k)));
+        // Earliest first.
+        expect(due.map((k) => want.get(k)!)).toEqual([...due.map((k) => want.get(k)!)].sort((a, b) => a - b));
+        for (const k of due) want.delete(k);
+        const first = h.peek();
+        const min = Math.min(...want.values());
+        expect(first?.at ?? Infinity).toBe(want.size ? min : Infinity);
+      }
+      if (want.has(key)) expect(h.get(key)).toBe(want.get(key));
+      else expect(h.get(key)).toBeUndefined();
+      expect(h.size).toBe(want.size);
+    }
   });
 });
