@@ -38,7 +38,8 @@ export interface BenchSystem {
 export async function startBenchSystem(db: BenchDb, extraEnv: Record<string, string> = {}, databaseUrl?: string): Promise<BenchSystem> {
   const created = db === 'postgres' && databaseUrl === undefined ? await createTestDatabase() : undefined;
   const runTag = randomBytes(4).toString('hex');
-  const topicRoot = `gbbench-${runTag}/v1`;
+  // A caller that names the root (a second system on the first one's bells) gets it back as the root in use.
+  const topicRoot = extraEnv.GUARDBELL_TOPIC_ROOT ?? `gbbench-${runTag}/v1`;
   const env: Record<string, string> = { ...isolatedEnv(topicRoot, databaseUrl ?? created?.url, { adminPassword: BENCH_PASSWORD }), ...extraEnv };
   const config: Config = { ...configFromEnv(env), embeddedDbDir: 'memory://' };
   let system: System;

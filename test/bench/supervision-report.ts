@@ -14,14 +14,18 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 const rssPath = (c: Cost) => `${mib(c.rssEmpty)} → ${mib(c.rssProvisioned)} → ${mib(c.rssSteady)}`;
 const mib1 = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
+const TARGETS_FROM_BELLS = 10_000;
+
 /**
  * The issue's scale targets: CPU per 1,000 bells within 2× the broker's own, memory per 1,000 bells within 2 MiB.
  * On the embedded broker the system (its process, broker inside) against aedes alone; on Mosquitto the CPU of both
  * processes against Mosquitto's own share of the same run, and the memory of Guardbell's process.
+ * Not judged for fewer than TARGETS_FROM_BELLS bells: a few thousand bells cost less than the readings' noise
+ * (a 1,000-bell run read −66 MiB and 0.64×).
  */
 export function supervisionTargets(r: SupervisionResult, b: BrokerBaseline | undefined): { cpuRatio: number; cpuMet: boolean; rssPerThousand: number; rssMet: boolean } | undefined {
   const broker = r.broker === 'mosquitto' ? r.brokerProcess : b?.cost;
-  if (!broker) return undefined;
+  if (!broker || r.bells < TARGETS_FROM_BELLS) return undefined;
   const both = r.broker === 'mosquitto';
   const cpu = cpuPerK(r.system, r.bells) + (both ? cpuPerK(broker, r.bells) : 0);
   // Memory is Guardbell's own: on Mosquitto the broker's (2.2 MiB per 1,000 connections here) is the broker's.
@@ -69,6 +73,7 @@ export function formatSupervision(r: SupervisionResult, b: BrokerBaseline | unde
     ]),
   );
   const t = supervisionTargets(r, b);
+  if (!t && r.bells < TARGETS_FROM_BELLS) out.push(`targets:          not judged below ${TARGETS_FROM_BELLS.toLocaleString('en')} bells (the readings' noise is larger than the bells' cost)`);
   if (t) {
     out.push(
       `targets:          CPU per 1,000 bells ${t.cpuRatio.toFixed(2)}× the broker's own (${onMosquitto ? 'Guardbell + Mosquitto ÷ Mosquitto' : 'system ÷ broker alone'}; ≤ 2×: ${t.cpuMet ? 'MET' : 'NOT MET'}); ` +

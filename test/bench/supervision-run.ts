@@ -186,14 +186,14 @@ interface UnderTest {
 }
 
 /**
- * Bench bells with the compressed heartbeat and each its machine secret for this run (Mosquitto's passwd is made
- * from them). Programmatic, as setup.ts provisions: below the document's 10 s floor.
+ * Bench bells with the compressed heartbeat and, given the run's tag, each its machine secret (Mosquitto's passwd is
+ * made from them). Programmatic, as setup.ts provisions: below the document's 10 s floor.
  */
-function supervisedProvisioning(bells: number, heartbeatSeconds: number, runTag: string) {
+function supervisedProvisioning(bells: number, heartbeatSeconds: number, runTag?: string) {
   const doc = benchProvisioning(bells);
   doc.sites[0]!.bells.forEach((b, i) => {
     b.heartbeatSeconds = heartbeatSeconds;
-    b.mqttPassword = stormSecret(runTag, i);
+    if (runTag !== undefined) b.mqttPassword = stormSecret(runTag, i);
   });
   return doc;
 }
@@ -211,11 +211,9 @@ async function checkFileLimit(bells: number): Promise<void> {
   }
 }
 
-/** Bench bells with the compressed heartbeat. Programmatic, as setup.ts provisions: below the document's 10 s floor. */
+/** The bells, provisioned into a running system (the embedded broker lets them in without a password). */
 async function provision(system: System, bells: number, heartbeatSeconds: number): Promise<void> {
-  const doc = benchProvisioning(bells);
-  for (const b of doc.sites[0]!.bells) b.heartbeatSeconds = heartbeatSeconds;
-  await applyProvisioning(system.database.db, doc);
+  await applyProvisioning(system.database.db, supervisedProvisioning(bells, heartbeatSeconds));
   await system.reloadDirectory();
   // The supervisor read the table again on the directory change; this waits for nothing more.
   await system.supervisor.reconcile();
