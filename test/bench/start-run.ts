@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sleep } from './stats.ts';
+import { statFieldsFrom3, vmRssBytes } from './proc.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The flags `npm start` gives node (package.json): the same process as an operator's. */
@@ -136,9 +137,7 @@ export function treeRss(root: number): number {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      // The command name may hold spaces and parentheses: the fields after its closing parenthesis are fixed.
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      parent.set(Number(name), Number(statFieldsFrom3(readFileSync(`/proc/${name}/stat`, 'utf8'))[1]));
     } catch {
       /* gone meanwhile */
     }
@@ -148,15 +147,15 @@ export function treeRss(root: number): number {
     grew = false;
     for (const [pid, ppid] of parent) if (!tree.has(pid) && tree.has(ppid)) grew = tree.add(pid) !== undefined;
   }
-  let kb = 0;
+  let bytes = 0;
   for (const pid of tree) {
     try {
-      kb += Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      bytes += vmRssBytes(readFileSync(`/proc/${pid}/status`, 'utf8')) || 0;
     } catch {
       /* gone meanwhile */
     }
   }
-  return kb * 1024;
+  return bytes;
 }
 
 async function stop(child: ChildProcess): Promise<void> {

@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { sleep } from './stats.ts';
 import type { BellAckMessage } from './fleet.ts';
+import { statFieldsFrom3, vmRssBytes } from './proc.ts';
 import type { PressFleetPlan } from './press-fleet.ts';
 import type { FleetPlan } from './supervision-fleet.ts';
 import type { StormPlan } from './storm-fleet.ts';
@@ -77,12 +78,10 @@ export function processUsage(gc: (() => void) | undefined): ChildUsage {
 export async function procUsage(pid: number): Promise<ChildUsage> {
   const [stat, status] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/status`, 'utf8')]);
   const at = performance.now();
-  // The command name (field 2) is in parentheses and may hold spaces: fields are counted after its closing one.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFieldsFrom3(stat);
   const ticks = Number(fields[11]) + Number(fields[12]); // utime and stime, fields 14 and 15
   const cpuMicros = (ticks * 1_000_000) / CLOCK_TICKS_PER_SECOND;
-  const rssKib = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? NaN);
-  return { cpuMicros, at, cpuMicrosAfterGc: cpuMicros, atAfterGc: at, rss: rssKib * 1024, heapUsed: 0, external: 0 };
+  return { cpuMicros, at, cpuMicrosAfterGc: cpuMicros, atAfterGc: at, rss: vmRssBytes(status), heapUsed: 0, external: 0 };
 }
 
 /** USER_HZ, the unit of Linux's process times: 100 on x86 and Arm (`getconf CLK_TCK`). */
