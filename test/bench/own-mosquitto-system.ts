@@ -21,9 +21,8 @@ const GATEWAY_USER = 'guardbell-gateway';
 export interface OnOwnMosquitto {
   bench: BenchSystem;
   mosquitto: OwnMosquitto;
-  /** The run's tag and topic root, as the provisioning document's passwords were made with. */
+  /** The run tag the provisioning document's passwords were made with (the bells' topic root is `bench.topicRoot`). */
   runTag: string;
-  topicRoot: string;
   close(): Promise<void>;
 }
 
@@ -60,7 +59,7 @@ export async function startOnOwnMosquitto(doc: (runTag: string) => ProvisioningD
     );
     const m = mosquitto;
     return {
-      bench, mosquitto: m, runTag, topicRoot,
+      bench, mosquitto: m, runTag,
       close: async () => {
         try {
           await bench.close();

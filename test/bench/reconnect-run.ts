@@ -128,7 +128,7 @@ async function runMosquitto(fleet: BenchChild, bells: number, log: (line: string
   const own = await startOnOwnMosquitto((runTag) => stormProvisioning(bells, runTag));
   try {
     const setupMs = performance.now() - t0;
-    const p = plan(own.mosquitto.url, own.topicRoot, own.runTag, bells, true);
+    const p = plan(own.mosquitto.url, own.bench.topicRoot, own.runTag, bells, true);
     const cold = await storm(fleet, p, log, 'Mosquitto with the generated files, first logins');
     const again = await storm(fleet, p, log, 'Mosquitto with the generated files, back after a cut');
     return { baseline, cold, again, setupMs };

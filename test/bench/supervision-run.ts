@@ -81,9 +81,9 @@ export async function runSupervision(db: BenchDb, o: BenchOptions, deadline: num
   let m = performance.now();
   const under: UnderTest = onMosquitto
     ? await startOnOwnMosquitto((runTag) => supervisedProvisioning(o.supervisionBells, t.heartbeatSeconds, runTag), env).then((own) => ({
-        bench: own.bench, fleetUrl: own.mosquitto.url, topicRoot: own.topicRoot, runTag: own.runTag, brokerPid: own.mosquitto.pid, close: own.close,
+        bench: own.bench, fleetUrl: own.mosquitto.url, runTag: own.runTag, brokerPid: own.mosquitto.pid, close: own.close,
       }))
-    : await startBenchSystem(db, env).then((bench) => ({ bench, fleetUrl: bench.system.mqttUrl, topicRoot: bench.topicRoot, runTag: bench.runTag, brokerPid: undefined, close: bench.close }));
+    : await startBenchSystem(db, env).then((bench) => ({ bench, fleetUrl: bench.system.mqttUrl, runTag: bench.runTag, brokerPid: undefined, close: bench.close }));
   const setupProvisionMs = onMosquitto ? performance.now() - m : 0;
   const { bench } = under;
   const { system } = bench;
@@ -118,7 +118,7 @@ export async function runSupervision(db: BenchDb, o: BenchOptions, deadline: num
 
     fleet = BenchChild.start('fleet');
     m = performance.now();
-    const plan = { ...fleetPlan(o, under.fleetUrl, under.topicRoot, under.runTag), credentials: onMosquitto };
+    const plan = { ...fleetPlan(o, under.fleetUrl, bench.topicRoot, under.runTag), credentials: onMosquitto };
     const connected = await fleet.request<{ connections: number; ms: number }>({ op: 'connectFleet', plan });
     const connectMs = performance.now() - m;
     await fleet.request({ op: 'startHeartbeats', everyMs: t.heartbeatSeconds * 1000 });
@@ -179,8 +179,7 @@ export async function runSupervision(db: BenchDb, o: BenchOptions, deadline: num
 interface UnderTest {
   bench: BenchSystem;
   fleetUrl: string;
-  /** The bells' topic root, and the run tag their passwords were made with. */
-  topicRoot: string;
+  /** The run tag the bells' passwords were made with (on Mosquitto, not the running system's own). */
   runTag: string;
   /** Mosquitto's process (not Guardbell's): its CPU and memory are read beside Guardbell's. */
   brokerPid: number | undefined;
