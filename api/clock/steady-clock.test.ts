@@ -129,8 +129,35 @@ describe('SteadyClock: the monotonic clock, anchored to and slewed toward a refe
     const skippedSlow: unknown[] = [];
     const other = await started(slow, [], skippedSlow);
     expect(skippedSlow).toHaveLength(1);
-    expect(other.now().getTime()).toBe(900);
+    // On the fallback, run on by the monotonic clock through the burst's three slow reads.
+    expect(other.now().getTime()).toBe(3 * 900);
     other.stop();
+  });
+
+  it('keeps the read with the shortest round trip of a burst: a read that waited for the scheduler does not move it', async () => {
+    // The reference answers at once but the answer is heard late: read at the start of a long round trip.
+    let mono = 1_000;
+    let wall = T0;
+    const delays = [240, 2, 90];
+    const reads: number[] = [];
+    const sources: ClockSources = {
+      monotonicMs: () => mono,
+      referenceMs: async () => {
+        const at = wall;
+        const delay = delays[reads.length % delays.length]!;
+        reads.push(delay);
+        mono += delay;
+        wall += delay;
+        return at;
+      },
+    };
+    const clock = await SteadyClock.start(sources, 60_000, { fallbackMs: () => 0 });
+    expect(reads).toEqual([240, 2, 90]);
+    // Off by half the shortest round trip (1 ms), not by half the first (120 ms).
+    expect(Math.abs(clock.now().getTime() - wall)).toBeLessThanOrEqual(1);
+    await clock.sample();
+    expect(Math.abs(clock.report().offsetMs)).toBeLessThanOrEqual(1);
+    clock.stop();
   });
 });
 

@@ -27,6 +27,11 @@ export interface SteadyClockOptions {
   jumpMs?: number;
   /** A sample whose round trip took longer says too little about when the reference was read: skipped. */
   maxRoundTripMs?: number;
+  /**
+   * Reads per sample, of which the one with the shortest round trip is kept: a read is off by up to half its round
+   * trip, and on a busy machine one read in a few waits for the scheduler (processes on one machine then disagree).
+   */
+  burst?: number;
   /** The anchor when the first sample fails (a later sample slews from it). */
   fallbackMs?: () => number;
   /**
@@ -107,19 +112,9 @@ export class SteadyClock implements Clock {
   }
 
   private async takeSample(): Promise<void> {
-    const before = this.sources.monotonicMs();
-    let referenceMs: number;
-    try {
-      referenceMs = await this.sources.referenceMs();
-    } catch (err) {
-      this.opts.onSkipped?.(err);
-      return;
-    }
-    const after = this.sources.monotonicMs();
-    if (!Number.isFinite(referenceMs) || after - before > (this.opts.maxRoundTripMs ?? 500)) {
-      this.opts.onSkipped?.(new Error(`clock sample not usable (round trip ${Math.round(after - before)} ms)`));
-      return;
-    }
+    const read = await this.bestRead();
+    if (!read) return;
+    const { referenceMs, before, after } = read;
     const clockMs = this.advance();
     // The reference was read about halfway through the round trip; it has moved on since by as much as we have.
     const offset = referenceMs + (this.baseMono - (before + after) / 2) - clockMs;
@@ -131,5 +126,27 @@ export class SteadyClock implements Clock {
     }
     if (Math.abs(offset - this.pendingMs) >= (this.opts.jumpMs ?? 1_000)) this.opts.onJump?.(offset - this.pendingMs, offset);
     this.pendingMs = offset;
+  }
+
+  /** The read with the shortest round trip of a burst, or none when every read failed or took too long (skipped, once). */
+  private async bestRead(): Promise<{ referenceMs: number; before: number; after: number } | undefined> {
+    let best: { referenceMs: number; before: number; after: number } | undefined;
+    let why: unknown;
+    for (let i = 0; i < Math.max(1, this.opts.burst ?? 3); i++) {
+      const before = this.sources.monotonicMs();
+      try {
+        const referenceMs = await this.sources.referenceMs();
+        const after = this.sources.monotonicMs();
+        if (!Number.isFinite(referenceMs) || after - before > (this.opts.maxRoundTripMs ?? 500)) {
+          why = new Error(`clock sample not usable (round trip ${Math.round(after - before)} ms)`);
+        } else if (!best || after - before < best.after - best.before) best = { referenceMs, before, after };
+      } catch (err) {
+        // No answer: the next read in the burst would only wait as long again.
+        why = err;
+        break;
+      }
+    }
+    if (!best) this.opts.onSkipped?.(why);
+    return best;
   }
 }
