@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FloorPlanView } from '../../api/contract/floor-plans.ts';
 import { placeCounter, raiseAt, uploadPlan } from '../places/browser-support.ts';
 import { floorPlanPng } from '../places/png.ts';
+import { signInOn } from '../support/browser.ts';
 import { FaultProxy } from '../support/fault-proxy.ts';
 import { PHONE, startConsoleRig, type ConsoleRig } from '../support/console-rig.ts';
 import type { ApiClient } from '../support/http.ts';
@@ -93,6 +94,24 @@ describe('places in the console (Chromium)', () => {
     expect(await page.locator('.view-nav').textContent()).toContain('Floor plans');
     expect(await page.locator('.view-nav').textContent()).toContain('Bell health');
   });
+
+  it('the floor plans could not be read when the console opened: read again, the alarm shows its plan', async () => {
+    const page = await rig.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    pages.push(page);
+    let refused = 0;
+    await page.route('**/api/v1/floor-plans', async (route) => {
+      if (refused === 0) {
+        refused += 1;
+        return route.abort('internetdisconnected');
+      }
+      return route.continue();
+    });
+    await signInOn(page, t.url, 'guard', 15_000);
+    await expect.poll(() => refused, { timeout: 10_000 }).toBe(1);
+    const id = await raiseAt(staff, 'passport-3');
+    await page.getByTestId(`alarm-item-${id}`).waitFor({ timeout: 5_000 });
+    await page.getByTestId(`alarm-plan-${id}`).getByTestId('plan-marker-passport-3').waitFor({ timeout: 10_000 });
+  }, 60_000);
 
   it('a dropped socket says disconnected at once; the alarm raised meanwhile shows after the reconnect', async () => {
     const proxy = await FaultProxy.forUrl(t.url);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FloorPlanView } from '../../../api/contract/floor-plans.ts';
-import { placementOf } from './plans.ts';
+import { PLANS_MAX_AGE_MS, placementOf, plansDue } from './plans.ts';
 
 const plan = (siteId: string, floor: string, counters: FloorPlanView['counters']): FloorPlanView => ({
   siteId, floor, counters, contentType: 'image/png', byteSize: 1, sha256: 'x', updatedAt: '', imageUrl: `/p/${siteId}/${floor}`,
@@ -20,5 +20,21 @@ describe('which plan shows a counter', () => {
   it('nothing for a counter not placed', () => {
     expect(placementOf(plans, 'site-b', 'welfare-1')).toBeNull();
     expect(placementOf([], 'site-a', 'passport-3')).toBeNull();
+  });
+});
+
+describe('when the plans are read again', () => {
+  const now = 1_000_000;
+  it('never read: at once', () => {
+    expect(plansDue({ loadedAt: 0, error: null }, now)).toBe(true);
+  });
+  it('read a moment ago: not yet; older than the age allowed: again', () => {
+    expect(plansDue({ loadedAt: now - 1_000, error: null }, now)).toBe(false);
+    expect(plansDue({ loadedAt: now - PLANS_MAX_AGE_MS - 1, error: null }, now)).toBe(true);
+    expect(plansDue({ loadedAt: now - PLANS_MAX_AGE_MS - 1, error: null }, now, 5 * PLANS_MAX_AGE_MS)).toBe(false);
+  });
+  it('the last read failed: again, however fresh the plans read before it', () => {
+    expect(plansDue({ loadedAt: now - 1_000, error: new Error('offline') }, now)).toBe(true);
+    expect(plansDue({ loadedAt: 0, error: new TypeError('Failed to fetch') }, now, 5 * PLANS_MAX_AGE_MS)).toBe(true);
   });
 });

@@ -1,17 +1,28 @@
 /**
  * The floor plans the user may see, held once for the whole console (the alarm banner, the incident detail and
- * the floor-plan view share them). Loaded on first use, read again when older than a minute or after an edit.
+ * the floor-plan view share them). Loaded on first use, read again when older than a minute or after an edit,
+ * and a read that failed (the connection dropped) is tried again within seconds: an alarm must not show without
+ * its plan for a minute because the console was offline once.
  */
 import { useEffect, useSyncExternalStore } from 'react';
 import type { FloorPlanView, PlacedCounter } from '../../../api/contract/floor-plans.ts';
 import { placesApi } from './api.ts';
 
 export const PLANS_MAX_AGE_MS = 60_000;
+/** How soon the console tries again after a read failed. */
+export const PLANS_RETRY_MS = 5_000;
 
 interface PlansState {
   plans: FloorPlanView[];
+  /** When the plans were last read successfully (0: never). */
   loadedAt: number;
+  /** The last read's failure, until a read succeeds. */
   error: unknown;
+}
+
+/** Whether the plans are to be read again: the last read failed, or the last good one is older than `maxAgeMs`. */
+export function plansDue(s: Pick<PlansState, 'loadedAt' | 'error'>, nowMs: number, maxAgeMs = PLANS_MAX_AGE_MS): boolean {
+  return s.error != null || nowMs - s.loadedAt > maxAgeMs;
 }
 
 let state: PlansState = { plans: [], loadedAt: 0, error: null };
@@ -26,7 +37,7 @@ function set(next: PlansState): void {
 export function refreshPlans(): Promise<void> {
   inFlight ??= placesApi.floorPlans().then(
     (plans) => set({ plans, loadedAt: Date.now(), error: null }),
-    (error: unknown) => set({ ...state, loadedAt: Date.now(), error }),
+    (error: unknown) => set({ ...state, error: error ?? new Error('the floor plans could not be read') }),
   ).finally(() => {
     inFlight = null;
   });
@@ -46,7 +57,7 @@ function subscribe(listener: () => void): () => void {
 export function useFloorPlans(): PlansState {
   const current = useSyncExternalStore(subscribe, () => state);
   useEffect(() => {
-    if (Date.now() - state.loadedAt > PLANS_MAX_AGE_MS) void refreshPlans();
+    if (plansDue(state, Date.now())) void refreshPlans();
   }, []);
   return current;
 }
@@ -75,8 +86,11 @@ export function PlansPreload({ userId, enabled }: { userId: string; enabled: boo
       resetPlans();
     }
     if (!enabled) return;
-    if (Date.now() - state.loadedAt > PLANS_MAX_AGE_MS) void refreshPlans();
-    const timer = setInterval(() => void refreshPlans(), 5 * PLANS_MAX_AGE_MS);
+    if (plansDue(state, Date.now())) void refreshPlans();
+    // Fresh every five minutes; after a failed read, again within seconds.
+    const timer = setInterval(() => {
+      if (plansDue(state, Date.now(), 5 * PLANS_MAX_AGE_MS)) void refreshPlans();
+    }, PLANS_RETRY_MS);
     return () => clearInterval(timer);
   }, [userId, enabled]);
   return null;
