@@ -279,19 +279,32 @@ export class Rig {
    * does when the database is overloaded. Reads still answer.
    */
   async holdWriteLock(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.database.url });
-    await client.connect();
-    await client.query('begin');
-    await client.query('lock table bell_events, incidents in exclusive mode');
-    this.writeLock = client;
+    for (let attempt = 1; ; attempt++) {
+      const client = new pg.Client({ connectionString: this.database.url });
+      // A later fault may cut this connection (the database restarted, backends terminated): its lock goes with it.
+      client.on('error', () => undefined);
+      await client.connect();
+      try {
+        await client.query('begin');
+        // Guardbell's writes take these two tables in either order, so taking both can deadlock with one of them:
+        // PostgreSQL then aborts one side, and when it is this one, it tries again.
+        await client.query('lock table bell_events, incidents in exclusive mode');
+        this.writeLock = client;
+        return;
+      } catch (err) {
+        await client.end().catch(() => undefined);
+        if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+      }
+    }
   }
 
   async releaseWriteLock(): Promise<void> {
     const client = this.writeLock;
     this.writeLock = undefined;
     if (!client) return;
-    await client.query('commit');
-    await client.end();
+    // A connection another fault cut has released its lock already.
+    await client.query('commit').catch(() => undefined);
+    await client.end().catch(() => undefined);
   }
 
   /** Fills the embedded Guardbell's DATA_DIR (a tmpfs) until the file system says no more. */
