@@ -286,9 +286,9 @@ export class Rig {
       await client.connect();
       try {
         await client.query('begin');
-        // Guardbell's writes take these two tables in either order, so taking both can deadlock with one of them:
-        // PostgreSQL then aborts one side, and when it is this one, it tries again.
-        await client.query('lock table bell_events, incidents in exclusive mode');
+        // In the order a batch of presses takes them (its incidents locked, then its events inserted): the other
+        // order deadlocked with a batch. Should PostgreSQL still pick this side as a deadlock's victim, it tries again.
+        await client.query('lock table incidents, bell_events in exclusive mode');
         this.writeLock = client;
         return;
       } catch (err) {
