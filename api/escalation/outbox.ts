@@ -93,6 +93,14 @@ function rankOf(column: typeof notifications.status) {
   return sql`(case ${column} ${sql.join(cases, sql` `)} else 0 end)`;
 }
 
+/**
+ * Provider reports and the outcomes of our own sends wait up to 25 ms for others to share their statement. No message
+ * is held back: a provider's callback is answered, a console shows the new status, and the outbox claims its next
+ * batch at most 25 ms later. Written as they came, a few per press at 50 presses/s, their statements and bus events
+ * took about a sixth of the process's CPU (88–94 % of a core against 71–78 % gathered, in alternated bench runs).
+ */
+const GATHERED = { maxBatch: 200, parallel: 1, gatherMs: 25 };
+
 export class Outbox {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -105,8 +113,8 @@ export class Outbox {
   private readonly unstored = new Map<string, Promise<unknown>>();
   /** Provider reports and send outcomes that met the database away: nobody else would write them again. */
   private readonly whileAway: RetryWhileAway;
-  private readonly reports = new WriteCoalescer<ProviderReport, boolean>((reports) => this.applyReports(reports));
-  private readonly sentOutcomes = new WriteCoalescer<SentOutcome, void>((outcomes) => this.applySent(outcomes));
+  private readonly reports = new WriteCoalescer<ProviderReport, boolean>((reports) => this.applyReports(reports), GATHERED);
+  private readonly sentOutcomes = new WriteCoalescer<SentOutcome, void>((outcomes) => this.applySent(outcomes), GATHERED);
 
   constructor(private readonly deps: OutboxDeps) {
     this.now = deps.now ?? (() => new Date());

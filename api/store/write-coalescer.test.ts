@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WriteCoalescer } from './write-coalescer.ts';
 
 function deferred<T>() {
@@ -66,5 +66,45 @@ describe('WriteCoalescer', () => {
   it('rejects a batch whose write answered the wrong number of results', async () => {
     const c = new WriteCoalescer<number, number>(async () => []);
     await expect(c.add(1)).rejects.toThrow('0 results for 1 items');
+  });
+
+  describe('with gatherMs', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('a lone item waits gatherMs for others, then they go in one write', async () => {
+      vi.useFakeTimers();
+      const batches: number[][] = [];
+      const c = new WriteCoalescer<number, number>(async (items) => {
+        batches.push(items);
+        return items;
+      }, { maxBatch: 10, parallel: 1, gatherMs: 25 });
+      const first = c.add(1);
+      await vi.advanceTimersByTimeAsync(24);
+      expect(batches).toEqual([]);
+      const second = c.add(2);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(batches).toEqual([[1, 2]]);
+      expect(await Promise.all([first, second])).toEqual([1, 2]);
+    });
+
+    it('a full batch goes at once, and items that came during a write go right after it, without waiting again', async () => {
+      vi.useFakeTimers();
+      const batches: number[][] = [];
+      const gate = deferred<void>();
+      const c = new WriteCoalescer<number, number>(async (items) => {
+        batches.push(items);
+        if (batches.length === 1) await gate.promise;
+        return items;
+      }, { maxBatch: 3, parallel: 1, gatherMs: 25 });
+      const all = [1, 2, 3].map((i) => c.add(i));
+      expect(batches).toEqual([[1, 2, 3]]);
+      all.push(c.add(4), c.add(5));
+      gate.resolve();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(batches).toEqual([[1, 2, 3], [4, 5]]);
+      expect(await Promise.all(all)).toEqual([1, 2, 3, 4, 5]);
+    });
   });
 });

@@ -2,7 +2,7 @@
  * Small writes that arrive while one is in flight go to the database together in the next, as one statement:
  * under load, provider reports come by the hundred a second and each its own statement kept the database's
  * connections and this process's event loop busy with round trips. A lone write goes at once, so a quiet
- * system waits for nothing.
+ * system waits for nothing, unless `gatherMs` lets it wait that long for others (writes nobody waits on).
  */
 export type CoalescedWrite<I, R> = (items: I[]) => Promise<R[]>;
 
@@ -15,11 +15,15 @@ interface Waiting<I, R> {
 export class WriteCoalescer<I, R> {
   private waiting: Waiting<I, R>[] = [];
   private inFlight = 0;
+  private gathering: NodeJS.Timeout | undefined;
 
-  /** `write` gets the items in arrival order and answers one result per item, in the same order. */
+  /**
+   * `write` gets the items in arrival order and answers one result per item, in the same order. With `gatherMs`, a
+   * write that would start while none is in flight waits that long for more items (a full batch goes at once).
+   */
   constructor(
     private readonly write: CoalescedWrite<I, R>,
-    private readonly options: { maxBatch: number; parallel: number } = { maxBatch: 200, parallel: 1 },
+    private readonly options: { maxBatch: number; parallel: number; gatherMs?: number } = { maxBatch: 200, parallel: 1 },
   ) {}
 
   /** Resolves with this item's result once its batch is written; rejects with the batch's error. */
@@ -31,6 +35,18 @@ export class WriteCoalescer<I, R> {
   }
 
   private pump(): void {
+    const gatherMs = this.options.gatherMs ?? 0;
+    if (gatherMs > 0 && this.inFlight === 0 && this.waiting.length < this.options.maxBatch) {
+      this.gathering ??= setTimeout(() => {
+        this.gathering = undefined;
+        this.startWrites();
+      }, gatherMs);
+      return;
+    }
+    this.startWrites();
+  }
+
+  private startWrites(): void {
     while (this.inFlight < this.options.parallel && this.waiting.length > 0) {
       const batch = this.waiting.splice(0, this.options.maxBatch);
       this.inFlight++;
@@ -44,7 +60,7 @@ export class WriteCoalescer<I, R> {
         .catch((err: unknown) => batch.forEach((w) => w.reject(err)))
         .finally(() => {
           this.inFlight--;
-          this.pump();
+          this.startWrites();
         });
     }
   }
