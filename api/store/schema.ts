@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+  bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
@@ -133,6 +133,11 @@ export const incidents = pgTable(
     onSceneMs: bigint('on_scene_ms', { mode: 'number' }),
     separatedMs: bigint('separated_ms', { mode: 'number' }),
     policeHandoverMs: bigint('police_handover_ms', { mode: 'number' }),
+    /**
+     * The transaction that last wrote the row (its 64-bit id, set by a trigger, migration 0004): statistics keep the
+     * incidents' figures in memory and read again only the rows written since their last read.
+     */
+    writtenXid: bigint('written_xid', { mode: 'number' }),
   },
   (t) => [
     // One open incident per bell and mode: a re-press joins it, also across several API processes.
@@ -144,8 +149,18 @@ export const incidents = pgTable(
     index('incidents_opened_idx').on(t.openedAt),
     index('incidents_site_counter_idx').on(t.siteId, t.counterId, t.openedAt),
     uniqueIndex('incidents_site_reference').on(t.siteId, t.reference),
+    index('incidents_written_idx').on(t.writtenXid),
   ],
 );
+
+/**
+ * The transaction that last deleted or truncated incidents (one row, by a statement trigger, migration 0004): the
+ * statistics' copy in memory is read whole again after it, since a deleted row leaves nothing to read.
+ */
+export const incidentsRemoved = pgTable('incidents_removed', {
+  id: smallint('id').primaryKey().default(1),
+  xid: bigint('xid', { mode: 'number' }).notNull(),
+}, (t) => [check('incidents_removed_one_row', sql`${t.id} = 1`)]);
 
 /** The last incident reference given per site, year (the site's) and mode: locked by the insert that takes the next. */
 export const incidentReferenceCounters = pgTable(

@@ -1,10 +1,14 @@
 /**
  * The back office at country scale: a fresh system with 20 sites of 10 counters and 100,000 incidents over three
  * years (seed-incidents.ts), then the managers' statistics and history endpoints as a manager of every site would
- * ask for them, each timed over HTTP one request after another (p50, p95). Target: p95 ≤ 200 ms.
+ * ask for them, each timed over HTTP one request after another (p50, p95). Target: p95 ≤ 200 ms. Before each
+ * statistics request five incidents are written, as a working system writes between two looks at the board (the
+ * statistics' copy in memory reads them again); the very first statistics request, which reads every incident into
+ * that copy, is timed on its own.
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { ApiClient } from '../support/http.ts';
 import type { BenchDb } from './options.ts';
@@ -32,6 +36,8 @@ export interface BackofficeResult {
   incidents: number;
   timelineRows: number;
   seedMs: number;
+  /** The first statistics request after the start: every incident read into the copy in memory. */
+  firstStatisticsMs: number;
   endpoints: EndpointTiming[];
   targetP95Ms: number;
   load: { before: number; after: number };
@@ -73,11 +79,19 @@ export async function runBackoffice(db: BenchDb, count: number, log: (line: stri
     log(`  seeded ${seeded.incidents} incidents and ${seeded.timeline} timeline entries in ${(seeded.ms / 1000).toFixed(1)} s`);
     const manager = await ApiClient.login(system.url, SEED_MANAGER, BENCH_PASSWORD);
     const endpoints: EndpointTiming[] = [];
+    let firstStatisticsMs = NaN;
+    let touched = 0;
+    // Five incidents written: an update of nothing still passes the triggers, as any write does.
+    const touch = () => system.database.db.execute(sql`update incidents set status = status where id in (select id from incidents order by id limit 5 offset ${(touched++ * 5) % count})`);
     for (const q of backofficeQueries(now)) {
+      const statistics = q.path.startsWith('/api/v1/statistics');
+      const started = performance.now();
       let last = await manager.request('GET', q.path);
+      if (statistics && Number.isNaN(firstStatisticsMs)) firstStatisticsMs = performance.now() - started;
       await manager.request('GET', q.path);
       const times: number[] = [];
       for (let i = 0; i < TIMED; i++) {
+        if (statistics) await touch();
         const t0 = performance.now();
         last = await manager.request('GET', q.path);
         times.push(performance.now() - t0);
@@ -87,7 +101,8 @@ export async function runBackoffice(db: BenchDb, count: number, log: (line: stri
       log(`  ${q.name}: ${e.status}, ${e.items} incidents, p50 ${e.ms.p50.toFixed(0)} ms, p95 ${e.ms.p95.toFixed(0)} ms`);
       endpoints.push(e);
     }
-    return { db, incidents: seeded.incidents, timelineRows: seeded.timeline, seedMs: seeded.ms, endpoints, targetP95Ms: BACKOFFICE_TARGET_P95_MS, load: { before: loadBefore, after: loadavg()[0]! } };
+    log(`  first statistics request (every incident read into memory): ${firstStatisticsMs.toFixed(0)} ms`);
+    return { db, incidents: seeded.incidents, timelineRows: seeded.timeline, seedMs: seeded.ms, firstStatisticsMs, endpoints, targetP95Ms: BACKOFFICE_TARGET_P95_MS, load: { before: loadBefore, after: loadavg()[0]! } };
   } finally {
     await bench.close();
   }
@@ -99,6 +114,7 @@ export function formatBackoffice(r: BackofficeResult): string {
     '',
     table([...LATENCY_HEADER, 'status', 'incidents'], r.endpoints.map((e) => [...latencyRow(e.name, e.ms), String(e.status), String(e.items)])),
     '',
+    `first statistics request after the start (every incident read into memory, not in the table): ${r.firstStatisticsMs.toFixed(0)} ms; five incidents written before each timed statistics request`,
     `machine load average ${r.load.before.toFixed(1)} → ${r.load.after.toFixed(1)}`,
     `target p95 ≤ ${r.targetP95Ms} ms on every endpoint: ${backofficeTargetMet(r) ? 'MET' : 'NOT MET'}${backofficeTargetMet(r) ? '' : ` (${r.endpoints.filter((e) => e.ms.p95 > r.targetP95Ms).map((e) => e.name).join('; ')})`}`,
   ].join('\n');

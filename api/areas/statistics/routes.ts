@@ -15,6 +15,7 @@ import { importTemplate, XLSX_TYPE } from './import-workbook.ts';
 import { readImportWorkbookInThread } from './workbook-thread.ts';
 import { canImport, canImportAt, statisticsScope } from './policy.ts';
 import { StatisticsStore, type StatFilter } from './store.ts';
+import { FactsCopy } from './facts-copy.ts';
 import { zonedInstant } from '../../domain/zoned-time.ts';
 
 const date = z.string().refine(isCalendarDate, 'must be a date YYYY-MM-DD');
@@ -33,14 +34,16 @@ const MAX_UPLOAD = 5 * 1024 * 1024;
 export function statisticsRoutes(ctx: AreaContext): Router {
   const r = Router();
   const store = new StatisticsStore(ctx.db);
+  const facts = new FactsCopy(store);
   r.use('/statistics', authenticate(ctx));
 
   r.get('/statistics', async (req, res) => {
     const q = parseQuery(statisticsQuery, req.query);
-    // Counted by the database: the exports below list every incident, the board needs only the tallies.
+    // Counted from the figures held in memory (facts-copy.ts): the exports below list every incident, the board
+    // needs only the tallies.
     const filter = filterFor(ctx, res, q);
-    const [summary, links] = await Promise.all([store.summary(filter), store.complainantLinks(filter)]);
-    res.json({ filter: q, statistics: statisticsFromSummary(summary, placeNames(ctx)), repeatComplainants: repeatComplainants(links) });
+    const [held, links] = await Promise.all([facts.current(), store.complainantLinks(filter)]);
+    res.json({ filter: q, statistics: statisticsFromSummary(held.summary(filter), placeNames(ctx)), repeatComplainants: repeatComplainants(links) });
   });
 
   r.get('/statistics/export.xlsx', async (req, res) => {

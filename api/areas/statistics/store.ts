@@ -1,12 +1,13 @@
 /** The rows statistics are computed from, and the import's writes. */
-import { and, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { ulid } from '../../ids.ts';
 import type { Db } from '../../store/database.ts';
 import * as schema from '../../store/schema.ts';
 import { appendAudit } from '../../audit/audit-log.ts';
 import { rowsOf } from '../../store/rows-of.ts';
-import { MEASURE_KINDS, RESPONSE_MEASURES, type ResponseMeasure, type SummaryRow } from './compute.ts';
+import { MEASURE_KINDS, RESPONSE_MEASURES, type ResponseMeasure } from './compute.ts';
 import type { ImportRow } from './import-rows.ts';
+import { FIELD, RECORD } from './facts.ts';
 
 export interface StatIncidentRow {
   id: string; reference: string | null; mode: string; status: string; source: string; siteId: string; counterId: string;
@@ -20,38 +21,6 @@ export interface StatFilter {
   /** undefined: every site. */
   siteIds?: readonly string[] | undefined;
   mode: 'live' | 'drill' | 'all';
-}
-
-interface GroupRow {
-  place: boolean;
-  site: string | null; counter: string | null; month: string | null;
-  mode: string | null; source: string | null; status: string | null; classification: string | null;
-  n: string | number;
-}
-
-/** The merged grouping sets split again into one tally per dimension (counter, month, mode …) and the total. */
-function summaryOfGroups(groups: readonly GroupRow[]): SummaryRow[] {
-  const tallies = new Map<string, SummaryRow>();
-  const add = (dim: string, a: string | null, b: string | null, n: number) => {
-    const key = JSON.stringify([dim, a, b]);
-    const t = tallies.get(key);
-    if (t) t.n += n;
-    else tallies.set(key, { dim, a, b, n });
-  };
-  for (const g of groups) {
-    const n = Number(g.n);
-    if (g.place) {
-      add('counter', g.site, g.counter, n);
-      add('month', g.month, null, n);
-      add('total', null, null, n);
-    } else {
-      add('mode', g.mode, null, n);
-      add('source', g.source, null, n);
-      add('status', g.status, null, n);
-      add('classification', g.classification, null, n);
-    }
-  }
-  return [...tallies.values()];
 }
 
 const TIMED_KINDS = [...new Set(RESPONSE_MEASURES.flatMap((m) => MEASURE_KINDS[m]))];
@@ -103,51 +72,24 @@ export class StatisticsStore {
   }
 
   /**
-   * The statistics' tallies counted by the database (compute.ts `statisticsFromSummary` puts them together): the
-   * total, and one row per counter, month (in the site's time zone), mode, source, status and classification, and
-   * per tenth of a second that each response measure took. It reads the incidents alone: their month and first
-   * response times are kept on them by triggers (migration 0003), where reading each one's timeline and converting
-   * its time zone here took over a second at 100,000 incidents. Two statements, so that PostgreSQL counts the places
-   * and kinds on one connection while it counts the durations on another; each grouping set is a hash table filled
-   * once per incident, so sets are merged where their groups stay few (counter with month, mode with source, status
-   * and classification) and split again here.
+   * The incidents written by transactions from `sinceXid` on (all of them without it), as one text (facts.ts
+   * `parseFacts`: 100,000 rows cost two seconds to carry out of PGlite's thread, one text 0.2 s), with the oldest
+   * transaction this statement's snapshot may not see (the next read starts there: a write not seen now has a later
+   * id) and the last transaction that deleted incidents. One statement, so one snapshot.
    */
-  async summary(f: StatFilter): Promise<SummaryRow[]> {
+  async factsSince(sinceXid: number | null): Promise<{ xmin: number; removedXid: number | null; text: string | null }> {
     const i = schema.incidents;
-    const where = this.where(f) ?? sql`true`;
-    const ms = { acknowledged: i.acknowledgedMs, onScene: i.onSceneMs, separated: i.separatedMs, policeHandover: i.policeHandoverMs } satisfies Record<ResponseMeasure, unknown>;
-    // Tenths of a second from the press, rounded as secondsFromPress rounds them (IEEE doubles, half up); null when
-    // the step never came or its first entry came before the press.
-    const tenths = (m: ResponseMeasure) => sql`case when ${ms[m]} >= 0 then floor((${ms[m]}::float8 / 1000) * 10 + 0.5)::bigint end`;
-    const sets = RESPONSE_MEASURES.map((m) => sql.identifier(`t_${m}`));
-    const [groups, durations] = await Promise.all([
-      this.counted<GroupRow>(sql`
-        select grouping(${i.siteId}) = 0 as place, ${i.siteId} as site, ${i.counterId} as counter, ${i.openedMonth} as month,
-          ${i.mode} as mode, ${i.source} as source, ${i.status} as status, ${i.classification}::text as classification, count(*) as n
-        from ${i} where ${where}
-        group by grouping sets ((${i.siteId}, ${i.counterId}, ${i.openedMonth}), (${i.mode}, ${i.source}, ${i.status}, ${i.classification}))`),
-      // One row per measure, its histogram as two arrays (tenths ascending, and how many took each): tens of
-      // thousands of rows cost more to carry out of PGlite's thread than to count.
-      this.counted<{ dim: string; tenths: number[]; counts: number[] }>(sql`
-        select dim, array_agg(t order by t) as tenths, array_agg(n order by t) as counts from (
-          select case ${sql.join(RESPONSE_MEASURES.map((m) => sql`when grouping(${sql.identifier(`t_${m}`)}) = 0 then ${`tenths:${m}`}`), sql` `)} end as dim,
-            coalesce(${sql.join(sets, sql`, `)})::int as t, count(*)::int as n
-          from (select ${sql.join(RESPONSE_MEASURES.map((m) => sql`${tenths(m)} as ${sql.identifier(`t_${m}`)}`), sql`, `)} from ${i} where ${where}) base
-          group by grouping sets (${sql.join(sets.map((c) => sql`(${c})`), sql`, `)})
-        ) histogram where t is not null group by dim`),
-    ]);
-    return [...summaryOfGroups(groups), ...durations.flatMap((h) => h.tenths.map((t, k) => ({ dim: h.dim, a: String(t), b: null, n: Number(h.counts[k]) })))];
-  }
-
-  /**
-   * A counting statement with room to hash its groups: at PostgreSQL's default work_mem of 4 MB the planner sorts
-   * 100,000 incidents on disk instead, twice as slow.
-   */
-  private async counted<R>(query: SQL): Promise<R[]> {
-    return this.db.transaction(async (tx) => {
-      await tx.execute(sql`set local work_mem = '16MB'`);
-      return rowsOf<R>(await tx.execute(query));
-    });
+    const opt = (c: unknown) => sql`coalesce(${c}::text, '')`;
+    const fields = [
+      i.id, i.mode, i.status, i.source, i.siteId, i.counterId, sql`floor(extract(epoch from ${i.openedAt}) * 1000)::bigint::text`, opt(i.openedMonth),
+      opt(i.acknowledgedMs), opt(i.onSceneMs), opt(i.separatedMs), opt(i.policeHandoverMs), sql`${i.classification}::text`,
+    ];
+    const written = sinceXid === null ? sql`true` : sql`${i.writtenXid} >= ${sinceXid}`;
+    const [row] = rowsOf<{ xmin: string; removed: string | null; text: string | null }>(await this.db.execute(sql`
+      select pg_snapshot_xmin(pg_current_snapshot())::text as xmin,
+        (select ${schema.incidentsRemoved.xid}::text from ${schema.incidentsRemoved}) as removed,
+        (select string_agg(concat_ws(${FIELD}, ${sql.join(fields, sql`, `)}), ${RECORD}) from ${i} where ${written}) as text`));
+    return { xmin: Number(row!.xmin), removedXid: row!.removed === null ? null : Number(row!.removed), text: row!.text };
   }
 
   /** The complainant links of the incidents counted (the case files' complainant records). */
