@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { WriteQueue } from './write-queue.ts';
+import { countTurns } from '../../test/support/event-loop.ts';
 
 const logger = pino({ level: 'silent' });
-
-/** Counts the event loop's turns (other work getting its chance) until stopped. */
-function countTurns(): { readonly turns: number; stop(): void } {
-  let turns = 0;
-  let counting = true;
-  const spin = () => {
-    if (!counting) return;
-    turns++;
-    setImmediate(spin);
-  };
-  setImmediate(spin);
-  return { get turns() { return turns; }, stop: () => void (counting = false) };
-}
 
 describe('the write queue', () => {
   it('writes in arrival order, in batches, and runs each after-step once', async () => {

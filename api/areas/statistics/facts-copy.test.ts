@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FactsCopy, type FactsSource } from './facts-copy.ts';
+import { FactsCopy, LOAD_SLICE, type FactsSource } from './facts-copy.ts';
 import { FIELD, RECORD } from './facts.ts';
+import { countTurns } from '../../../test/support/event-loop.ts';
 
 const record = (id: string, opened = 1_000) => [id, 'live', 'open', 'bell', 'S-001', 'C-01', String(opened), '2026-01', '', '', '', '', '[]'].join(FIELD);
 
@@ -90,6 +91,20 @@ describe("this process's copy of the statistics figures", () => {
     await source.answer(120, ['a', 'b']);
     expect(total(await again)).toBe(2);
     expect(source.asked).toEqual([null, 100, null]);
+    copy.release();
+  });
+});
+
+describe('reading every incident into the copy', () => {
+  it('lets the event loop go between slices, so a press arriving meanwhile is not held up by it', async () => {
+    const ids = Array.from({ length: 5 * LOAD_SLICE + 17 }, (_, k) => `inc_${k}`);
+    const text = ids.map((id) => record(id)).join(RECORD);
+    const copy = new FactsCopy({ factsSince: () => Promise.resolve({ xmin: 1, removedXid: null, text }) });
+    const loop = countTurns();
+    const facts = await copy.current();
+    loop.stop();
+    expect(facts.count).toBe(ids.length);
+    expect(loop.turns).toBeGreaterThanOrEqual(5);
     copy.release();
   });
 });
