@@ -136,7 +136,7 @@ export function computeStatistics(lines: readonly IncidentLine[]): Statistics {
 }
 
 /**
- * One tally the database counted (store.ts `summary`): `dim` is total, counter (`a` the site, `b` the counter), month,
+ * One tally of the incidents counted (facts.ts `IncidentFacts.summary`): `dim` is total, counter (`a` the site, `b` the counter), month,
  * mode, source, status, classification (`a` the incident's classification as JSON), or `tenths:<measure>` (`a` a
  * duration in tenths of a second, null for incidents the measure never reached); `n` is how many.
  */
@@ -152,7 +152,7 @@ export interface PlaceNames {
   counter(siteId: string, counterId: string): string;
 }
 
-/** The same statistics as {@link computeStatistics}, from tallies the database counted instead of every incident. */
+/** The same statistics as {@link computeStatistics}, from tallies instead of every incident. */
 export function statisticsFromSummary(rows: readonly SummaryRow[], names: PlaceNames): Statistics {
   const of = (dim: string) => rows.filter((r) => r.dim === dim);
   const counts = (dim: string) => of(dim).map((r) => ({ key: r.a ?? '', label: r.a ?? '', count: r.n })).sort(byCountDesc);

@@ -154,7 +154,10 @@ export class IncidentFacts {
     for (const m of RESPONSE_MEASURES) this.tenths[m] = wider(this.tenths[m]);
   }
 
-  /** The tallies store.ts `summary` counted in SQL: the same rows for the same incidents. */
+  /**
+   * The tallies of the incidents asked for (compute.ts SummaryRow): the total, and one row per counter, month, mode,
+   * source, status, classification and tenth of a second that each response measure took.
+   */
   summary(f: StatFilter): SummaryRow[] {
     const wantedMode = f.mode === 'all' ? undefined : this.text.mode.find(f.mode) ?? NONE;
     let sites: Uint8Array | undefined;
