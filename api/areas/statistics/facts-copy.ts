@@ -57,7 +57,7 @@ export class FactsCopy {
     return this.queued;
   }
 
-  /** Lets the copy go now (the area stops). */
+  /** Lets the copy go now, and its timer. */
   release(): void {
     clearTimeout(this.idle);
     this.idle = undefined;
