@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FIELD, IncidentFacts, parseFacts, RECORD, tenthsOf, type IncidentFact } from './facts.ts';
+import { factRecords, FIELD, IncidentFacts, RECORD, tenthsOf, type IncidentFact } from './facts.ts';
+
+const parseFacts = (text: string | null) => [...factRecords(text)];
 
 const record = (...fields: string[]) => fields.join(FIELD);
 const seoul = (id: string, over: Partial<Record<'mode' | 'site' | 'opened' | 'ack' | 'class', string>> = {}) =>

@@ -64,8 +64,6 @@ export function* factRecords(text: string | null): Generator<IncidentFact> {
   }
 }
 
-export const parseFacts = (text: string | null): IncidentFact[] => [...factRecords(text)];
-
 function factOf(f: readonly string[]): IncidentFact {
   const num = (s: string) => (s === '' ? null : Number(s));
   const openedMs = Number(f[6]);

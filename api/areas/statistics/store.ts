@@ -73,7 +73,7 @@ export class StatisticsStore {
 
   /**
    * The incidents written by transactions from `sinceXid` on (all of them without it), as one text (facts.ts
-   * `parseFacts`: 100,000 rows cost two seconds to carry out of PGlite's thread, one text 0.2 s), with the oldest
+   * `factRecords`: 100,000 rows cost two seconds to carry out of PGlite's thread, one text 0.2 s), with the oldest
    * transaction this statement's snapshot may not see (the next read starts there: a write not seen now has a later
    * id) and the last transaction that deleted incidents. One statement, so one snapshot.
    */
