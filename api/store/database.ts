@@ -151,10 +151,12 @@ export function newPool(config: pg.PoolConfig): pg.Pool {
 
 async function openPglite(dataDir: string, watch: EngineWatch = {}): Promise<Database> {
   const onDisk = !dataDir.startsWith('memory://');
-  if (onDisk) await ensurePrivateDir(dataDir);
   // On its own thread, so the engine's work never holds up the ring (see pglite-thread.ts).
   const early = openingEarly.get(dataDir);
   openingEarly.delete(dataDir);
+  // An early opening made the folder private before its engine began. Walking it again now would race that engine,
+  // which replaces an empty folder by the prepared copy (remove, then rename): a walk in between met no folder at all.
+  if (onDisk && !early) await ensurePrivateDir(dataDir);
   const client = await (early ?? PgliteThread.open(dataDir));
   client.watchWith(watch);
   if (onDisk) await tightenTree(dataDir); // the files PGlite made while opening

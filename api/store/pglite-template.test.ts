@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from './database.ts';
+import { openDatabase, openDatabaseEarly } from './database.ts';
 import { schema } from './index.ts';
 import { migrationsHash } from './pglite-template.ts';
 
@@ -28,6 +28,18 @@ describe('a new PGlite data folder starts from a prepared copy', () => {
     await again.migrate();
     expect((await again.db.select().from(schema.sites)).map((s) => s.id)).toEqual(['s1']);
     await again.close();
+  });
+
+  it('opened early, as `guardbell start` opens it beside loading the rest: filled from the copy, private, whole', { timeout: 90_000 }, async () => {
+    const dataDir = join(scratch(), 'pglite');
+    openDatabaseEarly({ dataDir });
+    const database = await openDatabase({ dataDir });
+    await database.migrate();
+    expect(await database.db.select().from(schema.sites)).toEqual([]);
+    await database.close();
+    expect(readdirSync(join(dataDir, '..'))).toEqual(['pglite']);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dataDir, 'PG_VERSION')).mode & 0o777).toBe(0o600);
   });
 
   it('fills an existing empty folder too', { timeout: 90_000 }, async () => {
