@@ -106,7 +106,7 @@ export async function runBench(args: string[]): Promise<number> {
       : pressPhases
       ? `Guardbell bench: ${opts.bells} bells, ${opts.rate} presses/s for ${opts.seconds} s, heartbeat every ${opts.heartbeatSeconds} s, ` +
           `on ${opts.dbs.join(' and ')}${opts.sms ? '; Twilio is a local fake (test/support/fake-twilio.ts) over HTTP' : ''}${opts.escalation ? `; then an escalation phase with ${opts.escalationIncidents} open incidents` : ''}${supervision ? `; then a ${sup}` : ''}. ` +
-          `Broker, gateway, API, console client and fake Twilio (a worker thread) share this process; the bells and the broker's baseline run in a child process (${process.platform}, node ${process.version}${codeVersion()}).`
+          `Broker, gateway, API and fake Twilio (a worker thread) share this process; the bells, the broker's baseline, the guard's console and the manager's cancels run in a child process (${process.platform}, node ${process.version}${codeVersion()}).`
       : `Guardbell bench, supervision only: a ${sup}, on ${opts.dbs.join(' and ')}. Broker, gateway, API and console client share this process; ` +
           `the bells and the broker-alone baseline are child processes (${process.platform}, node ${process.version}${codeVersion()}).`) +
       (consolePhase && (pressPhases || supervision) ? ` Then a console phase: ${opts.consoleAlarms} alarms in Chromium on ${opts.dbs[0]}.` : '') +

@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { Baseline, type BaselineResult } from './baseline.ts';
 import { closeFleet, connectFleet, type BellAckMessage, type BenchBell } from './fleet.ts';
+import type { OnConsoleCreated, PressConsolePlan } from './press-clients.ts';
 import type { PressBell } from './press-run.ts';
 import type { BenchChild, ChildEvent } from './supervision-ipc.ts';
 
@@ -106,13 +107,27 @@ export class RemotePressFleet {
     readonly bells: RemoteBell[],
   ) {}
 
+  private onConsole: OnConsoleCreated = () => undefined;
+
   static async connect(child: BenchChild, plan: PressFleetPlan, idOf: (index: number) => string): Promise<RemotePressFleet> {
     const bells = Array.from({ length: plan.bells }, (_, i) => new RemoteBell(i, idOf(i), child));
+    const fleet = new RemotePressFleet(child, bells);
     child.onEvent = (e) => {
       if (e.kind === 'ack') bells[e.index]?.onAck(e.ack, fromWall(e.wallAt));
+      else if (e.kind === 'console') fleet.onConsole(e.bellId, e.incidentId, fromWall(e.wallAt));
     };
     await child.request({ op: 'connectPressFleet', plan });
-    return new RemotePressFleet(child, bells);
+    return fleet;
+  }
+
+  /** The guard's console and the manager, as clients in the fleet's process (press-clients.ts). */
+  async openClients(plan: PressConsolePlan, onConsole: OnConsoleCreated): Promise<void> {
+    this.onConsole = onConsole;
+    await this.child.request({ op: 'openPressClients', plan });
+  }
+
+  cancel(incidentId: string): Promise<true | string> {
+    return this.child.request<true | string>({ op: 'cancel', incidentId });
   }
 
   startBaseline(rate: number, seconds: number): Promise<unknown> {
@@ -127,7 +142,7 @@ export class RemotePressFleet {
     return this.child.request<BaselineResult>({ op: 'stopBaseline' });
   }
 
-  counts(): Promise<{ heartbeats: number; disconnects: number }> {
+  counts(): Promise<{ heartbeats: number; disconnects: number; consoleMessages: number }> {
     return this.child.request({ op: 'pressFleetCounts' });
   }
 

@@ -11,7 +11,7 @@ import type { BenchDb, BenchOptions } from './options.ts';
 import { RemotePressFleet } from './press-fleet.ts';
 import { PressRun, type PressRecord } from './press-run.ts';
 import { probeSystem, type ProbeReport } from './probes.ts';
-import { countRows, login, openConsole, provisionBench, smsNamesBell, startBenchSystem, tapHub } from './setup.ts';
+import { countRows, login, provisionBench, smsNamesBell, startBenchSystem, tapHub } from './setup.ts';
 import { sleep, summarize, type Summary } from './stats.ts';
 import { BenchChild } from './supervision-ipc.ts';
 import { benchTwilioEnv, notificationIdOf, notificationIndex, rows, SmsMatcher } from './twilio.ts';
@@ -89,7 +89,6 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
   // The bells and the broker's baseline in a process of their own: their clients do not share Guardbell's CPU.
   const child = BenchChild.start('fleet');
   let fleet: RemotePressFleet | undefined;
-  let consoleWs: Awaited<ReturnType<typeof openConsole>> | undefined;
   let untap: (() => void) | undefined;
   let run: PressRun | undefined;
   let sms: SmsMatcher | undefined;
@@ -108,17 +107,14 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
     setupMs.connectBells = performance.now() - t;
     memory.markAfterBells();
     const bells = fleet.bells;
+    const f = fleet;
 
     run = new PressRun(bells, {
       rate: o.rate,
       seconds: o.seconds,
       closeConcurrency: o.closeConcurrency,
       requireSms: fake !== undefined,
-      // An unacknowledged alarm cannot be closed, only cancelled with a reason: one request per incident.
-      close: async (id) => {
-        const r = await manager.post(`/api/v1/incidents/${id}/cancel`, { reason: 'benchmark press' });
-        return r.status === 200 ? true : `${r.status} ${JSON.stringify(r.body).slice(0, 200)}`;
-      },
+      close: (id) => f.cancel(id),
     });
     const pressRun = run;
     untap = tapHub(
@@ -126,7 +122,7 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
       (bellId, incidentId, at) => pressRun.onHub(bellId, at, incidentId),
       (incidentId, at) => pressRun.onStored(incidentId, at),
     );
-    consoleWs = await openConsole(system, guard, (bellId, id, at) => pressRun.onConsole(bellId, id, at));
+    await fleet.openClients({ url: system.url, guardToken: guard.token!, managerToken: manager.token! }, (bellId, id, at) => pressRun.onConsole(bellId, id, at));
     if (fake) {
       sms = new SmsMatcher(fake, (incidentId, at, r) => pressRun.onSms(incidentId, at, r));
       sms.start(system);
@@ -143,7 +139,6 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
     await fleet.startBaseline(o.rate, o.seconds);
     await run.run();
     const pressMs = performance.now() - pressStart;
-    const f = fleet;
     await run.waitForStragglers(o.stragglerSeconds * 1000, async () => (await f.baselineOutstanding()) === 0);
     const loopDelay = loop.stop();
     const probes = probe.stop();
@@ -204,7 +199,7 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
       store: { ...stored, exactlyOnce: stored.bellEvents === presses.length },
       cancels: { done: run.closes, failed: run.closeFailures, firstFailure: run.firstCloseFailure },
       heartbeatsSent: fleetCounts.heartbeats,
-      consoleMessages: consoleWs.messages(),
+      consoleMessages: fleetCounts.consoleMessages,
       bellDisconnects: fleetCounts.disconnects,
       probes,
       memory: memory.stop(),
@@ -216,7 +211,6 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
     sms?.stop();
     memory.stop();
     untap?.();
-    consoleWs?.close();
     await fleet?.close().catch(() => undefined);
     await child.close();
     await bench.close();

@@ -18,6 +18,7 @@ import type { MqttClient } from 'mqtt';
 import { DeviceAuth } from '../../gateway/broker/device-auth.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../gateway/index.ts';
 import { connectSubscriber } from '../../gateway/sources/subscriber-client.ts';
+import { PressClients } from './press-clients.ts';
 import { PressFleet } from './press-fleet.ts';
 import { HeartbeatFleet } from './supervision-fleet.ts';
 import { StormFleet } from './storm-fleet.ts';
@@ -32,6 +33,7 @@ let broker: { broker: EmbeddedBroker; auth: DeviceAuth; subscriber: MqttClient; 
 let plain: EmbeddedBroker | undefined;
 let storm: StormFleet | undefined;
 let pressFleet: PressFleet | undefined;
+let pressClients: PressClients | undefined;
 
 async function handle(r: ChildRequest): Promise<unknown> {
   switch (r.op) {
@@ -100,12 +102,23 @@ async function handle(r: ChildRequest): Promise<unknown> {
     case 'stopBaseline':
       return need(pressFleet).stopBaseline();
     case 'pressFleetCounts':
-      return need(pressFleet).counts();
+      return { ...need(pressFleet).counts(), consoleMessages: pressClients?.consoleMessages ?? 0 };
+    case 'openPressClients':
+      pressClients = await PressClients.open(r.plan, (bellId, incidentId, at) =>
+        send({ event: { kind: 'console', bellId, incidentId, wallAt: performance.timeOrigin + at } satisfies ChildEvent }),
+      );
+      return null;
+    case 'cancel':
+      return need(pressClients).cancel(r.incidentId);
     case 'closePressFleet':
+      pressClients?.close();
+      pressClients = undefined;
       await pressFleet?.close();
       pressFleet = undefined;
       return null;
     case 'close':
+      pressClients?.close();
+      pressClients = undefined;
       await pressFleet?.close();
       pressFleet = undefined;
       storm?.cut();

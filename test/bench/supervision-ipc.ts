@@ -9,6 +9,7 @@ import { sleep } from './stats.ts';
 import type { BellAckMessage } from './fleet.ts';
 import { statFieldsFrom3, vmRssBytes } from './proc.ts';
 import type { PressFleetPlan } from './press-fleet.ts';
+import type { PressConsolePlan } from './press-clients.ts';
 import type { FleetPlan } from './supervision-fleet.ts';
 import type { StormPlan } from './storm-fleet.ts';
 
@@ -28,6 +29,8 @@ export type ChildRequest =
   | { op: 'baselineOutstanding' }
   | { op: 'stopBaseline' }
   | { op: 'pressFleetCounts' }
+  | { op: 'openPressClients'; plan: PressConsolePlan }
+  | { op: 'cancel'; incidentId: string }
   | { op: 'closePressFleet' }
   | { op: 'close' };
 
@@ -35,7 +38,9 @@ export type ChildEvent =
   | { kind: 'silenced'; index: number; lastBeatAt: number | null }
   | { kind: 'dropped'; index: number; at: number; lastBeatAt: number | null }
   /** A press phase bell's ack, at the child's wall clock (performance.timeOrigin + now). */
-  | { kind: 'ack'; index: number; ack: BellAckMessage; wallAt: number };
+  | { kind: 'ack'; index: number; ack: BellAckMessage; wallAt: number }
+  /** A bell's `incident.created` at the press phase's console, at the child's wall clock. */
+  | { kind: 'console'; bellId: string; incidentId: string; wallAt: number };
 
 /**
  * A process's CPU (user + system, µs) at `at` (its performance.now()), again after a full GC, and its memory

@@ -236,7 +236,7 @@ async function takeDown(
   const plannedSilent = new Map(silent.map((i) => [i, w.plan(bellId(i))]));
   const plannedDrops = new Map(drops.map((i) => [i, w.plan(bellId(i))]));
   fleet.onEvent = (e) => {
-    if (e.kind === 'ack') return; // the press phase's
+    if (e.kind === 'ack' || e.kind === 'console') return; // the press phase's
     const p = (e.kind === 'silenced' ? plannedSilent : plannedDrops).get(e.index);
     if (!p) return;
     p.lastBeatAt = e.lastBeatAt;

@@ -1,0 +1,58 @@
+/**
+ * The press phase's people, in the fleet child beside the bells: the guard's console (one WebSocket stream) and the
+ * manager who cancels incidents so that their bells can be pressed again. A console client parses every message of
+ * the stream and a manager's HTTP client is not light either: in the Guardbell process under test they took about a
+ * tenth of its thread, which no office's server spends on its users' browsers.
+ */
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { ApiClient } from '../support/http.ts';
+
+export interface PressConsolePlan {
+  url: string;
+  guardToken: string;
+  managerToken: string;
+}
+
+/** `incident.created` of a bell at the console: when it arrived, on this process's performance.now() scale. */
+export type OnConsoleCreated = (bellId: string, incidentId: string, at: number) => void;
+
+export class PressClients {
+  private messages = 0;
+
+  private constructor(
+    private readonly ws: WebSocket,
+    private readonly manager: ApiClient,
+  ) {}
+
+  static async open(plan: PressConsolePlan, onCreated: OnConsoleCreated): Promise<PressClients> {
+    const ws = new WebSocket(`${plan.url.replace(/^http/, 'ws')}/api/v1/stream?token=${plan.guardToken}`);
+    const clients = new PressClients(ws, new ApiClient(plan.url, plan.managerToken));
+    ws.on('message', (data) => {
+      const at = performance.now();
+      clients.messages++;
+      const m = JSON.parse(data.toString()) as { type: string; data: { id?: string; bellId?: string | null; source?: string } };
+      if (m.type === 'incident.created' && m.data.source === 'bell' && m.data.bellId && m.data.id) onCreated(m.data.bellId, m.data.id, at);
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    (ws as unknown as { _socket?: { setNoDelay?(v: boolean): void } })._socket?.setNoDelay?.(true);
+    return clients;
+  }
+
+  /** An unacknowledged alarm cannot be closed, only cancelled with a reason: true once it is, or why not. */
+  async cancel(incidentId: string): Promise<true | string> {
+    const r = await this.manager.request('POST', `/api/v1/incidents/${incidentId}/cancel`, { reason: 'benchmark press' });
+    return r.status === 200 ? true : `${r.status} ${JSON.stringify(r.body).slice(0, 200)}`;
+  }
+
+  get consoleMessages(): number {
+    return this.messages;
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}
