@@ -29,10 +29,10 @@ describe('the bus between processes on real PostgreSQL (LISTEN/NOTIFY with a cat
     await created?.drop();
   });
 
-  async function transport(name: string) {
+  async function transport(name: string, origin?: string) {
     const got: Envelope[] = [];
     const malformed: string[] = [];
-    const t = new PgBusTransport({ url: created.url, logger, applicationName: `bus-test ${name}`, counters: { malformed: (r) => malformed.push(r), unknown: () => undefined } });
+    const t = new PgBusTransport({ url: created.url, logger, origin, applicationName: `bus-test ${name}`, counters: { malformed: (r) => malformed.push(r), unknown: () => undefined } });
     transports.push(t);
     await t.start((e) => got.push(e), () => undefined);
     return { t, got, malformed };
@@ -51,6 +51,27 @@ describe('the bus between processes on real PostgreSQL (LISTEN/NOTIFY with a cat
     expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
     // The sender's own listener hears them too (the bus above it skips its own origin).
     await waitFor(() => a.got.length === 21 || undefined, 10_000, 'a to hear its own');
+  });
+
+  it('a transport told its origin hands on the others\' events only, and its own still count as seen', async () => {
+    const own = await transport('own', 'proc-own');
+    const other = await transport('other', 'proc-other');
+    for (let i = 0; i < 5; i++) own.t.publish('drill.changed', 1, 'proc-own', { drillId: `own${i}`, siteId: null });
+    await waitFor(() => other.got.filter((e) => e.o === 'proc-own').length === 5 || undefined, 10_000, 'the other to hear 5');
+    other.t.publish('drill.changed', 1, 'proc-other', { drillId: 'theirs', siteId: null });
+    await waitFor(() => own.got.length === 1 || undefined, 10_000, 'the own transport to hear the other\'s');
+    expect(own.got.map((e) => [e.o, (e.d as { drillId: string }).drillId])).toEqual([['proc-other', 'theirs']]);
+    expect(own.malformed).toEqual([]);
+    // Seen: a catch-up after a lost connection does not replay them either.
+    const { rows } = await admin.query<{ pid: number }>(`select pid from pg_stat_activity where application_name = 'bus-test own'`);
+    await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+    await waitFor(() => own.t.state !== 'ok' || undefined, 5_000, 'the drop noticed');
+    // Sent while it has no LISTEN connection: the catch-up reads both from the table.
+    own.t.publish('drill.changed', 1, 'proc-own', { drillId: 'after', siteId: null });
+    other.t.publish('drill.changed', 1, 'proc-other', { drillId: 'theirs again', siteId: null });
+    await waitFor(() => own.t.state === 'ok' || undefined, 10_000, 'the own transport back');
+    await waitFor(() => own.got.length === 2 || undefined, 10_000, 'the other\'s second');
+    expect(own.got.map((e) => e.o)).toEqual(['proc-other', 'proc-other']);
   });
 
   it('the events of one turn of the event loop are written in one statement (one transaction), in order', async () => {

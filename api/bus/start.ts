@@ -29,7 +29,7 @@ export function startBus(opts: { databaseUrl: string | undefined; sharedBroker?:
   const replayed = new Counter({ name: 'guardbell_bus_replayed_total', help: 'Bus events read from the table after a lost LISTEN connection.', registers: [opts.registry] });
   const origin = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const transport = opts.databaseUrl
-    ? new PgBusTransport({ url: opts.databaseUrl, logger, counters, applicationName: `guardbell-bus ${origin}`.slice(0, 63), onCaughtUp: (n) => replayed.inc(n) })
+    ? new PgBusTransport({ url: opts.databaseUrl, logger, counters, origin, applicationName: `guardbell-bus ${origin}`.slice(0, 63), onCaughtUp: (n) => replayed.inc(n) })
     : undefined;
   const ringLane = opts.databaseUrl && opts.sharedBroker ? new MqttRingLane({ ...opts.sharedBroker, logger, counters }) : undefined;
   const bus = new AlarmBus({ logger, origin, transport, ringLane, counters });
