@@ -302,7 +302,8 @@ async function boot(
     metricsAccess: config.metrics,
   };
   const server: Server = createServer(createApp(ctx, {
-    routes: [...attached.map((a) => a.routes(ctx)), ...integrationRoutes],
+    integrations: integrationRoutes,
+    routes: attached.map((a) => a.routes(ctx)),
     rawRoutes: attached.flatMap((a) => (a.rawRoutes ? [a.rawRoutes(ctx)] : [])),
     openApiPaths: Object.assign({}, ...areas.map((a) => a.openApiPaths())) as Record<string, unknown>,
   }));

@@ -18,13 +18,19 @@ const consoleDist = fileURLToPath(new URL('../../console-ui/dist', import.meta.u
 
 /** What the composition root mounts besides the alarm path's own routes: integrations (Twilio's webhooks) and areas. */
 export interface Mounts {
+  /**
+   * Providers' webhooks (Twilio's status reports, two or more per SMS): the most frequent requests in an alarm burst,
+   * matched first, before the API's and the areas' routes are walked. They check their own signature and parse their
+   * own bodies.
+   */
+  integrations: readonly Router[];
   routes: readonly Router[];
   /** Routes that read their own body (evidence uploads), before the JSON parser. */
   rawRoutes: readonly Router[];
   openApiPaths: Record<string, unknown>;
 }
 
-export function createApp(ctx: ApiContext, mounts: Mounts = { routes: [], rawRoutes: [], openApiPaths: {} }): Express {
+export function createApp(ctx: ApiContext, mounts: Mounts = { integrations: [], routes: [], rawRoutes: [], openApiPaths: {} }): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
@@ -37,6 +43,7 @@ export function createApp(ctx: ApiContext, mounts: Mounts = { routes: [], rawRou
 
   const api = express.Router();
   api.use(validPathSegments);
+  for (const routes of mounts.integrations) api.use(routes);
   // Before the API's 64 KiB JSON parser: a provisioning document may be as large in JSON as in YAML (2 MB),
   // and only an admin's body is read at all.
   const mayProvision: RequestHandler = (_req, res, next) => {
