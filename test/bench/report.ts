@@ -95,7 +95,8 @@ export function formatRun(r: DbRunResult): string {
   out.push(`baseline:         sent ${r.baseline.sent}, received ${r.baseline.received}, lost ${r.baseline.lost}`);
   out.push(`other load:       ${r.heartbeatsSent} heartbeats (QoS 0); ${r.consoleMessages} console stream messages; ${r.cancels.done} manager cancels (${r.cancels.failed} failed${r.cancels.firstFailure ? `: ${r.cancels.firstFailure}` : ''}; not measured); ${r.bellDisconnects} bell disconnects`);
   out.push(`event loop delay: p50 ${ms(r.loopDelay.p50)} ms, p99 ${ms(r.loopDelay.p99)} ms, max ${ms(r.loopDelay.max)} ms (during the press phase)`);
-  out.push(`cpu:              this process ${(r.cpu.cores * 100).toFixed(0)}% of one core during the press phase; machine load average ${r.cpu.loadBefore.toFixed(1)} → ${r.cpu.loadAfter.toFixed(1)} on ${cpus().length} cores`);
+  const main = r.cpu.mainThreadCores === undefined ? '' : ` (its main thread ${(r.cpu.mainThreadCores * 100).toFixed(0)}%, ${r.cpu.mainThreadMsPerPress!.toFixed(1)} ms a press, with the press's SMS, reports and cancels)`;
+  out.push(`cpu:              this process ${(r.cpu.cores * 100).toFixed(0)}% of one core during the press phase${main}; machine load average ${r.cpu.loadBefore.toFixed(1)} → ${r.cpu.loadAfter.toFixed(1)} on ${cpus().length} cores`);
   out.push(`memory:           peak RSS ${mib(m.peakRss)}, peak heap ${mib(m.peakHeapUsed)}; RSS before bells connect ${mib(m.rssBeforeBells)}, after ${mib(m.rssAfterBells)}`);
   out.push(`                  (this process holds the broker, the gateway, the API and ${r.db === 'pglite' ? 'the PGlite engine' : 'the pg pool; PostgreSQL itself is another process'}; the ${r.bells} bell clients are a child process)`);
   out.push(`setup:            system ${(r.setupMs.system / 1000).toFixed(1)} s, provisioning ${(r.setupMs.provision / 1000).toFixed(1)} s, connecting bells ${(r.setupMs.connectBells / 1000).toFixed(1)} s`);

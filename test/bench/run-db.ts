@@ -11,6 +11,7 @@ import type { BenchDb, BenchOptions } from './options.ts';
 import { RemotePressFleet } from './press-fleet.ts';
 import { PressRun, type PressRecord } from './press-run.ts';
 import { probeSystem, type ProbeReport } from './probes.ts';
+import { threadCpuMs } from './proc.ts';
 import { countRows, login, provisionBench, smsNamesBell, startBenchSystem, tapHub } from './setup.ts';
 import { sleep, summarize, type Summary } from './stats.ts';
 import { BenchChild } from './supervision-ipc.ts';
@@ -54,8 +55,11 @@ export interface DbRunResult {
   bellDisconnects: number;
   memory: MemoryReport;
   loopDelay: LoopDelayReport;
-  /** CPU this process used in the press phase (1 = one core), and the machine's 1-minute load around it. */
-  cpu: { cores: number; loadBefore: number; loadAfter: number };
+  /**
+   * CPU this process used in the press phase (1 = one core), its main thread's alone and that thread's milliseconds
+   * per press (undefined without /proc), and the machine's 1-minute load around it.
+   */
+  cpu: { cores: number; mainThreadCores: number | undefined; mainThreadMsPerPress: number | undefined; loadBefore: number; loadAfter: number };
 }
 
 export interface SmsCheck {
@@ -135,6 +139,7 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
     const probe = probeSystem(system);
     const loadBefore = loadavg()[0]!;
     const cpuStart = process.cpuUsage();
+    const mainStart = threadCpuMs();
     const pressStart = performance.now();
     await fleet.startBaseline(o.rate, o.seconds);
     await run.run();
@@ -143,7 +148,14 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
     const loopDelay = loop.stop();
     const probes = probe.stop();
     const cpuUsed = process.cpuUsage(cpuStart);
-    const cpu = { cores: (cpuUsed.user + cpuUsed.system) / 1000 / (performance.now() - pressStart), loadBefore, loadAfter: loadavg()[0]! };
+    const mainEnd = threadCpuMs();
+    const mainMs = mainStart === undefined || mainEnd === undefined ? undefined : mainEnd - mainStart;
+    const cpu = {
+      cores: (cpuUsed.user + cpuUsed.system) / 1000 / (performance.now() - pressStart),
+      mainThreadCores: mainMs === undefined ? undefined : mainMs / (performance.now() - pressStart),
+      mainThreadMsPerPress: mainMs === undefined || run.presses.length === 0 ? undefined : mainMs / run.presses.length,
+      loadBefore, loadAfter: loadavg()[0]!,
+    };
     run.stop();
     sms?.stop();
     const baselineResult = await fleet.stopBaseline();

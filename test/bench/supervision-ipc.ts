@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { sleep } from './stats.ts';
 import type { BellAckMessage } from './fleet.ts';
-import { statFieldsFrom3, vmRssBytes } from './proc.ts';
+import { CLOCK_TICKS_PER_SECOND, statFieldsFrom3, vmRssBytes } from './proc.ts';
 import type { PressFleetPlan } from './press-fleet.ts';
 import type { PressConsolePlan } from './press-clients.ts';
 import type { FleetPlan } from './supervision-fleet.ts';
@@ -89,8 +89,6 @@ export async function procUsage(pid: number): Promise<ChildUsage> {
   return { cpuMicros, at, cpuMicrosAfterGc: cpuMicros, atAfterGc: at, rss: vmRssBytes(status), heapUsed: 0, external: 0 };
 }
 
-/** USER_HZ, the unit of Linux's process times: 100 on x86 and Arm (`getconf CLK_TCK`). */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 /** A full GC for this process (started without --expose-gc): memory is compared after one. */
 export function exposeGc(): () => void {
