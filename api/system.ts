@@ -37,7 +37,7 @@ import { vacuumEmbedded } from './store/embedded-vacuum.ts';
 import { EscalationEngine, FirstAlert, Outbox, RosterCache, twilioRoutes, type Clock } from './escalation/index.ts';
 import { startProcessClock, type ClockReport, type SteadyClock } from './clock/index.ts';
 import { MaintenanceAlerts } from './maintenance/maintenance-alerts.ts';
-import { escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
+import { closeSenders, escalationMetricsFor, sendersFor } from './escalation/wiring.ts';
 import type { MessageSender, SendChannel } from './notify/types.ts';
 import { eq } from 'drizzle-orm';
 import type { Area } from './area.ts';
@@ -336,6 +336,8 @@ async function boot(
         server.close(() => resolve());
       }),
     },
+    // After the outbox and the clock have stopped sending.
+    { name: 'message senders', stop: () => closeSenders(senders) },
     { name: 'escalation clock', start: () => escalation.start(), stop: () => escalation.stop() },
     { name: 'outbox sending', start: () => outbox.start(), stop: () => outbox.stop() },
     ...attached.map((a) => ({ name: a.name, start: () => a.start?.(), stop: () => a.stop?.() })),

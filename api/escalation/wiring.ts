@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Config } from '../config.ts';
-import { TwilioSender } from '../notify/twilio/sender.ts';
+import { TwilioSenderThread } from '../notify/twilio/sender-thread.ts';
 import { PoliceWebhookSender } from '../notify/webhook-sender.ts';
 import type { MessageSender, SendChannel } from '../notify/types.ts';
 
@@ -9,7 +9,7 @@ import type { MessageSender, SendChannel } from '../notify/types.ts';
 export function sendersFor(config: Config, logger: Logger, publicUrl: string): Partial<Record<SendChannel, MessageSender>> {
   const senders: Partial<Record<SendChannel, MessageSender>> = {};
   if (config.twilio) {
-    const twilio = new TwilioSender({ ...config.twilio, apiBase: config.twilio.apiBase, publicUrl });
+    const twilio = new TwilioSenderThread({ ...config.twilio, apiBase: config.twilio.apiBase, publicUrl });
     senders.sms = twilio;
     senders.voice = twilio;
   } else {
@@ -17,6 +17,11 @@ export function sendersFor(config: Config, logger: Logger, publicUrl: string): P
   }
   if (config.policeWebhookSecret) senders.webhook = new PoliceWebhookSender({ secret: config.policeWebhookSecret, allowInsecure: config.policeWebhookAllowHttp });
   return senders;
+}
+
+/** Stops each sender once (SMS and calls share one). */
+export async function closeSenders(senders: Partial<Record<SendChannel, MessageSender>>): Promise<void> {
+  await Promise.all([...new Set(Object.values(senders))].map((s) => s.close?.()));
 }
 
 export function escalationMetricsFor(registry: Registry) {

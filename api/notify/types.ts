@@ -36,6 +36,8 @@ export type SendOutcome =
 export interface MessageSender {
   readonly channels: readonly SendChannel[];
   send(message: OutboundMessage): Promise<SendOutcome>;
+  /** Releases what the sender holds (a thread): called once, when the system stops. */
+  close?(): Promise<void>;
 }
 
 /** Statuses a notification goes through, as shown on the timeline and the console. */
