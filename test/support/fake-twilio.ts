@@ -46,6 +46,8 @@ export class FakeTwilio {
   readonly accountSid: string;
   readonly authToken: string;
   readonly requests: FakeTwilioRequest[] = [];
+  /** Requests by sid: a bench run's thousands of callbacks each look theirs up. */
+  private readonly bySid = new Map<string, FakeTwilioRequest>();
   readonly callbacks: FakeCallback[] = [];
   autoStatus: { sms: string[]; call: string[] };
   statusDelayMs: number;
@@ -100,7 +102,7 @@ export class FakeTwilio {
 
   /** Sends a status callback for a recorded message or call, with Twilio's fields and signature. */
   async sendStatus(resourceSid: string, status: string, extra: Record<string, string> = {}): Promise<FakeCallback> {
-    const req = this.requests.find((r) => r.sid === resourceSid);
+    const req = this.bySid.get(resourceSid);
     if (!req?.statusCallback) throw new Error(`no status callback recorded for ${resourceSid}`);
     const common = { AccountSid: this.accountSid, To: req.to, From: req.from, ApiVersion: API_VERSION };
     const params: Record<string, string> = req.kind === 'sms'
@@ -124,7 +126,8 @@ export class FakeTwilio {
 
   /** The person on a call presses keys: Twilio POSTs the digits to the Gather action of the call's TwiML. */
   async pressKey(opts: { callSid: string; digits: string }): Promise<FakeCallback> {
-    const call = this.requests.find((r) => r.sid === opts.callSid && r.kind === 'call');
+    const found = this.bySid.get(opts.callSid);
+    const call = found?.kind === 'call' ? found : undefined;
     const action = call?.twiml ? /<Gather\b[^>]*\baction="([^"]+)"/.exec(call.twiml)?.[1] : undefined;
     if (!call || !action) throw new Error(`call ${opts.callSid} has no Gather action`);
     const url = action.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
@@ -206,6 +209,7 @@ export class FakeTwilio {
     };
     if (!record.to || !record.from) return this.json(res, 400, { code: 21604, message: "A 'To' and 'From' phone number is required.", status: 400 });
     this.requests.push(record);
+    this.bySid.set(record.sid, record);
     if (this.answerDelayMs > 0) await new Promise((r) => setTimeout(r, this.answerDelayMs));
     if (res.destroyed) return;
     const now = new Date().toUTCString();
