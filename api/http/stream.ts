@@ -5,7 +5,6 @@ import { canReadIncident, canSeeBells } from '../auth/policy.ts';
 import { tokenFrom, type LiveSession, type SessionEnded } from '../auth/sessions.ts';
 import type { ApiContext } from './context.ts';
 import { originAllowed } from './origin.ts';
-import { turnWriter, type Corkable } from './turn-writes.ts';
 
 export const STREAM_PATH = '/api/v1/stream';
 const PING_MS = 15_000;
@@ -91,9 +90,7 @@ export function attachStream(server: Server, ctx: ApiContext): { close(): void }
       (session) => {
         if (!session) return refuse(socket, 401, 'Unauthorized');
         wss.handleUpgrade(req, socket, head, (ws) => {
-          const tcp = (ws as unknown as { _socket?: Corkable & { setNoDelay?(v: boolean): void } })._socket;
-          tcp?.setNoDelay?.(true);
-          const inTurn = turnWriter(tcp);
+          (ws as unknown as { _socket?: { setNoDelay?(v: boolean): void } })._socket?.setNoDelay?.(true);
           alive.set(ws, true);
           const user = session.user;
           const w: Watched = { token, session };
@@ -101,7 +98,7 @@ export function attachStream(server: Server, ctx: ApiContext): { close(): void }
           armExpiry(ws, w);
           const unsubscribe = ctx.hub.subscribe({
             canSee: (a) => canReadIncident(user, a) || (a.siteId !== null && canSeeBells(user, a.siteId)),
-            send: (text) => inTurn(() => ws.send(text)),
+            send: (text) => ws.send(text),
           });
           const closed = () => {
             unsubscribe();
