@@ -9,7 +9,8 @@ import type { MessageSender, SendChannel } from '../notify/types.ts';
 export function sendersFor(config: Config, logger: Logger, publicUrl: string): Partial<Record<SendChannel, MessageSender>> {
   const senders: Partial<Record<SendChannel, MessageSender>> = {};
   if (config.twilio) {
-    const twilio = new TwilioSenderThread({ ...config.twilio, apiBase: config.twilio.apiBase, publicUrl });
+    const twilio = new TwilioSenderThread({ ...config.twilio, apiBase: config.twilio.apiBase, publicUrl }, (why) =>
+      logger.error({ why }, 'the Twilio sender\'s thread ended; its sends in flight are retried, and the next send starts a new thread'));
     senders.sms = twilio;
     senders.voice = twilio;
   } else {

@@ -57,7 +57,8 @@ describe('TwilioSenderThread', () => {
     const hung = createServer((s) => sockets.push(s)); // accepts, never answers: the send stays in the thread
     await new Promise<void>((r) => hung.listen(0, '127.0.0.1', () => r()));
     const port = (hung.address() as { port: number }).port;
-    const stuck = new TwilioSenderThread({ accountSid: fake.accountSid, authToken: fake.authToken, from: FROM, apiBase: `http://127.0.0.1:${port}`, publicUrl: api.url });
+    const ended: string[] = [];
+    const stuck = new TwilioSenderThread({ accountSid: fake.accountSid, authToken: fake.authToken, from: FROM, apiBase: `http://127.0.0.1:${port}`, publicUrl: api.url }, (why) => ended.push(why));
     try {
       await stuck.whenReady();
       const held = stuck.send(outbound({ notificationId: 'ntf-held' }));
@@ -65,6 +66,7 @@ describe('TwilioSenderThread', () => {
       await threadOf(stuck)!.terminate();
       expect(await held).toMatchObject({ ok: false, retryable: true, uncertain: true, error: expect.stringContaining('thread ended') });
       expect(threadOf(stuck)).toBeUndefined();
+      expect(ended).toEqual([expect.stringContaining('thread ended')]);
     } finally {
       await stuck.close();
       sockets.forEach((s) => s.destroy());

@@ -21,7 +21,11 @@ export class TwilioSenderThread implements MessageSender {
   private closed = false;
   private ready: Promise<void> = Promise.resolve();
 
-  constructor(private readonly opts: TwilioSenderOptions) {
+  /** `onEnded` hears of a thread that ended by itself (the operator's log): it is replaced at the next send. */
+  constructor(
+    private readonly opts: TwilioSenderOptions,
+    private readonly onEnded: (why: string) => void = () => undefined,
+  ) {
     this.worker = this.spawn();
   }
 
@@ -65,6 +69,7 @@ export class TwilioSenderThread implements MessageSender {
       loaded();
       if (this.worker !== worker) return;
       this.worker = undefined;
+      this.onEnded(why);
       this.endPending(why);
     };
     worker.on('error', (err) => ended(`the Twilio sender's thread failed: ${err.message}`));
