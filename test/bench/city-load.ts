@@ -9,9 +9,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { bellTopic } from '../../firmware-bridge/protocol/index.ts';
 import { Baseline } from './baseline.ts';
+import { openConsoleStream } from './console-stream.ts';
 import { bellId, benchBattery, closeFleet, connectFleet, type BenchBell } from './fleet.ts';
 import { RETRANSMIT_MS } from './press-run.ts';
 import { sleep } from './stats.ts';
@@ -84,12 +85,10 @@ interface ConsoleTap {
 }
 
 async function openConsole(c: CityLoadPlan['consoles'][number]): Promise<ConsoleTap> {
-  const ws = new WebSocket(`${c.url.replace(/^http/, 'ws')}/api/v1/stream?token=${c.token}`);
-  const tap: ConsoleTap = { name: c.name, ws, byIncident: new Map(), byBell: new Map(), revisions: new Map(), online: new Set(), messages: 0, outOfOrder: 0, closes: 0, closing: false };
-  ws.on('message', (data) => {
-    const at = performance.now();
+  const tap: Omit<ConsoleTap, 'ws'> = { name: c.name, byIncident: new Map(), byBell: new Map(), revisions: new Map(), online: new Set(), messages: 0, outOfOrder: 0, closes: 0, closing: false };
+  const ws = await openConsoleStream(c.url, c.token, (text, at) => {
     tap.messages++;
-    const m = JSON.parse(data.toString()) as { type: string; data: { id?: string; bellId?: string | null; revision?: number; online?: boolean } };
+    const m = JSON.parse(text) as { type: string; data: { id?: string; bellId?: string | null; revision?: number; online?: boolean } };
     if (m.type === 'bell.status' && m.data.id) {
       if (m.data.online) tap.online.add(m.data.id);
       else tap.online.delete(m.data.id);
@@ -105,12 +104,7 @@ async function openConsole(c: CityLoadPlan['consoles'][number]): Promise<Console
   ws.on('close', () => {
     if (!tap.closing) tap.closes++;
   });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  (ws as unknown as { _socket?: { setNoDelay?(v: boolean): void } })._socket?.setNoDelay?.(true);
-  return tap;
+  return Object.assign(tap, { ws });
 }
 
 interface Press {

@@ -4,9 +4,9 @@
  * the stream and a manager's HTTP client is not light either: in the Guardbell process under test they took about a
  * tenth of its thread, which no office's server spends on its users' browsers.
  */
-import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { ApiClient } from '../support/http.ts';
+import { openConsoleStream } from './console-stream.ts';
 
 export interface PressConsolePlan {
   url: string;
@@ -18,28 +18,20 @@ export interface PressConsolePlan {
 export type OnConsoleCreated = (bellId: string, incidentId: string, at: number) => void;
 
 export class PressClients {
-  private messages = 0;
-
   private constructor(
     private readonly ws: WebSocket,
     private readonly manager: ApiClient,
+    private readonly messages: () => number,
   ) {}
 
   static async open(plan: PressConsolePlan, onCreated: OnConsoleCreated): Promise<PressClients> {
-    const ws = new WebSocket(`${plan.url.replace(/^http/, 'ws')}/api/v1/stream?token=${plan.guardToken}`);
-    const clients = new PressClients(ws, new ApiClient(plan.url, plan.managerToken));
-    ws.on('message', (data) => {
-      const at = performance.now();
-      clients.messages++;
-      const m = JSON.parse(data.toString()) as { type: string; data: { id?: string; bellId?: string | null; source?: string } };
+    let messages = 0;
+    const ws = await openConsoleStream(plan.url, plan.guardToken, (text, at) => {
+      messages++;
+      const m = JSON.parse(text) as { type: string; data: { id?: string; bellId?: string | null; source?: string } };
       if (m.type === 'incident.created' && m.data.source === 'bell' && m.data.bellId && m.data.id) onCreated(m.data.bellId, m.data.id, at);
     });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    (ws as unknown as { _socket?: { setNoDelay?(v: boolean): void } })._socket?.setNoDelay?.(true);
-    return clients;
+    return new PressClients(ws, new ApiClient(plan.url, plan.managerToken), () => messages);
   }
 
   /** An unacknowledged alarm cannot be closed, only cancelled with a reason: true once it is, or why not. */
@@ -49,7 +41,7 @@ export class PressClients {
   }
 
   get consoleMessages(): number {
-    return this.messages;
+    return this.messages();
   }
 
   close(): void {
