@@ -114,13 +114,15 @@ export class BellSupervisor {
       this.loadUnknown(bellId, patch);
       return;
     }
-    const row: BellRow = { ...known, ...patch } as BellRow;
-    this.bells.set(bellId, row);
+    const batteryWas = known.battery;
+    // In place: a copy of the whole row per heartbeat was most of what the collector had to do at a steady
+    // fleet. Rows handed out are copies (view, presentBell); a write under way may store the newer health.
+    const row = Object.assign(known, patch);
     this.dirty.add(bellId);
     const now = this.now();
     const changed = this.settle(row, now);
     this.arm(this.bells.get(bellId)!, now);
-    if (changed || known.battery !== row.battery) this.publish(this.bells.get(bellId)!);
+    if (changed || batteryWas !== row.battery) this.publish(this.bells.get(bellId)!);
     if (changed) this.flushSoon();
   }
 
