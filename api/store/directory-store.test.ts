@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/postgres.ts';
 import { testProvisioning, testHasher } from '../../test/support/fixtures.ts';
 import { applyProvisioning } from '../provisioning/apply.ts';
+import { openStoreDatabase, type StoreDatabase } from '../../test/support/store-database.ts';
 import { openDatabase, type Database } from './database.ts';
-import { DirectoryStore } from './directory-store.ts';
+import { DirectoryStore, type BellRow } from './directory-store.ts';
 
 const claim = async (store: DirectoryStore, bellId: string, trouble: string[]) => (await store.claimTroubleNotices([{ bellId, trouble }])).get(bellId) ?? null;
 
@@ -56,5 +57,32 @@ describe('a trouble change is claimed for a maintenance alert by one process onl
     const mixed = await a.claimTroubleNotices([{ bellId: 'B-0302', trouble: [] }, { bellId: 'B-0901', trouble: ['low_battery'] }, { bellId: 'NO-SUCH-BELL', trouble: ['offline'] }]);
     expect([...mixed]).toEqual([['B-0901', { raised: ['low_battery'], cleared: [] }]]);
     expect(await a.claimTroubleNotices([])).toEqual(new Map());
+  });
+});
+
+describe.each(['pglite', 'postgres'] as const)('bell health written in one statement (%s)', (kind) => {
+  let store: StoreDatabase;
+  beforeAll(async () => {
+    store = await openStoreDatabase(kind);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('stores every column of every bell as given, nulls and awkward text included; a later stored last-seen time wins', async () => {
+    const directory = new DirectoryStore(store.database.db);
+    const [one, two] = await directory.bellsById(['B-0301', 'B-0901']);
+    const seen = new Date('2026-11-30T08:00:00.123Z');
+    const wanted = [
+      { ...one!, online: true, lastSeenAt: seen, lastTestAt: new Date('2026-11-29T07:00:00Z'), battery: 15, rssi: -70, fw: 'v1 "beta", {x}\\y', trouble: ['low_battery'], tamperAt: new Date('2026-11-28T06:00:00Z'), clockSkewMs: -400_000 },
+      { ...two!, online: false, lastSeenAt: null, lastTestAt: null, battery: null, rssi: null, fw: null, trouble: ['offline', 'no_test_30d'], tamperAt: null, clockSkewMs: null },
+    ];
+    await directory.writeBellHealth(wanted);
+    const health = (rows: BellRow[]) => rows.map((r) => ({ id: r.id, online: r.online, lastSeenAt: r.lastSeenAt, lastTestAt: r.lastTestAt, battery: r.battery, rssi: r.rssi, fw: r.fw, trouble: r.trouble, tamperAt: r.tamperAt, clockSkewMs: r.clockSkewMs }));
+    expect(health(await directory.bellsById(['B-0301', 'B-0901']))).toEqual(health(wanted));
+    // Another process that heard the bell earlier writes after: the later last-seen time stays.
+    await directory.writeBellHealth([{ ...wanted[0]!, lastSeenAt: new Date(seen.getTime() - 60_000) }]);
+    expect((await directory.bellsById(['B-0301']))[0]!.lastSeenAt).toEqual(seen);
+    await directory.writeBellHealth([]);
   });
 });

@@ -25,7 +25,7 @@ export interface BellHealthPatch {
   clockSkewMs?: number | null;
 }
 
-/** Bell health rows per update statement: 10 parameters each, at most 65,535 parameters a statement. */
+/** Bell health rows per update statement, so that one statement's size and row locks stay bounded. */
 const BELL_HEALTH_ROWS_PER_STATEMENT = 2_000;
 
 /** Sites, counters, bells, people and sessions. */
@@ -89,22 +89,26 @@ export class DirectoryStore {
 
   /** Writes the health of many bells in one statement; a later last-seen time stored by another process wins. */
   async writeBellHealth(rows: BellRow[]): Promise<void> {
-    // 10,000 bells settled at once (the first sweep after provisioning them) were 100,000 parameters in one statement.
     for (let i = 0; i < rows.length; i += BELL_HEALTH_ROWS_PER_STATEMENT) await this.writeBellHealthChunk(rows.slice(i, i + BELL_HEALTH_ROWS_PER_STATEMENT));
   }
 
+  /**
+   * One statement per chunk, its columns as ten arrays (unnest): a row of ten parameters per bell made a sweep of
+   * thousands of heartbeats thousands of query fragments to build and thousands of parameters to bind.
+   */
   private async writeBellHealthChunk(rows: BellRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const values = sql.join(
-      rows.map((r) => sql`(${r.id}::text, ${r.online}::boolean, ${r.lastSeenAt?.toISOString() ?? null}::timestamptz, ${r.lastTestAt?.toISOString() ?? null}::timestamptz,
-        ${r.battery}::integer, ${r.rssi}::integer, ${r.fw}::text, ${JSON.stringify(r.trouble)}::jsonb, ${r.tamperAt?.toISOString() ?? null}::timestamptz, ${r.clockSkewMs}::integer)`),
-      sql`, `,
-    );
+    const iso = (d: Date | null) => d?.toISOString() ?? null;
+    const column = <T>(pick: (r: BellRow) => T) => sql.param(rows.map(pick));
     await this.db.execute(sql`
       update bells as b set
         online = v.online, last_seen_at = greatest(b.last_seen_at, v.last_seen_at), last_test_at = greatest(b.last_test_at, v.last_test_at),
         battery = v.battery, rssi = v.rssi, fw = v.fw, trouble = v.trouble, tamper_at = v.tamper_at, clock_skew_ms = v.clock_skew_ms
-      from (values ${values}) as v(id, online, last_seen_at, last_test_at, battery, rssi, fw, trouble, tamper_at, clock_skew_ms)
+      from unnest(${column((r) => r.id)}::text[], ${column((r) => r.online)}::boolean[], ${column((r) => iso(r.lastSeenAt))}::timestamptz[],
+        ${column((r) => iso(r.lastTestAt))}::timestamptz[], ${column((r) => r.battery)}::integer[], ${column((r) => r.rssi)}::integer[],
+        ${column((r) => r.fw)}::text[], ${column((r) => JSON.stringify(r.trouble))}::jsonb[], ${column((r) => iso(r.tamperAt))}::timestamptz[],
+        ${column((r) => r.clockSkewMs)}::integer[])
+        as v(id, online, last_seen_at, last_test_at, battery, rssi, fw, trouble, tamper_at, clock_skew_ms)
       where b.id = v.id`);
   }
 
