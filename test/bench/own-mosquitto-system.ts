@@ -23,6 +23,8 @@ export interface OnOwnMosquitto {
   mosquitto: OwnMosquitto;
   /** The run tag the provisioning document's passwords were made with (the bells' topic root is `bench.topicRoot`). */
   runTag: string;
+  /** The gateway's listener and login, as Guardbell's gateway uses them. */
+  gateway: { url: string; username: string; password: string };
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startOnOwnMosquitto(doc: (runTag: string) => ProvisioningD
     const m = mosquitto;
     return {
       bench, mosquitto: m, runTag,
+      gateway: { url: `mqtt://127.0.0.1:${gatewayPort}`, username: GATEWAY_USER, password: gatewayPassword },
       close: async () => {
         try {
           await bench.close();

@@ -6,6 +6,8 @@
  *   the same device-auth hooks as the system's (no bell has credentials, as in the bench) and one plain
  *   subscriber logged in as the gateway on `{root}/#` at QoS 1, as the gateway subscribes, counting messages and
  *   doing nothing else with them. It runs in a process of its own so that its CPU and memory are its own.
+ *   On an own Mosquitto the same role holds only that subscriber (`startCounter`): what Guardbell's MQTT client
+ *   costs before Guardbell does anything with a message.
  *
  * - both also serve the reconnect phase (reconnect-run.ts): the fleet opens a storm of connections
  *   (storm-fleet.ts), the broker role runs aedes with no authentication as that phase's baseline;
@@ -30,6 +32,7 @@ const usage = () => processUsage(gc);
 
 let fleet: HeartbeatFleet | undefined;
 let broker: { broker: EmbeddedBroker; auth: DeviceAuth; subscriber: MqttClient; received: number } | undefined;
+let counter: { subscriber: MqttClient; received: number } | undefined;
 let plain: EmbeddedBroker | undefined;
 let storm: StormFleet | undefined;
 let pressFleet: PressFleet | undefined;
@@ -38,7 +41,7 @@ let pressClients: PressClients | undefined;
 async function handle(r: ChildRequest): Promise<unknown> {
   switch (r.op) {
     case 'usage':
-      return { ...usage(), received: broker?.received ?? 0, heartbeats: fleet?.heartbeats ?? 0, disconnects: fleet?.disconnects ?? 0 };
+      return { ...usage(), received: broker?.received ?? counter?.received ?? 0, heartbeats: fleet?.heartbeats ?? 0, disconnects: fleet?.disconnects ?? 0 };
     case 'startBroker': {
       const auth = new DeviceAuth({ topicRoot: r.root, loadCredentials: async () => new Map(), verify: async () => false, refreshMs: 0, allowAnonymous: true });
       await auth.start();
@@ -57,6 +60,17 @@ async function handle(r: ChildRequest): Promise<unknown> {
       const state = broker;
       client.on('message', () => state.received++);
       return { url: b.url };
+    }
+    case 'startCounter': {
+      // The gateway's own client setup (connectSubscriber), its login and filter, on the broker under test.
+      const { client, connected } = connectSubscriber({
+        url: r.url, clientIdPrefix: 'gb-sup-floor', username: r.username, password: r.password, filters: [`${r.root}/#`], onSubscribeError: () => undefined,
+      });
+      if (!(await connected)) throw new Error('the counting subscriber did not connect');
+      counter = { subscriber: client, received: 0 };
+      const state = counter;
+      client.on('message', () => state.received++);
+      return null;
     }
     case 'startPlainBroker': {
       // The broker's own baseline for a reconnect storm: aedes with no authentication hooks at all.
@@ -126,6 +140,8 @@ async function handle(r: ChildRequest): Promise<unknown> {
       plain = undefined;
       await fleet?.close();
       fleet = undefined;
+      await counter?.subscriber.endAsync().catch(() => undefined);
+      counter = undefined;
       if (broker) {
         await broker.subscriber.endAsync().catch(() => undefined);
         broker.auth.stop();

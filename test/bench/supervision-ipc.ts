@@ -16,6 +16,7 @@ import type { StormPlan } from './storm-fleet.ts';
 export type ChildRequest =
   | { op: 'usage' }
   | { op: 'startBroker'; root: string }
+  | { op: 'startCounter'; url: string; username: string; password: string; root: string }
   | { op: 'connectFleet'; plan: FleetPlan }
   | { op: 'startHeartbeats'; everyMs: number }
   | { op: 'silence'; bells: { index: number; afterMs: number }[] }

@@ -23,15 +23,21 @@ const TARGETS_FROM_BELLS = 10_000;
  * Not judged for fewer than TARGETS_FROM_BELLS bells: a few thousand bells cost less than the readings' noise
  * (a 1,000-bell run read −66 MiB and 0.64×).
  */
-export function supervisionTargets(r: SupervisionResult, b: BrokerBaseline | undefined): { cpuRatio: number; cpuMet: boolean; rssPerThousand: number; rssMet: boolean } | undefined {
+export function supervisionTargets(
+  r: SupervisionResult,
+  b: BrokerBaseline | undefined,
+): { cpuRatio: number; cpuMet: boolean; rssPerThousand: number; rssMet: boolean; clientFloorRatio?: number } | undefined {
   const broker = r.broker === 'mosquitto' ? r.brokerProcess : b?.cost;
   if (!broker || r.bells < TARGETS_FROM_BELLS) return undefined;
   const both = r.broker === 'mosquitto';
-  const cpu = cpuPerK(r.system, r.bells) + (both ? cpuPerK(broker, r.bells) : 0);
+  const brokerCpu = cpuPerK(broker, r.bells);
+  const cpu = cpuPerK(r.system, r.bells) + (both ? brokerCpu : 0);
   // Memory is Guardbell's own: on Mosquitto the broker's (2.2 MiB per 1,000 connections here) is the broker's.
   const rss = rssPerK(r.system, r.bells);
-  const cpuRatio = cpu / cpuPerK(broker, r.bells);
-  return { cpuRatio, cpuMet: cpuRatio <= 2, rssPerThousand: rss, rssMet: rss <= 2 * 1024 * 1024 };
+  const cpuRatio = cpu / brokerCpu;
+  // The same ratio for a gateway that only counted what its MQTT client hands it.
+  const clientFloorRatio = both && r.clientFloor ? (cpuPerK(r.clientFloor, r.bells) + brokerCpu) / brokerCpu : undefined;
+  return { cpuRatio, cpuMet: cpuRatio <= 2, rssPerThousand: rss, rssMet: rss <= 2 * 1024 * 1024, ...(clientFloorRatio !== undefined ? { clientFloorRatio } : {}) };
 }
 
 /** Every silenced bell shown offline, none early, no false offline, every dropped bell shown offline. */
@@ -78,6 +84,16 @@ export function formatSupervision(r: SupervisionResult, b: BrokerBaseline | unde
     out.push(
       `targets:          CPU per 1,000 bells ${t.cpuRatio.toFixed(2)}× the broker's own (${onMosquitto ? 'Guardbell + Mosquitto ÷ Mosquitto' : 'system ÷ broker alone'}; ≤ 2×: ${t.cpuMet ? 'MET' : 'NOT MET'}); ` +
         `memory per 1,000 bells ${mib1(t.rssPerThousand)} (${onMosquitto ? "Guardbell's process" : 'the system'}; ≤ 2 MiB: ${t.rssMet ? 'MET' : 'NOT MET'})`,
+    );
+  }
+  const floor = r.clientFloor;
+  if (floor) {
+    const perBeatUs = floor.receivedPerSec > 0 ? ((floor.steadyCores - floor.idleCores) * 1e6) / floor.receivedPerSec : NaN;
+    out.push(
+      `client floor:     a subscriber set up as the gateway (its MQTT client code, login and filter) counting messages only, a process of its own, after the window: ` +
+        `${floor.receivedPerSec.toFixed(0)} heartbeats/s, CPU per 1,000 bells ${pct(cpuPerK(floor, r.bells))} (${perBeatUs.toFixed(0)} µs of CPU a heartbeat; Guardbell ` +
+        `${s.receivedPerSec > 0 ? (((s.steadyCores - s.idleCores) * 1e6) / s.receivedPerSec).toFixed(0) : '-'} µs)` +
+        (t?.clientFloorRatio !== undefined ? `; a gateway doing nothing more would be ${t.clientFloorRatio.toFixed(2)}× the broker's own` : ''),
     );
   }
   out.push('');

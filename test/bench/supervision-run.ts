@@ -52,6 +52,12 @@ export interface SupervisionResult {
   system: Cost;
   /** On Mosquitto: Mosquitto's own process over the same windows (the gateway connected throughout). */
   brokerProcess?: Cost;
+  /**
+   * On Mosquitto: a second subscriber set up as Guardbell's gateway connects (same client code, login and filter),
+   * counting messages and nothing else, in a process of its own, over a window after the steady one: the cost of
+   * Node's MQTT client alone, below which no Node gateway gets.
+   */
+  clientFloor?: Cost;
   /** The virtual bells' own process over the same window (not part of the system's cost). */
   fleetCores: number;
   sweeps: SweepReport;
@@ -81,10 +87,11 @@ export async function runSupervision(db: BenchDb, o: BenchOptions, deadline: num
   let m = performance.now();
   const under: UnderTest = onMosquitto
     ? await startOnOwnMosquitto((runTag) => supervisedProvisioning(o.supervisionBells, t.heartbeatSeconds, runTag), env).then((own) => ({
-        bench: own.bench, fleetUrl: own.mosquitto.url, runTag: own.runTag, brokerPid: own.mosquitto.pid, close: own.close,
+        bench: own.bench, fleetUrl: own.mosquitto.url, runTag: own.runTag, brokerPid: own.mosquitto.pid, close: own.close, gateway: own.gateway,
       }))
     : await startBenchSystem(db, env).then((bench) => ({ bench, fleetUrl: bench.system.mqttUrl, runTag: bench.runTag, brokerPid: undefined, close: bench.close }));
   const setupProvisionMs = onMosquitto ? performance.now() - m : 0;
+  const gatewayLogin = under.gateway;
   const { bench } = under;
   const { system } = bench;
   const brokerUsage = under.brokerPid === undefined ? undefined : (() => procUsage(under.brokerPid!));
@@ -145,6 +152,7 @@ export async function runSupervision(db: BenchDb, o: BenchOptions, deadline: num
     const loopDelay = loop.stop();
     const sweepReport = sweeps.stop();
     const seconds = (s1.at - s0.atAfterGc) / 1000;
+    const clientFloor = gatewayLogin ? await measureClientFloor(gatewayLogin, bench.topicRoot, o.supervisionSeconds) : undefined;
 
     // Silences and drops, each at a random moment of one heartbeat interval.
     const taken = await takeDown(fleet, w, o, t.heartbeatSeconds, t.sweepMs, deadline);
@@ -156,6 +164,7 @@ export async function runSupervision(db: BenchDb, o: BenchOptions, deadline: num
       compress: o.supervisionCompress, steadySeconds: o.supervisionSeconds,
       system: costOf(idle0, idle1, provisioned, s0, s1, received, seconds),
       ...(b0idle && b1idle && b0 && b1 ? { brokerProcess: costOf(b0idle, b1idle, b1idle, b0, b1, received, seconds) } : {}),
+      ...(clientFloor ? { clientFloor } : {}),
       fleetCores: coresBetween(f0, f1),
       sweeps: sweepReport,
       loopDelay,
@@ -175,6 +184,27 @@ export async function runSupervision(db: BenchDb, o: BenchOptions, deadline: num
   }
 }
 
+/**
+ * The counting subscriber (see {@link SupervisionResult.clientFloor}): no subscription for a no-message reading,
+ * then subscribed for half the steady window (at least 20 s), every bell heartbeating as before.
+ */
+async function measureClientFloor(login: { url: string; username: string; password: string }, root: string, steadySeconds: number): Promise<Cost> {
+  const child = BenchChild.start('broker');
+  try {
+    const idle0 = await settled(() => child.usage());
+    await sleep(IDLE_SECONDS * 1000);
+    const idle1 = await child.usage();
+    await child.request({ op: 'startCounter', ...login, root });
+    await sleep(2_000);
+    const c0 = await child.usage();
+    await sleep(Math.max(20, steadySeconds / 2) * 1000);
+    const c1 = await child.usage();
+    return costOf(idle0, idle1, idle1, c0, c1, c1.received - c0.received, (c1.at - c0.atAfterGc) / 1000);
+  } finally {
+    await child.close();
+  }
+}
+
 /** The system the bells connect to: Guardbell, and where its broker is. */
 interface UnderTest {
   bench: BenchSystem;
@@ -183,6 +213,8 @@ interface UnderTest {
   runTag: string;
   /** Mosquitto's process (not Guardbell's): its CPU and memory are read beside Guardbell's. */
   brokerPid: number | undefined;
+  /** On an own Mosquitto: the gateway's listener and login. */
+  gateway?: { url: string; username: string; password: string };
   close(): Promise<void>;
 }
 
