@@ -142,3 +142,28 @@ describe('the bell supervisor keeps deadlines in memory', () => {
     await r.stop();
   });
 });
+
+describe('a full read of the bells', () => {
+  it('takes what administration changed from the store and keeps the health this process heard, unless another process heard the bell later', async () => {
+    const r = await rig(3);
+    r.clock.advance(10_000);
+    r.beat('B-0');
+    r.beat('B-1');
+    const heardAt = r.clock.now();
+    await r.supervisor.flush();
+    // Then an administrator halves B-0's heartbeat interval and moves it to another counter; another process
+    // heard B-1 later and stored it offline (its will); B-2's stored row says nothing new.
+    Object.assign(r.store.table.get('B-0')!, { heartbeatSeconds: 30, counterId: 'c-2', battery: 10 });
+    r.clock.advance(5_000);
+    Object.assign(r.store.table.get('B-1')!, { lastSeenAt: r.clock.now(), online: false });
+    expect(await r.supervisor.reconcile()).toEqual([expect.objectContaining({ id: 'B-1', online: false, trouble: ['offline'] })]);
+    const view = (id: string) => r.supervisor.view(r.store.table.get(id)!);
+    expect(view('B-0')).toMatchObject({ heartbeatSeconds: 30, counterId: 'c-2', battery: 90, lastSeenAt: heardAt, online: true });
+    // The new interval holds: B-0 is offline three of its new intervals after it was heard, not three of the old.
+    r.clock.advance(85_000 - 1); // to 90 s after it was heard, less 1 ms
+    expect((await r.supervisor.sweep()).map((b) => b.id)).toEqual([]);
+    r.clock.advance(1);
+    expect((await r.supervisor.sweep()).map((b) => b.id)).toEqual(['B-0']);
+    await r.stop();
+  });
+});

@@ -37,7 +37,6 @@ const IDS_PER_READ = 10_000;
 const RECONCILE_EVERY_SWEEPS = 12;
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a : b);
 
 export class BellSupervisor {
   private timer: NodeJS.Timeout | undefined;
@@ -211,8 +210,7 @@ export class BellSupervisor {
     const changed: BellRow[] = [];
     for (const s of stored) {
       const mine = this.bells.get(s.id);
-      const row = mine ? { ...s, ...pickHealth(mine), lastSeenAt: later(mine.lastSeenAt, s.lastSeenAt) } : s;
-      if (mine && s.lastSeenAt && (!mine.lastSeenAt || s.lastSeenAt > mine.lastSeenAt)) row.online = s.online;
+      const row = mine ? adoptStored(mine, s) : s;
       this.bells.set(row.id, row);
       if (this.settle(row, now)) {
         this.dirty.add(row.id);
@@ -337,9 +335,36 @@ export class BellSupervisor {
   }
 }
 
-function pickHealth(b: BellRow): Partial<BellRow> {
+const HEALTH_KEYS = ['online', 'lastSeenAt', 'lastTestAt', 'battery', 'rssi', 'fw', 'trouble', 'tamperAt', 'clockSkewMs'] as const satisfies readonly (keyof BellRow)[];
+const IS_HEALTH: ReadonlySet<string> = new Set(HEALTH_KEYS);
+
+function pickHealth(b: BellRow): Pick<BellRow, (typeof HEALTH_KEYS)[number]> {
   return {
     online: b.online, lastSeenAt: b.lastSeenAt, lastTestAt: b.lastTestAt, battery: b.battery, rssi: b.rssi, fw: b.fw,
     trouble: b.trouble, tamperAt: b.tamperAt, clockSkewMs: b.clockSkewMs,
   };
+}
+
+/**
+ * A stored row merged into this process's row, in place: what administration changed is taken from the store, the
+ * health this process heard is kept, except that a later last-seen time stored by another process wins, with its
+ * online. Values that did not change are not replaced: a full read of every bell made a new row per bell that the
+ * collector had to carry into the old generation and clear there, once a minute.
+ */
+function adoptStored(mine: BellRow, stored: BellRow): BellRow {
+  const target = mine as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(stored)) {
+    if (!IS_HEALTH.has(key) && !sameValue(target[key], value)) target[key] = value;
+  }
+  if (stored.lastSeenAt && (!mine.lastSeenAt || stored.lastSeenAt > mine.lastSeenAt)) {
+    mine.lastSeenAt = stored.lastSeenAt;
+    mine.online = stored.online;
+  }
+  return mine;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b);
 }
