@@ -72,7 +72,8 @@ function parseJson(payload: Uint8Array | string): Decoded<unknown> {
   if (size > MAX_PAYLOAD_BYTES) {
     return { ok: false, reason: 'payload_too_large', detail: `payload of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
   }
-  const text = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
+  // Read in place: Buffer.from(a Uint8Array) copies it first.
+  const text = typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err) {
