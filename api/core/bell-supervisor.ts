@@ -114,14 +114,16 @@ export class BellSupervisor {
       return;
     }
     const batteryWas = known.battery;
-    // In place: a copy of the whole row per heartbeat was most of what the collector had to do at a steady
-    // fleet. Rows handed out are copies (view, presentBell); a write under way may store the newer health.
-    const row = Object.assign(known, patch);
-    this.dirty.add(bellId);
+    // In place, and only what changed: a copy of the whole row per heartbeat (or a fresh string for the same
+    // firmware) was what the collector had to carry into the old generation at a steady fleet. Rows handed out are
+    // copies (view, presentBell); a write under way may store the newer health.
+    const row = known as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(patch)) if (!sameValue(row[key], value)) row[key] = value;
+    this.dirty.add(known.id);
     const now = this.now();
-    const changed = this.settle(row, now);
+    const changed = this.settle(known, now);
     this.arm(this.bells.get(bellId)!, now);
-    if (changed || batteryWas !== row.battery) this.publish(this.bells.get(bellId)!);
+    if (changed || batteryWas !== known.battery) this.publish(this.bells.get(bellId)!);
     if (changed) this.flushSoon();
   }
 
