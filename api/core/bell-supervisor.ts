@@ -114,9 +114,9 @@ export class BellSupervisor {
       return;
     }
     const batteryWas = known.battery;
-    // In place, and only what changed: a copy of the whole row per heartbeat (or a fresh string for the same
-    // firmware) was what the collector had to carry into the old generation at a steady fleet. Rows handed out are
-    // copies (view, presentBell); a write under way may store the newer health.
+    // In place, and only what changed, so that a heartbeat leaves the collector as little as it can (before: a copy
+    // of the whole row each time). Rows handed out are copies (view, presentBell); a write under way may store the
+    // newer health.
     const row = known as unknown as Record<string, unknown>;
     for (const [key, value] of Object.entries(patch)) if (!sameValue(row[key], value)) row[key] = value;
     this.dirty.add(known.id);
@@ -350,8 +350,8 @@ function pickHealth(b: BellRow): Pick<BellRow, (typeof HEALTH_KEYS)[number]> {
 /**
  * A stored row merged into this process's row, in place: what administration changed is taken from the store, the
  * health this process heard is kept, except that a later last-seen time stored by another process wins, with its
- * online. Values that did not change are not replaced: a full read of every bell made a new row per bell that the
- * collector had to carry into the old generation and clear there, once a minute.
+ * online. Values that did not change are not replaced, so a full read leaves no new row per bell behind (before:
+ * a copy of each, kept until the next read).
  */
 function adoptStored(mine: BellRow, stored: BellRow): BellRow {
   const target = mine as unknown as Record<string, unknown>;
