@@ -14,8 +14,9 @@
  * what other processes stored for the bells that did not fall due.
  */
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { BellEventSignal, BellHeartbeatSignal, BellRecord, BellStatusSignal, Rejection } from '../../gateway/index.ts';
-import { clockSkewMs, DeadlineHeap, isSecurityRejection, LOW_BATTERY_PERCENT, nextTimedChange, troublesOf, type BellHealth, type Trouble } from '../../gateway/index.ts';
+import { clockSkewMs, DeadlineHeap, isSecurityRejection, LOW_BATTERY_PERCENT, nextTimedChange, TROUBLES, troublesOf, type BellHealth, type Trouble } from '../../gateway/index.ts';
 import type { BusPort } from '../bus/index.ts';
 import type { BellHealthPatch, BellRow, DirectoryStore } from '../store/index.ts';
 import { presentBell } from './present.ts';
@@ -55,6 +56,7 @@ export class BellSupervisor {
   private readonly unknown = new Map<string, BellHealthPatch[]>();
   private loadingUnknown: Promise<void> | undefined;
   private offDirectory: (() => void) | undefined;
+  private offHealth: (() => void) | undefined;
   /** The sweep or reconcile running now: the next waits for it (see {@link sweep}). */
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -82,6 +84,9 @@ export class BellSupervisor {
     }
     // Bells provisioned or taken out of service (here or in another process): read the table again.
     this.offDirectory = this.deps.bus.on('directory.changed', () => this.reconcile().then(() => undefined));
+    this.offHealth = this.deps.bus.on('bell.health', (e, meta) => {
+      if (!meta.local) this.heardElsewhere(e.bell);
+    });
     const every = this.deps.sweepMs ?? 5_000;
     this.timer = setInterval(() => {
       // One sweep at a time: a slow one (thousands of bells, a slow database) must not stack up others.
@@ -97,6 +102,7 @@ export class BellSupervisor {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.offDirectory?.();
+    this.offHealth?.();
     await this.flush().catch(() => undefined);
   }
 
@@ -154,6 +160,26 @@ export class BellSupervisor {
       ...(s.type === 'tamper' ? { tamperAt: s.receivedAt } : {}),
       ...(skew !== null ? { clockSkewMs: skew } : {}),
     });
+  }
+
+  /**
+   * Another process's news of a bell (it heard the bell, or the bell's will): taken into memory unless this process
+   * heard the bell later, and not published again. With shared subscriptions a bell's messages are split over the
+   * processes, and each process that then heard the bell itself for the first time took it for a change: every
+   * bell's coming online went out once more from each process, on the bus and to every console. A news this
+   * process cannot read is left to the next full read of the store.
+   */
+  private heardElsewhere(bell: unknown): void {
+    const news = remoteHealth.safeParse(bell);
+    if (!news.success) return;
+    const mine = this.bells.get(news.data.id);
+    const seen = news.data.lastSeenAt === null ? null : new Date(news.data.lastSeenAt);
+    if (!mine || (seen?.getTime() ?? 0) < (mine.lastSeenAt?.getTime() ?? 0)) return;
+    const { online, lastTestAt, battery, rssi, fw, trouble } = news.data;
+    const heard: Partial<BellRow> = { online, lastSeenAt: seen, lastTestAt: lastTestAt === null ? null : new Date(lastTestAt), battery, rssi, fw, trouble };
+    const row = mine as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(heard)) if (!sameValue(row[key], value)) row[key] = value;
+    this.arm(mine, this.now());
   }
 
   /** A security rejection (the gateway rings once per burst) is an alert on the bus and in the store. */
@@ -336,6 +362,18 @@ export class BellSupervisor {
     this.deps.bus.emit('bell.health', { bell: presentBell(bell), troubleChanged });
   }
 }
+
+/** What another process's `bell.health` says of the bell's health (presentBell's fields). */
+const remoteHealth = z.object({
+  id: z.string(),
+  online: z.boolean(),
+  lastSeenAt: z.iso.datetime().nullable(),
+  lastTestAt: z.iso.datetime().nullable(),
+  battery: z.number().int().nullable(),
+  rssi: z.number().int().nullable(),
+  fw: z.string().nullable(),
+  trouble: z.array(z.enum(TROUBLES)),
+});
 
 const HEALTH_KEYS = ['online', 'lastSeenAt', 'lastTestAt', 'battery', 'rssi', 'fw', 'trouble', 'tamperAt', 'clockSkewMs'] as const satisfies readonly (keyof BellRow)[];
 const IS_HEALTH: ReadonlySet<string> = new Set(HEALTH_KEYS);
