@@ -136,6 +136,18 @@ describe('one system, three processes (real PostgreSQL, Mosquitto and OS process
     cutting = false;
     await cuts;
     for (const a of acks) await waitFor(() => c.heard(member).get(a.incident!)?.stored || undefined, 15_000, `${member.name} to hear ${a.incident}`);
+    // Whether an event fell into those gaps is up to the scheduler; this gap is certain. The process is stopped, so it
+    // cannot reconnect, while its LISTEN connection is cut and the other processes acknowledge the incidents.
+    const pid = child.child.pid!;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await rows(`select pg_terminate_backend(pid) from pg_stat_activity where application_name like 'guardbell-bus %:${pid}:%'`);
+      await waitFor(async () => (await listening()).length === 0 || undefined, 15_000, 'the cut LISTEN backend to end');
+      for (const [i, a] of acks.entries()) expect((await c.members[1 + (i % 2)]!.guard.post(`/api/v1/incidents/${a.incident}/acknowledge`)).status).toBe(200);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    for (const a of acks) await waitFor(() => c.heard(member).get(a.incident!)?.status === 'acknowledged' || undefined, 15_000, `${member.name} to hear ${a.incident} acknowledged`);
     await waitFor(async () => (await fetch(`${child.url}/api/v1/health`).then((r) => r.json() as Promise<{ bus: string }>)).bus === 'ok' || undefined, 15_000, 'the bus to report ok');
     expect(await replayed()).toBeGreaterThan(replayedBefore);
     expect((await listening()).length).toBe(1);
