@@ -123,8 +123,7 @@ export class BellSupervisor {
     // In place, and only what changed, so that a heartbeat leaves the collector as little as it can (before: a copy
     // of the whole row each time). Rows handed out are copies (view, presentBell); a write under way may store the
     // newer health.
-    const row = known as unknown as Record<string, unknown>;
-    for (const [key, value] of Object.entries(patch)) if (!sameValue(row[key], value)) row[key] = value;
+    assignChanged(known, patch);
     this.dirty.add(known.id);
     const now = this.now();
     const changed = this.settle(known, now);
@@ -177,8 +176,7 @@ export class BellSupervisor {
     if (!mine || (seen?.getTime() ?? 0) < (mine.lastSeenAt?.getTime() ?? 0)) return;
     const { online, lastTestAt, battery, rssi, fw, trouble } = news.data;
     const heard: Partial<BellRow> = { online, lastSeenAt: seen, lastTestAt: lastTestAt === null ? null : new Date(lastTestAt), battery, rssi, fw, trouble };
-    const row = mine as unknown as Record<string, unknown>;
-    for (const [key, value] of Object.entries(heard)) if (!sameValue(row[key], value)) row[key] = value;
+    assignChanged(mine, heard);
     this.arm(mine, this.now());
   }
 
@@ -392,15 +390,20 @@ function pickHealth(b: BellRow): Pick<BellRow, (typeof HEALTH_KEYS)[number]> {
  * a copy of each, kept until the next read).
  */
 function adoptStored(mine: BellRow, stored: BellRow): BellRow {
-  const target = mine as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(stored)) {
-    if (!IS_HEALTH.has(key) && !sameValue(target[key], value)) target[key] = value;
-  }
+  assignChanged(mine, stored, IS_HEALTH);
   if (stored.lastSeenAt && (!mine.lastSeenAt || stored.lastSeenAt > mine.lastSeenAt)) {
     mine.lastSeenAt = stored.lastSeenAt;
     mine.online = stored.online;
   }
   return mine;
+}
+
+/** Sets on the row, in place, each value that differs from what it holds (but for the keys skipped). */
+function assignChanged(row: BellRow, values: Partial<BellRow>, skip?: ReadonlySet<string>): void {
+  const target = row as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(values)) {
+    if (!skip?.has(key) && !sameValue(target[key], value)) target[key] = value;
+  }
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
