@@ -1,9 +1,11 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { newIncidentState } from '../domain/index.ts';
 import { openStoreDatabase, type StoreDatabase } from '../../test/support/store-database.ts';
-import { writeBatch } from './bell-event-batch.ts';
+import { lockAndReadStatement, writeBatch } from './bell-event-batch.ts';
+import { rowsOf } from './rows-of.ts';
 import type { Db } from './database.ts';
 import type { IncidentRecord } from './incident-records.ts';
 import { IncidentStore, type BellEventWrite } from './incident-store.ts';
@@ -92,7 +94,50 @@ describe.each(['pglite', 'postgres'] as const)('group commit of bell events on %
     expect(String((outcome.error as Error).message)).toMatch(/null|type/);
     expect(await store.get('inc_g4')).toBeNull();
   });
+
+  it('locks and reads by index: a batch touches the rows it names, not the incidents and events stored before it', async () => {
+    // A history: 3,000 closed incidents and 3,000 stored events of other bells, not analysed (a fresh system's).
+    await opened.database.db.execute(sql`
+      insert into incidents (id, mode, status, severity, site_id, counter_id, bell_id, source, opened_at, closed_at)
+      select 'inc_hist' || g, 'live', 'closed', 'high', 'site-a', 'passport-3', 'HIST-' || (g % 300), 'bell', now() - interval '1 day', now()
+      from generate_series(1, 3000) g`);
+    await opened.database.db.execute(sql`
+      insert into bell_events (bell_id, epoch, seq, type, received_at, transport)
+      select 'HIST-' || (g % 300), 0, g, 'press', now(), 'mqtt' from generate_series(1, 3000) g`);
+    const t = new Date();
+    await store.writeBellEvents([pressOpening('H-1', 1, 'inc_h1', t)]);
+    const writes: BellEventWrite[] = [
+      { event: event('H-1', 2, t), incident: { kind: 'raise', id: 'inc_h1', violence: true }, entries: [] },
+      pressOpening('H-2', 1, 'inc_h2', t),
+      { event: event('HIST-7', 9_999, t, 'cancel'), incident: { kind: 'cancel_at_counter', id: 'inc_hist7', at: t }, entries: [] },
+    ];
+    const [row] = rowsOf<{ 'QUERY PLAN': unknown }>(await opened.database.db.execute(sql`explain (analyze, format json) ${lockAndReadStatement(writes)}`));
+    const plan = (typeof row!['QUERY PLAN'] === 'string' ? JSON.parse(row!['QUERY PLAN']) : row!['QUERY PLAN']) as { Plan: PlanNode }[];
+    const scans: string[] = [];
+    let touched = 0;
+    const walk = (n: PlanNode): void => {
+      if (n['Relation Name'] === 'incidents' || n['Relation Name'] === 'bell_events') {
+        scans.push(`${n['Node Type']} ${n['Relation Name']}`);
+        touched += (n['Actual Rows'] + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0)) * n['Actual Loops'];
+      }
+      n.Plans?.forEach(walk);
+    };
+    walk(plan[0]!.Plan);
+    expect(scans.filter((s) => s.startsWith('Seq Scan'))).toEqual([]);
+    // The two incidents named or open on the batch's bells, one of them also named by id, and one stored event.
+    expect(touched).toBeLessThanOrEqual(6);
+  });
 });
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Actual Rows': number;
+  'Actual Loops': number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  Plans?: PlanNode[];
+}
 
 describe('group commit on PostgreSQL', () => {
   let opened: StoreDatabase;
