@@ -21,6 +21,8 @@ export interface BenchOptions {
   closeConcurrency: number;
   /** How long to wait for stragglers after the last press. */
   stragglerSeconds: number;
+  /** Closed incidents seeded before the press phase, so its presses are written beside a history (0: an empty store). */
+  history: number;
   /** Points the press phase at a fake Twilio and times press → first SMS (`--no-sms`: as before, no Twilio). */
   sms: boolean;
   /** The escalation phase after each press phase (`--no-escalation` skips it). */
@@ -81,6 +83,8 @@ press and escalation phases:
   --heartbeat-seconds H   QoS 0 heartbeat of every bell, staggered       (10)
   --connect-batch B       bells connecting at once                      (50)
   --no-sms                no fake Twilio in the press phase (no press → first SMS row)
+  --history N             incidents (with timelines) stored before the press phase, as after
+                          years of service; 0 = an empty store                   (0)
   --no-escalation         skip the escalation phase (open incidents, steps due over 5–15 s, lateness)
   --escalation-incidents N open incidents in the escalation phase       (200)
   --escalation-tick-ms T  ESCALATION_TICK_MS of the system under test   (the system's default)
@@ -157,6 +161,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
         'heartbeat-seconds': { type: 'string' },
         'connect-batch': { type: 'string' },
         'no-sms': { type: 'boolean', default: false },
+        history: { type: 'string' },
         'no-escalation': { type: 'boolean', default: false },
         'escalation-incidents': { type: 'string' },
         'escalation-tick-ms': { type: 'string' },
@@ -240,6 +245,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | 'help' {
     closeConcurrency: 4,
     stragglerSeconds: 10,
     sms: !v['no-sms'],
+    history: positiveInt('history', v.history, 0, 0),
     escalation: !v['no-escalation'],
     escalationIncidents: positiveInt('escalation-incidents', v['escalation-incidents'], 200),
     escalationTickMs: v['escalation-tick-ms'] === undefined ? undefined : positiveInt('escalation-tick-ms', v['escalation-tick-ms'], 250, 10),

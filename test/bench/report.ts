@@ -99,7 +99,8 @@ export function formatRun(r: DbRunResult): string {
   out.push(`cpu:              this process ${(r.cpu.cores * 100).toFixed(0)}% of one core during the press phase${main}; machine load average ${r.cpu.loadBefore.toFixed(1)} → ${r.cpu.loadAfter.toFixed(1)} on ${cpus().length} cores`);
   out.push(`memory:           peak RSS ${mib(m.peakRss)}, peak heap ${mib(m.peakHeapUsed)}; RSS before bells connect ${mib(m.rssBeforeBells)}, after ${mib(m.rssAfterBells)}`);
   out.push(`                  (this process holds the broker, the gateway, the API and ${r.db === 'pglite' ? 'the PGlite engine' : 'the pg pool; PostgreSQL itself is another process'}; the ${r.bells} bell clients are a child process)`);
-  out.push(`setup:            system ${(r.setupMs.system / 1000).toFixed(1)} s, provisioning ${(r.setupMs.provision / 1000).toFixed(1)} s, connecting bells ${(r.setupMs.connectBells / 1000).toFixed(1)} s`);
+  const history = r.history > 0 ? `, ${r.history} incidents of history ${(r.setupMs.history / 1000).toFixed(1)} s` : '';
+  out.push(`setup:            system ${(r.setupMs.system / 1000).toFixed(1)} s, provisioning ${(r.setupMs.provision / 1000).toFixed(1)} s${history}, connecting bells ${(r.setupMs.connectBells / 1000).toFixed(1)} s`);
   out.push('');
   const met = targetMet(r);
   const why = met

@@ -14,6 +14,9 @@ import { probeSystem, type ProbeReport } from './probes.ts';
 import { threadCpuMs } from './proc.ts';
 import { countRows, login, provisionBench, smsNamesBell, startBenchSystem, tapHub } from './setup.ts';
 import { sleep, summarize, type Summary } from './stats.ts';
+import { applyProvisioning } from '../../api/provisioning/apply.ts';
+import { seedIncidents, seedProvisioning } from './seed-incidents.ts';
+import { BENCH_PASSWORD } from './setup.ts';
 import { BenchChild } from './supervision-ipc.ts';
 import { benchTwilioEnv, notificationIdOf, notificationIndex, rows, SmsMatcher } from './twilio.ts';
 
@@ -23,7 +26,9 @@ export interface DbRunResult {
   rate: number;
   seconds: number;
   heartbeatSeconds: number;
-  setupMs: { system: number; provision: number; connectBells: number };
+  setupMs: { system: number; provision: number; connectBells: number; history: number };
+  /** Closed incidents stored before the presses (`--history`). */
+  history: number;
   latency: { pressToReceived: Summary; pressToConsole: Summary; pressToHub: Summary; hubToConsole: Summary; pressToSms: Summary; pressToStored: Summary; baseline: Summary };
   /** Presses whose first SMS reached Twilio before the incident was stored (the first alert goes from memory). */
   smsBeforeStored: { before: number; of: number };
@@ -89,7 +94,7 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
     throw err;
   });
   const { system } = bench;
-  const setupMs = { system: performance.now() - t, provision: 0, connectBells: 0 };
+  const setupMs = { system: performance.now() - t, provision: 0, connectBells: 0, history: 0 };
   // The bells and the broker's baseline in a process of their own: their clients do not share Guardbell's CPU.
   const child = BenchChild.start('fleet');
   let fleet: RemotePressFleet | undefined;
@@ -100,6 +105,11 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
     t = performance.now();
     await provisionBench(system, o.bells, { phones: fake !== undefined });
     setupMs.provision = performance.now() - t;
+    if (o.history > 0) {
+      t = performance.now();
+      await seedHistory(system, o.history);
+      setupMs.history = performance.now() - t;
+    }
     const [guard, manager] = await Promise.all([login(system, 'bench-guard'), login(system, 'bench-manager')]);
 
     memory.markBeforeBells();
@@ -178,6 +188,7 @@ export async function runOnDatabase(db: BenchDb, o: BenchOptions, deadline: numb
       seconds: o.seconds,
       heartbeatSeconds: o.heartbeatSeconds,
       setupMs,
+      history: o.history,
       latency: {
         pressToReceived: lat((p) => (p.tReceived === undefined ? undefined : p.tReceived - p.t0)),
         pressToConsole: lat((p) => (p.tConsole === undefined ? undefined : p.tConsole - p.t0)),
@@ -262,4 +273,12 @@ function writeCsv(file: string, presses: PressRecord[]): void {
     lines.push([p.k, p.bell.id, p.seq, rel(p.t0, first), p.lagMs.toFixed(3), rel(p.tHub, p.t0), rel(p.tConsole, p.t0), rel(p.tReceived, p.t0), rel(p.tSms, p.t0), p.retransmits].join(','));
   }
   writeFileSync(file, lines.join('\n') + '\n');
+}
+
+/** Years of service before the presses: closed incidents of other sites, as the back-office phase seeds them. */
+async function seedHistory(system: System, count: number): Promise<void> {
+  const [sites, counters] = [10, 5];
+  await applyProvisioning(system.database.db, seedProvisioning(sites, counters, BENCH_PASSWORD));
+  await seedIncidents(system.database.db, { count, sites, counters, now: new Date(), open: 0 });
+  await system.reloadDirectory();
 }
