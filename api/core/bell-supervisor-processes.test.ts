@@ -47,10 +47,10 @@ async function twoProcesses() {
       bus.on('bell.health', (e, meta) => void (meta.local && published.push(e)));
       const supervisor = new BellSupervisor({ directory, bus, logger: silentLogger, now: clock.now, sweepMs: 3_600_000, reconcileEvery: 1_000 });
       await supervisor.start();
-      return { supervisor, published };
+      return { supervisor, published, bus };
     }),
   );
-  return { clock, a: processes[0]!, b: processes[1]! };
+  return { clock, a: processes[0]!, b: processes[1]!, wires: [wa, wb] as const };
 }
 
 const heartbeat = (bellId: string, at: Date) => ({ kind: 'heartbeat', bellId, receivedAt: at, transport: 'mqtt', battery: 80 }) as never;
@@ -87,6 +87,19 @@ describe('bell health across processes (shared subscriptions split a bell\'s mes
     const before = b.supervisor.view({ ...unheard('B-0', clock.now()) });
     (b.supervisor as unknown as { heardElsewhere(bell: unknown): void }).heardElsewhere(aLatest.bell);
     expect(b.supervisor.view({ ...unheard('B-0', clock.now()) })).toEqual(before);
+    await Promise.all([a.supervisor.stop(), b.supervisor.stop()]);
+  });
+
+  it('news the bus lost (the other process heard the bell come online) is read from the table when the bus resyncs', async () => {
+    const { clock, a, b, wires } = await twoProcesses();
+    // a's events no longer reach b, as while b's LISTEN connection was away.
+    wires[0].peer = undefined;
+    clock.advance(1_000);
+    a.supervisor.onHeartbeat(heartbeat('B-0', clock.now()));
+    await a.supervisor.sweep();
+    expect(b.supervisor.view({ ...unheard('B-0', clock.now()) })).toMatchObject({ online: false, trouble: ['offline'] });
+    await b.bus.resync('listener away too long');
+    expect(b.supervisor.view({ ...unheard('B-0', clock.now()) })).toMatchObject({ online: true, trouble: [], lastSeenAt: clock.now() });
     await Promise.all([a.supervisor.stop(), b.supervisor.stop()]);
   });
 });
