@@ -68,29 +68,27 @@ export class MqttNativeSource implements BellSource {
       return;
     }
     const { bellId } = parsed;
-    const base = { bellId, receivedAt, transport: 'mqtt' as const };
-    const reject = (reason: Rejection['reason'], detail: string) =>
-      handlers.rejected({ reason, detail, transport: 'mqtt', bellId, topic, at: receivedAt });
+    // No closure per message: heartbeats come by the thousand, and each function made is work for the collector.
     switch (parsed.kind) {
       case 'event': {
         const d = decodeEvent(payload);
-        if (!d.ok) return reject(d.reason, d.detail);
-        handlers.signal({ ...base, kind: 'event', ...d.value, reply: (ack) => this.sendAck(bellId, ack) });
+        if (!d.ok) return handlers.rejected({ reason: d.reason, detail: d.detail, transport: 'mqtt', bellId, topic, at: receivedAt });
+        handlers.signal({ bellId, receivedAt, transport: 'mqtt', kind: 'event', ...d.value, reply: (ack) => this.sendAck(bellId, ack) });
         return;
       }
       case 'heartbeat': {
         // An empty heartbeat is valid: every field is optional.
         const d = payload.length === 0 ? ({ ok: true, value: {} } as const) : decodeHeartbeat(payload);
-        if (!d.ok) return reject(d.reason, d.detail);
-        handlers.signal({ ...base, kind: 'heartbeat', ...d.value });
+        if (!d.ok) return handlers.rejected({ reason: d.reason, detail: d.detail, transport: 'mqtt', bellId, topic, at: receivedAt });
+        handlers.signal({ bellId, receivedAt, transport: 'mqtt', kind: 'heartbeat', ...d.value });
         return;
       }
       case 'status': {
         // An empty retained message clears the retained status; it is not a statement about the bell.
         if (payload.length === 0) return;
         const d = decodeStatus(payload);
-        if (!d.ok) return reject(d.reason, d.detail);
-        handlers.signal({ ...base, kind: 'status', online: d.value.online });
+        if (!d.ok) return handlers.rejected({ reason: d.reason, detail: d.detail, transport: 'mqtt', bellId, topic, at: receivedAt });
+        handlers.signal({ bellId, receivedAt, transport: 'mqtt', kind: 'status', online: d.value.online });
         return;
       }
       case 'ack':
