@@ -72,14 +72,14 @@ export class MqttNativeSource implements BellSource {
     switch (parsed.kind) {
       case 'event': {
         const d = decodeEvent(payload);
-        if (!d.ok) return handlers.rejected({ reason: d.reason, detail: d.detail, transport: 'mqtt', bellId, topic, at: receivedAt });
+        if (!d.ok) return this.refuse(handlers, d, bellId, topic, receivedAt);
         handlers.signal({ bellId, receivedAt, transport: 'mqtt', kind: 'event', ...d.value, reply: (ack) => this.sendAck(bellId, ack) });
         return;
       }
       case 'heartbeat': {
         // An empty heartbeat is valid: every field is optional.
         const d = payload.length === 0 ? ({ ok: true, value: {} } as const) : decodeHeartbeat(payload);
-        if (!d.ok) return handlers.rejected({ reason: d.reason, detail: d.detail, transport: 'mqtt', bellId, topic, at: receivedAt });
+        if (!d.ok) return this.refuse(handlers, d, bellId, topic, receivedAt);
         handlers.signal({ bellId, receivedAt, transport: 'mqtt', kind: 'heartbeat', ...d.value });
         return;
       }
@@ -87,13 +87,17 @@ export class MqttNativeSource implements BellSource {
         // An empty retained message clears the retained status; it is not a statement about the bell.
         if (payload.length === 0) return;
         const d = decodeStatus(payload);
-        if (!d.ok) return handlers.rejected({ reason: d.reason, detail: d.detail, transport: 'mqtt', bellId, topic, at: receivedAt });
+        if (!d.ok) return this.refuse(handlers, d, bellId, topic, receivedAt);
         handlers.signal({ bellId, receivedAt, transport: 'mqtt', kind: 'status', online: d.value.online });
         return;
       }
       case 'ack':
         return; // our own answers to bells
     }
+  }
+
+  private refuse(handlers: { rejected(r: Rejection): void }, d: Pick<Rejection, 'reason' | 'detail'>, bellId: string, topic: string, at: Date): void {
+    handlers.rejected({ reason: d.reason, detail: d.detail, transport: 'mqtt', bellId, topic, at });
   }
 
   sendAck(bellId: string, ack: Ack): void {
