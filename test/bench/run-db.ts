@@ -12,11 +12,10 @@ import { RemotePressFleet } from './press-fleet.ts';
 import { PressRun, type PressRecord } from './press-run.ts';
 import { probeSystem, type ProbeReport } from './probes.ts';
 import { threadCpuMs } from './proc.ts';
-import { countRows, login, provisionBench, smsNamesBell, startBenchSystem, tapHub } from './setup.ts';
+import { BENCH_PASSWORD, countRows, login, provisionBench, smsNamesBell, startBenchSystem, tapHub } from './setup.ts';
 import { sleep, summarize, type Summary } from './stats.ts';
 import { applyProvisioning } from '../../api/provisioning/apply.ts';
 import { seedIncidents, seedProvisioning } from './seed-incidents.ts';
-import { BENCH_PASSWORD } from './setup.ts';
 import { BenchChild } from './supervision-ipc.ts';
 import { benchTwilioEnv, notificationIdOf, notificationIndex, rows, SmsMatcher } from './twilio.ts';
 
