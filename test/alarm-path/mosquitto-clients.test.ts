@@ -20,14 +20,16 @@ describe('a press from mosquitto_pub on Mosquitto', () => {
 
   it('opens an incident and mosquitto_sub sees the bell told received', async () => {
     const stream = await (await t.login('guard')).stream();
-    const sub = spawn('mosquitto_sub', ['-h', hostname, '-p', port || '1883', '-t', `${t.topicRoot}/bells/B-0301/ack`, '-q', '1', '-C', '1', '-W', '15']);
+    // -d: its protocol trace on stdout (line-buffered), so the publish waits for the broker's SUBACK, not a guessed pause.
+    const sub = spawn('stdbuf', ['-oL', 'mosquitto_sub', '-d', '-h', hostname, '-p', port || '1883', '-t', `${t.topicRoot}/bells/B-0301/ack`, '-q', '1', '-C', '1', '-W', '15']);
     let out = '';
     sub.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    await new Promise((r) => setTimeout(r, 300)); // let the subscription settle
+    await waitFor(() => out.includes('received SUBACK'), 10_000, 'mosquitto_sub to be subscribed');
     await run('mosquitto_pub', ['-h', hostname, '-p', port || '1883', '-q', '1', '-t', `${t.topicRoot}/bells/B-0301/event`, '-m', '{"seq": 17, "type": "press", "battery": 86}']);
     const created = await stream.waitFor('incident.created', (i) => i.bellId === 'B-0301');
-    await waitFor(() => out.includes('received'), 10_000, 'mosquitto_sub to print the ack');
-    expect(JSON.parse(out.trim())).toEqual({ seq: 17, incident: created.data.id, state: 'received' });
+    const payload = () => out.split('\n').find((line) => line.startsWith('{'));
+    await waitFor(() => payload(), 10_000, 'mosquitto_sub to print the ack');
+    expect(JSON.parse(payload()!)).toEqual({ seq: 17, incident: created.data.id, state: 'received' });
     stream.close();
     sub.kill();
   });
