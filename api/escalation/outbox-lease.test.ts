@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import pino from 'pino';
 import { Counter } from 'prom-client';
 import { eq, inArray } from 'drizzle-orm';
@@ -111,6 +112,37 @@ describe.each(['pglite', 'postgres'] as const)('rows left sending, on %s', (kind
     await box.setStatus({ ...stale, id: 'ntf_in_order' }, 'sent', { providerId: 'SM-in-order' });
     expect(await statusOf('ntf_in_order')).toBe('sent');
     box.stop();
+  });
+
+  it('outboxes claiming side by side send each queued row once, oldest first, and leave a row another transaction holds', async () => {
+    await database.db.update(schema.notifications).set({ status: 'cancelled' }).where(eq(schema.notifications.status, 'queued'));
+    const ids = Array.from({ length: 45 }, (_, i) => `ntf_claim_${String(i).padStart(2, '0')}`);
+    // Created a second apart, newest first in the insert: the claim's order is the creation time's, not the rows'.
+    await database.db.insert(schema.notifications).values(ids.map((id, i) => ({
+      ...row(id, new Date(now.getTime() - (ids.length - i) * 1_000), null), status: 'queued',
+    })).reverse());
+    const sent: string[][] = [[], []];
+    const boxes = [0, 1].map((b) => outbox(false, database.db, {
+      sms: { channels: ['sms'], send: async (m) => (sent[b]!.push(m.notificationId), { ok: true, providerId: `SM-${m.notificationId}`, status: 'queued' }) },
+    }));
+    try {
+      expect(await boxes[0]!.sendBatch()).toBe(20);
+      expect(sent[0]).toEqual(ids.slice(0, 20));
+      // A row locked by another transaction (a process in the middle of its own claim) is left to it.
+      const holder = kind === 'postgres' ? new pg.Client({ connectionString: opened!.url }) : undefined;
+      await holder?.connect();
+      await holder?.query('begin');
+      await holder?.query(`select id from notifications where id = '${ids[20]}' for update`);
+      const taken = await Promise.all(boxes.map((b) => b.sendBatch()));
+      expect(taken[0]! + taken[1]!).toBe(kind === 'postgres' ? 24 : 25);
+      await holder?.query('rollback');
+      await holder?.end();
+      while ((await Promise.all(boxes.map((b) => b.sendBatch()))).some((n) => n > 0));
+      expect([...sent[0]!, ...sent[1]!].sort()).toEqual(ids);
+      expect(await statusOf(ids[44]!)).toBe('sent');
+    } finally {
+      boxes.forEach((b) => b.stop());
+    }
   });
 
   it('a send that timed out is sent again only after the provider has had time to report, and its report stops it', async () => {
