@@ -194,8 +194,6 @@ async function boot(
   const outbox = new Outbox({
     db: database.db, places, bus, logger, senders, sent: escalationMetrics.sent, tickMs: config.escalationTickMs,
     people: () => roster.people,
-    // One batch at a time: side-by-side batches on PostgreSQL starved the alarm write queue in the bench.
-    parallel: 1,
     onlyProcess: database.kind !== 'postgres',
     now,
   });

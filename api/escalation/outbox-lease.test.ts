@@ -145,6 +145,33 @@ describe.each(['pglite', 'postgres'] as const)('rows left sending, on %s', (kind
     }
   });
 
+  it('claims the next batch while the provider is still answering the last, up to 60 requests at once', async () => {
+    await database.db.update(schema.notifications).set({ status: 'cancelled' }).where(inArray(schema.notifications.status, ['queued', 'sending', 'not_configured']));
+    const ids = Array.from({ length: 100 }, (_, i) => `ntf_burst_${String(i).padStart(3, '0')}`);
+    await database.db.insert(schema.notifications).values(ids.map((id, i) => ({ ...row(id, new Date(now.getTime() - (ids.length - i) * 1_000), null), status: 'queued' })));
+    // The provider holds every request until told to answer.
+    const held: { id: string; answer: () => void }[] = [];
+    const slow: MessageSender = {
+      channels: ['sms'],
+      send: (m) => new Promise((resolve) => held.push({ id: m.notificationId, answer: () => resolve({ ok: true, providerId: `SM-${m.notificationId}`, status: 'queued' }) })),
+    };
+    const box = outbox(false, database.db, { sms: slow });
+    await box.start();
+    try {
+      await expect.poll(() => held.length).toBe(60);
+      expect(held.map((h) => h.id)).toEqual(ids.slice(0, 60));
+      // Answers free room for the rest; every row is sent once.
+      for (let answered = 0; answered < ids.length; answered++) {
+        await expect.poll(() => held.length).toBeGreaterThan(answered);
+        held[answered]!.answer();
+      }
+      expect(held.map((h) => h.id)).toEqual(ids);
+      await expect.poll(() => statusOf(ids.at(-1)!)).toBe('sent');
+    } finally {
+      box.stop();
+    }
+  });
+
   it('a send that timed out is sent again only after the provider has had time to report, and its report stops it', async () => {
     const sends: string[] = [];
     const timingOut: MessageSender = {

@@ -1,6 +1,7 @@
 /**
  * Where the time goes inside the system under test, without changing what it does: the escalation engine's
- * batches (`claimAndRun`, one transaction each) and the outbox's batches (`sendBatch`) are timed by wrapping them
+ * batches (`claimAndRun`, one transaction each) and the outbox's claims (`claimBatch`, one statement each; the sends
+ * it starts run on after it) are timed by wrapping them
  * on the instance (a measuring hook: the methods are called as before), and the
  * core's write queue and the pg pool's queue are sampled every 50 ms.
  */
@@ -8,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { System } from '../../api/system.ts';
 
 export interface BusyReport {
-  /** Calls, what they returned in total (steps handled / rows sent; a failed call returns nothing), time inside them, the longest. */
+  /** Calls, what they took in total (steps handled / rows claimed; a failed call takes nothing), time inside them, the longest. */
   calls: number;
   items: number;
   busyMs: number;
@@ -33,19 +34,19 @@ export interface ProbeReport {
 type Wrappable = { [k: string]: unknown };
 
 /** Times every call of `method` on this instance until `stop`, which returns a snapshot (calls still running count as busy so far). */
-function timeCalls(target: object, method: 'claimAndRun' | 'sendBatch'): { stop(): BusyReport } {
+function timeCalls<R>(target: object, method: 'claimAndRun' | 'claimBatch', count: (result: R) => number): { stop(): BusyReport } {
   const obj = target as Wrappable;
-  const original = obj[method] as (...args: unknown[]) => Promise<number>;
+  const original = obj[method] as (...args: unknown[]) => Promise<R>;
   const report: BusyReport = { calls: 0, items: 0, busyMs: 0, maxMs: 0, failed: 0, firstError: undefined };
   const running = new Set<number>();
   let stopped = false;
-  obj[method] = async function timed(...args: unknown[]): Promise<number> {
+  obj[method] = async function timed(...args: unknown[]): Promise<R> {
     const t = performance.now();
     running.add(t);
     try {
-      const n = await original.apply(target, args);
-      if (!stopped) report.items += n;
-      return n;
+      const result = await original.apply(target, args);
+      if (!stopped) report.items += count(result);
+      return result;
     } catch (err) {
       if (!stopped) {
         report.failed++;
@@ -79,8 +80,8 @@ function timeCalls(target: object, method: 'claimAndRun' | 'sendBatch'): { stop(
 
 export function probeSystem(system: System): { stop(): ProbeReport } {
   // One claimAndRun is one engine transaction: up to 50 due steps claimed, decided, fired or skipped.
-  const engine = timeCalls(system.escalation, 'claimAndRun');
-  const outbox = timeCalls(system.outbox, 'sendBatch');
+  const engine = timeCalls(system.escalation, 'claimAndRun', (n: number) => n);
+  const outbox = timeCalls(system.outbox, 'claimBatch', (b: { claimed: number }) => b.claimed);
   const pool = (system.database.db as unknown as { $client?: { waitingCount?: number; options?: { max?: number } } }).$client;
   const started = performance.now();
   let peakPendingWrites = 0;
@@ -112,7 +113,7 @@ export function formatProbes(p: ProbeReport): string {
   const failed = (b: BusyReport) => (b.failed > 0 ? `, ${b.failed} failed ("${b.firstError}")` : '');
   return [
     `escalation engine ${e.calls} claims (transactions), ${e.items} steps, inside them ${(e.busyMs / 1000).toFixed(1)} s (${pct(e.busyMs)} of the time), longest ${Math.round(e.maxMs)} ms${failed(e)};`,
-    `outbox ${o.calls} batches, ${o.items} sends, busy ${(o.busyMs / 1000).toFixed(1)} s (${pct(o.busyMs)}), longest batch ${Math.round(o.maxMs)} ms${failed(o)};`,
+    `outbox ${o.calls} claims (one statement each, the sends run on after them), ${o.items} rows, claiming ${(o.busyMs / 1000).toFixed(1)} s (${pct(o.busyMs)}), longest claim ${Math.round(o.maxMs)} ms${failed(o)};`,
     `write queue at most ${p.peakPendingWrites} events;`,
     p.poolSize === undefined ? 'one PGlite connection' : `pg pool (${p.poolSize}) at most ${p.peakPoolWaiting} queries waiting`,
   ].join(' ');
