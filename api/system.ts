@@ -206,7 +206,7 @@ async function boot(
   });
   const firstAlert = new FirstAlert({ places, roster, outbox, logger, bus, now });
   const maintenance = new MaintenanceAlerts({
-    directory, places, people: () => roster.people, sms: () => senders.sms, logger: logger.child({ part: 'maintenance' }),
+    directory, places, people: () => roster.people, sms: () => senders.sms, smsExpected: config.twilio !== undefined, logger: logger.child({ part: 'maintenance' }),
     sent: new Counter({ name: 'guardbell_maintenance_alerts_total', help: 'Maintenance SMS to site admins, by result.', labelNames: ['result'], registers: [registry] }),
     digestMs: config.maintenanceDigestMs,
   });

@@ -21,6 +21,12 @@ export interface MaintenanceAlertDeps {
   people: () => PersonRow[];
   /** The SMS sender, once configured (Twilio); without it the alert is logged and stays on the health board. */
   sms: () => MessageSender | undefined;
+  /**
+   * Twilio is configured: a sender not there yet is on its way (it is made once the HTTP port, and so the callback
+   * URL, is known), and a batch waits for it rather than being dropped as not configured. The first sweep at start,
+   * which finds every bell that stayed silent while the process was down, comes before that.
+   */
+  smsExpected?: boolean;
   logger: Logger;
   sent: Counter<'result'>;
   /** How long changes of one site are gathered into one message. */
@@ -28,6 +34,8 @@ export interface MaintenanceAlertDeps {
 }
 
 const RETRIES = 3;
+/** How often a batch looks again for an SMS sender that is configured but not made yet (see `smsExpected`). */
+const SENDER_WAIT_MS = 200;
 /** Bells claimed in one transaction. */
 const CLAIM_BATCH = 500;
 
@@ -103,11 +111,18 @@ export class MaintenanceAlerts {
     clearTimeout(this.timers.get(siteId));
     this.timers.delete(siteId);
     const changes = this.pending.get(siteId) ?? [];
-    this.pending.delete(siteId);
     if (changes.length === 0) return;
+    const sms = this.deps.sms();
+    if (!sms && this.deps.smsExpected) {
+      if (this.stopped) return;
+      const timer = setTimeout(() => void this.flush(siteId), SENDER_WAIT_MS);
+      timer.unref();
+      this.timers.set(siteId, timer);
+      return;
+    }
+    this.pending.delete(siteId);
     const siteName = this.deps.places.site(siteId)?.name ?? siteId;
     const admins = siteAdmins(this.deps.people(), siteId).filter((p) => p.phone);
-    const sms = this.deps.sms();
     this.deps.logger.info({ siteId, changes, admins: admins.map((a) => a.id) }, 'maintenance alert');
     if (!sms || admins.length === 0) {
       this.deps.sent.inc({ result: sms ? 'no_admin' : 'not_configured' });
