@@ -207,6 +207,43 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
     await setPolicy(FAST_POLICY);
   });
 
+  it('steps of several incidents due together are fired in one claim of a few statements, not some per incident', async () => {
+    await setPolicy(FAST_POLICY);
+    clock.set(new Date(), { allowBackwards: true });
+    const ids: string[] = [];
+    for (const counterId of ['passport-3', 'welfare-1', 'passport-3', 'welfare-1']) {
+      const r = await manager.post('/api/v1/incidents', { counterId, violence: false });
+      expect(r.status).toBe(201);
+      ids.push(r.body.id);
+    }
+    // Statements sent inside each engine transaction from here on.
+    const db = t.system.database.db as unknown as { transaction: (run: (tx: object) => Promise<unknown>) => Promise<unknown> };
+    const transaction = db.transaction;
+    const perTransaction: number[] = [];
+    db.transaction = (run) => transaction.call(db, (tx) => {
+      const i = perTransaction.push(0) - 1;
+      return run(new Proxy(tx, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver) as unknown;
+          if (typeof value !== 'function' || !['select', 'insert', 'update', 'delete', 'execute'].includes(String(key))) return value;
+          return (...args: unknown[]) => (perTransaction[i]!++, (value as (...a: unknown[]) => unknown).apply(target, args));
+        },
+      }));
+    });
+    try {
+      const opened = Math.max(...(await Promise.all(ids.map(async (id) => Date.parse((await detail(id)).openedAt)))));
+      clock.set(new Date(opened + 1_000));
+      await t.system.escalation.runDue();
+      type Step = { stepId: string; status: string };
+      for (const id of ids) expect(((await detail(id)).escalation as Step[]).find((s) => s.stepId === 'unack_1s')?.status).toBe('fired');
+      // One claim of four incidents: the claim, three reads, the notifications, the timeline entries, the steps.
+      expect(Math.max(...perTransaction)).toBeLessThanOrEqual(7);
+    } finally {
+      db.transaction = transaction;
+      for (const id of ids) await finish(id);
+    }
+  });
+
   it('Twilio unreachable: notifications wait in the outbox, shown as not delivered, and go out when it answers', async () => {
     await fake.setUnreachable(true);
     const bell = await t.bell('B-0301');
