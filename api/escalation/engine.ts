@@ -329,8 +329,7 @@ export class EscalationEngine {
       .limit(50)
       .for('update', { skipLocked: true });
     if (due.length === 0) return 0;
-    const byIncident = new Map<string, typeof due>();
-    for (const d of due) byIncident.set(d.incidentId, [...(byIncident.get(d.incidentId) ?? []), d]);
+    const byIncident = groupBy(due, (d) => d.incidentId);
     const ids = [...byIncident.keys()];
     const rows = new Map((await tx.select().from(incidents).where(inArray(incidents.id, ids))).map((r) => [r.id, r]));
     const entriesOf = groupBy(
