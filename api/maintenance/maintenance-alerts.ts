@@ -101,9 +101,13 @@ export class MaintenanceAlerts {
     list.push({ bellId: bell.id, counterName, ...diff });
     this.pending.set(bell.siteId, list);
     if (this.timers.has(bell.siteId)) return;
-    const timer = setTimeout(() => void this.flush(bell.siteId), this.deps.digestMs ?? 30_000);
+    this.flushIn(bell.siteId, this.deps.digestMs ?? 30_000);
+  }
+
+  private flushIn(siteId: string, ms: number): void {
+    const timer = setTimeout(() => void this.flush(siteId), ms);
     timer.unref();
-    this.timers.set(bell.siteId, timer);
+    this.timers.set(siteId, timer);
   }
 
   /** Sends a site's gathered changes now (also for tests). */
@@ -114,10 +118,7 @@ export class MaintenanceAlerts {
     if (changes.length === 0) return;
     const sms = this.deps.sms();
     if (!sms && this.deps.smsExpected) {
-      if (this.stopped) return;
-      const timer = setTimeout(() => void this.flush(siteId), SENDER_WAIT_MS);
-      timer.unref();
-      this.timers.set(siteId, timer);
+      if (!this.stopped) this.flushIn(siteId, SENDER_WAIT_MS);
       return;
     }
     this.pending.delete(siteId);
