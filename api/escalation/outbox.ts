@@ -4,7 +4,7 @@
  * Without a sender for a channel (Twilio not configured) a row stays as `not_configured`: shown on the
  * console as NOT DELIVERED, never dropped.
  */
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { ulid } from '../ids.ts';
 import type { Counter } from 'prom-client';
@@ -148,7 +148,7 @@ export class Outbox {
    */
   private async tidyAfterLastRun(retryMs: number): Promise<void> {
     try {
-      if (this.configured()) await this.deps.db.update(notifications).set({ status: 'queued' }).where(eq(notifications.status, 'not_configured'));
+      if (this.configured()) await this.deps.db.update(notifications).set({ status: 'queued' }).where(this.lockedInIdOrder(eq(notifications.status, 'not_configured')));
       await this.reclaimAbandoned(this.deps.onlyProcess ? 0 : SENDING_LEASE_MS);
       this.lastReclaimAt = this.now().getTime();
     } catch (err) {
@@ -168,7 +168,7 @@ export class Outbox {
     const rows = await this.deps.db
       .update(notifications)
       .set({ status: 'queued', nextAttemptAt: this.now() })
-      .where(and(eq(notifications.status, 'sending'), isNull(notifications.providerId), lte(notifications.updatedAt, before)))
+      .where(this.lockedInIdOrder(and(eq(notifications.status, 'sending'), isNull(notifications.providerId), lte(notifications.updatedAt, before))))
       .returning({ id: notifications.id });
     if (rows.length > 0) this.deps.logger.warn({ count: rows.length }, 'notifications abandoned mid-send by a stopped process are queued again');
     return rows.length;
@@ -274,8 +274,10 @@ export class Outbox {
     const sent = Promise.all(claimed.map((row) => {
       const incident = records.get(row.incidentId);
       if (!incident) return undefined;
-      return this.deliver(row, incident, everyone, (status, extra) => this.setStatus(row, status, extra))
-        .catch((err: unknown) => this.deps.logger.error({ err, id: row.id }, 'sending failed'));
+      // The outcome is kept while the database is away: lost, the row would wait out its lease and be sent again.
+      const apply: ApplyStatus = (status, extra) =>
+        this.whileAway.write(`outcome of sending ${row.id}`, () => this.setStatus(row, status, extra));
+      return this.deliver(row, incident, everyone, apply).catch((err: unknown) => this.deps.logger.error({ err, id: row.id }, 'sending failed'));
     })).then(() => undefined);
     return { claimed: claimed.length, sent };
   }
@@ -398,7 +400,7 @@ export class Outbox {
       .update(notifications)
       .set({ status: sql`v.status`, updatedAt: this.now(), lastError: sql`coalesce(v.last_error, ${notifications.lastError})` })
       .from(sql`(values ${values}) as v(id, status, rank, last_error)`)
-      .where(and(sql`${notifications.id} = v.id`, sql`${rankOf(notifications.status)} <= v.rank`))
+      .where(and(this.lockedInIdOrder(inArray(notifications.id, rows.map((r) => r.id))), sql`${notifications.id} = v.id`, sql`${rankOf(notifications.status)} <= v.rank`))
       .returning()) as unknown as NotificationRow[];
     await Promise.all(updated.map((row) => this.changed(row)));
     const changed = new Set(updated.map((row) => row.id));
@@ -439,10 +441,21 @@ export class Outbox {
         providerId: sql`v.provider_id`, attempts: sql`v.attempts`, lastError: null, updatedAt: this.now(),
       })
       .from(sql`(values ${values}) as v(id, provider_id, attempts)`)
-      .where(sql`${notifications.id} = v.id`)
+      .where(and(this.lockedInIdOrder(inArray(notifications.id, outcomes.map((o) => o.id))), sql`${notifications.id} = v.id`))
       .returning()) as unknown as NotificationRow[];
     await Promise.all(updated.filter((row) => row.status === 'sent').map((row) => this.changed(row)));
     return outcomes.map(() => undefined);
+  }
+
+  /**
+   * The condition of an update of many notifications that first locks its rows in id order. Taken in the join's order,
+   * two such updates (the provider's reports and our own `sent` outcomes, in one process or in several) could each
+   * hold a row the other waited for, and PostgreSQL failed one of them (`deadlock detected`, seen in the chaos run
+   * with two processes). Locked in one order, the second waits for the first instead.
+   */
+  private lockedInIdOrder(where: SQL | undefined): SQL {
+    const inOrder = this.deps.db.select({ id: notifications.id }).from(notifications).where(where).orderBy(asc(notifications.id)).for('update');
+    return sql`${notifications.id} = any(array(${inOrder}))`;
   }
 
   /** A stored status change: consoles are told, and an SMS that did not arrive falls over to a call. */
