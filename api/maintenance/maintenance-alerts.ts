@@ -33,6 +33,8 @@ export interface MaintenanceAlertDeps {
   digestMs?: number;
 }
 
+/** Maintenance notices have no notification row: their provider callbacks name them by this prefix. */
+export const MAINTENANCE_SMS_PREFIX = 'mnt_';
 const RETRIES = 3;
 /** How often a batch looks again for an SMS sender that is configured but not made yet (see `smsExpected`). */
 const SENDER_WAIT_MS = 200;
@@ -135,7 +137,7 @@ export class MaintenanceAlerts {
   private async sendTo(sms: MessageSender, admin: PersonRow, text: string): Promise<void> {
     for (let attempt = 1; attempt <= RETRIES; attempt++) {
       const outcome = await sms
-        .send({ notificationId: `mnt_${ulid()}`, channel: 'sms', to: admin.phone!, language: admin.language === 'en' ? 'en' : 'ko', text, mode: 'live', isPolice: false, gatherAck: false })
+        .send({ notificationId: `${MAINTENANCE_SMS_PREFIX}${ulid()}`, channel: 'sms', to: admin.phone!, language: admin.language === 'en' ? 'en' : 'ko', text, mode: 'live', isPolice: false, gatherAck: false })
         .catch((err: unknown) => ({ ok: false as const, retryable: true, error: (err as Error).message }));
       if (outcome.ok) {
         this.deps.sent.inc({ result: 'sent' });

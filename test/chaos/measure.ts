@@ -23,6 +23,8 @@ export interface FaultResult {
   smsDuplicates: number;
   /** SMS sent for a notification that was never stored (a first alert from memory whose incident another process stored). */
   smsUnstored: number;
+  /** The bells' maintenance notices among the SMS (no notification row; not judged). */
+  smsMaintenance: number;
   /** From the mend until every press sent before it was received. */
   recoverMs: number | null;
   lost: boolean;
@@ -111,6 +113,7 @@ export async function runFault(rig: Rig, fault: Fault, t: PhaseTiming): Promise<
     smsSent,
     smsDuplicates: sms.again,
     smsUnstored: sms.unstored,
+    smsMaintenance: sms.maintenance,
     recoverMs: Number.isFinite(lastBeforeHeal) ? lastBeforeHeal - healedAt : null,
     lost: false,
     ...judged?.figures,
@@ -154,7 +157,7 @@ export function formatResult(r: FaultResult): string {
     `${r.lost ? 'LOSS' : 'ok  '} ${r.fault} (${r.holdMs / 1000} s): sent ${r.sent}, received ${r.received}, stored ${r.stored} ` +
     `(more than once ${r.storedMoreThanOnce}, received but not stored ${r.receivedNotStored}, never received ${r.neverReceived}), ` +
     `rung on every console ${r.rungOnEveryConsole}/${r.pressedBells} (on one at least ${r.rungOnSomeConsole}), ` +
-    `SMS ${r.smsSent} (sent again ${r.smsDuplicates}, not stored ${r.smsUnstored}), recovered in ${r.recoverMs === null ? 'never' : `${(r.recoverMs / 1000).toFixed(1)} s`}` +
+    `SMS ${r.smsSent} (sent again ${r.smsDuplicates}, not stored ${r.smsUnstored}, maintenance ${r.smsMaintenance}), recovered in ${r.recoverMs === null ? 'never' : `${(r.recoverMs / 1000).toFixed(1)} s`}` +
     faultFigures(r)
   );
 }

@@ -22,6 +22,7 @@ import { waitFor } from '../support/wait.ts';
 import { BrokerProcess } from './broker-process.ts';
 import { FaultProxy } from '../support/fault-proxy.ts';
 import { steppableClockEnv } from '../support/faketime.ts';
+import { MAINTENANCE_SMS_PREFIX } from '../../api/maintenance/maintenance-alerts.ts';
 import type { FleetCommand, FleetReport } from './fleet-child.ts';
 
 export const TOPIC_ROOT = 'guardbell/v1';
@@ -186,7 +187,9 @@ export class Rig {
   async startSystem(i: number): Promise<void> {
     this.consoles[i]?.close();
     // Generous: applying the provisioning file hashes every password at scrypt cost, minutes on a loaded machine.
-    this.systems[i] = await ChildSystem.start(this.env(), 300_000);
+    const t0 = performance.now();
+    this.systems[i] = await ChildSystem.start({ ...this.env(), ...(process.env.CHAOS_LOG_LEVEL ? { LOG_LEVEL: process.env.CHAOS_LOG_LEVEL } : {}) }, 300_000);
+    const startedMs = performance.now() - t0;
     this.rung[i] ??= new Set();
     const guard = await ApiClient.login(this.systems[i].url, 'guard', PASSWORD);
     const stream = await guard.stream();
@@ -200,6 +203,7 @@ export class Rig {
     const open = await guard.get<{ items: { bellId: string | null }[] }>('/api/v1/incidents?status=open');
     for (const incident of open.body.items) if (incident.bellId) seen.add(incident.bellId);
     this.consoles[i] = stream;
+    this.opts.log?.(`Guardbell process ${i} started in ${(startedMs / 1000).toFixed(1)} s, its console open ${((performance.now() - t0 - startedMs) / 1000).toFixed(1)} s later`);
   }
 
   private async startFleet(): Promise<void> {
@@ -318,13 +322,15 @@ export class Rig {
 
   /**
    * Of these SMS requests at the fake Twilio, each naming its notification in the status callback URL: how many were
-   * sent again for a notification already sent, and how many name a notification that was never stored.
+   * sent again for a notification already sent, how many name a notification that was never stored, and how many were
+   * the bells' maintenance notices (`mnt_…`, which have no notification row and are counted apart).
    */
-  async smsOf(requests: readonly { statusCallback?: string | undefined }[]): Promise<{ again: number; unstored: number }> {
-    const ids = requests.map((r) => new URL(r.statusCallback ?? 'http://x/').searchParams.get('n') ?? '');
+  async smsOf(requests: readonly { statusCallback?: string | undefined }[]): Promise<{ again: number; unstored: number; maintenance: number }> {
+    const all = requests.map((r) => new URL(r.statusCallback ?? 'http://x/').searchParams.get('n') ?? '');
+    const ids = all.filter((id) => !id.startsWith(MAINTENANCE_SMS_PREFIX));
     const distinct = [...new Set(ids)];
     const stored = new Set((await this.read<{ id: string }>(`select id from notifications where id = any($1)`, [distinct])).map((r) => r.id));
-    return { again: ids.length - distinct.length, unstored: ids.filter((id) => !stored.has(id)).length };
+    return { again: ids.length - distinct.length, unstored: ids.filter((id) => !stored.has(id)).length, maintenance: all.length - ids.length };
   }
 
   /** The Guardbell processes' own logs (LOG_LEVEL warn), for the report of a run that lost something. */
