@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, inArray } from 'drizzle-orm';
+import { testHasher, testProvisioning } from '../../test/support/fixtures.ts';
+import { openStoreDatabase, type StoreDatabase } from '../../test/support/store-database.ts';
+import { schema } from '../store/index.ts';
+import { applyProvisioning } from './apply.ts';
+import type { ProvisioningDocument } from './document.ts';
+
+/** The test document with `n` more bells at one counter. */
+function withBells(n: number): ProvisioningDocument {
+  const doc = testProvisioning();
+  doc.sites[0]!.bells.push(...Array.from({ length: n }, (_, i) => ({ id: `MANY-${String(i).padStart(4, '0')}`, counterId: 'passport-3', adapter: 'native' as const })));
+  return doc;
+}
+
+describe.each(['pglite', 'postgres'] as const)('a provisioning file of many bells, on %s', (kind) => {
+  let opened: StoreDatabase;
+  /** Statements run inside each transaction the next application opens. */
+  let perTransaction: number[] = [];
+  beforeAll(async () => {
+    opened = await openStoreDatabase(kind);
+    const db = opened.database.db as unknown as { transaction: (run: (tx: object) => Promise<unknown>) => Promise<unknown> };
+    const transaction = db.transaction;
+    db.transaction = (run) => transaction.call(db, (tx) => {
+      const i = perTransaction.push(0) - 1;
+      return run(new Proxy(tx, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver) as unknown;
+          if (typeof value !== 'function' || !['select', 'insert', 'update', 'delete', 'execute'].includes(String(key))) return value;
+          return (...args: unknown[]) => (perTransaction[i]!++, (value as (...a: unknown[]) => unknown).apply(target, args));
+        },
+      }));
+    });
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+
+  const apply = async (doc: ProvisioningDocument) => {
+    perTransaction = [];
+    const summary = await applyProvisioning(opened.database.db, doc, { hasher: testHasher });
+    return { summary, statements: perTransaction.reduce((a, b) => a + b, 0) };
+  };
+
+  it('creates 1,200 bells in a few statements, not one or two per bell, and a second application changes nothing', async () => {
+    const first = await apply(withBells(1_200));
+    // The store opens with the test document applied: its 2 sites, 3 counters, 4 bells and 9 people are there.
+    expect(first.summary).toEqual({ created: 1_200, updated: 0, unchanged: 2 + 3 + 4 + 9 });
+    expect(await opened.database.db.$count(schema.bells)).toBe(1_204);
+    // Reads of what exists (sites, counters, bells, people), the inserts in chunks of 500, the audit entries.
+    expect(first.statements).toBeLessThan(30);
+
+    const again = await apply(withBells(1_200));
+    expect(again.summary).toEqual({ created: 0, updated: 0, unchanged: 2 + 3 + 1_204 + 9 });
+    expect(again.statements).toBeLessThan(15);
+  });
+
+  it('updates only the bells that changed, and records each change for the audit log', async () => {
+    const doc = withBells(1_200);
+    const bells = doc.sites[0]!.bells;
+    bells.find((b) => b.id === 'MANY-0007')!.counterId = 'welfare-1';
+    bells.find((b) => b.id === 'MANY-1100')!.heartbeatSeconds = 120;
+    bells.push({ id: 'MANY-NEW', counterId: 'welfare-1', adapter: 'native' });
+    const { summary } = await apply(doc);
+    expect(summary).toEqual({ created: 1, updated: 2, unchanged: 2 + 3 + 1_204 - 2 + 9 });
+    const rows = await opened.database.db.select().from(schema.bells).where(inArray(schema.bells.id, ['MANY-0007', 'MANY-1100', 'MANY-NEW', 'MANY-0008']));
+    expect(Object.fromEntries(rows.map((r) => [r.id, [r.counterId, r.heartbeatSeconds]]))).toEqual({
+      'MANY-0007': ['welfare-1', 60], 'MANY-0008': ['passport-3', 60], 'MANY-1100': ['passport-3', 120], 'MANY-NEW': ['welfare-1', 60],
+    });
+    const audit = await opened.database.db.select().from(schema.auditLog).where(and(eq(schema.auditLog.recordType, 'bell'), eq(schema.auditLog.action, 'update')));
+    expect(audit.map((a) => [a.recordId, (a.detail as { fields: string[] }).fields])).toEqual([['MANY-0007', ['counterId']], ['MANY-1100', ['heartbeatSeconds']]]);
+  });
+});
