@@ -99,8 +99,11 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
   };
   const startAll = async (components: Component[]) => {
     for (const c of components) {
+      const t0 = performance.now();
       await c.start?.();
       started.push(c);
+      // Where a slow start went (a restart beside a busy process took minutes once).
+      if (c.start) logger.debug({ component: c.name, ms: Math.round(performance.now() - t0) }, 'component started');
     }
   };
   try {
@@ -151,16 +154,19 @@ async function boot(
   const directory = new DirectoryStore(database.db);
   const incidents = new IncidentStore(database.db, database.inEngine, database.alarmDb);
   const hasher = new PasswordHasher({ log2N: config.passwordHashLog2N });
+  let t0 = performance.now();
   const generatedAdminPassword = await ensureAdmin(database, config.adminPassword, hasher);
+  logger.debug({ ms: Math.round(performance.now() - t0) }, 'admin account checked');
   // Bells without an MQTT password are issued one (shown once, by the caller), except in a lab that lets them in anonymously.
   const issueCredentials = !config.mqttAllowAnonymous;
   const issuedCredentials: IssuedCredentials = {};
   if (config.provisionFile) {
+    t0 = performance.now();
     const text = await readFile(config.provisionFile, 'utf8');
     const result = await provisionFromText(database.db, text, config.provisionFile, { hasher, actorId: 'system', issueCredentials });
     mergeIssued(issuedCredentials, result.summary?.credentials);
     if (!result.ok) throw new StartError(`${config.provisionFile} was not applied:\n${formatProblems(result.problems)}`);
-    logger.info({ file: config.provisionFile, ...result.summary }, 'provisioning file applied');
+    logger.info({ file: config.provisionFile, ...result.summary, ms: Math.round(performance.now() - t0) }, 'provisioning file applied');
   }
   let seededDemo = false;
   let demoLogins: DemoLogin[] = [];
