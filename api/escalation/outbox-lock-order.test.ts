@@ -47,42 +47,38 @@ describe('updates of many notifications on PostgreSQL', () => {
       `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and application_name <> 'lock-order-test'`,
     )).rows[0]!.n > 0;
 
-  it('our own outcomes, written together, take their rows in id order: a session holding one and then updating another is not deadlocked', async () => {
-    const a = row('ntf_order_a');
-    const b = row('ntf_order_b');
-    // Stored second first, so a scan in stored order meets it first too.
-    await opened.database.db.insert(schema.notifications).values([b, a]);
-    // Another writer (a provider's report in another process, say) holds the first row and will want the second.
+  /**
+   * Rows `first` and `second` stored second first (so a scan in stored order meets it first too); another session (a
+   * provider's report in another process, say) holds `first`, `write` updates both listed second first, and once it
+   * waits the other session updates `second`. Taken in the list's order, the write would hold `second` while it waits
+   * for `first`: deadlocked, PostgreSQL fails one of the two after deadlock_timeout (1 s). In id order, `second` is free.
+   */
+  const crossing = async (first: NotificationRow, second: NotificationRow, write: () => Promise<unknown>) => {
+    await opened.database.db.insert(schema.notifications).values([second, first]);
     await other.query('begin');
-    await other.query(`select id from notifications where id = $1 for update`, [a.id]);
-    const box = outbox();
-    // Listed second first: taken in the list's order, the batch would hold b while it waits for a.
-    const written = Promise.all([
-      box.setStatus(b, 'sent', { providerId: 'SM_b', attempts: 1, lastError: null }),
-      box.setStatus(a, 'sent', { providerId: 'SM_a', attempts: 1, lastError: null }),
-    ]);
+    await other.query(`select id from notifications where id = $1 for update`, [first.id]);
+    const written = write();
     await waitFor(waitingOnALock, 5_000, 'the batch to wait for the held row');
-    // Deadlocked, PostgreSQL fails one of the two after deadlock_timeout (1 s); in order, b is free.
-    await other.query(`update notifications set last_error = 'touched' where id = $1`, [b.id]);
+    await other.query(`update notifications set last_error = 'touched' where id = $1`, [second.id]);
     await other.query('commit');
     await written;
-    const rows = await opened.database.db.select().from(schema.notifications).where(inArray(schema.notifications.id, [a.id, b.id]));
+    return opened.database.db.select().from(schema.notifications).where(inArray(schema.notifications.id, [first.id, second.id]));
+  };
+
+  it('our own outcomes, written together, take their rows in id order: a session holding one and then updating another is not deadlocked', async () => {
+    const [a, b] = [row('ntf_order_a'), row('ntf_order_b')];
+    const box = outbox();
+    const rows = await crossing(a, b, () => Promise.all([
+      box.setStatus(b, 'sent', { providerId: 'SM_b', attempts: 1, lastError: null }),
+      box.setStatus(a, 'sent', { providerId: 'SM_a', attempts: 1, lastError: null }),
+    ]));
     expect(rows.map((r) => [r.id, r.status, r.providerId]).sort()).toEqual([[a.id, 'sent', 'SM_a'], [b.id, 'sent', 'SM_b']]);
   });
 
   it('provider reports, written together, take their rows in id order too', async () => {
-    const c = row('ntf_order_c');
-    const d = row('ntf_order_d');
-    await opened.database.db.insert(schema.notifications).values([d, c]);
-    await other.query('begin');
-    await other.query(`select id from notifications where id = $1 for update`, [c.id]);
+    const [c, d] = [row('ntf_order_c'), row('ntf_order_d')];
     const box = outbox();
-    const written = Promise.all([box.takeReport({ id: d.id }, 'delivered'), box.takeReport({ id: c.id }, 'delivered')]);
-    await waitFor(waitingOnALock, 5_000, 'the batch to wait for the held row');
-    await other.query(`update notifications set last_error = 'touched' where id = $1`, [d.id]);
-    await other.query('commit');
-    await written;
-    const rows = await opened.database.db.select().from(schema.notifications).where(inArray(schema.notifications.id, [c.id, d.id]));
+    const rows = await crossing(c, d, () => Promise.all([box.takeReport({ id: d.id }, 'delivered'), box.takeReport({ id: c.id }, 'delivered')]));
     expect(rows.map((r) => [r.id, r.status]).sort()).toEqual([[c.id, 'delivered'], [d.id, 'delivered']]);
     // Written at the first try: a deadlock would have failed it and left it to be tried again.
     expect(logged).toEqual([]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
 import { testHasher, testProvisioning } from '../../test/support/fixtures.ts';
 import { openStoreDatabase, type StoreDatabase } from '../../test/support/store-database.ts';
+import { countTransactionStatements } from '../../test/support/transaction-statements.ts';
 import { schema } from '../store/index.ts';
 import { applyProvisioning } from './apply.ts';
 import type { ProvisioningDocument } from './document.ts';
@@ -15,31 +16,21 @@ function withBells(n: number): ProvisioningDocument {
 
 describe.each(['pglite', 'postgres'] as const)('a provisioning file of many bells, on %s', (kind) => {
   let opened: StoreDatabase;
-  /** Statements run inside each transaction the next application opens. */
-  let perTransaction: number[] = [];
+  /** Statements run inside each transaction. */
+  let counted: ReturnType<typeof countTransactionStatements>;
   beforeAll(async () => {
     opened = await openStoreDatabase(kind);
-    const db = opened.database.db as unknown as { transaction: (run: (tx: object) => Promise<unknown>) => Promise<unknown> };
-    const transaction = db.transaction;
-    db.transaction = (run) => transaction.call(db, (tx) => {
-      const i = perTransaction.push(0) - 1;
-      return run(new Proxy(tx, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver) as unknown;
-          if (typeof value !== 'function' || !['select', 'insert', 'update', 'delete', 'execute'].includes(String(key))) return value;
-          return (...args: unknown[]) => (perTransaction[i]!++, (value as (...a: unknown[]) => unknown).apply(target, args));
-        },
-      }));
-    });
+    counted = countTransactionStatements(opened.database.db);
   });
   afterAll(async () => {
+    counted?.restore();
     await opened?.close();
   });
 
   const apply = async (doc: ProvisioningDocument) => {
-    perTransaction = [];
+    const before = counted.perTransaction.length;
     const summary = await applyProvisioning(opened.database.db, doc, { hasher: testHasher });
-    return { summary, statements: perTransaction.reduce((a, b) => a + b, 0) };
+    return { summary, statements: counted.perTransaction.slice(before).reduce((a, b) => a + b, 0) };
   };
 
   it('creates 1,200 bells in a few statements, not one or two per bell, and a second application changes nothing', async () => {

@@ -4,6 +4,7 @@ import type { ApiClient } from '../support/http.ts';
 import type { FakeTwilio } from '../support/fake-twilio.ts';
 import type { TestSystem } from '../support/system.ts';
 import { sleep, waitFor } from '../support/wait.ts';
+import { countTransactionStatements } from '../support/transaction-statements.ts';
 import { callsTo, FAST_POLICY, PHONES, smsTo, startWithTwilio, STOPPABLE_LAST_UNACK_MS, STOPPABLE_POLICY } from './support.ts';
 import type { EscalationPolicy } from '../../api/domain/index.ts';
 import { ManualClock } from '../../api/escalation/index.ts';
@@ -217,19 +218,7 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
       ids.push(r.body.id);
     }
     // Statements sent inside each engine transaction from here on.
-    const db = t.system.database.db as unknown as { transaction: (run: (tx: object) => Promise<unknown>) => Promise<unknown> };
-    const transaction = db.transaction;
-    const perTransaction: number[] = [];
-    db.transaction = (run) => transaction.call(db, (tx) => {
-      const i = perTransaction.push(0) - 1;
-      return run(new Proxy(tx, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver) as unknown;
-          if (typeof value !== 'function' || !['select', 'insert', 'update', 'delete', 'execute'].includes(String(key))) return value;
-          return (...args: unknown[]) => (perTransaction[i]!++, (value as (...a: unknown[]) => unknown).apply(target, args));
-        },
-      }));
-    });
+    const { perTransaction, restore } = countTransactionStatements(t.system.database.db);
     try {
       const opened = Math.max(...(await Promise.all(ids.map(async (id) => Date.parse((await detail(id)).openedAt)))));
       clock.set(new Date(opened + 1_000));
@@ -239,7 +228,7 @@ describe('escalation by the clock, through the real twilio library and a fake Tw
       // One claim of four incidents: the claim, three reads, the notifications, the timeline entries, the steps.
       expect(Math.max(...perTransaction)).toBeLessThanOrEqual(7);
     } finally {
-      db.transaction = transaction;
+      restore();
       for (const id of ids) await finish(id);
     }
   });
