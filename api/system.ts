@@ -321,6 +321,7 @@ async function boot(
     { name: 'roster', start: () => roster.start(), stop: () => roster.stop() },
     { name: 'maintenance alerts', stop: () => maintenance.stop() },
     { name: 'bell supervisor', start: () => supervisor.start(), stop: () => supervisor.stop() },
+    { name: 'first alert', stop: () => firstAlert.stop() },
     { name: 'alarm core', start: () => core.start(), stop: () => core.stop() },
     ...(deviceAuth ? [{ name: 'device credentials', start: () => deviceAuth.start(), stop: () => deviceAuth.stop() }, brokerComponent] : []),
     inputs.component(core),

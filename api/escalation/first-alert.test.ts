@@ -60,5 +60,48 @@ describe('the first alert waits a moment for its rows, then goes from memory', (
     store(new Set()); // the write's answer, waiting behind the timer: the other process stored it first
     await vi.advanceTimersByTimeAsync(1_000);
     expect(r.sent).toEqual([]);
+    r.first.stop();
+  });
+
+  it('presses read just after the process stood still wait longer for the store: the other process most likely texted them', async () => {
+    vi.useFakeTimers();
+    let clock = 0;
+    const r = rig(() => clock);
+    const pending = () => new Promise<Set<string>>(() => undefined);
+    r.first.send(r.record, r.plan, pending());
+    await vi.advanceTimersByTimeAsync(500);
+    clock += 500;
+    expect(r.sent.map((x) => x.id)).toEqual(['n1', 'n2']);
+
+    // Stopped 20 s: the presses it held in its socket are read before its timers run again.
+    clock += 20_000;
+    r.first.send(r.record, { ...r.plan, rows: { steps: [], notifications: [{ id: 'n3', status: 'sending' }] } } as unknown as FirstAlertPlan, pending());
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(r.sent.map((x) => x.id)).toEqual(['n1', 'n2']);
+    // The store stays silent (away after the thaw): memory sends it all the same.
+    await vi.advanceTimersByTimeAsync(1);
+    expect(r.sent.map((x) => x.id)).toEqual(['n1', 'n2', 'n3']);
+
+    // The store answers: only what it stored here is sent, at once.
+    r.first.send(r.record, { ...r.plan, rows: { steps: [], notifications: [{ id: 'n4', status: 'sending' }] } } as unknown as FirstAlertPlan, Promise.resolve(new Set<string>()));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(r.sent.map((x) => x.id)).toEqual(['n1', 'n2', 'n3']);
+    r.first.stop();
+  });
+
+  it('the stall is seen as well when the process runs its timers before it reads the presses it held', async () => {
+    vi.useFakeTimers();
+    let clock = 0;
+    const r = rig(() => clock);
+    r.first.send(r.record, r.plan, Promise.resolve(new Set(['n1', 'n2'])));
+    await vi.advanceTimersByTimeAsync(250);
+    clock += 20_000;
+    await vi.advanceTimersByTimeAsync(250); // the beat runs first after the resume
+    r.first.send(r.record, { ...r.plan, rows: { steps: [], notifications: [{ id: 'n3', status: 'sending' }] } } as unknown as FirstAlertPlan, new Promise(() => undefined));
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(r.sent.map((x) => x.id)).toEqual(['n1', 'n2']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(r.sent.map((x) => x.id)).toEqual(['n1', 'n2', 'n3']);
+    r.first.stop();
   });
 });

@@ -44,6 +44,17 @@ export interface FirstAlertDeps {
 const STALLED_MS = 1_000;
 
 /**
+ * Presses read just after this process was stopped (SIGSTOP, a paused machine) waited in its socket meanwhile, and
+ * the other process most likely took their copies and texted: their first alerts wait this long for the store before
+ * memory sends them. A frozen process's 20 s sent 27 first-alert SMS twice at half a second.
+ */
+const AFTER_STALL_WAIT_MS = 5_000;
+/** How long after a stall is seen the presses count as held through it. */
+const AFTER_STALL_WINDOW_MS = 10_000;
+/** The beat whose silence tells a stall. */
+const BEAT_MS = 250;
+
+/**
  * Short beside a guard's reaction and far above a healthy alarm write (milliseconds), so the first SMS waits for the
  * store only when waiting costs nothing, and the console has rung from memory meanwhile in any case.
  */
@@ -51,9 +62,41 @@ export const FIRST_ALERT_FROM_MEMORY_AFTER_MS = 500;
 
 export class FirstAlert implements FirstAlertPort {
   private readonly now: () => Date;
+  private readonly monotonic: () => number;
+  private beat: NodeJS.Timeout | undefined;
+  private lastBeat = 0;
+  private stallSeenAt = -Infinity;
 
   constructor(private readonly deps: FirstAlertDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.monotonic = deps.monotonic ?? (() => performance.now());
+  }
+
+  stop(): void {
+    clearInterval(this.beat);
+    this.beat = undefined;
+  }
+
+  private beatNow(): void {
+    const now = this.monotonic();
+    if (now - this.lastBeat > STALLED_MS) this.stallSeenAt = now;
+    this.lastBeat = now;
+  }
+
+  /**
+   * How long a first alert waits for its rows: longer for a press read just after this process stood still. A resumed
+   * process may read its sockets before its timers run, or the other way round: the stall is seen by whichever comes
+   * first, a send that finds the beat old or the beat itself.
+   */
+  private waitMs(): number {
+    const now = this.monotonic();
+    if (!this.beat) {
+      this.lastBeat = now;
+      this.beat = setInterval(() => this.beatNow(), BEAT_MS);
+      this.beat.unref();
+    } else this.beatNow();
+    const wait = this.deps.fromMemoryAfterMs ?? FIRST_ALERT_FROM_MEMORY_AFTER_MS;
+    return now - this.stallSeenAt < AFTER_STALL_WINDOW_MS ? Math.max(wait, AFTER_STALL_WAIT_MS) : wait;
   }
 
   /**
@@ -96,8 +139,8 @@ export class FirstAlert implements FirstAlertPort {
    */
   send(record: IncidentRecord, plan: FirstAlertPlan, stored: Promise<ReadonlySet<string>>): void {
     const everyone = this.deps.roster.people;
-    const wait = this.deps.fromMemoryAfterMs ?? FIRST_ALERT_FROM_MEMORY_AFTER_MS;
-    const monotonic = this.deps.monotonic ?? (() => performance.now());
+    const wait = this.waitMs();
+    const monotonic = this.monotonic;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<null>((resolve) => {
       const arm = () => {
