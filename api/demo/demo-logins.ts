@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
-import type { PasswordHasher } from '../auth/passwords.ts';
+import { PasswordHasher } from '../auth/passwords.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Role } from '../contract/index.ts';
 import { applyProvisioning } from '../provisioning/apply.ts';
@@ -29,6 +29,14 @@ export interface DemoOptions {
 
 const generated = () => randomBytes(9).toString('base64url');
 
+/**
+ * The demo's passwords are random (72 bits) or public (the fixed ones), so scrypt's cost protects nothing that their
+ * entropy does not: they are hashed at the cost of machine-made secrets (2^15, not OWASP's 2^17 for chosen
+ * passwords), a quarter of the work at every first start. A person's first login rehashes at the configured cost.
+ */
+const DEMO_LOG2N = 15;
+const demoHasher = (hasher: PasswordHasher) => (hasher.cost.N > 2 ** DEMO_LOG2N ? new PasswordHasher({ log2N: DEMO_LOG2N }) : hasher);
+
 /** Seeds the demo site and its people on an empty database; returns the logins to print (shown this once). */
 export async function seedDemo(db: Db, opts: DemoOptions): Promise<{ logins: DemoLogin[]; credentials?: IssuedCredentials }> {
   const passwords = new Map<string, string>();
@@ -37,7 +45,7 @@ export async function seedDemo(db: Db, opts: DemoOptions): Promise<{ logins: Dem
     return passwords.get(username)!;
   };
   const doc = demoProvisioning(passwordOf);
-  const summary = await applyProvisioning(db, doc, { hasher: opts.hasher, actorId: 'system', via: 'demo seed', issueCredentials: opts.issueCredentials ?? false });
+  const summary = await applyProvisioning(db, doc, { hasher: demoHasher(opts.hasher), actorId: 'system', via: 'demo seed', issueCredentials: opts.issueCredentials ?? false });
   await db.update(schema.people).set({ demo: true }).where(inArray(schema.people.id, doc.people.map((p) => p.id)));
   return { logins: loginsOf(doc), ...(summary.credentials ? { credentials: summary.credentials } : {}) };
 }
@@ -49,6 +57,7 @@ export async function seedDemo(db: Db, opts: DemoOptions): Promise<{ logins: Dem
  */
 export async function refreshDemoLogins(db: Db, opts: DemoOptions): Promise<DemoLogin[]> {
   const people = await db.select().from(schema.people).where(and(eq(schema.people.demo, true), eq(schema.people.active, true)));
+  const hasher = demoHasher(opts.hasher);
   // One scrypt per demo person at every start: side by side on libuv's thread pool, not one after another.
   const checked = await Promise.all(people.map(async (p) => {
     if (!p.username) return null;
@@ -56,7 +65,7 @@ export async function refreshDemoLogins(db: Db, opts: DemoOptions): Promise<Demo
     const hasFixed = (await opts.hasher.verify(fixed, p.passwordHash)).ok;
     if (hasFixed === opts.fixedPasswords) return null;
     const password = opts.fixedPasswords ? fixed : generated();
-    return { p, username: p.username, password, hash: await opts.hasher.hash(password) };
+    return { p, username: p.username, password, hash: await hasher.hash(password) };
   }));
   const changed: DemoLogin[] = [];
   for (const c of checked) {

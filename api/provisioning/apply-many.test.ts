@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
+import { PasswordHasher, verifyPassword } from '../auth/passwords.ts';
 import { testHasher, testProvisioning } from '../../test/support/fixtures.ts';
 import { openStoreDatabase, type StoreDatabase } from '../../test/support/store-database.ts';
 import { countTransactionStatements } from '../../test/support/transaction-statements.ts';
@@ -60,5 +61,30 @@ describe.each(['pglite', 'postgres'] as const)('a provisioning file of many bell
     });
     const audit = await opened.database.db.select().from(schema.auditLog).where(and(eq(schema.auditLog.recordType, 'bell'), eq(schema.auditLog.action, 'update')));
     expect(audit.map((a) => [a.recordId, (a.detail as { fields: string[] }).fields])).toEqual([['MANY-0007', ['counterId']], ['MANY-1100', ['heartbeatSeconds']]]);
+  });
+
+  it('creates 60 people with passwords: each password hashed once, none refused as a burst of logins', async () => {
+    // A hasher that counts its scrypts; its queue takes 32 waiting checks, as a login burst is capped.
+    const hasher = new PasswordHasher({ log2N: 10 });
+    const calls = { hash: 0, verify: 0 };
+    const counting = {
+      hash: (password: string) => (calls.hash++, hasher.hash(password)),
+      verify: (password: string, stored: string | null) => (calls.verify++, hasher.verify(password, stored)),
+    } as unknown as PasswordHasher;
+    const doc = testProvisioning();
+    doc.people.push(...Array.from({ length: 60 }, (_, i) => ({
+      id: `many-${i}`, name: `Person ${i}`, roles: ['staff' as const], siteIds: ['site-a'], language: 'ko' as const, username: `many${i}`, password: `password-${i}`,
+    })));
+    const summary = await applyProvisioning(opened.database.db, doc, { hasher: counting });
+    expect(summary.created).toBe(60);
+    // A new person has no hash to compare with: hashed, not first checked against a stand-in hash.
+    expect(calls).toEqual({ hash: 60, verify: 9 });
+    const rows = await opened.database.db.select().from(schema.people).where(inArray(schema.people.id, ['many-0', 'many-59']));
+    for (const row of rows) expect(await verifyPassword(`password-${row.id.slice(5)}`, row.passwordHash)).toBe(true);
+
+    calls.hash = calls.verify = 0;
+    const again = await applyProvisioning(opened.database.db, doc, { hasher: counting });
+    expect(again.created).toBe(0);
+    expect(calls).toEqual({ hash: 0, verify: 69 });
   });
 });

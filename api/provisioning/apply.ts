@@ -64,14 +64,17 @@ export async function provisionFromText(db: Db, text: string, fileName: string, 
 export async function applyProvisioning(db: Db, doc: ProvisioningDocument, opts: ApplyOptions & { via?: string } = {}): Promise<ApplySummary> {
   const hasher = opts.hasher ?? defaultHasher;
   const changes = opts.changes ?? new ChangeLog();
-  // Hash new passwords before the transaction: scrypt is slow on purpose, so side by side (it runs on libuv's
-  // thread pool): the demo's nine people took nine scrypts one after another at the first start.
+  // Hash new passwords before the transaction. scrypt is slow on purpose, so two at a time (libuv's thread pool),
+  // and no more: the hasher refuses checks past a queue sized for a burst of logins. A person without a stored hash
+  // is hashed at once (a login's check against a stand-in hash is there for timing, not needed here).
   const hashes = new Map<string, string>();
   const existingPeople = new Map((await db.select().from(schema.people)).map((p) => [p.id, p]));
-  await Promise.all(doc.people.map(async (p) => {
-    if (!p.password) return;
-    const current = existingPeople.get(p.id)?.passwordHash ?? null;
-    if (!(await hasher.verify(p.password, current)).ok) hashes.set(p.id, await hasher.hash(p.password));
+  const withPasswords = doc.people.filter((p) => p.password);
+  await Promise.all([0, 1].map(async () => {
+    for (let p = withPasswords.shift(); p; p = withPasswords.shift()) {
+      const current = existingPeople.get(p.id)?.passwordHash ?? null;
+      if (current === null || !(await hasher.verify(p.password!, current)).ok) hashes.set(p.id, await hasher.hash(p.password!));
+    }
   }));
   // Bells' MQTT passwords (machine secrets, a fast keyed hash); a bell without one in the document keeps the
   // hash it has, or is issued one.
