@@ -1,9 +1,18 @@
 #!/usr/bin/env node
 // Run by `npm install`: prepares the PGlite clusters (empty, and migrated) that new databases are copied
 // from (api/store/pglite-template.ts), so that the first `npm start` waits for neither initdb nor migrations,
-// and the PGlite thread's code as one JavaScript file (api/store/pglite-worker-bundle.ts).
+// and the server's code and each thread's, each as one JavaScript file (bin/server-bundle.js,
+// api/store/pglite-worker-bundle.ts).
 import { register } from 'tsx/esm/api';
+import { buildServerBundle, buildThreadBundles } from './server-bundle.js';
 register();
+try {
+  await buildServerBundle();
+  await buildThreadBundles();
+} catch (err) {
+  // Never fail an install for this: `guardbell` then runs its TypeScript sources through tsx.
+  console.warn(`guardbell: the server's bundle was not made (${err instanceof Error ? err.message : String(err)})`);
+}
 try {
   const { buildWorkerBundle } = await import('../api/store/pglite-worker-bundle.ts');
   await buildWorkerBundle();

@@ -5,7 +5,7 @@ import { PASSWORD } from '../support/fixtures.ts';
 import { ApiClient } from '../support/http.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
-import { sleep, waitFor } from '../support/wait.ts';
+import { waitFor } from '../support/wait.ts';
 import { FAST_POLICY, PHONES, twilioEnv } from './support.ts';
 
 describe('escalation across restarts and processes (real PostgreSQL)', () => {
@@ -64,9 +64,18 @@ describe('escalation across restarts and processes (real PostgreSQL)', () => {
       ids.push((await staffA.post('/api/v1/incidents', { counterId: 'passport-3' })).body.id);
       ids.push((await staffB.post('/api/v1/incidents', { counterId: 'welfare-1', violence: true })).body.id);
     }
-    await sleep(3_500);
-    // Per incident: alert SMS to 2 guards + the counter's managers, calls at 1 s, police + every manager at 2 s.
+    // Per incident: alert SMS to 2 guards + the counter's managers, calls at 1 s, police + every manager at 2 s (the
+    // scene step waits for an acknowledgement). Counted once the 2 s step has fired and every notification has left
+    // the outbox, not after a fixed sleep, which a loaded machine can overrun in the middle of the count.
     const manager = await a.login('manager');
+    await waitFor(async () => {
+      for (const id of ids) {
+        const d = (await manager.get(`/api/v1/incidents/${id}`)).body;
+        if (d.escalation.find((s: { stepId: string }) => s.stepId === 'unack_2s')?.status !== 'fired') return false;
+        if (d.notifications.some((n: { status: string }) => n.status === 'queued' || n.status === 'sending')) return false;
+      }
+      return true;
+    }, 20_000, 'the 2 s step fired and every notification sent');
     for (const id of ids) {
       const d = (await manager.get(`/api/v1/incidents/${id}`)).body;
       const fired = d.timeline.filter((e: { kind: string }) => e.kind === 'escalation_step').map((e: { data: { step: string } }) => e.data.step);

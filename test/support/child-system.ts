@@ -12,8 +12,9 @@ export class ChildSystem {
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
   }
 
-  static async start(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildSystem & { url: string }> {
-    const child = spawn(process.execPath, ['bin/guardbell.js', 'start'], {
+  /** `entry`: the command line's file, `bin/guardbell.js` or a bundle of it. */
+  static async start(env: Record<string, string>, timeoutMs = 60_000, entry = 'bin/guardbell.js'): Promise<ChildSystem & { url: string }> {
+    const child = spawn(process.execPath, [entry, 'start'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', PORT: '0', MQTT_PORT: '0', HOST: '127.0.0.1', GUARDBELL_DEMO: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
