@@ -11,7 +11,7 @@ try {
   await buildThreadBundles();
 } catch (err) {
   // Never fail an install for this: `guardbell` then runs its TypeScript sources through tsx.
-  console.warn(`guardbell: the server's bundle was not made (${err instanceof Error ? err.message : String(err)})`);
+  console.warn(`guardbell: the server's and its threads' bundles were not made (${err instanceof Error ? err.message : String(err)})`);
 }
 try {
   const { buildWorkerBundle } = await import('../api/store/pglite-worker-bundle.ts');
