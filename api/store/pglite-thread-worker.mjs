@@ -1,4 +1,5 @@
-// Entry of the PGlite thread: TypeScript through tsx, as in bin/guardbell.js.
+// Entry of the PGlite thread: TypeScript through tsx, while its bundle
+// (bin/source-bundle.js) is missing or older than the sources.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -177,7 +177,7 @@ function summarizeRound(
   };
 }
 
-/** The load process: TypeScript through tsx, as bin/guardbell.js runs. */
+/** The load process: TypeScript through tsx. */
 function runLoad(plan: CityLoadPlan): Promise<CityLoadResult> {
   const child = fork(fileURLToPath(new URL('./city-load.ts', import.meta.url)), [], {
     execArgv: ['--import', import.meta.resolve('tsx')],

@@ -1,4 +1,4 @@
-// Entry of the fake Twilio's worker thread: TypeScript through tsx, as in bin/guardbell.js.
+// Entry of the fake Twilio's worker thread: TypeScript through tsx.
 import { register } from 'tsx/esm/api';
 
 register();

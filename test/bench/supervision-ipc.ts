@@ -141,7 +141,7 @@ export class BenchChild {
     });
   }
 
-  /** TypeScript through tsx, as bin/guardbell.js runs; `--expose-gc` so that memory is read after a full collection. */
+  /** TypeScript through tsx; `--expose-gc` so that memory is read after a full collection. */
   static start(role: 'fleet' | 'broker'): BenchChild {
     const file = fileURLToPath(new URL('./supervision-child.ts', import.meta.url));
     const child = fork(file, [role], {
