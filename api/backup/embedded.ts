@@ -5,6 +5,7 @@
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { openDatabase } from '../store/index.ts';
+import { ensurePrivateDir, tightenTree } from '../store/private-dir.ts';
 import { askRunningServer } from './control-socket.ts';
 
 export interface EmbeddedPaths {
@@ -37,8 +38,12 @@ export async function restoreEmbedded(file: string, paths: EmbeddedPaths): Promi
     throw new Error(`${paths.pgliteDir} already holds a database: restore into a fresh DATA_DIR (or move that folder away first)`);
   }
   const bytes = await readFile(file);
+  // A fresh DATA_DIR (a new machine) need not exist yet; made private as a start makes it, and what PGlite writes
+  // (mode 0666 whatever the umask) closed before the command ends, not at the next start.
+  await ensurePrivateDir(paths.pgliteDir);
   const db = await PGlite.create(paths.pgliteDir, { loadDataDir: new Blob([new Uint8Array(bytes)]) });
   await db.close();
+  await tightenTree(paths.pgliteDir);
 }
 
 async function hasFiles(dir: string): Promise<boolean> {

@@ -3,7 +3,7 @@
  * fresh DATA_DIR (or an empty PostgreSQL database) and checked by row counts, the audit chain's head and the
  * evidence hashes.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,21 @@ describe('backup and restore of the embedded database (PGlite in DATA_DIR)', () 
     const again = capture();
     expect(await runBackupCommand(['restore', file], fresh, again)).toBe(1);
     expect(again.lines.join('\n')).toMatch(/already holds a database: restore into a fresh DATA_DIR/);
+
+    // A DATA_DIR that does not exist yet (a new machine) is made, private at once: folders 0700, files 0600.
+    const newMachine: Config = { ...configFromEnv({ DATA_DIR: path.join(await tempDir(), 'srv', 'guardbell') }) };
+    const made = capture();
+    expect(await runBackupCommand(['restore', `${file}.offline`], newMachine, made), made.lines.join('\n')).toBe(0);
+    const modes = new Set<string>();
+    const walk = async (dir: string): Promise<void> => {
+      modes.add(`d${((await stat(dir)).mode & 0o777).toString(8)}`);
+      for (const e of await readdir(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) await walk(path.join(dir, e.name));
+        else modes.add(`f${((await stat(path.join(dir, e.name))).mode & 0o777).toString(8)}`);
+      }
+    };
+    await walk(newMachine.dataDir);
+    expect([...modes].sort()).toEqual(['d700', 'f600']);
   }, 240_000);
 });
 
