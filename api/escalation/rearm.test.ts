@@ -42,19 +42,21 @@ describe.each(['pglite', 'postgres'] as const)('a start with many incidents open
     db, places, logger: pino({ level: 'silent' }), lateness: escalationMetricsFor(new Registry()).lateness, now: () => now, tickMs: 60_000,
     roster: () => ({ people: [], onShift: new Map() }), bus: new AlarmBus({ logger: pino({ level: 'silent' }), origin: 'test' }),
   });
-  /** `db` with its transactions counted, and the first one held until `release` (null: none held). */
+  /**
+   * `db` with its transactions counted, and the re-arm's first one held until `release` (null: none held). The re-arm's
+   * is told by its caller (`armMany`) on the stack: which transaction comes first, the re-arm's or a claim's, is a race.
+   */
   const watched = (hold: Promise<void> | null) => {
     const db = opened.database.db;
-    const counts = { transactions: 0 };
-    let first = true;
+    const counts = { transactions: 0, held: 0 };
     const proxy = new Proxy(db, {
       get(target, key, receiver) {
         const value = Reflect.get(target, key, receiver) as unknown;
         if (key !== 'transaction') return value;
         return async (...args: unknown[]) => {
           counts.transactions++;
-          if (first && hold) {
-            first = false;
+          if (hold && counts.held === 0 && new Error().stack?.includes('armMany')) {
+            counts.held++;
             await hold;
           }
           return (value as (...a: unknown[]) => unknown).apply(target, args);
@@ -98,16 +100,18 @@ describe.each(['pglite', 'postgres'] as const)('a start with many incidents open
 
   it('the clock runs while the re-arm waits: a step due fires', async () => {
     let release: () => void = () => undefined;
-    const { db } = watched(new Promise<void>((resolve) => (release = resolve)));
+    const { db, counts } = watched(new Promise<void>((resolve) => (release = resolve)));
     const due = (await pendingSteps()).find((s) => s.dueAt !== null);
     now = new Date(due!.dueAt!.getTime() + 1);
     const e = engine(db);
     try {
       await e.start();
-      await waitFor(async () => (await e.runDue()) > 0 || undefined, 10_000, 'a due step fired while the re-arm waits');
-      const [fired] = await opened.database.db.select().from(schema.escalationSteps)
-        .where(and(eq(schema.escalationSteps.incidentId, due!.incidentId), eq(schema.escalationSteps.stepId, due!.stepId)));
-      expect(fired?.status).toBe('fired');
+      await waitFor(() => counts.held === 1 || undefined, 10_000, "the re-arm's transaction held");
+      // Fired by the clock's own first look or by this call, whichever claims it: either runs while the re-arm waits.
+      const status = async () => (await opened.database.db.select().from(schema.escalationSteps)
+        .where(and(eq(schema.escalationSteps.incidentId, due!.incidentId), eq(schema.escalationSteps.stepId, due!.stepId))))[0]?.status;
+      await waitFor(async () => (await e.runDue(), (await status()) === 'fired') || undefined, 10_000, 'a due step fired while the re-arm waits');
+      expect(counts.held).toBe(1);
     } finally {
       release();
       await e.rearmed();
