@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // Run by `npm install`: prepares the PGlite clusters (empty, and migrated) that new databases are copied
 // from (api/store/pglite-template.ts), so that the first `npm start` waits for neither initdb nor migrations,
-// and the server's code and each thread's, each as one JavaScript file (bin/server-bundle.js,
-// api/store/pglite-worker-bundle.ts).
+// and the server's code and each thread's, each as one JavaScript file (bin/server-bundle.js).
 import { register } from 'tsx/esm/api';
 import { buildServerBundle, buildThreadBundles } from './server-bundle.js';
 register();
@@ -12,13 +11,6 @@ try {
 } catch (err) {
   // Never fail an install for this: `guardbell` then runs its TypeScript sources through tsx.
   console.warn(`guardbell: the server's and its threads' bundles were not made (${err instanceof Error ? err.message : String(err)})`);
-}
-try {
-  const { buildWorkerBundle } = await import('../api/store/pglite-worker-bundle.ts');
-  await buildWorkerBundle();
-} catch (err) {
-  // Never fail an install for this: the thread then runs its TypeScript sources through tsx.
-  console.warn(`guardbell: the PGlite thread's bundle was not made (${err instanceof Error ? err.message : String(err)})`);
 }
 try {
   const { clusterTemplate } = await import('../api/store/pglite-template.ts');

@@ -1,6 +1,6 @@
 // The command line and the server as one JavaScript file (bin/source-bundle.js): without tsx in the main thread a
 // start takes seconds less and its process tens of MiB less; so do the threads' own files. Made by `npm install`
-// (bin/prepare-pglite.js). The PGlite thread's bundle has its own module (api/store/pglite-worker-bundle.ts).
+// (bin/prepare-pglite.js).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBundle, bundleOf, freshBundle, ROOT } from './source-bundle.js';
@@ -18,7 +18,8 @@ export function freshServerBundle(out = SERVER_BUNDLE) {
 }
 
 /** The threads that run a TypeScript source (each picks its bundle with `threadEntry`). */
-export const THREAD_SOURCES = ['api/notify/twilio/sender-worker.ts', 'api/areas/statistics/workbook-worker.ts'].map((p) => join(ROOT, p));
+export const THREAD_SOURCES = ['api/store/pglite-thread-worker.ts', 'api/notify/twilio/sender-worker.ts', 'api/areas/statistics/workbook-worker.ts']
+  .map((p) => join(ROOT, p));
 
 export async function buildThreadBundles() {
   for (const entry of THREAD_SOURCES) {

@@ -3,10 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FromWorker, ToWorker } from './pglite-thread-protocol.ts';
-import { buildWorkerBundle, freshWorkerBundle } from './pglite-worker-bundle.ts';
+import { buildBundle, freshBundle } from '../../bin/source-bundle.js';
 
 // Beside its sources, as the real one (the engine finds its migrations relative to itself); removed afterwards.
 const OUT = fileURLToPath(new URL(`./pglite-thread-worker.bundle.test-${process.pid}.mjs`, import.meta.url));
+const entry = fileURLToPath(new URL('./pglite-thread-worker.ts', import.meta.url));
+const build = () => buildBundle({ entry, out: OUT, banner: 'made by pglite-thread-bundle.test.ts' });
+const fresh = () => freshBundle({ entry, out: OUT });
 
 describe("the PGlite thread's bundle", () => {
   afterAll(() => {
@@ -14,20 +17,20 @@ describe("the PGlite thread's bundle", () => {
   });
 
   it('is used only while every file it was made from is unchanged', async () => {
-    expect(freshWorkerBundle(OUT)).toBeNull();
-    await buildWorkerBundle(OUT);
-    expect(freshWorkerBundle(OUT)).toBe(OUT);
+    expect(fresh()).toBeNull();
+    await build();
+    expect(fresh()).toBe(OUT);
     const manifest = JSON.parse(readFileSync(`${OUT}.json`, 'utf8')) as { inputs: Record<string, string> };
     expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(['api/store/pglite-thread-worker.ts', 'api/store/pglite-template.ts']));
     expect(Object.keys(manifest.inputs).some((p) => p.includes('node_modules'))).toBe(false);
     // A source edited since: the thread runs the sources instead.
     writeFileSync(`${OUT}.json`, JSON.stringify({ inputs: { ...manifest.inputs, 'api/store/pglite-template.ts': '0'.repeat(64) } }));
-    expect(freshWorkerBundle(OUT)).toBeNull();
+    expect(fresh()).toBeNull();
     writeFileSync(`${OUT}.json`, JSON.stringify(manifest));
   });
 
   it('runs as the thread: opens a migrated database and answers a query', async () => {
-    if (!freshWorkerBundle(OUT)) await buildWorkerBundle(OUT);
+    if (!fresh()) await build();
     const worker = new Worker(OUT, { workerData: { dataDir: 'memory://' } });
     const replies = new Map<number, FromWorker>();
     const reply = (id: number) => new Promise<FromWorker>((resolve) => {
