@@ -82,7 +82,8 @@ export interface PasswordHasherOptions {
  */
 export class PasswordHasher {
   readonly cost: ScryptCost;
-  private readonly concurrency: number;
+  /** Hashes computed at once; a caller with many to do keeps no more than this many asked. */
+  readonly concurrency: number;
   private readonly maxWaiting: number;
   private running = 0;
   private readonly waiting: (() => void)[] = [];

@@ -68,6 +68,7 @@ describe.each(['pglite', 'postgres'] as const)('a provisioning file of many bell
     const hasher = new PasswordHasher({ log2N: 10 });
     const calls = { hash: 0, verify: 0 };
     const counting = {
+      concurrency: hasher.concurrency,
       hash: (password: string) => (calls.hash++, hasher.hash(password)),
       verify: (password: string, stored: string | null) => (calls.verify++, hasher.verify(password, stored)),
     } as unknown as PasswordHasher;

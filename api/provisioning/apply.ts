@@ -64,13 +64,13 @@ export async function provisionFromText(db: Db, text: string, fileName: string, 
 export async function applyProvisioning(db: Db, doc: ProvisioningDocument, opts: ApplyOptions & { via?: string } = {}): Promise<ApplySummary> {
   const hasher = opts.hasher ?? defaultHasher;
   const changes = opts.changes ?? new ChangeLog();
-  // Hash new passwords before the transaction. scrypt is slow on purpose, so two at a time (libuv's thread pool),
-  // and no more: the hasher refuses checks past a queue sized for a burst of logins. A person without a stored hash
+  // Hash new passwords before the transaction. scrypt is slow on purpose, so as many at a time as the hasher
+  // computes, and no more: it refuses checks past a queue sized for a burst of logins. A person without a stored hash
   // is hashed at once (a login's check against a stand-in hash is there for timing, not needed here).
   const hashes = new Map<string, string>();
   const existingPeople = new Map((await db.select().from(schema.people)).map((p) => [p.id, p]));
   const withPasswords = doc.people.filter((p) => p.password);
-  await Promise.all([0, 1].map(async () => {
+  await Promise.all(Array.from({ length: hasher.concurrency }, async () => {
     for (let p = withPasswords.shift(); p; p = withPasswords.shift()) {
       const current = existingPeople.get(p.id)?.passwordHash ?? null;
       if (current === null || !(await hasher.verify(p.password!, current)).ok) hashes.set(p.id, await hasher.hash(p.password!));
