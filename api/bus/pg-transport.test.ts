@@ -29,10 +29,12 @@ describe('the bus between processes on real PostgreSQL (LISTEN/NOTIFY with a cat
     await created?.drop();
   });
 
-  async function transport(name: string, origin?: string) {
+  async function transport(name: string, origin?: string, mayWaitMs?: number) {
     const got: Envelope[] = [];
     const malformed: string[] = [];
-    const t = new PgBusTransport({ url: created.url, logger, origin, applicationName: `bus-test ${name}`, counters: { malformed: (r) => malformed.push(r), unknown: () => undefined } });
+    const t = new PgBusTransport({
+      url: created.url, logger, origin, applicationName: `bus-test ${name}`, counters: { malformed: (r) => malformed.push(r), unknown: () => undefined }, mayWaitMs,
+    });
     transports.push(t);
     await t.start((e) => got.push(e), () => undefined);
     return { t, got, malformed };
@@ -82,6 +84,32 @@ describe('the bus between processes on real PostgreSQL (LISTEN/NOTIFY with a cat
       `select count(distinct xmin::text)::int as writes, array_agg(data->>'drillId' order by seq) as ids from bus_events where origin = 'proc-turn'`,
     );
     expect(rows[0]).toEqual({ writes: 1, ids: Array.from({ length: 30 }, (_, i) => `turn${i}`) });
+  });
+
+  it("a notification's status waits for company: the next other event takes it along, in order; alone it goes when its wait is up", async () => {
+    const notice = (id: string) => ({ notification: { id, incidentId: 'inc-wait' }, siteId: null });
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    // A wait longer than the test: only the other event can have sent them.
+    const waiting = await transport('may-wait', undefined, 600_000);
+    for (const id of ['n1', 'n2', 'n3']) {
+      waiting.t.publish('notification.changed', 1, 'proc-wait', notice(id));
+      await nextTurn();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const written = async (origin: string) => (await admin.query<{ writes: number; n: number; kinds: string[] }>(
+      `select count(distinct xmin::text)::int as writes, count(*)::int as n,
+              array_agg(coalesce(data->'notification'->>'id', data->>'drillId') order by seq) as kinds from bus_events where origin = $1`, [origin],
+    )).rows[0]!;
+    expect((await written('proc-wait')).n).toBe(0);
+    waiting.t.publish('drill.changed', 1, 'proc-wait', { drillId: 'urgent', siteId: null });
+    await waitFor(() => waiting.got.filter((e) => e.o === 'proc-wait').length === 4 || undefined, 10_000, 'the four events back');
+    expect(await written('proc-wait')).toEqual({ writes: 1, n: 4, kinds: ['n1', 'n2', 'n3', 'urgent'] });
+    // With a short wait and no other event, they go by themselves.
+    const alone = await transport('may-wait-alone', undefined, 50);
+    alone.t.publish('notification.changed', 1, 'proc-alone', notice('a1'));
+    alone.t.publish('notification.changed', 1, 'proc-alone', notice('a2'));
+    await waitFor(() => alone.got.filter((e) => e.o === 'proc-alone').length === 2 || undefined, 10_000, 'the two events back');
+    expect(await written('proc-alone')).toEqual({ writes: 1, n: 2, kinds: ['a1', 'a2'] });
   });
 
   it('a malformed notification is counted and dropped; good ones after it still arrive', async () => {

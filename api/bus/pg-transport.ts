@@ -21,6 +21,14 @@ const RETENTION_MS = 15 * 60_000;
 const PRUNE_EVERY_MS = 60_000;
 const MAX_QUEUED = 50_000;
 /**
+ * News that no other process acts on within milliseconds may wait this long for other events to share its statement:
+ * a notification's status (a provider's report, our own send's outcome) updates the consoles' incident files, and a
+ * bell's health (online, battery, troubles; judged against deadlines of seconds) their bell lists. Any other event
+ * goes at the next turn and takes what waits with it.
+ */
+export const MAY_WAIT_MS = 25;
+const MAY_WAIT: ReadonlySet<BusEventType> = new Set(['notification.changed', 'bell.health']);
+/**
  * The head of a notification as PostgreSQL's json_build_object writes it (see flush): its sequence and origin. A
  * process hears each of its own events back; reading them there spares parsing and validating the whole event.
  */
@@ -33,6 +41,12 @@ interface Pending {
   d: unknown;
 }
 
+/** A queued event and when it was queued (performance.now()). */
+interface Queued {
+  event: Pending;
+  at: number;
+}
+
 export interface PgTransportOptions {
   url: string;
   logger: Logger;
@@ -43,6 +57,8 @@ export interface PgTransportOptions {
   origin?: string;
   /** Called after a catch-up with the number of events replayed (metrics). */
   onCaughtUp?: (events: number) => void;
+  /** How long news that may wait waits for company ({@link MAY_WAIT_MS}). */
+  mayWaitMs?: number;
 }
 
 export class PgBusTransport implements BusTransport {
@@ -56,17 +72,22 @@ export class PgBusTransport implements BusTransport {
   private startSeq = 0;
   private lostAt: number | null = null;
   private chain: Promise<void> = Promise.resolve();
-  private queue: Pending[] = [];
+  private queue: Queued[] = [];
+  /** Events in the queue that may not wait. */
+  private urgent = 0;
   private flushing = false;
   private flushSoon = false;
   private flushTimer: NodeJS.Timeout | undefined;
+  private waitTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private backoffMs = 100;
   private stopped = false;
   state: 'ok' | 'catching_up' | 'down' = 'down';
+  private readonly mayWaitMs: number;
 
   constructor(private readonly opts: PgTransportOptions) {
+    this.mayWaitMs = opts.mayWaitMs ?? MAY_WAIT_MS;
     // A database restart must not end the process through the bus (brianc/node-postgres#1324).
     this.pool = newPool({ connectionString: opts.url, max: 2, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 30_000 });
   }
@@ -86,6 +107,7 @@ export class PgBusTransport implements BusTransport {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.flushTimer);
+    clearTimeout(this.waitTimer);
     clearInterval(this.pruneTimer);
     await this.flush().catch(() => undefined);
     const l = this.listener;
@@ -99,13 +121,24 @@ export class PgBusTransport implements BusTransport {
     if (this.queue.length >= MAX_QUEUED) {
       // The database has been away for long: the oldest events go, and other processes re-read the truth
       // when they see the gap (they resync on reconnect too).
-      this.queue.shift();
+      const [dropped] = this.queue.splice(0, 1);
+      if (dropped && !MAY_WAIT.has(dropped.event.t)) this.urgent--;
       this.opts.counters?.malformed('dropped_unsent');
     }
-    this.queue.push({ t: type, v: version, o: origin, d: data });
+    const mayWait = MAY_WAIT.has(type);
+    this.queue.push({ event: { t: type, v: version, o: origin, d: data }, at: performance.now() });
+    if (!mayWait) this.urgent++;
+    if (this.flushing) return; // the flush under way sends it next
+    if (mayWait) {
+      this.waitTimer ??= setTimeout(() => {
+        this.waitTimer = undefined;
+        void this.flush();
+      }, this.mayWaitMs);
+      return;
+    }
     // Events of one turn of the event loop (a batch of presses written, a batch of provider reports) go in one
     // statement: sent at the first, they took two, and most statements carried a single event.
-    if (!this.flushing && !this.flushSoon) {
+    if (!this.flushSoon) {
       this.flushSoon = true;
       setImmediate(() => {
         this.flushSoon = false;
@@ -114,12 +147,20 @@ export class PgBusTransport implements BusTransport {
     }
   }
 
+  /** Something in the queue must go now: an event that may not wait, news that has waited enough, or a stop. */
+  private due(): boolean {
+    const oldest = this.queue[0];
+    return oldest !== undefined && (this.urgent > 0 || this.stopped || performance.now() - oldest.at >= this.mayWaitMs);
+  }
+
   /** Appends the queued events in one statement, each announced by NOTIFY at commit. */
   private async flush(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      while (this.queue.length > 0) {
+      while (this.due()) {
+        clearTimeout(this.waitTimer);
+        this.waitTimer = undefined;
         const batch = this.queue.slice(0, 200);
         try {
           await this.pool.query(
@@ -129,9 +170,10 @@ export class PgBusTransport implements BusTransport {
                returning seq, type, version, origin, data
              ), j as (select seq, json_build_object('s', seq, 't', type, 'v', version, 'o', origin, 'd', data)::text as payload from e)
              select pg_notify($2, case when octet_length(payload) <= ${MAX_PAYLOAD} then payload else json_build_object('s', seq, 'ref', true)::text end) from j order by seq`,
-            [JSON.stringify(batch), BUS_CHANNEL],
+            [JSON.stringify(batch.map((q) => q.event)), BUS_CHANNEL],
           );
           this.queue.splice(0, batch.length);
+          for (const q of batch) if (!MAY_WAIT.has(q.event.t)) this.urgent--;
           this.backoffMs = 100;
         } catch (err) {
           this.opts.logger.warn({ err, queued: this.queue.length }, 'bus events not sent yet; retrying');
@@ -141,6 +183,14 @@ export class PgBusTransport implements BusTransport {
           this.backoffMs = Math.min(this.backoffMs * 2, 2_000);
           return;
         }
+      }
+      // Only news that may wait is left, younger than its wait: it goes with the next event, or when its wait is up.
+      if (this.queue.length > 0 && !this.stopped) {
+        const left = this.mayWaitMs - (performance.now() - this.queue[0]!.at);
+        this.waitTimer ??= setTimeout(() => {
+          this.waitTimer = undefined;
+          void this.flush();
+        }, Math.max(0, left));
       }
     } finally {
       this.flushing = false;
