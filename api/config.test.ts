@@ -33,3 +33,12 @@ describe('RETENTION_*_DAYS', () => {
     expect(() => configFromEnv({ RETENTION_CASE_FILES_DAYS: 'ever' })).toThrow(/RETENTION_CASE_FILES_DAYS/);
   });
 });
+
+describe('DATABASE_POOL_MAX', () => {
+  it('sizes the main pool (20 unless told); fewer than the four it keeps open is a configuration error', () => {
+    expect(configFromEnv({}).databasePoolMax).toBe(20);
+    expect(configFromEnv({ DATABASE_POOL_MAX: '8' }).databasePoolMax).toBe(8);
+    expect(() => configFromEnv({ DATABASE_POOL_MAX: '3' })).toThrow(/DATABASE_POOL_MAX/);
+    expect(() => configFromEnv({ DATABASE_POOL_MAX: 'many' })).toThrow(ConfigError);
+  });
+});

@@ -12,6 +12,8 @@ const envSchema = z.object({
   PORT: port.default(8080),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().optional(),
+  /** PostgreSQL: the main pool's most connections per process (the alarm writes and the bus have their own 4 and 3). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(4).max(500).default(20),
   DATA_DIR: z.string().min(1).default('./data'),
   MQTT_URL: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt:// or mqtts://').optional(),
   MQTT_PORT: port.default(1883),
@@ -61,6 +63,7 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  databasePoolMax: number;
   dataDir: string;
   /** PGlite's folder, or memory:// for tests. */
   embeddedDbDir: string;
@@ -173,6 +176,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
     dataDir: e.DATA_DIR,
     embeddedDbDir: `${e.DATA_DIR.replace(/\/$/, '')}/pglite`,
     embeddedDbStallMs: e.EMBEDDED_DB_STALL_SECONDS * 1000,

@@ -119,7 +119,7 @@ async function boot(
   areas: readonly Area[],
 ): Promise<System> {
   const database = await openDatabase({
-    url: config.databaseUrl, dataDir: config.embeddedDbDir,
+    url: config.databaseUrl, dataDir: config.embeddedDbDir, poolMax: config.databasePoolMax,
     watch: {
       stallMs: config.embeddedDbStallMs,
       onState: (state, why) => state === 'restarting'

@@ -8,9 +8,11 @@ import { ALARM_POOL, MAIN_POOL, openDatabase, type Database, type Db } from './d
 describe('the PostgreSQL pools', () => {
   let database: Database;
   let drop: () => Promise<void>;
+  let url: string;
   beforeAll(async () => {
     const pg = await createTestDatabase();
     drop = pg.drop;
+    url = pg.url;
     database = await openDatabase({ url: pg.url, dataDir: 'memory://' });
   });
   afterAll(async () => {
@@ -33,6 +35,20 @@ describe('the PostgreSQL pools', () => {
       select application_name as app, count(*)::int as n from pg_stat_activity where datname = current_database() group by 1 order by 1`));
     // The main pool's count includes the session asking.
     expect(open).toEqual([{ app: MAIN_POOL.applicationName, n: MAIN_POOL.min }, { app: ALARM_POOL.applicationName, n: ALARM_POOL.min }]);
+  });
+
+  it('the main pool opens no more connections than DATABASE_POOL_MAX asks, however many queries wait', async () => {
+    const small = await openDatabase({ url: url, dataDir: 'memory://', poolMax: 5 });
+    try {
+      const asking = Array.from({ length: 12 }, () => small.db.execute(sql`select pg_sleep(0.05), count(*)::int as n from pg_stat_activity
+        where datname = current_database() and application_name = ${MAIN_POOL.applicationName}`));
+      const counts = (await Promise.all(asking)).map((r) => rowsOf<{ n: number }>(r)[0]!.n);
+      // Both databases' main pools share the name: this file's first pool holds its kept ones besides.
+      expect(Math.max(...counts) - MAIN_POOL.min).toBeLessThanOrEqual(5);
+      expect(Math.max(...counts) - MAIN_POOL.min).toBeGreaterThanOrEqual(4);
+    } finally {
+      await small.close();
+    }
   });
 
   it('the alarm pool has the tighter bound', async () => {

@@ -38,10 +38,12 @@ export interface DatabaseOptions {
   dataDir: string;
   /** PGlite: how a hung or stopped engine is noticed and opened again (pglite-thread.ts). */
   watch?: EngineWatch | undefined;
+  /** PostgreSQL: the main pool's most connections ({@link MAIN_POOL}.max unless told). */
+  poolMax?: number | undefined;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.url ? openPostgres(opts.url) : openPglite(opts.dataDir, opts.watch);
+  return opts.url ? openPostgres(opts.url, opts.poolMax ?? MAIN_POOL.max) : openPglite(opts.dataDir, opts.watch);
 }
 
 const openingEarly = new Map<string, Promise<PgliteThread>>();
@@ -98,10 +100,10 @@ export const MAIN_POOL = {
  */
 const NO_JIT = '-c jit=off';
 
-function openPostgres(url: string): Database {
+function openPostgres(url: string, poolMax: number): Database {
   // Short timeouts: the alarm path must notice a dead database quickly and carry on without it.
   const pool = newPool({
-    connectionString: url, max: MAIN_POOL.max, min: MAIN_POOL.min, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000, options: NO_JIT,
+    connectionString: url, max: Math.max(poolMax, MAIN_POOL.min), min: MAIN_POOL.min, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000, options: NO_JIT,
     application_name: MAIN_POOL.applicationName,
     idle_in_transaction_session_timeout: MAIN_POOL.idleInTransactionMs,
   });

@@ -96,7 +96,7 @@ async function runRound(processes: number, o: BenchOptions, deadline: number, mq
       dirs.push(dir);
       return ChildSystem.start({
         // The gateway's login, as in a city (the broker here takes any): it signs the ring lane's messages.
-        DATABASE_URL: created.url, MQTT_URL: mqttUrl, MQTT_USERNAME: 'guardbell-gateway', MQTT_PASSWORD: `city-${runTag}`, MQTT_SHARED_GROUP: group, GUARDBELL_TOPIC_ROOT: topicRoot,
+        DATABASE_URL: created.url, DATABASE_POOL_MAX: '20', MQTT_URL: mqttUrl, MQTT_USERNAME: 'guardbell-gateway', MQTT_PASSWORD: `city-${runTag}`, MQTT_SHARED_GROUP: group, GUARDBELL_TOPIC_ROOT: topicRoot,
         DATA_DIR: dir, GUARDBELL_ADMIN_PASSWORD: BENCH_PASSWORD,
       }, 120_000);
     }));

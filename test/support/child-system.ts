@@ -12,11 +12,17 @@ export class ChildSystem {
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
   }
 
-  /** `entry`: the command line's file, `bin/guardbell.js` or a bundle of it. */
+  /**
+   * `entry`: the command line's file, `bin/guardbell.js` or a bundle of it. The main pool is 8 unless `env` says: test
+   * files running side by side start up to five processes on one PostgreSQL, whose `max_connections` is 100.
+   */
   static async start(env: Record<string, string>, timeoutMs = 60_000, entry = 'bin/guardbell.js'): Promise<ChildSystem & { url: string }> {
     const child = spawn(process.execPath, [entry, 'start'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', PORT: '0', MQTT_PORT: '0', HOST: '127.0.0.1', GUARDBELL_DEMO: '0', ...env },
+      env: {
+        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', PORT: '0', MQTT_PORT: '0', HOST: '127.0.0.1', GUARDBELL_DEMO: '0',
+        DATABASE_POOL_MAX: '8', ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const system = new ChildSystem(child);
