@@ -38,12 +38,12 @@ describe('the PostgreSQL pools', () => {
   });
 
   it('the main pool opens no more connections than DATABASE_POOL_MAX asks, however many queries wait', async () => {
-    const small = await openDatabase({ url: url, dataDir: 'memory://', poolMax: 5 });
+    const small = await openDatabase({ url, dataDir: 'memory://', poolMax: 5 });
     try {
       const asking = Array.from({ length: 12 }, () => small.db.execute(sql`select pg_sleep(0.05), count(*)::int as n from pg_stat_activity
         where datname = current_database() and application_name = ${MAIN_POOL.applicationName}`));
       const counts = (await Promise.all(asking)).map((r) => rowsOf<{ n: number }>(r)[0]!.n);
-      // Both databases' main pools share the name: this file's first pool holds its kept ones besides.
+      // The file's first pool, on the same database and under the same name, holds its four kept connections besides.
       expect(Math.max(...counts) - MAIN_POOL.min).toBeLessThanOrEqual(5);
       expect(Math.max(...counts) - MAIN_POOL.min).toBeGreaterThanOrEqual(4);
     } finally {
