@@ -134,8 +134,11 @@ async function act(
   what: string,
   action: IncidentAction,
 ): Promise<void> {
-  const record = await readable(ctx, res, id);
-  if (!allowed(userOf(res), record.siteId)) throw forbidden(what);
+  // Who may act turns on the incident's site and who raised it, which never change: an open incident's copy in memory
+  // answers that without a read. The action itself is decided against the stored row, under its lock.
+  const scope = ctx.core.open.get(id) ?? (await ctx.incidents.get(id));
+  if (!scope || !canReadIncident(userOf(res), scope)) throw notFound(`incident ${id}`);
+  if (!allowed(userOf(res), scope.siteId)) throw forbidden(what);
   const updated = await ctx.core.act(id, action);
   res.json(presentIncident(updated, ctx.places));
 }
