@@ -129,13 +129,7 @@ export class PgBusTransport implements BusTransport {
     this.queue.push({ event: { t: type, v: version, o: origin, d: data }, at: performance.now() });
     if (!mayWait) this.urgent++;
     if (this.flushing) return; // the flush under way sends it next
-    if (mayWait) {
-      this.waitTimer ??= setTimeout(() => {
-        this.waitTimer = undefined;
-        void this.flush();
-      }, this.mayWaitMs);
-      return;
-    }
+    if (mayWait) return this.flushWhenWaited();
     // Events of one turn of the event loop (a batch of presses written, a batch of provider reports) go in one
     // statement: sent at the first, they took two, and most statements carried a single event.
     if (!this.flushSoon) {
@@ -151,6 +145,16 @@ export class PgBusTransport implements BusTransport {
   private due(): boolean {
     const oldest = this.queue[0];
     return oldest !== undefined && (this.urgent > 0 || this.stopped || performance.now() - oldest.at >= this.mayWaitMs);
+  }
+
+  /** Only news that may wait is queued: it goes when the oldest has waited its time, or earlier with the next event. */
+  private flushWhenWaited(): void {
+    const oldest = this.queue[0];
+    if (!oldest || this.stopped || this.waitTimer) return;
+    this.waitTimer = setTimeout(() => {
+      this.waitTimer = undefined;
+      void this.flush();
+    }, Math.max(0, this.mayWaitMs - (performance.now() - oldest.at)));
   }
 
   /** Appends the queued events in one statement, each announced by NOTIFY at commit. */
@@ -184,14 +188,7 @@ export class PgBusTransport implements BusTransport {
           return;
         }
       }
-      // Only news that may wait is left, younger than its wait: it goes with the next event, or when its wait is up.
-      if (this.queue.length > 0 && !this.stopped) {
-        const left = this.mayWaitMs - (performance.now() - this.queue[0]!.at);
-        this.waitTimer ??= setTimeout(() => {
-          this.waitTimer = undefined;
-          void this.flush();
-        }, Math.max(0, left));
-      }
+      this.flushWhenWaited();
     } finally {
       this.flushing = false;
     }
