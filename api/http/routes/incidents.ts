@@ -120,8 +120,11 @@ function siteOfCounter(ctx: ApiContext, user: User, counterId: string): string {
 }
 
 async function readable(ctx: ApiContext, res: Response, id: string): Promise<IncidentRecord> {
-  const record = await ctx.incidents.get(id);
-  // Not found and not allowed look the same, so ids cannot be probed.
+  return mayRead(res, id, await ctx.incidents.get(id));
+}
+
+/** The incident, if the user may read it. Not found and not allowed look the same, so ids cannot be probed. */
+function mayRead<T extends IncidentRecord>(res: Response, id: string, record: T | null | undefined): T {
   if (!record || !canReadIncident(userOf(res), record)) throw notFound(`incident ${id}`);
   return record;
 }
@@ -136,8 +139,7 @@ async function act(
 ): Promise<void> {
   // Who may act turns on the incident's site and who raised it, which never change: an open incident's copy in memory
   // answers that without a read. The action itself is decided against the stored row, under its lock.
-  const scope = ctx.core.open.get(id) ?? (await ctx.incidents.get(id));
-  if (!scope || !canReadIncident(userOf(res), scope)) throw notFound(`incident ${id}`);
+  const scope = mayRead(res, id, ctx.core.open.get(id) ?? (await ctx.incidents.get(id)));
   if (!allowed(userOf(res), scope.siteId)) throw forbidden(what);
   const updated = await ctx.core.act(id, action);
   res.json(presentIncident(updated, ctx.places));
