@@ -12,6 +12,7 @@ import { ID_PATTERN } from '../../firmware-bridge/protocol/ids.ts';
 // The pure file, not the folder's index: the document stays free of the serial port library.
 import { normaliseRflinkDeviceId, RFLINK_DEVICE_ID_HINT, RFLINK_DEVICE_ID_PATTERN } from '../../gateway/sources/rflink/device-id.ts';
 import { fieldIssue } from '../http/field-issues.ts';
+import { isPasswordHash } from '../auth/passwords.ts';
 import { isProvisioningProblemCode, type ProvisioningProblemCode } from '../contract/problem-codes.ts';
 
 export interface Problem {
@@ -158,8 +159,9 @@ const bell = strict({
   /** The device's own address for adapters that name it: for `sia-dc09` the panel account, or `account/zone`. */
   deviceId: text.pipe(z.string().max(128, { error: 'must be at most 128 characters' })).optional(),
   /**
-   * The bell's own MQTT password (username: the bell id). Stored only as an scrypt hash; once a bell has
-   * one, nobody else may publish under its topics or read its acks on the embedded broker.
+   * The bell's own MQTT password (username: the bell id). Stored only as a salted hash (HMAC-SHA256, fast: a
+   * machine secret, gateway/broker/bell-secret.ts); once a bell has one, nobody else may publish under its
+   * topics or read its acks on the embedded broker.
    */
   mqttPassword: z.string()
     .min(12, { error: 'must be at least 12 characters' }).max(256, { error: 'must be at most 256 characters' }).optional(),
@@ -232,7 +234,16 @@ const person = strict({
   language: z.enum(LANGUAGES).default('ko'),
   username: z.string().regex(USERNAME_PATTERN, { error: 'must be 1 to 64 of A-Z a-z 0-9 _ . @ + - (no spaces)' }).optional(),
   password: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
+  /**
+   * The password as `guardbell password-hash` made it, instead of `password`: the file then holds no password, and
+   * applying it compares this with the stored hash instead of computing scrypt for the person at every start.
+   */
+  passwordHash: z.string().refine(isPasswordHash, { message: 'is not a hash made by `guardbell password-hash` (scrypt$N$r$p$salt$hash)', ...coded('bad_password_hash') }).optional(),
   email: z.email({ error: (iss) => `${JSON.stringify(iss.input)} is not an e-mail address` }).optional(),
+}).superRefine((value, ctx) => {
+  if (value.password !== undefined && value.passwordHash !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['passwordHash'], message: 'give a password or a password hash, not both', ...coded('password_and_hash') });
+  }
 });
 
 /**
