@@ -34,6 +34,7 @@ function parse(stored: string | null): { cost: ScryptCost; salt: Buffer; hash: B
   if (scheme !== 'scrypt' || !n || !rr || !pp || !salt || !hash) return null;
   const cost = { N: Number(n), r: Number(rr), p: Number(pp) };
   if (![cost.N, cost.r, cost.p].every((v) => Number.isInteger(v) && v > 0) || cost.N > 2 ** 20 || cost.r > 32 || cost.p > 4) return null;
+  if ((cost.N & (cost.N - 1)) !== 0) return null; // scrypt takes only powers of two
   return { cost, salt: Buffer.from(salt, 'base64'), hash: Buffer.from(hash, 'base64') };
 }
 
@@ -46,6 +47,13 @@ async function hashWith(password: string, cost: ScryptCost): Promise<string> {
 /** The cost a stored hash was made with; null for anything that is not one of ours. */
 export function costOf(stored: string | null): ScryptCost | null {
   return parse(stored)?.cost ?? null;
+}
+
+/** Whether `text` is a whole hash as `hashWith` makes them (a provisioning file may carry one instead of a password). */
+export function isPasswordHash(text: string): boolean {
+  const parsed = parse(text);
+  return parsed !== null && parsed.hash.length === KEY_LEN && parsed.salt.length >= 16
+    && text === `scrypt$${parsed.cost.N}$${parsed.cost.r}$${parsed.cost.p}$${parsed.salt.toString('base64')}$${parsed.hash.toString('base64')}`;
 }
 
 /** Hashes a machine-made secret (a bell's MQTT password). People's passwords go through `PasswordHasher`. */

@@ -34,6 +34,12 @@ export const PROVISIONING_PROBLEM_CODES = [
   'password_without_username',
   /** A new account without a password (`username`). */
   'password_needed',
+  /** A person given both a password and a password hash. */
+  'password_and_hash',
+  /** A password hash not made by `guardbell password-hash`. */
+  'bad_password_hash',
+  /** A password hash made at a lower cost than this system hashes at (`cost`, `system`: log2 of scrypt's N). */
+  'password_hash_cost',
   /** A username that belongs to another person (`username`, `owner`). */
   'username_taken',
   /** Granting oneself rights (`roles`). */

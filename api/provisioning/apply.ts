@@ -4,7 +4,7 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { hashPassword, PasswordHasher, verifyPassword } from '../auth/passwords.ts';
+import { costOf, PasswordHasher } from '../auth/passwords.ts';
 import { appendAuditEntries } from '../audit/audit-log.ts';
 import type { Db } from '../store/index.ts';
 import { schema } from '../store/index.ts';
@@ -56,7 +56,7 @@ export async function provisioningContext(db: Db): Promise<ProvisioningContext> 
 export async function provisionFromText(db: Db, text: string, fileName: string, opts: ApplyOptions = {}): Promise<ProvisioningResult & { summary?: ApplySummary }> {
   const parsed = parseProvisioningText(text, fileName, await provisioningContext(db));
   if (!parsed.ok) return parsed;
-  const refused = (await opts.refuse?.(parsed.document)) ?? [];
+  const refused = [...weakPasswordHashes(parsed.document, opts.hasher ?? defaultHasher), ...((await opts.refuse?.(parsed.document)) ?? [])];
   if (refused.length > 0) return { ok: false, problems: refused };
   return { ...parsed, summary: await applyProvisioning(db, parsed.document, { issueCredentials: true, ...opts, via: fileName }) };
 }
@@ -76,6 +76,8 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument, opts:
       if (current === null || !(await hasher.verify(p.password!, current)).ok) hashes.set(p.id, await hasher.hash(p.password!));
     }
   }));
+  // A hash from the file is compared as a string: no scrypt at a start that applies an unchanged file.
+  for (const p of doc.people) if (p.passwordHash !== undefined && p.passwordHash !== existingPeople.get(p.id)?.passwordHash) hashes.set(p.id, p.passwordHash);
   // Bells' MQTT passwords (machine secrets, a fast keyed hash); a bell without one in the document keeps the
   // hash it has, or is issued one.
   const { bellHashes, bridgeHashes, issued } = await machineCredentials(db, doc, opts);
@@ -152,6 +154,23 @@ export async function applyProvisioning(db: Db, doc: ProvisioningDocument, opts:
   });
   if (issued.bells || issued.bridges) summary.credentials = issued;
   return summary;
+}
+
+/**
+ * Hashes in the file made at a lower cost than the system hashes at. The person's next login would rehash theirs (an
+ * upgrade), and the next application of the unchanged file would set the old one back and end their sessions.
+ */
+export function weakPasswordHashes(doc: ProvisioningDocument, hasher: PasswordHasher): Problem[] {
+  const system = Math.log2(hasher.cost.N);
+  return doc.people.flatMap((p, i) => {
+    const cost = p.passwordHash === undefined ? null : costOf(p.passwordHash);
+    if (cost === null || cost.N >= hasher.cost.N) return [];
+    const made = Math.log2(cost.N);
+    return [{
+      path: `people[${i}].passwordHash`, code: 'password_hash_cost' as const, params: { cost: made, system },
+      message: `made at scrypt N=2^${made}, below this system's 2^${system} (PASSWORD_HASH_COST): make it again with \`guardbell password-hash\``,
+    }];
+  });
 }
 
 async function machineCredentials(db: Db, doc: ProvisioningDocument, opts: ApplyOptions) {

@@ -186,6 +186,22 @@ describe('references and context', () => {
     expect(taken).toEqual([{ path: 'people[0].username', message: 'username "kim" already belongs to person "someone-else"', code: 'username_taken', params: { username: 'kim', owner: 'someone-else' } }]);
   });
 
+  it('takes a password hash in place of a password, one of ours, never both, and never without a username', () => {
+    const hash = `scrypt$16384$8$1$${Buffer.alloc(16, 1).toString('base64')}$${Buffer.alloc(32, 2).toString('base64')}`;
+    const context = { existingSiteIds: new Set(['old-site']) };
+    expect(documentOf(validateProvisioning(person({ username: 'kim', passwordHash: hash }), context)).people[0]!.passwordHash).toBe(hash);
+    const problems = (extra: object) => problemsOf(validateProvisioning(person(extra), context)).map((p) => [p.path, p.code]);
+    expect(problems({ username: 'kim', password: 'correct-horse', passwordHash: hash })).toEqual([['people[0].passwordHash', 'password_and_hash']]);
+    expect(problems({ passwordHash: hash })).toEqual([['people[0].passwordHash', 'password_without_username']]);
+    // Not a whole hash of ours: another scheme, N not a power of two, a short key, a password pasted in its place.
+    for (const wrong of [`$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA`, hash.replace('16384', '10000'), hash.slice(0, -8), 'correct-horse']) {
+      expect(problems({ username: 'kim', passwordHash: wrong })).toEqual([['people[0].passwordHash', 'bad_password_hash']]);
+    }
+    // The message never echoes what was given: it may be a password typed in the wrong field.
+    const [bad] = problemsOf(validateProvisioning(person({ username: 'kim', passwordHash: 'correct-horse' }), context));
+    expect(bad!.message).not.toContain('correct-horse');
+  });
+
   it('checks counter managers and duplicate ids and usernames', () => {
     const file = structuredClone(protocolExample) as typeof protocolExample & { sites: { counters: { managerIds?: string[] }[] }[] };
     file.sites[0]!.counters.push({ id: 'passport-3', name: 'Again', floor: '1F' });

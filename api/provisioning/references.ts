@@ -34,6 +34,7 @@ interface ReferenceView {
     counterIds?: readonly (string | undefined)[];
     username?: string;
     password?: string;
+    passwordHash?: string;
   }[];
 }
 
@@ -65,6 +66,7 @@ export function checkRawReferences(raw: unknown, context: ProvisioningContext = 
         username: asString(person.username),
         // Only presence matters here; a password of the wrong type is the schema's problem.
         password: person.password === undefined ? undefined : String(person.password),
+        passwordHash: person.passwordHash === undefined ? undefined : String(person.passwordHash),
       };
     }),
   }, context);
@@ -166,7 +168,9 @@ function checkView(doc: ReferenceView, context: ProvisioningContext): Problem[] 
     const username = person.username;
     if (username === undefined) {
       // A password nobody can log in with is a mistake, not something to drop quietly.
-      if (person.password !== undefined) add(['people', p, 'password'], 'a password without a username: add the username it belongs to', 'password_without_username');
+      if (person.password !== undefined || person.passwordHash !== undefined) {
+        add(['people', p, person.password !== undefined ? 'password' : 'passwordHash'], 'a password without a username: add the username it belongs to', 'password_without_username');
+      }
       return;
     }
     const first = usernameAt.get(username);
@@ -178,7 +182,7 @@ function checkView(doc: ReferenceView, context: ProvisioningContext): Problem[] 
       add(['people', p, 'username'], `username "${username}" already belongs to person "${owner}"`, 'username_taken', { username, owner });
     }
     // An existing account keeps its password when the file gives none; a new account would have none.
-    if (person.password === undefined && !existing?.has(username)) {
+    if (person.password === undefined && person.passwordHash === undefined && !existing?.has(username)) {
       add(['people', p, 'password'], `username "${username}" is a new account: give it a password (at least 8 characters)`, 'password_needed', { username });
     }
   });
