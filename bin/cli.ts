@@ -16,6 +16,7 @@ const USAGE = `usage: guardbell <command>
   start                 run gateway, API and console (PROTOCOL.md §5 variables)
   migrate               apply database migrations and exit
   provision FILE        apply a provisioning file (JSON or YAML) idempotently
+  password-hash         hash a person's password (read from standard input) for a provisioning file's passwordHash
   bell press|hold|cancel|test --bell ID [--key HEX] [--mqtt URL | --serial PATH[@baud]] [--password P]
                         a virtual bell that behaves as firmware does, over MQTT or a serial line
   edge-bridge --config FILE --port PATH[@baud] [--mqtt URL]
@@ -40,6 +41,10 @@ async function main(argv: string[]): Promise<number> {
       return migrate();
     case 'provision':
       return provision(rest[0]);
+    case 'password-hash': {
+      const { runPasswordHashCommand } = await import('../api/auth/password-hash-command.ts');
+      return runPasswordHashCommand(rest);
+    }
     case 'bell': {
       const { runBellCommand } = await import('../firmware-bridge/virtual-bell/bell-cli.ts');
       return runBellCommand(rest);
