@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TwilioSenderThread } from '../api/notify/twilio/sender-thread.ts';
 import { ChildSystem } from '../test/support/child-system.ts';
@@ -49,8 +49,10 @@ describe("the server's bundle", () => {
   it("makes each thread's bundle beside its source, and the Twilio sender's thread runs from it", async () => {
     // What npm install does (idempotent: each file is written aside and renamed into place).
     await buildThreadBundles();
-    const fallback = new URL('file:///nowhere.mjs');
-    for (const source of THREAD_SOURCES) expect(threadEntry(source, fallback)).toBe(bundleOf(source));
+    // Each thread is named by its tsx entry (`x.mjs` beside `x.ts`); without a bundle of `x.ts` the entry runs.
+    for (const source of THREAD_SOURCES) expect(threadEntry(pathToFileURL(source.replace(/\.ts$/, '.mjs')))).toBe(bundleOf(source));
+    const unbundled = new URL('file:///nowhere/worker.mjs');
+    expect(threadEntry(unbundled)).toBe(unbundled);
     const sender = new TwilioSenderThread({ accountSid: 'AC0', authToken: 'x', from: '+15005550006', apiBase: 'http://127.0.0.1:9', publicUrl: 'http://127.0.0.1:9/' });
     try {
       await sender.whenReady();

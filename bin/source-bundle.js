@@ -64,7 +64,11 @@ export function freshBundle({ entry, out }) {
 /** Where the bundle of a thread's source sits: beside it, `x.ts` → `x.bundle.mjs`. */
 export const bundleOf = (source) => source.replace(/\.ts$/, '.bundle.mjs');
 
-/** What a thread runs: the bundle of `source` while it is fresh, otherwise `tsxEntry` (which loads `source` through tsx). */
-export function threadEntry(source, tsxEntry) {
+/**
+ * What a thread runs, given its tsx entry `x.mjs` (which loads `x.ts` through tsx): the bundle of `x.ts` while it is
+ * fresh, otherwise the entry.
+ */
+export function threadEntry(tsxEntry) {
+  const source = fileURLToPath(tsxEntry).replace(/\.mjs$/, '.ts');
   return freshBundle({ entry: source, out: bundleOf(source) }) ?? tsxEntry;
 }

@@ -8,7 +8,6 @@
  * over messages. PGlite serialises transactions either way: a query outside a transaction waits for the
  * open transaction to end, as it does in-thread.
  */
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Results } from '@electric-sql/pglite';
 import type { FromWorker, SerializedError, ToWorker } from './pglite-thread-protocol.ts';
@@ -189,8 +188,7 @@ async function startWorker(dataDir: string): Promise<Worker> {
   // No smaller young generation here (it saved 15 MiB at idle): the online backup's dump, JavaScript work
   // inside this thread, then held the alarm writes past a bell's retransmission time.
   // Plain JavaScript when the bundle made at install is current; the TypeScript sources through tsx otherwise.
-  const source = fileURLToPath(new URL('./pglite-thread-worker.ts', import.meta.url));
-  const worker = new Worker(threadEntry(source, new URL('./pglite-thread-worker.mjs', import.meta.url)), { workerData: { dataDir } });
+  const worker = new Worker(threadEntry(new URL('./pglite-thread-worker.mjs', import.meta.url)), { workerData: { dataDir } });
   const opened = new Promise<void>((resolve, reject) => {
     const onMessage = (m: FromWorker) => {
       if (m.id !== 0) return;

@@ -3,7 +3,6 @@
  * a hostile or merely huge file never holds up the alarm path on the main thread, and one that slips past the
  * zip limits ends its thread, not the process.
  */
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { threadEntry } from '../../../bin/source-bundle.js';
 import type { WorkbookRead } from './import-workbook.ts';
@@ -16,8 +15,7 @@ export interface WorkbookThreadOptions {
 const refused = (reason: string): WorkbookRead => ({ ok: false, problems: [{ row: 0, column: null, reason }] });
 
 export function readImportWorkbookInThread(bytes: Buffer, opts: WorkbookThreadOptions = {}): Promise<WorkbookRead> {
-  const source = fileURLToPath(new URL('./workbook-worker.ts', import.meta.url));
-  const worker = new Worker(threadEntry(source, new URL('./workbook-worker.mjs', import.meta.url)), {
+  const worker = new Worker(threadEntry(new URL('./workbook-worker.mjs', import.meta.url)), {
     workerData: { bytes: new Uint8Array(bytes) },
     resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 256 },
   });

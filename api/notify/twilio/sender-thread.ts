@@ -7,7 +7,6 @@
  * memory), the sends it held are answered as retryable and uncertain (they may have reached Twilio: the outbox waits
  * for their reports before it tries again, as after a timeout) and the next send starts a new thread.
  */
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { threadEntry } from '../../../bin/source-bundle.js';
 import type { MessageSender, OutboundMessage, SendChannel, SendOutcome } from '../types.ts';
@@ -55,8 +54,7 @@ export class TwilioSenderThread implements MessageSender {
   }
 
   private spawn(): Worker {
-    const source = fileURLToPath(new URL('./sender-worker.ts', import.meta.url));
-    const worker = new Worker(threadEntry(source, new URL('./sender-worker.mjs', import.meta.url)), { workerData: this.opts });
+    const worker = new Worker(threadEntry(new URL('./sender-worker.mjs', import.meta.url)), { workerData: this.opts });
     // The thread never keeps the process alive; sends in flight keep their own promises.
     worker.unref();
     let loaded: () => void = () => undefined;
