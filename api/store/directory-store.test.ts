@@ -5,6 +5,7 @@ import { applyProvisioning } from '../provisioning/apply.ts';
 import { openStoreDatabase, type StoreDatabase } from '../../test/support/store-database.ts';
 import { openDatabase, type Database } from './database.ts';
 import { DirectoryStore, type BellRow } from './directory-store.ts';
+import { countTransactionStatements } from '../../test/support/transaction-statements.ts';
 
 const claim = async (store: DirectoryStore, bellId: string, trouble: string[]) => (await store.claimTroubleNotices([{ bellId, trouble }])).get(bellId) ?? null;
 
@@ -57,6 +58,35 @@ describe('a trouble change is claimed for a maintenance alert by one process onl
     const mixed = await a.claimTroubleNotices([{ bellId: 'B-0302', trouble: [] }, { bellId: 'B-0901', trouble: ['low_battery'] }, { bellId: 'NO-SUCH-BELL', trouble: ['offline'] }]);
     expect([...mixed]).toEqual([['B-0901', { raised: ['low_battery'], cleared: [] }]]);
     expect(await a.claimTroubleNotices([])).toEqual(new Map());
+  });
+});
+
+describe.each(['pglite', 'postgres'] as const)('claiming trouble changes in one statement (%s)', (kind) => {
+  let store: StoreDatabase;
+  beforeAll(async () => {
+    store = await openStoreDatabase(kind);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('tells what was raised and cleared, takes troubles as a set, and leaves out what is not new or not a bell', async () => {
+    const directory = new DirectoryStore(store.database.db);
+    const counted = countTransactionStatements(store.database.db);
+    try {
+      expect(Object.fromEntries(await directory.claimTroubleNotices([{ bellId: 'B-0301', trouble: ['offline', 'low_battery'] }, { bellId: 'B-0302', trouble: ['tamper'] }]))).toEqual({
+        'B-0301': { raised: ['offline', 'low_battery'], cleared: [] }, 'B-0302': { raised: ['tamper'], cleared: [] },
+      });
+      expect(await claim(directory, 'B-0301', ['low_battery', 'offline'])).toBeNull();
+      expect(await claim(directory, 'B-0301', ['low_battery', 'no_test_30d'])).toEqual({ raised: ['no_test_30d'], cleared: ['offline'] });
+      expect(await claim(directory, 'NO-SUCH-BELL', ['offline'])).toBeNull();
+      const [row] = await directory.bellsById(['B-0301']);
+      expect(row!.notifiedTrouble).toEqual(['low_battery', 'no_test_30d']);
+      // No transaction of its own: one statement each time.
+      expect(counted.perTransaction).toEqual([]);
+    } finally {
+      counted.restore();
+    }
   });
 });
 
