@@ -61,7 +61,7 @@ describe('a trouble change is claimed for a maintenance alert by one process onl
   });
 });
 
-describe.each(['pglite', 'postgres'] as const)('claiming trouble changes in one statement (%s)', (kind) => {
+describe.each(['pglite', 'postgres'] as const)('bell health and trouble claims, each in one statement (%s)', (kind) => {
   let store: StoreDatabase;
   beforeAll(async () => {
     store = await openStoreDatabase(kind);
@@ -87,16 +87,6 @@ describe.each(['pglite', 'postgres'] as const)('claiming trouble changes in one 
     } finally {
       counted.restore();
     }
-  });
-});
-
-describe.each(['pglite', 'postgres'] as const)('bell health written in one statement (%s)', (kind) => {
-  let store: StoreDatabase;
-  beforeAll(async () => {
-    store = await openStoreDatabase(kind);
-  });
-  afterAll(async () => {
-    await store?.close();
   });
 
   it('stores every column of every bell as given, nulls and awkward text included; a later stored last-seen time wins', async () => {
