@@ -91,7 +91,9 @@ describe.each(['pglite', 'postgres'] as const)('bell health and trouble claims, 
 
   it('stores every column of every bell as given, nulls and awkward text included; a later stored last-seen time wins', async () => {
     const directory = new DirectoryStore(store.database.db);
-    const [one, two] = await directory.bellsById(['B-0301', 'B-0901']);
+    // The read has no order: an updated row (a claim above) comes back after the others on PostgreSQL.
+    const byId = new Map((await directory.bellsById(['B-0301', 'B-0901'])).map((b) => [b.id, b]));
+    const [one, two] = [byId.get('B-0301'), byId.get('B-0901')];
     const seen = new Date('2026-11-30T08:00:00.123Z');
     const wanted = [
       { ...one!, online: true, lastSeenAt: seen, lastTestAt: new Date('2026-11-29T07:00:00Z'), battery: 15, rssi: -70, fw: 'v1 "beta", {x}\\y', trouble: ['low_battery'], tamperAt: new Date('2026-11-28T06:00:00Z'), clockSkewMs: -400_000 },
@@ -99,7 +101,7 @@ describe.each(['pglite', 'postgres'] as const)('bell health and trouble claims, 
     ];
     await directory.writeBellHealth(wanted);
     const health = (rows: BellRow[]) => rows.map((r) => ({ id: r.id, online: r.online, lastSeenAt: r.lastSeenAt, lastTestAt: r.lastTestAt, battery: r.battery, rssi: r.rssi, fw: r.fw, trouble: r.trouble, tamperAt: r.tamperAt, clockSkewMs: r.clockSkewMs }));
-    expect(health(await directory.bellsById(['B-0301', 'B-0901']))).toEqual(health(wanted));
+    expect(health(await directory.bellsById(['B-0301', 'B-0901'])).sort((a, b) => a.id.localeCompare(b.id))).toEqual(health(wanted));
     // Another process that heard the bell earlier writes after: the later last-seen time stays.
     await directory.writeBellHealth([{ ...wanted[0]!, lastSeenAt: new Date(seen.getTime() - 60_000) }]);
     expect((await directory.bellsById(['B-0301']))[0]!.lastSeenAt).toEqual(seen);
