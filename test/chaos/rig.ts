@@ -90,7 +90,7 @@ export class Rig {
     const bellIds = Array.from({ length: opts.bells }, (_, i) => `CH-${String(i + 1).padStart(4, '0')}`);
     const doc = testProvisioning();
     // Hashes, as an operator's file may carry them (`guardbell password-hash`), at the children's cost: every
-    // (re)start compares them instead of computing scrypt for each person (7 s of a restart on this machine).
+    // (re)start compares them instead of computing scrypt for each person (about 4 s of each restart here).
     const hasher = new PasswordHasher();
     await Promise.all(doc.people.map(async (p) => {
       if (p.password === undefined) return;
