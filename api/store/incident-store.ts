@@ -220,7 +220,7 @@ export class IncidentStore {
       const before = recordFromRow(row);
       const { state, entries } = transition(before, action, now);
       const record: IncidentRecord = { ...before, ...state };
-      const [after] = await tx.update(incidents).set({ ...rowFromRecord(record), revision: sql`${incidents.revision} + 1` }).where(eq(incidents.id, id)).returning({ revision: incidents.revision });
+      const [after] = await tx.update(incidents).set({ ...changedColumns(rowFromRecord(before), rowFromRecord(record)), revision: sql`${incidents.revision} + 1` }).where(eq(incidents.id, id)).returning({ revision: incidents.revision });
       record.revision = after?.revision;
       await insertEntries(tx, id, entries);
       return { record, entries };
@@ -282,4 +282,10 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 async function insertEntries(tx: Tx, incidentId: string, entries: TimelineDraft[]): Promise<void> {
   if (entries.length === 0) return;
   await tx.insert(timeline).values(entries.map((e) => ({ incidentId, at: e.at, kind: e.kind, actorId: e.actorId, data: e.data })));
+}
+
+/** The columns an action changed: the rest (the frozen policy among them) is not written again. */
+function changedColumns(before: typeof incidents.$inferInsert, after: typeof incidents.$inferInsert): Partial<typeof incidents.$inferInsert> {
+  const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : JSON.stringify(a) === JSON.stringify(b));
+  return Object.fromEntries(Object.entries(after).filter(([key, value]) => !same(before[key as keyof typeof before], value)));
 }
