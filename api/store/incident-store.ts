@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, like, max, notInArray, sql, type SQL } from 'drizzle-orm';
-import type { IncidentAction, TimelineDraft } from '../domain/index.ts';
+import type { IncidentAction, IncidentState, TimelineDraft } from '../domain/index.ts';
 import { transition } from '../domain/index.ts';
 import type { Db } from './database.ts';
 import type { RunInEngine } from './pglite-procedures.ts';
@@ -220,7 +220,7 @@ export class IncidentStore {
       const before = recordFromRow(row);
       const { state, entries } = transition(before, action, now);
       const record: IncidentRecord = { ...before, ...state };
-      const [after] = await tx.update(incidents).set({ ...changedColumns(rowFromRecord(before), rowFromRecord(record)), revision: sql`${incidents.revision} + 1` }).where(eq(incidents.id, id)).returning({ revision: incidents.revision });
+      const [after] = await tx.update(incidents).set({ ...stateColumns(state), revision: sql`${incidents.revision} + 1` }).where(eq(incidents.id, id)).returning({ revision: incidents.revision });
       record.revision = after?.revision;
       await insertEntries(tx, id, entries);
       return { record, entries };
@@ -284,8 +284,16 @@ async function insertEntries(tx: Tx, incidentId: string, entries: TimelineDraft[
   await tx.insert(timeline).values(entries.map((e) => ({ incidentId, at: e.at, kind: e.kind, actorId: e.actorId, data: e.data })));
 }
 
-/** The columns an action changed: the rest (the frozen policy among them) is not written again. */
-function changedColumns(before: typeof incidents.$inferInsert, after: typeof incidents.$inferInsert): Partial<typeof incidents.$inferInsert> {
-  const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : JSON.stringify(a) === JSON.stringify(b));
-  return Object.fromEntries(Object.entries(after).filter(([key, value]) => !same(before[key as keyof typeof before], value)));
+/** Every field of `IncidentState`, checked by the compiler: a field added there must be named here to be stored. */
+const STATE_FIELDS: Record<keyof IncidentState, true> = {
+  status: true, severity: true, violence: true, mode: true, openedAt: true, acknowledgedAt: true, acknowledgedBy: true, closedAt: true,
+  classification: true, outcome: true,
+};
+
+/**
+ * An action changes only the incident's state: those columns are written, and the rest (the frozen policy among
+ * them) not again. `transition` returns the whole record it was given, so the state is picked, not spread.
+ */
+function stateColumns(state: IncidentState): Partial<typeof incidents.$inferInsert> {
+  return Object.fromEntries(Object.keys(STATE_FIELDS).map((k) => [k, state[k as keyof IncidentState]]));
 }
