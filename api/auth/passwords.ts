@@ -38,10 +38,14 @@ function parse(stored: string | null): { cost: ScryptCost; salt: Buffer; hash: B
   return { cost, salt: Buffer.from(salt, 'base64'), hash: Buffer.from(hash, 'base64') };
 }
 
+/** The stored form: `scrypt$N$r$p$salt$hash`, salt and hash in base64. */
+function formatHash(cost: ScryptCost, salt: Buffer, key: Buffer): string {
+  return `scrypt$${cost.N}$${cost.r}$${cost.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
 async function hashWith(password: string, cost: ScryptCost): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, cost);
-  return `scrypt$${cost.N}$${cost.r}$${cost.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+  return formatHash(cost, salt, await scrypt(password, salt, cost));
 }
 
 /** The cost a stored hash was made with; null for anything that is not one of ours. */
@@ -52,8 +56,7 @@ export function costOf(stored: string | null): ScryptCost | null {
 /** Whether `text` is a whole hash as `hashWith` makes them (a provisioning file may carry one instead of a password). */
 export function isPasswordHash(text: string): boolean {
   const parsed = parse(text);
-  return parsed !== null && parsed.hash.length === KEY_LEN && parsed.salt.length >= 16
-    && text === `scrypt$${parsed.cost.N}$${parsed.cost.r}$${parsed.cost.p}$${parsed.salt.toString('base64')}$${parsed.hash.toString('base64')}`;
+  return parsed !== null && parsed.hash.length === KEY_LEN && parsed.salt.length >= 16 && text === formatHash(parsed.cost, parsed.salt, parsed.hash);
 }
 
 /** Hashes a machine-made secret (a bell's MQTT password). People's passwords go through `PasswordHasher`. */
