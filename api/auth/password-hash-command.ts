@@ -4,13 +4,12 @@
  * computing scrypt for every person. The password is read from standard input, never from the command line
  * (which `ps` and the shell's history show): typed twice without echo at a terminal, or piped in one line.
  */
+import { text } from 'node:stream/consumers';
 import { configFromEnv } from '../config.ts';
+import { PASSWORD_MIN_LENGTH } from '../provisioning/document.ts';
 import { PasswordHasher } from './passwords.ts';
 
 export const PASSWORD_HASH_USAGE = 'usage: guardbell password-hash   (reads the password from standard input; PASSWORD_HASH_COST as in the README)';
-
-/** A provisioning file's passwords are at least this long (api/provisioning/document.ts). */
-const MIN_LENGTH = 8;
 
 export interface PasswordHashIo {
   stdin: NodeJS.ReadStream;
@@ -33,9 +32,9 @@ export async function runPasswordHashCommand(argv: readonly string[], io: Passwo
       io.stderr.write('guardbell: the two passwords differ; nothing was hashed\n');
       return 1;
     }
-  } else password = firstLine(await readAll(io.stdin));
-  if (password.length < MIN_LENGTH) {
-    io.stderr.write(`guardbell: a password must be at least ${MIN_LENGTH} characters\n`);
+  } else password = firstLine(await text(io.stdin));
+  if (password.length < PASSWORD_MIN_LENGTH) {
+    io.stderr.write(`guardbell: a password must be at least ${PASSWORD_MIN_LENGTH} characters\n`);
     return 1;
   }
   io.stdout.write(`${await new PasswordHasher({ log2N: passwordHashLog2N }).hash(password)}\n`);
@@ -46,12 +45,6 @@ export async function runPasswordHashCommand(argv: readonly string[], io: Passwo
 function firstLine(text: string): string {
   const end = text.search(/\r?\n/);
   return end < 0 ? text : text.slice(0, end);
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** One line from the terminal without echo; undefined on Ctrl-C or Ctrl-D. */

@@ -223,6 +223,9 @@ const site = strict({
   bells: z.array(bell).default([]),
 });
 
+/** A person's password is at least this long (also what `guardbell password-hash` takes). */
+export const PASSWORD_MIN_LENGTH = 8;
+
 const person = strict({
   id,
   name: text,
@@ -233,7 +236,7 @@ const person = strict({
   phone: phone.optional(),
   language: z.enum(LANGUAGES).default('ko'),
   username: z.string().regex(USERNAME_PATTERN, { error: 'must be 1 to 64 of A-Z a-z 0-9 _ . @ + - (no spaces)' }).optional(),
-  password: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
+  password: z.string().min(PASSWORD_MIN_LENGTH, { error: `must be at least ${PASSWORD_MIN_LENGTH} characters` }).optional(),
   /**
    * The password as `guardbell password-hash` made it, instead of `password`: the file then holds no password, and
    * applying it compares this with the stored hash instead of computing scrypt for the person at every start.
