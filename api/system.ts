@@ -204,7 +204,7 @@ async function boot(
     now,
   });
   const escalation = new EscalationEngine({
-    db: database.db, places, logger, lateness: escalationMetrics.lateness, tickMs: config.escalationTickMs,
+    db: database.db, inEngine: database.inEngine, places, logger, lateness: escalationMetrics.lateness, tickMs: config.escalationTickMs,
     parallel: 1,
     now: () => (escalationClock ?? clock).now(),
     roster: (now) => roster.snapshot(now),

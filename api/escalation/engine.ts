@@ -1,28 +1,25 @@
 /**
  * The escalation engine: step rows with due times in the database (a restart resumes them), claimed with
- * FOR UPDATE SKIP LOCKED so that with several processes each step fires exactly once. What to do is
- * decided by the pure `escalationDecision`; this file only reads, writes and schedules.
+ * FOR UPDATE SKIP LOCKED so that with several processes each step fires exactly once (step-claim.ts). What to do
+ * is decided by the pure `escalationDecision`; this file arms steps and schedules the claims.
  */
 import { and, asc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { ulid } from '../ids.ts';
 import type { Histogram } from 'prom-client';
-import {
-  policyOf, escalationDecision, escalationView, sparedFromStep, stepDueAt, stepStopped,
-  type EscalationStep, type EscalationView,
-} from '../domain/index.ts';
-import type { Db, IncidentRecord } from '../store/index.ts';
+import { policyOf, escalationView, stepDueAt, stepStopped } from '../domain/index.ts';
+import type { Database, Db, IncidentRecord } from '../store/index.ts';
 import { recordFromRow, schema } from '../store/index.ts';
 import { rowsOf } from '../store/rows-of.ts';
 import type { Places } from '../core/places.ts';
-import { notificationRow, planStep, reachesOnlyGuards, stepEntryData, type RosterSnapshot } from './recipients.ts';
+import type { RosterSnapshot } from './recipients.ts';
+import { claimDueSteps, groupBy, GUARDS_ONLY_UNCONFIRMED, StepWrites, type Tx } from './step-claim.ts';
 import { CANCEL_NOTICE_STEP } from './outbox.ts';
 import type { BusPort } from '../bus/index.ts';
 import { CLOSED_STATUSES } from '../contract/index.ts';
 import { nextLookMs } from './next-look.ts';
 
 const { escalationSteps, incidents, notifications, timeline } = schema;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface EscalationEngineDeps {
   db: Db;
@@ -33,6 +30,8 @@ export interface EscalationEngineDeps {
   tickMs?: number;
   /** Claim loops run side by side (PostgreSQL: SKIP LOCKED splits the work; PGlite: 1, it runs one transaction at a time). */
   parallel?: number;
+  /** PGlite: claims run inside the engine's thread (step-claim.ts), reading the roster and places there. */
+  inEngine?: Database['inEngine'];
   /** Who is on duty, from memory (RosterCache): one read every few seconds, not one per claim. */
   roster: (now: Date) => RosterSnapshot;
   /**
@@ -50,9 +49,6 @@ const REARM_BATCH = 200;
 
 /** The least time between two looks for due steps (a burst of due times is one claim, not one each). */
 const MIN_LOOK_GAP_MS = 25;
-
-/** The reason kept on a step fired while its incident was unconfirmed: it reached only the guards. */
-export const GUARDS_ONLY_UNCONFIRMED = 'guards_only_unconfirmed';
 
 export class EscalationEngine {
   private timer: NodeJS.Timeout | undefined;
@@ -174,7 +170,7 @@ export class EscalationEngine {
       if (!(await this.anyDue())) return fired;
       let n: number;
       try {
-        n = await this.deps.db.transaction((tx) => this.claimAndRun(tx));
+        n = await this.claimAndRun();
       } finally {
         this.tellFired();
       }
@@ -372,88 +368,19 @@ export class EscalationEngine {
   }
 
   /**
-   * One batch: claim due steps no other process holds, decide, fire or skip, in one transaction. The claimed steps'
-   * incidents, timelines and step rows are read in one statement each, and what is decided is written in a few:
-   * read and written incident by incident, a claim of 50 steps was about 300 statements, each a round trip inside
-   * the transaction (on PGlite, from the main thread, holding its one session all along).
+   * One batch (step-claim.ts): claim due steps no other process holds, decide, fire or skip, in one transaction; on
+   * PGlite inside the engine's thread, as one message.
    */
-  private async claimAndRun(tx: Tx): Promise<number> {
+  private async claimAndRun(): Promise<number> {
     const now = this.now();
-    const due = await tx
-      .select()
-      .from(escalationSteps)
-      .where(and(eq(escalationSteps.status, 'pending'), isNotNull(escalationSteps.dueAt), lte(escalationSteps.dueAt, now)))
-      .orderBy(asc(escalationSteps.dueAt))
-      .limit(50)
-      .for('update', { skipLocked: true });
-    if (due.length === 0) return 0;
-    const byIncident = groupBy(due, (d) => d.incidentId);
-    const ids = [...byIncident.keys()];
-    const rows = new Map((await tx.select().from(incidents).where(inArray(incidents.id, ids))).map((r) => [r.id, r]));
-    const entriesOf = groupBy(
-      await tx.select({ incidentId: timeline.incidentId, kind: timeline.kind, at: timeline.at, actorId: timeline.actorId }).from(timeline)
-        .where(inArray(timeline.incidentId, ids)).orderBy(asc(timeline.id)),
-      (e) => e.incidentId,
-    );
-    const stepsOf = groupBy(await tx.select().from(escalationSteps).where(inArray(escalationSteps.incidentId, ids)), (s) => s.incidentId);
-    const roster = this.deps.roster(now);
-    const writes = new StepWrites();
-    let handled = 0;
-    for (const [incidentId, claimed] of byIncident) {
-      const row = rows.get(incidentId);
-      if (row) handled += this.runIncident(writes, recordFromRow(row), entriesOf.get(incidentId) ?? [], stepsOf.get(incidentId) ?? [], claimed, roster, now);
-    }
-    await writes.apply(tx);
-    return handled;
-  }
-
-  /** Decides an incident's claimed steps and notes what to write; how many steps it handled. */
-  private runIncident(
-    writes: StepWrites, record: IncidentRecord, entries: { kind: string; at: Date; actorId: string | null }[],
-    all: { stepId: string; status: string }[], claimed: { stepId: string; dueAt: Date | null }[], roster: RosterSnapshot, now: Date,
-  ): number {
-    const incidentId = record.id;
-    const view = escalationView(record, entries);
-    const policy = policyOf(record);
-    const done = new Set(all.filter((s) => s.status !== 'pending').map((s) => s.stepId));
-    const decision = escalationDecision(view, policy, done, now);
-    const claimedIds = new Set(claimed.map((c) => c.stepId));
-    let handled = 0;
-    for (const { step, reason } of decision.skip.filter((s) => claimedIds.has(s.step.id))) {
-      writes.settle(incidentId, step.id, { status: 'skipped', reason });
-      handled++;
-    }
-    for (const step of decision.fire.filter((s) => claimedIds.has(s.id))) {
-      const dueAt = claimed.find((c) => c.stepId === step.id)?.dueAt ?? now;
-      const partial = this.fire(writes, record, step, view, roster, now);
-      writes.settle(incidentId, step.id, { status: 'fired', firedAt: now, ...(partial ? { reason: GUARDS_ONLY_UNCONFIRMED } : {}) });
-      this.deps.lateness.observe(Math.max(0, now.getTime() - dueAt.getTime()) / 1000);
-      handled++;
-    }
-    // Claimed but neither fired nor skipped: its due time moved (recomputed from the timeline).
-    for (const c of claimed) {
-      if (decision.fire.some((s) => s.id === c.stepId) || decision.skip.some((s) => s.step.id === c.stepId)) continue;
-      const step = policy.steps.find((s) => s.id === c.stepId);
-      const next = step ? stepDueAt(step, view) : null;
-      writes.settle(incidentId, c.stepId, step ? { dueAt: next } : { status: 'skipped', reason: 'step not in the frozen policy' });
-      this.remember(next);
-      handled++;
-    }
-    if (decision.fire.length > 0) this.fired.set(incidentId, record.siteId);
-    return handled;
-  }
-
-  /** Notes a fired step's notifications and timeline entry; true when it reached only the guards of an unconfirmed incident (the rest follow on confirmation). */
-  private fire(writes: StepWrites, record: IncidentRecord, step: EscalationStep, view: EscalationView, roster: RosterSnapshot, now: Date): boolean {
-    const site = this.deps.places.site(record.siteId);
-    if (!site) return false;
-    const partial = reachesOnlyGuards(step, record);
-    const spared = sparedFromStep(step, view);
-    const planned = planStep(step, record, site, this.deps.places.counter(record.siteId, record.counterId), roster, spared);
-    writes.notifications.push(...planned.map((p) => notificationRow(p, record, now, 'queued')));
-    const extra = spared.size > 0 ? { spared: [...spared] } : {};
-    writes.entries.push({ incidentId: record.id, at: now, kind: 'escalation_step', actorId: null, data: stepEntryData(step, planned, record, extra) });
-    return partial;
+    const { inEngine, db, places } = this.deps;
+    const result = inEngine
+      ? await inEngine('claimDueSteps', now)
+      : await db.transaction((tx) => claimDueSteps(tx, now, () => ({ roster: this.deps.roster(now), site: (id) => places.site(id), counter: (s, c) => places.counter(s, c) })));
+    for (const [incidentId, siteId] of result.fired) this.fired.set(incidentId, siteId);
+    for (const due of result.due) this.remember(new Date(due));
+    for (const seconds of result.lateness) this.deps.lateness.observe(seconds);
+    return result.handled;
   }
 
   /** Everyone already reached by SMS or call hears that the alarm was cancelled at the counter; police are not stood down. */
@@ -471,49 +398,4 @@ export class EscalationEngine {
     if (inserted.length > 0) this.fired.set(record.id, record.siteId);
   }
 
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
-
-type StepValues = Partial<Pick<typeof escalationSteps.$inferInsert, 'status' | 'reason' | 'firedAt' | 'dueAt'>>;
-
-/** Rows per insert statement (their parameters stay far under PostgreSQL's 65,535). */
-const ROWS_PER_INSERT = 1_000;
-
-/** What a claim decided, written together: the steps with the same new values in one update, the inserts in one each. */
-class StepWrites {
-  readonly notifications: (typeof notifications.$inferInsert)[] = [];
-  readonly entries: (typeof timeline.$inferInsert)[] = [];
-  private readonly settled = new Map<string, { values: StepValues; keys: { incidentId: string; stepId: string }[] }>();
-
-  settle(incidentId: string, stepId: string, values: StepValues): void {
-    const key = JSON.stringify(values, Object.keys(values).sort());
-    const group = this.settled.get(key) ?? { values, keys: [] };
-    group.keys.push({ incidentId, stepId });
-    this.settled.set(key, group);
-  }
-
-  /** `onlyPending`: steps not claimed by this transaction, which another process may fire meanwhile, are written only while pending. */
-  async apply(tx: Tx, opts: { onlyPending?: boolean } = {}): Promise<void> {
-    for (let i = 0; i < this.notifications.length; i += ROWS_PER_INSERT) {
-      await tx.insert(notifications).values(this.notifications.slice(i, i + ROWS_PER_INSERT)).onConflictDoNothing();
-    }
-    // The entries in the order decided: an incident's steps fired together keep their order in its timeline.
-    for (let i = 0; i < this.entries.length; i += ROWS_PER_INSERT) await tx.insert(timeline).values(this.entries.slice(i, i + ROWS_PER_INSERT));
-    for (const { values, keys } of this.settled.values()) {
-      const incidentIds = keys.map((k) => k.incidentId);
-      const stepIds = keys.map((k) => k.stepId);
-      const named = sql`(${escalationSteps.incidentId}, ${escalationSteps.stepId}) in (select * from unnest(${sql.param(incidentIds)}::text[], ${sql.param(stepIds)}::text[]))`;
-      await tx.update(escalationSteps).set(values).where(opts.onlyPending ? and(named, eq(escalationSteps.status, 'pending')) : named);
-    }
-  }
 }

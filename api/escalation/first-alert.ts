@@ -20,7 +20,8 @@ import { escalationDecision, escalationView, stepDueAt, type TimelineDraft } fro
 import type { FirstAlertRows, IncidentRecord, NotificationRow } from '../store/index.ts';
 import type { Places } from '../core/places.ts';
 import type { FirstAlertPlan, FirstAlertPort } from '../core/alarm-core.ts';
-import { GUARDS_ONLY_UNCONFIRMED, policyOf } from './engine.ts';
+import { policyOf } from './engine.ts';
+import { GUARDS_ONLY_UNCONFIRMED } from './step-claim.ts';
 import type { Outbox } from './outbox.ts';
 import type { BusPort } from '../bus/index.ts';
 import { notificationRow, planStep, reachesOnlyGuards, stepEntryData } from './recipients.ts';

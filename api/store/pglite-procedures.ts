@@ -2,11 +2,13 @@
  * Store methods that run inside the PGlite thread, next to the engine, as one message each. A
  * transaction driven from the main thread holds PGlite's one session across a round trip per query, and
  * each round trip waits for the busy main event loop: the alarm write, the hottest transaction, runs here
- * instead, start to finish. The code is the same IncidentStore method; only where it runs differs.
+ * instead, start to finish, and so does the escalation engine's claim. The code is the same as on PostgreSQL; only
+ * where it runs differs.
  */
 import type { Db } from './database.ts';
 import type { IncidentAction } from '../domain/index.ts';
 import { IncidentStore, type BellEventWrite } from './incident-store.ts';
+import { claimDueSteps, readClaimContext } from '../escalation/step-claim.ts';
 
 export const procedures = {
   writeBellEvent: (db: Db, write: BellEventWrite) => new IncidentStore(db).writeBellEvent(write),
@@ -16,6 +18,8 @@ export const procedures = {
     return error === undefined ? { results } : { results, error: errorAsData(error) };
   },
   applyAction: (db: Db, id: string, action: IncidentAction, now: Date) => new IncidentStore(db).applyAction(id, action, now),
+  // The escalation engine's claim, with the roster and places read in its transaction (the thread has no caches).
+  claimDueSteps: (db: Db, now: Date) => db.transaction((tx) => claimDueSteps(tx, now, (siteIds) => readClaimContext(tx, siteIds, now))),
 };
 
 /** An error crossing the thread as data: its message, name and SQLSTATE (a cause's, as drizzle wraps the driver's). */

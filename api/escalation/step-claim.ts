@@ -1,0 +1,197 @@
+/**
+ * One claim of due escalation steps, given a transaction: the due steps no other process holds (FOR UPDATE SKIP
+ * LOCKED), their incidents, timelines and step rows read in one statement each, decided by the pure
+ * `escalationDecision`, and what was decided written in a few statements. Read and written incident by incident, a
+ * claim of 50 steps was about 300 statements.
+ *
+ * The engine runs it in its own transaction on PostgreSQL. On PGlite it runs inside the engine's thread, as one
+ * message (pglite-procedures.ts): driven from the main thread, the transaction held PGlite's one session across a
+ * round trip per statement, each waiting for the busy main event loop, and the alarm writes waited behind it. There
+ * the roster and places are read in the same transaction (`readClaimContext`) instead of taken from the main
+ * thread's caches.
+ */
+import { and, asc, eq, inArray, isNotNull, lte, gt, sql } from 'drizzle-orm';
+import { escalationDecision, escalationView, policyOf, sparedFromStep, stepDueAt, type EscalationStep, type EscalationView } from '../domain/index.ts';
+import type { Db } from '../store/database.ts';
+import { recordFromRow, type IncidentRecord } from '../store/incident-records.ts';
+import * as schema from '../store/schema.ts';
+import type { CounterRow, SiteRow } from '../store/index.ts';
+import { notificationRow, planStep, reachesOnlyGuards, stepEntryData, type RosterSnapshot } from './recipients.ts';
+
+const { counters, escalationSteps, incidents, notifications, people, shifts, sites, timeline } = schema;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** The reason kept on a step fired while its incident was unconfirmed: it reached only the guards. */
+export const GUARDS_ONLY_UNCONFIRMED = 'guards_only_unconfirmed';
+
+/** Steps claimed at most per claim. */
+const CLAIM_LIMIT = 50;
+
+/** Who is on duty and where, for the steps a claim fires. */
+export interface ClaimContext {
+  roster: RosterSnapshot;
+  site(id: string): SiteRow | undefined;
+  counter(siteId: string, counterId: string): CounterRow | undefined;
+}
+
+/** What a claim did, as plain data (it crosses the PGlite thread): the engine tells, remembers and measures it. */
+export interface ClaimResult {
+  /** Steps fired, skipped or moved. */
+  handled: number;
+  /** `[incidentId, siteId]` of incidents with a step fired: the outbox has notifications once this commits. */
+  fired: [string, string][];
+  /** New due times (epoch ms) of claimed steps that moved. */
+  due: number[];
+  /** Seconds each fired step was late against its due time. */
+  lateness: number[];
+}
+
+/**
+ * Claims due steps and runs them in `tx`. `context` is asked once, after the claim, with the sites of the claimed
+ * incidents.
+ */
+export async function claimDueSteps(tx: Tx, now: Date, context: (siteIds: string[]) => ClaimContext | Promise<ClaimContext>): Promise<ClaimResult> {
+  const result: ClaimResult = { handled: 0, fired: [], due: [], lateness: [] };
+  const due = await tx
+    .select()
+    .from(escalationSteps)
+    .where(and(eq(escalationSteps.status, 'pending'), isNotNull(escalationSteps.dueAt), lte(escalationSteps.dueAt, now)))
+    .orderBy(asc(escalationSteps.dueAt))
+    .limit(CLAIM_LIMIT)
+    .for('update', { skipLocked: true });
+  if (due.length === 0) return result;
+  const byIncident = groupBy(due, (d) => d.incidentId);
+  const ids = [...byIncident.keys()];
+  const rows = new Map((await tx.select().from(incidents).where(inArray(incidents.id, ids))).map((r) => [r.id, r]));
+  const entriesOf = groupBy(
+    await tx.select({ incidentId: timeline.incidentId, kind: timeline.kind, at: timeline.at, actorId: timeline.actorId }).from(timeline)
+      .where(inArray(timeline.incidentId, ids)).orderBy(asc(timeline.id)),
+    (e) => e.incidentId,
+  );
+  const stepsOf = groupBy(await tx.select().from(escalationSteps).where(inArray(escalationSteps.incidentId, ids)), (s) => s.incidentId);
+  const where = await context([...new Set([...rows.values()].map((r) => r.siteId))]);
+  const writes = new StepWrites();
+  for (const [incidentId, claimed] of byIncident) {
+    const row = rows.get(incidentId);
+    if (row) runIncident(writes, result, recordFromRow(row), entriesOf.get(incidentId) ?? [], stepsOf.get(incidentId) ?? [], claimed, where, now);
+  }
+  await writes.apply(tx);
+  return result;
+}
+
+/**
+ * The roster and places of `siteIds` as the database holds them now, read in `tx`: for a claim inside the PGlite
+ * thread, which has no caches. People are the active ones (only they are ever reached), shifts those of the sites.
+ */
+export async function readClaimContext(tx: Tx, siteIds: string[], now: Date): Promise<ClaimContext> {
+  const [everyone, siteRows, counterRows, withRoster, current] = [
+    await tx.select().from(people).where(eq(people.active, true)),
+    await tx.select().from(sites).where(inArray(sites.id, siteIds)),
+    await tx.select().from(counters).where(inArray(counters.siteId, siteIds)),
+    await tx.selectDistinct({ siteId: shifts.siteId }).from(shifts).where(inArray(shifts.siteId, siteIds)),
+    await tx.select({ siteId: shifts.siteId, personId: shifts.personId }).from(shifts)
+      .where(and(inArray(shifts.siteId, siteIds), lte(shifts.startsAt, now), gt(shifts.endsAt, now))),
+  ];
+  // A site with any shift has a roster: only those on shift are on duty there (RosterCache.snapshot decides alike).
+  const onShift = new Map<string, Set<string>>(withRoster.map((s) => [s.siteId, new Set<string>()]));
+  for (const s of current) onShift.get(s.siteId)?.add(s.personId);
+  const siteById = new Map(siteRows.map((s) => [s.id, s]));
+  const counterByKey = new Map(counterRows.map((c) => [`${c.siteId}/${c.id}`, c]));
+  return {
+    roster: { people: everyone, onShift },
+    site: (id) => siteById.get(id),
+    counter: (siteId, counterId) => counterByKey.get(`${siteId}/${counterId}`),
+  };
+}
+
+/** Decides an incident's claimed steps and notes what to write and what to tell. */
+function runIncident(
+  writes: StepWrites, result: ClaimResult, record: IncidentRecord, entries: { kind: string; at: Date; actorId: string | null }[],
+  all: { stepId: string; status: string }[], claimed: { stepId: string; dueAt: Date | null }[], where: ClaimContext, now: Date,
+): void {
+  const incidentId = record.id;
+  const view = escalationView(record, entries);
+  const policy = policyOf(record);
+  const done = new Set(all.filter((s) => s.status !== 'pending').map((s) => s.stepId));
+  const decision = escalationDecision(view, policy, done, now);
+  const claimedIds = new Set(claimed.map((c) => c.stepId));
+  for (const { step, reason } of decision.skip.filter((s) => claimedIds.has(s.step.id))) {
+    writes.settle(incidentId, step.id, { status: 'skipped', reason });
+    result.handled++;
+  }
+  for (const step of decision.fire.filter((s) => claimedIds.has(s.id))) {
+    const dueAt = claimed.find((c) => c.stepId === step.id)?.dueAt ?? now;
+    const partial = fire(writes, record, step, view, where, now);
+    writes.settle(incidentId, step.id, { status: 'fired', firedAt: now, ...(partial ? { reason: GUARDS_ONLY_UNCONFIRMED } : {}) });
+    result.lateness.push(Math.max(0, now.getTime() - dueAt.getTime()) / 1000);
+    result.handled++;
+  }
+  // Claimed but neither fired nor skipped: its due time moved (recomputed from the timeline).
+  for (const c of claimed) {
+    if (decision.fire.some((s) => s.id === c.stepId) || decision.skip.some((s) => s.step.id === c.stepId)) continue;
+    const step = policy.steps.find((s) => s.id === c.stepId);
+    const next = step ? stepDueAt(step, view) : null;
+    writes.settle(incidentId, c.stepId, step ? { dueAt: next } : { status: 'skipped', reason: 'step not in the frozen policy' });
+    if (next) result.due.push(next.getTime());
+    result.handled++;
+  }
+  if (decision.fire.length > 0) result.fired.push([incidentId, record.siteId]);
+}
+
+/** Notes a fired step's notifications and timeline entry; true when it reached only the guards of an unconfirmed incident (the rest follow on confirmation). */
+function fire(writes: StepWrites, record: IncidentRecord, step: EscalationStep, view: EscalationView, where: ClaimContext, now: Date): boolean {
+  const site = where.site(record.siteId);
+  if (!site) return false;
+  const partial = reachesOnlyGuards(step, record);
+  const spared = sparedFromStep(step, view);
+  const planned = planStep(step, record, site, where.counter(record.siteId, record.counterId), where.roster, spared);
+  writes.notifications.push(...planned.map((p) => notificationRow(p, record, now, 'queued')));
+  const extra = spared.size > 0 ? { spared: [...spared] } : {};
+  writes.entries.push({ incidentId: record.id, at: now, kind: 'escalation_step', actorId: null, data: stepEntryData(step, planned, record, extra) });
+  return partial;
+}
+
+export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+type StepValues = Partial<Pick<typeof escalationSteps.$inferInsert, 'status' | 'reason' | 'firedAt' | 'dueAt'>>;
+
+/** Rows per insert statement (their parameters stay far under PostgreSQL's 65,535). */
+const ROWS_PER_INSERT = 1_000;
+
+/** What a claim or a re-arm decided, written together: the steps with the same new values in one update, the inserts in one each. */
+export class StepWrites {
+  readonly notifications: (typeof notifications.$inferInsert)[] = [];
+  readonly entries: (typeof timeline.$inferInsert)[] = [];
+  private readonly settled = new Map<string, { values: StepValues; keys: { incidentId: string; stepId: string }[] }>();
+
+  settle(incidentId: string, stepId: string, values: StepValues): void {
+    const key = JSON.stringify(values, Object.keys(values).sort());
+    const group = this.settled.get(key) ?? { values, keys: [] };
+    group.keys.push({ incidentId, stepId });
+    this.settled.set(key, group);
+  }
+
+  /** `onlyPending`: steps not claimed by this transaction, which another process may fire meanwhile, are written only while pending. */
+  async apply(tx: Tx, opts: { onlyPending?: boolean } = {}): Promise<void> {
+    for (let i = 0; i < this.notifications.length; i += ROWS_PER_INSERT) {
+      await tx.insert(notifications).values(this.notifications.slice(i, i + ROWS_PER_INSERT)).onConflictDoNothing();
+    }
+    // The entries in the order decided: an incident's steps fired together keep their order in its timeline.
+    for (let i = 0; i < this.entries.length; i += ROWS_PER_INSERT) await tx.insert(timeline).values(this.entries.slice(i, i + ROWS_PER_INSERT));
+    for (const { values, keys } of this.settled.values()) {
+      const incidentIds = keys.map((k) => k.incidentId);
+      const stepIds = keys.map((k) => k.stepId);
+      const named = sql`(${escalationSteps.incidentId}, ${escalationSteps.stepId}) in (select * from unnest(${sql.param(incidentIds)}::text[], ${sql.param(stepIds)}::text[]))`;
+      await tx.update(escalationSteps).set(values).where(opts.onlyPending ? and(named, eq(escalationSteps.status, 'pending')) : named);
+    }
+  }
+}
