@@ -1,25 +1,24 @@
 /**
  * The escalation engine: step rows with due times in the database (a restart resumes them), claimed with
  * FOR UPDATE SKIP LOCKED so that with several processes each step fires exactly once (step-claim.ts). What to do
- * is decided by the pure `escalationDecision`; this file arms steps and schedules the claims.
+ * is decided by the pure `escalationDecision`, and arming by `planArm` (step-arm.ts); this file schedules both.
  */
-import { and, asc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { ulid } from '../ids.ts';
 import type { Histogram } from 'prom-client';
-import { policyOf, escalationView, stepDueAt, stepStopped } from '../domain/index.ts';
-import type { Database, Db, IncidentRecord } from '../store/index.ts';
-import { recordFromRow, schema } from '../store/index.ts';
+import { policyOf } from '../domain/index.ts';
+import type { Database, Db } from '../store/index.ts';
+import { schema } from '../store/index.ts';
 import { rowsOf } from '../store/rows-of.ts';
 import type { Places } from '../core/places.ts';
 import type { RosterSnapshot } from './recipients.ts';
-import { claimDueSteps, groupBy, GUARDS_ONLY_UNCONFIRMED, StepWrites, type Tx } from './step-claim.ts';
-import { CANCEL_NOTICE_STEP } from './outbox.ts';
+import { claimDueSteps } from './step-claim.ts';
+import { armIncident, armIncidents } from './step-arm.ts';
 import type { BusPort } from '../bus/index.ts';
 import { CLOSED_STATUSES } from '../contract/index.ts';
 import { nextLookMs } from './next-look.ts';
 
-const { escalationSteps, incidents, notifications, timeline } = schema;
+const { escalationSteps, incidents } = schema;
 
 export interface EscalationEngineDeps {
   db: Db;
@@ -30,7 +29,7 @@ export interface EscalationEngineDeps {
   tickMs?: number;
   /** Claim loops run side by side (PostgreSQL: SKIP LOCKED splits the work; PGlite: 1, it runs one transaction at a time). */
   parallel?: number;
-  /** PGlite: claims run inside the engine's thread (step-claim.ts), reading the roster and places there. */
+  /** PGlite: claims and arming run inside the engine's thread (step-claim.ts, step-arm.ts), the claim reading the roster and places there. */
   inEngine?: Database['inEngine'];
   /** Who is on duty, from memory (RosterCache): one read every few seconds, not one per claim. */
   roster: (now: Date) => RosterSnapshot;
@@ -60,8 +59,6 @@ export class EscalationEngine {
   private again = false;
   private stopped = false;
   private readonly now: () => Date;
-  /** Incidents whose steps fired in the transaction under way: told once it commits. */
-  private fired = new Map<string, string>();
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly deps: EscalationEngineDeps) {
@@ -165,15 +162,9 @@ export class EscalationEngine {
   async runDue(): Promise<number> {
     let fired = 0;
     for (;;) {
-      // A plain read first: most polls find nothing due, and need not open a transaction (on PGlite a
-      // transaction holds the one session for every round trip).
+      // A plain read first: most polls find nothing due, and need not open a transaction.
       if (!(await this.anyDue())) return fired;
-      let n: number;
-      try {
-        n = await this.claimAndRun();
-      } finally {
-        this.tellFired();
-      }
+      const n = await this.claimAndRun();
       fired += n;
       if (n === 0) return fired;
     }
@@ -259,112 +250,26 @@ export class EscalationEngine {
     return row !== undefined && !row.atCounter && row.steps >= policyOf({ escalationPolicy: row.policy }).steps.length;
   }
 
-  /** Creates missing step rows and updates the due time of pending ones from the incident's timeline. */
+  /** Creates missing step rows and updates the due time of pending ones from the incident's timeline (step-arm.ts). */
   async arm(incidentId: string): Promise<void> {
-    try {
-      await this.armInTransaction(incidentId);
-    } finally {
-      this.tellFired();
-    }
+    const now = this.now();
+    const { inEngine, db } = this.deps;
+    const result = inEngine ? await inEngine('armIncident', incidentId, now) : await db.transaction((tx) => armIncident(tx, incidentId, now));
+    for (const due of result.due) this.remember(new Date(due));
+    this.tell(result.fired);
   }
 
-  /** After the commit: the outbox has notifications (a failed transaction told nothing new, but a kick is harmless). */
-  private tellFired(): void {
-    const fired = this.fired;
-    if (fired.size === 0) return;
-    this.fired = new Map();
+  /** After the commit: the outbox has notifications. */
+  private tell(fired: [string, string][]): void {
     for (const [incidentId, siteId] of fired) this.deps.bus.emit('escalation.fired', { incidentId, siteId });
   }
 
-  /**
-   * Re-arms many incidents in one transaction: their incidents, timelines and steps read in one statement each, and
-   * only the steps whose due time moved or that can no longer fire written. One at a time, a thousand open incidents
-   * were a thousand transactions of three to five statements. An incident that needs more (a missing step row, steps
-   * to run again on confirmation, a cancel's notices) is armed alone.
-   */
+  /** Re-arms many incidents in one transaction (step-arm.ts); those that need more are armed one by one after it. */
   private async armMany(ids: string[]): Promise<void> {
-    const alone: string[] = [];
-    await this.deps.db.transaction(async (tx) => {
-      const rows = await tx.select().from(incidents).where(inArray(incidents.id, ids));
-      const entriesOf = groupBy(
-        await tx.select({ incidentId: timeline.incidentId, kind: timeline.kind, at: timeline.at }).from(timeline).where(inArray(timeline.incidentId, ids)).orderBy(asc(timeline.id)),
-        (e) => e.incidentId,
-      );
-      const stepsOf = groupBy(await tx.select().from(escalationSteps).where(inArray(escalationSteps.incidentId, ids)), (r) => r.incidentId);
-      const writes = new StepWrites();
-      for (const row of rows) {
-        const record = recordFromRow(row);
-        const entries = entriesOf.get(record.id) ?? [];
-        const steps = stepsOf.get(record.id) ?? [];
-        const plan = this.planArm(record, entries, steps);
-        if (plan.missing.length > 0 || plan.again || plan.cancelNotice) {
-          alone.push(record.id);
-          continue;
-        }
-        for (const { stepId, dueAt } of plan.moved) writes.settle(record.id, stepId, { dueAt });
-        for (const [reason, stepIds] of plan.stopped) for (const stepId of stepIds) writes.settle(record.id, stepId, { status: 'skipped', reason });
-      }
-      // Not claimed: a step another process fires meanwhile keeps what it fired.
-      await writes.apply(tx, { onlyPending: true });
-    });
-    for (const id of alone) await this.arm(id);
-  }
-
-  /** What arming an incident needs, from its record, timeline and step rows; remembers the due times it sees. */
-  private planArm(record: IncidentRecord, entries: { kind: string; at: Date }[], steps: { stepId: string; status: string; reason: string | null; dueAt: Date | null }[]) {
-    const view = escalationView(record, entries);
-    const policy = policyOf(record);
-    const missing = policy.steps.filter((s) => !steps.some((r) => r.stepId === s.id));
-    // Confirmed: steps that reached only the guards while unconfirmed run again for everyone else
-    // (notifications already sent are not repeated: one per step, recipient and channel).
-    const again = !record.unconfirmed && steps.some((r) => r.status === 'fired' && r.reason === GUARDS_ONLY_UNCONFIRMED);
-    const cancelNotice = record.status === 'cancelled' && entries.some((e) => e.kind === 'cancelled_at_counter');
-    for (const s of policy.steps) this.remember(stepDueAt(s, view));
-    // A step that can never fire (acknowledged, on scene, closed) is settled here, not by a later claim: those
-    // stopped for one reason in one statement (an ended incident stops them all).
-    const stopped = new Map<string, string[]>();
-    const moved: { stepId: string; dueAt: Date | null }[] = [];
-    for (const p of steps.filter((r) => r.status === 'pending')) {
-      const step = policy.steps.find((s) => s.id === p.stepId);
-      const why = step ? stepStopped(step, view) : 'step not in the frozen policy';
-      if (why) {
-        stopped.set(why, [...(stopped.get(why) ?? []), p.stepId]);
-        continue;
-      }
-      const next = stepDueAt(step!, view);
-      this.remember(next);
-      if ((next?.getTime() ?? null) !== (p.dueAt?.getTime() ?? null)) moved.push({ stepId: p.stepId, dueAt: next });
-    }
-    return { view, missing, again, cancelNotice, stopped, moved };
-  }
-
-  private async armInTransaction(incidentId: string): Promise<void> {
-    await this.deps.db.transaction(async (tx) => {
-      const [row] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
-      if (!row) return;
-      const record = recordFromRow(row);
-      const entries = await tx.select({ kind: timeline.kind, at: timeline.at }).from(timeline).where(eq(timeline.incidentId, incidentId)).orderBy(asc(timeline.id));
-      const stepsOf = () => tx.select().from(escalationSteps).where(eq(escalationSteps.incidentId, incidentId));
-      // Steps are usually stored with the incident: read first, written only where something is missing or changes.
-      let plan = this.planArm(record, entries, await stepsOf());
-      if (plan.cancelNotice) await this.noticeCancel(tx, record);
-      if (plan.missing.length > 0) {
-        const { view } = plan;
-        await tx.insert(escalationSteps).values(plan.missing.map((s) => ({ incidentId, stepId: s.id, dueAt: stepDueAt(s, view) }))).onConflictDoNothing();
-      }
-      if (plan.again) {
-        await tx.update(escalationSteps).set({ status: 'pending', reason: null, dueAt: this.now() })
-          .where(and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.status, 'fired'), eq(escalationSteps.reason, GUARDS_ONLY_UNCONFIRMED)));
-      }
-      if (plan.missing.length > 0 || plan.again) plan = this.planArm(record, entries, await stepsOf());
-      for (const { stepId, dueAt } of plan.moved) {
-        await tx.update(escalationSteps).set({ dueAt }).where(and(eq(escalationSteps.incidentId, incidentId), eq(escalationSteps.stepId, stepId)));
-      }
-      for (const [reason, stepIds] of plan.stopped) {
-        await tx.update(escalationSteps).set({ status: 'skipped', reason })
-          .where(and(eq(escalationSteps.incidentId, incidentId), inArray(escalationSteps.stepId, stepIds), eq(escalationSteps.status, 'pending')));
-      }
-    });
+    const { inEngine, db } = this.deps;
+    const result = inEngine ? await inEngine('armIncidents', ids) : await db.transaction((tx) => armIncidents(tx, ids));
+    for (const due of result.due) this.remember(new Date(due));
+    for (const id of result.alone) await this.arm(id);
   }
 
   /**
@@ -377,25 +282,9 @@ export class EscalationEngine {
     const result = inEngine
       ? await inEngine('claimDueSteps', now)
       : await db.transaction((tx) => claimDueSteps(tx, now, () => ({ roster: this.deps.roster(now), site: (id) => places.site(id), counter: (s, c) => places.counter(s, c) })));
-    for (const [incidentId, siteId] of result.fired) this.fired.set(incidentId, siteId);
     for (const due of result.due) this.remember(new Date(due));
     for (const seconds of result.lateness) this.deps.lateness.observe(seconds);
+    this.tell(result.fired);
     return result.handled;
   }
-
-  /** Everyone already reached by SMS or call hears that the alarm was cancelled at the counter; police are not stood down. */
-  private async noticeCancel(tx: Tx, record: IncidentRecord): Promise<void> {
-    const reached = await tx.select().from(notifications).where(eq(notifications.incidentId, record.id));
-    const people = new Map(reached.filter((n) => n.personId && !n.isPolice && n.channel !== 'webhook').map((n) => [n.personId!, n]));
-    if (people.size === 0) return;
-    const now = this.now();
-    const rows = [...people.values()].map((n) => ({
-      id: `ntf_${ulid()}`, incidentId: record.id, stepId: CANCEL_NOTICE_STEP, recipientKey: n.recipientKey, personId: n.personId,
-      channel: 'sms', to: n.to, language: n.language, isPolice: false, mode: record.mode, status: n.to ? 'queued' : 'failed',
-      nextAttemptAt: now, createdAt: now, updatedAt: now,
-    }));
-    const inserted = await tx.insert(notifications).values(rows).onConflictDoNothing().returning({ id: notifications.id });
-    if (inserted.length > 0) this.fired.set(record.id, record.siteId);
-  }
-
 }

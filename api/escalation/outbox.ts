@@ -16,6 +16,7 @@ import type { AlarmFacts, MessageSender, NotificationStatus, OutboundMessage, Se
 import type { Db } from '../store/index.ts';
 import { recordFromRow, RetryWhileAway, schema } from '../store/index.ts';
 import { WriteCoalescer } from '../store/write-coalescer.ts';
+import { CANCEL_NOTICE_STEP } from './step-arm.ts';
 import { policyOf } from '../domain/index.ts';
 
 const { incidents, notifications } = schema;
@@ -24,8 +25,6 @@ import { DEFAULT_TIMEZONE } from '../contract/index.ts';
 export type { NotificationRow };
 
 export const MAX_ATTEMPTS = 5;
-/** The pseudo-step of the notice that an alarm was cancelled at the counter. */
-export const CANCEL_NOTICE_STEP = 'cancelled_at_counter';
 const backoffMs = (attempt: number) => Math.min(30_000, 1_000 * 2 ** (attempt - 1));
 /**
  * A send that timed out may have been taken by the provider, whose report then arrives by callback: it is sent

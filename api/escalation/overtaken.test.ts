@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ESCALATION_POLICY } from '../domain/index.ts';
-import { CANCEL_NOTICE_STEP, overtakenBy } from './outbox.ts';
+import { overtakenBy } from './outbox.ts';
+import { CANCEL_NOTICE_STEP } from './step-arm.ts';
 
 const incident = (over: Partial<{ status: string; acknowledgedAt: Date | null }> = {}) =>
   ({ status: 'triggered', acknowledgedAt: null, escalationPolicy: DEFAULT_ESCALATION_POLICY, ...over }) as Parameters<typeof overtakenBy>[1];

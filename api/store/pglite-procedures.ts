@@ -9,6 +9,7 @@ import type { Db } from './database.ts';
 import type { IncidentAction } from '../domain/index.ts';
 import { IncidentStore, type BellEventWrite } from './incident-store.ts';
 import { claimDueSteps, readClaimContext } from '../escalation/step-claim.ts';
+import { armIncident, armIncidents } from '../escalation/step-arm.ts';
 
 export const procedures = {
   writeBellEvent: (db: Db, write: BellEventWrite) => new IncidentStore(db).writeBellEvent(write),
@@ -20,6 +21,9 @@ export const procedures = {
   applyAction: (db: Db, id: string, action: IncidentAction, now: Date) => new IncidentStore(db).applyAction(id, action, now),
   // The escalation engine's claim, with the roster and places read in its transaction (the thread has no caches).
   claimDueSteps: (db: Db, now: Date) => db.transaction((tx) => claimDueSteps(tx, now, (siteIds) => readClaimContext(tx, siteIds, now))),
+  // And its arming of steps after an incident changed, and at start.
+  armIncident: (db: Db, incidentId: string, now: Date) => db.transaction((tx) => armIncident(tx, incidentId, now)),
+  armIncidents: (db: Db, ids: string[]) => db.transaction((tx) => armIncidents(tx, ids)),
 };
 
 /** An error crossing the thread as data: its message, name and SQLSTATE (a cause's, as drizzle wraps the driver's). */

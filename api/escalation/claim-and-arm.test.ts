@@ -17,7 +17,7 @@ const T0 = new Date('2030-05-01T09:00:00Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 const logger = pino({ level: 'silent' });
 
-describe.each(['pglite', 'postgres'] as const)('claiming due escalation steps, on %s', (kind) => {
+describe.each(['pglite', 'postgres'] as const)('claiming and arming escalation steps, on %s', (kind) => {
   let opened: StoreDatabase;
   beforeAll(async () => {
     opened = await openStoreDatabase(kind);
@@ -51,7 +51,9 @@ describe.each(['pglite', 'postgres'] as const)('claiming due escalation steps, o
     await roster.refresh();
     const bus = new AlarmBus({ logger, origin: 'test' });
     const told: string[] = [];
-    bus.on('escalation.fired', (e) => told.push(`${e.incidentId}@${e.siteId}`));
+    bus.on('escalation.fired', (e) => {
+      told.push(`${e.incidentId}@${e.siteId}`);
+    });
     const { lateness } = escalationMetricsFor(new Registry());
     const engine = new EscalationEngine({ db, inEngine, places, logger, lateness, now: () => now, tickMs: 60_000, roster: (t) => roster.snapshot(t), bus });
 
@@ -86,5 +88,33 @@ describe.each(['pglite', 'postgres'] as const)('claiming due escalation steps, o
     expect(observed.find((v) => v.metricName === 'guardbell_escalation_step_lateness_seconds_sum')?.value).toBe(1);
     // Nothing else is due: a second look claims nothing.
     expect(await engine.runDue()).toBe(0);
+  });
+
+  it('arms after an acknowledgement: the missing steps stored, those that can no longer fire settled, on PGlite without a transaction from this thread', async () => {
+    const { db, inEngine } = opened.database;
+    const now = at(40);
+    await new IncidentStore(db, inEngine).applyAction('inc_claim_1', { type: 'acknowledge', by: 'guard-a' }, now);
+    const places = new Places(new DirectoryStore(db));
+    await places.reload();
+    const bus = new AlarmBus({ logger, origin: 'test' });
+    const { lateness } = escalationMetricsFor(new Registry());
+    const engine = new EscalationEngine({ db, inEngine, places, logger, lateness, now: () => now, tickMs: 60_000, roster: () => ({ people: [], onShift: new Map() }), bus });
+
+    const counted = countTransactionStatements(db);
+    try {
+      await engine.arm('inc_claim_1');
+    } finally {
+      counted.restore();
+    }
+    expect(counted.perTransaction.length).toBe(kind === 'pglite' ? 0 : 1);
+    const steps = await db.select({ stepId: schema.escalationSteps.stepId, status: schema.escalationSteps.status, dueAt: schema.escalationSteps.dueAt, reason: schema.escalationSteps.reason })
+      .from(schema.escalationSteps).where(eq(schema.escalationSteps.incidentId, 'inc_claim_1')).orderBy(asc(schema.escalationSteps.stepId));
+    expect(steps).toEqual([
+      { stepId: 'alert', status: 'fired', dueAt: T0, reason: null },
+      { stepId: 'no_one_on_scene_120s', status: 'pending', dueAt: at(120), reason: null },
+      { stepId: 'unacknowledged_30s', status: 'fired', dueAt: at(30), reason: null },
+      { stepId: 'unacknowledged_60s', status: 'skipped', dueAt: at(60), reason: 'acknowledged' },
+      { stepId: 'violence_police', status: 'pending', dueAt: null, reason: null },
+    ]);
   });
 });
