@@ -208,6 +208,7 @@ async function boot(
     parallel: 1,
     now: () => (escalationClock ?? clock).now(),
     roster: (now) => roster.snapshot(now),
+    contextVersion: () => `${places.version}/${roster.version}`,
     bus,
   });
   const firstAlert = new FirstAlert({ places, roster, outbox, logger, bus, now });

@@ -9,10 +9,14 @@ export class Places implements BellDirectory {
   /** `adapter|deviceId` → bell id, for adapters whose devices carry their own address. */
   private bellByDevice = new Map<string, string>();
 
+  /** Raised at each reload: a copy kept elsewhere (the PGlite thread's, step-claim.ts) is read again when it moves. */
+  version = 0;
+
   constructor(private readonly store: DirectoryStore) {}
 
   async reload(): Promise<void> {
     const [sites, counters, bells] = await Promise.all([this.store.sites(), this.store.counters(), this.store.bells()]);
+    this.version++;
     this.siteById = new Map(sites.map((s) => [s.id, s]));
     this.counterByKey = new Map(counters.map((c) => [`${c.siteId}/${c.id}`, c]));
     this.bellById = new Map(

@@ -12,6 +12,7 @@ import { AlarmBus } from '../bus/index.ts';
 import { EscalationEngine } from './engine.ts';
 import { RosterCache } from './roster-cache.ts';
 import { escalationMetricsFor } from './wiring.ts';
+import { ClaimContextCopy } from './step-claim.ts';
 
 const T0 = new Date('2030-05-01T09:00:00Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -116,5 +117,23 @@ describe.each(['pglite', 'postgres'] as const)('claiming and arming escalation s
       { stepId: 'unacknowledged_60s', status: 'skipped', dueAt: at(60), reason: 'acknowledged' },
       { stepId: 'violence_police', status: 'pending', dueAt: null, reason: null },
     ]);
+  });
+
+  it("keeps the PGlite thread's copy of roster and places while the main thread's caches are unchanged, and reads it again when they move", async () => {
+    const { db } = opened.database;
+    const copy = new ClaimContextCopy();
+    const onDuty = async (version: string | undefined, t: Date) =>
+      db.transaction(async (tx) => [...((await copy.at(tx, version, t)).roster.onShift.get('site-a') ?? [])].sort());
+    expect(await onDuty('1/1', at(50))).toEqual(['guard-a']);
+    await db.insert(schema.shifts).values({ siteId: 'site-a', personId: 'guard-a2', startsAt: at(0), endsAt: at(3600) });
+    expect(await onDuty('1/1', at(50))).toEqual(['guard-a']);
+    expect(await onDuty('1/2', at(50))).toEqual(['guard-a', 'guard-a2']);
+    // The copy's shifts are placed at each claim's time: guard-a's ends at +3600 s.
+    expect(await onDuty('1/2', at(3700))).toEqual([]);
+    await db.update(schema.people).set({ active: false }).where(eq(schema.people.id, 'manager-a'));
+    const context = await db.transaction((tx) => copy.at(tx, undefined, at(50)));
+    expect(context.roster.people.map((p) => p.id)).not.toContain('manager-a');
+    expect(context.site('site-a')?.name).toBe('Nowon-gu Office');
+    expect(context.counter('site-a', 'passport-3')?.managerIds).toEqual(['manager-a']);
   });
 });

@@ -34,6 +34,11 @@ export interface EscalationEngineDeps {
   /** Who is on duty, from memory (RosterCache): one read every few seconds, not one per claim. */
   roster: (now: Date) => RosterSnapshot;
   /**
+   * Changes whenever the roster or places this process holds are read again: the PGlite thread then reads its own
+   * copy again (step-claim.ts). Absent, the thread reads it at every claim.
+   */
+  contextVersion?: () => string;
+  /**
    * Woken by `incident.*` events (escalation inputs changed here), `escalation.armed` (due times) and
    * `escalation.changed`; tells `escalation.fired` after the commit of a fired step (the outbox sends).
    */
@@ -280,7 +285,7 @@ export class EscalationEngine {
     const now = this.now();
     const { inEngine, db, places } = this.deps;
     const result = inEngine
-      ? await inEngine('claimDueSteps', now)
+      ? await inEngine('claimDueSteps', now, this.deps.contextVersion?.())
       : await db.transaction((tx) => claimDueSteps(tx, now, () => ({ roster: this.deps.roster(now), site: (id) => places.site(id), counter: (s, c) => places.counter(s, c) })));
     for (const due of result.due) this.remember(new Date(due));
     for (const seconds of result.lateness) this.deps.lateness.observe(seconds);

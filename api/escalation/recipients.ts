@@ -14,6 +14,17 @@ export interface RosterSnapshot {
   onShift: Map<string, Set<string>>;
 }
 
+/** A shift as the roster holds it. */
+export type ShiftSpan = { siteId: string; personId: string; startsAt: Date; endsAt: Date };
+
+/** Who is on shift at `now`, per site with a roster (a site with no shift at all has every guard on duty). */
+export function rosterAt(people: PersonRow[], sitesWithRoster: Iterable<string>, shifts: ShiftSpan[], now: Date): RosterSnapshot {
+  const onShift = new Map<string, Set<string>>([...sitesWithRoster].map((siteId) => [siteId, new Set<string>()]));
+  const t = now.getTime();
+  for (const s of shifts) if (s.startsAt.getTime() <= t && s.endsAt.getTime() > t) onShift.get(s.siteId)?.add(s.personId);
+  return { people, onShift };
+}
+
 export interface PlannedNotification {
   stepId: string;
   recipientKey: string;

@@ -8,18 +8,18 @@ import { gt } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, PersonRow } from '../store/index.ts';
 import { schema } from '../store/index.ts';
-import type { RosterSnapshot } from './recipients.ts';
+import { rosterAt, type RosterSnapshot, type ShiftSpan } from './recipients.ts';
 
 const { people, shifts } = schema;
 
-type ShiftRow = { siteId: string; personId: string; startsAt: Date; endsAt: Date };
-
 export class RosterCache {
   private everyone: PersonRow[] = [];
-  private shifts: ShiftRow[] = [];
+  private shifts: ShiftSpan[] = [];
   private sitesWithRoster = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
+  /** Raised at each read: a copy kept elsewhere (the PGlite thread's, step-claim.ts) is read again when it moves. */
+  version = 0;
 
   constructor(
     private readonly db: Db,
@@ -56,6 +56,7 @@ export class RosterCache {
     this.everyone = everyone;
     this.sitesWithRoster = new Set(withRoster.map((s) => s.siteId));
     this.shifts = current;
+    this.version++;
   }
 
   get people(): PersonRow[] {
@@ -64,9 +65,6 @@ export class RosterCache {
 
   /** Who is on shift at `now`, per site with a roster (a site without one has every guard on duty). */
   snapshot(now: Date): RosterSnapshot {
-    const onShift = new Map<string, Set<string>>([...this.sitesWithRoster].map((siteId) => [siteId, new Set<string>()]));
-    const t = now.getTime();
-    for (const s of this.shifts) if (s.startsAt.getTime() <= t && s.endsAt.getTime() > t) onShift.get(s.siteId)?.add(s.personId);
-    return { people: this.everyone, onShift };
+    return rosterAt(this.everyone, this.sitesWithRoster, this.shifts, now);
   }
 }

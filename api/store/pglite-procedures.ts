@@ -8,8 +8,11 @@
 import type { Db } from './database.ts';
 import type { IncidentAction } from '../domain/index.ts';
 import { IncidentStore, type BellEventWrite } from './incident-store.ts';
-import { claimDueSteps, readClaimContext } from '../escalation/step-claim.ts';
+import { ClaimContextCopy, claimDueSteps, EMBEDDED_CLAIM_LIMIT } from '../escalation/step-claim.ts';
 import { armIncident, armIncidents } from '../escalation/step-arm.ts';
+
+/** The thread's copy of the roster and places, for the escalation claims. */
+const claimContext = new ClaimContextCopy();
 
 export const procedures = {
   writeBellEvent: (db: Db, write: BellEventWrite) => new IncidentStore(db).writeBellEvent(write),
@@ -19,8 +22,9 @@ export const procedures = {
     return error === undefined ? { results } : { results, error: errorAsData(error) };
   },
   applyAction: (db: Db, id: string, action: IncidentAction, now: Date) => new IncidentStore(db).applyAction(id, action, now),
-  // The escalation engine's claim, with the roster and places read in its transaction (the thread has no caches).
-  claimDueSteps: (db: Db, now: Date) => db.transaction((tx) => claimDueSteps(tx, now, (siteIds) => readClaimContext(tx, siteIds, now))),
+  // The escalation engine's claim; `version` says whether the thread's copy of the roster and places is still good.
+  claimDueSteps: (db: Db, now: Date, version: string | undefined) =>
+    db.transaction((tx) => claimDueSteps(tx, now, () => claimContext.at(tx, version, now), EMBEDDED_CLAIM_LIMIT)),
   // And its arming of steps after an incident changed, and at start.
   armIncident: (db: Db, incidentId: string, now: Date) => db.transaction((tx) => armIncident(tx, incidentId, now)),
   armIncidents: (db: Db, ids: string[]) => db.transaction((tx) => armIncidents(tx, ids)),
