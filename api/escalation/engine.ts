@@ -29,7 +29,7 @@ export interface EscalationEngineDeps {
   tickMs?: number;
   /** Claim loops run side by side (PostgreSQL: SKIP LOCKED splits the work; PGlite: 1, it runs one transaction at a time). */
   parallel?: number;
-  /** PGlite: claims and arming run inside the engine's thread (step-claim.ts, step-arm.ts), the claim reading the roster and places there. */
+  /** PGlite: claims and arming run inside the engine's thread (step-claim.ts, step-arm.ts). */
   inEngine?: Database['inEngine'];
   /** Who is on duty, from memory (RosterCache): one read every few seconds, not one per claim. */
   roster: (now: Date) => RosterSnapshot;
