@@ -85,7 +85,8 @@ press and escalation phases:
   --no-sms                no fake Twilio in the press phase (no press → first SMS row)
   --history N             incidents (with timelines) stored before the press phase, as after
                           years of service; 0 = an empty store                   (0)
-  --no-escalation         skip the escalation phase (open incidents, steps due over 5–15 s, lateness)
+  --no-escalation         skip the escalation phase (open incidents, steps due over 5–15 s, lateness;
+                          on PGlite then alarm writes beside the engine's claims of 600 due steps)
   --escalation-incidents N open incidents in the escalation phase       (200)
   --escalation-tick-ms T  ESCALATION_TICK_MS of the system under test   (the system's default)
 supervision phase (after the others, on each --db; the broker alone once, for comparison):
