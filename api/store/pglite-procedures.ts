@@ -2,8 +2,8 @@
  * Store methods that run inside the PGlite thread, next to the engine, as one message each. A
  * transaction driven from the main thread holds PGlite's one session across a round trip per query, and
  * each round trip waits for the busy main event loop: the alarm write, the hottest transaction, runs here
- * instead, start to finish, and so does the escalation engine's claim. The code is the same as on PostgreSQL; only
- * where it runs differs.
+ * instead, start to finish, and so do the escalation engine's claims and arming. The code is the same as on
+ * PostgreSQL; only where it runs differs.
  */
 import type { Db } from './database.ts';
 import type { IncidentAction } from '../domain/index.ts';
