@@ -1,12 +1,12 @@
-/** The short chaos run `npm test` makes: 20 bells, 4 presses a second, each fault held a few seconds. */
+/** The short chaos run `npm test` makes: 20 bells, 4 presses a second, each fault held a few seconds unless `holds` says otherwise. */
 import { expect } from 'vitest';
 import type { FaultResult } from './measure.ts';
 import { runChaos } from './run.ts';
 
-export async function runShortFaults(faults: string[], holdMs: number): Promise<{ results: FaultResult[]; log: string }> {
+export async function runShortFaults(faults: string[], holdMs: number, holds: Record<string, number> = {}): Promise<{ results: FaultResult[]; log: string }> {
   const lines: string[] = [];
   const results = await runChaos({
-    bells: 20, perSecond: 4, faults, holdMs: {}, defaultHoldMs: holdMs, settleMs: 1_000, afterMs: 2_000, drainMs: 60_000,
+    bells: 20, perSecond: 4, faults, holdMs: holds, defaultHoldMs: holdMs, settleMs: 1_000, afterMs: 2_000, drainMs: 60_000,
     log: (line) => lines.push(line),
   });
   expect(results.map((r) => r.fault)).toHaveLength(faults.length);
