@@ -133,7 +133,7 @@ describe.each(['pglite', 'postgres'] as const)('claiming and arming escalation s
     await db.update(schema.people).set({ active: false }).where(eq(schema.people.id, 'manager-a'));
     const context = await db.transaction((tx) => copy.at(tx, undefined, at(50)));
     expect(context.roster.people.map((p) => p.id)).not.toContain('manager-a');
-    expect(context.site('site-a')?.name).toBe('Nowon-gu Office');
-    expect(context.counter('site-a', 'passport-3')?.managerIds).toEqual(['manager-a']);
+    expect(context.places.site('site-a')?.name).toBe('Nowon-gu Office');
+    expect(context.places.counter('site-a', 'passport-3')?.managerIds).toEqual(['manager-a']);
   });
 });

@@ -286,7 +286,7 @@ export class EscalationEngine {
     const { inEngine, db, places } = this.deps;
     const result = inEngine
       ? await inEngine('claimDueSteps', now, this.deps.contextVersion?.())
-      : await db.transaction((tx) => claimDueSteps(tx, now, () => ({ roster: this.deps.roster(now), site: (id) => places.site(id), counter: (s, c) => places.counter(s, c) })));
+      : await db.transaction((tx) => claimDueSteps(tx, now, () => ({ roster: this.deps.roster(now), places })));
     for (const due of result.due) this.remember(new Date(due));
     for (const seconds of result.lateness) this.deps.lateness.observe(seconds);
     this.tell(result.fired);

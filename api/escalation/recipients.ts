@@ -14,15 +14,19 @@ export interface RosterSnapshot {
   onShift: Map<string, Set<string>>;
 }
 
-/** A shift as the roster holds it. */
-export type ShiftSpan = { siteId: string; personId: string; startsAt: Date; endsAt: Date };
+/** What a roster is read from (roster-cache.ts's `readRoster`): people, the sites that keep one, their shifts not ended. */
+export interface RosterRows {
+  people: PersonRow[];
+  sitesWithRoster: string[];
+  shifts: { siteId: string; personId: string; startsAt: Date; endsAt: Date }[];
+}
 
 /** Who is on shift at `now`, per site with a roster (a site with no shift at all has every guard on duty). */
-export function rosterAt(people: PersonRow[], sitesWithRoster: Iterable<string>, shifts: ShiftSpan[], now: Date): RosterSnapshot {
-  const onShift = new Map<string, Set<string>>([...sitesWithRoster].map((siteId) => [siteId, new Set<string>()]));
+export function rosterAt(rows: RosterRows, now: Date): RosterSnapshot {
+  const onShift = new Map<string, Set<string>>(rows.sitesWithRoster.map((siteId) => [siteId, new Set<string>()]));
   const t = now.getTime();
-  for (const s of shifts) if (s.startsAt.getTime() <= t && s.endsAt.getTime() > t) onShift.get(s.siteId)?.add(s.personId);
-  return { people, onShift };
+  for (const s of rows.shifts) if (s.startsAt.getTime() <= t && s.endsAt.getTime() > t) onShift.get(s.siteId)?.add(s.personId);
+  return { people: rows.people, onShift };
 }
 
 export interface PlannedNotification {

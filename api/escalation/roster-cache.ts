@@ -7,15 +7,25 @@
 import { gt } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, PersonRow } from '../store/index.ts';
-import { schema } from '../store/index.ts';
-import { rosterAt, type RosterSnapshot, type ShiftSpan } from './recipients.ts';
+import { people, shifts } from '../store/schema.ts';
+import { rosterAt, type RosterRows, type RosterSnapshot } from './recipients.ts';
 
-const { people, shifts } = schema;
+/**
+ * Reads everyone, the sites that keep a roster, and the shifts not ended at `now` (the current ones, and those
+ * starting before the next read): for RosterCache, and for the PGlite thread's copy (step-claim.ts).
+ */
+export async function readRoster(db: Db, now: Date): Promise<RosterRows> {
+  const everyone = await db.select().from(people);
+  const withRoster = await db.selectDistinct({ siteId: shifts.siteId }).from(shifts);
+  const current = await db
+    .select({ siteId: shifts.siteId, personId: shifts.personId, startsAt: shifts.startsAt, endsAt: shifts.endsAt })
+    .from(shifts)
+    .where(gt(shifts.endsAt, now));
+  return { people: everyone, sitesWithRoster: withRoster.map((s) => s.siteId), shifts: current };
+}
 
 export class RosterCache {
-  private everyone: PersonRow[] = [];
-  private shifts: ShiftSpan[] = [];
-  private sitesWithRoster = new Set<string>();
+  private rows: RosterRows = { people: [], sitesWithRoster: [], shifts: [] };
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   /** Raised at each read: a copy kept elsewhere (the PGlite thread's, step-claim.ts) is read again when it moves. */
@@ -45,26 +55,16 @@ export class RosterCache {
   }
 
   private async read(): Promise<void> {
-    const now = this.now();
-    const everyone = await this.db.select().from(people);
-    const withRoster = await this.db.selectDistinct({ siteId: shifts.siteId }).from(shifts);
-    // Shifts that have not ended: the current ones, and those starting before the next refresh.
-    const current = await this.db
-      .select({ siteId: shifts.siteId, personId: shifts.personId, startsAt: shifts.startsAt, endsAt: shifts.endsAt })
-      .from(shifts)
-      .where(gt(shifts.endsAt, now));
-    this.everyone = everyone;
-    this.sitesWithRoster = new Set(withRoster.map((s) => s.siteId));
-    this.shifts = current;
+    this.rows = await readRoster(this.db, this.now());
     this.version++;
   }
 
   get people(): PersonRow[] {
-    return this.everyone;
+    return this.rows.people;
   }
 
   /** Who is on shift at `now`, per site with a roster (a site without one has every guard on duty). */
   snapshot(now: Date): RosterSnapshot {
-    return rosterAt(this.everyone, this.sitesWithRoster, this.shifts, now);
+    return rosterAt(this.rows, now);
   }
 }

@@ -9,15 +9,17 @@
  * round trip per statement, each waiting for the busy main event loop, and the alarm writes waited behind it. There
  * the roster and places come from a copy the thread keeps (`ClaimContextCopy`).
  */
-import { and, asc, eq, gt, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import { escalationDecision, escalationView, policyOf, sparedFromStep, stepDueAt, type EscalationStep, type EscalationView } from '../domain/index.ts';
 import type { Db } from '../store/database.ts';
 import { recordFromRow, type IncidentRecord } from '../store/incident-records.ts';
 import * as schema from '../store/schema.ts';
-import type { CounterRow, PersonRow, SiteRow } from '../store/index.ts';
-import { notificationRow, planStep, reachesOnlyGuards, rosterAt, stepEntryData, type RosterSnapshot, type ShiftSpan } from './recipients.ts';
+import { DirectoryStore, type CounterRow, type SiteRow } from '../store/directory-store.ts';
+import type { Places } from '../core/places.ts';
+import { notificationRow, planStep, reachesOnlyGuards, rosterAt, stepEntryData, type RosterRows, type RosterSnapshot } from './recipients.ts';
+import { readRoster } from './roster-cache.ts';
 
-const { counters, escalationSteps, incidents, notifications, people, shifts, sites, timeline } = schema;
+const { escalationSteps, incidents, notifications, timeline } = schema;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** The reason kept on a step fired while its incident was unconfirmed: it reached only the guards. */
@@ -35,8 +37,7 @@ export const EMBEDDED_CLAIM_LIMIT = 10;
 /** Who is on duty and where, for the steps a claim fires. */
 export interface ClaimContext {
   roster: RosterSnapshot;
-  site(id: string): SiteRow | undefined;
-  counter(siteId: string, counterId: string): CounterRow | undefined;
+  places: Pick<Places, 'site' | 'counter'>;
 }
 
 /** What a claim did, as plain data (it crosses the PGlite thread): the engine tells, remembers and measures it. */
@@ -91,32 +92,24 @@ export async function claimDueSteps(tx: Tx, now: Date, context: () => ClaimConte
  */
 export class ClaimContextCopy {
   private version: string | undefined;
-  private copy: {
-    people: PersonRow[]; sites: Map<string, SiteRow>; counters: Map<string, CounterRow>;
-    sitesWithRoster: string[]; shifts: ShiftSpan[];
-  } | undefined;
+  private copy: { roster: RosterRows; sites: Map<string, SiteRow>; counters: Map<string, CounterRow> } | undefined;
 
   async at(tx: Tx, version: string | undefined, now: Date): Promise<ClaimContext> {
     if (!this.copy || version === undefined || version !== this.version) {
-      const [everyone, siteRows, counterRows, withRoster, current] = [
-        await tx.select().from(people).where(eq(people.active, true)),
-        await tx.select().from(sites),
-        await tx.select().from(counters),
-        await tx.selectDistinct({ siteId: shifts.siteId }).from(shifts),
-        // Shifts that have not ended: the current ones, and those starting before the next read (as RosterCache).
-        await tx.select({ siteId: shifts.siteId, personId: shifts.personId, startsAt: shifts.startsAt, endsAt: shifts.endsAt }).from(shifts).where(gt(shifts.endsAt, now)),
-      ];
+      const directory = new DirectoryStore(tx);
+      const [roster, siteRows, counterRows] = [await readRoster(tx, now), await directory.sites(), await directory.counters()];
       this.copy = {
-        people: everyone, sites: new Map(siteRows.map((r) => [r.id, r])), counters: new Map(counterRows.map((c) => [`${c.siteId}/${c.id}`, c])),
-        sitesWithRoster: withRoster.map((r) => r.siteId), shifts: current,
+        // Only the active are ever reached.
+        roster: { ...roster, people: roster.people.filter((p) => p.active) },
+        sites: new Map(siteRows.map((r) => [r.id, r])),
+        counters: new Map(counterRows.map((c) => [`${c.siteId}/${c.id}`, c])),
       };
       this.version = version;
     }
-    const copy = this.copy;
+    const { roster, sites, counters } = this.copy;
     return {
-      roster: rosterAt(copy.people, copy.sitesWithRoster, copy.shifts, now),
-      site: (id) => copy.sites.get(id),
-      counter: (siteId, counterId) => copy.counters.get(`${siteId}/${counterId}`),
+      roster: rosterAt(roster, now),
+      places: { site: (id) => sites.get(id), counter: (siteId, counterId) => counters.get(`${siteId}/${counterId}`) },
     };
   }
 }
@@ -157,11 +150,11 @@ function runIncident(
 
 /** Notes a fired step's notifications and timeline entry; true when it reached only the guards of an unconfirmed incident (the rest follow on confirmation). */
 function fire(writes: StepWrites, record: IncidentRecord, step: EscalationStep, view: EscalationView, where: ClaimContext, now: Date): boolean {
-  const site = where.site(record.siteId);
+  const site = where.places.site(record.siteId);
   if (!site) return false;
   const partial = reachesOnlyGuards(step, record);
   const spared = sparedFromStep(step, view);
-  const planned = planStep(step, record, site, where.counter(record.siteId, record.counterId), where.roster, spared);
+  const planned = planStep(step, record, site, where.places.counter(record.siteId, record.counterId), where.roster, spared);
   writes.notifications.push(...planned.map((p) => notificationRow(p, record, now, 'queued')));
   const extra = spared.size > 0 ? { spared: [...spared] } : {};
   writes.entries.push({ incidentId: record.id, at: now, kind: 'escalation_step', actorId: null, data: stepEntryData(step, planned, record, extra) });

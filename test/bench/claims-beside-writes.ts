@@ -91,7 +91,7 @@ export async function runClaimsBesideWrites(): Promise<ClaimsBesideWritesResult>
           const t = performance.now();
           const result = path === 'thread'
             ? await inEngine('claimDueSteps', now, version)
-            : await db.transaction((tx) => claimDueSteps(tx, now, () => ({ roster: roster.snapshot(now), site: (id) => places.site(id), counter: (s, c) => places.counter(s, c) })));
+            : await db.transaction((tx) => claimDueSteps(tx, now, () => ({ roster: roster.snapshot(now), places })));
           claims.push(performance.now() - t);
           if (result.handled === 0) break;
         }
